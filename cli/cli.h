@@ -1,0 +1,41 @@
+/* cli/cli.h - the enkat command-line front end: shared helpers and the command table.
+ *
+ * Adding a command:
+ *   1. write cli/cmd_NAME.c with `int cmd_NAME(int argc, char **argv)`; argv[0]
+ *      is the command's name. Parse options with getopt_long and one option
+ *      table; print usage on --help (exit 0) and on bad usage (exit 2);
+ *   2. declare it below and add a row to `commands` in cli/main.c;
+ *   3. add the file to cli/meson.build and an e2e case for --help and for each
+ *      error message a user can meet (tests/e2e/).
+ * A command calls library modules and prints their diagnostics; it holds no
+ * survey logic. Exit codes: 0 success, 1 bad input or environment, 2 usage.
+ */
+#ifndef ENK_CLI_H
+#define ENK_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "survey/diag.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+/* Prints "enkat: error: MESSAGE" to stderr and returns EXIT_INPUT, so error
+ * paths stay one line: `return cli_error("cannot open '%s'", path);` */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "enkat CMD: MESSAGE" and "try 'enkat CMD --help'" to stderr and
+ * returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints every diagnostic of diags to stderr, one line each, in the order
+ * added, and a note when some were dropped. */
+void cli_print_diags(const enk_diags *diags);
+/* A new diagnostics list; on out-of-memory prints and exits 1 (the CLI may). */
+enk_diags *cli_diags_new(void);
+/* Parses a whole decimal number in [min, max] from s into *out. */
+bool cli_parse_int(const char *s, long min, long max, long *out);
+/* Whether stderr is a terminal (progress bars are shown only then). */
+bool cli_stderr_is_tty(void);
+
+int cmd_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,77 @@
+/* cli/main.c - the enkat program: finds the command and hands over. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct enk_cmd {
+        const char *name;
+        int (*fn)(int argc, char **argv);
+        const char *summary;
+};
+
+static const struct enk_cmd commands[] = {
+        {"check", cmd_check, "validate a questionnaire"},
+};
+
+static void usage(FILE *f)
+{
+        fputs("usage: enkat COMMAND [OPTIONS] [ARGS]\n"
+              "       enkat --version\n"
+              "       enkat help [COMMAND]\n"
+              "\n"
+              "Annual questionnaire surveys of foster homes and emergency homes.\n"
+              "\n"
+              "commands:\n",
+              f);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fputs("\n'enkat COMMAND --help' describes a command.\n"
+              "exit status: 0 success, 1 bad input or environment, 2 usage error\n",
+              f);
+}
+
+static const struct enk_cmd *find(const char *name)
+{
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (!strcmp(commands[i].name, name))
+                        return &commands[i];
+        return NULL;
+}
+
+int main(int argc, char **argv)
+{
+        /* GSL aborts on a domain error by default; we check inputs first and
+         * want a status, never an abort. */
+        gsl_set_error_handler_off();
+
+        if (argc < 2) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        const char *name = argv[1];
+        if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+                printf("enkat %s\n", ENK_VERSION);
+                return EXIT_OK;
+        }
+        if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+                if (argc > 2 && strcmp(name, "help") == 0) {
+                        const struct enk_cmd *c = find(argv[2]);
+                        if (!c) {
+                                fprintf(stderr, "enkat: unknown command '%s'\n", argv[2]);
+                                return EXIT_USAGE;
+                        }
+                        char *args[] = {(char *) c->name, "--help", NULL};
+                        return c->fn(2, args);
+                }
+                usage(stdout);
+                return EXIT_OK;
+        }
+        const struct enk_cmd *c = find(name);
+        if (!c) {
+                fprintf(stderr, "enkat: unknown command '%s'\ntry 'enkat help'\n", name);
+                return EXIT_USAGE;
+        }
+        return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,72 @@
+/* cli/util.c - message helpers shared by the commands. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int cli_error(const char *fmt, ...)
+{
+        va_list ap;
+        fputs("enkat: error: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        return EXIT_INPUT;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+        va_list ap;
+        fprintf(stderr, "enkat %s: ", cmd);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "\ntry 'enkat %s --help'\n", cmd);
+        return EXIT_USAGE;
+}
+
+void cli_print_diags(const enk_diags *diags)
+{
+        size_t n = enk_diags_count(diags);
+        for (size_t i = 0; i < n; i++) {
+                char *line = enk_diag_format(enk_diags_get(diags, i));
+                if (line) {
+                        fprintf(stderr, "%s\n", line);
+                        free(line);
+                }
+        }
+        if (enk_diags_dropped(diags))
+                fprintf(stderr, "enkat: note: %zu more problems not shown\n",
+                        enk_diags_dropped(diags));
+}
+
+enk_diags *cli_diags_new(void)
+{
+        enk_diags *d = enk_diags_new(0);
+        if (!d) {
+                fputs("enkat: error: out of memory\n", stderr);
+                exit(EXIT_INPUT);
+        }
+        return d;
+}
+
+bool cli_parse_int(const char *s, long min, long max, long *out)
+{
+        char *end;
+        if (!s || !*s)
+                return false;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || *end || v < min || v > max)
+                return false;
+        *out = v;
+        return true;
+}
+
+bool cli_stderr_is_tty(void)
+{
+        return isatty(STDERR_FILENO);
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# scripts/test.sh - sets up and runs the whole test suite.
+#
+# Runs, each with meson test: the normal build (every suite), the unit tests
+# under valgrind, a build with -fsanitize=address,undefined (every suite), and
+# the libFuzzer targets for a bounded time (clang build). Ends by printing
+# "N passed, N failed" summed over all runs, read from meson's test logs.
+set -u
+cd "$(dirname "$0")/.."
+sh scripts/setup.sh --test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+status=0
+run() { "$@" || status=1; }
+
+# 1. The normal build, all suites.
+run meson test -C build --print-errorlogs --num-processes 2
+
+# 2. Unit tests under valgrind (leaks are errors).
+run meson test -C build --suite unit --print-errorlogs --logbase valgrind \
+        --wrap='valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect'
+
+# 3. Sanitizers (address, undefined) on every test.
+if [ ! -f build-asan/build.ninja ]; then
+        meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || status=1
+fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run ninja -C build-asan >/dev/null
+run meson test -C build-asan --print-errorlogs --num-processes 2
+
+# 4. Fuzz targets (clang, libFuzzer), bounded in time.
+if [ ! -f build-fuzz/build.ninja ]; then
+        CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false >/dev/null || status=1
+fi
+run ninja -C build-fuzz >/dev/null
+run meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 1
+
+/usr/bin/python3 - <<'PY'
+import json, os
+passed = failed = 0
+for log in ("build/meson-logs/testlog.json", "build/meson-logs/valgrind.json",
+            "build-asan/meson-logs/testlog.json", "build-fuzz/meson-logs/testlog.json"):
+    if not os.path.exists(log):
+        print(f"missing test log {log}")
+        failed += 1
+        continue
+    for line in open(log):
+        r = json.loads(line)
+        if r.get("result") in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r.get("result") != "SKIP":
+            failed += 1
+print(f"{passed} passed, {failed} failed")
+PY
+exit $status

@@ -1,0 +1,198 @@
+/* survey/questionnaire.h - the questionnaire model and its YAML loader.
+ *
+ * One model of a questionnaire, built from YAML (docs/questionnaire.md), is the
+ * single source of truth for every form, for validating every response and for
+ * every label in a report. The model is read-only after loading: its structs
+ * are public so that form compilers and reports can walk them, but only the
+ * loader fills them in.
+ *
+ * Ownership: an enk_questionnaire owns everything reachable from it (one arena);
+ * every pointer handed out is borrowed and valid until enk_questionnaire_free().
+ *
+ * Answer values: every answer is an int32_t. A scale point, an option or a
+ * number is its value; yes/no is 1 (yes) or 0 (no); a multiple-choice answer is
+ * a bit set, bit (v - 1) for option value v (values 1..30); free text is stored
+ * apart and its slot holds 1 when text was given. ENK_MISSING is no answer and
+ * ENK_NA the scale's "not applicable / don't know" answer.
+ */
+#ifndef ENK_QUESTIONNAIRE_H
+#define ENK_QUESTIONNAIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "survey/diag.h"
+
+#define ENK_LANG_MAX 8
+#define ENK_MISSING  INT32_MIN
+#define ENK_NA       (INT32_MIN + 1)
+/* Largest option value of a multiple-choice question (bit 29 of the set). */
+#define ENK_OPTION_MAX 30
+/* Numbers must lie within +-ENK_NUMBER_LIMIT. */
+#define ENK_NUMBER_LIMIT 1000000000
+
+/* A text in each of the questionnaire's languages, indexed like
+ * enk_questionnaire.languages. Every declared language is present after a
+ * successful load; s[i] is NULL only for optional texts that were not given. */
+typedef struct enk_text {
+        const char *s[ENK_LANG_MAX];
+} enk_text;
+
+typedef enum enk_qtype {
+        ENK_Q_SCALE,    /* one point of a scale */
+        ENK_Q_SINGLE,   /* one of several options */
+        ENK_Q_MULTIPLE, /* any of several options */
+        ENK_Q_YESNO,    /* yes or no */
+        ENK_Q_NUMBER,   /* a whole number within a range */
+        ENK_Q_TEXT,     /* free text (never reported) */
+} enk_qtype;
+
+typedef struct enk_point {
+        int32_t value;
+        enk_text label;
+} enk_point;
+
+typedef struct enk_scale {
+        const char *id;
+        enk_text label;     /* optional description; may be all NULL */
+        enk_point *points;  /* ascending by value */
+        size_t npoints;
+        int32_t *positive;  /* the values that count as positive (top boxes) */
+        size_t npositive;
+        bool has_na;        /* offers a "not applicable / don't know" answer */
+        int32_t na_code;    /* how that answer is written in files (e.g. 9) */
+        enk_text na_label;
+        enk_loc loc;
+} enk_scale;
+
+typedef struct enk_option {
+        int32_t value;
+        enk_text label;
+} enk_option;
+
+typedef struct enk_area {
+        const char *id;
+        enk_text label;
+        enk_text description; /* optional */
+        enk_loc loc;
+} enk_area;
+
+/* show-if: the question is asked only when the earlier question `question`
+ * (an index into enk_questionnaire.questions) has one of `values`. For a
+ * multiple-choice question "has" means the option is among those chosen. */
+typedef struct enk_condition {
+        size_t question;
+        int32_t *values;
+        size_t nvalues;
+} enk_condition;
+
+typedef struct enk_question {
+        const char *id;
+        enk_qtype type;
+        enk_text text;
+        enk_text help;        /* optional */
+        bool required;
+        bool headline;        /* shown on the report's summary */
+        int scale;            /* index into scales, -1 unless ENK_Q_SCALE */
+        int area;             /* index into areas, -1 when none */
+        int section;          /* index into sections */
+        int grid;             /* index into grids, -1 when not a grid item */
+        enk_option *options;  /* ENK_Q_SINGLE and ENK_Q_MULTIPLE */
+        size_t noptions;
+        int32_t min, max;     /* ENK_Q_NUMBER */
+        enk_text unit;        /* ENK_Q_NUMBER, optional ("år") */
+        unsigned rows;        /* ENK_Q_TEXT: lines on paper */
+        const enk_condition *show_if; /* NULL when always asked */
+        const char **was;     /* ids this question had in earlier editions */
+        size_t nwas;
+        enk_loc loc;
+} enk_question;
+
+/* A grid: several consecutive scale questions sharing one scale, laid out as
+ * one table on paper and on a wide screen. */
+typedef struct enk_grid {
+        const char *id;
+        enk_text text;   /* the grid's lead text */
+        int scale;
+        size_t first;    /* index of the first item in questions */
+        size_t count;
+        enk_loc loc;
+} enk_grid;
+
+typedef struct enk_section {
+        const char *id;
+        enk_text title;
+        enk_text intro;  /* optional */
+        size_t first;    /* index of the first question in questions */
+        size_t count;
+        enk_loc loc;
+} enk_section;
+
+typedef struct enk_questionnaire {
+        const char *file;     /* the name it was loaded under */
+        const char *survey;   /* stable id across editions */
+        int edition;          /* the year */
+        const char *languages[ENK_LANG_MAX]; /* languages[0] is the default */
+        size_t nlanguages;
+        enk_text title;
+        enk_text intro;       /* optional */
+        enk_text closing;     /* optional: thanks and how to return the form */
+        enk_scale *scales;
+        size_t nscales;
+        enk_area *areas;
+        size_t nareas;
+        enk_section *sections;
+        size_t nsections;
+        enk_question *questions; /* all questions in order, grid items flattened */
+        size_t nquestions;
+        enk_grid *grids;
+        size_t ngrids;
+        const char *source;   /* the YAML text it was loaded from */
+        size_t source_len;
+} enk_questionnaire;
+
+/* Loads and validates the questionnaire at path. On success returns ENK_OK and
+ * stores a new questionnaire in *out, owned by the caller
+ * (enk_questionnaire_free). On failure leaves *out untouched, appends every
+ * problem found to diags (file:line:column, 1-based) and returns ENK_ERR_IO,
+ * ENK_ERR_SYNTAX or ENK_ERR_SCHEMA. Warnings may be appended on success. */
+enk_status enk_questionnaire_load(const char *path, enk_questionnaire **out, enk_diags *diags);
+
+/* As enk_questionnaire_load, from len bytes of YAML at buf; name is used in
+ * diagnostics and copied. buf need not be NUL-terminated. */
+enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name,
+                                   enk_questionnaire **out, enk_diags *diags);
+
+/* Frees q and everything it owns. NULL is a no-op. */
+void enk_questionnaire_free(enk_questionnaire *q);
+
+/* Index of the question with this current id, or -1. */
+int enk_questionnaire_find(const enk_questionnaire *q, const char *id);
+/* Index of the question whose current id is id or whose `was` list holds id,
+ * or -1: how an earlier edition's question is found in this one. */
+int enk_questionnaire_find_linked(const enk_questionnaire *q, const char *id);
+/* Index of the area with this id, or -1. */
+int enk_questionnaire_area(const enk_questionnaire *q, const char *id);
+/* Index of the language with this code ("sv"), or -1. */
+int enk_questionnaire_lang(const enk_questionnaire *q, const char *code);
+
+/* The text in language lang, falling back to the default language; "" when the
+ * text was not given at all. Never NULL. */
+const char *enk_text_get(const enk_text *t, int lang);
+
+/* The scale of a scale question, or NULL. */
+const enk_scale *enk_question_scale(const enk_questionnaire *q, const enk_question *qn);
+/* Whether value is a possible answer to qn (ENK_MISSING is not; ENK_NA is when
+ * qn's scale has a not-applicable answer). */
+bool enk_question_allows(const enk_questionnaire *q, const enk_question *qn, int32_t value);
+/* Whether value of a scale question counts as positive. */
+bool enk_scale_positive(const enk_scale *s, int32_t value);
+/* Whether qn is asked, given the answers so far (values, indexed like
+ * questions; only earlier ones are read). */
+bool enk_question_shown(const enk_questionnaire *q, const enk_question *qn,
+                        const int32_t *values);
+
+const char *enk_qtype_name(enk_qtype type);
+
+#endif
