@@ -1,0 +1,128 @@
+/* analysis/figures.h - the table of computed figures behind `enkat stats` and the report.
+ *
+ * enk_figures_compute() streams every response of the store once, tallies per
+ * unit x year x question the counts every figure needs (memory bounded by the
+ * number of cells, never by the number of responses), and fills one row per
+ * unit x year x question (and per unit x year x area) with the figures of
+ * statistics.md, computed by analysis/stats. The report and `enkat stats` only
+ * read this table; neither touches the store or the statistics themselves.
+ *
+ * Ownership: an enk_figures owns every row, string and array reachable from
+ * it; everything handed out is borrowed and valid until enk_figures_free().
+ * Undefined numbers (a share of nothing, a change with no earlier year) are NaN.
+ */
+#ifndef ENK_FIGURES_H
+#define ENK_FIGURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "survey/diag.h"
+#include "survey/questionnaire.h"
+
+struct enk_store;
+
+/* The name used for the weighted total of all units. */
+#define ENK_ALL_UNITS "*"
+
+/* One unit x year: the wave's size. */
+typedef struct enk_wave_info {
+        const char *unit;
+        int year;
+        int edition;        /* the edition (year) of the questionnaire used */
+        int64_t responses;
+        int64_t sent;       /* questionnaires sent out; -1 when unknown */
+        double response_rate; /* responses / sent, NaN when sent unknown */
+} enk_wave_info;
+
+typedef enum enk_change {
+        ENK_CHANGE_NONE = 0,  /* no significant change (or none computable) */
+        ENK_CHANGE_UP = 1,    /* significantly higher than last year */
+        ENK_CHANGE_DOWN = -1, /* significantly lower than last year */
+} enk_change;
+
+/* One row: a unit (or ENK_ALL_UNITS) x year x question (or area). */
+typedef struct enk_figure {
+        const char *unit;
+        int year;
+        const char *question; /* current question id, or the area id when is_area */
+        bool is_area;
+        int question_index;   /* index into the latest edition's questions, or area index */
+
+        /* counts (figure 1 and 2) */
+        int64_t n;            /* answered on the scale: not NA, not missing */
+        int64_t positive;     /* answered with a positive point */
+        int64_t na;           /* "vet ej / ej aktuellt" */
+        int64_t missing;      /* asked but not answered (skipped by show-if excluded) */
+        const int64_t *dist;  /* counts per scale point, in the scale's order */
+        size_t ndist;
+
+        /* share positive with its 95 % interval (figure 3) */
+        double share, ci_low, ci_high;
+        bool exact_ci;        /* Clopper-Pearson instead of Wilson */
+
+        /* mean, sd and index 0-100 with its interval (figure 4) */
+        double mean, sd, index, index_low, index_high;
+
+        /* change since the previous year in the store (figure 5, 9, 10) */
+        int prev_year;        /* 0 when there is none */
+        double prev_share, diff, diff_low, diff_high;
+        double diff_p;        /* raw p-value */
+        double diff_p_adj;    /* Holm-adjusted over the questions of this unit x year */
+        bool fisher;          /* p from Fisher's exact test */
+        enk_change change;    /* follows the adjusted p-value */
+        double cohen_h;
+
+        /* trend over all years up to this one (figure 6) */
+        int first_year;
+        double trend_slope_pp; /* percentage points per year */
+        double trend_p;        /* Cochran-Armitage */
+
+        /* protection and precision */
+        bool suppressed;      /* fewer than min_n answers, or secondary suppression */
+        bool low_precision;   /* fewer than 20 answers */
+        bool scale_changed;   /* the scale differs from an earlier edition: years not compared */
+} enk_figure;
+
+typedef struct enk_figures_options {
+        int year;          /* the report year; 0 = the latest in the store */
+        const char *unit;  /* one unit; NULL = every unit (and the total) */
+        bool all_units;    /* every unit side by side, plus the weighted total */
+        int min_n;         /* suppression threshold, default 5, never below 3 */
+} enk_figures_options;
+
+typedef struct enk_figures {
+        const enk_questionnaire *questionnaire; /* the latest edition in the store */
+        const char *survey;
+        int year;                  /* the report year */
+        int min_n;
+        const enk_wave_info *waves; /* every unit x year in scope, by unit then year */
+        size_t nwaves;
+        const enk_figure *rows;    /* by unit (total last), then year, then question order,
+                                      areas after questions */
+        size_t nrows;
+        const char *const *units;  /* unit names in scope, sorted; the total is not listed */
+        size_t nunits;
+        const int *years;          /* every year in the store for the scope, ascending */
+        size_t nyears;
+        const char *edition_hash;  /* SHA-256 of the latest edition's YAML */
+        const enk_questionnaire *const *editions; /* every edition in scope, by year;
+                                                     the last is `questionnaire` */
+        size_t neditions;
+} enk_figures;
+
+/* Computes the figures for opts from store. On success stores a new table in
+ * *out (enk_figures_free). On failure (empty store, unknown unit or year, a
+ * store error) returns non-zero with a message in diags and leaves *out. */
+enk_status enk_figures_compute(struct enk_store *store, const enk_figures_options *opts,
+                               enk_figures **out, enk_diags *diags);
+
+/* Frees f and everything it owns. NULL is a no-op. */
+void enk_figures_free(enk_figures *f);
+
+/* The row for unit x year x question (or area), or NULL. */
+const enk_figure *enk_figures_find(const enk_figures *f, const char *unit, int year,
+                                   const char *question, bool is_area);
+
+#endif
