@@ -1,0 +1,100 @@
+/* cli/cmd_check.c - `enkat check`: validates a questionnaire and sums it up. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "survey/questionnaire.h"
+
+static void usage(FILE *f)
+{
+        fputs("usage: enkat check [--lang sv|en] FILE.yaml\n"
+              "\n"
+              "Validates a questionnaire (docs/questionnaire.md). When it is valid, prints\n"
+              "one line that sums it up; otherwise prints every problem found as\n"
+              "FILE:LINE:COLUMN: error: MESSAGE on standard error.\n"
+              "\n"
+              "options:\n"
+              "  -l, --lang LANG  language of the summary: sv (default) or en\n"
+              "  -h, --help       show this help\n"
+              "\n"
+              "exit status: 0 valid, 1 invalid or unreadable, 2 usage error\n",
+              f);
+}
+
+/* "1 fråga" / "31 frågor": the word for n in the summary's language. */
+static const char *word(long n, const char *one, const char *many)
+{
+        return n == 1 ? one : many;
+}
+
+static void summary(const char *path, const enk_questionnaire *q, bool en)
+{
+        char langs[64] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < q->nlanguages && len < sizeof(langs); i++)
+                len += (size_t) snprintf(langs + len, sizeof(langs) - len, "%s%s", i ? ", " : "",
+                                         q->languages[i]);
+        long ns = (long) q->nsections, nq = (long) q->nquestions, ng = (long) q->ngrids;
+        long na = (long) q->nareas, nl = (long) q->nlanguages;
+        printf("%s: %s %d, %ld %s, %ld %s", path, q->survey, q->edition, ns,
+               en ? word(ns, "section", "sections") : "avsnitt", nq,
+               en ? word(nq, "question", "questions") : word(nq, "fråga", "frågor"));
+        if (ng)
+                printf(" (%ld %s)", ng,
+                       en ? word(ng, "grid", "grids") : word(ng, "matris", "matriser"));
+        printf(", %ld %s, %ld %s (%s)\n", na,
+               en ? word(na, "area", "areas") : word(na, "område", "områden"), nl,
+               en ? word(nl, "language", "languages") : "språk", langs);
+}
+
+int cmd_check(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"lang", required_argument, NULL, 'l'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        bool en = false;
+        int opt;
+
+        optind = 1;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, "+l:h", options, NULL)) != -1) {
+                switch (opt) {
+                case 'l':
+                        if (!strcmp(optarg, "en"))
+                                en = true;
+                        else if (strcmp(optarg, "sv"))
+                                return cli_usage_error("check", "unknown language '%s'", optarg);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_OK;
+                case ':':
+                        return cli_usage_error("check", "option '%s' needs a value",
+                                               argv[optind - 1]);
+                default:
+                        return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        if (optind == argc)
+                return cli_usage_error("check", "no questionnaire given");
+        if (argc - optind > 1)
+                return cli_usage_error("check", "too many arguments");
+        const char *path = argv[optind];
+
+        enk_diags *diags = cli_diags_new();
+        enk_questionnaire *q = NULL;
+        enk_status st = enk_questionnaire_load(path, &q, diags);
+        cli_print_diags(diags);
+        enk_diags_free(diags);
+        if (st != ENK_OK) {
+                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
+                        return cli_error("%s", enk_status_str(st));
+                return EXIT_INPUT;
+        }
+        summary(path, q, en);
+        enk_questionnaire_free(q);
+        return EXIT_OK;
+}
