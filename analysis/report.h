@@ -1,0 +1,66 @@
+/* analysis/report.h - the yearly report workbook (.xlsx) written from the figures table.
+ *
+ * enk_report_write() turns an enk_figures table (analysis/figures.h) and the
+ * questionnaire it points to into one Excel workbook, in Swedish by default or
+ * in English. It computes no statistics: every number comes from the table,
+ * every label from the questionnaire or from the report's own wording table
+ * (report.c). The sheets, in order:
+ *
+ *   Sammanfattning / Summary     the report year at a glance for one unit: n,
+ *                                response rate, and per area and headline
+ *                                question the share positive, its interval,
+ *                                last year's share, the change (marked when
+ *                                significant), the trend, a plain sentence
+ *   Trender / Trends             every year's share with its interval, and a
+ *                                line chart per area and headline question
+ *   Fördelning / Distribution    per scale question the answers over the
+ *                                scale's points, this year and last, as 100 %
+ *                                stacked bars
+ *   Jämförelse / Comparison      only when the table holds several units: the
+ *                                units side by side and the weighted total,
+ *                                with a column chart per headline question
+ *   Frågor / Questions           every question, its scale, area and editions
+ *   Metod / Method               how every figure is computed, the software
+ *                                version, the questionnaire's hash, min_n
+ *   Data                         the tidy table behind it all (every row of
+ *                                the figures table) as a filterable Excel table
+ *
+ * Suppressed cells show Kolada's mark ".." and never a number; results from
+ * fewer than 20 answers carry a low-precision note. The same figures and
+ * options give a byte-identical file (the creation time is an option).
+ *
+ * libxlsxwriter is used by this module only. It may itself print a warning to
+ * stderr on an internal failure; every failure also ends up in diags.
+ */
+#ifndef ENK_REPORT_H
+#define ENK_REPORT_H
+
+#include "analysis/figures.h"
+#include "survey/diag.h"
+
+typedef struct enk_report_options {
+        const char *lang;    /* "sv" (also when NULL) or "en" */
+        long long created;   /* document creation time, Unix seconds; 0 = now.
+                                Pin it to get byte-identical workbooks */
+        const char *version; /* software version named on the method sheet;
+                                NULL = this build's version */
+        const char *unit;    /* the unit the summary, trend and distribution
+                                sheets (and their charts) show: a name in
+                                f->units or ENK_ALL_UNITS. NULL = the only unit
+                                when there is one, else the weighted total */
+} enk_report_options;
+
+/* Writes the report workbook for f to path, replacing any file there. opts may
+ * be NULL (all defaults). The workbook is written to a temporary file in the
+ * same directory and renamed over path only when complete, so path never holds
+ * a partial workbook; on failure the temporary file is removed.
+ *
+ * Returns ENK_OK, or: ENK_ERR_USAGE (NULL f or path, an unknown language, a
+ * table without a questionnaire), ENK_ERR_NOTFOUND (opts->unit not in f),
+ * ENK_ERR_IO (the directory is not writable, the disk is full: the message
+ * names path), ENK_ERR_NOMEM. Each failure appends one error naming path to
+ * diags (which may be NULL). f is only read. */
+enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts, const char *path,
+                            enk_diags *diags);
+
+#endif
