@@ -261,6 +261,13 @@ static bool is_null(const struct node *n)
                !strcmp(n->s, "Null") || !strcmp(n->s, "NULL");
 }
 
+/* "a quoted string " when a number or boolean was written in quotes, which makes
+ * it a string in YAML: the message then says why '2020' is not an integer. */
+static const char *quoted(const struct node *n)
+{
+        return n->kind == N_SCALAR && !n->plain && !n->bad ? "a quoted string " : "";
+}
+
 /* How a value that is not what was expected is described: "got a list". */
 static const char *got(struct ctx *c, const struct node *n)
 {
@@ -431,15 +438,17 @@ static void syntax_error(struct ctx *c, const yaml_parser_t *p, const char *buf,
 }
 
 /* Refuses anchors and tags: a questionnaire needs neither. */
-static void check_props(struct ctx *c, const struct node *n, const yaml_char_t *anchor,
+static void check_props(struct ctx *c, struct node *n, const yaml_char_t *anchor,
                         const yaml_char_t *tag)
 {
         if (anchor)
                 err(c, n, "YAML anchors ('&%s') are not supported: write the value out",
                     excerpt(c, (const char *) anchor, strlen((const char *) anchor)));
-        if (tag)
+        if (tag) {
                 err(c, n, "YAML tags ('%s') are not supported",
                     excerpt(c, (const char *) tag, strlen((const char *) tag)));
+                n->bad = true; /* reported once: what it tags adds no more errors */
+        }
 }
 
 static struct node *new_node(struct ctx *c, enum nkind kind, yaml_mark_t m)
@@ -670,7 +679,7 @@ static bool get_int(struct ctx *c, const struct node *n, long long min, long lon
         if (n->bad)
                 return false;
         if (!parse_int(n, &v)) {
-                err(c, n, "expected an integer, got %s", got(c, n));
+                err(c, n, "expected an integer, got %s%s", quoted(n), got(c, n));
                 return false;
         }
         if (v < min || v > max) {
@@ -695,7 +704,7 @@ static bool get_bool(struct ctx *c, const struct node *n, bool *out)
                         return true;
                 }
         }
-        err(c, n, "expected true or false, got %s", got(c, n));
+        err(c, n, "expected true or false, got %s%s", quoted(n), got(c, n));
         return false;
 }
 
@@ -1636,7 +1645,13 @@ static const enk_condition *parse_condition(struct ctx *c, const struct node *m,
                 const char **names = arena_array(&c->scratch, q->nquestions, sizeof(*names));
                 for (size_t i = 0; names && i < q->nquestions; i++)
                         names[i] = q->questions[i].id;
-                unknown(c, qn, "question", names, names ? q->nquestions : 0);
+                const char *hint =
+                    names && qn->len <= ID_MAX ? closest(c, qn->s, names, q->nquestions) : NULL;
+                if (hint)
+                        err(c, qn, "show_if on unknown question '%s' (did you mean '%s'?)",
+                            show(c, qn), hint);
+                else
+                        err(c, qn, "show_if on unknown question '%s'", show(c, qn));
                 return NULL;
         }
         if (id->kind == ID_GRID) {
@@ -1893,7 +1908,8 @@ static void parse_root(struct ctx *c, const struct node *root)
         }
         resolve_conditions(c);
         check_was(c);
-        check_areas(c);
+        if (!c->errors) /* until the errors are fixed it would be noise */
+                check_areas(c);
 }
 
 enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name,
