@@ -478,7 +478,7 @@ static void row_height(ctx *c, lxw_worksheet *ws, size_t r, double height)
  * grows a row for wrapped text in a file they open. */
 static unsigned text_lines(const char *s, double width)
 {
-        size_t per = width > 3 ? (size_t) (width - 1.5) : 1;
+        size_t per = width > 2 ? (size_t) (width - 1) : 1;
         unsigned lines = 1;
         size_t line = 0;
         while (*s) {
@@ -488,7 +488,9 @@ static unsigned text_lines(const char *s, double width)
                 while (*s && *s != ' ') {
                         if (((unsigned char) *s & 0xC0) != 0x80)
                                 word++;
-                        s++;
+                        /* a line may also break after a hyphen */
+                        if (*s++ == '-' && *s && *s != ' ')
+                                break;
                 }
                 if (!word)
                         break;
@@ -1128,7 +1130,7 @@ static void sheet_summary(ctx *c)
                         t = w(c, W_CHANGE);
                 else
                         t = w_d(c, text, sizeof text, W_TREND_SINCE, first_year);
-                unsigned l = text_lines(t, hw[i].width - 1); /* bold is wider */
+                unsigned l = text_lines(t, hw[i].width);
                 if (l > lines)
                         lines = l;
         }

@@ -5,6 +5,8 @@
  *   report-sv.xlsx   Swedish, both units: the summary shows the weighted total
  *   report-en.xlsx   English, both units, the summary for Kinda
  *   report-one.xlsx  Swedish, Kinda's rows only (one unit: no comparison sheet)
+ *   report-valdemarsvik.xlsx  Swedish, the summary for Valdemarsvik (a
+ *                    suppressed cell and low-precision notes)
  * Exits 0 when all were written, 1 otherwise (with the diagnostics on stderr).
  */
 #include <stdio.h>
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
                 bad |= write(&fx.f, argv[1], "report-sv.xlsx", &sv);
                 bad |= write(&fx.f, argv[1], "report-en.xlsx", &en);
                 bad |= write(&one, argv[1], "report-one.xlsx", &sv);
+                sv.unit = "Valdemarsvik";
+                bad |= write(&fx.f, argv[1], "report-valdemarsvik.xlsx", &sv);
         }
         fixture_release(&fx);
         return bad;

@@ -1,0 +1,417 @@
+#!/usr/bin/env python3
+"""tests/report/check_workbook.py - reads the fixture's report workbooks back with openpyxl.
+
+Usage: check_workbook.py WRITE_FIXTURE
+
+Runs WRITE_FIXTURE (tests/report/write_fixture.c) into a temporary directory
+and checks the workbooks it writes with independent readers: openpyxl for
+cells, number formats, tables and document properties; zipfile and the XML
+parts for the charts (openpyxl does not load charts). The expected values are
+computed here from the fixture's answer counts, restated below from
+tests/report/fixture.h (share = positive / n with positive = points 4 and 5;
+Wilson interval with z = 1.959964, i.e. R's prop.test(x, n, correct = FALSE)).
+Prints one line per failed check and exits 1 when any failed.
+"""
+import datetime
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import openpyxl
+
+# [unit][year][question] -> counts of points 1..5, as in fixture.h
+DISTS = {
+    "Kinda": {
+        2022: [[1, 1, 2, 8, 10], [0, 2, 3, 9, 8], [2, 3, 4, 7, 6], [1, 2, 5, 8, 6]],
+        2023: [[1, 1, 1, 9, 12], [1, 2, 3, 9, 9], [2, 2, 2, 9, 9], [2, 3, 4, 8, 7]],
+        2024: [[0, 1, 1, 8, 15], [0, 1, 3, 10, 11], [0, 1, 2, 10, 12], [1, 1, 3, 10, 10]],
+    },
+    "Valdemarsvik": {
+        2022: [[2, 2, 3, 3, 2], [1, 2, 3, 4, 2], [3, 3, 2, 2, 2], [2, 2, 2, 3, 3]],
+        2023: [[1, 2, 2, 4, 3], [1, 1, 3, 4, 3], [2, 2, 3, 3, 2], [2, 1, 3, 3, 3]],
+        2024: [[1, 1, 2, 4, 4], [0, 2, 3, 4, 3], [1, 2, 3, 3, 3], [0, 1, 0, 1, 1]],
+    },
+}
+QUESTIONS = ["skola_samarbete", "skola_info", "stod_tillganglig", "stod_nojd"]
+AREA_OF = {"skola": [0, 1], "stod": [2, 3]}
+YEARS = [2022, 2023, 2024]
+SUPPRESSED = {("Valdemarsvik", 2024, "stod_nojd")}
+SIGNIFICANT = {("Kinda", 2024, "stod_tillganglig")}
+TEXT_SV = {
+    "skola_samarbete": "Samarbetet med skolan fungerar bra",
+    "skola_info": "Jag får den information jag behöver om barnets skolgång",
+    "stod_tillganglig": "Familjehemssekreteraren är lätt att nå",
+    "stod_nojd": "Hur nöjd är du med stödet du får?",
+    "skola": "Samarbete med skolan",
+    "stod": "Stöd från socialtjänsten",
+}
+TEXT_EN = {
+    "skola_samarbete": "Cooperation with the school works well",
+    "skola_info": "I get the information I need about the child's schooling",
+    "stod_tillganglig": "The foster care worker is easy to reach",
+    "stod_nojd": "How satisfied are you with the support you get?",
+    "skola": "Cooperation with school",
+    "stod": "Support from social services",
+}
+SHEETS_SV = ["Sammanfattning", "Trender", "Fördelning", "Jämförelse", "Frågor", "Metod", "Data"]
+SHEETS_EN = ["Summary", "Trends", "Distribution", "Comparison", "Questions", "Method", "Data"]
+DATA_COLUMNS = ("unit,year,question,n,positive,share,ci_low,ci_high,mean,index,prev_share,"
+                "diff,diff_low,diff_high,diff_p,significant,trend_slope_pp,trend_p,suppressed").split(",")
+CREATED = datetime.datetime(2025, 1, 15, 10, 0, 0)  # 1736935200, pinned in write_fixture.c
+
+failures = []
+checks = [0]
+
+
+def check(cond, what):
+    checks[0] += 1
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def near(a, b, tol=1e-9):
+    return isinstance(a, (int, float)) and not isinstance(a, bool) and abs(a - b) <= tol
+
+
+def counts(unit, year, item):
+    """Counts per point for a question or area id; unit '*' sums the units."""
+    units = list(DISTS) if unit == "*" else [unit]
+    qs = AREA_OF.get(item, [QUESTIONS.index(item)] if item in QUESTIONS else [])
+    out = [0] * 5
+    for u in units:
+        for q in qs:
+            out = [a + b for a, b in zip(out, DISTS[u][year][q])]
+    return out
+
+
+def share(unit, year, item):
+    d = counts(unit, year, item)
+    return (d[3] + d[4]) / sum(d)
+
+
+def wilson(x, n, z=1.959964):
+    p = x / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z / d * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return c - h, c + h
+
+
+def find_row(ws, col, text, start=1):
+    for r in range(start, ws.max_row + 1):
+        if ws.cell(r, col).value == text:
+            return r
+    return None
+
+
+def column_texts(ws, col=1):
+    return [ws.cell(r, col).value for r in range(1, ws.max_row + 1)]
+
+
+# ---------------------------------------------------------------------------
+
+
+def check_sheets(path, names, label):
+    wb = openpyxl.load_workbook(path)
+    check(wb.sheetnames == names, f"{label}: sheets {wb.sheetnames}, want {names}")
+    return wb
+
+
+def check_properties(wb, label, subject):
+    p = wb.properties
+    check(p.title == "Enkät till familjehem" or p.title == "Survey of foster homes",
+          f"{label}: title {p.title!r}")
+    check(p.creator == "enkat", f"{label}: author {p.creator!r}")
+    check(p.subject == subject, f"{label}: subject {p.subject!r}, want {subject!r}")
+    check(p.created == CREATED, f"{label}: created {p.created!r}, want {CREATED}")
+
+
+def check_summary_row(ws, label, unit, item, text, pct_fmt):
+    r = find_row(ws, 1, text)
+    if not check(r is not None, f"{label}: summary has no row {text!r}"):
+        return None
+    n = sum(counts(unit, 2024, item))
+    if (unit, 2024, item) in SUPPRESSED:
+        for col in (2, 3, 4, 6, 7, 9):
+            check(ws.cell(r, col).value == "..", f"{label}: {item} col {col} is "
+                  f"{ws.cell(r, col).value!r}, want '..'")
+        check(ws.cell(r, 5).value == n, f"{label}: {item} n {ws.cell(r, 5).value!r}")
+        return r
+    s = share(unit, 2024, item)
+    lo, hi = wilson(s * n, n)
+    prev = share(unit, 2023, item)
+    c = ws.cell(r, 2)
+    check(near(c.value, s), f"{label}: {item} share {c.value!r}, want {s}")
+    check(c.number_format == pct_fmt, f"{label}: {item} share format {c.number_format!r}")
+    check(near(ws.cell(r, 3).value, lo, 1e-6), f"{label}: {item} ci_low {ws.cell(r, 3).value!r}")
+    check(near(ws.cell(r, 4).value, hi, 1e-6), f"{label}: {item} ci_high {ws.cell(r, 4).value!r}")
+    check(ws.cell(r, 5).value == n, f"{label}: {item} n {ws.cell(r, 5).value!r}, want {n}")
+    check(near(ws.cell(r, 6).value, prev), f"{label}: {item} prev {ws.cell(r, 6).value!r}")
+    check(near(ws.cell(r, 7).value, (s - prev) * 100, 1e-9),
+          f"{label}: {item} change {ws.cell(r, 7).value!r}, want {(s - prev) * 100}")
+    want_mark = "▲" if (unit, 2024, item) in SIGNIFICANT else None
+    check(ws.cell(r, 8).value == want_mark, f"{label}: {item} mark {ws.cell(r, 8).value!r}")
+    low_precision = n < 20
+    note = ws.cell(r, 11).value or ""
+    check(("*" in note) == low_precision, f"{label}: {item} note {note!r} (n = {n})")
+    return r
+
+
+def check_summary(wb, sheet, label, unit, texts, pct_fmt, sentences, facts):
+    ws = wb[sheet]
+    check(ws.freeze_panes is not None, f"{label}: summary has no frozen header")
+    check(ws.sheet_view.showGridLines is False, f"{label}: summary shows gridlines")
+    check(ws.page_setup.orientation == "landscape", f"{label}: summary not landscape")
+    check(str(ws.page_setup.paperSize) == "9", f"{label}: paper {ws.page_setup.paperSize!r}")
+    check(ws.page_setup.fitToWidth in (1, None) and ws.sheet_properties.pageSetUpPr.fitToPage,
+          f"{label}: summary not fitted to the page")
+    for item in QUESTIONS[2:] + ["skola_samarbete", "skola", "stod"]:
+        check_summary_row(ws, label, unit, item, texts[item], pct_fmt)
+    # skola_info is not a headline question: not on the summary
+    check(find_row(ws, 1, texts["skola_info"]) is None, f"{label}: skola_info on the summary")
+    col_a = column_texts(ws)
+    for pattern in sentences:
+        check(any(isinstance(t, str) and re.fullmatch(pattern, t) for t in col_a),
+              f"{label}: no sentence matching {pattern!r}")
+    for name, value in facts.items():
+        r = find_row(ws, 1, name)
+        if check(r is not None, f"{label}: no fact {name!r}"):
+            got = ws.cell(r, 2).value
+            ok = near(got, value) if isinstance(value, float) else got == value
+            check(ok, f"{label}: fact {name!r} is {got!r}, want {value!r}")
+
+
+def check_data(wb, label):
+    ws = wb["Data"]
+    header = [c.value for c in ws[1]]
+    check(header[:len(DATA_COLUMNS)] == DATA_COLUMNS, f"{label}: Data header {header}")
+    tables = ws.tables
+    check(len(tables) == 1, f"{label}: Data has {len(tables)} tables")
+    for name in tables:
+        t = tables[name]
+        ref = t.ref if hasattr(t, "ref") else t
+        check(re.fullmatch(r"A1:[A-Z]+55", ref) is not None, f"{label}: table ref {ref}")
+        if hasattr(t, "autoFilter"):
+            check(t.autoFilter is not None, f"{label}: table without autofilter")
+    col = {name: i for i, name in enumerate(header)}
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    check(len(rows) == 3 * 3 * 6, f"{label}: {len(rows)} data rows, want 54")
+    seen = set()
+    for row in rows:
+        unit, year, item = row[col["unit"]], row[col["year"]], row[col["question"]]
+        key = (unit, year, item)
+        seen.add(key)
+        d = counts(unit, year, item)
+        n = sum(d)
+        check(row[col["n"]] == n, f"{label}: Data {key} n {row[col['n']]!r}, want {n}")
+        supp = key in SUPPRESSED
+        check(row[col["suppressed"]] is supp, f"{label}: Data {key} suppressed {row[col['suppressed']]!r}")
+        check(row[col["significant"]] is (key in SIGNIFICANT),
+              f"{label}: Data {key} significant {row[col['significant']]!r}")
+        if supp:
+            for name in ("positive", "share", "ci_low", "ci_high", "mean", "index", "prev_share", "diff"):
+                check(row[col[name]] is None, f"{label}: Data {key} {name} not blanked: {row[col[name]]!r}")
+            continue
+        s = (d[3] + d[4]) / n
+        check(row[col["positive"]] == d[3] + d[4], f"{label}: Data {key} positive")
+        check(near(row[col["share"]], s), f"{label}: Data {key} share {row[col['share']]!r}, want {s}")
+        mean = sum((i + 1) * d[i] for i in range(5)) / n
+        check(near(row[col["mean"]], mean), f"{label}: Data {key} mean {row[col['mean']]!r}")
+        check(near(row[col["index"]], (mean - 1) / 4 * 100, 1e-9), f"{label}: Data {key} index")
+        if year == 2022:
+            for name in ("prev_share", "diff", "diff_p", "trend_slope_pp", "trend_p"):
+                check(row[col[name]] is None, f"{label}: Data {key} {name} is {row[col[name]]!r}, want empty")
+        else:
+            prev = share(unit, year - 1, item)
+            check(near(row[col["prev_share"]], prev), f"{label}: Data {key} prev_share")
+            check(near(row[col["diff"]], s - prev, 1e-12), f"{label}: Data {key} diff")
+    want = {(u, y, i) for u in ["Kinda", "Valdemarsvik", "*"] for y in YEARS
+            for i in QUESTIONS + ["skola", "stod"]}
+    check(seen == want, f"{label}: Data rows {sorted(seen ^ want)} differ")
+    # number formats: share as a percentage, year and n plain
+    check("%" in ws.cell(2, col["share"] + 1).number_format, f"{label}: Data share format")
+
+
+def check_trends(wb, sheet, label, unit, texts):
+    ws = wb[sheet]
+    for item in ["skola", "stod_tillganglig"]:
+        r = find_row(ws, 1, texts[item])
+        if not check(r is not None, f"{label}: trends have no block {texts[item]!r}"):
+            continue
+        for k, year in enumerate(YEARS):
+            rr = r + 1 + k
+            check(ws.cell(rr, 1).value == year, f"{label}: trends {item} year {ws.cell(rr, 1).value!r}")
+            check(near(ws.cell(rr, 2).value, share(unit, year, item)),
+                  f"{label}: trends {item} {year} share {ws.cell(rr, 2).value!r}")
+
+
+def check_distribution(wb, sheet, label, unit, texts, point_labels):
+    ws = wb[sheet]
+    r = find_row(ws, 1, texts["skola_samarbete"])
+    if not check(r is not None, f"{label}: distribution has no block for skola_samarbete"):
+        return
+    check([ws.cell(r + 1, 2 + p).value for p in range(5)] == point_labels,
+          f"{label}: distribution header {[ws.cell(r + 1, 2 + p).value for p in range(5)]}")
+    for k, year in enumerate([2023, 2024]):
+        d = counts(unit, year, "skola_samarbete")
+        check(ws.cell(r + 2 + k, 1).value == year, f"{label}: distribution year {ws.cell(r + 2 + k, 1).value!r}")
+        for p in range(5):
+            got = ws.cell(r + 2 + k, 2 + p).value
+            check(near(got, d[p] / sum(d)), f"{label}: distribution {year} point {p + 1} {got!r}")
+
+
+def check_comparison(wb, label):
+    ws = wb["Jämförelse"]
+    header = [ws.cell(5, c).value for c in range(1, ws.max_column + 1)]
+    rows = {ws.cell(r, 1).value: r for r in range(7, 10)}
+    check(set(rows) == {"Kinda", "Valdemarsvik", "Alla enheter (vägt)"}, f"{label}: comparison rows {rows}")
+    col = header.index(TEXT_SV["stod_nojd"]) + 1 if TEXT_SV["stod_nojd"] in header else None
+    if not check(col is not None, f"{label}: comparison has no column for stod_nojd: {header}"):
+        return
+    r = rows.get("Valdemarsvik")
+    check(ws.cell(r, col).value == "..", f"{label}: Valdemarsvik stod_nojd {ws.cell(r, col).value!r}")
+    check(ws.cell(r, col + 1).value == 3, f"{label}: Valdemarsvik stod_nojd n {ws.cell(r, col + 1).value!r}")
+    r = rows.get("Alla enheter (vägt)")
+    check(near(ws.cell(r, col).value, share("*", 2024, "stod_nojd")), f"{label}: total stod_nojd")
+    r = rows.get("Kinda")
+    check(near(ws.cell(r, col).value, share("Kinda", 2024, "stod_nojd")), f"{label}: Kinda stod_nojd")
+
+
+def check_questions(wb, label):
+    ws = wb["Frågor"]
+    r = find_row(ws, 1, "skola_samarbete")
+    if check(r is not None, f"{label}: questions have no skola_samarbete"):
+        check(ws.cell(r, 8).value == "2022 (samarbete_skola), 2024", f"{label}: editions {ws.cell(r, 8).value!r}")
+        check(ws.cell(r, 9).value == "samarbete_skola", f"{label}: was {ws.cell(r, 9).value!r}")
+        check(ws.cell(r, 7).value == "ja", f"{label}: headline {ws.cell(r, 7).value!r}")
+    r = find_row(ws, 1, "forslag")
+    if check(r is not None, f"{label}: questions have no forslag"):
+        check(ws.cell(r, 3).value == "fritext", f"{label}: forslag type {ws.cell(r, 3).value!r}")
+
+
+def check_method(wb, label):
+    ws = wb["Metod"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    check(values.get("Programversion") == "enkat 0.1.0", f"{label}: version {values.get('Programversion')!r}")
+    check(values.get("Frågeformulärets SHA-256") == "0123456789abcdef" * 4, f"{label}: hash")
+    check(values.get("Minsta antal svar som visas") == 5, f"{label}: min_n")
+    check(any(isinstance(v, str) and "Holm" in v for v in values.values()), f"{label}: no word on Holm")
+
+
+def charts_by_sheet(path):
+    """{sheet name: [chart XML, ...]} following the workbook's relationships."""
+    z = zipfile.ZipFile(path)
+    names = set(z.namelist())
+    wbxml = z.read("xl/workbook.xml").decode()
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    target = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+    target.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)})
+    out = {}
+    for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', wbxml):
+        sheet = "xl/" + target[rid]
+        srels = sheet.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        charts = []
+        if srels in names:
+            for d in re.findall(r'Target="\.\./drawings/([^"]+)"', z.read(srels).decode()):
+                drels = f"xl/drawings/_rels/{d}.rels"
+                if drels in names:
+                    for c in re.findall(r'Target="\.\./charts/([^"]+)"', z.read(drels).decode()):
+                        charts.append(z.read(f"xl/charts/{c}").decode())
+        out[name] = charts
+    return out
+
+
+def check_charts(path, label, trends, dist, compare, names):
+    charts = charts_by_sheet(path)
+    t = charts.get(names[1], [])
+    check(len(t) == trends, f"{label}: {len(t)} trend charts, want {trends}")
+    for x in t:
+        check("<c:lineChart>" in x and x.count("<c:ser>") == 3, f"{label}: a trend chart is not 3 lines")
+        check("<c:hiLowLines>" in x, f"{label}: a trend chart without high-low lines")
+    d = charts.get(names[2], [])
+    check(len(d) == dist, f"{label}: {len(d)} distribution charts, want {dist}")
+    for x in d:
+        check('<c:barDir val="bar"/>' in x and '<c:grouping val="percentStacked"/>' in x,
+              f"{label}: a distribution chart is not a 100 % stacked bar")
+        check(x.count("<c:ser>") == 5, f"{label}: a distribution chart without 5 series")
+    c = charts.get(names[3], []) if compare else []
+    check(len(c) == compare, f"{label}: {len(c)} comparison charts, want {compare}")
+    for x in c:
+        check('<c:barDir val="col"/>' in x, f"{label}: a comparison chart is not a column chart")
+    return charts
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="enkat-report-") as tmp:
+        p = subprocess.run([sys.argv[1], tmp], capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"write_fixture failed ({p.returncode}): {p.stderr}")
+            return 1
+        sv = os.path.join(tmp, "report-sv.xlsx")
+        en = os.path.join(tmp, "report-en.xlsx")
+        one = os.path.join(tmp, "report-one.xlsx")
+        vik = os.path.join(tmp, "report-valdemarsvik.xlsx")
+
+        wb = check_sheets(sv, SHEETS_SV, "sv")
+        check_properties(wb, "sv", "Årsrapport 2024")
+        check_summary(wb, "Sammanfattning", "sv", "*", TEXT_SV, "0 %",
+                      [r"(.+ \()?84 %\)? anser att samarbetet med skolan fungerar bra",
+                       r"(.+ \()?79 %\)? svarar positivt på frågan ”Hur nöjd är du med stödet du får\?”"],
+                      {"Enhet": "Alla enheter (vägt)", "År": 2024, "Antal svar": 37,
+                       "Utskickade enkäter": "uppgift saknas", "Svarsfrekvens": "uppgift saknas"})
+        check_trends(wb, "Trender", "sv", "*", TEXT_SV)
+        check_distribution(wb, "Fördelning", "sv", "*", TEXT_SV,
+                           ["Stämmer inte alls", "Stämmer ganska dåligt", "Stämmer delvis",
+                            "Stämmer ganska bra", "Stämmer helt"])
+        check_comparison(wb, "sv")
+        check_questions(wb, "sv")
+        check_method(wb, "sv")
+        check_data(wb, "sv")
+        check_charts(sv, "sv", 5, 4, 3, SHEETS_SV)
+
+        wb = check_sheets(en, SHEETS_EN, "en")
+        check_properties(wb, "en", "Annual report 2024")
+        check_summary(wb, "Summary", "en", "Kinda", TEXT_EN, "0%",
+                      [r"(.+ \()?92%\)? agree that cooperation with the school works well",
+                       r"(.+ \()?88%\)? agree that the foster care worker is easy to reach"],
+                      {"Unit": "Kinda", "Year": 2024, "Responses": 25, "Questionnaires sent": 38,
+                       "Response rate": 25 / 38})
+        check_trends(wb, "Trends", "en", "Kinda", TEXT_EN)
+        check_distribution(wb, "Distribution", "en", "Kinda", TEXT_EN,
+                           ["Not at all true", "Mostly not true", "Partly true", "Mostly true",
+                            "Completely true"])
+        check_data(wb, "en")
+        check_charts(en, "en", 5, 4, 3, SHEETS_EN)
+
+        names_one = [s for s in SHEETS_SV if s != "Jämförelse"]
+        wb = check_sheets(one, names_one, "one unit")
+        check_summary(wb, "Sammanfattning", "one unit", "Kinda", TEXT_SV, "0 %",
+                      [r"(.+ \()?92 %\)? anser att samarbetet med skolan fungerar bra"],
+                      {"Enhet": "Kinda", "Antal svar": 25, "Utskickade enkäter": 38})
+        check_charts(one, "one unit", 5, 4, 0, names_one + ["", ""])
+
+        wb = check_sheets(vik, SHEETS_SV, "Valdemarsvik")
+        check_summary(wb, "Sammanfattning", "Valdemarsvik", "Valdemarsvik", TEXT_SV, "0 %", [],
+                      {"Enhet": "Valdemarsvik", "Antal svar": 12})
+        ws = wb["Sammanfattning"]
+        sentences = [t for t in column_texts(ws) if isinstance(t, str) and "Hur nöjd" in t and "%" in t]
+        check(not sentences, f"Valdemarsvik: a sentence for a suppressed cell: {sentences}")
+        check(any(isinstance(t, str) and t.startswith("..") for t in column_texts(ws)),
+              "Valdemarsvik: no legend for '..'")
+
+    for f in failures:
+        print(f"FAIL {f}")
+    print(f"{checks[0]} checks, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
