@@ -310,15 +310,18 @@ static const struct {
     [W_M_UNITS] = {"Antal enheter", "Number of units"},
 };
 
-/* The Data sheet's columns: the first 19 are the documented tidy format. */
+/* The Data sheet's columns: the first 19 are the documented tidy format; the
+ * few after it are what a reader needs to use those (which rows are areas,
+ * which year a change is against, the adjusted p behind `significant`). Every
+ * column costs about 13 MB for a national table (libxlsxwriter keeps each cell
+ * in memory, since tables and charts rule out its constant-memory mode), so
+ * the rest of the figures (na, missing, sd, index interval, Cohen's h ...)
+ * stay in `enkat stats`. */
 static const char *const data_columns[] = {
-    "unit",        "year",           "question",      "n",          "positive",
-    "share",       "ci_low",         "ci_high",       "mean",       "index",
-    "prev_share",  "diff",           "diff_low",      "diff_high",  "diff_p",
-    "significant", "trend_slope_pp", "trend_p",       "suppressed", "is_area",
-    "na",          "missing",        "exact_ci",      "sd",         "index_low",
-    "index_high",  "prev_year",      "diff_p_adj",    "fisher",     "cohen_h",
-    "first_year",  "low_precision",  "scale_changed",
+    "unit",       "year",      "question",  "n",           "positive",       "share",
+    "ci_low",     "ci_high",   "mean",      "index",       "prev_share",     "diff",
+    "diff_low",   "diff_high", "diff_p",    "significant", "trend_slope_pp", "trend_p",
+    "suppressed", "is_area",   "prev_year", "diff_p_adj",
 };
 #define NDATA_COLUMNS (sizeof data_columns / sizeof data_columns[0])
 
@@ -478,27 +481,34 @@ static void row_height(ctx *c, lxw_worksheet *ws, size_t r, double height)
  * grows a row for wrapped text in a file they open. */
 static unsigned text_lines(const char *s, double width)
 {
-        size_t per = width > 2 ? (size_t) (width - 1) : 1;
+        size_t per = width > 1 ? (size_t) width : 1;
         unsigned lines = 1;
         size_t line = 0;
+        bool glued = false; /* the word follows a hyphen: no space before it */
         while (*s) {
                 size_t word = 0;
+                bool space = !glued;
                 while (*s == ' ')
                         s++;
+                glued = false;
                 while (*s && *s != ' ') {
                         if (((unsigned char) *s & 0xC0) != 0x80)
                                 word++;
                         /* a line may also break after a hyphen */
-                        if (*s++ == '-' && *s && *s != ' ')
+                        if (*s++ == '-' && *s && *s != ' ') {
+                                glued = true;
                                 break;
+                        }
                 }
                 if (!word)
                         break;
-                if (line && line + 1 + word > per) {
+                size_t gap = line && space ? 1 : 0;
+                if (line && line + gap + word > per) {
                         lines++;
                         line = 0;
+                        gap = 0;
                 }
-                line += (line ? 1 : 0) + word;
+                line += gap + word;
                 while (line > per) { /* a word longer than the column */
                         lines++;
                         line -= per;
@@ -1722,6 +1732,7 @@ static void sheet_questions(ctx *c)
         size_t header = 3;
         for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
                 put_str(c, ws, header, i, w(c, heads[i]), c->fmt.header_left);
+        row_height(c, ws, header, 30);
         size_t row = header + 1;
         char buf[2048], part[256];
         const double widths[] = {20, 56, 10, 34, 9, 24, 10, 22, 18};
@@ -1879,9 +1890,7 @@ static void sheet_data(ctx *c)
                 put_bool(c, ws, row, 15, r->change != ENK_CHANGE_NONE && !s);
                 put_bool(c, ws, row, 18, s);
                 put_bool(c, ws, row, 19, r->is_area);
-                put_bool(c, ws, row, 32, r->scale_changed);
-                put_num(c, ws, row, 26, r->prev_year ? r->prev_year : NAN, NULL);
-                put_num(c, ws, row, 30, r->first_year ? r->first_year : NAN, NULL);
+                put_num(c, ws, row, 20, r->prev_year ? r->prev_year : NAN, NULL);
                 if (s)
                         continue; /* suppressed: n and the flags only */
                 put_num(c, ws, row, 4, (double) r->positive, NULL);
@@ -1897,16 +1906,7 @@ static void sheet_data(ctx *c)
                 put_num(c, ws, row, 14, r->diff_p, NULL);
                 put_num(c, ws, row, 16, r->trend_slope_pp, dec);
                 put_num(c, ws, row, 17, r->trend_p, NULL);
-                put_num(c, ws, row, 20, (double) r->na, NULL);
-                put_num(c, ws, row, 21, (double) r->missing, NULL);
-                put_bool(c, ws, row, 22, r->exact_ci);
-                put_num(c, ws, row, 23, r->sd, p);
-                put_num(c, ws, row, 24, r->index_low, dec);
-                put_num(c, ws, row, 25, r->index_high, dec);
-                put_num(c, ws, row, 27, r->diff_p_adj, NULL);
-                put_bool(c, ws, row, 28, r->fisher);
-                put_num(c, ws, row, 29, r->cohen_h, p);
-                put_bool(c, ws, row, 31, r->low_precision);
+                put_num(c, ws, row, 21, r->diff_p_adj, NULL);
         }
         lxw_table_column cols[NDATA_COLUMNS];
         lxw_table_column *colp[NDATA_COLUMNS + 1];
