@@ -329,6 +329,11 @@ static const char *const data_columns[] = {
 /* Context                                                                   */
 /* ------------------------------------------------------------------------ */
 
+struct unit_ref {
+        const char *name;
+        size_t index; /* into f->units */
+};
+
 typedef struct ctx {
         const enk_figures *f;
         const enk_questionnaire *q;
@@ -345,7 +350,7 @@ typedef struct ctx {
         size_t nitems; /* q->nareas + q->nquestions */
         size_t nunits; /* f->nunits + 1: the total is the last */
         const enk_figure **grid;
-        size_t *unit_order; /* f->units indices sorted by name, for bsearch */
+        struct unit_ref *unit_order; /* f->units sorted by name, for bsearch */
 
         /* the unit the summary, trend and distribution sheets show */
         size_t cu;
@@ -528,12 +533,9 @@ static void fit_row(ctx *c, lxw_worksheet *ws, size_t row, unsigned lines)
 /* The index                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static const ctx *sort_ctx; /* qsort has no user pointer in C11 */
-
-static int cmp_unit_idx(const void *a, const void *b)
+static int cmp_unit_ref(const void *a, const void *b)
 {
-        const char *const *u = sort_ctx->f->units;
-        return strcmp(u[*(const size_t *) a], u[*(const size_t *) b]);
+        return strcmp(((const struct unit_ref *) a)->name, ((const struct unit_ref *) b)->name);
 }
 
 /* Index of unit name (the total is c->nunits - 1), or -1. */
@@ -546,9 +548,9 @@ static long unit_index(const ctx *c, const char *name)
         size_t lo = 0, hi = c->f->nunits;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                int d = strcmp(name, c->f->units[c->unit_order[mid]]);
+                int d = strcmp(name, c->unit_order[mid].name);
                 if (d == 0)
-                        return (long) c->unit_order[mid];
+                        return (long) c->unit_order[mid].index;
                 if (d < 0)
                         hi = mid;
                 else
@@ -609,10 +611,8 @@ static enk_status build_index(ctx *c)
         if (!c->grid || !c->unit_order)
                 return ENK_ERR_NOMEM;
         for (size_t i = 0; i < f->nunits; i++)
-                c->unit_order[i] = i;
-        sort_ctx = c;
-        qsort(c->unit_order, f->nunits, sizeof *c->unit_order, cmp_unit_idx);
-        sort_ctx = NULL;
+                c->unit_order[i] = (struct unit_ref){f->units[i] ? f->units[i] : "", i};
+        qsort(c->unit_order, f->nunits, sizeof *c->unit_order, cmp_unit_ref);
 
         /* Rows come by unit then year: remember the last lookups. */
         const char *last_unit = NULL;
@@ -1916,7 +1916,7 @@ static void sheet_data(ctx *c)
         }
         colp[NDATA_COLUMNS] = NULL;
         lxw_table_options opt = {0};
-        opt.name = "Data";
+        opt.name = "Figures";
         opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
         opt.style_type_number = 9;
         opt.columns = colp;
