@@ -60,7 +60,7 @@ int cmd_check(int argc, char **argv)
 
         optind = 1;
         opterr = 0;
-        while ((opt = getopt_long(argc, argv, "+l:h", options, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, ":l:h", options, NULL)) != -1) {
                 switch (opt) {
                 case 'l':
                         if (!strcmp(optarg, "en"))
