@@ -710,8 +710,10 @@ static enk_wave_info wave_of(const ctx *c, size_t unit, int year)
                                 sum.sent += f->waves[i].sent;
                 }
         }
-        if (!found)
+        if (!found) {
+                sum.responses = -1; /* not known */
                 sum.sent = -1;
+        }
         if (sum.sent > 0)
                 sum.response_rate = (double) sum.responses / (double) sum.sent;
         return sum;
@@ -836,7 +838,11 @@ static bool make_formats(ctx *c)
 }
 
 /* A header text with '&' doubled: '&' starts a control code in page headers. */
-static void page_setup(ctx *c, lxw_worksheet *ws, bool one_page)
+/* How a sheet is printed: on one page (the summary), one page wide (most),
+ * or at full size over as many pages as it takes (a wide comparison). */
+enum fit { FIT_PAGE, FIT_WIDTH, FIT_NONE };
+
+static void page_setup(ctx *c, lxw_worksheet *ws, enum fit fit)
 {
         char title[512], esc[1024], buf[1200];
         size_t j = 0;
@@ -850,7 +856,8 @@ static void page_setup(ctx *c, lxw_worksheet *ws, bool one_page)
         worksheet_set_paper(ws, 9); /* A4 */
         worksheet_set_landscape(ws);
         worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
-        worksheet_fit_to_pages(ws, 1, one_page ? 1 : 0);
+        if (fit != FIT_NONE)
+                worksheet_fit_to_pages(ws, 1, fit == FIT_PAGE ? 1 : 0);
         worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
         note_err(c, worksheet_set_header(ws, w_s(c, buf, sizeof buf, W_PAGE_HEADER, esc)));
         note_err(c, worksheet_set_footer(ws, w(c, W_PAGE_FOOTER)));
@@ -1076,7 +1083,7 @@ static void sheet_summary(ctx *c)
                 return;
         }
         char buf[512];
-        page_setup(c, ws, true);
+        page_setup(c, ws, FIT_PAGE);
         put_title(c, ws, txt(c, &c->q->title),
                   w_ds(c, buf, sizeof buf, W_REPORT_SUB, f->year, unit_label(c, c->cu)));
 
@@ -1089,7 +1096,10 @@ static void sheet_summary(ctx *c)
         put_str(c, ws, row, 0, w(c, W_YEAR), lab);
         put_num(c, ws, row++, 1, f->year, c->fmt.year);
         put_str(c, ws, row, 0, w(c, W_RESPONSES), lab);
-        put_num(c, ws, row++, 1, (double) wave.responses, c->fmt.fact_int);
+        if (wave.responses >= 0)
+                put_num(c, ws, row++, 1, (double) wave.responses, c->fmt.fact_int);
+        else
+                put_str(c, ws, row++, 1, w(c, W_UNKNOWN), c->fmt.note);
         put_str(c, ws, row, 0, w(c, W_SENT), lab);
         if (wave.sent >= 0)
                 put_num(c, ws, row++, 1, (double) wave.sent, c->fmt.fact_int);
@@ -1317,7 +1327,7 @@ static void sheet_trends(ctx *c)
                 return;
         }
         char buf[512];
-        page_setup(c, ws, false);
+        page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_TRENDS_TITLE),
                   w_s(c, buf, sizeof buf, W_TRENDS_SUB, unit_label(c, c->cu)));
         size_t header = 3;
@@ -1407,7 +1417,7 @@ static void sheet_distribution(ctx *c)
                 return;
         }
         char buf[600];
-        page_setup(c, ws, false);
+        page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_DIST_TITLE),
                   w_ds(c, buf, sizeof buf, W_DIST_SUB, f->year, unit_label(c, c->cu)));
         size_t maxpoints = 2;
@@ -1516,7 +1526,6 @@ static void sheet_comparison(ctx *c)
                 return;
         }
         char buf[600];
-        page_setup(c, ws, false);
         put_title(c, ws, w(c, W_CMP_TITLE), w_d(c, buf, sizeof buf, W_CMP_SUB, f->year));
 
         /* The items with figures this year, areas first. */
@@ -1541,6 +1550,9 @@ static void sheet_comparison(ctx *c)
                 }
         }
 
+        /* More than a handful of items printed one page wide would be too
+         * small to read: print at full size, repeating the units and headings. */
+        page_setup(c, ws, ni > 6 ? FIT_NONE : FIT_WIDTH);
         size_t h0 = 3, h1 = 4, h2 = 5;
         put_str(c, ws, h0, 0, "", c->fmt.header_left);
         put_str(c, ws, h1, 0, "", c->fmt.header_left);
@@ -1600,6 +1612,8 @@ static void sheet_comparison(ctx *c)
                 col_width(c, ws, cols[i] + 1, cols[i] + 1, 6, NULL);
         }
         worksheet_freeze_panes(ws, (lxw_row_t) (h2 + 1), 1);
+        note_err(c, worksheet_repeat_rows(ws, (lxw_row_t) h0, (lxw_row_t) h2));
+        note_err(c, worksheet_repeat_columns(ws, 0, 0));
 
         /* One column chart per headline question, the total's bar in grey. A
          * suppressed unit's ".." gives it no bar. */
@@ -1724,7 +1738,7 @@ static void sheet_questions(ctx *c)
                 note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
                 return;
         }
-        page_setup(c, ws, false);
+        page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_Q_TITLE), txt(c, &q->title));
         const enum word heads[] = {W_COL_ID,       W_COL_TEXT,     W_COL_TYPE,
                                    W_COL_SCALE,    W_COL_POSITIVE, W_COL_AREA,
@@ -1818,7 +1832,7 @@ static void sheet_method(ctx *c)
                 return;
         }
         char buf[1200];
-        page_setup(c, ws, false);
+        page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_M_TITLE), NULL);
         static const enum word topics[][2] = {
             {W_M_SHARE_H, W_M_SHARE}, {W_M_CI_H, W_M_CI},       {W_M_CHANGE_H, W_M_CHANGE},
@@ -1877,7 +1891,7 @@ static void sheet_data(ctx *c)
                 note_err(c, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
                 return;
         }
-        page_setup(c, ws, false);
+        page_setup(c, ws, FIT_WIDTH);
         lxw_format *pct = c->fmt.pct, *dec = c->fmt.dec1, *p = c->fmt.dec3;
         for (size_t i = 0; i < f->nrows; i++) {
                 const enk_figure *r = &f->rows[i];
@@ -1929,6 +1943,7 @@ static void sheet_data(ctx *c)
         col_width(c, ws, 2, 2, 22, NULL);
         col_width(c, ws, 3, NDATA_COLUMNS - 1, 11, NULL);
         worksheet_freeze_panes(ws, 1, 0);
+        note_err(c, worksheet_repeat_rows(ws, 0, 0));
 }
 
 /* ------------------------------------------------------------------------ */
