@@ -362,7 +362,7 @@ typedef struct ctx {
                 lxw_format *title, *subtitle, *header, *header_left, *section, *label, *text, *wrap,
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
-                    *fact_text, *total_pct, *total_int;
+                    *fact_text, *total_pct, *total_int, *data_head;
         } fmt;
 } ctx;
 
@@ -745,14 +745,14 @@ static bool make_formats(ctx *c)
 {
         const char *pct = c->lang == 1 ? "0%" : "0 %";
         lxw_format **all[] = {
-            &c->fmt.title,      &c->fmt.subtitle,  &c->fmt.header,   &c->fmt.header_left,
-            &c->fmt.section,    &c->fmt.label,     &c->fmt.text,     &c->fmt.wrap,
-            &c->fmt.bold_wrap,  &c->fmt.pct,       &c->fmt.pct_bold, &c->fmt.pp,
-            &c->fmt.dec1,       &c->fmt.dec3,      &c->fmt.integer,  &c->fmt.year,
-            &c->fmt.dots,       &c->fmt.mark,      &c->fmt.note,     &c->fmt.small,
-            &c->fmt.good,       &c->fmt.bad,       &c->fmt.date,     &c->fmt.hash,
-            &c->fmt.fact_label, &c->fmt.fact_int,  &c->fmt.fact_pct, &c->fmt.fact_text,
-            &c->fmt.total_pct,  &c->fmt.total_int,
+            &c->fmt.title,      &c->fmt.subtitle,  &c->fmt.header,    &c->fmt.header_left,
+            &c->fmt.section,    &c->fmt.label,     &c->fmt.text,      &c->fmt.wrap,
+            &c->fmt.bold_wrap,  &c->fmt.pct,       &c->fmt.pct_bold,  &c->fmt.pp,
+            &c->fmt.dec1,       &c->fmt.dec3,      &c->fmt.integer,   &c->fmt.year,
+            &c->fmt.dots,       &c->fmt.mark,      &c->fmt.note,      &c->fmt.small,
+            &c->fmt.good,       &c->fmt.bad,       &c->fmt.date,      &c->fmt.hash,
+            &c->fmt.fact_label, &c->fmt.fact_int,  &c->fmt.fact_pct,  &c->fmt.fact_text,
+            &c->fmt.total_pct,  &c->fmt.total_int, &c->fmt.data_head,
         };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 if (!(*all[i] = add_fmt(c)))
@@ -830,6 +830,8 @@ static bool make_formats(ctx *c)
         }
         format_set_num_format(c->fmt.total_pct, pct);
         format_set_num_format(c->fmt.total_int, "#,##0");
+        format_set_bold(c->fmt.data_head);
+        format_set_align(c->fmt.data_head, LXW_ALIGN_RIGHT);
         format_set_num_format(c->fmt.date, "yyyy-mm-dd hh:mm");
         format_set_align(c->fmt.date, LXW_ALIGN_LEFT);
         format_set_font_name(c->fmt.hash, "DejaVu Sans Mono");
@@ -1898,7 +1900,7 @@ static void sheet_data(ctx *c)
                 size_t row = i + 1;
                 bool s = r->suppressed;
                 put_str(c, ws, row, 0, r->unit, NULL);
-                put_num(c, ws, row, 1, r->year, NULL);
+                put_num(c, ws, row, 1, r->year, c->fmt.year);
                 put_str(c, ws, row, 2, r->question, NULL);
                 put_num(c, ws, row, 3, (double) r->n, NULL);
                 put_bool(c, ws, row, 15, r->change != ENK_CHANGE_NONE && !s);
@@ -1925,7 +1927,9 @@ static void sheet_data(ctx *c)
         lxw_table_column cols[NDATA_COLUMNS];
         lxw_table_column *colp[NDATA_COLUMNS + 1];
         for (size_t i = 0; i < NDATA_COLUMNS; i++) {
-                cols[i] = (lxw_table_column){.header = (char *) data_columns[i]};
+                /* numbers stand right: so do their headings */
+                cols[i] = (lxw_table_column){.header = (char *) data_columns[i],
+                                             .header_format = i >= 3 ? c->fmt.data_head : NULL};
                 colp[i] = &cols[i];
         }
         colp[NDATA_COLUMNS] = NULL;
@@ -1941,7 +1945,10 @@ static void sheet_data(ctx *c)
         col_width(c, ws, 0, 0, 14, NULL);
         col_width(c, ws, 1, 1, 7, NULL);
         col_width(c, ws, 2, 2, 22, NULL);
-        col_width(c, ws, 3, NDATA_COLUMNS - 1, 11, NULL);
+        for (size_t i = 3; i < NDATA_COLUMNS; i++) {
+                double wd = (double) strlen(data_columns[i]) + 3; /* + the filter button */
+                col_width(c, ws, i, i, wd < 9 ? 9 : wd, NULL);
+        }
         worksheet_freeze_panes(ws, 1, 0);
         note_err(c, worksheet_repeat_rows(ws, 0, 0));
 }
