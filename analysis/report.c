@@ -354,12 +354,11 @@ typedef struct ctx {
 
         /* the unit the summary, trend and distribution sheets show */
         size_t cu;
-        const char *cu_name;
         int yi;      /* index of f->year in f->years, -1 when absent */
         int prev_yi; /* the year before it in the store, -1 when none */
 
         struct {
-                lxw_format *title, *subtitle, *header, *header_left, *section, *label, *text, *wrap,
+                lxw_format *title, *subtitle, *header, *header_left, *section, *label, *wrap,
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
                     *fact_text, *total_pct, *total_int, *data_head;
@@ -745,14 +744,14 @@ static bool make_formats(ctx *c)
 {
         const char *pct = c->lang == 1 ? "0%" : "0 %";
         lxw_format **all[] = {
-            &c->fmt.title,      &c->fmt.subtitle,  &c->fmt.header,    &c->fmt.header_left,
-            &c->fmt.section,    &c->fmt.label,     &c->fmt.text,      &c->fmt.wrap,
-            &c->fmt.bold_wrap,  &c->fmt.pct,       &c->fmt.pct_bold,  &c->fmt.pp,
-            &c->fmt.dec1,       &c->fmt.dec3,      &c->fmt.integer,   &c->fmt.year,
-            &c->fmt.dots,       &c->fmt.mark,      &c->fmt.note,      &c->fmt.small,
-            &c->fmt.good,       &c->fmt.bad,       &c->fmt.date,      &c->fmt.hash,
-            &c->fmt.fact_label, &c->fmt.fact_int,  &c->fmt.fact_pct,  &c->fmt.fact_text,
-            &c->fmt.total_pct,  &c->fmt.total_int, &c->fmt.data_head,
+            &c->fmt.title,     &c->fmt.subtitle,  &c->fmt.header,    &c->fmt.header_left,
+            &c->fmt.section,   &c->fmt.label,     &c->fmt.wrap,      &c->fmt.bold_wrap,
+            &c->fmt.pct,       &c->fmt.pct_bold,  &c->fmt.pp,        &c->fmt.dec1,
+            &c->fmt.dec3,      &c->fmt.integer,   &c->fmt.year,      &c->fmt.dots,
+            &c->fmt.mark,      &c->fmt.note,      &c->fmt.small,     &c->fmt.good,
+            &c->fmt.bad,       &c->fmt.date,      &c->fmt.hash,      &c->fmt.fact_label,
+            &c->fmt.fact_int,  &c->fmt.fact_pct,  &c->fmt.fact_text, &c->fmt.total_pct,
+            &c->fmt.total_int, &c->fmt.data_head,
         };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 if (!(*all[i] = add_fmt(c)))
