@@ -431,6 +431,53 @@ enk_status enk_stats_trend_test(const int64_t *x, const int64_t *n, const double
         return ENK_OK;
 }
 
+enk_status enk_stats_fit_line(const double *x, const double *y, const double *w, size_t n,
+                              enk_line *out)
+{
+        if (!x || !y || !out)
+                return ENK_ERR_USAGE;
+        size_t used = 0;
+        bool varies = false;
+        double first = 0.0;
+        for (size_t i = 0; i < n; i++) {
+                if (!isfinite(x[i]) || !isfinite(y[i]) || (w && !(w[i] >= 0.0 && isfinite(w[i]))))
+                        return ENK_ERR_USAGE;
+                if (w && w[i] == 0.0)
+                        continue; /* a point of weight 0 takes no part in the fit */
+                if (used == 0)
+                        first = x[i];
+                else if (x[i] != first)
+                        varies = true;
+                used++;
+        }
+        if (n < 2 || used < 2 || !varies)
+                return ENK_ERR_MATH;
+        double c0, c1, cov00, cov01, cov11, sumsq;
+        if (w)
+                gsl_fit_wlinear(x, 1, w, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        else
+                gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        if (!isfinite(c1) || !isfinite(c0))
+                return ENK_ERR_MATH;
+        enk_line r = {
+            .n = n, .intercept = c0, .slope = c1, .se_intercept = NAN, .se_slope = NAN, .p = NAN};
+        size_t df = (w ? used : n) - 2;
+        if (df > 0) {
+                /* gsl_fit_linear scales the covariance by the residual variance
+                 * already; gsl_fit_wlinear takes weights as 1/σ² and does not,
+                 * so scale it as lm() does for weights that are only relative. */
+                double s2 = w ? sumsq / (double) df : 1.0;
+                r.se_intercept = sqrt(fmax(cov00 * s2, 0.0));
+                r.se_slope = sqrt(fmax(cov11 * s2, 0.0));
+                if (r.se_slope > 0.0)
+                        r.p = 2.0 * gsl_cdf_tdist_Q(fabs(c1) / r.se_slope, (double) df);
+                else
+                        r.p = c1 != 0.0 ? 0.0 : 1.0;
+        }
+        *out = r;
+        return ENK_OK;
+}
+
 enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
                            bool weighted, enk_slope *out)
 {
@@ -440,18 +487,10 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
                 if (!isfinite(year[i]))
                         return ENK_ERR_USAGE;
         size_t m = 0;
-        bool varies = false;
-        double first = NAN;
-        for (size_t i = 0; i < k; i++) {
-                if (n[i] == 0)
-                        continue;
-                if (m == 0)
-                        first = year[i];
-                else if (year[i] != first)
-                        varies = true;
-                m++;
-        }
-        if (m < 2 || !varies)
+        for (size_t i = 0; i < k; i++)
+                if (n[i] > 0)
+                        m++;
+        if (m < 2)
                 return ENK_ERR_MATH;
         double *buf = malloc(3 * m * sizeof *buf);
         if (!buf)
@@ -465,26 +504,16 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
                 ws[j] = (double) n[i];
                 j++;
         }
-        double c0, c1, cov00, cov01, cov11, sumsq;
-        if (weighted)
-                gsl_fit_wlinear(xs, 1, ws, 1, ys, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-        else
-                gsl_fit_linear(xs, 1, ys, 1, m, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+        enk_line line;
+        enk_status st = enk_stats_fit_line(xs, ys, weighted ? ws : NULL, m, &line);
         free(buf);
-
-        enk_slope r = {.years = m, .slope_pp = c1, .intercept_pp = c0, .se_pp = NAN, .p = NAN};
-        if (m > 2) {
-                /* gsl_fit_linear scales cov11 by the residual variance already;
-                 * gsl_fit_wlinear takes the weights as 1/σ² and does not, so we
-                 * scale it as lm() does for weights that are only relative. */
-                double var = weighted ? cov11 * sumsq / (double) (m - 2) : cov11;
-                r.se_pp = sqrt(var > 0.0 ? var : 0.0);
-                if (r.se_pp > 0.0)
-                        r.p = 2.0 * gsl_cdf_tdist_Q(fabs(c1) / r.se_pp, (double) (m - 2));
-                else
-                        r.p = c1 != 0.0 ? 0.0 : 1.0;
-        }
-        *out = r;
+        if (st != ENK_OK)
+                return st;
+        *out = (enk_slope){.years = m,
+                           .slope_pp = line.slope,
+                           .intercept_pp = line.intercept,
+                           .se_pp = line.se_slope,
+                           .p = line.p};
         return ENK_OK;
 }
 

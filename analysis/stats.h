@@ -225,6 +225,25 @@ enk_status enk_stats_fisher_2x2(int64_t a, int64_t b, int64_t c, int64_t d, enk_
 enk_status enk_stats_trend_test(const int64_t *x, const int64_t *n, const double *s, size_t k,
                                 double *chisq, double *p);
 
+typedef struct enk_line {
+        size_t n; /* the points fitted */
+        double intercept, slope;
+        double se_intercept, se_slope; /* standard errors; NaN when n == 2 */
+        double p;                      /* two-sided p of slope = 0, t with n − 2 df; NaN when
+                                          n == 2; when se_slope = 0 (a perfect fit) 0 for a
+                                          non-zero slope and 1 for a flat line */
+} enk_line;
+
+/* The least-squares line y = intercept + slope·x through n points,
+ * unweighted (w NULL, gsl_fit_linear) or with weights w (gsl_fit_wlinear),
+ * the standard errors scaled by the residual variance Σw·r²/(n − 2) as R's
+ * summary(lm(y ~ x, weights = w)) (GSL takes weights as 1/σ² and would not).
+ * ENK_ERR_USAGE when x, y or out is NULL, a value is not finite or a weight
+ * is negative; ENK_ERR_MATH when n < 2, the x are all equal, or fewer than 2
+ * points have a positive weight. */
+enk_status enk_stats_fit_line(const double *x, const double *y, const double *w, size_t n,
+                              enk_line *out);
+
 typedef struct enk_slope {
         size_t years;        /* years with answers (n > 0), the points of the fit */
         double slope_pp;     /* percentage points per year */
@@ -235,11 +254,10 @@ typedef struct enk_slope {
                                 and 1 when every share is equal */
 } enk_slope;
 
-/* Least-squares line through the yearly shares 100·x[i]/n[i] against
- * year[i], i < k; years with n = 0 are left out. Unweighted (gsl_fit_linear)
- * or, when weighted, weighted by n (gsl_fit_wlinear) with the standard error
- * scaled by the residual variance, as R's summary(lm(share ~ year, weights =
- * n)). ENK_ERR_USAGE when a pointer is NULL, a count is negative, x > n or a
+/* Least-squares line (enk_stats_fit_line) through the yearly shares
+ * 100·x[i]/n[i] against year[i], i < k; years with n = 0 are left out.
+ * Unweighted, or when weighted, weighted by n as R's summary(lm(share ~ year,
+ * weights = n)). ENK_ERR_USAGE when a pointer is NULL, a count is negative, x > n or a
  * year is not finite; ENK_ERR_MATH when fewer than 2 years have answers or
  * their years are all equal. */
 enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
