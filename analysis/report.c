@@ -395,6 +395,17 @@ static void note_err(ctx *c, lxw_error e)
                 c->err = e;
 }
 
+/* Cuts s to at most max bytes without splitting a UTF-8 character. */
+static void clip_utf8(char *s, size_t max)
+{
+        size_t n = strlen(s);
+        if (n <= max)
+                return;
+        while (max > 0 && ((unsigned char) s[max] & 0xC0) == 0x80)
+                max--;
+        s[max] = '\0';
+}
+
 /* A formatted string in a buffer the caller owns. */
 static const char *fmt_s(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -847,7 +858,9 @@ static void page_setup(ctx *c, lxw_worksheet *ws, enum fit fit)
 {
         char title[512], esc[1024], buf[1200];
         size_t j = 0;
+        /* Excel allows 255 characters in a page header, codes included. */
         fmt_s(title, sizeof title, "%s", txt(c, &c->q->title));
+        clip_utf8(title, 120);
         for (size_t i = 0; title[i] && j + 2 < sizeof esc; i++) {
                 if (title[i] == '&')
                         esc[j++] = '&';
@@ -1969,7 +1982,34 @@ static enk_status fail(ctx *c, enk_status st, const char *fmt, ...)
 
 static enk_status lxw_status(lxw_error e)
 {
-        return e == LXW_ERROR_MEMORY_MALLOC_FAILED ? ENK_ERR_NOMEM : ENK_ERR_IO;
+        switch (e) {
+        case LXW_ERROR_MEMORY_MALLOC_FAILED:
+                return ENK_ERR_NOMEM;
+        case LXW_ERROR_CREATING_XLSX_FILE:
+        case LXW_ERROR_CREATING_TMPFILE:
+        case LXW_ERROR_READING_TMPFILE:
+        case LXW_ERROR_ZIP_FILE_OPERATION:
+        case LXW_ERROR_ZIP_PARAMETER_ERROR:
+        case LXW_ERROR_ZIP_BAD_ZIP_FILE:
+        case LXW_ERROR_ZIP_INTERNAL_ERROR:
+        case LXW_ERROR_ZIP_FILE_ADD:
+        case LXW_ERROR_ZIP_CLOSE:
+                return ENK_ERR_IO;
+        default: /* something in the figures Excel cannot hold (a text too long) */
+                return ENK_ERR_DATA;
+        }
+}
+
+/* libxlsxwriter's text for e in our style: lower-case, no full stop. */
+static const char *lxw_message(char *buf, size_t cap, lxw_error e)
+{
+        fmt_s(buf, cap, "%s", lxw_strerror(e));
+        size_t n = strlen(buf);
+        while (n && (buf[n - 1] == '.' || buf[n - 1] == ' '))
+                buf[--n] = '\0';
+        if (n > 1 && isupper((unsigned char) buf[0]) && !isupper((unsigned char) buf[1]))
+                buf[0] = (char) tolower((unsigned char) buf[0]);
+        return buf;
 }
 
 /* Writes every sheet into the open workbook c->wb. */
@@ -2068,7 +2108,7 @@ enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts
                 st = fail(&c, ENK_ERR_NOMEM, "cannot start the workbook: out of memory");
                 goto out;
         }
-        char title[600], subject[128], comments[160];
+        char title[600], subject[128], comments[160], msg[256];
         fmt_s(title, sizeof title, "%s", txt(&c, &c.q->title));
         w_d(&c, subject, sizeof subject, W_SUBJECT, f->year);
         fmt_s(comments, sizeof comments, "enkat %s", c.version);
@@ -2086,14 +2126,14 @@ enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts
                 lxw_workbook_free(c.wb);
                 c.wb = NULL;
                 st = fail(&c, lxw_status(c.err), "cannot build the report workbook: %s",
-                          lxw_strerror(c.err));
+                          lxw_message(msg, sizeof msg, c.err));
                 goto out;
         }
         lxw_error e = workbook_close(c.wb);
         c.wb = NULL;
         if (e != LXW_NO_ERROR) {
                 st = fail(&c, lxw_status(e), "cannot write the report workbook: %s",
-                          lxw_strerror(e));
+                          lxw_message(msg, sizeof msg, e));
                 goto out;
         }
         if (rename(tmp, path) != 0) {

@@ -57,9 +57,10 @@ typedef struct enk_report_options {
  *
  * Returns ENK_OK, or: ENK_ERR_USAGE (NULL f or path, an unknown language, a
  * table without a questionnaire), ENK_ERR_NOTFOUND (opts->unit not in f),
- * ENK_ERR_IO (the directory is not writable, the disk is full: the message
- * names path), ENK_ERR_NOMEM. Each failure appends one error naming path to
- * diags (which may be NULL). f is only read. */
+ * ENK_ERR_IO (the directory is not writable, the disk is full),
+ * ENK_ERR_DATA (a text too long for an Excel cell, 32,767 characters),
+ * ENK_ERR_NOMEM. Each failure appends one error to diags (which may be NULL)
+ * whose file is path. f is only read. */
 enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts, const char *path,
                             enk_diags *diags);
 

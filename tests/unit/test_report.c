@@ -181,6 +181,26 @@ static void test_failures(const fixture *fx, const char *dir)
         free(old);
         free(now);
 
+        /* a failure inside the workbook (a unit name longer than a cell
+         * holds): nothing at the path, no temporary file */
+        static char huge[40000];
+        memset(huge, 'x', sizeof huge - 1);
+        const char *units[2] = {huge, "Valdemarsvik"};
+        enk_figures bad_units = fx->f;
+        bad_units.units = units;
+        char fresh[512];
+        snprintf(fresh, sizeof fresh, "%s/fresh.xlsx", dir);
+        o.unit = NULL;
+        enk_diags_free(d);
+        d = enk_diags_new(0);
+        CHECK_INT(enk_report_write(&bad_units, &o, fresh, d), ENK_ERR_DATA);
+        CHECK_INT(enk_diags_errors(d), 1);
+        if (enk_diags_count(d) == 1) {
+                CHECK_STR(enk_diags_get(d, 0)->file, fresh);
+                CHECK(strstr(enk_diags_get(d, 0)->message, "32,767") != NULL);
+        }
+        CHECK(!exists(fresh));
+
         CHECK_INT(enk_report_write(NULL, &o, keep, d), ENK_ERR_USAGE);
         CHECK_INT(enk_report_write(&fx->f, &o, NULL, d), ENK_ERR_USAGE);
         CHECK_INT(enk_report_write(&fx->f, &o, "", NULL), ENK_ERR_USAGE);
