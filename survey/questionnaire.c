@@ -962,8 +962,8 @@ static void parse_positive(struct ctx *c, const struct node *n, enk_scale *s, bo
 {
         if (!want_list(c, n))
                 return;
-        if (n->n < 1) {
-                err(c, n, "expected at least one positive point, got an empty list");
+        if (n->n < 1 || n->n > 11) {
+                err(c, n, "expected 1 to 11 positive points, got %zu", n->n);
                 return;
         }
         s->positive = arena_array(c->model, n->n, sizeof(*s->positive));
@@ -1144,8 +1144,11 @@ static void check_applicable(struct ctx *c, const struct node *m, const struct n
         }
 }
 
+/* The index of the scale or area n names. base, stride and count describe the
+ * array of scales or areas (whose first member is the id), read only to suggest
+ * a name when n names none. */
 static int get_ref(struct ctx *c, const struct node *n, const struct idmap *ids, const char *what,
-                   const char *const *names, size_t nnames)
+                   const void *base, size_t stride, size_t count)
 {
         if (n->bad)
                 return -1;
@@ -1155,7 +1158,12 @@ static int get_ref(struct ctx *c, const struct node *n, const struct idmap *ids,
         }
         const struct ident *id = idmap_get(ids, n->s);
         if (!id) {
-                unknown(c, n, what, names, nnames);
+                const char **names = c->errors > SUGGEST_MAX_ERRORS
+                                         ? NULL
+                                         : arena_array(&c->scratch, count, sizeof(*names));
+                for (size_t i = 0; names && i < count; i++)
+                        names[i] = *(const char *const *) ((const char *) base + i * stride);
+                unknown(c, n, what, names, names ? count : 0);
                 return -1;
         }
         return id->index;
@@ -1163,20 +1171,15 @@ static int get_ref(struct ctx *c, const struct node *n, const struct idmap *ids,
 
 static int get_scale_ref(struct ctx *c, const struct node *n)
 {
-        const enk_questionnaire *q = c->q;
-        const char **names = arena_array(&c->scratch, q->nscales, sizeof(*names));
-        for (size_t i = 0; names && i < q->nscales; i++)
-                names[i] = q->scales[i].id;
-        return get_ref(c, n, &c->scale_ids, "scale", names, names ? q->nscales : 0);
+        _Static_assert(offsetof(enk_scale, id) == 0, "get_ref reads the id first");
+        return get_ref(c, n, &c->scale_ids, "scale", c->q->scales, sizeof(enk_scale),
+                       c->q->nscales);
 }
 
 static int get_area_ref(struct ctx *c, const struct node *n)
 {
-        const enk_questionnaire *q = c->q;
-        const char **names = arena_array(&c->scratch, q->nareas, sizeof(*names));
-        for (size_t i = 0; names && i < q->nareas; i++)
-                names[i] = q->areas[i].id;
-        return get_ref(c, n, &c->area_ids, "area", names, names ? q->nareas : 0);
+        _Static_assert(offsetof(enk_area, id) == 0, "get_ref reads the id first");
+        return get_ref(c, n, &c->area_ids, "area", c->q->areas, sizeof(enk_area), c->q->nareas);
 }
 
 static void parse_options(struct ctx *c, const struct node *n, enk_question *qn)
@@ -1642,7 +1645,9 @@ static const enk_condition *parse_condition(struct ctx *c, const struct node *m,
         }
         const struct ident *id = idmap_get(&c->qids, qn->s);
         if (!id) {
-                const char **names = arena_array(&c->scratch, q->nquestions, sizeof(*names));
+                const char **names = c->errors > SUGGEST_MAX_ERRORS
+                                         ? NULL
+                                         : arena_array(&c->scratch, q->nquestions, sizeof(*names));
                 for (size_t i = 0; names && i < q->nquestions; i++)
                         names[i] = q->questions[i].id;
                 const char *hint =
@@ -1752,12 +1757,14 @@ static void check_was(struct ctx *c)
 static void check_areas(struct ctx *c)
 {
         const enk_questionnaire *q = c->q;
+        bool *used = arena_array(&c->scratch, q->nareas, sizeof(*used));
+        if (!used)
+                return;
+        for (size_t i = 0; i < q->nquestions; i++)
+                if (q->questions[i].area >= 0 && q->questions[i].type == ENK_Q_SCALE)
+                        used[q->questions[i].area] = true;
         for (size_t a = 0; a < q->nareas; a++) {
-                bool used = false;
-                for (size_t i = 0; i < q->nquestions && !used; i++)
-                        used =
-                            q->questions[i].area == (int) a && q->questions[i].type == ENK_Q_SCALE;
-                if (!used && q->areas[a].id[0])
+                if (!used[a] && q->areas[a].id[0])
                         enk_diags_add(c->diags, ENK_SEV_WARNING, q->areas[a].loc, NULL,
                                       "area '%s' has no scale question", q->areas[a].id);
         }
@@ -1912,6 +1919,42 @@ static void parse_root(struct ctx *c, const struct node *root)
                 check_areas(c);
 }
 
+/* One file: by line, column, then the order found (qsort is not stable). */
+static int by_place(const void *pa, const void *pb)
+{
+        const enk_diag *a = *(const enk_diag *const *) pa, *b = *(const enk_diag *const *) pb;
+        if (a->line != b->line)
+                return a->line < b->line ? -1 : 1;
+        if (a->column != b->column)
+                return a->column < b->column ? -1 : 1;
+        return a < b ? -1 : a > b;
+}
+
+/* Appends the problems of `from` to `to`, sorted by place. enk_diags_sort is
+ * an insertion sort, quadratic on the many out-of-order problems a hostile file
+ * can produce; this sorts pointers with qsort. */
+static void hand_over(const enk_diags *from, enk_diags *to)
+{
+        size_t n = enk_diags_count(from);
+        const enk_diag **order = malloc((n ? n : 1) * sizeof(*order));
+        for (size_t i = 0; i < n; i++) {
+                const enk_diag *d = enk_diags_get(from, i);
+                if (order)
+                        order[i] = d;
+                else /* out of memory: unsorted is better than lost */
+                        enk_diags_add(to, d->severity, (enk_loc){d->file, d->line, d->column},
+                                      d->subject, "%s", d->message);
+        }
+        if (!order)
+                return;
+        qsort(order, n, sizeof(*order), by_place);
+        for (size_t i = 0; i < n; i++)
+                enk_diags_add(to, order[i]->severity,
+                              (enk_loc){order[i]->file, order[i]->line, order[i]->column},
+                              order[i]->subject, "%s", order[i]->message);
+        free(order);
+}
+
 enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name,
                                    enk_questionnaire **out, enk_diags *diags)
 {
@@ -1966,12 +2009,7 @@ out:
         arena_release(&c.scratch);
         if (st == ENK_OK && c.errors)
                 st = ENK_ERR_SCHEMA;
-        enk_diags_sort(mine);
-        for (size_t i = 0; i < enk_diags_count(mine); i++) {
-                const enk_diag *d = enk_diags_get(mine, i);
-                enk_diags_add(diags, d->severity, (enk_loc){d->file, d->line, d->column},
-                              d->subject, "%s", d->message);
-        }
+        hand_over(mine, diags);
         enk_diags_free(mine);
         if (st != ENK_OK) {
                 enk_questionnaire_free(&doc->q);
