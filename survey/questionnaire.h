@@ -155,8 +155,11 @@ typedef struct enk_questionnaire {
 /* Loads and validates the questionnaire at path. On success returns ENK_OK and
  * stores a new questionnaire in *out, owned by the caller
  * (enk_questionnaire_free). On failure leaves *out untouched, appends every
- * problem found to diags (file:line:column, 1-based) and returns ENK_ERR_IO,
- * ENK_ERR_SYNTAX or ENK_ERR_SCHEMA. Warnings may be appended on success. */
+ * problem found to diags (file:line:column, 1-based, sorted by place) and
+ * returns ENK_ERR_IO (unreadable file), ENK_ERR_SYNTAX (not YAML, or beyond the
+ * limits of docs/questionnaire.md: 4 MiB, 64 levels, 200 000 values) or
+ * ENK_ERR_SCHEMA; ENK_ERR_NOMEM when memory ran out, ENK_ERR_USAGE when path or
+ * out is NULL. Warnings may be appended on success. diags may be NULL. */
 enk_status enk_questionnaire_load(const char *path, enk_questionnaire **out, enk_diags *diags);
 
 /* As enk_questionnaire_load, from len bytes of YAML at buf; name is used in
@@ -184,12 +187,16 @@ const char *enk_text_get(const enk_text *t, int lang);
 /* The scale of a scale question, or NULL. */
 const enk_scale *enk_question_scale(const enk_questionnaire *q, const enk_question *qn);
 /* Whether value is a possible answer to qn (ENK_MISSING is not; ENK_NA is when
- * qn's scale has a not-applicable answer). */
+ * qn's scale has a not-applicable answer). A multiple-choice answer must be a
+ * non-empty set of the options' bits (nothing chosen is ENK_MISSING); a free
+ * text answer is 1. */
 bool enk_question_allows(const enk_questionnaire *q, const enk_question *qn, int32_t value);
 /* Whether value of a scale question counts as positive. */
 bool enk_scale_positive(const enk_scale *s, int32_t value);
 /* Whether qn is asked, given the answers so far (values, indexed like
- * questions; only earlier ones are read). */
+ * questions; only earlier ones are read). A question without show_if is always
+ * asked; one whose condition's question is ENK_MISSING (unanswered or itself
+ * skipped) is not. */
 bool enk_question_shown(const enk_questionnaire *q, const enk_question *qn,
                         const int32_t *values);
 
