@@ -451,6 +451,22 @@ static void check_props(struct ctx *c, struct node *n, const yaml_char_t *anchor
         }
 }
 
+/* Escapes ("\0", "\x01") can put control characters into a string. Our strings
+ * end at the first NUL, and the forms and the workbook are XML, where other C0
+ * controls are not allowed: refuse them all but tab, newline and return. */
+static void check_controls(struct ctx *c, struct node *n)
+{
+        for (size_t i = 0; i < n->len; i++) {
+                unsigned char ch = (unsigned char) n->s[i];
+                if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+                        err(c, n, "a control character (0x%02X) is not allowed in a string", ch);
+                        n->len = strlen(n->s);
+                        n->bad = true;
+                        return;
+                }
+        }
+}
+
 static struct node *new_node(struct ctx *c, enum nkind kind, yaml_mark_t m)
 {
         struct node *n = arena_alloc(&c->scratch, sizeof(*n));
@@ -526,12 +542,7 @@ static enk_status build_tree(struct ctx *c, const char *buf, size_t len, struct 
                                 n = NULL;
                                 break;
                         }
-                        /* A "\0" escape puts a NUL inside a string; our strings
-                         * end at the first NUL, so refuse it. */
-                        if (memchr(n->s, '\0', n->len)) {
-                                err(c, n, "a NUL character is not allowed in a string");
-                                n->len = strlen(n->s);
-                        }
+                        check_controls(c, n);
                         check_props(c, n, e.data.scalar.anchor, e.data.scalar.tag);
                         break;
                 case YAML_SEQUENCE_START_EVENT:
