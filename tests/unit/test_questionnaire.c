@@ -568,6 +568,56 @@ static void test_api_edges(void)
         enk_diags_free(d);
 }
 
+/* Hostile inputs end in one clear error, never a crash or a huge allocation. */
+static void test_limits(void)
+{
+        /* 4 MiB is the limit: one byte more is refused before parsing. */
+        size_t big = ((size_t) 4 << 20) + 1;
+        char *buf = malloc(big);
+        CHECK(buf != NULL);
+        if (!buf)
+                return;
+        memset(buf, ' ', big);
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *q = NULL;
+        CHECK_INT(enk_questionnaire_parse(buf, big, "big.yaml", &q, d), ENK_ERR_SYNTAX);
+        CHECK(q == NULL);
+        CHECK_INT(enk_diags_count(d), 1);
+        CHECK(strstr(enk_diags_get(d, 0)->message, "too large") != NULL);
+        enk_diags_free(d);
+
+        /* Nesting: the root mapping is level 1, so the 64th '[' (column 4 + 63)
+         * is level 65, one too deep. */
+        size_t len = (size_t) snprintf(buf, big, "a: ");
+        for (int i = 0; i < 1000; i++)
+                buf[len++] = '[';
+        expect_diags(__LINE__, (buf[len] = '\0', buf), ENK_ERR_SYNTAX,
+                     "t.yaml:1:67: error: YAML nested too deeply (more than 64 levels)\n");
+
+        /* Values: the root mapping, the key 'a', the list and then list items;
+         * the 200 001st value is item 199 998, at column 5 + 2 * 199 997. */
+        len = (size_t) snprintf(buf, big, "a: [");
+        for (int i = 0; i < 250000; i++)
+                len += (size_t) snprintf(buf + len, big - len, "1,");
+        buf[len - 1] = ']';
+        expect_diags(__LINE__, buf, ENK_ERR_SYNTAX,
+                     "t.yaml:1:399999: error: too many YAML values (more than 200000)\n");
+        free(buf);
+
+        expect_diags(__LINE__, "a: 1\n---\nb: 2\n", ENK_ERR_SYNTAX,
+                     "t.yaml:2:1: error: expected one YAML document, found a second one\n");
+        /* A NUL byte in the text itself is not YAML; one from an escape is
+         * refused as a control character. */
+        expect_diags(__LINE__, "a: \"x\\0y\"\n", ENK_ERR_SCHEMA,
+                     "t.yaml:1:1: error: unknown key 'a'\n"
+                     "t.yaml:1:1: error: missing required key 'survey' in the questionnaire\n"
+                     "t.yaml:1:1: error: missing required key 'edition' in the questionnaire\n"
+                     "t.yaml:1:1: error: missing required key 'languages' in the questionnaire\n"
+                     "t.yaml:1:1: error: missing required key 'title' in the questionnaire\n"
+                     "t.yaml:1:1: error: missing required key 'sections' in the questionnaire\n"
+                     "t.yaml:1:4: error: a control character (0x00) is not allowed in a string\n");
+}
+
 int main(void)
 {
         enk_questionnaire *q = load_full();
@@ -585,5 +635,6 @@ int main(void)
         }
         test_errors();
         test_api_edges();
+        test_limits();
         return check_report();
 }
