@@ -22,6 +22,7 @@
  * stay straight-line code.
  */
 #include "analysis/report.h"
+#include "analysis/stats.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -914,6 +915,16 @@ static size_t char_len(const unsigned char *s)
         return 4;
 }
 
+/* Capitalises the first letter of s in place (ASCII and Latin-1 letters). */
+static void upper_first(char *s)
+{
+        unsigned char *u = (unsigned char *) s;
+        if (u[0] < 0x80)
+                u[0] = (unsigned char) toupper(u[0]);
+        else if (u[0] == 0xC3 && u[1] >= 0xA0 && u[1] <= 0xBE && u[1] != 0xB7)
+                u[1] = (unsigned char) (u[1] - 0x20);
+}
+
 /* Lower-cases the first letter of s in place unless the second is a capital
  * too (an abbreviation such as "BBIC"). */
 static void lower_first(char *s)
@@ -961,16 +972,21 @@ static bool first_person(const ctx *c, const char *text)
         return false;
 }
 
-/* The share as it starts a sentence: "92 %". When the statistics module
- * offers a share phrase ("fler än nio av tio") this is where it goes in, as
- * "Fler än nio av tio (92 %)"; until then the percentage stands alone. */
+/* The share as it starts a sentence: "Fler än nio av tio (92 %)", the words
+ * from the statistics module (the same bands everywhere enkat words a share),
+ * the percentage as the cells round it. */
 static const char *share_lead(const ctx *c, char *buf, size_t cap, double share)
 {
         int pct = pct_of(share);
+        const char *phrase = enk_stats_share_phrase(share, c->lang == 1 ? "en" : "sv");
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        snprintf(buf, cap, w(c, W_PCT), pct);
+        if (phrase)
+                snprintf(buf, cap, w(c, W_PCT_PHRASE), phrase, pct);
+        else
+                snprintf(buf, cap, w(c, W_PCT), pct);
 #pragma GCC diagnostic pop
+        upper_first(buf);
         return buf;
 }
 

@@ -380,7 +380,7 @@ def main():
         wb = check_sheets(en, SHEETS_EN, "en")
         check_properties(wb, "en", "Annual report 2024")
         check_summary(wb, "Summary", "en", "Kinda", TEXT_EN, "0%",
-                      [r"(.+ \()?92%\)? agree that cooperation with the school works well",
+                      [r"More than nine in ten \(92%\) agree that cooperation with the school works well",
                        r"(.+ \()?88%\)? agree that the foster care worker is easy to reach"],
                       {"Unit": "Kinda", "Year": 2024, "Responses": 25, "Questionnaires sent": 38,
                        "Response rate": 25 / 38})
@@ -394,7 +394,8 @@ def main():
         names_one = [s for s in SHEETS_SV if s != "Jämförelse"]
         wb = check_sheets(one, names_one, "one unit")
         check_summary(wb, "Sammanfattning", "one unit", "Kinda", TEXT_SV, "0 %",
-                      [r"(.+ \()?92 %\)? anser att samarbetet med skolan fungerar bra"],
+                      # the brief's own example; 0.92 -> "fler än nio av tio" (statistics.md)
+                      [r"Fler än nio av tio \(92 %\) anser att samarbetet med skolan fungerar bra"],
                       {"Enhet": "Kinda", "Antal svar": 25, "Utskickade enkäter": 38})
         check_charts(one, "one unit", 5, 4, 0, names_one + ["", ""])
 
