@@ -163,7 +163,6 @@ struct qinfo {
 };
 
 struct ctx {
-        struct qdoc *doc;
         enk_questionnaire *q;
         struct arena *model;
         struct arena scratch;
@@ -1341,6 +1340,8 @@ static void parse_item(struct ctx *c, const struct node *m, int section, int gi,
                 err(c, v[Q_SHOW_IF],
                     "an item cannot have its own show_if when its grid has one (at %u:%u)",
                     grid_show_if->line, grid_show_if->col);
+        if (grid_show_if)
+                info->show_if = NULL; /* the grid's applies */
 }
 
 static void parse_grid(struct ctx *c, const struct node *m, const struct node **v,
@@ -1983,7 +1984,7 @@ enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name
                 enk_diags_free(mine);
                 return ENK_ERR_NOMEM;
         }
-        struct ctx c = {.doc = doc, .q = &doc->q, .model = &doc->arena, .diags = mine};
+        struct ctx c = {.q = &doc->q, .model = &doc->arena, .diags = mine};
         enk_status st = ENK_OK;
         c.file = arena_strndup(c.model, name, strlen(name));
         if (!c.file) {
