@@ -65,12 +65,37 @@ static void wilson(int64_t x, int64_t n, double z, double cc, double *lo, double
                 *hi = p;
 }
 
+/* The q-quantile of Beta(a, b), tail the smaller of q and 1 − q given
+ * directly (so 0.975 is asked as an upper tail of 0.025 without rounding).
+ * gsl_cdf_beta_Pinv fails to converge for some parameters (GSL 2.7 returns
+ * NaN for Beta(8, 284) at 0.975, a Clopper-Pearson bound at x = 7 of 291),
+ * so an answer that is not a number in [0, 1] is replaced by bisection on
+ * the monotone CDF, which always converges. */
+static double beta_quantile(double tail, bool upper, double a, double b)
+{
+        double r = upper ? gsl_cdf_beta_Qinv(tail, a, b) : gsl_cdf_beta_Pinv(tail, a, b);
+        if (isfinite(r) && r >= 0.0 && r <= 1.0)
+                return r;
+        double lo = 0.0, hi = 1.0;
+        for (int i = 0; i < 200 && hi - lo > 1e-17 * hi; i++) {
+                double mid = 0.5 * (lo + hi);
+                /* P(X <= mid) grows with mid, P(X > mid) falls. */
+                bool below =
+                    upper ? gsl_cdf_beta_Q(mid, a, b) > tail : gsl_cdf_beta_P(mid, a, b) < tail;
+                if (below)
+                        lo = mid;
+                else
+                        hi = mid;
+        }
+        return 0.5 * (lo + hi);
+}
+
 static void clopper_pearson(int64_t x, int64_t n, double level, double *lo, double *hi)
 {
         double a2 = (1.0 - level) / 2.0;
         /* x > 0 and x < n keep both beta parameters >= 1, as GSL needs. */
-        *lo = x == 0 ? 0.0 : gsl_cdf_beta_Pinv(a2, (double) x, (double) (n - x + 1));
-        *hi = x == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - a2, (double) (x + 1), (double) (n - x));
+        *lo = x == 0 ? 0.0 : beta_quantile(a2, false, (double) x, (double) (n - x + 1));
+        *hi = x == n ? 1.0 : beta_quantile(a2, true, (double) (x + 1), (double) (n - x));
 }
 
 enk_status enk_stats_share(int64_t x, int64_t n, enk_ci_method method, double level, enk_share *out)
@@ -822,11 +847,14 @@ enk_status enk_stats_p_adjust(const double *p, size_t k, enk_adjust method, doub
                 free(perm);
                 return ENK_ERR_NOMEM;
         }
-        for (size_t i = 0, j = 0; i < k; i++)
-                if (!isnan(p[i])) {
-                        vals[j] = p[i];
-                        where[j++] = i;
+        for (size_t i = 0, j = 0; i < k; i++) {
+                if (isnan(p[i])) {
+                        out[i] = p[i];
+                        continue;
                 }
+                vals[j] = p[i];
+                where[j++] = i;
+        }
         /* Ties may come out in any order: both adjustments give tied p-values
          * the same result whatever their order, through the running max/min. */
         gsl_sort_index(perm, vals, 1, m);
