@@ -381,7 +381,8 @@ struct closest {
 static void closest_init(struct closest *c, const char *s, size_t len)
 {
         c->wlen = fold(s, len, c->word, sizeof(c->word));
-        if (c->wlen == SIZE_MAX)
+        /* Too short to guess from, or too long to be a typo of a label. */
+        if (c->wlen == SIZE_MAX || c->wlen < 3)
                 c->wlen = 0;
         c->best = NULL;
         c->dist = SIZE_MAX;
@@ -1402,6 +1403,8 @@ static void report_problem(void *ctx, enk_severity sev, size_t question,
                 return;
         if (problem == ENK_RESPONSE_SKIPPED && qn->show_if && r->qerr[qn->show_if->question])
                 return;
+        if (problem == ENK_RESPONSE_INVALID)
+                r->qerr[question] = 1;
         diag(r, sev, r->cur_line, r->qcol[question], qn->id, false, "%s", message);
 }
 
