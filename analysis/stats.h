@@ -1,7 +1,7 @@
 /* analysis/stats.h - the statistics of enkat: shares, intervals, tests, trends, suppression.
  *
  * Pure functions over counts and values: no I/O, no store, no allocation that
- * outlives a call. Every figure of /work/shared/statistics.md (figures 1-10)
+ * outlives a call. Every figure of the project's statistics plan (figures 1-10)
  * is here; docs/statistics.md explains them in words and gives the references.
  * This is the only module that uses GSL. GSL's default error handler aborts;
  * main() turns it off (gsl_set_error_handler_off()) and every function here
