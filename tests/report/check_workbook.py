@@ -57,6 +57,9 @@ TEXT_EN = {
     "skola": "Cooperation with school",
     "stod": "Support from social services",
 }
+POINTS_SV = ["Stämmer inte alls", "Stämmer ganska dåligt", "Stämmer delvis", "Stämmer ganska bra",
+             "Stämmer helt"]
+POINTS_EN = ["Not at all true", "Mostly not true", "Partly true", "Mostly true", "Completely true"]
 SHEETS_SV = ["Sammanfattning", "Trender", "Fördelning", "Jämförelse", "Frågor", "Metod", "Data"]
 SHEETS_EN = ["Summary", "Trends", "Distribution", "Comparison", "Questions", "Method", "Data"]
 DATA_COLUMNS = ("unit,year,question,n,positive,share,ci_low,ci_high,mean,index,prev_share,"
@@ -326,16 +329,25 @@ def charts_by_sheet(path):
     return out
 
 
-def check_charts(path, label, trends, dist, compare, names):
+def check_charts(path, label, trends, dist, compare, names, point_labels):
     charts = charts_by_sheet(path)
     t = charts.get(names[1], [])
     check(len(t) == trends, f"{label}: {len(t)} trend charts, want {trends}")
     for x in t:
         check("<c:lineChart>" in x and x.count("<c:ser>") == 3, f"{label}: a trend chart is not 3 lines")
         check("<c:hiLowLines>" in x, f"{label}: a trend chart without high-low lines")
+    for x in t:
+        refs = re.findall(r"<c:f>([^<]*)</c:f>", x)
+        check(refs and all(r.startswith((f"{names[1]}!", f"'{names[1]}'!")) for r in refs),
+              f"{label}: a trend chart refers elsewhere: {refs}")
     d = charts.get(names[2], [])
     check(len(d) == dist, f"{label}: {len(d)} distribution charts, want {dist}")
     for x in d:
+        series = re.findall(r"<c:ser>.*?<c:tx><c:v>([^<]*)</c:v>", x, re.S)
+        check(series == point_labels, f"{label}: distribution series {series}, want {point_labels}")
+        refs = re.findall(r"<c:f>([^<]*)</c:f>", x)
+        check(refs and all(r.startswith((f"{names[2]}!", f"'{names[2]}'!")) for r in refs),
+              f"{label}: a distribution chart refers elsewhere: {refs[:2]}")
         check('<c:barDir val="bar"/>' in x and '<c:grouping val="percentStacked"/>' in x,
               f"{label}: a distribution chart is not a 100 % stacked bar")
         check(x.count("<c:ser>") == 5, f"{label}: a distribution chart without 5 series")
@@ -368,14 +380,12 @@ def main():
                       {"Enhet": "Alla enheter (vägt)", "År": 2024, "Antal svar": 37,
                        "Utskickade enkäter": "uppgift saknas", "Svarsfrekvens": "uppgift saknas"})
         check_trends(wb, "Trender", "sv", "*", TEXT_SV)
-        check_distribution(wb, "Fördelning", "sv", "*", TEXT_SV,
-                           ["Stämmer inte alls", "Stämmer ganska dåligt", "Stämmer delvis",
-                            "Stämmer ganska bra", "Stämmer helt"])
+        check_distribution(wb, "Fördelning", "sv", "*", TEXT_SV, POINTS_SV)
         check_comparison(wb, "sv")
         check_questions(wb, "sv")
         check_method(wb, "sv")
         check_data(wb, "sv")
-        check_charts(sv, "sv", 5, 4, 3, SHEETS_SV)
+        check_charts(sv, "sv", 5, 4, 3, SHEETS_SV, POINTS_SV)
 
         wb = check_sheets(en, SHEETS_EN, "en")
         check_properties(wb, "en", "Annual report 2024")
@@ -385,11 +395,9 @@ def main():
                       {"Unit": "Kinda", "Year": 2024, "Responses": 25, "Questionnaires sent": 38,
                        "Response rate": 25 / 38})
         check_trends(wb, "Trends", "en", "Kinda", TEXT_EN)
-        check_distribution(wb, "Distribution", "en", "Kinda", TEXT_EN,
-                           ["Not at all true", "Mostly not true", "Partly true", "Mostly true",
-                            "Completely true"])
+        check_distribution(wb, "Distribution", "en", "Kinda", TEXT_EN, POINTS_EN)
         check_data(wb, "en")
-        check_charts(en, "en", 5, 4, 3, SHEETS_EN)
+        check_charts(en, "en", 5, 4, 3, SHEETS_EN, POINTS_EN)
 
         names_one = [s for s in SHEETS_SV if s != "Jämförelse"]
         wb = check_sheets(one, names_one, "one unit")
@@ -397,7 +405,7 @@ def main():
                       # the brief's own example; 0.92 -> "fler än nio av tio" (statistics.md)
                       [r"Fler än nio av tio \(92 %\) anser att samarbetet med skolan fungerar bra"],
                       {"Enhet": "Kinda", "Antal svar": 25, "Utskickade enkäter": 38})
-        check_charts(one, "one unit", 5, 4, 0, names_one + ["", ""])
+        check_charts(one, "one unit", 5, 4, 0, names_one + ["", ""], POINTS_SV)
 
         wb = check_sheets(vik, SHEETS_SV, "Valdemarsvik")
         check_summary(wb, "Sammanfattning", "Valdemarsvik", "Valdemarsvik", TEXT_SV, "0 %", [],
