@@ -950,14 +950,11 @@ enk_status enk_stats_suppress_units(const int64_t *n, size_t k, int min_n, bool 
                         hidden += n[i];
                 }
         }
-        /* One hidden unit is the total minus the shown ones: hide a second. */
-        if (c == 1 && k > 1) {
-                size_t j = smallest_shown(n, k, suppressed);
-                suppressed[j] = true;
-                c++;
-                hidden += n[j];
-        }
-        /* The hidden units' sum is still derivable: it must not be small. */
+        /* The hidden units' sum is the total minus the shown units, so it
+         * must not itself be a small group. This also covers the common rule
+         * "never exactly one hidden unit": a unit hidden by the primary rule
+         * has fewer answers than the threshold, so a lone one always draws
+         * in the next smallest. */
         while (c > 0 && c < k && hidden < thr) {
                 size_t j = smallest_shown(n, k, suppressed);
                 suppressed[j] = true;

@@ -394,11 +394,13 @@ bool enk_stats_distribution_hidden(const int64_t *counts, size_t k, int min_n);
  * total is published: suppressed[i] becomes true when unit i must show "..".
  *  1. primary: n[i] < threshold;
  *  2. secondary, so that no suppressed unit can be worked out by subtracting
- *     the shown units from the total: if exactly one unit is suppressed, the
- *     unsuppressed unit with the smallest n (ties: the first) is suppressed
- *     too; then, while the suppressed units together hold fewer answers than
- *     the threshold (their sum is derivable and would itself be a small
- *     group), the next smallest is added.
+ *     the shown units from the total: while the suppressed units together
+ *     hold fewer answers than the threshold (their sum is the total minus the
+ *     shown units, and would itself be a small group), the unsuppressed unit
+ *     with the smallest n (ties: the first) is suppressed too. This includes
+ *     the common rule "if exactly one unit is suppressed, also suppress the
+ *     next smallest", since a lone primary-suppressed unit is below the
+ *     threshold on its own.
  * When every unit ends suppressed the caller should suppress the total as well
  * (with k == 1 the total is the unit). Stores the number suppressed in
  * *count when count is not NULL. ENK_ERR_USAGE when n or suppressed is NULL
