@@ -1,0 +1,299 @@
+/* survey/store.h - the response store: every edition, unit, wave and response in one file.
+ *
+ * The store is one SQLite file (WAL journal, foreign keys on) holding the
+ * questionnaire editions (their YAML text and its SHA-256), the units
+ * (municipalities or districts), the waves (unit x year, with the number of
+ * questionnaires sent out), the imported files, and the responses. docs/store.md
+ * describes the schema, so that an analyst can query the file with any SQLite
+ * client; this header is the C interface. This is the only module that uses
+ * SQLite, and no SQLite type appears here.
+ *
+ * Answers. A response holds one int32 per question of its wave's edition, in
+ * the order of enk_questionnaire.questions (grid items flattened): the value
+ * encoding of survey/questionnaire.h, with ENK_MISSING for no answer and ENK_NA
+ * for "not applicable / don't know". They are stored packed, 4 bytes big-endian
+ * per question, in one BLOB per response: 9 million answers insert in well
+ * under a second and scan in a fraction of one (docs/store.md has the numbers).
+ * The view answers_long gives the one-row-per-answer shape in plain SQL. Free
+ * text is kept apart, in a texts table; its slot holds 1 when text was given.
+ *
+ * Transactions. Every function that writes is atomic by itself. Work that
+ * belongs together (an import: its waves, its import record and all its
+ * responses) goes between enk_store_begin() and enk_store_commit(): it then
+ * lands whole or not at all, and a crash or power cut leaves the previous state.
+ * A commit is durable (it returns after the write-ahead log is synced to disk).
+ * Writing many responses outside a transaction works but costs one disk sync
+ * each (about 0.4 ms), so bulk writers always open one.
+ *
+ * Errors. Every function that can fail returns an enk_status and appends a
+ * diagnostic to diags (which may be NULL) whose place is the store's file, e.g.
+ * "familjehem.db: error: store is locked by another process". ENK_ERR_STORE is
+ * a problem with the store itself (not an enkat store, too new, locked,
+ * read-only, damaged, disk full); ENK_ERR_NOTFOUND, ENK_ERR_EXISTS and
+ * ENK_ERR_USAGE are about the request. Output parameters are written only on
+ * success. A failed write inside a transaction leaves the transaction open and
+ * the earlier work in it intact: the caller decides whether to roll back.
+ *
+ * Ownership. An enk_store owns everything it hands out; strings and arrays in
+ * rows passed to callbacks are borrowed and valid only during the callback.
+ * Strings passed in are copied. One enk_store is for one thread at a time;
+ * several processes may open the same file (readers never wait for writers;
+ * a writer waits up to the busy timeout for another writer).
+ */
+#ifndef ENK_STORE_H
+#define ENK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "survey/diag.h"
+#include "survey/questionnaire.h"
+
+/* The schema version this enkat writes (PRAGMA user_version). Older stores are
+ * migrated when opened writable; newer ones are refused. */
+#define ENK_STORE_SCHEMA 1
+
+typedef struct enk_store enk_store;
+
+/* ---------------------------------------------------------------- opening */
+
+enum {
+        ENK_STORE_CREATE = 1 << 0,   /* create the file when it does not exist */
+        ENK_STORE_READONLY = 1 << 1, /* never write (no migration, no new file) */
+};
+
+/* Opens the store at path. flags is 0 or a combination of ENK_STORE_CREATE and
+ * ENK_STORE_READONLY (CREATE is ignored with READONLY). A new or empty file is
+ * given the current schema; an older schema is migrated (in one transaction).
+ * On success stores a new handle in *out, to be closed with enk_store_free().
+ * Fails with
+ *   ENK_ERR_NOTFOUND  the file does not exist and CREATE was not given;
+ *   ENK_ERR_STORE     the file is not an SQLite database, is an SQLite database
+ *                     of another program, has a newer schema than this enkat,
+ *                     needs a migration but READONLY was given, is locked, or
+ *                     cannot be opened;
+ *   ENK_ERR_NOMEM.
+ * The busy timeout starts at 5000 ms (enk_store_set_busy_timeout). */
+enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diags *diags);
+
+/* Closes the store. A transaction still open is rolled back. NULL is a no-op. */
+void enk_store_free(enk_store *store);
+
+/* How long a write waits for another process's write to finish before failing
+ * with "store is locked by another process" (ENK_ERR_STORE). 0 fails at once. */
+void enk_store_set_busy_timeout(enk_store *store, int milliseconds);
+
+/* The path the store was opened with (borrowed, valid until enk_store_free). */
+const char *enk_store_path(const enk_store *store);
+
+/* ----------------------------------------------------------- transactions */
+
+/* Begins a write transaction. It takes the write lock at once, so a busy store
+ * fails here rather than halfway through an import. Transactions do not nest:
+ * beginning while one is open is ENK_ERR_USAGE. */
+enk_status enk_store_begin(enk_store *store, enk_diags *diags);
+/* Commits the open transaction durably (the write-ahead log is synced before
+ * this returns) and fills in the row counts of the imports it added. On
+ * failure the transaction is rolled back. ENK_ERR_USAGE when none is open. */
+enk_status enk_store_commit(enk_store *store, enk_diags *diags);
+/* Rolls the open transaction back; the store is as it was at enk_store_begin().
+ * No transaction open is a no-op. Never fails visibly. */
+void enk_store_rollback(enk_store *store);
+/* Whether a transaction is open. */
+bool enk_store_in_transaction(const enk_store *store);
+
+/* --------------------------------------------------------------- editions */
+
+/* Stores the questionnaire edition q: its YAML text (q->source) with its
+ * SHA-256, and one row per question (docs/store.md: edition_questions) so that
+ * the answers can be decoded in SQL. Idempotent: a text already stored (same
+ * hash) gives the id it has. Two different texts for the same survey and year
+ * (a corrected label) are two editions. ENK_ERR_USAGE when q has no source. */
+enk_status enk_store_add_edition(enk_store *store, const enk_questionnaire *q, int64_t *edition_id,
+                                 enk_diags *diags);
+
+/* The id of the edition of survey and year; when several texts were stored for
+ * them, the one added last. ENK_ERR_NOTFOUND when there is none. */
+enk_status enk_store_find_edition(enk_store *store, const char *survey, int year,
+                                  int64_t *edition_id, enk_diags *diags);
+
+/* Parses the stored YAML of edition_id into a new questionnaire owned by the
+ * caller (enk_questionnaire_free). Its file name, used in diagnostics, is
+ * "STORE#edition-ID". ENK_ERR_NOTFOUND for an unknown id; the loader's status
+ * when the stored text no longer parses. */
+enk_status enk_store_load_edition(enk_store *store, int64_t edition_id, enk_questionnaire **out,
+                                  enk_diags *diags);
+
+/* As enk_store_load_edition, but the questionnaire is parsed once and kept:
+ * *out is borrowed, valid until enk_store_free(). Meant for scan callbacks,
+ * which need the edition of every row to map slots to question ids. */
+enk_status enk_store_edition(enk_store *store, int64_t edition_id, const enk_questionnaire **out,
+                             enk_diags *diags);
+
+/* ------------------------------------------------------------ units, waves */
+
+/* The id of the unit called name, created when it does not exist yet. Names
+ * are compared exactly ("Vetlanda" and "vetlanda" are two units); an empty name
+ * is ENK_ERR_USAGE. */
+enk_status enk_store_unit(enk_store *store, const char *name, int64_t *unit_id, enk_diags *diags);
+
+/* The id of the unit called name without creating it; ENK_ERR_NOTFOUND. */
+enk_status enk_store_find_unit(enk_store *store, const char *name, int64_t *unit_id,
+                               enk_diags *diags);
+
+/* The id of the wave of unit_id in year (1990-2100), created with edition_id
+ * when it does not exist. sent is the number of questionnaires sent out, or -1
+ * for unknown; for an existing wave a sent >= 0 replaces the number kept and -1
+ * keeps it. An existing wave without responses takes edition_id; one with
+ * responses to another edition fails with ENK_ERR_EXISTS (its answers are laid
+ * out for that edition). ENK_ERR_NOTFOUND for an unknown unit or edition. */
+enk_status enk_store_wave(enk_store *store, int64_t unit_id, int year, int64_t edition_id,
+                          int64_t sent, int64_t *wave_id, enk_diags *diags);
+
+/* ---------------------------------------------------------------- imports */
+
+/* An imported file, as the store keeps it. Strings are borrowed: valid until
+ * the next enk_store_find_import() or enk_store_free(). */
+typedef struct enk_store_import {
+        int64_t id;
+        int64_t wave_id;
+        const char *unit; /* the wave's unit name */
+        int year;         /* the wave's year */
+        const char *file_name;
+        const char *content_hash; /* SHA-256 hex of the file's bytes */
+        int64_t rows;             /* responses it added */
+        const char *created;      /* "YYYY-MM-DD HH:MM:SS" UTC, when imported */
+} enk_store_import;
+
+/* Looks for an import of a file with this content hash, into wave_id, or into
+ * any wave when wave_id is 0 (the oldest such import). ENK_OK and *out filled
+ * when there is one; ENK_ERR_NOTFOUND (and no diagnostic) when not: how an
+ * importer notices the same file imported twice. */
+enk_status enk_store_find_import(enk_store *store, const char *content_hash, int64_t wave_id,
+                                 enk_store_import *out, enk_diags *diags);
+
+/* Records an import of file_name (kept as given, for the record) with
+ * content_hash into wave_id, returning its id for enk_store_add_response(). Its
+ * row count is filled in by enk_store_commit(). */
+enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *file_name,
+                                const char *content_hash, int64_t *import_id, enk_diags *diags);
+
+/* Deletes the import import_id and every response (and text) it added, e.g. to
+ * replace a file's data inside the transaction that imports it again.
+ * ENK_ERR_NOTFOUND for an unknown id. */
+enk_status enk_store_delete_import(enk_store *store, int64_t import_id, enk_diags *diags);
+
+/* -------------------------------------------------------------- responses */
+
+typedef enum enk_store_source {
+        ENK_SOURCE_WEB,    /* submitted on the web form */
+        ENK_SOURCE_PAPER,  /* a paper form keyed in */
+        ENK_SOURCE_IMPORT, /* a file from another survey tool */
+        ENK_SOURCE_SCAN,   /* a paper form read by enkat scan */
+} enk_store_source;
+
+/* "web", "paper", "import", "scan" (how the store writes them); "?" otherwise. */
+const char *enk_store_source_name(enk_store_source source);
+/* The source written name, or -1. */
+int enk_store_source_parse(const char *name);
+
+/* The free-text answer to the question question_id (a text question of the
+ * wave's edition). */
+typedef struct enk_store_text {
+        const char *question_id;
+        const char *text;
+} enk_store_text;
+
+/* Adds one response to wave_id: nvalues answers, which must be exactly the
+ * number of questions of the wave's edition, in its order (ENK_ERR_USAGE
+ * otherwise); import_id is the import it came from, or 0. date is "YYYY-MM-DD"
+ * or NULL for unknown: the store never keeps a time of day, so that responses
+ * cannot be matched to moments. respondent_key identifies the respondent
+ * within the wave (e.g. a spent access code's hash) or is NULL; a key that
+ * already has a response in the wave fails with ENK_ERR_EXISTS and the key as
+ * the diagnostic's subject. texts (ntexts of them, may be NULL) are the
+ * free-text answers; their question ids must be distinct text questions of the
+ * edition, and empty texts are not kept. The store does not otherwise validate
+ * values: that is the importer's job, against the questionnaire. On success
+ * *response_id (may be NULL) is the new response's id.
+ * Fast: statements are prepared once per store. */
+enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
+                                  enk_store_source source, const char *date,
+                                  const char *respondent_key, const int32_t *values, size_t nvalues,
+                                  const enk_store_text *texts, size_t ntexts, int64_t *response_id,
+                                  enk_diags *diags);
+
+/* ---------------------------------------------------------------- reading */
+
+/* Which responses a scan or listing covers; zero fields match everything. */
+typedef struct enk_store_filter {
+        int64_t unit_id;    /* 0: every unit */
+        int year;           /* 0: every year */
+        const char *survey; /* NULL: every survey (the edition's survey id) */
+        bool texts;         /* scan: also read the free texts (slower) */
+} enk_store_filter;
+
+/* One response, as a scan hands it to its callback. All pointers are borrowed
+ * and valid only during the callback. */
+typedef struct enk_store_row {
+        int64_t response_id;
+        int64_t wave_id;
+        int64_t unit_id;
+        const char *unit;
+        int year;
+        int64_t edition_id;
+        enk_store_source source;
+        const char *date;           /* "YYYY-MM-DD" or NULL */
+        const char *respondent_key; /* or NULL */
+        const int32_t *values;      /* one per question of the edition, in order */
+        size_t nvalues;
+        const enk_store_text *texts; /* only with filter.texts; else NULL, 0 */
+        size_t ntexts;
+} enk_store_row;
+
+/* A scan callback: return ENK_OK to go on; any other status stops the scan,
+ * which then returns that status (the callback adds its own diagnostics). */
+typedef enk_status (*enk_store_row_fn)(void *ctx, const enk_store_row *row);
+
+/* Calls fn for every response the filter matches, ordered by unit name, then
+ * year, then response id, so that a caller can stream one wave at a time (the
+ * wave ends where wave_id changes). Memory does not grow with the number of
+ * responses. fn may call the reading functions of this store (e.g.
+ * enk_store_edition()) but must not write to it. Fails with ENK_ERR_STORE when a
+ * response's stored answers do not fit its edition (a damaged file). */
+enk_status enk_store_scan(enk_store *store, const enk_store_filter *filter, enk_store_row_fn fn,
+                          void *ctx, enk_diags *diags);
+
+/* One wave, as enk_store_waves() lists it (for `enkat status`). Strings are
+ * borrowed and valid only during the callback. */
+typedef struct enk_store_wave_info {
+        int64_t wave_id;
+        int64_t unit_id;
+        const char *unit;
+        int year;
+        int64_t edition_id;
+        const char *survey; /* the edition's survey id */
+        int edition_year;   /* the edition's year */
+        int64_t responses;  /* number of responses */
+        int64_t sent;       /* questionnaires sent out, -1 when unknown */
+        int64_t imports;    /* number of imported files */
+        /* Access codes come with the collection server (a later schema
+         * version); until then both are -1. */
+        int64_t codes_issued;
+        int64_t codes_spent;
+} enk_store_wave_info;
+
+typedef enk_status (*enk_store_wave_fn)(void *ctx, const enk_store_wave_info *wave);
+
+/* Calls fn for every wave the filter matches (texts is ignored), ordered by
+ * unit name and year, including waves without responses. Stops, returning the
+ * status, when fn returns one other than ENK_OK. */
+enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk_store_wave_fn fn,
+                           void *ctx, enk_diags *diags);
+
+/* Number of responses matching filter (texts ignored), in *count. */
+enk_status enk_store_count(enk_store *store, const enk_store_filter *filter, int64_t *count,
+                           enk_diags *diags);
+
+#endif

@@ -1,0 +1,1059 @@
+/* tests/unit/test_store.c - the response store: opening, schema checks, editions, waves,
+ * imports, responses, scans, the answers_long view, transactions and locks.
+ *
+ * The test talks to the store file with SQLite directly as well (a second
+ * connection): to make foreign and too-new databases, to hold a write lock, and
+ * to read what the store wrote without going through the store's own reader.
+ * Expected values are the answers the test itself put in, never read back from
+ * the code under test.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "survey/hash.h"
+#include "survey/store.h"
+#include "tests/unit/check.h"
+
+/* Slots, in file order: 0 nojd (scale 1-5, NA code 9), 1 typ (single 1/2),
+ * 2 utb (multiple 1, 2, 30), 3 skolbarn (yesno), 4 antal (number -10..1000000),
+ * 5 forslag (text). */
+static const char yaml_a[] = "survey: familjehem\n"
+                             "edition: 2020\n"
+                             "languages: [sv]\n"
+                             "title: Enkät\n"
+                             "scales:\n"
+                             "  - id: fem\n"
+                             "    points:\n"
+                             "      - {value: 1, label: Inte alls}\n"
+                             "      - {value: 2, label: Lite}\n"
+                             "      - {value: 3, label: Delvis}\n"
+                             "      - {value: 4, label: Mycket}\n"
+                             "      - {value: 5, label: Helt}\n"
+                             "    positive: [4, 5]\n"
+                             "    not_applicable: {code: 9, label: Vet ej}\n"
+                             "areas:\n"
+                             "  - id: stod\n"
+                             "    label: Stöd\n"
+                             "sections:\n"
+                             "  - id: s1\n"
+                             "    title: Allmänt\n"
+                             "    questions:\n"
+                             "      - id: nojd\n"
+                             "        type: scale\n"
+                             "        scale: fem\n"
+                             "        area: stod\n"
+                             "        headline: true\n"
+                             "        text: Nöjd?\n"
+                             "      - id: typ\n"
+                             "        type: single\n"
+                             "        text: Typ?\n"
+                             "        options:\n"
+                             "          - {value: 1, label: Familjehem}\n"
+                             "          - {value: 2, label: Jourhem}\n"
+                             "      - id: utb\n"
+                             "        type: multiple\n"
+                             "        text: Utbildning?\n"
+                             "        options:\n"
+                             "          - {value: 1, label: A}\n"
+                             "          - {value: 2, label: B}\n"
+                             "          - {value: 30, label: C}\n"
+                             "      - id: skolbarn\n"
+                             "        type: yesno\n"
+                             "        text: Skolbarn?\n"
+                             "      - id: antal\n"
+                             "        type: number\n"
+                             "        min: -10\n"
+                             "        max: 1000000\n"
+                             "        text: Antal?\n"
+                             "      - id: forslag\n"
+                             "        type: text\n"
+                             "        text: Förslag?\n";
+#define NA_SLOTS 6
+
+/* Another edition of the same survey: two questions. */
+static const char yaml_b[] = "survey: familjehem\n"
+                             "edition: 2021\n"
+                             "languages: [sv]\n"
+                             "title: Enkät 2021\n"
+                             "sections:\n"
+                             "  - id: s1\n"
+                             "    title: Allmänt\n"
+                             "    questions:\n"
+                             "      - id: skolbarn\n"
+                             "        type: yesno\n"
+                             "        text: Skolbarn?\n"
+                             "      - id: ovrigt\n"
+                             "        type: text\n"
+                             "        text: Övrigt?\n";
+
+static char dir[] = "/tmp/enk_test_store_XXXXXX";
+
+static char *path_in_dir(const char *name)
+{
+        static char buf[8][256];
+        static int next;
+        char *p = buf[next++ % 8];
+        snprintf(p, 256, "%s/%s", dir, name);
+        return p;
+}
+
+static void remove_store(const char *path)
+{
+        char buf[300];
+        unlink(path);
+        snprintf(buf, sizeof(buf), "%s-wal", path);
+        unlink(buf);
+        snprintf(buf, sizeof(buf), "%s-shm", path);
+        unlink(buf);
+}
+
+static enk_questionnaire *parse(const char *yaml)
+{
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *q = NULL;
+        CHECK_INT(enk_questionnaire_parse(yaml, strlen(yaml), "inline.yaml", &q, d), ENK_OK);
+        for (size_t i = 0; i < enk_diags_count(d); i++) {
+                char *s = enk_diag_format(enk_diags_get(d, i));
+                printf("  %s\n", s);
+                free(s);
+        }
+        enk_diags_free(d);
+        return q;
+}
+
+/* Whether some diagnostic of d has file and a message containing text. */
+static int has_diag(const enk_diags *d, const char *file, const char *text)
+{
+        for (size_t i = 0; i < enk_diags_count(d); i++) {
+                const enk_diag *g = enk_diags_get(d, i);
+                if ((!file || (g->file && !strcmp(g->file, file))) && strstr(g->message, text))
+                        return 1;
+        }
+        printf("  no diagnostic with '%s'; have:\n", text);
+        for (size_t i = 0; i < enk_diags_count(d); i++) {
+                char *s = enk_diag_format(enk_diags_get(d, i));
+                printf("    %s\n", s);
+                free(s);
+        }
+        return 0;
+}
+
+/* One integer from a query on a direct SQLite connection; -999 on error. */
+static long long raw_int(const char *path, const char *sql)
+{
+        sqlite3 *db = NULL;
+        long long v = -999;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+                v = sqlite3_column_int64(st, 0);
+        else
+                printf("  raw_int(%s): %s\n", sql, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return v;
+}
+
+static int raw_exec(const char *path, const char *sql)
+{
+        sqlite3 *db = NULL;
+        int rc = sqlite3_open(path, &db);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_close(db);
+        return rc;
+}
+
+static enk_store *open_new(const char *name)
+{
+        const char *path = path_in_dir(name);
+        remove_store(path);
+        enk_store *s = NULL;
+        enk_diags *d = enk_diags_new(0);
+        CHECK_INT(enk_store_open(path, ENK_STORE_CREATE, &s, d), ENK_OK);
+        enk_diags_free(d);
+        return s;
+}
+
+/* ----------------------------------------------------------------- opening */
+
+static void test_open(void)
+{
+        const char *path = path_in_dir("open.db");
+        enk_diags *d = enk_diags_new(0);
+        enk_store *s = NULL;
+
+        /* A missing file without CREATE, or with READONLY: not found. */
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_ERR_NOTFOUND);
+        CHECK(s == NULL);
+        CHECK(has_diag(d, path, "store does not exist"));
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY | ENK_STORE_CREATE, &s, d),
+                  ENK_ERR_NOTFOUND);
+        CHECK(access(path, F_OK) != 0);
+
+        CHECK_INT(enk_store_open(path, ENK_STORE_CREATE, &s, d), ENK_OK);
+        CHECK(s != NULL);
+        CHECK_STR(enk_store_path(s), path);
+        int64_t unit = 0;
+        CHECK_INT(enk_store_unit(s, "Vetlanda", &unit, d), ENK_OK);
+        enk_store_free(s);
+        enk_store_free(NULL);
+
+        /* What makes it an enkat store, read independently. 1701735284 is
+         * 0x656e6b74, the bytes of "enkt". */
+        CHECK_INT(raw_int(path, "PRAGMA application_id"), 1701735284);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM units WHERE name = 'Vetlanda'"), 1);
+        sqlite3 *db = NULL;
+        sqlite3_open(path, &db);
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL);
+        CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+        CHECK_STR((const char *) sqlite3_column_text(st, 0), "wal");
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+
+        /* Reopening keeps the data; CREATE on an existing store is harmless. */
+        s = NULL;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        int64_t again = 0;
+        CHECK_INT(enk_store_find_unit(s, "Vetlanda", &again, d), ENK_OK);
+        CHECK_INT(again, unit);
+        enk_store_free(s);
+        CHECK_INT(enk_store_open(path, ENK_STORE_CREATE, &s, d), ENK_OK);
+        enk_store_free(s);
+        CHECK_INT(enk_diags_errors(d), 2);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
+static void test_refuses(void)
+{
+        enk_diags *d = enk_diags_new(0);
+        enk_store *s = NULL;
+
+        /* A newer schema. */
+        const char *newer = path_in_dir("newer.db");
+        remove_store(newer);
+        CHECK_INT(enk_store_open(newer, ENK_STORE_CREATE, &s, d), ENK_OK);
+        enk_store_free(s);
+        s = NULL;
+        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 2"), SQLITE_OK);
+        CHECK_INT(enk_store_open(newer, 0, &s, d), ENK_ERR_STORE);
+        CHECK(s == NULL);
+        CHECK(has_diag(d, newer, "schema version 2, newer than this enkat knows (1)"));
+        CHECK_INT(enk_store_open(newer, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
+        remove_store(newer);
+
+        /* Not SQLite at all. */
+        const char *text = path_in_dir("text.db");
+        FILE *f = fopen(text, "w");
+        fputs("unit,year,q1\nVetlanda,2020,3\n", f);
+        fclose(f);
+        CHECK_INT(enk_store_open(text, ENK_STORE_CREATE, &s, d), ENK_ERR_STORE);
+        CHECK(has_diag(d, text, "not an enkat store (not an SQLite database)"));
+        /* ... and it was not touched. */
+        f = fopen(text, "r");
+        char line[64] = "";
+        CHECK(fgets(line, sizeof(line), f) != NULL);
+        CHECK_STR(line, "unit,year,q1\n");
+        fclose(f);
+        remove_store(text);
+
+        /* Another program's SQLite database, with and without an application_id. */
+        const char *foreign = path_in_dir("foreign.db");
+        remove_store(foreign);
+        CHECK_INT(raw_exec(foreign, "CREATE TABLE t (x); INSERT INTO t VALUES (1)"), SQLITE_OK);
+        CHECK_INT(enk_store_open(foreign, ENK_STORE_CREATE, &s, d), ENK_ERR_STORE);
+        CHECK(has_diag(d, foreign, "not an enkat store (an SQLite database of another program)"));
+        CHECK_INT(raw_int(foreign, "SELECT count(*) FROM sqlite_master"), 1);
+        CHECK_INT(raw_int(foreign, "PRAGMA user_version"), 0);
+        CHECK_INT(raw_exec(foreign, "PRAGMA application_id = 42"), SQLITE_OK);
+        CHECK_INT(enk_store_open(foreign, 0, &s, d), ENK_ERR_STORE);
+        CHECK(has_diag(d, foreign, "application_id 42"));
+        remove_store(foreign);
+
+        /* An empty file becomes a store only when CREATE says so. */
+        const char *empty = path_in_dir("empty.db");
+        fclose(fopen(empty, "w"));
+        CHECK_INT(enk_store_open(empty, 0, &s, d), ENK_ERR_STORE);
+        CHECK(has_diag(d, empty, "not an enkat store (the database is empty)"));
+        CHECK_INT(enk_store_open(empty, ENK_STORE_CREATE, &s, d), ENK_OK);
+        enk_store_free(s);
+        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 1);
+        remove_store(empty);
+
+        /* A directory. */
+        CHECK_INT(enk_store_open(dir, ENK_STORE_CREATE, &s, NULL), ENK_ERR_STORE);
+        enk_diags_free(d);
+}
+
+/* ---------------------------------------------------------------- editions */
+
+static void test_editions(void)
+{
+        enk_store *s = open_new("editions.db");
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *a = parse(yaml_a), *b = parse(yaml_b);
+        int64_t ida = 0, ida2 = 0, idb = 0, found = 0;
+        CHECK_INT(enk_store_add_edition(s, a, &ida, d), ENK_OK);
+        CHECK_INT(enk_store_add_edition(s, a, &ida2, d), ENK_OK);
+        CHECK_INT(ida2, ida);
+        CHECK_INT(enk_store_add_edition(s, b, &idb, d), ENK_OK);
+        CHECK(idb != ida);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM editions"), 2);
+
+        /* The stored hash is the SHA-256 of the YAML text, as sha256sum gives. */
+        char hex[ENK_HASH_HEX_SIZE], sql[256];
+        enk_hash_sha256_hex(yaml_a, strlen(yaml_a), hex);
+        snprintf(sql, sizeof(sql), "SELECT id FROM editions WHERE hash = '%s'", hex);
+        CHECK_INT(raw_int(path, sql), ida);
+
+        /* One row per question, in questionnaire order, with the signature. */
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM edition_questions WHERE edition_id = %lld",
+                 (long long) ida);
+        CHECK_INT(raw_int(path, sql), NA_SLOTS);
+        snprintf(sql, sizeof(sql),
+                 "SELECT slot FROM edition_questions WHERE edition_id = %lld"
+                 " AND question_id = 'antal' AND type = 'number' AND min = -10 AND max = 1000000",
+                 (long long) ida);
+        CHECK_INT(raw_int(path, sql), 4);
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM edition_questions WHERE edition_id = %lld AND slot = 0"
+                 " AND question_id = 'nojd' AND scale = 'fem' AND points = '1 2 3 4 5'"
+                 " AND positive = '4 5' AND na_code = 9 AND area = 'stod' AND headline = 1",
+                 (long long) ida);
+        CHECK_INT(raw_int(path, sql), 1);
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM edition_questions WHERE edition_id = %lld AND slot = 2"
+                 " AND type = 'multiple' AND points = '1 2 30' AND na_code IS NULL",
+                 (long long) ida);
+        CHECK_INT(raw_int(path, sql), 1);
+
+        CHECK_INT(enk_store_find_edition(s, "familjehem", 2021, &found, d), ENK_OK);
+        CHECK_INT(found, idb);
+        CHECK_INT(enk_store_find_edition(s, "familjehem", 2019, &found, d), ENK_ERR_NOTFOUND);
+        CHECK(has_diag(d, path, "no edition 2019 of survey 'familjehem'"));
+        CHECK_INT(found, idb);
+
+        enk_questionnaire *back = NULL;
+        CHECK_INT(enk_store_load_edition(s, ida, &back, d), ENK_OK);
+        CHECK(back != NULL);
+        if (back) {
+                CHECK_STR(back->survey, "familjehem");
+                CHECK_INT(back->edition, 2020);
+                CHECK_INT(back->nquestions, NA_SLOTS);
+                CHECK_STR(back->questions[5].id, "forslag");
+                CHECK_INT(back->source_len, strlen(yaml_a));
+        }
+        enk_questionnaire_free(back);
+        CHECK_INT(enk_store_load_edition(s, 999, &back, d), ENK_ERR_NOTFOUND);
+
+        const enk_questionnaire *c1 = NULL, *c2 = NULL;
+        CHECK_INT(enk_store_edition(s, idb, &c1, d), ENK_OK);
+        CHECK_INT(enk_store_edition(s, idb, &c2, d), ENK_OK);
+        CHECK(c1 != NULL && c1 == c2);
+        CHECK(c1 && c1->nquestions == 2);
+
+        /* A questionnaire without its text cannot be stored. */
+        enk_questionnaire copy = *a;
+        copy.source = NULL;
+        CHECK_INT(enk_store_add_edition(s, &copy, &found, d), ENK_ERR_USAGE);
+
+        enk_questionnaire_free(a);
+        enk_questionnaire_free(b);
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
+/* ------------------------------------------------------------------- waves */
+
+static void test_waves(void)
+{
+        enk_store *s = open_new("waves.db");
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *a = parse(yaml_a), *b = parse(yaml_b);
+        int64_t ea, eb, u1, u1b, u2, w, w2, w3;
+        CHECK_INT(enk_store_add_edition(s, a, &ea, d), ENK_OK);
+        CHECK_INT(enk_store_add_edition(s, b, &eb, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Vetlanda", &u1, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Vetlanda", &u1b, d), ENK_OK);
+        CHECK_INT(u1b, u1);
+        CHECK_INT(enk_store_unit(s, "vetlanda", &u2, d), ENK_OK);
+        CHECK(u2 != u1);
+        CHECK_INT(enk_store_unit(s, "", &u2, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_find_unit(s, "Kinda", &u2, d), ENK_ERR_NOTFOUND);
+        CHECK(has_diag(d, path, "no unit 'Kinda'"));
+
+        CHECK_INT(enk_store_wave(s, u1, 2020, ea, 120, &w, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, u1, 2020, ea, -1, &w2, d), ENK_OK);
+        CHECK_INT(w2, w);
+        CHECK_INT(raw_int(path, "SELECT sent FROM waves"), 120); /* -1 kept it */
+        CHECK_INT(enk_store_wave(s, u1, 2020, ea, 130, &w2, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT sent FROM waves"), 130);
+        CHECK_INT(enk_store_wave(s, u1, 2021, eb, -1, &w3, d), ENK_OK);
+        CHECK(w3 != w);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM waves WHERE year = 2021 AND sent IS NULL"),
+                  1);
+
+        CHECK_INT(enk_store_wave(s, u1, 1989, ea, -1, &w2, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_wave(s, u1, 2020, ea, -2, &w2, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_wave(s, 999, 2020, ea, -1, &w2, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_wave(s, u1, 2020, 999, -1, &w2, d), ENK_ERR_NOTFOUND);
+
+        /* Without responses a wave may switch editions ... */
+        CHECK_INT(enk_store_wave(s, u1, 2021, ea, -1, &w2, d), ENK_OK);
+        CHECK_INT(w2, w3);
+        char sql[128];
+        snprintf(sql, sizeof(sql), "SELECT edition_id FROM waves WHERE id = %lld", (long long) w3);
+        CHECK_INT(raw_int(path, sql), ea);
+        /* ... with them it may not. */
+        int32_t v[NA_SLOTS] = {5, 1, 1, 1, 3, ENK_MISSING};
+        CHECK_INT(enk_store_add_response(s, w3, 0, ENK_SOURCE_PAPER, NULL, NULL, v, NA_SLOTS, NULL,
+                                         0, NULL, d),
+                  ENK_OK);
+        size_t before = enk_diags_errors(d);
+        CHECK_INT(enk_store_wave(s, u1, 2021, eb, -1, &w2, d), ENK_ERR_EXISTS);
+        CHECK_INT(enk_diags_errors(d), before + 1);
+        CHECK(has_diag(d, path, "already has 1 responses to edition 2020 of 'familjehem'"));
+        CHECK_INT(raw_int(path, sql), ea);
+
+        enk_questionnaire_free(a);
+        enk_questionnaire_free(b);
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
+/* ------------------------------------------------------- responses, scans */
+
+#define NRESP 5
+/* What the test puts in: unit, year, source, date, key, answers, free text. */
+static const struct response {
+        const char *unit;
+        int year;
+        enk_store_source source;
+        const char *date;
+        const char *key;
+        int32_t v[NA_SLOTS];
+        const char *text;
+} responses[NRESP] = {
+    {"Vetlanda",
+     2020,
+     ENK_SOURCE_WEB,
+     "2020-03-01",
+     "k1",
+     {5, 1, 1 | 2 | (1 << 29), 1, 1000000, 1},
+     "Mer handledning, tack!"},
+    {"Vetlanda", 2020, ENK_SOURCE_PAPER, NULL, NULL, {ENK_NA, 2, 0, 0, -10, ENK_MISSING}, NULL},
+    {"Kinda",
+     2020,
+     ENK_SOURCE_SCAN,
+     "2020-04-30",
+     NULL,
+     {ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING},
+     NULL},
+    {"Vetlanda",
+     2019,
+     ENK_SOURCE_IMPORT,
+     "2019-12-31",
+     "k1",
+     {1, ENK_MISSING, 1 << 29, 1, 0, 1},
+     "Ö\"'; -- inget"},
+    {"Kinda", 2020, ENK_SOURCE_WEB, NULL, "k1", {4, 1, 2, 0, -1, ENK_MISSING}, NULL},
+};
+
+/* The expected scan order: by unit name (bytes), year, insertion. */
+static const int scan_order[NRESP] = {2, 4, 3, 0, 1};
+
+struct collected {
+        int n;
+        int order[NRESP + 2];
+        int bad;
+        int64_t last_wave;
+        int waves_seen;
+        bool quiet; /* texts are not expected: don't print their mismatches */
+        enk_store *store;
+};
+
+static int find_response(const enk_store_row *row)
+{
+        for (int i = 0; i < NRESP; i++) {
+                const struct response *r = &responses[i];
+                if (strcmp(r->unit, row->unit) || r->year != row->year)
+                        continue;
+                if (row->nvalues != NA_SLOTS || memcmp(row->values, r->v, sizeof(r->v)))
+                        continue;
+                return i;
+        }
+        return -1;
+}
+
+static enk_status collect(void *ctx, const enk_store_row *row)
+{
+        struct collected *c = ctx;
+        int i = find_response(row);
+        if (c->n < NRESP + 2)
+                c->order[c->n] = i;
+        c->n++;
+        if (row->wave_id != c->last_wave)
+                c->waves_seen++;
+        c->last_wave = row->wave_id;
+        if (i < 0) {
+                c->bad++;
+                return ENK_OK;
+        }
+        const struct response *r = &responses[i];
+        if (row->source != r->source)
+                c->bad++, printf("  source of %d: %d\n", i, row->source);
+        if ((r->date == NULL) != (row->date == NULL) || (r->date && strcmp(r->date, row->date)))
+                c->bad++, printf("  date of %d: %s\n", i, row->date ? row->date : "NULL");
+        if ((r->key == NULL) != (row->respondent_key == NULL) ||
+            (r->key && strcmp(r->key, row->respondent_key)))
+                c->bad++, printf("  key of %d\n", i);
+        if (r->text) {
+                if (row->ntexts != 1 || strcmp(row->texts[0].question_id, "forslag") ||
+                    strcmp(row->texts[0].text, r->text))
+                        c->bad++, c->quiet || printf("  text of %d\n", i);
+        } else if (row->ntexts != 0 || row->texts != NULL) {
+                c->bad++, printf("  texts of %d\n", i);
+        }
+        /* The cached edition maps slot 4 to 'antal'. */
+        const enk_questionnaire *q = NULL;
+        if (enk_store_edition(c->store, row->edition_id, &q, NULL) != ENK_OK ||
+            strcmp(q->questions[4].id, "antal"))
+                c->bad++;
+        return ENK_OK;
+}
+
+static enk_status stop_at_two(void *ctx, const enk_store_row *row)
+{
+        (void) row;
+        return ++*(int *) ctx == 2 ? ENK_ERR_DATA : ENK_OK;
+}
+
+static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_t *edition)
+{
+        enk_store *s = open_new(name);
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *a = parse(yaml_a);
+        CHECK_INT(enk_store_add_edition(s, a, edition, d), ENK_OK);
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        for (int i = 0; i < NRESP; i++) {
+                const struct response *r = &responses[i];
+                int64_t unit;
+                CHECK_INT(enk_store_unit(s, r->unit, &unit, d), ENK_OK);
+                CHECK_INT(enk_store_wave(s, unit, r->year, *edition, -1, &wave_ids[i], d), ENK_OK);
+                enk_store_text t = {"forslag", r->text};
+                int64_t id = 0;
+                CHECK_INT(enk_store_add_response(s, wave_ids[i], 0, r->source, r->date, r->key,
+                                                 r->v, NA_SLOTS, r->text ? &t : NULL,
+                                                 r->text ? 1 : 0, &id, d),
+                          ENK_OK);
+                CHECK_INT(id, i + 1);
+        }
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_questionnaire_free(a);
+        enk_diags_free(d);
+        return s;
+}
+
+static void test_round_trip(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("round.db", waves, &edition);
+        enk_diags *d = enk_diags_new(0);
+
+        struct collected c = {.store = s};
+        enk_store_filter all_texts = {.texts = true};
+        CHECK_INT(enk_store_scan(s, &all_texts, collect, &c, d), ENK_OK);
+        CHECK_INT(c.n, NRESP);
+        CHECK_INT(c.bad, 0);
+        for (int i = 0; i < NRESP; i++)
+                CHECK_INT(c.order[i], scan_order[i]);
+        CHECK_INT(c.waves_seen, 3); /* Kinda 2020, Vetlanda 2019, Vetlanda 2020 */
+
+        /* Filters: one unit, one year, a survey that is not there. */
+        int64_t vetlanda;
+        CHECK_INT(enk_store_find_unit(s, "Vetlanda", &vetlanda, d), ENK_OK);
+        struct collected c2 = {.store = s};
+        enk_store_filter f = {.unit_id = vetlanda, .year = 2020, .texts = true};
+        CHECK_INT(enk_store_scan(s, &f, collect, &c2, d), ENK_OK);
+        CHECK_INT(c2.n, 2);
+        CHECK_INT(c2.order[0], 0);
+        CHECK_INT(c2.order[1], 1);
+        int64_t n = 0;
+        CHECK_INT(enk_store_count(s, &f, &n, d), ENK_OK);
+        CHECK_INT(n, 2);
+        f = (enk_store_filter){.year = 2020};
+        CHECK_INT(enk_store_count(s, &f, &n, d), ENK_OK);
+        CHECK_INT(n, 4);
+        f = (enk_store_filter){.survey = "jourhem"};
+        CHECK_INT(enk_store_count(s, &f, &n, d), ENK_OK);
+        CHECK_INT(n, 0);
+        CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+
+        /* Without filter.texts the texts are not read (the row for response 0
+         * then has none, which collect() counts as one mismatch). */
+        struct collected c3 = {.store = s, .quiet = true};
+        CHECK_INT(enk_store_scan(s, NULL, collect, &c3, d), ENK_OK);
+        CHECK_INT(c3.n, NRESP);
+        CHECK_INT(c3.bad, 2);
+
+        /* A callback's status stops the scan and is returned. */
+        int calls = 0;
+        CHECK_INT(enk_store_scan(s, NULL, stop_at_two, &calls, d), ENK_ERR_DATA);
+        CHECK_INT(calls, 2);
+
+        /* Bad input. */
+        int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, 5, NULL, 0,
+                                         NULL, d),
+                  ENK_ERR_USAGE);
+        CHECK(has_diag(d, enk_store_path(s), "has 6 answers, not 5"));
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, "2020-02-30", NULL, v,
+                                         NA_SLOTS, NULL, 0, NULL, d),
+                  ENK_ERR_USAGE);
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, "2020-02-03 10:15", NULL,
+                                         v, NA_SLOTS, NULL, 0, NULL, d),
+                  ENK_ERR_USAGE);
+        CHECK(has_diag(d, NULL, "date '2020-02-03 10:15' is not a date"));
+        /* The schema itself keeps out what is not a real date (a client other
+         * than enkat writing to the file), and lets leap days in. */
+        const char *path = enk_store_path(s);
+        CHECK_INT(raw_exec(path, "BEGIN; INSERT INTO responses (wave_id, source, date, answers)"
+                                 " VALUES (1, 'web', '2021-02-29', x''); ROLLBACK"),
+                  SQLITE_CONSTRAINT);
+        CHECK_INT(raw_exec(path, "BEGIN; INSERT INTO responses (wave_id, source, date, answers)"
+                                 " VALUES (1, 'web', '2021-03-01 10:00', x''); ROLLBACK"),
+                  SQLITE_CONSTRAINT);
+        CHECK_INT(raw_exec(path, "BEGIN; INSERT INTO responses (wave_id, source, date, answers)"
+                                 " VALUES (1, 'web', '2020-02-29', x''); ROLLBACK"),
+                  SQLITE_OK);
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, "2021-02-29", NULL, v,
+                                         NA_SLOTS, NULL, 0, NULL, d),
+                  ENK_ERR_USAGE);
+        CHECK_INT(enk_store_add_response(s, 999, 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL,
+                                         0, NULL, d),
+                  ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_add_response(s, waves[0], 999, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_ERR_NOTFOUND);
+        enk_store_text wrong = {"typ", "text to a choice question"};
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "new", v, NA_SLOTS,
+                                         &wrong, 1, NULL, d),
+                  ENK_ERR_USAGE);
+        CHECK(has_diag(d, NULL, "question 'typ' is not a free-text question"));
+        /* ... and that failed response left nothing behind (no savepoint leak). */
+        CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+        CHECK_INT(raw_int(enk_store_path(s), "SELECT count(*) FROM texts"), 2);
+        CHECK(!enk_store_in_transaction(s));
+
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
+/* The view decodes the BLOB in SQL; compare every row it gives with the
+ * answers the test put in. */
+static void test_view(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("view.db", waves, &edition);
+        const char *slot_ids[NA_SLOTS] = {"nojd", "typ", "utb", "skolbarn", "antal", "forslag"};
+        const char *slot_types[NA_SLOTS] = {"scale", "single", "multiple",
+                                            "yesno", "number", "text"};
+        sqlite3 *db = NULL;
+        CHECK_INT(sqlite3_open_v2(enk_store_path(s), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        sqlite3_stmt *st = NULL;
+        CHECK_INT(sqlite3_prepare_v2(db,
+                                     "SELECT response_id, unit, year, source, respondent_key,"
+                                     " question, type, value, not_applicable, text"
+                                     " FROM answers_long",
+                                     -1, &st, NULL),
+                  SQLITE_OK);
+        int rows = 0, bad = 0, seen[NRESP][NA_SLOTS] = {{0}};
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                rows++;
+                int i = sqlite3_column_int(st, 0) - 1; /* response ids are 1.. in order */
+                const char *qid = (const char *) sqlite3_column_text(st, 5);
+                int slot = -1;
+                for (int k = 0; k < NA_SLOTS; k++)
+                        if (!strcmp(qid, slot_ids[k]))
+                                slot = k;
+                if (i < 0 || i >= NRESP || slot < 0) {
+                        bad++;
+                        continue;
+                }
+                const struct response *r = &responses[i];
+                seen[i][slot]++;
+                int32_t want = r->v[slot];
+                if (want == ENK_MISSING)
+                        bad++, printf("  view has a row for a missing answer\n");
+                bool na = sqlite3_column_int(st, 8);
+                if (want == ENK_NA) {
+                        if (!na || sqlite3_column_type(st, 7) != SQLITE_NULL)
+                                bad++, printf("  view: NA of %d/%d\n", i, slot);
+                } else if (na || sqlite3_column_type(st, 7) != SQLITE_INTEGER ||
+                           sqlite3_column_int64(st, 7) != want) {
+                        bad++;
+                        printf("  view: %d/%d = %lld, want %d\n", i, slot,
+                               (long long) sqlite3_column_int64(st, 7), want);
+                }
+                if (strcmp((const char *) sqlite3_column_text(st, 1), r->unit) ||
+                    sqlite3_column_int(st, 2) != r->year ||
+                    strcmp((const char *) sqlite3_column_text(st, 3),
+                           enk_store_source_name(r->source)) ||
+                    strcmp((const char *) sqlite3_column_text(st, 6), slot_types[slot]))
+                        bad++, printf("  view: row %d/%d columns\n", i, slot);
+                const char *text = (const char *) sqlite3_column_text(st, 9);
+                bool want_text = slot == 5 && r->text;
+                if (want_text != (text != NULL) || (want_text && strcmp(text, r->text)))
+                        bad++, printf("  view: text of %d\n", i);
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        int want_rows = 0;
+        for (int i = 0; i < NRESP; i++)
+                for (int k = 0; k < NA_SLOTS; k++) {
+                        bool present = responses[i].v[k] != ENK_MISSING;
+                        want_rows += present;
+                        if (seen[i][k] != present)
+                                bad++, printf("  view: %d/%d seen %d times\n", i, k, seen[i][k]);
+                }
+        CHECK_INT(rows, want_rows);
+        CHECK_INT(bad, 0);
+        enk_store_free(s);
+}
+
+/* ----------------------------------------------------------- transactions */
+
+static void test_rollback(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("rollback.db", waves, &edition);
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        static const char *const tables[] = {"editions", "edition_questions", "units", "waves",
+                                             "imports",  "responses",         "texts"};
+        long long before[7];
+        char sql[7][64];
+        for (int t = 0; t < 7; t++) {
+                snprintf(sql[t], sizeof(sql[t]), "SELECT count(*) FROM %s", tables[t]);
+                before[t] = raw_int(path, sql[t]);
+        }
+        CHECK_INT(before[5], NRESP);
+
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK(enk_store_in_transaction(s));
+        CHECK_INT(enk_store_begin(s, d), ENK_ERR_USAGE);
+        enk_questionnaire *b = parse(yaml_b);
+        int64_t eb, unit, wave, imp;
+        CHECK_INT(enk_store_add_edition(s, b, &eb, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Söderköping", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, unit, 2021, eb, 40, &wave, d), ENK_OK);
+        CHECK_INT(enk_store_add_import(s, wave, "sk.csv", "abc", &imp, d), ENK_OK);
+        int32_t v[2] = {1, 1};
+        enk_store_text t = {"ovrigt", "hej"};
+        for (int i = 0; i < 100; i++)
+                CHECK_INT(enk_store_add_response(s, wave, imp, ENK_SOURCE_IMPORT, NULL, NULL, v, 2,
+                                                 &t, 1, NULL, d),
+                          ENK_OK);
+        /* Inside the transaction the store sees its own writes ... */
+        int64_t n = 0;
+        CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP + 100);
+        /* ... another connection does not. */
+        CHECK_INT(raw_int(path, sql[5]), NRESP);
+        enk_store_rollback(s);
+        CHECK(!enk_store_in_transaction(s));
+        enk_store_rollback(s); /* no-op */
+        for (int t = 0; t < 7; t++)
+                CHECK_INT(raw_int(path, sql[t]), before[t]);
+        CHECK_INT(enk_store_commit(s, d), ENK_ERR_USAGE);
+
+        /* The wave id the rolled-back wave had is reused by the next one;
+         * the slots cache must not carry the old edition over. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        int64_t ea2, wave2;
+        enk_questionnaire *a = parse(yaml_a);
+        CHECK_INT(enk_store_add_edition(s, a, &ea2, d), ENK_OK);
+        CHECK_INT(ea2, edition);
+        CHECK_INT(enk_store_unit(s, "Söderköping", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, unit, 2021, ea2, 40, &wave2, d), ENK_OK);
+        CHECK_INT(wave2, wave);
+        int32_t v6[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
+        CHECK_INT(enk_store_add_response(s, wave2, 0, ENK_SOURCE_WEB, NULL, NULL, v6, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(raw_int(path, sql[5]), NRESP + 1);
+
+        /* Closing with a transaction open rolls it back. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_add_response(s, wave2, 0, ENK_SOURCE_WEB, NULL, NULL, v6, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_OK);
+        char *keep = strdup(path);
+        enk_store_free(s);
+        CHECK_INT(raw_int(keep, sql[5]), NRESP + 1);
+        free(keep);
+        enk_questionnaire_free(a);
+        enk_questionnaire_free(b);
+        enk_diags_free(d);
+}
+
+static void test_duplicate_keys(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("keys.db", waves, &edition);
+        enk_diags *d = enk_diags_new(0);
+        int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
+        /* responses[0] has key k1 in Vetlanda 2020 (waves[0]). */
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k1", v, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_ERR_EXISTS);
+        CHECK_INT(enk_diags_count(d), 1);
+        const enk_diag *g = enk_diags_get(d, 0);
+        CHECK(g && g->subject && !strcmp(g->subject, "k1"));
+        CHECK(has_diag(d, enk_store_path(s), "respondent key 'k1' already has a response"));
+        /* Inside a transaction the failure leaves the transaction usable. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k2", v, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_OK);
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k2", v, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_ERR_EXISTS);
+        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
+                                         NULL, 0, NULL, d),
+                  ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(raw_int(enk_store_path(s), "SELECT count(*) FROM responses"), NRESP + 2);
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
+/* ------------------------------------------------------------------ imports */
+
+struct wave_list {
+        int n;
+        enk_store_wave_info w[4];
+        char units[4][32];
+};
+
+static enk_status list_wave(void *ctx, const enk_store_wave_info *w)
+{
+        struct wave_list *l = ctx;
+        if (l->n < 4) {
+                l->w[l->n] = *w;
+                snprintf(l->units[l->n], 32, "%s", w->unit);
+        }
+        l->n++;
+        return ENK_OK;
+}
+
+static void test_imports(void)
+{
+        enk_store *s = open_new("imports.db");
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *b = parse(yaml_b);
+        int64_t eb, unit, wave, imp1, imp2;
+        CHECK_INT(enk_store_add_edition(s, b, &eb, d), ENK_OK);
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Kinda", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, unit, 2021, eb, 50, &wave, d), ENK_OK);
+        CHECK_INT(enk_store_add_import(s, wave, "kinda-a.csv", "aaaa", &imp1, d), ENK_OK);
+        CHECK_INT(enk_store_add_import(s, wave, "kinda-b.csv", "bbbb", &imp2, d), ENK_OK);
+        int32_t v[2] = {1, 1};
+        enk_store_text t = {"ovrigt", "text"};
+        for (int i = 0; i < 7; i++)
+                CHECK_INT(enk_store_add_response(s, wave, imp1, ENK_SOURCE_IMPORT, NULL, NULL, v, 2,
+                                                 &t, 1, NULL, d),
+                          ENK_OK);
+        for (int i = 0; i < 3; i++)
+                CHECK_INT(enk_store_add_response(s, wave, imp2, ENK_SOURCE_IMPORT, NULL, NULL, v, 2,
+                                                 &t, 1, NULL, d),
+                          ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(enk_store_add_import(s, 999, "x.csv", "cccc", &imp2, d), ENK_ERR_NOTFOUND);
+
+        /* The commit counted the rows of each import. */
+        enk_store_import found;
+        CHECK_INT(enk_store_find_import(s, "aaaa", 0, &found, d), ENK_OK);
+        CHECK_INT(found.id, imp1);
+        CHECK_INT(found.wave_id, wave);
+        CHECK_STR(found.unit, "Kinda");
+        CHECK_INT(found.year, 2021);
+        CHECK_STR(found.file_name, "kinda-a.csv");
+        CHECK_STR(found.content_hash, "aaaa");
+        CHECK_INT(found.rows, 7);
+        CHECK(found.created && strlen(found.created) == 19);
+        CHECK_INT(enk_store_find_import(s, "bbbb", wave, &found, d), ENK_OK);
+        CHECK_INT(found.rows, 3);
+        size_t errors = enk_diags_errors(d);
+        CHECK_INT(enk_store_find_import(s, "bbbb", wave + 1, &found, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_find_import(s, "zzzz", 0, &found, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_diags_errors(d), errors); /* not found is not an error */
+
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.n, 1);
+        CHECK_STR(l.units[0], "Kinda");
+        CHECK_INT(l.w[0].responses, 10);
+        CHECK_INT(l.w[0].sent, 50);
+        CHECK_INT(l.w[0].imports, 2);
+        CHECK_INT(l.w[0].edition_year, 2021);
+        CHECK_INT(l.w[0].codes_issued, -1);
+
+        /* Replace: delete the first import and add it again, in one transaction. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_delete_import(s, imp1, d), ENK_OK);
+        CHECK_INT(enk_store_delete_import(s, imp1, d), ENK_ERR_NOTFOUND);
+        int64_t imp3;
+        CHECK_INT(enk_store_add_import(s, wave, "kinda-a.csv", "aaaa", &imp3, d), ENK_OK);
+        CHECK_INT(enk_store_add_response(s, wave, imp3, ENK_SOURCE_IMPORT, NULL, NULL, v, 2, NULL,
+                                         0, NULL, d),
+                  ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 4);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM texts"), 3); /* the 7 went with theirs */
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM imports"), 2);
+        CHECK_INT(enk_store_find_import(s, "aaaa", 0, &found, d), ENK_OK);
+        CHECK_INT(found.id, imp3);
+        CHECK_INT(found.rows, 1);
+
+        /* Deleting outside a transaction is atomic by itself. */
+        CHECK_INT(enk_store_delete_import(s, imp3, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 3);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+
+        enk_questionnaire_free(b);
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
+/* ------------------------------------------------------ locks, read-only */
+
+static void test_locked(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("locked.db", waves, &edition);
+        char *path = strdup(enk_store_path(s));
+        enk_store_free(s);
+
+        /* Another process (here: connection) holds the write lock. */
+        sqlite3 *other = NULL;
+        CHECK_INT(sqlite3_open(path, &other), SQLITE_OK);
+        CHECK_INT(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+        enk_diags *d = enk_diags_new(0);
+        s = NULL;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK); /* reading is not blocked */
+        if (s) {
+                enk_store_set_busy_timeout(s, 50);
+                CHECK_INT(enk_store_begin(s, d), ENK_ERR_STORE);
+                CHECK(has_diag(d, path, "store is locked by another process"));
+                CHECK(!enk_store_in_transaction(s));
+                int64_t unit;
+                CHECK_INT(enk_store_unit(s, "Kinda", &unit, d), ENK_OK); /* exists: a read */
+                CHECK_INT(enk_store_unit(s, "Ny", &unit, d), ENK_ERR_STORE);
+                int64_t n = 0;
+                CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+                CHECK_INT(n, NRESP);
+        }
+        sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(other);
+        if (s) {
+                CHECK_INT(enk_store_begin(s, d), ENK_OK);
+                CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        }
+        enk_store_free(s);
+        enk_diags_free(d);
+        free(path);
+}
+
+static enk_status count_rows(void *ctx, const enk_store_row *row)
+{
+        (void) row;
+        ++*(int *) ctx;
+        return ENK_OK;
+}
+
+static void test_readonly(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("readonly.db", waves, &edition);
+        char *path = strdup(enk_store_path(s));
+        enk_store_free(s);
+
+        enk_diags *d = enk_diags_new(0);
+        s = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_OK);
+        if (s) {
+                int n = 0;
+                CHECK_INT(enk_store_scan(s, NULL, count_rows, &n, d), ENK_OK);
+                CHECK_INT(n, NRESP);
+                CHECK_INT(enk_store_begin(s, d), ENK_ERR_STORE);
+                CHECK(has_diag(d, path, "store is read-only"));
+                int64_t unit;
+                CHECK_INT(enk_store_unit(s, "Ny", &unit, d), ENK_ERR_STORE);
+                int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
+                CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v,
+                                                 NA_SLOTS, NULL, 0, NULL, d),
+                          ENK_ERR_STORE);
+        }
+        enk_store_free(s);
+
+        /* A file without write permission (root may write anyway: skipped). */
+        if (geteuid() != 0) {
+                chmod(path, 0444);
+                s = NULL;
+                CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+                if (s)
+                        CHECK_INT(enk_store_begin(s, d), ENK_ERR_STORE);
+                enk_store_free(s);
+                chmod(path, 0644);
+        }
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), NRESP);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM units WHERE name = 'Ny'"), 0);
+        enk_diags_free(d);
+        remove_store(path);
+        free(path);
+}
+
+int main(void)
+{
+        if (!mkdtemp(dir)) {
+                perror("mkdtemp");
+                return 1;
+        }
+        test_open();
+        test_refuses();
+        test_editions();
+        test_waves();
+        test_round_trip();
+        test_view();
+        test_rollback();
+        test_duplicate_keys();
+        test_imports();
+        test_locked();
+        test_readonly();
+        /* Leave nothing behind. */
+        static const char *const names[] = {"editions.db", "waves.db",    "round.db",
+                                            "view.db",     "rollback.db", "keys.db",
+                                            "imports.db",  "locked.db",   "readonly.db"};
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                remove_store(path_in_dir(names[i]));
+        rmdir(dir);
+        return check_report();
+}
