@@ -126,6 +126,7 @@ struct enk_csvin {
         unsigned char *sniff;
         size_t sniff_len;
         bool sniffed, sep_known;
+        bool ascii_so_far; /* UTF-8 so far, but no byte >= 0x80 seen yet */
         enum enc enc;
         iconv_t cd;
         unsigned char pending[8]; /* an incomplete multibyte sequence */
@@ -910,8 +911,21 @@ static void suggest_column(const enk_csvin *r, const char *header, char *buf, si
         for (size_t i = 0; i < sizeof(meta_names) / sizeof(*meta_names); i++)
                 closest_try(&c, meta_names[i].name);
         buf[0] = '\0';
-        if (c.best)
+        if (c.best) {
                 snprintf(buf, size, "; did you mean '%s'?", c.best);
+                return;
+        }
+        /* The id a question had in an earlier edition: say so, since a file
+         * of that year belongs with that edition (or needs a mapping). */
+        char f[FOLD_MAX];
+        size_t len = fold(header, strlen(header), f, sizeof(f) - 1);
+        if (len == SIZE_MAX)
+                return;
+        f[len] = '\0';
+        int k = enk_questionnaire_find_linked(r->q, f);
+        if (k >= 0 && strcmp(r->q->questions[k].id, f) != 0)
+                snprintf(buf, size, " (the id of '%s' in an earlier edition)",
+                         r->q->questions[k].id);
 }
 
 static void process_header(enk_csvin *r)
@@ -1360,7 +1374,8 @@ static void unix_newlines(char *s, size_t *len)
 
 static bool dup_seen(enk_csvin *r, const char *key, size_t len, unsigned line, unsigned *first)
 {
-        if ((r->ndups + 1) * 2 > r->dups_cap) {
+        /* Filled to at most 3/4: 16 bytes a slot, so 21-43 bytes a key. */
+        if ((r->ndups + 1) * 4 > r->dups_cap * 3) {
                 size_t cap = r->dups_cap ? r->dups_cap * 2 : 1024;
                 struct dupslot *n = calloc(cap, sizeof(*n));
                 if (!n)
@@ -1910,10 +1925,88 @@ static void decode(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
         }
 }
 
+/* Starts converting from Windows-1252 with iconv. */
+static bool open_cp1252(enk_csvin *r)
+{
+        r->enc = ENC_CP1252;
+        r->stats.encoding = enc_names[r->enc];
+        r->cd = iconv_open("UTF-8", "CP1252");
+        /* CP1252 becomes at most 3 times as long in UTF-8 */
+        r->out_cap = 3 * (r->chunk > SNIFF_SIZE ? r->chunk : SNIFF_SIZE) + 16;
+        r->out = malloc(r->out_cap);
+        if (r->cd == (iconv_t) -1 || !r->out) {
+                r->stop = true;
+                r->stop_status = ENK_ERR_NOMEM;
+                return false;
+        }
+        return true;
+}
+
+static size_t utf8_lead_len(unsigned char c)
+{
+        return c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+}
+
+/* A file read as UTF-8 whose bytes so far were all ASCII may still be
+ * Windows-1252 (Excel's codes-only export with an "ä" on row 5000): the first
+ * non-ASCII character decides, and since ASCII reads the same in both, nothing
+ * read before it changes. A character cut by the chunk's end waits in
+ * r->pending. */
+static void utf8_bytes(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
+{
+        if (!r->ascii_so_far) {
+                emit(r, (const char *) s, n);
+                return;
+        }
+        const unsigned char *seq;
+        size_t have, k = 0;
+        unsigned char tmp[8];
+        if (r->npending) {
+                size_t add = n < 4 ? n : 4;
+                memcpy(tmp, r->pending, r->npending);
+                if (add)
+                        memcpy(tmp + r->npending, s, add);
+                seq = tmp;
+                have = r->npending + add;
+        } else {
+                while (k < n && s[k] < 0x80)
+                        k++;
+                if (k == n) {
+                        emit(r, (const char *) s, n);
+                        return;
+                }
+                seq = s + k;
+                have = n - k;
+        }
+        size_t need = utf8_lead_len(seq[0]);
+        if (need && have < need && !eof) {
+                /* cut by the chunk's end: decide when the rest comes */
+                emit(r, (const char *) s, k);
+                size_t rest = r->npending ? n : n - k;
+                memcpy(r->pending + r->npending, s + k, rest);
+                r->npending += rest;
+                return;
+        }
+        r->ascii_so_far = false;
+        if (need && have >= need && utf8_valid(seq, need)) {
+                if (r->npending)
+                        emit(r, (const char *) r->pending, r->npending);
+                r->npending = 0;
+                emit(r, (const char *) s, n);
+                return;
+        }
+        emit(r, (const char *) s, k);
+        if (open_cp1252(r))
+                decode(r, s + k, n - k, eof); /* decode() takes r->pending first */
+}
+
 static void process_bytes(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
 {
         if (r->enc == ENC_UTF8 || r->enc == ENC_UTF8_BOM)
-                emit(r, (const char *) s, n);
+                utf8_bytes(r, s, n, eof);
         else
                 decode(r, s, n, eof);
 }
@@ -1947,6 +2040,9 @@ static void do_sniff(enk_csvin *r, bool eof)
                 size_t tail = eof ? 0 : utf8_incomplete_tail(s, n);
                 if (utf8_valid(s, n - tail)) {
                         r->enc = ENC_UTF8;
+                        r->ascii_so_far = true;
+                        for (size_t i = 0; i < n && r->ascii_so_far; i++)
+                                r->ascii_so_far = s[i] < 0x80;
                 } else {
                         r->enc = ENC_CP1252;
                         from = "CP1252";
@@ -2003,6 +2099,7 @@ static enk_status read_begin(enk_csvin *r, const char *name, uint64_t total, enk
         r->syntax_err = r->data_err = false;
         r->sniff_len = 0;
         r->sniffed = r->sep_known = false;
+        r->ascii_so_far = false;
         r->npending = 0;
         r->line = 1;
         r->prev_cr = r->in_record = false;
@@ -2032,6 +2129,8 @@ static enk_status read_end(enk_csvin *r)
                 do_sniff(r, true);
         if (!r->stop && r->npending && r->cd != (iconv_t) -1)
                 decode(r, NULL, 0, true);
+        else if (!r->stop && r->npending)
+                utf8_bytes(r, NULL, 0, true);
         if (!r->stop) {
                 /* libcsv keeps its state in the public struct: a quoted field
                  * still open at the end (state 2, FIELD_BEGUN) was never closed.

@@ -62,8 +62,8 @@
  *
  * Memory stays bounded whatever the file size: the file is read in chunks
  * (64 KiB), one row at a time; the only thing that grows with the number of
- * rows is the set of respondent keys seen (16 bytes per row with a key, for
- * the duplicate check).
+ * rows is the set of respondent keys seen (a hash and a row number: 21 to 43
+ * bytes per key, for the duplicate check).
  *
  * Ownership: a reader borrows q, which must outlive it. Everything a row
  * callback receives is borrowed and valid only during that call.

@@ -57,6 +57,7 @@ static const char yaml[] =
     "        type: scale\n"
     "        scale: instamning\n"
     "        show_if: {question: har_barn, equals: yes}\n"
+    "        was: samarbete_skola\n"
     "        text: {sv: Samarbetet med skolan fungerar bra., en: The cooperation with the "
     "school works well.}\n"
     "      - id: stod_grid\n"
@@ -98,7 +99,8 @@ static struct got {
         char unit[MAXROWS][32];
         int year[MAXROWS];
         char text[MAXROWS][128];
-        size_t stop_after; /* 0: never */
+        char last_text[128]; /* of the last row, whatever the number of rows */
+        size_t stop_after;   /* 0: never */
 } got;
 
 static enk_diags *D;
@@ -119,6 +121,8 @@ static enk_status on_row(void *ctx, const enk_csvin_row *row)
                 snprintf(got.text[i], sizeof(got.text[i]), "%s",
                          row->texts[FORSLAG] ? row->texts[FORSLAG] : "(null)");
         }
+        snprintf(got.last_text, sizeof(got.last_text), "%s",
+                 row->texts[FORSLAG] ? row->texts[FORSLAG] : "(null)");
         got.n++;
         if (got.stop_after && got.n == got.stop_after)
                 return ENK_ERR_STORE;
@@ -284,6 +288,44 @@ static void test_encodings(void)
         CHECK_INT(got.n, nrows - 1);
         free(big);
 
+        /* A file that is plain ASCII for its first 64 KiB: the first byte
+         * above 0x7F decides. Windows-1252 "ä" (0xE4) switches the reading to
+         * Windows-1252, UTF-8 "ä" (C3 A4) keeps UTF-8; whatever the chunk size,
+         * also when the chunk ends inside the character. */
+        for (int utf8 = 0; utf8 <= 1; utf8++) {
+                len = 0;
+                big = malloc(cap);
+                len += (size_t) snprintf(big + len, cap - len,
+                                         "respondent,hemtyp,har_barn,stod_nojd,forslag\n");
+                for (size_t i = 0; i < nrows; i++)
+                        len += (size_t) snprintf(big + len, cap - len, "R%zu,1,0,4,%s\n", i,
+                                                 i < nrows - 2 ? "ok"
+                                                 : utf8        ? "G\xC3\xA4rna"
+                                                               : "G\xE4rna");
+                static const size_t chunks[] = {0, 1, 2, 3, 4096};
+                for (size_t c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+                        CHECK_INT(run_len(big, len, chunks[c]), ENK_OK);
+                        CHECK_STR(S.encoding, utf8 ? "UTF-8" : "Windows-1252");
+                        CHECK_INT(enk_diags_count(D), 0);
+                        CHECK_INT(got.n, nrows);
+                        CHECK_STR(got.last_text, "Gärna");
+                }
+                free(big);
+        }
+
+        /* The same when the file ends right inside the first non-ASCII
+         * character: a lone 0xC3 at the very end is Windows-1252 "Ã". */
+        big = malloc(cap);
+        len = (size_t) snprintf(big, cap, "hemtyp,har_barn,stod_nojd,forslag\n");
+        for (size_t i = 0; len < 70000; i++)
+                len += (size_t) snprintf(big + len, cap - len, "1,0,4,ok\n");
+        len += (size_t) snprintf(big + len, cap - len, "1,0,4,x\xC3");
+        CHECK_INT(run_len(big, len, 7), ENK_OK);
+        CHECK_STR(S.encoding, "Windows-1252");
+        CHECK_INT(enk_diags_count(D), 0);
+        CHECK_STR(got.last_text, "xÃ");
+        free(big);
+
         /* An Excel workbook given by mistake. */
         CHECK_INT(run_len("PK\x03\x04\x14\0\x06\0", 8, 0), ENK_ERR_SYNTAX);
         CHECK_STR(diag(0), "t.csv:1: error: an Excel workbook, not a CSV file (save it as CSV)");
@@ -429,6 +471,11 @@ static void test_header_matching(void)
                            "mean 'stod_nojd'?");
         CHECK_STR(diag(1), "t.csv:1:5: warning: unknown column 'extra' ignored");
         CHECK_INT(got.n, 1);
+
+        /* A question's id in an earlier edition is not read, but named. */
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd,Samarbete_Skola\n1,1,4,4\n"), ENK_OK);
+        CHECK_STR(diag(0), "t.csv:1:4: warning: unknown column 'Samarbete_Skola' ignored (the "
+                           "id of 'skola' in an earlier edition)");
 
         /* A column twice; a required question without a column. */
         CHECK_INT(run("hemtyp,har_barn,HEMTYP\n1,0,1\n"), ENK_ERR_DATA);
