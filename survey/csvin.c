@@ -127,6 +127,7 @@ struct enk_csvin {
         size_t sniff_len;
         bool sniffed, sep_known;
         bool ascii_so_far; /* UTF-8 so far, but no byte >= 0x80 seen yet */
+        bool sep_line;     /* the first record is Excel's "sep=;" line */
         enum enc enc;
         iconv_t cd;
         unsigned char pending[8]; /* an incomplete multibyte sequence */
@@ -1758,7 +1759,9 @@ static void on_record(int c, void *data)
         enk_csvin *r = data;
         (void) c;
         r->in_record = false;
-        if (!r->stop) {
+        if (r->sep_line) {
+                r->sep_line = false; /* the "sep=;" line: nothing to read */
+        } else if (!r->stop) {
                 if (r->mode == MODE_MAP)
                         map_record(r);
                 else if (!r->header_done)
@@ -1842,6 +1845,15 @@ static void parse_text(enk_csvin *r, const char *s, size_t n)
  * of ';', tab and ',' outside quotes (';' first on a tie: Swedish Excel). */
 static void sniff_separator(enk_csvin *r, const char *s, size_t n)
 {
+        /* Excel's hint line "sep=;" names the separator and is no header. */
+        if (n >= 6 && !memcmp(s, "sep=", 4) && (s[5] == '\r' || s[5] == '\n') &&
+            (s[4] == ';' || s[4] == ',' || s[4] == '\t' || s[4] == '|')) {
+                csv_set_delim(&r->csv, (unsigned char) s[4]);
+                r->stats.separator = s[4];
+                r->sep_known = true;
+                r->sep_line = true;
+                return;
+        }
         size_t semi = 0, tab = 0, comma = 0;
         bool quoted = false;
         for (size_t i = 0; i < n; i++) {
@@ -1901,28 +1913,42 @@ static void decode(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
         r->npending = 0;
         char *in = r->in;
         size_t inleft = total;
+        /* Output is handed on only when the buffer is full or the input is
+         * done, so that the separator is sniffed from a whole first line even
+         * when a bad byte interrupts the conversion. */
+        char *out = r->out;
+        size_t outleft = r->out_cap;
         while (inleft && !r->stop) {
-                char *out = r->out;
-                size_t outleft = r->out_cap;
                 size_t rc = iconv(r->cd, &in, &inleft, &out, &outleft);
-                if (rc == (size_t) -1 && errno == EILSEQ && outleft) {
+                if (rc != (size_t) -1)
+                        break;
+                if (errno == E2BIG || outleft == 0) {
+                        emit(r, r->out, (size_t) (out - r->out));
+                        out = r->out;
+                        outleft = r->out_cap;
+                } else if (errno == EILSEQ) {
                         size_t skip = r->enc == ENC_CP1252 ? 1 : 2;
                         if (skip > inleft)
                                 skip = inleft;
                         *out++ = (char) 0xFF;
+                        outleft--;
                         in += skip;
                         inleft -= skip;
-                } else if (rc == (size_t) -1 && errno == EINVAL) {
+                } else if (errno == EINVAL) {
                         if (!eof && inleft <= sizeof(r->pending)) {
                                 memcpy(r->pending, in, inleft);
                                 r->npending = inleft;
-                        } else if (outleft) {
+                        } else {
                                 *out++ = (char) 0xFF;
+                                outleft--;
                         }
                         inleft = 0;
+                } else {
+                        break; /* no other errors are documented */
                 }
-                emit(r, r->out, (size_t) (out - r->out));
         }
+        if (!r->stop)
+                emit(r, r->out, (size_t) (out - r->out));
 }
 
 /* Starts converting from Windows-1252 with iconv. */
@@ -1991,6 +2017,7 @@ static void utf8_bytes(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
                 return;
         }
         r->ascii_so_far = false;
+        r->sep_line = false;
         if (need && have >= need && utf8_valid(seq, need)) {
                 if (r->npending)
                         emit(r, (const char *) r->pending, r->npending);

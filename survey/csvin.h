@@ -4,7 +4,8 @@
  * every valid row to a callback as answer values indexed like q->questions
  * (survey/questionnaire.h). It reads the files Swedish offices really produce:
  *
- *   - separator ';' (Swedish Excel), ',' or tab, detected from the header row;
+ *   - separator ';' (Swedish Excel), ',' or tab, detected from the header row
+ *     (or named by Excel's first line `sep=;`, which is then skipped);
  *   - UTF-8 with or without a byte-order mark; Windows-1252 (Excel's "CSV"),
  *     which also covers Latin-1 text; UTF-16 with a byte-order mark (Excel's
  *     "Unicode text"). The encoding is sniffed from the first 64 KiB; a later

@@ -258,7 +258,15 @@ static void test_encodings(void)
         CHECK_INT(got.v[0][HEMTYP], 2);
         CHECK_INT(got.v[0][STOD_NOJD], 5);
 
-        /* A byte that is not Windows-1252 either (0x81 is undefined there). */
+        /* A byte that is not Windows-1252 either (0x81 is undefined there),
+         * also in the header before the first separator. */
+        CHECK_INT(run("hem\x81typ;har_barn;stod_nojd\n1;0;4\n"), ENK_ERR_SYNTAX);
+        CHECK_INT(S.separator, ';');
+        CHECK_STR(diag(0), "t.csv:1:1: error: bad encoding in the header: neither UTF-8 nor "
+                           "Windows-1252");
+        CHECK_STR(diag(1), "t.csv:1 (hemtyp): error: required question has no column");
+        CHECK_INT(got.n, 1);
+
         CHECK_INT(run("hemtyp;har_barn;stod_nojd;forslag\n1;0;4;a\xE4 \x81\n1;0;4;ok\n"),
                   ENK_ERR_SYNTAX);
         CHECK_STR(diag(0),
@@ -325,6 +333,14 @@ static void test_encodings(void)
         CHECK_INT(enk_diags_count(D), 0);
         CHECK_STR(got.last_text, "xÃ");
         free(big);
+
+        /* Excel's "sep=" line names the separator; the header follows it. */
+        CHECK_INT(run("sep=,\r\nhemtyp,har_barn,stod_nojd,a;b\r\n1,0,4,\r\n"), ENK_OK);
+        CHECK_INT(S.separator, ',');
+        CHECK_INT(S.columns, 4);
+        CHECK_INT(got.n, 1);
+        CHECK_INT(got.line[0], 3);
+        CHECK_STR(diag(0), "t.csv:2:4: warning: unknown column 'a;b' ignored");
 
         /* An Excel workbook given by mistake. */
         CHECK_INT(run_len("PK\x03\x04\x14\0\x06\0", 8, 0), ENK_ERR_SYNTAX);
