@@ -480,6 +480,15 @@ static void test_header_matching(void)
         CHECK_INT(got.year[0], 2020);
         CHECK_ROW(0, 1, M, 1, M, 5, 4, M, M);
 
+        /* A bad year; a date with a time after it. */
+        CHECK_INT(run("year,date,hemtyp,har_barn,stod_nojd\n20,2020-09-15T10:11,1,0,4\n"
+                      "2021,2020-02-30,1,0,4\n"),
+                  ENK_ERR_DATA);
+        CHECK_STR(diag(0), "t.csv:2:1 (year): error: invalid year '20' (expected 1990..2100)");
+        CHECK_STR(diag(1),
+                  "t.csv:3:2 (date): error: invalid date '2020-02-30' (expected YYYY-MM-DD)");
+        CHECK_INT(enk_diags_count(D), 2);
+
         /* Unknown columns are warnings (with a did-you-mean); the row is read. */
         CHECK_INT(run("hemtyp,har_barn,stod_nojdd,stod_nojd,extra\n1,0,4,4,x\n"), ENK_OK);
         CHECK_INT(enk_diags_count(D), 2);
@@ -703,6 +712,14 @@ static void test_map(void)
         CHECK(enk_csvin_column(r, 5, &h, &qi, &kind));
         CHECK_STR(kind, "ignored");
         CHECK(!enk_csvin_column(r, 7, &h, &qi, &kind));
+
+        /* From an open stream. */
+        FILE *fp = fopen(data, "rb");
+        memset(&got, 0, sizeof(got));
+        CHECK_INT(enk_csvin_read_stream(r, fp, "stdin", D), ENK_OK);
+        fclose(fp);
+        CHECK_INT(got.n, 1);
+        CHECK_INT(got.v[0][ANTAL], 3);
 
         /* A file that cannot be opened. */
         CHECK_INT(enk_csvin_read_file(r, "/nonexistent/x.csv", D), ENK_ERR_IO);
