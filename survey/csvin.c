@@ -304,9 +304,8 @@ static bool utf8_valid(const unsigned char *s, size_t len)
         return true;
 }
 
-/* Length of the longest prefix of s[0..len) that could still be valid UTF-8
- * if more bytes followed: used when sniffing a chunk that ends mid-character.
- * Returns how many trailing bytes form an incomplete sequence (0..3). */
+/* How many bytes at the end of s[0..len) begin a UTF-8 sequence that the
+ * end cuts short (0..3): a sniffed chunk may end inside a character. */
 static size_t utf8_incomplete_tail(const unsigned char *s, size_t len)
 {
         for (size_t back = 1; back <= 3 && back <= len; back++) {
@@ -319,8 +318,8 @@ static size_t utf8_incomplete_tail(const unsigned char *s, size_t len)
         return 0;
 }
 
-/* A short, printable excerpt of a cell for messages (at most 40 bytes, on a
- * character boundary, control characters shown as '?'). */
+/* A short, printable excerpt of a cell for messages (at most size - 4 bytes
+ * and "...", cut on a character boundary, control characters shown as '?'). */
 static const char *excerpt(const char *s, size_t len, char *buf, size_t size)
 {
         size_t n = 0, max = size - 4;
@@ -1632,31 +1631,30 @@ static void map_record(enk_csvin *r)
                      hl ? "column header too long" : "empty column header");
                 return;
         }
-        enum ckind kind;
-        int qi = -1;
-        int32_t option = 0;
-        if (ftl == 1 && ft[0] == '-') {
-                kind = C_IGNORE;
-        } else if (ftl == SIZE_MAX || !resolve(r, ft, ftl, true, &kind, &qi, &option)) {
+        if (!tl) {
+                diag(r, ENK_SEV_ERROR, line, 2, NULL, false, "missing question id");
+                return;
+        }
+        enk_status st = ftl == SIZE_MAX ? ENK_ERR_NOTFOUND : enk_csvin_map(r, h, t);
+        if (st == ENK_ERR_NOTFOUND) {
                 char ex[64], hint[96];
                 suggest_column(r, t, hint, sizeof(hint));
                 diag(r, ENK_SEV_ERROR, line, 2, NULL, false, "unknown question '%s'%s",
                      excerpt(t, tl, ex, sizeof(ex)), hint);
-                return;
-        }
-        enk_status st = enk_csvin_map(r, h, ft[0] == '-' && ftl == 1 ? "-" : t);
-        if (st == ENK_ERR_EXISTS) {
+        } else if (st == ENK_ERR_EXISTS) {
                 unsigned prev = 0;
                 for (size_t m = 0; m < r->nmaps; m++)
                         if (r->maps[m].folded_len == fhl && !memcmp(r->maps[m].folded, fh, fhl))
                                 prev = r->maps[m].line;
                 char ex[64];
-                diag(r, ENK_SEV_ERROR, line, 1, NULL, false,
-                     "column '%s' is mapped already (row %u)", excerpt(h, hl, ex, sizeof(ex)),
-                     prev);
-                return;
-        }
-        if (st == ENK_OK) {
+                if (prev)
+                        diag(r, ENK_SEV_ERROR, line, 1, NULL, false,
+                             "column '%s' is mapped already (row %u)",
+                             excerpt(h, hl, ex, sizeof(ex)), prev);
+                else
+                        diag(r, ENK_SEV_ERROR, line, 1, NULL, false,
+                             "column '%s' is mapped already", excerpt(h, hl, ex, sizeof(ex)));
+        } else if (st == ENK_OK) {
                 struct mapping *mp = &r->maps[r->nmaps - 1];
                 mp->line = line;
                 mp->file = strdup(r->name);
@@ -1664,7 +1662,6 @@ static void map_record(enk_csvin *r)
                 r->stop = true;
                 r->stop_status = st;
         }
-        (void) kind;
 }
 
 enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target)

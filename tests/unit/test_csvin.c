@@ -666,7 +666,8 @@ static void test_map(void)
                                           "Gammal;stod_nojdd\r\n"
                                           "Tre;a;b\r\n"
                                           "Typ av hem;antal\r\n"
-                                          "Finns inte;antal\r\n");
+                                          "Finns inte;antal\r\n"
+                                          "Tom;\r\n");
         CHECK_INT(enk_csvin_load_map(r, map, D), ENK_ERR_SYNTAX);
         char want[256];
         snprintf(want, sizeof(want),
@@ -678,7 +679,9 @@ static void test_map(void)
         snprintf(want, sizeof(want),
                  "%s:10:1: error: column 'Typ av hem' is mapped already (row 2)", map);
         CHECK_STR(diag(2), want);
-        CHECK_INT(enk_diags_count(D), 3);
+        snprintf(want, sizeof(want), "%s:12:2: error: missing question id", map);
+        CHECK_STR(diag(3), want);
+        CHECK_INT(enk_diags_count(D), 4);
 
         /* The API: a mapping to nothing, and one already made. */
         CHECK_INT(enk_csvin_map(r, "X", "nothing"), ENK_ERR_NOTFOUND);
