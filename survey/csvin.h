@@ -8,8 +8,10 @@
  *     (or named by Excel's first line `sep=;`, which is then skipped);
  *   - UTF-8 with or without a byte-order mark; Windows-1252 (Excel's "CSV"),
  *     which also covers Latin-1 text; UTF-16 with a byte-order mark (Excel's
- *     "Unicode text"). The encoding is sniffed from the first 64 KiB; a later
- *     byte that does not fit it is reported at its row and column;
+ *     "Unicode text"). The encoding is sniffed from the first 64 KiB (when
+ *     they are all ASCII, the first character beyond ASCII decides between
+ *     UTF-8 and Windows-1252); a later byte that does not fit the encoding is
+ *     reported at its row and column;
  *   - CRLF, LF or CR line ends; quoted fields with separators, quotes ("") and
  *     line breaks inside.
  *
@@ -25,8 +27,10 @@
  *   5. one option of a multiple-choice question: `ID_VALUE` (`utbildningar_1`)
  *      or `ID: LABEL` / `TEXT: LABEL` (`utbildningar: Ett hem att växa i`);
  *      such a column holds 1/0 (also x, ja/nej, yes/no, true/false, or the
- *      option's label) and together the option columns make the answer.
- * Other columns are reported as warnings and ignored.
+ *      option's label) and together the option columns make the answer; and
+ *      a grid item as `GRID TEXT [ITEM TEXT]` (as Google Forms writes grids).
+ * Other columns are reported as warnings and ignored. The user's version of
+ * all this, with every message, is docs/csv.md.
  *
  * Cells: blank is no answer (ENK_MISSING). Scale: a point's code (`4`) or label
  * in any language (`Stämmer ganska bra`), the not-applicable answer by its code
