@@ -110,40 +110,44 @@ static const char *const migrations[] = {
     "  text TEXT NOT NULL,\n"
     "  PRIMARY KEY (response_id, question_id)\n"
     ") WITHOUT ROWID;\n"
-    /* The long shape, decoded in plain SQL: hex() spells the 4 bytes of a
-     * slot as 8 hex digits, instr() turns each digit into its value, and
-     * the sum is the unsigned 32-bit number; two's complement gives the
-     * signed one. 0x80000000 is ENK_MISSING (left out: not an answer),
-     * 0x80000001 ENK_NA (value NULL, not_applicable 1). */
+    /* The long shape, decoded in plain SQL. hex() spells a slot's 4 bytes
+     * as 8 hex digits h; instr() gives each digit's value; a first digit
+     * of 8 or more is a negative number (two's complement). '80000000' is
+     * ENK_MISSING (left out: not an answer), '80000001' ENK_NA (value NULL,
+     * not_applicable 1). Most answers are below 256 and take the short
+     * path. The subquery is flattened, so filters on unit, year or
+     * question reach the indexes (one wave reads in milliseconds). */
     "CREATE VIEW answers_long AS\n"
     "SELECT response_id, unit, year, source, respondent_key, question, type,\n"
-    "  CASE WHEN u < 2147483648 THEN u\n"
-    "       WHEN u > 2147483649 THEN u - 4294967296 END AS value,\n"
-    "  u = 2147483649 AS not_applicable,\n"
+    "  CASE WHEN h IN ('80000000', '80000001') THEN NULL\n"
+    "       WHEN substr(h, 1, 6) = '000000' THEN\n"
+    "         (instr('0123456789ABCDEF', substr(h, 7, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 8, 1)) - 1\n"
+    "       ELSE\n"
+    "         ((((((((instr('0123456789ABCDEF', substr(h, 1, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 2, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 3, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 4, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 5, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 6, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 7, 1)) - 1) * 16\n"
+    "         + instr('0123456789ABCDEF', substr(h, 8, 1)) - 1)\n"
+    "         - CASE WHEN substr(h, 1, 1) >= '8' THEN 4294967296 ELSE 0 END\n"
+    "  END AS value,\n"
+    "  h = '80000001' AS not_applicable,\n"
     "  text\n"
     "FROM (\n"
-    "  SELECT response_id, unit, year, source, respondent_key, question, type, text,\n"
-    "    ((((((((instr('0123456789ABCDEF', substr(h, 1, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 2, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 3, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 4, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 5, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 6, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 7, 1)) - 1) * 16\n"
-    "    + instr('0123456789ABCDEF', substr(h, 8, 1)) - 1) AS u\n"
-    "  FROM (\n"
     "    SELECT r.id AS response_id, un.name AS unit, w.year AS year, r.source AS source,\n"
     "      r.respondent_key AS respondent_key, q.question_id AS question, q.type AS type,\n"
     "      hex(substr(r.answers, 4 * q.slot + 1, 4)) AS h,\n"
-    "      (SELECT t.text FROM texts t\n"
-    "        WHERE t.response_id = r.id AND t.question_id = q.question_id) AS text\n"
+    "      CASE WHEN q.type = 'text' THEN (SELECT t.text FROM texts t\n"
+    "        WHERE t.response_id = r.id AND t.question_id = q.question_id) END AS text\n"
     "    FROM responses r\n"
     "    JOIN waves w ON w.id = r.wave_id\n"
     "    JOIN units un ON un.id = w.unit_id\n"
     "    JOIN edition_questions q ON q.edition_id = w.edition_id\n"
-    "  )\n"
     ")\n"
-    "WHERE u <> 2147483648;\n",
+    "WHERE h <> '80000000';\n",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");

@@ -734,6 +734,94 @@ static void test_view(void)
         enk_store_free(s);
 }
 
+/* The view and the C reader decode the same BLOBs the same way, over the
+ * whole int32 range: edge values and pseudo-random ones. */
+#define NWIDE 64
+struct c_values {
+        int32_t v[NWIDE][NA_SLOTS];
+        int n;
+};
+
+static enk_status keep_values(void *ctx, const enk_store_row *row)
+{
+        struct c_values *c = ctx;
+        if (row->response_id >= 1 && row->response_id <= NWIDE && row->nvalues == NA_SLOTS)
+                memcpy(c->v[row->response_id - 1], row->values, sizeof(c->v[0]));
+        c->n++;
+        return ENK_OK;
+}
+
+static void test_view_agrees(void)
+{
+        enk_store *s = open_new("agree.db");
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *a = parse(yaml_a);
+        int64_t e, unit, wave;
+        CHECK_INT(enk_store_add_edition(s, a, &e, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Kinda", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, unit, 2020, e, -1, &wave, d), ENK_OK);
+        static const int32_t edges[] = {
+            0,         1,  255,  256,    65535,         65536,  16777215,    16777216,
+            INT32_MAX, -1, -256, -65536, INT32_MIN + 2, ENK_NA, ENK_MISSING, 0x7f000000};
+        int32_t in[NWIDE][NA_SLOTS];
+        uint32_t x = 12345;
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        for (int i = 0; i < NWIDE; i++) {
+                for (int k = 0; k < NA_SLOTS; k++) {
+                        x = x * 1103515245u + 12345u; /* any sequence will do */
+                        int j = i * NA_SLOTS + k;
+                        in[i][k] = j < 16 * 4 ? edges[j % 16] : (int32_t) (x ^ (x << 13));
+                }
+                CHECK_INT(enk_store_add_response(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, in[i],
+                                                 NA_SLOTS, NULL, 0, NULL, d),
+                          ENK_OK);
+        }
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+
+        struct c_values c = {0};
+        CHECK_INT(enk_store_scan(s, NULL, keep_values, &c, d), ENK_OK);
+        CHECK_INT(c.n, NWIDE);
+        CHECK(memcmp(c.v, in, sizeof(in)) == 0);
+
+        sqlite3 *db = NULL;
+        sqlite3_open_v2(enk_store_path(s), &db, SQLITE_OPEN_READONLY, NULL);
+        sqlite3_stmt *st = NULL;
+        CHECK_INT(sqlite3_prepare_v2(db,
+                                     "SELECT response_id, q.slot, value, not_applicable"
+                                     " FROM answers_long a JOIN edition_questions q"
+                                     " ON q.question_id = a.question",
+                                     -1, &st, NULL),
+                  SQLITE_OK);
+        int rows = 0, bad = 0, want_rows = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                rows++;
+                int i = sqlite3_column_int(st, 0) - 1, k = sqlite3_column_int(st, 1);
+                if (i < 0 || i >= NWIDE || k < 0 || k >= NA_SLOTS) {
+                        bad++;
+                        continue;
+                }
+                int32_t v = c.v[i][k];
+                bool na = sqlite3_column_int(st, 3);
+                bool null = sqlite3_column_type(st, 2) == SQLITE_NULL;
+                if (v == ENK_NA ? !(na && null)
+                                : na || null || sqlite3_column_int64(st, 2) != (int64_t) v) {
+                        bad++;
+                        printf("  view %d/%d = %lld, C %d\n", i, k,
+                               (long long) sqlite3_column_int64(st, 2), v);
+                }
+        }
+        for (int i = 0; i < NWIDE; i++)
+                for (int k = 0; k < NA_SLOTS; k++)
+                        want_rows += c.v[i][k] != ENK_MISSING;
+        CHECK_INT(rows, want_rows);
+        CHECK_INT(bad, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        enk_questionnaire_free(a);
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
 /* ----------------------------------------------------------- transactions */
 
 static void test_rollback(void)
@@ -1043,15 +1131,16 @@ int main(void)
         test_waves();
         test_round_trip();
         test_view();
+        test_view_agrees();
         test_rollback();
         test_duplicate_keys();
         test_imports();
         test_locked();
         test_readonly();
         /* Leave nothing behind. */
-        static const char *const names[] = {"editions.db", "waves.db",    "round.db",
-                                            "view.db",     "rollback.db", "keys.db",
-                                            "imports.db",  "locked.db",   "readonly.db"};
+        static const char *const names[] = {"editions.db", "waves.db", "round.db",   "view.db",
+                                            "rollback.db", "keys.db",  "imports.db", "locked.db",
+                                            "readonly.db", "agree.db"};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 remove_store(path_in_dir(names[i]));
         rmdir(dir);
