@@ -1107,8 +1107,10 @@ static void test_readonly(void)
                 chmod(path, 0444);
                 s = NULL;
                 CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-                if (s)
+                if (s) {
                         CHECK_INT(enk_store_begin(s, d), ENK_ERR_STORE);
+                        CHECK(has_diag(d, path, "store is read-only"));
+                }
                 enk_store_free(s);
                 chmod(path, 0644);
         }
