@@ -7,11 +7,13 @@
  * Expected values are the answers the test itself put in, never read back from
  * the code under test.
  */
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "survey/hash.h"
@@ -1030,6 +1032,47 @@ static void test_imports(void)
         enk_diags_free(d);
 }
 
+/* A process that dies in the middle of an import leaves the store as it was
+ * before the import began. */
+static void test_crash(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("crash.db", waves, &edition);
+        static char path[256]; /* static: the killed child frees nothing */
+        snprintf(path, sizeof(path), "%s", enk_store_path(s));
+        enk_store_free(s);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+                enk_store *c = NULL;
+                if (enk_store_open(path, 0, &c, NULL) != ENK_OK || enk_store_begin(c, NULL))
+                        _exit(2);
+                int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
+                for (int i = 0; i < 5000; i++)
+                        if (enk_store_add_response(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v,
+                                                   NA_SLOTS, NULL, 0, NULL, NULL) != ENK_OK)
+                                _exit(3);
+                raise(SIGKILL); /* killed mid-import: no commit, no close */
+                _exit(4);
+        }
+        int wstatus = -1;
+        waitpid(pid, &wstatus, 0);
+        CHECK(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+        enk_diags *d = enk_diags_new(0);
+        s = NULL;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        int64_t n = -1;
+        if (s)
+                CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+        enk_store_free(s);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_integrity_check"
+                                " WHERE integrity_check = 'ok'"),
+                  1);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
 /* ------------------------------------------------------ locks, read-only */
 
 static void test_locked(void)
@@ -1137,6 +1180,7 @@ int main(void)
         test_rollback();
         test_duplicate_keys();
         test_imports();
+        test_crash();
         test_locked();
         test_readonly();
         /* Leave nothing behind. */
