@@ -261,6 +261,7 @@ struct enk_store {
         char *path;
         bool readonly;
         bool in_txn;
+        bool aborted; /* SQLite rolled the open transaction back after an error */
         sqlite3_stmt *stmts[ST_COUNT_];
 
         /* The slots of the last wave written to; valid only inside a
@@ -296,31 +297,60 @@ static enk_loc where(const enk_store *s)
 static enk_status db_fail(enk_store *s, enk_diags *d, int rc, const char *doing)
 {
         enk_loc loc = where(s);
+        enk_status status = ENK_ERR_STORE;
         switch (rc & 0xff) {
         case SQLITE_NOMEM:
                 enk_error(d, loc, "out of memory while %s", doing);
-                return ENK_ERR_NOMEM;
+                status = ENK_ERR_NOMEM;
+                break;
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
                 enk_error(d, loc, "store is locked by another process (try again when it is done)");
-                return ENK_ERR_STORE;
+                break;
         case SQLITE_READONLY:
                 enk_error(d, loc, "store is read-only: cannot write while %s", doing);
-                return ENK_ERR_STORE;
+                break;
         case SQLITE_FULL:
                 enk_error(d, loc, "disk full while %s", doing);
-                return ENK_ERR_STORE;
+                break;
+        case SQLITE_IOERR:
+                enk_error(d, loc,
+                          "cannot read or write the store file while %s (is the disk full?)",
+                          doing);
+                break;
         case SQLITE_NOTADB:
                 enk_error(d, loc, "not an enkat store (not an SQLite database)");
-                return ENK_ERR_STORE;
+                break;
         case SQLITE_CORRUPT:
                 enk_error(d, loc, "store is damaged (%s)", sqlite3_errmsg(s->db));
-                return ENK_ERR_STORE;
+                break;
         default:
                 enk_error(d, loc, "store error while %s: %s", doing,
                           s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-                return ENK_ERR_STORE;
+                break;
         }
+        /* After some errors (disk full, I/O, out of memory) SQLite rolls the
+         * whole transaction back by itself. Later writes must not then land
+         * one by one outside it: the store refuses them until the caller
+         * rolls back (see txn_ok). */
+        if (s->in_txn && !s->aborted && s->db && sqlite3_get_autocommit(s->db)) {
+                s->aborted = true;
+                enk_diags_add(d, ENK_SEV_NOTE, loc, NULL,
+                              "the transaction was rolled back: none of its changes were kept");
+        }
+        return status;
+}
+
+/* Whether a write may go on: not while an aborted transaction awaits the
+ * caller's rollback. */
+static enk_status txn_ok(enk_store *s, enk_diags *d)
+{
+        if (!s->aborted)
+                return ENK_OK;
+        enk_error(d, where(s),
+                  "the transaction was rolled back after an earlier error; roll "
+                  "back and start again");
+        return ENK_ERR_STORE;
 }
 
 /* The cached statement id, reset and unbound, prepared on first use. */
@@ -595,6 +625,7 @@ const char *enk_store_path(const enk_store *store)
 static void forget_txn(enk_store *s)
 {
         s->in_txn = false;
+        s->aborted = false;
         s->ntxn_imports = 0;
         s->slots_wave = 0;
 }
@@ -615,6 +646,7 @@ enk_status enk_store_begin(enk_store *store, enk_diags *diags)
         if (rc != SQLITE_OK)
                 return db_fail(store, diags, rc, "starting a transaction");
         store->in_txn = true;
+        store->aborted = false;
         store->ntxn_imports = 0;
         store->slots_wave = 0;
         return ENK_OK;
@@ -625,6 +657,11 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags)
         if (!store->in_txn) {
                 enk_error(diags, where(store), "no transaction is open");
                 return ENK_ERR_USAGE;
+        }
+        if (store->aborted) {
+                enk_status status = txn_ok(store, diags);
+                forget_txn(store);
+                return status;
         }
         /* Counting an import's rows once here is cheaper than updating a
          * counter on every response. */
@@ -801,7 +838,10 @@ enk_status enk_store_add_edition(enk_store *store, const enk_questionnaire *q, i
         char hash[ENK_HASH_HEX_SIZE];
         enk_hash_sha256_hex(q->source, q->source_len, hash);
         int64_t id = 0;
-        enk_status status = lookup_id(store, ST_EDITION_BY_HASH, hash, 0, &id, diags);
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        status = lookup_id(store, ST_EDITION_BY_HASH, hash, 0, &id, diags);
         if (status == ENK_OK) {
                 *edition_id = id;
                 return ENK_OK;
@@ -929,7 +969,7 @@ enk_status enk_store_unit(enk_store *store, const char *name, int64_t *unit_id, 
         }
         int64_t id;
         enk_status status = lookup_id(store, ST_UNIT_FIND, name, 0, &id, diags);
-        if (status == ENK_ERR_NOTFOUND) {
+        if (status == ENK_ERR_NOTFOUND && (status = txn_ok(store, diags)) == ENK_OK) {
                 sqlite3_stmt *st = stmt(store, ST_UNIT_INSERT, diags);
                 if (!st)
                         return ENK_ERR_STORE;
@@ -960,7 +1000,10 @@ enk_status enk_store_wave(enk_store *store, int64_t unit_id, int year, int64_t e
                 return ENK_ERR_USAGE;
         }
         int64_t one;
-        enk_status status = lookup_id(store, ST_UNIT_EXISTS, NULL, unit_id, &one, diags);
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        status = lookup_id(store, ST_UNIT_EXISTS, NULL, unit_id, &one, diags);
         if (status == ENK_ERR_NOTFOUND)
                 enk_error(diags, loc, "no unit with id %lld in the store", (long long) unit_id);
         if (status != ENK_OK)
@@ -1118,6 +1161,8 @@ enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *f
                 enk_error(diags, where(store), "an import needs a file name and a content hash");
                 return ENK_ERR_USAGE;
         }
+        if (txn_ok(store, diags) != ENK_OK)
+                return ENK_ERR_STORE;
         if (store->in_txn && store->ntxn_imports == store->txn_imports_cap) {
                 size_t cap = store->txn_imports_cap ? store->txn_imports_cap * 2 : 16;
                 int64_t *p = realloc(store->txn_imports, cap * sizeof(*p));
@@ -1153,7 +1198,10 @@ enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *f
 enk_status enk_store_delete_import(enk_store *store, int64_t import_id, enk_diags *diags)
 {
         int64_t one;
-        enk_status status = lookup_id(store, ST_IMPORT_EXISTS, NULL, import_id, &one, diags);
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        status = lookup_id(store, ST_IMPORT_EXISTS, NULL, import_id, &one, diags);
         if (status == ENK_ERR_NOTFOUND)
                 enk_error(diags, where(store), "no import with id %lld in the store",
                           (long long) import_id);
@@ -1312,6 +1360,8 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
                                   enk_diags *diags)
 {
         enk_loc loc = where(store);
+        if (store->aborted)
+                return txn_ok(store, diags);
         if ((unsigned) source >= 4) {
                 enk_error(diags, loc, "unknown response source %d", (int) source);
                 return ENK_ERR_USAGE;

@@ -32,7 +32,10 @@
  * read-only, damaged, disk full); ENK_ERR_NOTFOUND, ENK_ERR_EXISTS and
  * ENK_ERR_USAGE are about the request. Output parameters are written only on
  * success. A failed write inside a transaction leaves the transaction open and
- * the earlier work in it intact: the caller decides whether to roll back.
+ * the earlier work in it intact: the caller decides whether to roll back. The
+ * exception are failures of the file itself (disk full, I/O error), after
+ * which SQLite abandons the whole transaction: a note says so, and every
+ * further write fails until enk_store_rollback().
  *
  * Ownership. An enk_store owns everything it hands out; strings and arrays in
  * rows passed to callbacks are borrowed and valid only during the callback.
@@ -132,6 +135,10 @@ enk_status enk_store_edition(enk_store *store, int64_t edition_id, const enk_que
                              enk_diags *diags);
 
 /* ------------------------------------------------------------ units, waves */
+
+/* Get-or-create functions (enk_store_unit, enk_store_wave) look, then insert:
+ * call them inside a transaction when another process may create the same
+ * unit or wave at the same moment. */
 
 /* The id of the unit called name, created when it does not exist yet. Names
  * are compared exactly ("Vetlanda" and "vetlanda" are two units); an empty name

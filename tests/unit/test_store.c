@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1073,6 +1074,60 @@ static void test_crash(void)
         remove_store(path);
 }
 
+/* A write that fails because the file cannot grow (a full disk, here a file
+ * size limit in a child process) fails cleanly, and after the rollback the
+ * store is as before and intact. */
+static void test_disk_full(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("full.db", waves, &edition);
+        static char path[256];
+        snprintf(path, sizeof(path), "%s", enk_store_path(s));
+        enk_store_free(s);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+                enk_store *c = NULL;
+                enk_diags *d = enk_diags_new(0);
+                if (enk_store_open(path, 0, &c, d) != ENK_OK || enk_store_begin(c, d))
+                        _exit(2);
+                signal(SIGXFSZ, SIG_IGN);
+                struct rlimit rl = {256 * 1024, 256 * 1024};
+                setrlimit(RLIMIT_FSIZE, &rl);
+                int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
+                enk_status st = ENK_OK;
+                for (int i = 0; i < 200000 && st == ENK_OK; i++)
+                        st = enk_store_add_response(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v,
+                                                    NA_SLOTS, NULL, 0, NULL, d);
+                if (st == ENK_OK)
+                        st = enk_store_commit(c, d);
+                int code = st == ENK_ERR_STORE && enk_diags_count(d) >= 1 &&
+                                   (strstr(enk_diags_get(d, 0)->message, "disk full") ||
+                                    strstr(enk_diags_get(d, 0)->message, "is the disk full"))
+                               ? 0
+                               : 5;
+                /* Once SQLite abandoned the transaction, writes are refused. */
+                if (st == ENK_ERR_STORE && enk_diags_count(d) >= 2 &&
+                    enk_diags_get(d, 1)->severity == ENK_SEV_NOTE &&
+                    enk_store_add_response(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
+                                           NULL, 0, NULL, d) != ENK_ERR_STORE)
+                        code = 6;
+                enk_store_rollback(c);
+                enk_store_free(c);
+                enk_diags_free(d);
+                _exit(code);
+        }
+        int wstatus = -1;
+        waitpid(pid, &wstatus, 0);
+        CHECK(WIFEXITED(wstatus));
+        CHECK_INT(WEXITSTATUS(wstatus), 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), NRESP);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_integrity_check"
+                                " WHERE integrity_check = 'ok'"),
+                  1);
+        remove_store(path);
+}
+
 /* ------------------------------------------------------ locks, read-only */
 
 static void test_locked(void)
@@ -1181,6 +1236,7 @@ int main(void)
         test_duplicate_keys();
         test_imports();
         test_crash();
+        test_disk_full();
         test_locked();
         test_readonly();
         /* Leave nothing behind. */
