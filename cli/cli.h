@@ -37,5 +37,7 @@ bool cli_parse_int(const char *s, long min, long max, long *out);
 bool cli_stderr_is_tty(void);
 
 int cmd_check(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

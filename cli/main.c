@@ -13,6 +13,8 @@ struct enk_cmd {
 
 static const struct enk_cmd commands[] = {
         {"check", cmd_check, "validate a questionnaire"},
+        {"import", cmd_import, "import response files into a store"},
+        {"status", cmd_status, "list the waves of a store"},
 };
 
 static void usage(FILE *f)

@@ -2277,3 +2277,148 @@ enk_status enk_csvin_load_map(enk_csvin *r, const char *path, enk_diags *diags)
                 memset(&r->stats, 0, sizeof(r->stats));
         return st;
 }
+
+/* ------------------------------------------------------------ plain tables */
+
+/* A manifest is a handful of rows, so the table reader keeps it simple: the
+ * whole file in memory, fed to libcsv one byte at a time so that the physical
+ * line of each record is known exactly (libcsv does not count lines). */
+#define TABLE_MAX (16u << 20)
+
+struct table {
+        char **fields;
+        size_t nfields, cap;
+        unsigned line;  /* current physical line */
+        unsigned start; /* line on which the current record started */
+        bool pending;   /* a record ended; the next non-newline byte starts one */
+        enk_csvin_table_fn fn;
+        void *ctx;
+        enk_status st;
+};
+
+static void table_field(void *s, size_t len, void *data)
+{
+        struct table *t = data;
+        if (t->st != ENK_OK)
+                return;
+        if (t->nfields == t->cap) {
+                size_t cap = t->cap ? 2 * t->cap : 16;
+                char **f = realloc(t->fields, cap * sizeof(*f));
+                if (!f) {
+                        t->st = ENK_ERR_NOMEM;
+                        return;
+                }
+                t->fields = f;
+                t->cap = cap;
+        }
+        const char *p = s ? s : "";
+        while (len && is_space((unsigned char) *p)) {
+                p++;
+                len--;
+        }
+        while (len && is_space((unsigned char) p[len - 1]))
+                len--;
+        char *copy = malloc(len + 1);
+        if (!copy) {
+                t->st = ENK_ERR_NOMEM;
+                return;
+        }
+        memcpy(copy, p, len);
+        copy[len] = '\0';
+        t->fields[t->nfields++] = copy;
+}
+
+static void table_record(int c, void *data)
+{
+        (void) c;
+        struct table *t = data;
+        bool blank = true;
+        for (size_t i = 0; i < t->nfields; i++)
+                if (t->fields[i][0])
+                        blank = false;
+        if (t->st == ENK_OK && !blank)
+                t->st = t->fn(t->ctx, t->start, (const char *const *) t->fields, t->nfields);
+        for (size_t i = 0; i < t->nfields; i++)
+                free(t->fields[i]);
+        t->nfields = 0;
+        t->pending = true;
+}
+
+enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
+                                enk_diags *diags)
+{
+        if (!path || !fn)
+                return ENK_ERR_USAGE;
+        FILE *fp = fopen(path, "rb");
+        if (!fp) {
+                enk_error(diags, ((enk_loc){path, 0, 0}), "cannot read file: %s", strerror(errno));
+                return ENK_ERR_IO;
+        }
+        char *buf = malloc(TABLE_MAX + 1);
+        if (!buf) {
+                fclose(fp);
+                return ENK_ERR_NOMEM;
+        }
+        size_t len = fread(buf, 1, TABLE_MAX + 1, fp);
+        bool failed = ferror(fp);
+        int err = errno;
+        fclose(fp);
+        if (failed) {
+                free(buf);
+                enk_error(diags, ((enk_loc){path, 0, 0}), "cannot read file: %s", strerror(err));
+                return ENK_ERR_IO;
+        }
+        if (len > TABLE_MAX) {
+                free(buf);
+                enk_error(diags, ((enk_loc){path, 0, 0}), "file is larger than 16 MiB");
+                return ENK_ERR_SYNTAX;
+        }
+        size_t off = 0;
+        if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+                off = 3;
+        /* The separator is the first of ';', tab and ',' in the first line,
+         * in that order of preference, as Swedish Excel writes ';'. */
+        size_t eol = off;
+        while (eol < len && buf[eol] != '\n' && buf[eol] != '\r')
+                eol++;
+        unsigned char sep = ',';
+        if (memchr(buf + off, ';', eol - off))
+                sep = ';';
+        else if (memchr(buf + off, '\t', eol - off))
+                sep = '\t';
+
+        struct csv_parser csv;
+        if (csv_init(&csv, 0) != 0) {
+                free(buf);
+                return ENK_ERR_NOMEM;
+        }
+        csv_set_delim(&csv, sep);
+        csv_set_space_func(&csv, is_space);
+        struct table t = {.line = 1, .start = 1, .fn = fn, .ctx = ctx, .st = ENK_OK};
+        bool reported = false;
+        for (size_t i = off; i < len && t.st == ENK_OK; i++) {
+                if (t.pending && buf[i] != '\n' && buf[i] != '\r') {
+                        t.start = t.line;
+                        t.pending = false;
+                }
+                if (csv_parse(&csv, buf + i, 1, table_field, table_record, &t) != 1) {
+                        t.st = csv_error(&csv) == CSV_ENOMEM ? ENK_ERR_NOMEM : ENK_ERR_SYNTAX;
+                        break;
+                }
+                if (buf[i] == '\n')
+                        t.line++;
+        }
+        if (t.st == ENK_OK && csv_fini(&csv, table_field, table_record, &t) != 0) {
+                t.st = ENK_ERR_SYNTAX;
+                enk_error(diags, ((enk_loc){path, t.start, 0}), "unterminated quoted field");
+                reported = true;
+        }
+        if (t.st == ENK_ERR_SYNTAX && !reported)
+                enk_error(diags, ((enk_loc){path, t.start, 0}), "not a readable CSV row");
+        for (size_t i = 0; i < t.nfields; i++)
+                free(t.fields[i]);
+        free(t.fields);
+        csv_free(&csv);
+        free(buf);
+        return t.st;
+}

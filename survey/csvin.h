@@ -183,4 +183,23 @@ size_t enk_csvin_ncolumns(const enk_csvin *r);
 bool enk_csvin_column(const enk_csvin *r, size_t i, const char **header, int *question,
                       const char **kind);
 
+/* ------------------------------------------------------------ plain tables */
+
+/* Called once per row of a plain table (enk_csvin_read_table), header row
+ * included: line is the physical line on which the record starts (1-based),
+ * fields[0..nfields-1] the fields, trimmed; all borrowed for the call only.
+ * Returning anything but ENK_OK stops the read with that status. */
+typedef enk_status (*enk_csvin_table_fn)(void *ctx, unsigned line, const char *const *fields,
+                                         size_t nfields);
+
+/* Reads the small UTF-8 CSV file at path (a manifest: at most 16 MiB, an
+ * optional BOM, separator ';', tab or ',' detected from the first line as in
+ * data files) and calls fn for every row whose fields are not all blank.
+ * Returns ENK_OK; ENK_ERR_IO (`PATH: error: cannot read file: REASON`);
+ * ENK_ERR_SYNTAX (`PATH:LINE: error: ...` for an unterminated quote or a file
+ * too large); ENK_ERR_NOMEM; ENK_ERR_USAGE for NULL path or fn; or what fn
+ * returned. It exists so that only this module uses libcsv. */
+enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
+                                enk_diags *diags);
+
 #endif

@@ -1,0 +1,283 @@
+/* cli/cmd_status.c - `enkat status`: what the store holds, wave by wave. */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "survey/store.h"
+
+static void usage(FILE *f)
+{
+        fputs("usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
+              "\n"
+              "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
+              "questionnaires sent out, response rate (%) and imported files. The table's\n"
+              "headers are in the chosen language; CSV and JSON use the English names\n"
+              "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
+              "sent number and its rate are empty in CSV, null in JSON).\n"
+              "\n"
+              "options:\n"
+              "  -d, --db DB          the store (must exist)\n"
+              "  -f, --format FORMAT  table (default), csv or json\n"
+              "  -l, --lang LANG      language of the table: sv (default) or en\n"
+              "  -h, --help           show this help\n"
+              "\n"
+              "exit status: 0 success, 1 no store or unreadable, 2 usage error\n",
+              f);
+}
+
+struct wave {
+        char *unit;
+        int year, edition;
+        int64_t responses, sent, imports;
+};
+
+struct waves {
+        struct wave *v;
+        size_t n, cap;
+};
+
+static enk_status collect(void *ctx, const enk_store_wave_info *w)
+{
+        struct waves *ws = ctx;
+        if (ws->n == ws->cap) {
+                size_t cap = ws->cap ? 2 * ws->cap : 64;
+                struct wave *v = realloc(ws->v, cap * sizeof(*v));
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                ws->v = v;
+                ws->cap = cap;
+        }
+        char *unit = strdup(w->unit);
+        if (!unit)
+                return ENK_ERR_NOMEM;
+        ws->v[ws->n++] =
+            (struct wave){unit, w->year, w->edition_year, w->responses, w->sent, w->imports};
+        return ENK_OK;
+}
+
+/* The response rate in per cent with one decimal, or "" when sent is unknown
+ * or zero; comma is the decimal mark to use. */
+static void rate(const struct wave *w, char comma, char *buf, size_t size)
+{
+        if (w->sent <= 0) {
+                snprintf(buf, size, "%s", "");
+                return;
+        }
+        snprintf(buf, size, "%.1f", 100.0 * (double) w->responses / (double) w->sent);
+        char *dot = strchr(buf, '.');
+        if (dot)
+                *dot = comma;
+}
+
+/* Display width of UTF-8 text: its code points (unit names are Latin). */
+static int width(const char *s)
+{
+        int n = 0;
+        for (; *s; s++)
+                n += ((unsigned char) *s & 0xC0) != 0x80;
+        return n;
+}
+
+static void pad(const char *s, int w, bool right)
+{
+        int fill = w - width(s);
+        if (right)
+                printf("%*s%s", fill > 0 ? fill : 0, "", s);
+        else
+                printf("%s%*s", s, fill > 0 ? fill : 0, "");
+}
+
+static void print_table(const struct waves *ws, bool en)
+{
+        const char *head[7] = {"enhet",   "år", "utgåva", "svar", "utskick", "svarsfrekvens (%)",
+                               "importer"};
+        const char *head_en[7] = {
+            "unit", "year", "edition", "responses", "sent", "response rate (%)", "imports"};
+        const char **h = en ? head_en : head;
+        int w[7];
+        for (int c = 0; c < 7; c++)
+                w[c] = width(h[c]);
+        char cell[7][64];
+        for (int pass = 0; pass < 2; pass++) {
+                if (pass) {
+                        for (int c = 0; c < 7; c++) {
+                                pad(h[c], w[c], c > 0);
+                                fputs(c < 6 ? "  " : "\n", stdout);
+                        }
+                }
+                for (size_t i = 0; i < ws->n; i++) {
+                        const struct wave *v = &ws->v[i];
+                        snprintf(cell[0], sizeof(cell[0]), "%s", "");
+                        snprintf(cell[1], sizeof(cell[1]), "%d", v->year);
+                        snprintf(cell[2], sizeof(cell[2]), "%d", v->edition);
+                        snprintf(cell[3], sizeof(cell[3]), "%lld", (long long) v->responses);
+                        if (v->sent >= 0)
+                                snprintf(cell[4], sizeof(cell[4]), "%lld", (long long) v->sent);
+                        else
+                                snprintf(cell[4], sizeof(cell[4]), "%s", "-");
+                        rate(v, en ? '.' : ',', cell[5], sizeof(cell[5]));
+                        if (!cell[5][0])
+                                snprintf(cell[5], sizeof(cell[5]), "%s", "-");
+                        snprintf(cell[6], sizeof(cell[6]), "%lld", (long long) v->imports);
+                        if (!pass) {
+                                if (width(v->unit) > w[0])
+                                        w[0] = width(v->unit);
+                                for (int c = 1; c < 7; c++)
+                                        if (width(cell[c]) > w[c])
+                                                w[c] = width(cell[c]);
+                                continue;
+                        }
+                        pad(v->unit, w[0], false);
+                        for (int c = 1; c < 7; c++) {
+                                fputs("  ", stdout);
+                                pad(cell[c], w[c], true);
+                        }
+                        fputc('\n', stdout);
+                }
+        }
+}
+
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+static void csv_field(const char *s)
+{
+        if (!strpbrk(s, ",\"\r\n")) {
+                fputs(s, stdout);
+                return;
+        }
+        fputc('"', stdout);
+        for (; *s; s++) {
+                if (*s == '"')
+                        fputc('"', stdout);
+                fputc(*s, stdout);
+        }
+        fputc('"', stdout);
+}
+
+static void print_csv(const struct waves *ws)
+{
+        puts("unit,year,edition,responses,sent,response_rate,imports");
+        for (size_t i = 0; i < ws->n; i++) {
+                const struct wave *v = &ws->v[i];
+                char r[32], sent[32] = "";
+                rate(v, '.', r, sizeof(r));
+                if (v->sent >= 0)
+                        snprintf(sent, sizeof(sent), "%lld", (long long) v->sent);
+                csv_field(v->unit);
+                printf(",%d,%d,%lld,%s,%s,%lld\n", v->year, v->edition, (long long) v->responses,
+                       sent, r, (long long) v->imports);
+        }
+}
+
+static void json_string(const char *s)
+{
+        fputc('"', stdout);
+        for (; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+                if (c == '"' || c == '\\')
+                        printf("\\%c", c);
+                else if (c < 0x20)
+                        printf("\\u%04x", c);
+                else
+                        fputc(c, stdout);
+        }
+        fputc('"', stdout);
+}
+
+static void print_json(const struct waves *ws)
+{
+        fputs("[", stdout);
+        for (size_t i = 0; i < ws->n; i++) {
+                const struct wave *v = &ws->v[i];
+                char r[32];
+                rate(v, '.', r, sizeof(r));
+                fputs(i ? ",\n  {\"unit\": " : "\n  {\"unit\": ", stdout);
+                json_string(v->unit);
+                printf(", \"year\": %d, \"edition\": %d, \"responses\": %lld, ", v->year,
+                       v->edition, (long long) v->responses);
+                if (v->sent >= 0)
+                        printf("\"sent\": %lld, \"response_rate\": %s, ", (long long) v->sent,
+                               r[0] ? r : "null");
+                else
+                        fputs("\"sent\": null, \"response_rate\": null, ", stdout);
+                printf("\"imports\": %lld}", (long long) v->imports);
+        }
+        fputs(ws->n ? "\n]\n" : "]\n", stdout);
+}
+
+int cmd_status(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"db", required_argument, NULL, 'd'},
+            {"format", required_argument, NULL, 'f'},
+            {"lang", required_argument, NULL, 'l'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        const char *db = NULL, *format = "table";
+        bool en = false;
+        int opt;
+
+        optind = 1;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, ":d:f:l:h", options, NULL)) != -1) {
+                switch (opt) {
+                case 'd':
+                        db = optarg;
+                        break;
+                case 'f':
+                        if (strcmp(optarg, "table") && strcmp(optarg, "csv") &&
+                            strcmp(optarg, "json"))
+                                return cli_usage_error("status", "unknown format '%s'", optarg);
+                        format = optarg;
+                        break;
+                case 'l':
+                        if (!strcmp(optarg, "en"))
+                                en = true;
+                        else if (strcmp(optarg, "sv"))
+                                return cli_usage_error("status", "unknown language '%s'", optarg);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_OK;
+                case ':':
+                        return cli_usage_error("status", "option '%s' needs a value",
+                                               argv[optind - 1]);
+                default:
+                        return cli_usage_error("status", "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        if (!db)
+                return cli_usage_error("status", "no store given (--db)");
+        if (optind < argc)
+                return cli_usage_error("status", "too many arguments");
+
+        enk_diags *diags = cli_diags_new();
+        enk_store *store = NULL;
+        struct waves ws = {0};
+        enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
+        if (st == ENK_OK) {
+                enk_store_filter all = {0};
+                st = enk_store_waves(store, &all, collect, &ws, diags);
+        }
+        cli_print_diags(diags);
+        int rc = EXIT_OK;
+        if (st == ENK_ERR_NOMEM)
+                rc = cli_error("out of memory");
+        else if (st != ENK_OK)
+                rc = EXIT_INPUT;
+        else if (!strcmp(format, "csv"))
+                print_csv(&ws);
+        else if (!strcmp(format, "json"))
+                print_json(&ws);
+        else
+                print_table(&ws, en);
+        for (size_t i = 0; i < ws.n; i++)
+                free(ws.v[i].unit);
+        free(ws.v);
+        enk_store_free(store);
+        enk_diags_free(diags);
+        return rc;
+}
