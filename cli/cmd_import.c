@@ -259,6 +259,10 @@ static bool choose_editions(struct jobs *js, enk_questionnaire **qs, size_t nq, 
                                        : e <= j->year && (!j->q || e > j->q->edition))
                                 j->q = qs[k];
                 }
+                /* One questionnaire given is the one meant, whatever its
+                 * year (the 2020 edition answers the 2017 wave). */
+                if (!j->q && !j->edition && nq == 1)
+                        j->q = qs[0];
                 if (j->q)
                         continue;
                 ok = false;
