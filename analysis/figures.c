@@ -279,9 +279,8 @@ static void cell_counts(const cell *cl, int64_t *x, int64_t *n)
 
 /* Figures of one question cell; the change and trend look at the same
  * unit's earlier years (cells of the row `ucells`, indexed by year). */
-static enk_status question_figure(ctx *c, enk_figure *r, const cell *cl, size_t y,
-                                  size_t stride, const cell *ubase, int min_n,
-                                  const bool *has_wave)
+static enk_status question_figure(ctx *c, enk_figure *r, const cell *cl, size_t y, size_t stride,
+                                  const cell *ubase, int min_n, const bool *has_wave)
 {
         nan_figure(r);
         const enk_question *lq = &c->latest->questions[r->question_index];
@@ -778,17 +777,31 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
                         free(sup);
                         goto nomem;
                 }
+                size_t *idx = calloc(c.nunits, sizeof *idx);
+                if (!idx) {
+                        free(ns);
+                        free(sup);
+                        goto nomem;
+                }
                 for (size_t i = 0; i < per_unit; i++) {
+                        /* Units without answers (no wave that year, or a question
+                         * nobody was shown) have nothing to disclose and would
+                         * otherwise drag the next smallest unit into suppression. */
+                        size_t k = 0;
                         for (size_t u = 0; u < c.nunits; u++)
-                                ns[u] = fi->rows[u * per_unit + i].n;
+                                if (fi->rows[u * per_unit + i].n > 0) {
+                                        idx[k] = u;
+                                        ns[k++] = fi->rows[u * per_unit + i].n;
+                                }
                         size_t cnt = 0;
-                        if (enk_stats_suppress_units(ns, c.nunits, min_n, sup, &cnt) != ENK_OK)
+                        if (!k || enk_stats_suppress_units(ns, k, min_n, sup, &cnt) != ENK_OK)
                                 continue;
-                        for (size_t u = 0; u < c.nunits; u++)
-                                fi->rows[u * per_unit + i].suppressed |= sup[u];
-                        if (cnt == c.nunits)
+                        for (size_t j = 0; j < k; j++)
+                                fi->rows[idx[j] * per_unit + i].suppressed |= sup[j];
+                        if (cnt == k)
                                 fi->rows[c.nunits * per_unit + i].suppressed = true;
                 }
+                free(idx);
                 free(ns);
                 free(sup);
         }
