@@ -1904,7 +1904,10 @@ static void decode(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
                 r->in = b;
                 r->in_cap = total;
         }
-        memcpy(r->in, r->pending, r->npending);
+        /* r->in is still NULL when nothing at all has come (a file of only a
+         * byte-order mark): memcpy must not see it even for 0 bytes. */
+        if (r->npending)
+                memcpy(r->in, r->pending, r->npending);
         if (n)
                 memcpy(r->in + r->npending, s, n);
         r->npending = 0;
@@ -2388,14 +2391,15 @@ enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *c
                 sep = '\t';
 
         struct csv_parser csv;
-        if (csv_init(&csv, 0) != 0) {
+        /* Strict: a stray quote, or one still open at the end, is an error,
+         * not a field that swallows the rest of the file. */
+        if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
                 free(buf);
                 return ENK_ERR_NOMEM;
         }
         csv_set_delim(&csv, sep);
         csv_set_space_func(&csv, is_space);
         struct table t = {.line = 1, .start = 1, .fn = fn, .ctx = ctx, .st = ENK_OK};
-        bool reported = false;
         for (size_t i = off; i < len && t.st == ENK_OK; i++) {
                 if (t.pending && buf[i] != '\n' && buf[i] != '\r') {
                         t.start = t.line;
@@ -2403,6 +2407,9 @@ enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *c
                 }
                 if (csv_parse(&csv, buf + i, 1, table_field, table_record, &t) != 1) {
                         t.st = csv_error(&csv) == CSV_ENOMEM ? ENK_ERR_NOMEM : ENK_ERR_SYNTAX;
+                        if (t.st == ENK_ERR_SYNTAX)
+                                enk_error(diags, ((enk_loc){path, t.start, 0}),
+                                          "not a readable CSV row");
                         break;
                 }
                 if (buf[i] == '\n')
@@ -2411,10 +2418,7 @@ enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *c
         if (t.st == ENK_OK && csv_fini(&csv, table_field, table_record, &t) != 0) {
                 t.st = ENK_ERR_SYNTAX;
                 enk_error(diags, ((enk_loc){path, t.start, 0}), "unterminated quoted field");
-                reported = true;
         }
-        if (t.st == ENK_ERR_SYNTAX && !reported)
-                enk_error(diags, ((enk_loc){path, t.start, 0}), "not a readable CSV row");
         for (size_t i = 0; i < t.nfields; i++)
                 free(t.fields[i]);
         free(t.fields);
