@@ -563,9 +563,25 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
         bool year_found = false;
         for (size_t i = 0; i < wl.n; i++) {
                 wave *w = &wl.v[i];
-                bool in = w->responses > 0 && (!o.unit || strcmp(w->unit, o.unit) == 0) &&
-                          w->year <= c.report_year;
-                if (!in)
+                bool unit_in = w->responses > 0 && (!o.unit || strcmp(w->unit, o.unit) == 0);
+                /* Editions of later years are loaded too: the current ids and
+                 * scales are those of the latest edition in the store, also in
+                 * the report of an earlier year. */
+                if (unit_in && !find_edition(&c, w->edition_id)) {
+                        edition *e = realloc(c.eds, (c.neds + 1) * sizeof *e);
+                        if (!e)
+                                goto nomem;
+                        c.eds = e;
+                        edition *ne = &c.eds[c.neds];
+                        ne->id = w->edition_id;
+                        ne->map = NULL;
+                        ne->q = NULL;
+                        st = enk_store_load_edition(store, w->edition_id, &ne->q, diags);
+                        if (st != ENK_OK)
+                                goto done;
+                        c.neds++;
+                }
+                if (!unit_in || w->year > c.report_year)
                         continue;
                 year_found |= w->year == c.report_year;
                 if (find_str(c.units, c.nunits, w->unit) < 0) {
@@ -581,20 +597,6 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
                                 goto nomem;
                         c.years = y;
                         c.years[c.nyears++] = w->year;
-                }
-                if (!find_edition(&c, w->edition_id)) {
-                        edition *e = realloc(c.eds, (c.neds + 1) * sizeof *e);
-                        if (!e)
-                                goto nomem;
-                        c.eds = e;
-                        edition *ne = &c.eds[c.neds];
-                        ne->id = w->edition_id;
-                        ne->map = NULL;
-                        ne->q = NULL;
-                        st = enk_store_load_edition(store, w->edition_id, &ne->q, diags);
-                        if (st != ENK_OK)
-                                goto done;
-                        c.neds++;
                 }
         }
         if (!year_found) {

@@ -39,5 +39,7 @@ bool cli_stderr_is_tty(void);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

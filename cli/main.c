@@ -15,6 +15,8 @@ static const struct enk_cmd commands[] = {
         {"check", cmd_check, "validate a questionnaire"},
         {"import", cmd_import, "import response files into a store"},
         {"status", cmd_status, "list the waves of a store"},
+        {"stats", cmd_stats, "print the figures of a store"},
+        {"report", cmd_report, "write the report workbook"},
 };
 
 static void usage(FILE *f)

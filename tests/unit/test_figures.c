@@ -359,6 +359,18 @@ static void test_options(enk_store *s)
         enk_figures_free(f);
         f = NULL;
 
+        /* the report of 2020 still uses the current ids of the latest edition */
+        o = (enk_figures_options){.unit = "A", .year = 2020};
+        CHECK_INT(enk_figures_compute(s, &o, &f, d), ENK_OK);
+        if (f) {
+                CHECK_INT(f->questionnaire->edition, 2021);
+                CHECK_INT(f->nyears, 1);
+                const enk_figure *r = enk_figures_find(f, "A", 2020, "nojd", false);
+                CHECK(r && r->n == 8 && r->positive == 5);
+        }
+        enk_figures_free(f);
+        f = NULL;
+
         /* C alone with min_n 3: n 3 is shown */
         o = (enk_figures_options){.unit = "C", .min_n = 3};
         CHECK_INT(enk_figures_compute(s, &o, &f, d), ENK_OK);

@@ -1,0 +1,353 @@
+/* cli/cmd_stats.c - `enkat stats`: prints the figures table as a table, CSV or JSON. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/figures.h"
+#include "analysis/stats.h"
+#include "cli/cli.h"
+#include "survey/store.h"
+
+static void usage(FILE *f)
+{
+        fputs("usage: enkat stats --db DB [--year Y] [--unit U | --all-units] [--min-n N]\n"
+              "                   [--format table|csv|json]\n"
+              "\n"
+              "Prints the figures of every scale question and area (docs/statistics.md) per\n"
+              "unit and year: answers, share positive with its 95 % interval, mean, index,\n"
+              "the change since the previous year and the trend. Groups with fewer than\n"
+              "N answers are suppressed (\"..\" in the table, empty numbers in CSV/JSON).\n"
+              "\n"
+              "options:\n"
+              "  -d, --db DB          the store (enkat import writes it)\n"
+              "  -y, --year Y         only year Y (default: every year up to the latest)\n"
+              "  -u, --unit U         only unit U (default: every unit and the total '*')\n"
+              "  -a, --all-units      every unit side by side and the total '*'\n"
+              "  -n, --min-n N        suppression threshold, at least 3 (default 5)\n"
+              "  -f, --format FORMAT  table (default), csv or json\n"
+              "  -h, --help           show this help\n"
+              "\n"
+              "exit status: 0 success, 1 bad input or store, 2 usage error\n",
+              f);
+}
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+/* A number as %.10g, or nothing for NaN (CSV) / null (JSON). */
+static void num(FILE *o, double v, enum format fmt)
+{
+        if (isnan(v) || isinf(v))
+                fputs(fmt == FMT_JSON ? "null" : "", o);
+        else
+                fprintf(o, "%.10g", v);
+}
+
+static void csv_str(FILE *o, const char *s)
+{
+        if (!strpbrk(s, ",\"\n\r")) {
+                fputs(s, o);
+                return;
+        }
+        fputc('"', o);
+        for (; *s; s++) {
+                if (*s == '"')
+                        fputc('"', o);
+                fputc(*s, o);
+        }
+        fputc('"', o);
+}
+
+static void json_str(FILE *o, const char *s)
+{
+        fputc('"', o);
+        for (; *s; s++) {
+                unsigned char ch = (unsigned char) *s;
+                if (ch == '"' || ch == '\\')
+                        fprintf(o, "\\%c", ch);
+                else if (ch < 0x20)
+                        fprintf(o, "\\u%04x", ch);
+                else
+                        fputc(ch, o);
+        }
+        fputc('"', o);
+}
+
+static const char *const columns[] = {
+    "unit",       "year",      "question",   "n",           "positive",       "share",
+    "ci_low",     "ci_high",   "mean",       "index",       "prev_share",     "diff",
+    "diff_low",   "diff_high", "diff_p",     "significant", "trend_slope_pp", "trend_p",
+    "suppressed", "is_area",   "diff_p_adj", "na",          "missing",        "low_precision",
+    "change",
+};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+
+/* The numbers of a row in column order from "share" on; NaN when suppressed. */
+static void row_numbers(const enk_figure *r, double v[13])
+{
+        double all[13] = {r->share,      r->ci_low,         r->ci_high,  r->mean,      r->index,
+                          r->prev_share, r->diff,           r->diff_low, r->diff_high, r->diff_p,
+                          NAN,           r->trend_slope_pp, r->trend_p};
+        for (int i = 0; i < 13; i++)
+                v[i] = r->suppressed ? NAN : all[i];
+}
+
+static void print_record(FILE *o, const enk_figure *r, enum format fmt, bool first)
+{
+        double v[13];
+        row_numbers(r, v);
+        const char *sep = fmt == FMT_JSON ? "," : ",";
+        if (fmt == FMT_JSON) {
+                fputs(first ? "\n  {" : ",\n  {", o);
+                fputs("\"unit\":", o);
+                json_str(o, r->unit);
+                fprintf(o, ",\"year\":%d,\"question\":", r->year);
+                json_str(o, r->question);
+                fprintf(o, ",\"n\":%lld,\"positive\":", (long long) r->n);
+                if (r->suppressed)
+                        fputs("null", o);
+                else
+                        fprintf(o, "%lld", (long long) r->positive);
+        } else {
+                csv_str(o, r->unit);
+                fprintf(o, ",%d,", r->year);
+                csv_str(o, r->question);
+                fprintf(o, ",%lld,", (long long) r->n);
+                if (!r->suppressed)
+                        fprintf(o, "%lld", (long long) r->positive);
+        }
+        for (int i = 0; i < 13; i++) {
+                if (fmt == FMT_JSON)
+                        fprintf(o, ",\"%s\":", columns[5 + i]);
+                else
+                        fputs(sep, o);
+                if (i == 10) { /* significant */
+                        bool known = !r->suppressed && !isnan(r->diff_p_adj);
+                        if (!known)
+                                fputs(fmt == FMT_JSON ? "null" : "", o);
+                        else if (fmt == FMT_JSON)
+                                fputs(r->change != ENK_CHANGE_NONE ? "true" : "false", o);
+                        else
+                                fputs(r->change != ENK_CHANGE_NONE ? "1" : "0", o);
+                        continue;
+                }
+                num(o, v[i], fmt);
+        }
+        double padj = r->suppressed ? NAN : r->diff_p_adj;
+        const char *change = r->change == ENK_CHANGE_UP     ? "up"
+                             : r->change == ENK_CHANGE_DOWN ? "down"
+                                                            : "";
+        if (fmt == FMT_JSON) {
+                fprintf(o, ",\"suppressed\":%s,\"is_area\":%s,\"diff_p_adj\":",
+                        r->suppressed ? "true" : "false", r->is_area ? "true" : "false");
+                num(o, padj, fmt);
+                fprintf(o, ",\"na\":%lld,\"missing\":%lld,\"low_precision\":%s,\"change\":",
+                        (long long) r->na, (long long) r->missing,
+                        r->low_precision ? "true" : "false");
+                if (*change && !r->suppressed)
+                        json_str(o, change);
+                else
+                        fputs("null", o);
+                fputc('}', o);
+        } else {
+                fprintf(o, ",%d,%d,", r->suppressed ? 1 : 0, r->is_area ? 1 : 0);
+                num(o, padj, fmt);
+                fprintf(o, ",%lld,%lld,%d,%s\n", (long long) r->na, (long long) r->missing,
+                        r->low_precision ? 1 : 0, r->suppressed ? "" : change);
+        }
+}
+
+/* Swedish decimal comma in the table (CSV and JSON keep the point). */
+static void comma(char *s)
+{
+        if (strcmp(s, "..") == 0)
+                return;
+        for (; *s; s++)
+                if (*s == '.')
+                        *s = ',';
+}
+
+/* A percentage "72,5", ".." when suppressed, "-" when undefined. */
+static void pct(char *buf, size_t len, double v, bool suppressed)
+{
+        if (suppressed)
+                snprintf(buf, len, "..");
+        else if (isnan(v))
+                snprintf(buf, len, "-");
+        else
+                snprintf(buf, len, "%.1f", v * 100);
+}
+
+static void print_table(FILE *o, const enk_figures *f, bool only_year)
+{
+        int uw = 5, qw = 5;
+        for (size_t i = 0; i < f->nrows; i++) {
+                int ul = (int) strlen(f->rows[i].unit);
+                int ql = (int) strlen(f->rows[i].question) + (f->rows[i].is_area ? 7 : 0);
+                uw = ul > uw ? ul : uw;
+                qw = ql > qw ? ql : qw;
+        }
+        fprintf(o, "%-*s %4s  %-*s %6s %7s %15s %7s %8s %6s\n", uw, "enhet", "år", qw, "fråga", "n",
+                "andel%", "95 % ki", "index", "förändr", "trend");
+        for (size_t i = 0; i < f->nrows; i++) {
+                const enk_figure *r = &f->rows[i];
+                if (only_year && r->year != f->year)
+                        continue;
+                char share[16], lo[16], hi[16], ci[40], idx[16], diff[16], trend[16];
+                pct(share, sizeof share, r->share, r->suppressed);
+                pct(lo, sizeof lo, r->ci_low, r->suppressed);
+                pct(hi, sizeof hi, r->ci_high, r->suppressed);
+                if (r->suppressed)
+                        snprintf(ci, sizeof ci, "..");
+                else if (isnan(r->ci_low))
+                        snprintf(ci, sizeof ci, "-");
+                else
+                        snprintf(ci, sizeof ci, "%s–%s", lo, hi);
+                if (r->suppressed)
+                        snprintf(idx, sizeof idx, "..");
+                else if (isnan(r->index))
+                        snprintf(idx, sizeof idx, "-");
+                else
+                        snprintf(idx, sizeof idx, "%.0f", r->index);
+                if (r->suppressed)
+                        snprintf(diff, sizeof diff, "..");
+                else if (isnan(r->diff))
+                        snprintf(diff, sizeof diff, "-");
+                else
+                        snprintf(diff, sizeof diff, "%+.1f%s", r->diff * 100,
+                                 r->change == ENK_CHANGE_UP     ? "↑"
+                                 : r->change == ENK_CHANGE_DOWN ? "↓"
+                                                                : "");
+                if (r->suppressed)
+                        snprintf(trend, sizeof trend, "..");
+                else if (isnan(r->trend_slope_pp))
+                        snprintf(trend, sizeof trend, "-");
+                else
+                        snprintf(trend, sizeof trend, "%+.1f", r->trend_slope_pp);
+                comma(share);
+                comma(lo);
+                comma(hi);
+                comma(diff);
+                comma(trend);
+                if (!r->suppressed && !isnan(r->ci_low))
+                        snprintf(ci, sizeof ci, "%s–%s", lo, hi);
+                char qname[128];
+                snprintf(qname, sizeof qname, "%s%s", r->is_area ? "område " : "", r->question);
+                fprintf(o, "%-*s %4d  %-*s %6lld %7s %15s %7s %8s %6s %s\n", uw, r->unit, r->year,
+                        qw, qname, (long long) r->n, share, ci, idx, diff, trend,
+                        r->low_precision && !r->suppressed ? "(osäker)" : "");
+        }
+        fprintf(o,
+                "\n.. = färre än %d svar (skyddas); andel = andel positiva svar; "
+                "↑↓ = statistiskt säkerställd förändring (Holm-justerat)\n",
+                f->min_n);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"db", required_argument, NULL, 'd'},    {"year", required_argument, NULL, 'y'},
+            {"unit", required_argument, NULL, 'u'},  {"all-units", no_argument, NULL, 'a'},
+            {"min-n", required_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'},
+            {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        };
+        const char *db = NULL;
+        enk_figures_options fo = {0};
+        enum format fmt = FMT_TABLE;
+        long v;
+        int opt;
+
+        optind = 1;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, ":d:y:u:an:f:h", options, NULL)) != -1) {
+                switch (opt) {
+                case 'd':
+                        db = optarg;
+                        break;
+                case 'y':
+                        if (!cli_parse_int(optarg, 1990, 2100, &v))
+                                return cli_usage_error("stats", "bad year '%s'", optarg);
+                        fo.year = (int) v;
+                        break;
+                case 'u':
+                        fo.unit = optarg;
+                        break;
+                case 'a':
+                        fo.all_units = true;
+                        break;
+                case 'n':
+                        if (!cli_parse_int(optarg, 0, 1000000, &v) ||
+                            enk_stats_check_min_n((int) v) != ENK_OK || v == 0)
+                                return cli_usage_error(
+                                    "stats", "--min-n must be a number, at least %d: '%s'",
+                                    ENK_STATS_MIN_N_FLOOR, optarg);
+                        fo.min_n = (int) v;
+                        break;
+                case 'f':
+                        if (!strcmp(optarg, "table"))
+                                fmt = FMT_TABLE;
+                        else if (!strcmp(optarg, "csv"))
+                                fmt = FMT_CSV;
+                        else if (!strcmp(optarg, "json"))
+                                fmt = FMT_JSON;
+                        else
+                                return cli_usage_error("stats", "unknown format '%s'", optarg);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_OK;
+                case ':':
+                        return cli_usage_error("stats", "option '%s' needs a value",
+                                               argv[optind - 1]);
+                default:
+                        return cli_usage_error("stats", "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        if (optind < argc)
+                return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
+        if (!db)
+                return cli_usage_error("stats", "no store given (--db)");
+        if (fo.unit && fo.all_units)
+                return cli_usage_error("stats", "--unit and --all-units exclude each other");
+        bool only_year = fo.year != 0;
+
+        enk_diags *diags = cli_diags_new();
+        enk_store *store = NULL;
+        enk_figures *f = NULL;
+        enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
+        if (st == ENK_OK)
+                st = enk_figures_compute(store, &fo, &f, diags);
+        cli_print_diags(diags);
+        enk_diags_free(diags);
+        if (st != ENK_OK) {
+                enk_store_free(store);
+                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
+                        return cli_error("%s", enk_status_str(st));
+                return EXIT_INPUT;
+        }
+        if (fmt == FMT_TABLE) {
+                print_table(stdout, f, only_year);
+        } else {
+                bool first = true;
+                if (fmt == FMT_CSV) {
+                        for (size_t i = 0; i < NCOLUMNS; i++)
+                                printf("%s%s", i ? "," : "", columns[i]);
+                        putchar('\n');
+                } else {
+                        putchar('[');
+                }
+                for (size_t i = 0; i < f->nrows; i++) {
+                        if (only_year && f->rows[i].year != f->year)
+                                continue;
+                        print_record(stdout, &f->rows[i], fmt, first);
+                        first = false;
+                }
+                if (fmt == FMT_JSON)
+                        fputs(first ? "]\n" : "\n]\n", stdout);
+        }
+        enk_figures_free(f);
+        enk_store_free(store);
+        if (fflush(stdout) != 0 || ferror(stdout))
+                return cli_error("cannot write the output");
+        return EXIT_OK;
+}
