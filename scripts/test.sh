@@ -16,7 +16,7 @@ run() { "$@" || status=1; }
 run meson test -C build --print-errorlogs --num-processes 2
 
 # 2. Unit tests under valgrind (leaks are errors).
-run meson test -C build --suite unit --print-errorlogs --logbase valgrind \
+run meson test -C build --suite unit --print-errorlogs --logbase unit-valgrind \
         --wrap='valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect'
 
 # 3. Sanitizers (address, undefined) on every test.
@@ -34,15 +34,18 @@ fi
 run ninja -C build-fuzz >/dev/null
 run meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 1
 
-/usr/bin/python3 - <<'PY'
-import json, os
+# meson names a wrapped run's log after the wrapper too (unit-valgrind-valgrind.json).
+/usr/bin/python3 - <<'PY' || status=1
+import glob, json, sys
 passed = failed = 0
-for log in ("build/meson-logs/testlog.json", "build/meson-logs/valgrind.json",
-            "build-asan/meson-logs/testlog.json", "build-fuzz/meson-logs/testlog.json"):
-    if not os.path.exists(log):
-        print(f"missing test log {log}")
+for pattern in ("build/meson-logs/testlog.json", "build/meson-logs/unit-valgrind*.json",
+                "build-asan/meson-logs/testlog.json", "build-fuzz/meson-logs/testlog.json"):
+    logs = glob.glob(pattern)
+    if not logs:
+        print(f"missing test log {pattern}")
         failed += 1
         continue
+    log = logs[0]
     for line in open(log):
         r = json.loads(line)
         if r.get("result") in ("OK", "EXPECTEDFAIL"):
@@ -50,5 +53,6 @@ for log in ("build/meson-logs/testlog.json", "build/meson-logs/valgrind.json",
         elif r.get("result") != "SKIP":
             failed += 1
 print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
 PY
 exit $status

@@ -258,6 +258,10 @@ static void test_encodings(void)
         CHECK_INT(got.v[0][HEMTYP], 2);
         CHECK_INT(got.v[0][STOD_NOJD], 5);
 
+        /* Only a UTF-16 byte-order mark: an empty file, not a crash (found by
+         * fuzz_csvin: memcpy from the never-allocated decode buffer). */
+        CHECK_INT(run_len("\xFF\xFE", 2, 0), ENK_ERR_SYNTAX);
+
         /* A byte that is not Windows-1252 either (0x81 is undefined there),
          * also in the header before the first separator. */
         CHECK_INT(run("hem\x81typ;har_barn;stod_nojd\n1;0;4\n"), ENK_ERR_SYNTAX);
