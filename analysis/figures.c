@@ -56,9 +56,10 @@ typedef struct ctx {
         int *acount;
 } ctx;
 
-static void fail(enk_diags *d, const char *msg, const char *arg)
+/* The store's path is the place of every message about its contents. */
+static void fail(enk_diags *d, const char *store_file, const char *msg, const char *arg)
 {
-        enk_loc loc = {0};
+        enk_loc loc = {.file = store_file};
         enk_error(d, loc, msg, arg);
 }
 
@@ -523,6 +524,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
         if (opts)
                 o = *opts;
         int min_n = enk_stats_min_n(o.min_n);
+        const char *store_file = enk_store_path(store);
         ctx c = {.diags = diags};
         wave_list wl = {0};
         figures_impl *fi = NULL;
@@ -536,7 +538,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
         for (size_t i = 0; i < wl.n; i++)
                 total += wl.v[i].responses;
         if (total == 0) {
-                fail(diags, "the store has no responses%s", "");
+                fail(diags, store_file, "the store has no responses%s", "");
                 st = ENK_ERR_NOTFOUND;
                 goto done;
         }
@@ -545,7 +547,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
                 for (size_t i = 0; i < wl.n && !found; i++)
                         found = strcmp(wl.v[i].unit, o.unit) == 0;
                 if (!found) {
-                        fail(diags, "unit '%s' is not in the store", o.unit);
+                        fail(diags, store_file, "unit '%s' is not in the store", o.unit);
                         st = ENK_ERR_NOTFOUND;
                         goto done;
                 }
@@ -600,7 +602,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
                 }
         }
         if (!year_found) {
-                enk_loc loc = {0};
+                enk_loc loc = {.file = store_file};
                 if (o.unit)
                         enk_error(diags, loc, "unit '%s' has no responses in %d", o.unit,
                                   c.report_year);
@@ -854,7 +856,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
         goto done;
 nomem:
         st = ENK_ERR_NOMEM;
-        fail(diags, "out of memory%s", "");
+        fail(diags, store_file, "out of memory%s", "");
 done:
         if (fi) {
                 /* editions and dists not yet moved stay with ctx */
