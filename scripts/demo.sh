@@ -3,7 +3,8 @@
 #
 # Installs what is missing, builds, and runs the pipeline on examples/: checks
 # the questionnaires, imports the example responses into out/enkat.db and
-# lists what the store holds. Results go to out/.
+# lists what the store holds, then writes the report workbooks. Results go to
+# out/.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
@@ -19,3 +20,9 @@ rm -f out/enkat.db out/enkat.db-wal out/enkat.db-shm
 $ENKAT import --db out/enkat.db --questionnaire examples/familjehem-2014.yaml \
         --questionnaire examples/familjehem.yaml --manifest examples/data/manifest.csv
 $ENKAT status --db out/enkat.db
+
+# The report workbooks: one unit's, and every unit side by side with the
+# weighted total.
+$ENKAT report --db out/enkat.db --unit "Exempelkommun Norra" -o out/rapport.xlsx
+$ENKAT report --db out/enkat.db --all-units -o out/rapport-alla.xlsx
+echo "rapporten: out/rapport.xlsx (alla enheter: out/rapport-alla.xlsx)"
