@@ -439,6 +439,37 @@ static void area_figure(ctx *c, enk_figure *r, const acell *ac, const cell *qbas
         r->low_precision = enk_stats_low_precision(r->n);
 }
 
+/* The pooled share of area a in the previous year this unit has, for the
+ * report's "last year" column. No difference or test is computed for an area:
+ * the answers pooled over its questions come in clusters (one respondent
+ * answers several), so a test that treats them as independent would call too
+ * many changes significant. Left NaN when a question's scale differs between
+ * the two years. */
+static void area_previous(ctx *c, enk_figure *r, const cell *ubase, size_t y, size_t a,
+                          const bool *has_wave)
+{
+        for (size_t py = y; py-- > 0;) {
+                if (!has_wave[py])
+                        continue;
+                r->prev_year = c->years[py];
+                int64_t x = 0, n = 0;
+                for (size_t qi = 0; qi < c->nq; qi++) {
+                        if (c->latest->questions[qi].area != (int) a)
+                                continue;
+                        const cell *now = &ubase[y * c->nq + qi], *then = &ubase[py * c->nq + qi];
+                        if (now->scale && then->scale && !same_scale(now->scale, then->scale))
+                                return;
+                        int64_t qx, qn;
+                        cell_counts(then, &qx, &qn);
+                        x += qx;
+                        n += qn;
+                }
+                if (n > 0)
+                        r->prev_share = (double) x / (double) n;
+                return;
+        }
+}
+
 static void free_ctx(ctx *c, wave_list *wl)
 {
         if (c->cells) {
@@ -760,6 +791,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
                                 r->is_area = true;
                                 r->question_index = (int) a;
                                 area_figure(&c, r, &abase[a], &ubase[y * c.nq], a, min_n);
+                                area_previous(&c, r, ubase, y, a, has_wave);
                         }
                 }
         }

@@ -337,6 +337,9 @@ static void test_all_units(enk_store *s)
          * (10·100 + 8·75 + 3·50 + 2·25 + 0) / 24 = 75 */
         r = enk_figures_find(f, "A", 2022, "stod", true);
         CHECK(r && r->n == 24 && fabs(r->index - 75.0) < 1e-9 && r->positive == 36);
+        /* last year's pooled share: nojd 10 + hjalp 10 positive of 14 + 14 */
+        CHECK(r && r->prev_year == 2021 && fabs(r->prev_share - 20.0 / 28) < 1e-12);
+        CHECK(r && isnan(r->diff) && isnan(r->diff_p) && r->change == ENK_CHANGE_NONE);
         enk_figures_free(f);
         enk_diags_free(d);
 }
