@@ -12,11 +12,12 @@ struct enk_cmd {
 };
 
 static const struct enk_cmd commands[] = {
-        {"check", cmd_check, "validate a questionnaire"},
-        {"import", cmd_import, "import response files into a store"},
-        {"status", cmd_status, "list the waves of a store"},
-        {"stats", cmd_stats, "print the figures of a store"},
-        {"report", cmd_report, "write the report workbook"},
+    {"check", cmd_check, "validate a questionnaire"},
+    {"import", cmd_import, "import response files into a store"},
+    {"status", cmd_status, "list the waves of a store"},
+    {"stats", cmd_stats, "print the figures of a store"},
+    {"report", cmd_report, "write the report workbook"},
+    {"export", cmd_export, "write the responses as CSV, SPSS or Stata files"},
 };
 
 static void usage(FILE *f)

@@ -202,4 +202,13 @@ typedef enk_status (*enk_csvin_table_fn)(void *ctx, unsigned line, const char *c
 enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
                                 enk_diags *diags);
 
+/* ------------------------------------------------------------------ writing */
+
+/* Writes the field s (NUL-terminated, NULL is empty) to fp as one CSV field
+ * for separator sep: as it is, or in double quotes with quotes doubled when it
+ * holds sep, a quote, a line break or blanks at either end. Returns ENK_OK or
+ * ENK_ERR_IO when the write failed. It lives here so that only this module
+ * uses libcsv. */
+enk_status enk_csvin_write_field(FILE *fp, const char *s, char sep);
+
 #endif
