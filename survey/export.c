@@ -93,13 +93,10 @@ static enk_status on_measure(void *vctx, const enk_store_row *row)
         return ENK_OK;
 }
 
-/* The value of column col in a row of edition ed: *out, or false when empty. */
-static bool cell_value(const ctx *c, const edition *ed, const int32_t *values, size_t nvalues,
-                       const int32_t *byq, const column *col, int32_t *out)
+/* The value of column col given a row's answers by latest question: *out,
+ * or false when the cell is empty. */
+static bool cell_value(const ctx *c, const int32_t *byq, const column *col, int32_t *out)
 {
-        (void) ed;
-        (void) values;
-        (void) nvalues;
         const enk_question *lq = &c->latest->questions[col->question];
         int32_t v = byq[col->question];
         if (v == ENK_MISSING)
@@ -175,7 +172,7 @@ static enk_status on_csv_row(void *vctx, const enk_store_row *row)
                         continue;
                 }
                 int32_t v;
-                if (cell_value(c, ed, row->values, row->nvalues, byq, col, &v)) {
+                if (cell_value(c, byq, col, &v)) {
                         snprintf(buf, sizeof buf, "%d", (int) v);
                         put(c, buf, false);
                 } else {
@@ -358,7 +355,7 @@ static enk_status on_rs_row(void *vctx, const enk_store_row *row)
         rs_str(c, c->meta[META_RESPONDENT], row->respondent_key);
         for (size_t k = 0; k < c->ncols; k++) {
                 int32_t v;
-                if (cell_value(c, ed, row->values, row->nvalues, byq, &c->cols[k], &v))
+                if (cell_value(c, byq, &c->cols[k], &v))
                         rs_num(c, c->cols[k].var, v);
                 else
                         rs_check(c, readstat_insert_missing_value(c->writer, c->cols[k].var));
