@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "survey/response.h"
@@ -1589,6 +1590,53 @@ static void process_row(enk_csvin *r)
 
 /* ------------------------------------------------------------ mapping file */
 
+/* Adds the mapping header h -> target t (both trimmed and NUL-terminated) read
+ * at line of the mapping file, reporting problems at column hcol (the header)
+ * or tcol (the target): shared by the CSV and the YAML form of the file. */
+static void add_mapping(enk_csvin *r, unsigned line, unsigned hcol, unsigned tcol, char *h,
+                        size_t hl, char *t, size_t tl)
+{
+        char fh[FOLD_MAX], ft[FOLD_MAX];
+        size_t fhl = fold(h, hl, fh, sizeof(fh)), ftl = fold(t, tl, ft, sizeof(ft));
+        (void) ft;
+        if (!hl || fhl == SIZE_MAX) {
+                diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
+                     hl ? "column header too long" : "empty column header");
+                return;
+        }
+        if (!tl) {
+                diag(r, ENK_SEV_ERROR, line, tcol, NULL, false, "missing question id");
+                return;
+        }
+        enk_status st = ftl == SIZE_MAX ? ENK_ERR_NOTFOUND : enk_csvin_map(r, h, t);
+        if (st == ENK_ERR_NOTFOUND) {
+                char ex[64], hint[96];
+                suggest_column(r, t, hint, sizeof(hint));
+                diag(r, ENK_SEV_ERROR, line, tcol, NULL, false, "unknown question '%s'%s",
+                     excerpt(t, tl, ex, sizeof(ex)), hint);
+        } else if (st == ENK_ERR_EXISTS) {
+                unsigned prev = 0;
+                for (size_t m = 0; m < r->nmaps; m++)
+                        if (r->maps[m].folded_len == fhl && !memcmp(r->maps[m].folded, fh, fhl))
+                                prev = r->maps[m].line;
+                char ex[64];
+                if (prev)
+                        diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
+                             "column '%s' is mapped already (row %u)",
+                             excerpt(h, hl, ex, sizeof(ex)), prev);
+                else
+                        diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
+                             "column '%s' is mapped already", excerpt(h, hl, ex, sizeof(ex)));
+        } else if (st == ENK_OK) {
+                struct mapping *mp = &r->maps[r->nmaps - 1];
+                mp->line = line;
+                mp->file = strdup(r->name);
+        } else {
+                r->stop = true;
+                r->stop_status = st;
+        }
+}
+
 static void map_record(enk_csvin *r)
 {
         unsigned line = r->rec_line;
@@ -1626,42 +1674,7 @@ static void map_record(enk_csvin *r)
             ((fhl == 6 && !memcmp(fh, "column", 6) && ftl == 8 && !memcmp(ft, "question", 8)) ||
              (fhl == 6 && !memcmp(fh, "kolumn", 6) && ftl == 6 && !memcmp(ft, "fr\xc3\xa5ga", 6))))
                 return;
-        if (!hl || fhl == SIZE_MAX) {
-                diag(r, ENK_SEV_ERROR, line, 1, NULL, false,
-                     hl ? "column header too long" : "empty column header");
-                return;
-        }
-        if (!tl) {
-                diag(r, ENK_SEV_ERROR, line, 2, NULL, false, "missing question id");
-                return;
-        }
-        enk_status st = ftl == SIZE_MAX ? ENK_ERR_NOTFOUND : enk_csvin_map(r, h, t);
-        if (st == ENK_ERR_NOTFOUND) {
-                char ex[64], hint[96];
-                suggest_column(r, t, hint, sizeof(hint));
-                diag(r, ENK_SEV_ERROR, line, 2, NULL, false, "unknown question '%s'%s",
-                     excerpt(t, tl, ex, sizeof(ex)), hint);
-        } else if (st == ENK_ERR_EXISTS) {
-                unsigned prev = 0;
-                for (size_t m = 0; m < r->nmaps; m++)
-                        if (r->maps[m].folded_len == fhl && !memcmp(r->maps[m].folded, fh, fhl))
-                                prev = r->maps[m].line;
-                char ex[64];
-                if (prev)
-                        diag(r, ENK_SEV_ERROR, line, 1, NULL, false,
-                             "column '%s' is mapped already (row %u)",
-                             excerpt(h, hl, ex, sizeof(ex)), prev);
-                else
-                        diag(r, ENK_SEV_ERROR, line, 1, NULL, false,
-                             "column '%s' is mapped already", excerpt(h, hl, ex, sizeof(ex)));
-        } else if (st == ENK_OK) {
-                struct mapping *mp = &r->maps[r->nmaps - 1];
-                mp->line = line;
-                mp->file = strdup(r->name);
-        } else {
-                r->stop = true;
-                r->stop_status = st;
-        }
+        add_mapping(r, line, 1, 2, h, hl, t, tl);
 }
 
 enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target)
@@ -2272,9 +2285,50 @@ enk_status enk_csvin_read_buf(enk_csvin *r, const void *buf, size_t len, const c
         return read_end(r);
 }
 
+/* One `header: question id` pair of a YAML mapping file. */
+static enk_status yaml_pair(void *ctx, const char *key, const char *value, enk_loc loc)
+{
+        enk_csvin *r = ctx;
+        char *h = strdup(key), *t = strdup(value);
+        if (!h || !t) {
+                free(h);
+                free(t);
+                return ENK_ERR_NOMEM;
+        }
+        size_t hl = strlen(h), tl = strlen(t);
+        char *th = trim(h, &hl), *tt = trim(t, &tl);
+        th[hl] = '\0';
+        tt[tl] = '\0';
+        r->stats.rows++;
+        add_mapping(r, loc.line, loc.column, loc.column, th, hl, tt, tl);
+        free(h);
+        free(t);
+        return ENK_OK;
+}
+
+static bool is_yaml_path(const char *path)
+{
+        size_t n = strlen(path);
+        return (n > 5 && !strcasecmp(path + n - 5, ".yaml")) ||
+               (n > 4 && !strcasecmp(path + n - 4, ".yml"));
+}
+
 enk_status enk_csvin_load_map(enk_csvin *r, const char *path, enk_diags *diags)
 {
-        enk_status st = read_path(r, path, diags, MODE_MAP);
+        enk_status st;
+        if (r && path && is_yaml_path(path)) {
+                /* The YAML form: parsed by the questionnaire module (the one
+                 * libyaml user), each pair checked here like a CSV row. */
+                st = read_begin(r, path, 0, diags, MODE_MAP);
+                if (st == ENK_OK) {
+                        enk_status yst = enk_questionnaire_read_pairs(path, yaml_pair, r, diags);
+                        st = read_end(r);
+                        if (yst != ENK_OK)
+                                st = yst;
+                }
+        } else {
+                st = read_path(r, path, diags, MODE_MAP);
+        }
         /* Reading the data file later must not see the map's counts. */
         if (r)
                 memset(&r->stats, 0, sizeof(r->stats));

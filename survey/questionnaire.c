@@ -2236,3 +2236,100 @@ const char *enk_qtype_name(enk_qtype type)
         }
         return "unknown";
 }
+
+/* ------------------------------------------------------------ flat mappings */
+
+/* A mapping file (`column header: question id`, e.g. for enkat import --map) is
+ * read here because this is the one module that uses libyaml. */
+enk_status enk_questionnaire_read_pairs(const char *path, enk_pair_fn fn, void *ctx,
+                                        enk_diags *diags)
+{
+        if (!path || !fn)
+                return ENK_ERR_USAGE;
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+                enk_error(diags, ((enk_loc){path, 0, 0}), "cannot read the file: %s",
+                          strerror(errno));
+                return ENK_ERR_IO;
+        }
+        yaml_parser_t p;
+        yaml_event_t ev;
+        enk_status st = ENK_OK;
+        int depth = 0;    /* collections open */
+        char *key = NULL; /* a key waiting for its value */
+        enk_loc key_loc = {path, 0, 0};
+        bool done = false;
+
+        if (!yaml_parser_initialize(&p)) {
+                fclose(f);
+                return ENK_ERR_NOMEM;
+        }
+        yaml_parser_set_input_file(&p, f);
+        while (!done) {
+                if (!yaml_parser_parse(&p, &ev)) {
+                        enk_error(diags,
+                                  ((enk_loc){path, (unsigned) p.problem_mark.line + 1,
+                                             (unsigned) p.problem_mark.column + 1}),
+                                  "%s", p.problem ? p.problem : "invalid YAML");
+                        st = ENK_ERR_SYNTAX;
+                        break;
+                }
+                enk_loc here = {path, (unsigned) ev.start_mark.line + 1,
+                                (unsigned) ev.start_mark.column + 1};
+                switch (ev.type) {
+                case YAML_STREAM_END_EVENT:
+                        done = true;
+                        break;
+                case YAML_MAPPING_START_EVENT:
+                case YAML_SEQUENCE_START_EVENT:
+                        if (depth == 0 && ev.type == YAML_MAPPING_START_EVENT) {
+                                depth++;
+                                break;
+                        }
+                        enk_error(diags, here, "expected %s",
+                                  depth == 0 ? "a mapping of column headers to question ids"
+                                             : "a question id (text), not a list or mapping");
+                        st = ENK_ERR_SYNTAX;
+                        done = true;
+                        break;
+                case YAML_MAPPING_END_EVENT:
+                        depth--;
+                        break;
+                case YAML_ALIAS_EVENT:
+                        enk_error(diags, here, "aliases are not allowed here");
+                        st = ENK_ERR_SYNTAX;
+                        done = true;
+                        break;
+                case YAML_SCALAR_EVENT:
+                        if (depth == 0) {
+                                enk_error(diags, here,
+                                          "expected a mapping of column headers to question ids");
+                                st = ENK_ERR_SYNTAX;
+                                done = true;
+                        } else if (!key) {
+                                key = strndup((const char *) ev.data.scalar.value,
+                                              ev.data.scalar.length);
+                                key_loc = here;
+                                if (!key) {
+                                        st = ENK_ERR_NOMEM;
+                                        done = true;
+                                }
+                        } else {
+                                enk_status r =
+                                    fn(ctx, key, (const char *) ev.data.scalar.value, key_loc);
+                                if (r != ENK_OK && st == ENK_OK)
+                                        st = r;
+                                free(key);
+                                key = NULL;
+                        }
+                        break;
+                default:
+                        break;
+                }
+                yaml_event_delete(&ev);
+        }
+        free(key);
+        yaml_parser_delete(&p);
+        fclose(f);
+        return st;
+}

@@ -55,13 +55,13 @@ typedef struct enk_point {
 
 typedef struct enk_scale {
         const char *id;
-        enk_text label;     /* optional description; may be all NULL */
-        enk_point *points;  /* ascending by value */
+        enk_text label;    /* optional description; may be all NULL */
+        enk_point *points; /* ascending by value */
         size_t npoints;
-        int32_t *positive;  /* the values that count as positive (top boxes) */
+        int32_t *positive; /* the values that count as positive (top boxes) */
         size_t npositive;
-        bool has_na;        /* offers a "not applicable / don't know" answer */
-        int32_t na_code;    /* how that answer is written in files (e.g. 9) */
+        bool has_na;     /* offers a "not applicable / don't know" answer */
+        int32_t na_code; /* how that answer is written in files (e.g. 9) */
         enk_text na_label;
         enk_loc loc;
 } enk_scale;
@@ -91,20 +91,20 @@ typedef struct enk_question {
         const char *id;
         enk_qtype type;
         enk_text text;
-        enk_text help;        /* optional */
+        enk_text help; /* optional */
         bool required;
-        bool headline;        /* shown on the report's summary */
-        int scale;            /* index into scales, -1 unless ENK_Q_SCALE */
-        int area;             /* index into areas, -1 when none */
-        int section;          /* index into sections */
-        int grid;             /* index into grids, -1 when not a grid item */
-        enk_option *options;  /* ENK_Q_SINGLE and ENK_Q_MULTIPLE */
+        bool headline;       /* shown on the report's summary */
+        int scale;           /* index into scales, -1 unless ENK_Q_SCALE */
+        int area;            /* index into areas, -1 when none */
+        int section;         /* index into sections */
+        int grid;            /* index into grids, -1 when not a grid item */
+        enk_option *options; /* ENK_Q_SINGLE and ENK_Q_MULTIPLE */
         size_t noptions;
-        int32_t min, max;     /* ENK_Q_NUMBER */
-        enk_text unit;        /* ENK_Q_NUMBER, optional ("år") */
-        unsigned rows;        /* ENK_Q_TEXT: lines on paper */
+        int32_t min, max;             /* ENK_Q_NUMBER */
+        enk_text unit;                /* ENK_Q_NUMBER, optional ("år") */
+        unsigned rows;                /* ENK_Q_TEXT: lines on paper */
         const enk_condition *show_if; /* NULL when always asked */
-        const char **was;     /* ids this question had in earlier editions */
+        const char **was;             /* ids this question had in earlier editions */
         size_t nwas;
         enk_loc loc;
 } enk_question;
@@ -113,9 +113,9 @@ typedef struct enk_question {
  * one table on paper and on a wide screen. */
 typedef struct enk_grid {
         const char *id;
-        enk_text text;   /* the grid's lead text */
+        enk_text text; /* the grid's lead text */
         int scale;
-        size_t first;    /* index of the first item in questions */
+        size_t first; /* index of the first item in questions */
         size_t count;
         enk_loc loc;
 } enk_grid;
@@ -123,21 +123,21 @@ typedef struct enk_grid {
 typedef struct enk_section {
         const char *id;
         enk_text title;
-        enk_text intro;  /* optional */
-        size_t first;    /* index of the first question in questions */
+        enk_text intro; /* optional */
+        size_t first;   /* index of the first question in questions */
         size_t count;
         enk_loc loc;
 } enk_section;
 
 typedef struct enk_questionnaire {
-        const char *file;     /* the name it was loaded under */
-        const char *survey;   /* stable id across editions */
-        int edition;          /* the year */
+        const char *file;                    /* the name it was loaded under */
+        const char *survey;                  /* stable id across editions */
+        int edition;                         /* the year */
         const char *languages[ENK_LANG_MAX]; /* languages[0] is the default */
         size_t nlanguages;
         enk_text title;
-        enk_text intro;       /* optional */
-        enk_text closing;     /* optional: thanks and how to return the form */
+        enk_text intro;   /* optional */
+        enk_text closing; /* optional: thanks and how to return the form */
         enk_scale *scales;
         size_t nscales;
         enk_area *areas;
@@ -148,7 +148,7 @@ typedef struct enk_questionnaire {
         size_t nquestions;
         enk_grid *grids;
         size_t ngrids;
-        const char *source;   /* the YAML text it was loaded from */
+        const char *source; /* the YAML text it was loaded from */
         size_t source_len;
 } enk_questionnaire;
 
@@ -197,9 +197,21 @@ bool enk_scale_positive(const enk_scale *s, int32_t value);
  * questions; only earlier ones are read). A question without show_if is always
  * asked; one whose condition's question is ENK_MISSING (unanswered or itself
  * skipped) is not. */
-bool enk_question_shown(const enk_questionnaire *q, const enk_question *qn,
-                        const int32_t *values);
+bool enk_question_shown(const enk_questionnaire *q, const enk_question *qn, const int32_t *values);
 
 const char *enk_qtype_name(enk_qtype type);
+
+/* Called once per `key: value` pair of a flat mapping file, in file order;
+ * loc is the key's place. A status other than ENK_OK is remembered (the first
+ * one is returned) but reading goes on, so that every pair is seen. */
+typedef enk_status (*enk_pair_fn)(void *ctx, const char *key, const char *value, enk_loc loc);
+
+/* Reads the YAML file at path, which must be one flat mapping of text keys to
+ * text values (e.g. an import's `column header: question id` mapping), and
+ * calls fn for every pair. YAML syntax errors, a document that is not a
+ * mapping, and values that are lists or mappings go to diags with their
+ * file:line:column and return ENK_ERR_SYNTAX; an unreadable file ENK_ERR_IO. */
+enk_status enk_questionnaire_read_pairs(const char *path, enk_pair_fn fn, void *ctx,
+                                        enk_diags *diags);
 
 #endif
