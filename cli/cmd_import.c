@@ -19,7 +19,7 @@ static void usage(FILE *f)
 {
         fputs("usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
               "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
-              "                    [--map MAP.csv] [--source import|paper|scan|web]\n"
+              "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
               "                    (FILE | --manifest MANIFEST.csv)\n"
               "\n"
               "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
@@ -39,7 +39,7 @@ static void usage(FILE *f)
               "  -u, --unit UNIT            the wave's unit (single FILE)\n"
               "  -s, --sent N               questionnaires sent out (single FILE)\n"
               "  -M, --manifest FILE        import every file the manifest lists\n"
-              "  -m, --map FILE             column mapping (docs/csv.md)\n"
+              "  -m, --map FILE             column mapping, CSV or YAML (docs/csv.md)\n"
               "  -S, --source SOURCE        import (default), paper, scan or web\n"
               "  -n, --dry-run              check everything, store nothing\n"
               "  -r, --replace              replace earlier imports of the same files\n"
