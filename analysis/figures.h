@@ -30,9 +30,9 @@ struct enk_store;
 typedef struct enk_wave_info {
         const char *unit;
         int year;
-        int edition;        /* the edition (year) of the questionnaire used */
+        int edition; /* the edition (year) of the questionnaire used */
         int64_t responses;
-        int64_t sent;       /* questionnaires sent out; -1 when unknown */
+        int64_t sent;         /* questionnaires sent out; -1 when unknown */
         double response_rate; /* responses / sent, NaN when sent unknown */
 } enk_wave_info;
 
@@ -48,30 +48,30 @@ typedef struct enk_figure {
         int year;
         const char *question; /* current question id, or the area id when is_area */
         bool is_area;
-        int question_index;   /* index into the latest edition's questions, or area index */
+        int question_index; /* index into the latest edition's questions, or area index */
 
         /* counts (figure 1 and 2) */
-        int64_t n;            /* answered on the scale: not NA, not missing */
-        int64_t positive;     /* answered with a positive point */
-        int64_t na;           /* "vet ej / ej aktuellt" */
-        int64_t missing;      /* asked but not answered (skipped by show-if excluded) */
-        const int64_t *dist;  /* counts per scale point, in the scale's order */
+        int64_t n;           /* answered on the scale: not NA, not missing */
+        int64_t positive;    /* answered with a positive point */
+        int64_t na;          /* "vet ej / ej aktuellt" */
+        int64_t missing;     /* asked but not answered (skipped by show-if excluded) */
+        const int64_t *dist; /* counts per scale point, in the scale's order */
         size_t ndist;
 
         /* share positive with its 95 % interval (figure 3) */
         double share, ci_low, ci_high;
-        bool exact_ci;        /* Clopper-Pearson instead of Wilson */
+        bool exact_ci; /* Clopper-Pearson instead of Wilson */
 
         /* mean, sd and index 0-100 with its interval (figure 4) */
         double mean, sd, index, index_low, index_high;
 
         /* change since the previous year in the store (figure 5, 9, 10) */
-        int prev_year;        /* 0 when there is none */
+        int prev_year; /* 0 when there is none */
         double prev_share, diff, diff_low, diff_high;
-        double diff_p;        /* raw p-value */
-        double diff_p_adj;    /* Holm-adjusted over the questions of this unit x year */
-        bool fisher;          /* p from Fisher's exact test */
-        enk_change change;    /* follows the adjusted p-value */
+        double diff_p;     /* raw p-value */
+        double diff_p_adj; /* Holm-adjusted over the questions of this unit x year */
+        bool fisher;       /* p from Fisher's exact test */
+        enk_change change; /* follows the adjusted p-value */
         double cohen_h;
 
         /* trend over all years up to this one (figure 6) */
@@ -80,33 +80,33 @@ typedef struct enk_figure {
         double trend_p;        /* Cochran-Armitage */
 
         /* protection and precision */
-        bool suppressed;      /* fewer than min_n answers, or secondary suppression */
-        bool low_precision;   /* fewer than 20 answers */
-        bool scale_changed;   /* the scale differs from an earlier edition: years not compared */
+        bool suppressed;    /* fewer than min_n answers, or secondary suppression */
+        bool low_precision; /* fewer than 20 answers */
+        bool scale_changed; /* the scale differs from an earlier edition: years not compared */
 } enk_figure;
 
 typedef struct enk_figures_options {
-        int year;          /* the report year; 0 = the latest in the store */
-        const char *unit;  /* one unit; NULL = every unit (and the total) */
-        bool all_units;    /* every unit side by side, plus the weighted total */
-        int min_n;         /* suppression threshold, default 5, never below 3 */
+        int year;         /* the report year; 0 = the latest in the store */
+        const char *unit; /* one unit; NULL = every unit (and the total) */
+        bool all_units;   /* every unit side by side, plus the weighted total */
+        int min_n;        /* suppression threshold, default 5, never below 3 */
 } enk_figures_options;
 
 typedef struct enk_figures {
         const enk_questionnaire *questionnaire; /* the latest edition in the store */
         const char *survey;
-        int year;                  /* the report year */
+        int year; /* the report year */
         int min_n;
         const enk_wave_info *waves; /* every unit x year in scope, by unit then year */
         size_t nwaves;
-        const enk_figure *rows;    /* by unit (total last), then year, then question order,
-                                      areas after questions */
+        const enk_figure *rows; /* by unit (total last), then year, then question order,
+                                   areas after questions */
         size_t nrows;
-        const char *const *units;  /* unit names in scope, sorted; the total is not listed */
+        const char *const *units; /* unit names in scope, sorted; the total is not listed */
         size_t nunits;
-        const int *years;          /* every year in the store for the scope, ascending */
+        const int *years; /* every year in the store for the scope, ascending */
         size_t nyears;
-        const char *edition_hash;  /* SHA-256 of the latest edition's YAML */
+        const char *edition_hash;                 /* SHA-256 of the latest edition's YAML */
         const enk_questionnaire *const *editions; /* every edition in scope, by year;
                                                      the last is `questionnaire` */
         size_t neditions;

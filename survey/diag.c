@@ -173,16 +173,16 @@ char *enk_diag_format(const enk_diag *d)
 
         if (d->file) {
                 if (d->line && d->column)
-                        len = (size_t) snprintf(place, sizeof(place), "%s:%u:%u", d->file,
-                                                d->line, d->column);
+                        len = (size_t) snprintf(place, sizeof(place), "%s:%u:%u", d->file, d->line,
+                                                d->column);
                 else if (d->line)
                         len = (size_t) snprintf(place, sizeof(place), "%s:%u", d->file, d->line);
                 else
                         len = (size_t) snprintf(place, sizeof(place), "%s", d->file);
         }
         if (d->subject && len < sizeof(place))
-                len += (size_t) snprintf(place + len, sizeof(place) - len, "%s(%s)",
-                                         len ? " " : "", d->subject);
+                len += (size_t) snprintf(place + len, sizeof(place) - len, "%s(%s)", len ? " " : "",
+                                         d->subject);
         char *out = NULL;
         if (asprintf(&out, "%s%s%s: %s", place, len ? ": " : "", sev[d->severity], d->message) < 0)
                 return NULL;
