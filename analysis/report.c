@@ -855,6 +855,16 @@ static bool make_formats(ctx *c)
  * or at full size over as many pages as it takes (a wide comparison). */
 enum fit { FIT_PAGE, FIT_WIDTH, FIT_NONE };
 
+/* Adds the sheet named by the word `name` in the report's language; NULL (and
+ * the error noted) when libxlsxwriter could not. */
+static lxw_worksheet *add_sheet(ctx *c, enum word name)
+{
+        lxw_worksheet *ws = workbook_add_worksheet(c->wb, w(c, name));
+        if (!ws)
+                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return ws;
+}
+
 static void page_setup(ctx *c, lxw_worksheet *ws, enum fit fit)
 {
         char title[512], esc[1024], buf[1200];
@@ -1107,11 +1117,9 @@ static void mark_colours(ctx *c, lxw_worksheet *ws, size_t first, size_t last, s
 static void sheet_summary(ctx *c)
 {
         const enk_figures *f = c->f;
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, w(c, W_SH_SUMMARY));
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_SUMMARY);
+        if (!ws)
                 return;
-        }
         char buf[512];
         page_setup(c, ws, FIT_PAGE);
         put_title(c, ws, txt(c, &c->q->title),
@@ -1351,11 +1359,9 @@ static void sheet_trends(ctx *c)
 {
         const enk_figures *f = c->f;
         const char *name = w(c, W_SH_TRENDS);
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, name);
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_TRENDS);
+        if (!ws)
                 return;
-        }
         char buf[512];
         page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_TRENDS_TITLE),
@@ -1441,11 +1447,9 @@ static void sheet_distribution(ctx *c)
 {
         const enk_figures *f = c->f;
         const char *name = w(c, W_SH_DIST);
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, name);
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_DIST);
+        if (!ws)
                 return;
-        }
         char buf[600];
         page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_DIST_TITLE),
@@ -1550,11 +1554,9 @@ static void sheet_comparison(ctx *c)
 {
         const enk_figures *f = c->f;
         const char *name = w(c, W_SH_COMPARE);
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, name);
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_COMPARE);
+        if (!ws)
                 return;
-        }
         char buf[600];
         put_title(c, ws, w(c, W_CMP_TITLE), w_d(c, buf, sizeof buf, W_CMP_SUB, f->year));
 
@@ -1763,11 +1765,9 @@ static const char *id_in_edition(const enk_questionnaire *e, const enk_question 
 static void sheet_questions(ctx *c)
 {
         const enk_questionnaire *q = c->q;
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, w(c, W_SH_QUESTIONS));
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_QUESTIONS);
+        if (!ws)
                 return;
-        }
         page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_Q_TITLE), txt(c, &q->title));
         const enum word heads[] = {W_COL_ID,       W_COL_TEXT,     W_COL_TYPE,
@@ -1856,11 +1856,9 @@ static void sheet_questions(ctx *c)
 static void sheet_method(ctx *c)
 {
         const enk_figures *f = c->f;
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, w(c, W_SH_METHOD));
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_METHOD);
+        if (!ws)
                 return;
-        }
         char buf[1200];
         page_setup(c, ws, FIT_WIDTH);
         put_title(c, ws, w(c, W_M_TITLE), NULL);
@@ -1912,11 +1910,9 @@ static void sheet_method(ctx *c)
 static void sheet_data(ctx *c)
 {
         const enk_figures *f = c->f;
-        lxw_worksheet *ws = workbook_add_worksheet(c->wb, w(c, W_SH_DATA));
-        if (!ws) {
-                note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        lxw_worksheet *ws = add_sheet(c, W_SH_DATA);
+        if (!ws)
                 return;
-        }
         if (f->nrows >= LXW_ROW_MAX) {
                 note_err(c, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
                 return;
