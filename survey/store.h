@@ -285,8 +285,7 @@ typedef struct enk_store_wave_info {
         int64_t responses;  /* number of responses */
         int64_t sent;       /* questionnaires sent out, -1 when unknown */
         int64_t imports;    /* number of imported files */
-        /* Access codes come with the collection server (a later schema
-         * version); until then both are -1. */
+        /* Access codes issued for the wave and spent (stored as responses). */
         int64_t codes_issued;
         int64_t codes_spent;
 } enk_store_wave_info;
@@ -302,5 +301,69 @@ enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk
 /* Number of responses matching filter (texts ignored), in *count. */
 enk_status enk_store_count(enk_store *store, const enk_store_filter *filter, int64_t *count,
                            enk_diags *diags);
+
+/* ------------------------------------------------- web collection (schema 2) */
+
+/* The web form's one-time access codes, their drafts and submissions. A code
+ * is kept only as its hash (64 hex digits, survey/codes.h); a submitted
+ * response carries no link to its code: no shared id, no respondent key, a
+ * response id drawn at random (ids do not follow the order codes are spent),
+ * and a date but no time on either side. docs/web.md says what is and is not
+ * linkable. */
+
+/* The id of the wave of unit_id in year and its edition, without creating it:
+ * ENK_ERR_NOTFOUND (with a diagnostic naming unit and year) when there is
+ * none. edition_id may be NULL. */
+enk_status enk_store_find_wave(enk_store *store, int64_t unit_id, int year, int64_t *wave_id,
+                               int64_t *edition_id, enk_diags *diags);
+
+/* Adds n unspent codes, given by their hashes, to wave_id. All or nothing: a
+ * hash already in the store (in any wave) is ENK_ERR_EXISTS and none is added;
+ * a hash that is not 64 hex digits is ENK_ERR_USAGE. */
+enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
+                               size_t n, enk_diags *diags);
+
+typedef enum enk_code_state {
+        ENK_CODE_UNKNOWN, /* no such code in this wave */
+        ENK_CODE_OPEN,    /* issued, not yet spent */
+        ENK_CODE_SPENT,   /* its response has been stored */
+} enk_code_state;
+
+/* The state of the code with this hash in wave_id (a code of another wave is
+ * ENK_CODE_UNKNOWN), and whether a draft is kept for it (has_draft may be
+ * NULL). */
+enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *hash,
+                                enk_code_state *state, bool *has_draft, enk_diags *diags);
+
+/* Keeps data (len bytes, opaque to the store: the server's encoding of the
+ * fields filled in so far) as the draft of the open code hash, replacing an
+ * earlier one. ENK_ERR_NOTFOUND for an unknown code, ENK_ERR_EXISTS for a
+ * spent one (nothing written). */
+enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *hash,
+                                const void *data, size_t len, enk_diags *diags);
+
+/* The draft of the code hash in a new malloc'ed buffer (*data, *len; the
+ * caller frees it; NUL-terminated beyond len for convenience).
+ * ENK_ERR_NOTFOUND, without a diagnostic, when none is kept. */
+enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *hash, void **data,
+                                size_t *len, enk_diags *diags);
+
+/* Stores a web submission in one step: checks that the code hash is open in
+ * wave_id, adds the response (source web, date "YYYY-MM-DD", no respondent
+ * key, a random response id; values and texts as for enk_store_add_response),
+ * marks the code spent and deletes its draft. Inside the caller's transaction
+ * (the server commits many submissions at once) or, outside one, in its own.
+ * ENK_ERR_NOTFOUND for an unknown code; ENK_ERR_EXISTS when it is already
+ * spent. On any failure nothing of this submission is written (a savepoint),
+ * and earlier work in the transaction is intact. */
+enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash, const char *date,
+                            const int32_t *values, size_t nvalues, const enk_store_text *texts,
+                            size_t ntexts, enk_diags *diags);
+
+/* A secret of this store called name (e.g. "csrf"): 32 bytes from the CSPRNG
+ * made on first use and kept in the store, so that the server's tokens stay
+ * valid across restarts. Writes (once), so not with ENK_STORE_READONLY. */
+enk_status enk_store_secret(enk_store *store, const char *name, unsigned char secret[32],
+                            enk_diags *diags);
 
 #endif
