@@ -10,9 +10,15 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential meson ninja-build pkg-config
       libyaml-dev libgsl-dev libxlsxwriter-dev libsqlite3-dev libcsv-dev libsodium-dev
       libreadstat-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev libqrencode-dev
-      fonts-dejavu-core python3"
+      fonts-dejavu-core fonts-open-sans python3"
 TEST_PKGS="clang libclang-rt-14-dev valgrind python3-openpyxl python3-pandas sqlite3 poppler-utils zbar-tools
-      libreoffice-calc-nogui"
+      libreoffice-calc-nogui chromium"
+
+# Node.js and npm drive the browser tests (tests/web). A machine that already has
+# them keeps its own: NodeSource's nodejs bundles npm and conflicts with Debian's.
+if [ "${1:-}" = "--test" ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+        TEST_PKGS="$TEST_PKGS nodejs npm"
+fi
 
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $TEST_PKGS"
@@ -35,3 +41,10 @@ fi
 
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
+
+# The browser tests' npm packages (playwright-core, axe-core), exactly as locked in
+# tests/web/package-lock.json; installed again only when the lock changed.
+if [ "${1:-}" = "--test" ] && ! cmp -s tests/web/package-lock.json tests/web/node_modules/.enkat-lock; then
+        (cd tests/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+                cp package-lock.json node_modules/.enkat-lock)
+fi
