@@ -22,6 +22,35 @@ void enk_hash_sha256_hex(const void *buf, size_t len, char hex[ENK_HASH_HEX_SIZE
         to_hex(digest, hex);
 }
 
+void enk_hash_sha256_base64(const void *buf, size_t len, char b64[ENK_HASH_B64_SIZE])
+{
+        static const unsigned char empty[1];
+        unsigned char digest[crypto_hash_sha256_BYTES];
+
+        crypto_hash_sha256(digest, buf ? buf : empty, len);
+        /* 32 bytes are 44 base64 characters with one '=' of padding; the
+         * ORIGINAL variant is the alphabet CSP hash sources use. */
+        sodium_bin2base64(b64, ENK_HASH_B64_SIZE, digest, sizeof(digest),
+                          sodium_base64_VARIANT_ORIGINAL);
+}
+
+void enk_hash_hmac_sha256_hex(const unsigned char key[32], const void *msg, size_t len,
+                              char hex[ENK_HASH_HEX_SIZE])
+{
+        static const unsigned char empty[1];
+        unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+        /* crypto_auth_hmacsha256 takes a key of exactly 32 bytes and, like the
+         * plain hash, needs no sodium_init(). */
+        crypto_auth_hmacsha256(mac, msg ? msg : empty, len, key);
+        to_hex(mac, hex);
+}
+
+bool enk_hash_equal(const void *a, const void *b, size_t len)
+{
+        return sodium_memcmp(a, b, len) == 0;
+}
+
 enk_status enk_hash_file_sha256_hex(const char *path, char hex[ENK_HASH_HEX_SIZE], enk_diags *diags)
 {
         enk_loc loc = {path, 0, 0};

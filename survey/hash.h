@@ -10,6 +10,7 @@
 #ifndef ENK_HASH_H
 #define ENK_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "survey/diag.h"
@@ -20,6 +21,24 @@
 /* Writes the SHA-256 of the len bytes at buf to hex as 64 lower-case hex
  * digits and a NUL. buf may be NULL when len is 0. Cannot fail. */
 void enk_hash_sha256_hex(const void *buf, size_t len, char hex[ENK_HASH_HEX_SIZE]);
+
+/* Size of a SHA-256 digest in base64 (44 characters with padding), with the NUL. */
+#define ENK_HASH_B64_SIZE 45
+
+/* Writes the SHA-256 of the len bytes at buf to b64 in standard base64 with
+ * padding and a NUL, as a Content-Security-Policy 'sha256-...' source needs.
+ * Cannot fail. */
+void enk_hash_sha256_base64(const void *buf, size_t len, char b64[ENK_HASH_B64_SIZE]);
+
+/* Writes HMAC-SHA256 of the len bytes at msg under the 32-byte key to hex as 64
+ * lower-case hex digits and a NUL (the collection server's CSRF tokens).
+ * Cannot fail. */
+void enk_hash_hmac_sha256_hex(const unsigned char key[32], const void *msg, size_t len,
+                              char hex[ENK_HASH_HEX_SIZE]);
+
+/* Whether the len bytes at a and b are equal, in a time that does not depend
+ * on where they differ (for comparing secrets and tokens). */
+bool enk_hash_equal(const void *a, const void *b, size_t len);
 
 /* Writes the SHA-256 of the whole file at path to hex, reading it in blocks
  * (memory use does not grow with the file). On failure returns ENK_ERR_IO,

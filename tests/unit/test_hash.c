@@ -25,6 +25,30 @@ static void test_buffer(void)
         CHECK_STR(hex, SHA_448);
 }
 
+/* sha256("abc") in base64: the FIPS 180-2 digest above, re-encoded by
+ * `printf abc | openssl dgst -sha256 -binary | base64`. */
+#define B64_ABC "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+/* RFC 4231, test case 2 (key "Jefe"): HMAC zero-pads a short key to the block
+ * size, so "Jefe" followed by 28 zero bytes is the same key. */
+#define HMAC_JEFE "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+
+static void test_base64_hmac(void)
+{
+        char b64[ENK_HASH_B64_SIZE];
+        enk_hash_sha256_base64("abc", 3, b64);
+        CHECK_STR(b64, B64_ABC);
+
+        unsigned char key[32] = {'J', 'e', 'f', 'e'};
+        const char *m = "what do ya want for nothing?";
+        char hex[ENK_HASH_HEX_SIZE];
+        enk_hash_hmac_sha256_hex(key, m, strlen(m), hex);
+        CHECK_STR(hex, HMAC_JEFE);
+
+        CHECK(enk_hash_equal("abcdef", "abcdef", 6));
+        CHECK(!enk_hash_equal("abcdef", "abcdeg", 6));
+        CHECK(!enk_hash_equal("xbcdef", "abcdef", 6));
+}
+
 static void test_file(void)
 {
         char path[] = "/tmp/enk_test_hash_XXXXXX";
@@ -82,6 +106,7 @@ static void test_random(void)
 int main(void)
 {
         test_buffer();
+        test_base64_hmac();
         test_file();
         test_random();
         return check_report();
