@@ -149,6 +149,27 @@ static const char *const migrations[] = {
     "    JOIN edition_questions q ON q.edition_id = w.edition_id\n"
     ")\n"
     "WHERE h <> '80000000';\n",
+
+    /* 1 -> 2: web collection. A code is kept only as its hash, with its wave
+     * and whether it is spent: no time, no order of spending, and nothing
+     * that points at the response it became (docs/store.md, "Anonymity").
+     * WITHOUT ROWID: the table is ordered by the (random) hash alone, so not
+     * even a row number records the order in which codes were issued. A
+     * draft lives under its code until the submission deletes it. */
+    "CREATE TABLE codes (\n"
+    "  hash TEXT PRIMARY KEY CHECK (length(hash) = 64),\n"
+    "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
+    "  spent INTEGER NOT NULL DEFAULT 0 CHECK (spent IN (0, 1))\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX codes_wave ON codes (wave_id, spent);\n"
+    "CREATE TABLE drafts (\n"
+    "  hash TEXT PRIMARY KEY REFERENCES codes (hash),\n"
+    "  data BLOB NOT NULL\n"
+    ");\n"
+    "CREATE TABLE secrets (\n"
+    "  name TEXT PRIMARY KEY,\n"
+    "  value BLOB NOT NULL CHECK (length(value) = 32)\n"
+    ") WITHOUT ROWID;\n",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");
@@ -184,6 +205,19 @@ enum stmt_id {
         ST_SCAN_TEXTS,
         ST_LIST_WAVES,
         ST_COUNT,
+        ST_SAVEPOINT,
+        ST_RELEASE,
+        ST_ROLLBACK_TO,
+        ST_UNIT_NAME,
+        ST_CODE_INSERT,
+        ST_CODE_STATE,
+        ST_CODE_SPEND,
+        ST_DRAFT_SAVE,
+        ST_DRAFT_LOAD,
+        ST_DRAFT_DELETE,
+        ST_WEB_INSERT,
+        ST_SECRET_GET,
+        ST_SECRET_PUT,
         ST_COUNT_
 };
 
@@ -244,11 +278,35 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_LIST_WAVES] =
         "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
         " (SELECT count(*) FROM responses r WHERE r.wave_id = w.id), w.sent,"
-        " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id)"
+        " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
+        " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
+        " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
         " FROM waves w JOIN units u ON u.id = w.unit_id"
         " JOIN editions e ON e.id = w.edition_id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
     [ST_COUNT] = "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id"
                  " JOIN editions e ON e.id = w.edition_id" FILTER_SQL,
+    [ST_SAVEPOINT] = "SAVEPOINT enk",
+    [ST_RELEASE] = "RELEASE enk",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO enk",
+    [ST_UNIT_NAME] = "SELECT name FROM units WHERE id = ?1",
+    [ST_CODE_INSERT] = "INSERT INTO codes (hash, wave_id) VALUES (?1, ?2)",
+    [ST_CODE_STATE] = "SELECT c.wave_id, c.spent,"
+                      " EXISTS (SELECT 1 FROM drafts d WHERE d.hash = c.hash)"
+                      " FROM codes c WHERE c.hash = ?1",
+    [ST_CODE_SPEND] = "UPDATE codes SET spent = 1 WHERE hash = ?1 AND wave_id = ?2 AND spent = 0",
+    /* Written only when the code is open in the wave: the check and the write
+     * are one statement, so nothing can come between them. */
+    [ST_DRAFT_SAVE] = "INSERT INTO drafts (hash, data) SELECT hash, ?3 FROM codes"
+                      " WHERE hash = ?1 AND wave_id = ?2 AND spent = 0"
+                      " ON CONFLICT (hash) DO UPDATE SET data = excluded.data",
+    [ST_DRAFT_LOAD] = "SELECT d.data FROM drafts d JOIN codes c ON c.hash = d.hash"
+                      " WHERE d.hash = ?1 AND c.wave_id = ?2",
+    [ST_DRAFT_DELETE] = "DELETE FROM drafts WHERE hash = ?1",
+    [ST_WEB_INSERT] = "INSERT INTO responses (id, wave_id, source, date, answers)"
+                      " VALUES (?1, ?2, 'web', ?3, ?4)",
+    [ST_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?1",
+    [ST_SECRET_PUT] = "INSERT INTO secrets (name, value) VALUES (?1, ?2)"
+                      " ON CONFLICT (name) DO NOTHING",
 };
 
 struct cached_edition {
@@ -387,24 +445,41 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
 
 /* A savepoint makes a multi-statement write atomic on its own, inside the
  * caller's transaction or, when none is open, as its own transaction. */
+/* They run as cached statements: the web server opens and releases one per
+ * submission, thousands of times a second, and parsing them each time would
+ * be waste. */
+static int step_once(enk_store *s, enum stmt_id id)
+{
+        sqlite3_stmt *st = stmt(s, id, NULL);
+        if (!st)
+                return sqlite3_errcode(s->db);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static enk_status savepoint(enk_store *s, enk_diags *d)
 {
-        int rc = exec(s, "SAVEPOINT enk");
+        int rc = step_once(s, ST_SAVEPOINT);
         return rc == SQLITE_OK ? ENK_OK : db_fail(s, d, rc, "starting a write");
+}
+
+static void undo_savepoint(enk_store *s)
+{
+        step_once(s, ST_ROLLBACK_TO);
+        step_once(s, ST_RELEASE);
 }
 
 static enk_status release(enk_store *s, enk_diags *d, enk_status status)
 {
         if (status != ENK_OK) {
-                exec(s, "ROLLBACK TO enk");
-                exec(s, "RELEASE enk");
+                undo_savepoint(s);
                 return status;
         }
-        int rc = exec(s, "RELEASE enk");
+        int rc = step_once(s, ST_RELEASE);
         if (rc != SQLITE_OK) {
                 status = db_fail(s, d, rc, "saving");
-                exec(s, "ROLLBACK TO enk");
-                exec(s, "RELEASE enk");
+                undo_savepoint(s);
         }
         return status;
 }
@@ -530,7 +605,12 @@ pragmas:
          * (about 0.4 ms here) and makes every commit survive a power cut;
          * NORMAL would only keep the file consistent. Bulk writes are one
          * transaction, so the sync is paid once per import, not per row. */
-        if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL")) != SQLITE_OK)
+        /* secure_delete: a deleted draft (the answers typed so far, filed under
+         * its code's hash) is overwritten with zeros in the file instead of
+         * lingering in free pages, where it could be matched with the
+         * response it became. */
+        if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                          " PRAGMA secure_delete = ON")) != SQLITE_OK)
                 return db_fail(s, d, rc, "opening");
         if (!s->readonly) {
                 sqlite3_stmt *st = NULL;
@@ -1353,6 +1433,32 @@ static enk_status add_texts(enk_store *s, int64_t response_id, int64_t edition_i
         return ENK_OK;
 }
 
+/* Packs the answers into store->blob (4 * n bytes). */
+static enk_status pack(enk_store *store, const int32_t *values, size_t n, enk_diags *d)
+{
+        size_t bytes = n * 4;
+        if (bytes > store->blob_cap) {
+                unsigned char *b = realloc(store->blob, bytes);
+                if (!b) {
+                        enk_error(d, where(store), "out of memory");
+                        return ENK_ERR_NOMEM;
+                }
+                store->blob = b;
+                store->blob_cap = bytes;
+        }
+        /* Big-endian, so that the bytes read in the natural order in hex() and
+         * the answers_long view can decode them digit by digit. */
+        for (size_t i = 0; i < n; i++) {
+                uint32_t u = (uint32_t) values[i];
+                unsigned char *p = store->blob + 4 * i;
+                p[0] = (unsigned char) (u >> 24);
+                p[1] = (unsigned char) (u >> 16);
+                p[2] = (unsigned char) (u >> 8);
+                p[3] = (unsigned char) u;
+        }
+        return ENK_OK;
+}
+
 enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
                                   enk_store_source source, const char *date,
                                   const char *respondent_key, const int32_t *values, size_t nvalues,
@@ -1382,25 +1488,8 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         }
 
         size_t bytes = nvalues * 4;
-        if (bytes > store->blob_cap) {
-                unsigned char *b = realloc(store->blob, bytes);
-                if (!b) {
-                        enk_error(diags, loc, "out of memory");
-                        return ENK_ERR_NOMEM;
-                }
-                store->blob = b;
-                store->blob_cap = bytes;
-        }
-        /* Big-endian, so that the bytes read in the natural order in hex() and
-         * the answers_long view can decode them digit by digit. */
-        for (size_t i = 0; i < nvalues; i++) {
-                uint32_t u = (uint32_t) values[i];
-                unsigned char *p = store->blob + 4 * i;
-                p[0] = (unsigned char) (u >> 24);
-                p[1] = (unsigned char) (u >> 16);
-                p[2] = (unsigned char) (u >> 8);
-                p[3] = (unsigned char) u;
-        }
+        if ((status = pack(store, values, nvalues, diags)) != ENK_OK)
+                return status;
 
         bool with_texts = texts && ntexts;
         if (with_texts && (status = savepoint(store, diags)) != ENK_OK)
@@ -1689,8 +1778,8 @@ enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk
                     .sent = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1
                                                                       : sqlite3_column_int64(st, 8),
                     .imports = sqlite3_column_int64(st, 9),
-                    .codes_issued = -1,
-                    .codes_spent = -1,
+                    .codes_issued = sqlite3_column_int64(st, 10),
+                    .codes_spent = sqlite3_column_int64(st, 11),
                 };
                 status = fn(ctx, &w);
         }
@@ -1715,4 +1804,407 @@ enk_status enk_store_count(enk_store *store, const enk_store_filter *filter, int
                 status = db_fail(store, diags, rc, "counting responses");
         sqlite3_reset(st);
         return status;
+}
+
+/* ------------------------------------------------- web collection (schema 2) */
+
+/* Diagnostics here never name a code or its hash: the server may log them,
+ * and a hash is as good as the code for linking a letter to an answer. */
+
+/* Copies a hash of 64 hex digits to out in lower case (as enk_hash_sha256_hex
+ * writes them), so that one code cannot be kept under two spellings. */
+static bool norm_hash(const char *in, char out[ENK_HASH_HEX_SIZE])
+{
+        if (!in)
+                return false;
+        for (int i = 0; i < 64; i++) {
+                char c = in[i];
+                if (c >= 'A' && c <= 'F')
+                        c = (char) (c - 'A' + 'a');
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+                        return false; /* also the NUL of a short string */
+                out[i] = c;
+        }
+        out[64] = '\0';
+        return in[64] == '\0';
+}
+
+enk_status enk_store_find_wave(enk_store *store, int64_t unit_id, int year, int64_t *wave_id,
+                               int64_t *edition_id, enk_diags *diags)
+{
+        sqlite3_stmt *st = stmt(store, ST_WAVE_FIND, diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_int64(st, 1, unit_id);
+        sqlite3_bind_int(st, 2, year);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                *wave_id = sqlite3_column_int64(st, 0);
+                if (edition_id)
+                        *edition_id = sqlite3_column_int64(st, 1);
+                sqlite3_reset(st);
+                return ENK_OK;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+                return db_fail(store, diags, rc, "reading waves");
+        /* The unit's name, for a message a person can act on. */
+        char *name = NULL;
+        if ((st = stmt(store, ST_UNIT_NAME, diags)) != NULL) {
+                sqlite3_bind_int64(st, 1, unit_id);
+                if (sqlite3_step(st) == SQLITE_ROW)
+                        name = xstrdup((const char *) sqlite3_column_text(st, 0));
+                sqlite3_reset(st);
+        }
+        if (name)
+                enk_error(diags, where(store), "no wave of unit '%s' in year %d in the store", name,
+                          year);
+        else
+                enk_error(diags, where(store), "no wave of unit id %lld in year %d in the store",
+                          (long long) unit_id, year);
+        free(name);
+        return ENK_ERR_NOTFOUND;
+}
+
+enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
+                               size_t n, enk_diags *diags)
+{
+        enk_loc loc = where(store);
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        char h[ENK_HASH_HEX_SIZE];
+        /* Every hash is checked before the first is written: all or nothing. */
+        for (size_t i = 0; i < n; i++)
+                if (!hashes || !norm_hash(hashes[i], h)) {
+                        enk_error(diags, loc, "access code hash %zu of %zu is not 64 hex digits",
+                                  i + 1, n);
+                        return ENK_ERR_USAGE;
+                }
+        if (n == 0)
+                return ENK_OK;
+        if ((status = savepoint(store, diags)) != ENK_OK)
+                return status;
+        for (size_t i = 0; i < n && status == ENK_OK; i++) {
+                sqlite3_stmt *st = stmt(store, ST_CODE_INSERT, diags);
+                if (!st) {
+                        status = ENK_ERR_STORE;
+                        break;
+                }
+                norm_hash(hashes[i], h);
+                sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, wave_id);
+                int rc = sqlite3_step(st);
+                sqlite3_reset(st);
+                sqlite3_clear_bindings(st); /* h goes out of scope */
+                if (rc == SQLITE_DONE)
+                        continue;
+                if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+                        enk_error(diags, loc, "access code %zu of %zu is already in the store",
+                                  i + 1, n);
+                        status = ENK_ERR_EXISTS;
+                } else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+                        enk_error(diags, loc, "no wave with id %lld in the store",
+                                  (long long) wave_id);
+                        status = ENK_ERR_NOTFOUND;
+                } else {
+                        status = db_fail(store, diags, rc, "adding access codes");
+                }
+        }
+        return release(store, diags, status);
+}
+
+/* The row of code h: ENK_OK with its wave, spent flag and whether a draft is
+ * kept; ENK_ERR_NOTFOUND (no diagnostic) when there is none. */
+static enk_status code_row(enk_store *s, const char *h, int64_t *wave, bool *spent, bool *draft,
+                           enk_diags *d)
+{
+        sqlite3_stmt *st = stmt(s, ST_CODE_STATE, d);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        enk_status status = ENK_ERR_NOTFOUND;
+        if (rc == SQLITE_ROW) {
+                *wave = sqlite3_column_int64(st, 0);
+                *spent = sqlite3_column_int(st, 1) != 0;
+                *draft = sqlite3_column_int(st, 2) != 0;
+                status = ENK_OK;
+        } else if (rc != SQLITE_DONE) {
+                status = db_fail(s, d, rc, "reading access codes");
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return status;
+}
+
+/* Why a write guarded by "the code is open in wave_id" changed nothing. */
+static enk_status code_refused(enk_store *s, int64_t wave_id, const char *h, enk_diags *d)
+{
+        int64_t wave = 0;
+        bool spent = false, draft = false;
+        enk_status status = code_row(s, h, &wave, &spent, &draft, d);
+        if (status == ENK_OK && wave == wave_id && spent) {
+                enk_error(d, where(s), "access code already used");
+                return ENK_ERR_EXISTS;
+        }
+        if (status == ENK_OK || status == ENK_ERR_NOTFOUND) {
+                enk_error(d, where(s), "unknown access code");
+                return ENK_ERR_NOTFOUND;
+        }
+        return status;
+}
+
+enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *hash,
+                                enk_code_state *state, bool *has_draft, enk_diags *diags)
+{
+        char h[ENK_HASH_HEX_SIZE];
+        int64_t wave = 0;
+        bool spent = false, draft = false;
+        enk_status status = norm_hash(hash, h) ? code_row(store, h, &wave, &spent, &draft, diags)
+                                               : ENK_ERR_NOTFOUND;
+        if (status != ENK_OK && status != ENK_ERR_NOTFOUND)
+                return status;
+        /* A code of another wave is as unknown here as one never issued. */
+        bool known = status == ENK_OK && wave == wave_id;
+        *state = !known ? ENK_CODE_UNKNOWN : spent ? ENK_CODE_SPENT : ENK_CODE_OPEN;
+        if (has_draft)
+                *has_draft = known && draft;
+        return ENK_OK;
+}
+
+enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *hash,
+                                const void *data, size_t len, enk_diags *diags)
+{
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        char h[ENK_HASH_HEX_SIZE];
+        if (!norm_hash(hash, h)) {
+                enk_error(diags, where(store), "unknown access code");
+                return ENK_ERR_NOTFOUND;
+        }
+        if (len > 100 * 1000 * 1000 || (len && !data)) {
+                enk_error(diags, where(store), "a draft of %zu bytes cannot be kept", len);
+                return ENK_ERR_USAGE;
+        }
+        sqlite3_stmt *st = stmt(store, ST_DRAFT_SAVE, diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, wave_id);
+        sqlite3_bind_blob(st, 3, len ? data : (const void *) "", (int) len, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc != SQLITE_DONE)
+                return db_fail(store, diags, rc, "saving a draft");
+        if (sqlite3_changes(store->db) > 0)
+                return ENK_OK;
+        return code_refused(store, wave_id, h, diags);
+}
+
+enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *hash, void **data,
+                                size_t *len, enk_diags *diags)
+{
+        char h[ENK_HASH_HEX_SIZE];
+        if (!norm_hash(hash, h))
+                return ENK_ERR_NOTFOUND;
+        sqlite3_stmt *st = stmt(store, ST_DRAFT_LOAD, diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, wave_id);
+        int rc = sqlite3_step(st);
+        enk_status status = ENK_ERR_NOTFOUND;
+        if (rc == SQLITE_ROW) {
+                const void *blob = sqlite3_column_blob(st, 0);
+                size_t n = (size_t) sqlite3_column_bytes(st, 0);
+                char *copy = malloc(n + 1);
+                if (!copy) {
+                        enk_error(diags, where(store), "out of memory");
+                        status = ENK_ERR_NOMEM;
+                } else {
+                        if (n)
+                                memcpy(copy, blob, n);
+                        copy[n] = '\0';
+                        *data = copy;
+                        *len = n;
+                        status = ENK_OK;
+                }
+        } else if (rc != SQLITE_DONE) {
+                status = db_fail(store, diags, rc, "reading a draft");
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return status;
+}
+
+/* Inserts the packed answers (store->blob, bytes long) as a web response
+ * under a random id. Random, so that the ids of a wave's responses do not
+ * follow the order in which codes were spent. 62 bits: below SQLite's
+ * largest rowid by a wide margin, so that a later import's rows still get
+ * max(id) + 1 and never have to be chosen at random themselves. With at most
+ * millions of rows a collision is rare (about n / 2^62 per insert); it is
+ * retried with a new number. */
+static enk_status insert_web(enk_store *s, int64_t wave_id, const char *date, size_t bytes,
+                             int64_t *id, enk_diags *d)
+{
+        for (int attempt = 0; attempt < 16; attempt++) {
+                uint64_t r = 0;
+                enk_status status = enk_hash_random(&r, sizeof(r), d);
+                if (status != ENK_OK)
+                        return status;
+                int64_t candidate = (int64_t) (r & ((UINT64_C(1) << 62) - 1));
+                if (candidate == 0)
+                        continue;
+                sqlite3_stmt *st = stmt(s, ST_WEB_INSERT, d);
+                if (!st)
+                        return ENK_ERR_STORE;
+                sqlite3_bind_int64(st, 1, candidate);
+                sqlite3_bind_int64(st, 2, wave_id);
+                if (date)
+                        sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 4, bytes ? s->blob : (const void *) "", (int) bytes,
+                                  SQLITE_STATIC);
+                int rc = sqlite3_step(st);
+                sqlite3_reset(st);
+                if (rc == SQLITE_DONE) {
+                        *id = candidate;
+                        return ENK_OK;
+                }
+                if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+                        continue;
+                if (rc == SQLITE_CONSTRAINT_CHECK) {
+                        enk_error(d, where(s), "date '%s' is not a date YYYY-MM-DD",
+                                  date ? date : "");
+                        return ENK_ERR_USAGE;
+                }
+                return db_fail(s, d, rc, "storing a response");
+        }
+        enk_error(d, where(s), "cannot find a free response id (is the random generator broken?)");
+        return ENK_ERR_STORE;
+}
+
+enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash, const char *date,
+                            const int32_t *values, size_t nvalues, const enk_store_text *texts,
+                            size_t ntexts, enk_diags *diags)
+{
+        enk_loc loc = where(store);
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        if (!date_ok(date)) {
+                enk_error(diags, loc, "date '%s' is not a date YYYY-MM-DD", date);
+                return ENK_ERR_USAGE;
+        }
+        size_t slots = 0;
+        int64_t edition_id = 0;
+        if ((status = wave_slots(store, wave_id, &slots, &edition_id, diags)) != ENK_OK)
+                return status;
+        if (nvalues != slots) {
+                enk_error(diags, loc, "a response to this wave has %zu answers, not %zu", slots,
+                          nvalues);
+                return ENK_ERR_USAGE;
+        }
+        char h[ENK_HASH_HEX_SIZE];
+        if (!norm_hash(hash, h)) {
+                enk_error(diags, loc, "unknown access code");
+                return ENK_ERR_NOTFOUND;
+        }
+        if ((status = pack(store, values, nvalues, diags)) != ENK_OK)
+                return status;
+
+        if ((status = savepoint(store, diags)) != ENK_OK)
+                return status;
+        /* Spend first. The check that the code is open is the UPDATE's WHERE
+         * clause, so nothing can spend it between a look and the write; and
+         * outside a transaction the first statement being a write takes the
+         * write lock at once (a read first could not later be upgraded if
+         * another process wrote meanwhile). */
+        sqlite3_stmt *st = stmt(store, ST_CODE_SPEND, diags);
+        if (!st)
+                return release(store, diags, ENK_ERR_STORE);
+        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, wave_id);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc != SQLITE_DONE)
+                return release(store, diags, db_fail(store, diags, rc, "spending an access code"));
+        if (sqlite3_changes(store->db) == 0)
+                return release(store, diags, code_refused(store, wave_id, h, diags));
+
+        int64_t id = 0;
+        status = insert_web(store, wave_id, date, nvalues * 4, &id, diags);
+        if (status == ENK_OK && texts && ntexts)
+                status = add_texts(store, id, edition_id, texts, ntexts, diags);
+        if (status == ENK_OK) {
+                /* The draft goes in the same step: it is never copied into the
+                 * response, and secure_delete zeroes its bytes in the file. */
+                if ((st = stmt(store, ST_DRAFT_DELETE, diags)) == NULL) {
+                        status = ENK_ERR_STORE;
+                } else {
+                        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+                        rc = sqlite3_step(st);
+                        sqlite3_reset(st);
+                        sqlite3_clear_bindings(st);
+                        if (rc != SQLITE_DONE)
+                                status = db_fail(store, diags, rc, "deleting a draft");
+                }
+        }
+        return release(store, diags, status);
+}
+
+enk_status enk_store_secret(enk_store *store, const char *name, unsigned char secret[32],
+                            enk_diags *diags)
+{
+        if (!name || !*name) {
+                enk_error(diags, where(store), "a secret needs a name");
+                return ENK_ERR_USAGE;
+        }
+        /* Read; when absent, make one and insert it unless another process
+         * got there first (DO NOTHING), then read again: every process ends
+         * up with the one value the store keeps. */
+        for (int attempt = 0; attempt < 2; attempt++) {
+                sqlite3_stmt *st = stmt(store, ST_SECRET_GET, diags);
+                if (!st)
+                        return ENK_ERR_STORE;
+                sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+                int rc = sqlite3_step(st);
+                if (rc == SQLITE_ROW) {
+                        enk_status status = ENK_OK;
+                        if (sqlite3_column_bytes(st, 0) == 32) {
+                                memcpy(secret, sqlite3_column_blob(st, 0), 32);
+                        } else {
+                                enk_error(diags, where(store),
+                                          "store is damaged: secret '%s' is not 32 bytes", name);
+                                status = ENK_ERR_STORE;
+                        }
+                        sqlite3_reset(st);
+                        return status;
+                }
+                sqlite3_reset(st);
+                if (rc != SQLITE_DONE)
+                        return db_fail(store, diags, rc, "reading a secret");
+                if (attempt)
+                        break;
+
+                enk_status status = txn_ok(store, diags);
+                unsigned char fresh[32];
+                if (status != ENK_OK || (status = enk_hash_random(fresh, 32, diags)) != ENK_OK)
+                        return status;
+                if ((st = stmt(store, ST_SECRET_PUT, diags)) == NULL)
+                        return ENK_ERR_STORE;
+                sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 2, fresh, 32, SQLITE_STATIC);
+                rc = sqlite3_step(st);
+                sqlite3_reset(st);
+                sqlite3_clear_bindings(st);
+                memset(fresh, 0, sizeof(fresh));
+                if (rc != SQLITE_DONE)
+                        return db_fail(store, diags, rc, "keeping a secret");
+        }
+        enk_error(diags, where(store), "secret '%s' was not kept", name);
+        return ENK_ERR_STORE;
 }
