@@ -1,5 +1,6 @@
 /* tests/unit/test_store.c - the response store: opening, schema checks, editions, waves,
- * imports, responses, scans, the answers_long view, transactions and locks.
+ * imports, responses, scans, the answers_long view, transactions and locks; access codes,
+ * drafts, web submissions, secrets and the migration from schema 1.
  *
  * The test talks to the store file with SQLite directly as well (a second
  * connection): to make foreign and too-new databases, to hold a write lock, and
@@ -1220,6 +1221,626 @@ static void test_readonly(void)
         free(path);
 }
 
+/* ------------------------------------------------- web collection (schema 2) */
+
+/* A hash for code number i: the SHA-256 of "code-i", as 64 hex digits. */
+static const char *code_hash(int i)
+{
+        static char buf[8][ENK_HASH_HEX_SIZE];
+        static int next;
+        char *h = buf[next++ % 8];
+        char text[32];
+        int n = snprintf(text, sizeof(text), "code-%d", i);
+        enk_hash_sha256_hex(text, (size_t) n, h);
+        return h;
+}
+
+/* A store with edition yaml_a, unit Vetlanda, waves 2020 and 2021. */
+static enk_store *web_store(const char *name, int64_t *w2020, int64_t *w2021, int64_t *unit)
+{
+        enk_store *s = open_new(name);
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *a = parse(yaml_a);
+        int64_t edition;
+        CHECK_INT(enk_store_add_edition(s, a, &edition, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Vetlanda", unit, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, *unit, 2020, edition, 100, w2020, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, *unit, 2021, edition, -1, w2021, d), ENK_OK);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_questionnaire_free(a);
+        enk_diags_free(d);
+        return s;
+}
+
+static enk_code_state state_of(enk_store *s, int64_t wave, const char *hash, bool *draft)
+{
+        enk_code_state st = (enk_code_state) 99;
+        CHECK_INT(enk_store_code_state(s, wave, hash, &st, draft, NULL), ENK_OK);
+        return st;
+}
+
+static void test_find_wave(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        enk_diags *d = enk_diags_new(0);
+        int64_t wave = 0, edition = 0, want_edition = 0;
+        CHECK_INT(enk_store_find_edition(s, "familjehem", 2020, &want_edition, d), ENK_OK);
+        CHECK_INT(enk_store_find_wave(s, unit, 2021, &wave, &edition, d), ENK_OK);
+        CHECK_INT(wave, w2021);
+        CHECK_INT(edition, want_edition);
+        CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
+        CHECK_INT(wave, w2020);
+        CHECK_INT(enk_diags_errors(d), 0);
+
+        /* Not found: nothing created, outputs untouched, the unit named. */
+        wave = edition = -5;
+        CHECK_INT(enk_store_find_wave(s, unit, 2019, &wave, &edition, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(wave, -5);
+        CHECK_INT(edition, -5);
+        CHECK(has_diag(d, enk_store_path(s), "no wave of unit 'Vetlanda' in year 2019"));
+        CHECK_INT(enk_store_find_wave(s, unit + 7, 2020, &wave, NULL, d), ENK_ERR_NOTFOUND);
+        CHECK(has_diag(d, NULL, "no wave of unit id"));
+        CHECK_INT(raw_int(enk_store_path(s), "SELECT count(*) FROM waves"), 2);
+        enk_diags_free(d);
+        enk_store_free(s);
+}
+
+static void test_add_codes(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        const char *h[4] = {code_hash(1), code_hash(2), code_hash(3), code_hash(4)};
+
+        CHECK_INT(enk_store_add_codes(s, w2020, h, 3, d), ENK_OK);
+        CHECK_INT(enk_store_add_codes(s, w2020, h, 0, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes"), 3);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 0"), 3);
+        /* Only the hash is kept, as given. */
+        char sql[160];
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM codes WHERE hash = '%s'", h[1]);
+        CHECK_INT(raw_int(path, sql), 1);
+        CHECK_INT(enk_diags_errors(d), 0);
+
+        /* All or nothing: one bad hash, a duplicate in the batch, one already
+         * stored (also in upper case, or in another wave), an unknown wave. */
+        char upper[ENK_HASH_HEX_SIZE];
+        for (int i = 0; i < ENK_HASH_HEX_SIZE; i++)
+                upper[i] = (char) (h[0][i] >= 'a' && h[0][i] <= 'f' ? h[0][i] - 32 : h[0][i]);
+        char short_hash[64], bad_digit[ENK_HASH_HEX_SIZE], long_hash[66];
+        memcpy(short_hash, h[3], 63);
+        short_hash[63] = '\0';
+        memcpy(bad_digit, h[3], ENK_HASH_HEX_SIZE);
+        bad_digit[10] = 'g';
+        snprintf(long_hash, sizeof(long_hash), "%s0", h[3]);
+        const char *bad1[2] = {h[3], short_hash};
+        const char *bad2[2] = {h[3], bad_digit};
+        const char *bad3[2] = {h[3], long_hash};
+        const char *bad4[2] = {h[3], NULL};
+        CHECK_INT(enk_store_add_codes(s, w2020, bad1, 2, d), ENK_ERR_USAGE);
+        CHECK(has_diag(d, path, "access code hash 2 of 2 is not 64 hex digits"));
+        CHECK_INT(enk_store_add_codes(s, w2020, bad2, 2, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_add_codes(s, w2020, bad3, 2, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_add_codes(s, w2020, bad4, 2, d), ENK_ERR_USAGE);
+        const char *dup_batch[3] = {h[3], code_hash(5), h[3]};
+        CHECK_INT(enk_store_add_codes(s, w2020, dup_batch, 3, d), ENK_ERR_EXISTS);
+        CHECK(has_diag(d, path, "access code 3 of 3 is already in the store"));
+        const char *dup_old[2] = {h[3], h[1]};
+        CHECK_INT(enk_store_add_codes(s, w2021, dup_old, 2, d), ENK_ERR_EXISTS);
+        const char *dup_upper[2] = {h[3], upper};
+        CHECK_INT(enk_store_add_codes(s, w2020, dup_upper, 2, d), ENK_ERR_EXISTS);
+        CHECK_INT(enk_store_add_codes(s, w2021 + 10, &h[3], 1, d), ENK_ERR_NOTFOUND);
+        CHECK(has_diag(d, path, "no wave with id"));
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes"), 3);
+        /* No diagnostic spells a hash. */
+        for (size_t i = 0; i < enk_diags_count(d); i++)
+                CHECK(strstr(enk_diags_get(d, i)->message, h[1]) == NULL);
+
+        /* Later codes for the same wave, and for another wave; inside a
+         * transaction a failed batch leaves the earlier work intact. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_add_codes(s, w2020, &h[3], 1, d), ENK_OK);
+        const char *again[2] = {code_hash(6), h[3]};
+        CHECK_INT(enk_store_add_codes(s, w2021, again, 2, d), ENK_ERR_EXISTS);
+        const char *other[2] = {code_hash(7), code_hash(8)};
+        CHECK_INT(enk_store_add_codes(s, w2021, other, 2, d), ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes"), 6);
+
+        /* Upper-case hex finds the same code. */
+        CHECK_INT(state_of(s, w2020, upper, NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2021, h[0], NULL), ENK_CODE_UNKNOWN); /* another wave's */
+        CHECK_INT(state_of(s, w2021, code_hash(7), NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2020, code_hash(6), NULL), ENK_CODE_UNKNOWN); /* rolled back */
+        CHECK_INT(state_of(s, w2020, "not a hash", NULL), ENK_CODE_UNKNOWN);
+        CHECK_INT(state_of(s, w2020, NULL, NULL), ENK_CODE_UNKNOWN);
+
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.n, 2);
+        CHECK_INT(l.w[0].year, 2020);
+        CHECK_INT(l.w[0].codes_issued, 4);
+        CHECK_INT(l.w[0].codes_spent, 0);
+        CHECK_INT(l.w[1].codes_issued, 2);
+        enk_diags_free(d);
+        enk_store_free(s);
+}
+
+static void test_drafts(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        char *path = strdup(enk_store_path(s));
+        enk_diags *d = enk_diags_new(0);
+        const char *h[2] = {code_hash(1), code_hash(2)};
+        CHECK_INT(enk_store_add_codes(s, w2020, h, 2, d), ENK_OK);
+
+        void *data = (void *) "untouched";
+        size_t len = 77;
+        bool draft = true;
+        CHECK_INT(state_of(s, w2020, h[0], &draft), ENK_CODE_OPEN);
+        CHECK(!draft);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(len, 77);
+        CHECK_INT(enk_diags_count(d), 0); /* none kept is not an error */
+
+        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "nojd=4&typ=1", 12, d), ENK_OK);
+        CHECK_INT(state_of(s, w2020, h[0], &draft), ENK_CODE_OPEN);
+        CHECK(draft);
+        CHECK_INT(state_of(s, w2020, h[1], &draft), ENK_CODE_OPEN);
+        CHECK(!draft);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(len, 12);
+        CHECK_STR((const char *) data, "nojd=4&typ=1"); /* NUL-terminated */
+        free(data);
+        /* A long draft (beyond a page: its bytes go to overflow pages, which
+         * a delete would leave behind as free pages without secure_delete). */
+        char *big = malloc(6000);
+        memset(big, 'x', 6000);
+        memcpy(big + 100, "DRAFT-ANSWER", 12);
+        memcpy(big + 5000, "DRAFT-ANSWER", 12);
+        CHECK_INT(enk_store_save_draft(s, w2020, h[0], big, 6000, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(len, 6000);
+        CHECK(memcmp(data, big, 6000) == 0);
+        free(data);
+        free(big);
+        /* Replaced, with bytes that are not text. */
+        const unsigned char bin[5] = {0, 255, 1, 0, 7};
+        CHECK_INT(enk_store_save_draft(s, w2020, h[0], bin, 5, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(len, 5);
+        CHECK(memcmp(data, bin, 5) == 0 && ((char *) data)[5] == '\0');
+        free(data);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
+        /* An empty draft is a draft. */
+        CHECK_INT(enk_store_save_draft(s, w2020, h[1], NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[1], &data, &len, d), ENK_OK);
+        CHECK_INT(len, 0);
+        free(data);
+        CHECK_INT(enk_diags_errors(d), 0);
+
+        /* Unknown codes, codes of another wave: nothing written. */
+        CHECK_INT(enk_store_save_draft(s, w2020, code_hash(3), "x", 1, d), ENK_ERR_NOTFOUND);
+        CHECK(has_diag(d, path, "unknown access code"));
+        CHECK_INT(enk_store_save_draft(s, w2021, h[0], "x", 1, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_save_draft(s, w2020, "zz", "x", 1, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_load_draft(s, w2021, h[0], &data, &len, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 2);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(len, 5);
+        free(data);
+
+        /* A spent code keeps no draft and takes none. */
+        int32_t v[NA_SLOTS] = {4, 1, 0, 1, 3, ENK_MISSING};
+        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(state_of(s, w2020, h[0], &draft), ENK_CODE_SPENT);
+        CHECK(!draft);
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_ERR_NOTFOUND);
+        size_t before = enk_diags_count(d);
+        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "late", 4, d), ENK_ERR_EXISTS);
+        CHECK(has_diag(d, path, "access code already used"));
+        CHECK(enk_diags_count(d) == before + 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
+        /* The replaced and deleted drafts' bytes are gone from the file
+         * (secure_delete), so they cannot be matched with the response. */
+        enk_store_free(s);
+        FILE *f = fopen(path, "rb");
+        char *file = malloc(1 << 20);
+        size_t n = f ? fread(file, 1, 1 << 20, f) : 0;
+        if (f)
+                fclose(f);
+        char wal[300];
+        snprintf(wal, sizeof(wal), "%s-wal", path);
+        CHECK(access(wal, F_OK) != 0); /* checkpointed and removed on close */
+        bool found = false;
+        for (size_t i = 0; i + 12 <= n && !found; i++)
+                found = memcmp(file + i, "nojd=4&typ=1", 12) == 0 ||
+                        memcmp(file + i, "DRAFT-ANSWER", 12) == 0;
+        CHECK(n > 0 && !found);
+        free(file);
+        free(path);
+        enk_diags_free(d);
+}
+
+static void test_submit(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        const char *h[3] = {code_hash(1), code_hash(2), code_hash(3)};
+        CHECK_INT(enk_store_add_codes(s, w2020, h, 3, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "draft", 5, d), ENK_OK);
+
+        int32_t v[NA_SLOTS] = {ENK_NA, 2, 1 | 1 << 29, 0, -10, 1};
+        enk_store_text t = {"forslag", "Mer stöd, tack"};
+        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, &t, 1, d), ENK_OK);
+        CHECK_INT(enk_diags_errors(d), 0);
+        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_SPENT);
+        CHECK_INT(state_of(s, w2020, h[1], NULL), ENK_CODE_OPEN);
+        /* What was written, read with SQLite directly. */
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses WHERE source = 'web'"
+                                " AND date = '2020-05-01' AND respondent_key IS NULL"
+                                " AND import_id IS NULL"),
+                  1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
+        CHECK_INT(raw_int(path, "SELECT sum(spent) FROM codes"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM texts WHERE text = 'Mer stöd, tack'"), 1);
+        /* The answers BLOB: 4 bytes big-endian per slot; 0x80000001 is NA,
+         * 0x20000001 the bits of options 1 and 30, 0xFFFFFFF6 is -10. */
+        CHECK_INT(raw_int(path, "SELECT hex(answers) = '80000001' || '00000002' || '20000001'"
+                                " || '00000000' || 'FFFFFFF6' || '00000001' FROM responses"),
+                  1);
+        /* The id: random in [1, 2^62), not the first rowid SQLite would give. */
+        long long id = raw_int(path, "SELECT id FROM responses");
+        CHECK(id > 1 && id < (1LL << 62));
+
+        /* A second submission with the same code: refused, nothing written. */
+        size_t errors = enk_diags_errors(d);
+        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-02", v, NA_SLOTS, &t, 1, d),
+                  ENK_ERR_EXISTS);
+        CHECK(has_diag(d, path, "access code already used"));
+        CHECK_INT(enk_diags_errors(d), errors + 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM texts"), 1);
+        /* Unknown, another wave's, malformed: not found, nothing written. */
+        CHECK_INT(enk_store_submit(s, w2020, code_hash(9), "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_NOTFOUND);
+        CHECK(has_diag(d, path, "unknown access code"));
+        CHECK_INT(enk_store_submit(s, w2021, h[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_NOTFOUND);
+        CHECK_INT(
+            enk_store_submit(s, w2020, "K7QM-4XPA-93TR", "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+            ENK_ERR_NOTFOUND);
+        /* Bad requests: the code stays open, nothing written. A bad text
+         * fails after the code was spent and the response inserted: the
+         * savepoint takes both back. */
+        CHECK_INT(enk_store_save_draft(s, w2020, h[1], "keep", 4, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-02", v, NA_SLOTS - 1, NULL, 0, d),
+                  ENK_ERR_USAGE);
+        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-02-30", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_USAGE);
+        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-02 12:00", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_USAGE);
+        enk_store_text not_text = {"nojd", "fyra"};
+        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-02", v, NA_SLOTS, &not_text, 1, d),
+                  ENK_ERR_USAGE);
+        CHECK(has_diag(d, path, "question 'nojd' is not a free-text question"));
+        CHECK_INT(enk_store_submit(s, w2021 + 10, h[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_NOTFOUND);
+        CHECK_INT(state_of(s, w2020, h[1], NULL), ENK_CODE_OPEN);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
+        CHECK_INT(raw_int(path, "SELECT sum(spent) FROM codes"), 1);
+        /* No diagnostic spells a hash. */
+        for (size_t i = 0; i < enk_diags_count(d); i++)
+                for (int k = 0; k < 3; k++)
+                        CHECK(strstr(enk_diags_get(d, i)->message, h[k]) == NULL);
+
+        /* Then it works, without a date too; the waves count it. */
+        CHECK_INT(enk_store_submit(s, w2020, h[1], NULL, v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.w[0].codes_issued, 3);
+        CHECK_INT(l.w[0].codes_spent, 2);
+        CHECK_INT(l.w[0].responses, 2);
+        CHECK_INT(l.w[1].codes_issued, 0);
+        enk_diags_free(d);
+        enk_store_free(s);
+}
+
+/* Scan callback: remembers the ids and the antal slot, and checks the order. */
+struct id_scan {
+        int n;
+        long long ids[128];
+        int antal[128];
+        bool texts_ok;
+};
+
+static enk_status collect_ids(void *ctx, const enk_store_row *r)
+{
+        struct id_scan *c = ctx;
+        if (c->n < 128) {
+                c->ids[c->n] = r->response_id;
+                c->antal[c->n] = r->values[4];
+                if (r->source != ENK_SOURCE_WEB || r->respondent_key || r->ntexts != 1 ||
+                    strcmp(r->texts[0].text, "svar") != 0)
+                        c->texts_ok = false;
+        }
+        c->n++;
+        return ENK_OK;
+}
+
+static void test_submit_order(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        enum { N = 100 };
+        const char *h[N];
+        for (int i = 0; i < N; i++)
+                h[i] = strdup(code_hash(i));
+        CHECK_INT(enk_store_add_codes(s, w2020, h, N, d), ENK_OK);
+
+        /* Submission i answers antal = i; in batches of 10, as the server does. */
+        enk_store_text t = {"forslag", "svar"};
+        for (int i = 0; i < N; i++) {
+                if (i % 10 == 0)
+                        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+                int32_t v[NA_SLOTS] = {4, 1, 1, 1, i, 1};
+                CHECK_INT(enk_store_submit(s, w2020, h[i], "2020-05-01", v, NA_SLOTS, &t, 1, d),
+                          ENK_OK);
+                if (i % 10 == 9)
+                        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        }
+        CHECK_INT(enk_diags_errors(d), 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 1"), N);
+
+        /* A scan still delivers them all, ordered by id. */
+        struct id_scan c = {.texts_ok = true};
+        enk_store_filter f = {.texts = true};
+        CHECK_INT(enk_store_scan(s, &f, collect_ids, &c, d), ENK_OK);
+        CHECK_INT(c.n, N);
+        CHECK(c.texts_ok);
+        int ascending = 0, seen[N] = {0};
+        bool sorted = true;
+        for (int i = 0; i < N; i++) {
+                CHECK(c.ids[i] > 0 && c.ids[i] < (1LL << 62));
+                if (i)
+                        sorted = sorted && c.ids[i] > c.ids[i - 1];
+                if (c.antal[i] >= 0 && c.antal[i] < N)
+                        seen[c.antal[i]]++;
+        }
+        CHECK(sorted);
+        for (int i = 0; i < N; i++)
+                CHECK_INT(seen[i], 1);
+        /* Ids in spending order (antal = i): ids that follow the order go up
+         * at all 99 steps. For random ids the number of steps up is that of
+         * the ascents of a random permutation (Eulerian numbers): mean
+         * (n - 1) / 2 = 49.5, variance (n + 1) / 12 = 8.4, sd 2.9; outside
+         * 20..79 (10 sd) it practically never is. */
+        long long by_order[N];
+        for (int i = 0; i < N; i++)
+                by_order[c.antal[i]] = c.ids[i];
+        for (int i = 1; i < N; i++)
+                ascending += by_order[i] > by_order[i - 1];
+        CHECK(ascending >= 20 && ascending <= 79);
+        /* And not small numbers counted up from 1: 100 random 62-bit ids are
+         * all below 2^40 with probability 2^-2200. */
+        long long max = 0;
+        for (int i = 0; i < N; i++)
+                max = c.ids[i] > max ? c.ids[i] : max;
+        CHECK(max > (1LL << 40));
+
+        /* An import afterwards gets max(id) + 1, as before. */
+        int64_t imp = 0, rid = 0;
+        CHECK_INT(enk_store_add_import(s, w2021, "f.csv", "abcd", &imp, d), ENK_OK);
+        int32_t v[NA_SLOTS] = {4, 1, 1, 1, 1, ENK_MISSING};
+        CHECK_INT(enk_store_add_response(s, w2021, imp, ENK_SOURCE_IMPORT, NULL, "R1", v, NA_SLOTS,
+                                         NULL, 0, &rid, d),
+                  ENK_OK);
+        CHECK_INT(rid, max + 1);
+        for (int i = 0; i < N; i++)
+                free((char *) h[i]);
+        enk_diags_free(d);
+        enk_store_free(s);
+}
+
+static void test_submit_rollback(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        const char *h[6];
+        for (int i = 0; i < 6; i++)
+                h[i] = strdup(code_hash(100 + i));
+        CHECK_INT(enk_store_add_codes(s, w2020, h, 6, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "draft 0", 7, d), ENK_OK);
+        int32_t v[NA_SLOTS] = {4, 1, 1, 1, 1, ENK_MISSING};
+
+        /* A batch rolled back: every code open again, drafts back, no response. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        for (int i = 0; i < 4; i++)
+                CHECK_INT(enk_store_submit(s, w2020, h[i], "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                          ENK_OK);
+        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_SPENT); /* seen inside */
+        enk_store_rollback(s);
+        for (int i = 0; i < 6; i++)
+                CHECK_INT(state_of(s, w2020, h[i], NULL), ENK_CODE_OPEN);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 1"), 0);
+        void *data = NULL;
+        size_t len = 0;
+        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(len, 7);
+        free(data);
+
+        /* A batch with a failing submission in the middle (the same code twice):
+         * the others are kept and commit. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_EXISTS);
+        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 1"), 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
+
+        /* Closing with a batch open loses it, as a crash would. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, h[2], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        char *keep = strdup(path);
+        enk_store_free(s);
+        CHECK_INT(raw_int(keep, "SELECT count(*) FROM responses"), 2);
+        CHECK_INT(raw_int(keep, "SELECT count(*) FROM codes WHERE spent = 1"), 2);
+        free(keep);
+        for (int i = 0; i < 6; i++)
+                free((char *) h[i]);
+        enk_diags_free(d);
+}
+
+static void test_secret(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        char *path = strdup(enk_store_path(s));
+        enk_diags *d = enk_diags_new(0);
+        unsigned char a[32], b[32], c[32], zero[32] = {0};
+        CHECK_INT(enk_store_secret(s, "csrf", a, d), ENK_OK);
+        CHECK_INT(enk_store_secret(s, "csrf", b, d), ENK_OK);
+        CHECK(memcmp(a, b, 32) == 0);
+        CHECK(memcmp(a, zero, 32) != 0);
+        CHECK_INT(enk_store_secret(s, "other", c, d), ENK_OK);
+        CHECK(memcmp(a, c, 32) != 0);
+        CHECK_INT(enk_store_secret(s, "", c, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_secret(s, NULL, c, d), ENK_ERR_USAGE);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM secrets"), 2);
+        CHECK_INT(raw_int(path, "SELECT length(value) FROM secrets WHERE name = 'csrf'"), 32);
+        enk_store_free(s);
+
+        /* The same after reopening, also read-only; a new one cannot be made
+         * read-only. */
+        s = NULL;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        memset(b, 0, 32);
+        CHECK_INT(enk_store_secret(s, "csrf", b, d), ENK_OK);
+        CHECK(memcmp(a, b, 32) == 0);
+        enk_store_free(s);
+        s = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_OK);
+        memset(b, 0, 32);
+        CHECK_INT(enk_store_secret(s, "csrf", b, d), ENK_OK);
+        CHECK(memcmp(a, b, 32) == 0);
+        CHECK_INT(enk_diags_errors(d), 2);
+        CHECK_INT(enk_store_secret(s, "new", b, d), ENK_ERR_STORE);
+        CHECK(has_diag(d, path, "read-only"));
+        enk_store_free(s);
+        free(path);
+        enk_diags_free(d);
+}
+
+/* The values of one response, for the migration test. */
+struct fixture_scan {
+        int n;
+        int32_t v[3][3];
+        char date[3][11];
+        char text[3][32];
+};
+
+static enk_status collect_fixture(void *ctx, const enk_store_row *r)
+{
+        struct fixture_scan *c = ctx;
+        if (c->n < 3 && r->nvalues == 3) {
+                memcpy(c->v[c->n], r->values, sizeof(c->v[0]));
+                snprintf(c->date[c->n], 11, "%s", r->date ? r->date : "");
+                snprintf(c->text[c->n], 32, "%s", r->ntexts ? r->texts[0].text : "");
+        }
+        c->n++;
+        return ENK_OK;
+}
+
+static void test_migrate_1_to_2(void)
+{
+        const char *path = path_in_dir("schema1.db");
+        remove_store(path);
+        FILE *f = fopen("tests/unit/fixtures/store-schema1.sql", "rb");
+        CHECK(f != NULL);
+        if (!f)
+                return;
+        char *sql = calloc(1, 1 << 16);
+        size_t n = fread(sql, 1, (1 << 16) - 1, f);
+        fclose(f);
+        CHECK(n > 1000);
+        CHECK_INT(raw_exec(path, sql), SQLITE_OK);
+        free(sql);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 3);
+
+        /* Read-only: refused, and the file is left as it is. */
+        enk_diags *d = enk_diags_new(0);
+        enk_store *s = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
+        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 2"));
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
+
+        /* Writable: migrated, the data intact. */
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                " ('codes', 'drafts', 'secrets', 'codes_wave')"),
+                  4);
+        struct fixture_scan c = {0};
+        enk_store_filter all = {.texts = true};
+        CHECK_INT(enk_store_scan(s, &all, collect_fixture, &c, d), ENK_OK);
+        CHECK_INT(c.n, 3);
+        /* The fixture's CSV (see its header): R1 4,1,text; R2 9 (not
+         * applicable),0,empty; R3 2,missing,text. */
+        const int32_t want[3][3] = {{4, 1, 1}, {ENK_NA, 0, ENK_MISSING}, {2, ENK_MISSING, 1}};
+        for (int i = 0; i < 3; i++)
+                for (int k = 0; k < 3; k++)
+                        CHECK_INT(c.v[i][k], want[i][k]);
+        CHECK_STR(c.date[0], "2020-05-01");
+        CHECK_STR(c.date[1], "2020-05-02");
+        CHECK_STR(c.date[2], "");
+        CHECK_STR(c.text[0], "Mer stöd");
+        CHECK_STR(c.text[2], "Bra, tack");
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.n, 1);
+        CHECK_STR(l.units[0], "Vetlanda");
+        CHECK_INT(l.w[0].sent, 10);
+        CHECK_INT(l.w[0].imports, 1);
+        CHECK_INT(l.w[0].codes_issued, 0);
+
+        /* Schema 2 works on the migrated file. */
+        int64_t unit, wave;
+        CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
+        const char *h = code_hash(1);
+        CHECK_INT(enk_store_add_codes(s, wave, &h, 1, d), ENK_OK);
+        int32_t v[3] = {5, 1, ENK_MISSING};
+        CHECK_INT(enk_store_submit(s, wave, h, "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
+        enk_store_free(s);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 4);
+        CHECK_INT(enk_diags_errors(d), 1);
+
+        /* Reopened read-only now: no migration needed. */
+        s = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_OK);
+        enk_store_free(s);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
 int main(void)
 {
         if (!mkdtemp(dir)) {
@@ -1240,10 +1861,18 @@ int main(void)
         test_disk_full();
         test_locked();
         test_readonly();
+        test_find_wave();
+        test_add_codes();
+        test_drafts();
+        test_submit();
+        test_submit_order();
+        test_submit_rollback();
+        test_secret();
+        test_migrate_1_to_2();
         /* Leave nothing behind. */
         static const char *const names[] = {"editions.db", "waves.db", "round.db",   "view.db",
                                             "rollback.db", "keys.db",  "imports.db", "locked.db",
-                                            "readonly.db", "agree.db"};
+                                            "readonly.db", "agree.db", "web.db"};
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 remove_store(path_in_dir(names[i]));
         rmdir(dir);
