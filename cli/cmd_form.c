@@ -1,0 +1,148 @@
+/* cli/cmd_form.c - `enkat form`: writes a questionnaire's form as a PDF, its layout, or a web page.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "survey/paper.h"
+#include "survey/questionnaire.h"
+
+static void usage(FILE *f)
+{
+        fputs("usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
+              "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
+              "\n"
+              "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
+              "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
+              "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
+              "\n"
+              "options:\n"
+              "  -f, --format FORMAT  pdf or layout\n"
+              "  -l, --lang LANG      a language of the questionnaire (default: its first)\n"
+              "  -n, --copies N       N copies (1-10000) in one PDF, each with a copy number\n"
+              "                       (00001..N) in its QR codes; never linked to an address\n"
+              "  -o, --output FILE    the file to write\n"
+              "  -h, --help           show this help\n"
+              "\n"
+              "exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n",
+              f);
+}
+
+enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT };
+
+/* The paper formats: one layout pass, then the PDF or the JSON from it. */
+static enk_status write_paper(const enk_questionnaire *q, int lang, enum format format,
+                              unsigned copies, const char *out, enk_diags *diags)
+{
+        enk_paper_options po = {.lang = lang};
+        enk_paper *paper = NULL;
+        enk_status st = enk_paper_layout(q, &po, &paper, diags);
+        if (st == ENK_OK)
+                st = format == FORMAT_PDF ? enk_paper_write_pdf(paper, out, copies, diags)
+                                          : enk_paper_write_layout(paper, out, diags);
+        enk_paper_free(paper);
+        return st;
+}
+
+int cmd_form(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"format", required_argument, NULL, 'f'}, {"lang", required_argument, NULL, 'l'},
+            {"copies", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
+            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        };
+        const char *format_name = NULL, *lang_code = NULL, *out = NULL;
+        long copies = 0;
+        int opt;
+
+        optind = 1;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, ":f:l:n:o:h", options, NULL)) != -1) {
+                switch (opt) {
+                case 'f':
+                        format_name = optarg;
+                        break;
+                case 'l':
+                        lang_code = optarg;
+                        break;
+                case 'n':
+                        if (!cli_parse_int(optarg, 1, 10000, &copies))
+                                return cli_usage_error("form",
+                                                       "bad number of copies '%s' "
+                                                       "(expected 1 to 10000)",
+                                                       optarg);
+                        break;
+                case 'o':
+                        out = optarg;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_OK;
+                case ':':
+                        return cli_usage_error("form", "option '%s' needs a value",
+                                               argv[optind - 1]);
+                default:
+                        return cli_usage_error("form", "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        if (!format_name)
+                return cli_usage_error("form", "no format given (--format pdf|layout)");
+        enum format format = FORMAT_NONE;
+        if (!strcmp(format_name, "pdf"))
+                format = FORMAT_PDF;
+        else if (!strcmp(format_name, "layout"))
+                format = FORMAT_LAYOUT;
+        else
+                return cli_usage_error("form", "unknown format '%s' (expected pdf or layout)",
+                                       format_name);
+        if (copies && format != FORMAT_PDF)
+                return cli_usage_error("form", "--copies is for --format pdf only");
+        if (!out)
+                return cli_usage_error("form", "no output file given (-o)");
+        if (optind == argc)
+                return cli_usage_error("form", "no questionnaire given");
+        if (argc - optind > 1)
+                return cli_usage_error("form", "too many arguments");
+        const char *path = argv[optind];
+
+        enk_diags *diags = cli_diags_new();
+        enk_questionnaire *q = NULL;
+        enk_status st = enk_questionnaire_load(path, &q, diags);
+        int lang = 0;
+        if (st == ENK_OK && lang_code) {
+                lang = enk_questionnaire_lang(q, lang_code);
+                if (lang < 0) {
+                        char list[64] = "";
+                        size_t len = 0;
+                        for (size_t i = 0; i < q->nlanguages && len < sizeof list; i++)
+                                len += (size_t) snprintf(list + len, sizeof list - len, "%s%s",
+                                                         i ? ", " : "", q->languages[i]);
+                        cli_print_diags(diags);
+                        enk_diags_free(diags);
+                        enk_questionnaire_free(q);
+                        return cli_usage_error("form", "unknown language '%s' (%s has %s)",
+                                               lang_code, path, list);
+                }
+        }
+        if (st == ENK_OK) {
+                switch (format) {
+                case FORMAT_PDF:
+                case FORMAT_LAYOUT:
+                        st = write_paper(q, lang, format, (unsigned) copies, out, diags);
+                        break;
+                /* the web form (--format html, survey/webform.h) goes here */
+                case FORMAT_NONE:
+                        break;
+                }
+        }
+        cli_print_diags(diags);
+        enk_diags_free(diags);
+        enk_questionnaire_free(q);
+        if (st != ENK_OK) {
+                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
+                        return cli_error("%s", enk_status_str(st));
+                return EXIT_INPUT;
+        }
+        return EXIT_OK;
+}
