@@ -1,0 +1,86 @@
+/* survey/codes.h - one-time access codes for the web form: make, read back, hash.
+ *
+ * A code is printed on the letter a foster home gets and typed in on the
+ * code page of `enkat serve`. It looks like
+ *
+ *     K7QM-4XPA-93TR
+ *
+ * twelve symbols of Crockford's base32 in three groups of four. The store
+ * keeps only its hash (enk_codes_hash), never the code.
+ *
+ * The alphabet. Crockford's base32 is the 32 symbols 0-9 and A-Z without I,
+ * L, O and U: the letters that look like 1 and 0 are left out, so nothing on
+ * the letter can be misread, and U is dropped so that no accidental rude
+ * words appear. Reading back is forgiving the way Crockford specifies: case
+ * does not matter, O is read as 0 and I and L as 1, and the dashes and spaces
+ * people type (or not) are ignored. A person copying from paper cannot make
+ * a code invalid by any of those slips, and all the alternatives name the
+ * same code, so the server finds it.
+ *
+ * 60 bits. Each symbol carries 5 bits; twelve of them are 60 bits from the
+ * operating system's CSPRNG (enk_hash_random), taken 5 bits at a time so
+ * every symbol is exactly uniform (no modulo bias). What that buys:
+ *   - Online guessing against the server: with N open codes in a wave, one
+ *     guess hits some code with probability N / 2^60. Even a wave of 100,000
+ *     open codes and a billion guesses (far beyond what the server's rate
+ *     limit on wrong codes lets any client make) succeed with probability
+ *     10^9 * 10^5 / 1.15 * 10^18 = 9 * 10^-5; a municipality's 500 codes,
+ *     5 * 10^-7.
+ *   - Offline against the stored hashes (a copy of the store file): each guess
+ *     costs one SHA-256 and is compared with every stored hash at once, so
+ *     finding some code of N takes about 2^60 / N hashes. At 2 * 10^10 SHA-256
+ *     a second (one large GPU) that is about 30 hours for 500 codes and 10
+ *     minutes for 100,000 codes of a national pooling: a copy of the store is
+ *     not a safe place to keep open codes from a determined attacker. What a
+ *     recovered code gives is small, though: it can answer once in that home's
+ *     place while the code is still open; it reveals no answer, since nothing
+ *     links a response to its code, and whoever has the copy has every answer
+ *     already. Treat copies of a store during collection as confidential.
+ *     A slower hash would cost the server its 2,000 submissions a second.
+ * docs/codes.md has the same in an administrator's words.
+ *
+ * Every function is pure except enk_codes_generate, and all may be called
+ * from several threads at once. Buffers are the caller's, of the sizes below.
+ */
+#ifndef ENK_CODES_H
+#define ENK_CODES_H
+
+#include <stdbool.h>
+
+#include "survey/diag.h"
+
+/* Symbols in a code. */
+#define ENK_CODES_SYMBOLS 12
+/* A normalised code: the 12 symbols and a NUL ("K7QM4XPA93TR"). */
+#define ENK_CODES_NORMALIZED_SIZE 13
+/* A grouped code: "K7QM-4XPA-93TR" and a NUL. */
+#define ENK_CODES_GROUPED_SIZE 15
+
+/* The 32 symbols, in the order of their 5-bit values:
+ * "0123456789ABCDEFGHJKMNPQRSTVWXYZ". */
+extern const char enk_codes_alphabet[33];
+
+/* Writes a new random code, grouped ("K7QM-4XPA-93TR"), to out. Returns ENK_OK,
+ * or ENK_ERR_IO with a diagnostic when the random generator cannot be used
+ * (out is then untouched). */
+enk_status enk_codes_generate(char out[ENK_CODES_GROUPED_SIZE], enk_diags *diags);
+
+/* Reads a code as a person typed it: upper or lower case; spaces, tabs and
+ * dashes anywhere are ignored (also the Unicode dashes U+2010-U+2015 and
+ * U+2212 and the no-break spaces U+00A0 and U+202F that a copy from a PDF or
+ * a word processor brings along); O is read as 0, I and L as 1. On success
+ * writes the 12 symbols and a NUL to out and returns true. Returns false, and
+ * leaves out untouched, for NULL, any other character (U among them), or
+ * other than 12 symbols. */
+bool enk_codes_normalize(const char *typed, char out[ENK_CODES_NORMALIZED_SIZE]);
+
+/* Writes the normalised code norm as three groups of four joined by dashes.
+ * When norm is not 12 symbols of the alphabet, writes "" instead. */
+void enk_codes_format(const char *norm, char out[ENK_CODES_GROUPED_SIZE]);
+
+/* Writes the hash the store keeps for the normalised code norm: the SHA-256
+ * of its 12 bytes (no dashes, no NUL) as 64 lower-case hex digits and a NUL.
+ * Only a normalised code gives the hash the store knows: normalise first. */
+void enk_codes_hash(const char *norm, char hex[65]);
+
+#endif

@@ -1,0 +1,200 @@
+/* tests/unit/test_codes.c - access codes: alphabet, reading typed codes, grouping, randomness,
+ * hash.
+ *
+ * Expected values come from Crockford's base32 specification
+ * (https://www.crockford.com/base32.html), from sha256sum, and from R's qchisq,
+ * each named beside the value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "survey/codes.h"
+#include "tests/unit/check.h"
+
+static void test_alphabet(void)
+{
+        /* Crockford's table: 0-9, then A-Z without I, L, O, U, in that order. */
+        CHECK_STR(enk_codes_alphabet, "0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+        CHECK_INT(strlen(enk_codes_alphabet), 32);
+        for (const char *c = "ILOU"; *c; c++)
+                CHECK(strchr(enk_codes_alphabet, *c) == NULL);
+}
+
+static void test_normalize(void)
+{
+        static const struct {
+                const char *typed, *want; /* want NULL: refused */
+        } cases[] = {
+            {"K7QM-4XPA-93TR", "K7QM4XPA93TR"},
+            {"k7qm-4xpa-93tr", "K7QM4XPA93TR"},
+            {"K7QM4XPA93TR", "K7QM4XPA93TR"},
+            {"  k7qm 4xpa 93tr  ", "K7QM4XPA93TR"},
+            {"K7QM\t4XPA\t93TR", "K7QM4XPA93TR"},
+            {"K-7-Q-M-4-X-P-A-9-3-T-R", "K7QM4XPA93TR"},
+            {"--K7QM--4XPA--93TR--", "K7QM4XPA93TR"},
+            /* Crockford's look-alikes: O and o are 0, I i L l are 1. */
+            {"OOOO-oooo-0000", "000000000000"},
+            {"IIII-iiii-LLLL", "111111111111"},
+            {"llll-1111-Il1i", "111111111111"},
+            {"ABCD-EFGH-JKMN", "ABCDEFGHJKMN"},
+            {"pqrs-tvwx-yz00", "PQRSTVWXYZ00"},
+            /* Dashes and spaces from a PDF or a word processor. */
+            {"K7QM\xe2\x80\x93"
+             "4XPA\xe2\x80\x94"
+             "93TR",
+             "K7QM4XPA93TR"}, /* en, em dash */
+            {"K7QM\xe2\x80\x91"
+             "4XPA\xe2\x88\x92"
+             "93TR",
+             "K7QM4XPA93TR"}, /* NB hyphen, minus */
+            {"K7QM\xc2\xa0"
+             "4XPA\xe2\x80\xaf"
+             "93TR",
+             "K7QM4XPA93TR"}, /* no-break spaces */
+            /* U is not in the alphabet, upper or lower case. */
+            {"K7QM-4XPA-93TU", NULL},
+            {"u7QM-4XPA-93TR", NULL},
+            /* Other characters. */
+            {"K7QM_4XPA_93TR", NULL},
+            {"K7QM.4XPA.93TR", NULL},
+            {"K7QM-4XPA-93T!", NULL},
+            {"K7QM-4XPA-93TR\n", NULL},
+            {"K7QM-4XPÅ-93TR", NULL},
+            {"K7QM-4XPA-93T\xe2\x80", NULL}, /* a cut UTF-8 sequence */
+            /* Lengths: 11 and 13 symbols, nothing at all. */
+            {"K7QM-4XPA-93T", NULL},
+            {"K7QM-4XPA-93TRX", NULL},
+            {"K7QM-4XPA-93TR-K7QM-4XPA-93TR", NULL},
+            {"", NULL},
+            {"   -  -   ", NULL},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char out[ENK_CODES_NORMALIZED_SIZE] = "untouched";
+                bool ok = enk_codes_normalize(cases[i].typed, out);
+                if (cases[i].want) {
+                        CHECK(ok);
+                        CHECK_STR(out, cases[i].want);
+                } else {
+                        CHECK(!ok);
+                        CHECK_STR(out, "untouched");
+                }
+                if (ok != (cases[i].want != NULL))
+                        printf("  case %zu: '%s'\n", i, cases[i].typed);
+        }
+        char out[ENK_CODES_NORMALIZED_SIZE] = "untouched";
+        CHECK(!enk_codes_normalize(NULL, out));
+        CHECK_STR(out, "untouched");
+}
+
+static void test_format(void)
+{
+        char out[ENK_CODES_GROUPED_SIZE];
+        enk_codes_format("K7QM4XPA93TR", out);
+        CHECK_STR(out, "K7QM-4XPA-93TR");
+        enk_codes_format("000000000000", out);
+        CHECK_STR(out, "0000-0000-0000");
+        /* Not a normalised code: nothing. */
+        static const char *const bad[] = {"K7QM-4XPA-93TR",
+                                          "k7qm4xpa93tr",
+                                          "K7QM4XPA93T",
+                                          "K7QM4XPA93TRX",
+                                          "K7QM4XPA93TU",
+                                          "",
+                                          NULL};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                snprintf(out, sizeof(out), "x");
+                enk_codes_format(bad[i], out);
+                CHECK_STR(out, "");
+        }
+}
+
+static void test_hash(void)
+{
+        char hex[65];
+        /* printf %s K7QM4XPA93TR | sha256sum */
+        enk_codes_hash("K7QM4XPA93TR", hex);
+        CHECK_STR(hex, "2d3dc1bb79e8fe9e68c1a6f4562b145af49652d2bb499ec326eac6c940bb8785");
+        /* printf %s 0123456789AB | sha256sum */
+        enk_codes_hash("0123456789AB", hex);
+        CHECK_STR(hex, "4e3f5a1d81582cf9c45c5b0f43e59793f58d060cc71e7667b5b2a09e37f602a2");
+        /* Every way of typing a code gives the same hash once normalised. */
+        char norm[ENK_CODES_NORMALIZED_SIZE];
+        CHECK(enk_codes_normalize(" k7qm-4xpa-93tr", norm));
+        enk_codes_hash(norm, hex);
+        CHECK_STR(hex, "2d3dc1bb79e8fe9e68c1a6f4562b145af49652d2bb499ec326eac6c940bb8785");
+}
+
+static int cmp_codes(const void *a, const void *b)
+{
+        return memcmp(a, b, ENK_CODES_GROUPED_SIZE);
+}
+
+static void test_generate(void)
+{
+        enum { N = 10000 };
+        char(*codes)[ENK_CODES_GROUPED_SIZE] = malloc(N * sizeof(*codes));
+        long count[ENK_CODES_SYMBOLS][32] = {{0}};
+        int well_formed = 0;
+        for (int i = 0; i < N; i++) {
+                CHECK_INT(enk_codes_generate(codes[i], NULL), ENK_OK);
+                const char *c = codes[i];
+                /* Grouped 4-4-4, every symbol from the alphabet, and it reads
+                 * back as itself. */
+                char norm[ENK_CODES_NORMALIZED_SIZE], again[ENK_CODES_GROUPED_SIZE];
+                bool ok =
+                    strlen(c) == 14 && c[4] == '-' && c[9] == '-' && enk_codes_normalize(c, norm);
+                if (ok) {
+                        enk_codes_format(norm, again);
+                        ok = strcmp(again, c) == 0;
+                }
+                for (int k = 0, pos = 0; ok && k < 14; k++) {
+                        if (k == 4 || k == 9)
+                                continue;
+                        const char *p = strchr(enk_codes_alphabet, c[k]);
+                        ok = p && *p;
+                        if (ok)
+                                count[pos++][p - enk_codes_alphabet]++;
+                }
+                well_formed += ok;
+        }
+        CHECK_INT(well_formed, N);
+
+        /* All distinct: 10,000 codes of 60 bits collide with probability
+         * about N^2 / 2^61 = 4e-11. */
+        qsort(codes, N, sizeof(*codes), cmp_codes);
+        int dups = 0;
+        for (int i = 1; i < N; i++)
+                dups += memcmp(codes[i - 1], codes[i], ENK_CODES_GROUPED_SIZE) == 0;
+        CHECK_INT(dups, 0);
+        free(codes);
+
+        /* Each position uniform over the 32 symbols: Pearson's chi-square with
+         * 31 degrees of freedom, expected count N / 32 = 312.5, between the
+         * 1e-6 and 1 - 1e-6 quantiles: R qchisq(1e-6, 31) = 6.619488303 and
+         * qchisq(1 - 1e-6, 31) = 83.64251585. Too even fails too (a counter,
+         * not a random source). All positions together, 372 degrees of
+         * freedom: qchisq(1e-6, 372) = 256.4154227, qchisq(1 - 1e-6, 372) =
+         * 516.3335276. */
+        double total = 0;
+        for (int pos = 0; pos < ENK_CODES_SYMBOLS; pos++) {
+                double chi2 = 0, e = N / 32.0;
+                for (int s = 0; s < 32; s++)
+                        chi2 += (count[pos][s] - e) * (count[pos][s] - e) / e;
+                CHECK(chi2 > 6.619488303 && chi2 < 83.64251585);
+                if (!(chi2 > 6.619488303 && chi2 < 83.64251585))
+                        printf("  position %d: chi-square %.2f\n", pos, chi2);
+                total += chi2;
+        }
+        CHECK(total > 256.4154227 && total < 516.3335276);
+}
+
+int main(void)
+{
+        test_alphabet();
+        test_normalize();
+        test_format();
+        test_hash();
+        test_generate();
+        return check_report();
+}
