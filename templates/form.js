@@ -1,0 +1,124 @@
+/* templates/form.js - the web form's progressive enhancement (survey/webform.c).
+ *
+ * The form works fully without this script: every question is shown, with a
+ * note saying when to answer it, and the server drops answers to questions
+ * that were skipped. With it:
+ *   - a question whose show-if does not hold is hidden and its inputs are
+ *     disabled (so they are not sent), and it comes back as answers change;
+ *     a part (section) left without questions says so;
+ *   - the error summary takes focus when the page opens, and its links move
+ *     focus to the field and bring its question into view.
+ * A question carries its condition as data-show-if="QUESTION_ID" and
+ * data-show-values="V1 V2 ..." (the field values that make it shown; for a
+ * multiple-choice question, one of them chosen is enough). Conditions only
+ * look at earlier questions, so one pass in page order also settles chains:
+ * a hidden question's inputs are disabled, hence it has no answer, hence the
+ * questions that depend on it are hidden too (as the server decides).
+ * Plain ES5, no inline handlers: the server's Content-Security-Policy allows
+ * this file and nothing else.
+ */
+(function () {
+  'use strict';
+  var doc = document;
+  doc.documentElement.className += ' js';
+
+  /* A number as the server reads it: spaces (also no-break and thin spaces)
+   * ignored, a typographic minus allowed, leading zeros dropped. */
+  function normalizeNumber(s) {
+    var t = s.replace(/[\s\u00a0\u202f]/g, '').replace(/\u2212/g, '-');
+    if (!/^[-+]?[0-9]+$/.test(t)) {
+      return null;
+    }
+    return String(parseInt(t, 10));
+  }
+
+  /* The values the field `name` has now, from enabled inputs only. */
+  function currentValues(form, name) {
+    var out = [];
+    var els = form.elements;
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.name !== name || el.disabled) {
+        continue;
+      }
+      if (el.type === 'radio' || el.type === 'checkbox') {
+        if (el.checked) {
+          out.push(el.value);
+        }
+      } else if (el.type === 'text') {
+        var n = normalizeNumber(el.value);
+        if (n !== null) {
+          out.push(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  function setShown(box, shown) {
+    box.hidden = !shown;
+    var inputs = box.querySelectorAll('input, textarea, select');
+    for (var i = 0; i < inputs.length; i++) {
+      inputs[i].disabled = !shown;
+    }
+  }
+
+  function update(form) {
+    var boxes = form.querySelectorAll('[data-show-if]');
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var want = (box.getAttribute('data-show-values') || '').split(' ');
+      var have = currentValues(form, box.getAttribute('data-show-if'));
+      var shown = false;
+      for (var j = 0; j < have.length && !shown; j++) {
+        shown = want.indexOf(have[j]) >= 0;
+      }
+      setShown(box, shown);
+    }
+    /* A part whose questions are all skipped says so. */
+    var notes = form.querySelectorAll('.section-skipped');
+    for (var k = 0; k < notes.length; k++) {
+      var qs = notes[k].parentNode.querySelectorAll('.question');
+      var any = false;
+      for (var m = 0; m < qs.length && !any; m++) {
+        any = qs[m].getClientRects().length > 0;
+      }
+      notes[k].hidden = any;
+    }
+  }
+
+  function focusField(event) {
+    var href = this.getAttribute('href') || '';
+    var input = doc.getElementById(href.slice(1));
+    if (!input) {
+      return;
+    }
+    event.preventDefault();
+    /* Scroll to the whole question so its legend or label is in view, then
+     * focus the input without scrolling again. */
+    var box = input.closest ? input.closest('.question') : null;
+    (box || input).scrollIntoView();
+    try {
+      input.focus({ preventScroll: true });
+    } catch (e) {
+      input.focus();
+    }
+  }
+
+  var form = doc.querySelector('form.survey-form');
+  if (form) {
+    var run = function () { update(form); };
+    form.addEventListener('change', run);
+    form.addEventListener('input', run);
+    run();
+  }
+
+  var summary = doc.querySelector('.error-summary');
+  if (summary) {
+    var links = summary.querySelectorAll('a[href^="#"]');
+    for (var k = 0; k < links.length; k++) {
+      links[k].addEventListener('click', focusField);
+    }
+    summary.focus();
+  }
+})();
