@@ -1,0 +1,647 @@
+#!/usr/bin/python3
+"""tests/server/test_server.py - `enkat serve` with a plain HTTP client: every bad input.
+
+usage: test_server.py ENKAT SOURCE_ROOT
+
+Makes a store with `enkat codes` (examples/familjehem.yaml), starts
+`enkat serve --listen 127.0.0.1:0`, reads the port from its stderr and sends
+requests with http.client or raw sockets. Expected values come from the
+protocol (docs/web.md), not from the server's output: the code hash is
+computed here (SHA-256 of the normalised code), the CSRF token is computed
+here from the secret in the store (HMAC-SHA256), the CSP style hash from the
+<style> element of the page, and the stored answers are decoded from the
+store's BLOB with the edition's slots (docs/store.md).
+
+Each check prints a line; the script exits 1 when any check failed.
+"""
+import base64
+import csv
+import hashlib
+import hmac
+import html.parser
+import http.client
+import os
+import re
+import signal
+import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ENKAT = os.path.abspath(sys.argv[1])
+ROOT = os.path.abspath(sys.argv[2])
+QUESTIONNAIRE = os.path.join(ROOT, "examples", "familjehem.yaml")
+UNIT, YEAR = "Provkommun", 2020
+
+failures = 0
+checks = 0
+
+
+def check(cond, what):
+    global failures, checks
+    checks += 1
+    if cond:
+        print("ok   " + what)
+    else:
+        failures += 1
+        print("FAIL " + what)
+    return cond
+
+
+# ------------------------------------------------------------------ codes
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def normalise(code):
+    """The protocol's normalisation: case-insensitive, spaces and dashes
+    ignored, O -> 0, I and L -> 1."""
+    s = code.upper().replace(" ", "").replace("-", "")
+    return s.replace("O", "0").replace("I", "1").replace("L", "1")
+
+
+def code_hash(code):
+    return hashlib.sha256(normalise(code).encode()).hexdigest()
+
+
+# ----------------------------------------------------------------- server
+
+class Server:
+    """One `enkat serve` process; its stderr is read by a thread."""
+
+    def __init__(self, db, log, extra=()):
+        self.log = log
+        self.proc = subprocess.Popen(
+            [ENKAT, "serve", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+             "--listen", "127.0.0.1:0", "--access-log", log] + list(extra),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stderr = []
+        self.port = None
+        ready = threading.Event()
+
+        def read():
+            for line in self.proc.stderr:
+                self.stderr.append(line)
+                m = re.match(r"enkat serve: listening on http://127\.0\.0\.1:(\d+)/$", line)
+                if m:
+                    self.port = int(m.group(1))
+                    ready.set()
+            ready.set()
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        ready.wait(20)
+        if not self.port:
+            raise RuntimeError("server did not start: " + "".join(self.stderr))
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        h = dict(headers or {})
+        if body is not None and "Content-Type" not in h:
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        if isinstance(body, str):
+            body = body.encode()
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        resp = (r.status, {k.lower(): v for k, v in r.getheaders()}, data.decode("utf-8", "replace"))
+        all_replies.append((method, path, resp))
+        return resp
+
+    def raw(self, data, read_all=True):
+        """Sends bytes as they are; returns the status and the whole reply."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=20)
+        s.sendall(data)
+        chunks = []
+        while True:
+            try:
+                c = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not c:
+                break
+            chunks.append(c)
+            if not read_all:
+                break
+        s.close()
+        reply = b"".join(chunks).decode("utf-8", "replace")
+        m = re.match(r"HTTP/1\.[01] (\d{3})", reply)
+        return (int(m.group(1)) if m else None), reply
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.reader.join(5)
+        return rc
+
+
+all_replies = []
+
+
+class Form(html.parser.HTMLParser):
+    """The controls of a page: inputs (name, type, value, checked), textareas
+    and their text, the <style> text, the <title>."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.inputs, self.textareas, self.style, self.title = [], {}, None, ""
+        self._in = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input":
+            self.inputs.append(a)
+        elif tag in ("textarea", "style", "title"):
+            self._in = (tag, a.get("name"))
+            if tag == "textarea":
+                self.textareas[a.get("name")] = ""
+            elif tag == "style":
+                self.style = ""
+
+    def handle_endtag(self, tag):
+        if self._in and self._in[0] == "textarea":
+            # HTML drops one line break right after <textarea> (the spec's
+            # parsing rules); html.parser does not.
+            name = self._in[1]
+            if self.textareas[name].startswith("\n"):
+                self.textareas[name] = self.textareas[name][1:]
+        self._in = None
+
+    def handle_data(self, data):
+        if not self._in:
+            return
+        tag, name = self._in
+        if tag == "textarea":
+            self.textareas[name] += data
+        elif tag == "style":
+            self.style += data
+        elif tag == "title":
+            self.title += data
+
+    def value(self, name):
+        for a in self.inputs:
+            if a.get("name") == name and a.get("type") in ("hidden", "text", None):
+                return a.get("value")
+        return None
+
+    def checked(self, name):
+        return sorted(a.get("value") for a in self.inputs
+                      if a.get("name") == name and "checked" in a)
+
+
+def enc(pairs):
+    from urllib.parse import urlencode
+    return urlencode(pairs)
+
+
+# A complete valid answer set for examples/familjehem.yaml: the four required
+# questions, with har_skolbarn = no so that the school questions are skipped.
+VALID = [("hemtyp", "2"), ("ar_som_familjehem", "7"), ("har_skolbarn", "nej"),
+         ("stod_nojd", "4"), ("helhet_nojd", "5")]
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="enk_server_test_")
+    db = os.path.join(tmp, "web.db")
+    codes_csv = os.path.join(tmp, "codes.csv")
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                        "--count", "40", "-q", QUESTIONNAIRE, "-o", codes_csv],
+                       capture_output=True, text=True)
+    if not check(r.returncode == 0, "enkat codes makes the store (%s)" % r.stderr.strip()):
+        return
+    with open(codes_csv, newline="") as f:
+        rows = list(csv.reader(f))
+    codes = [row[0] for row in rows[1:]]
+    check(len(codes) == 40, "40 codes written")
+    store = sqlite3.connect(db)
+    secret = store.execute("SELECT value FROM secrets WHERE name = 'csrf'").fetchone()
+    store.close()
+
+    log = os.path.join(tmp, "access.log")
+    srv = Server(db, log)
+    try:
+        run_checks(srv, db, codes, tmp)
+    finally:
+        rc = srv.stop()
+    check(rc == 0, "SIGTERM: the server exits 0 (got %s)" % rc)
+    check_log(log, codes)
+    check_security_headers()
+
+    kill_after_reply(db, codes[30], tmp)
+    sigterm_in_flight(db, codes[31], tmp)
+    rate_limit(db, codes[32], tmp)
+    cli_errors(db, tmp)
+    print("%d checks, %d failed" % (checks, failures))
+
+
+# ------------------------------------------------------------------ checks
+
+def csrf_for(db, code):
+    store = sqlite3.connect(db)
+    secret = store.execute("SELECT value FROM secrets WHERE name = 'csrf'").fetchone()[0]
+    store.close()
+    return hmac.new(secret, code_hash(code).encode(), hashlib.sha256).hexdigest()
+
+
+def stored(db, code):
+    """(spent, has_draft, responses in the wave) as the store holds them."""
+    s = sqlite3.connect(db)
+    h = code_hash(code)
+    spent = s.execute("SELECT spent FROM codes WHERE hash = ?", (h,)).fetchone()
+    draft = s.execute("SELECT count(*) FROM drafts WHERE hash = ?", (h,)).fetchone()[0]
+    n = s.execute("SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id "
+                  "JOIN units u ON u.id = w.unit_id WHERE u.name = ? AND w.year = ?",
+                  (UNIT, YEAR)).fetchone()[0]
+    s.close()
+    return (spent[0] if spent else None), draft, n
+
+
+def answers(db):
+    """Every web response of the wave as {question id: value}, decoded from
+    the 4-byte big-endian slots (docs/store.md)."""
+    s = sqlite3.connect(db)
+    out = []
+    for rid, blob, edition, source, date in s.execute(
+            "SELECT r.id, r.answers, w.edition_id, r.source, r.date FROM responses r "
+            "JOIN waves w ON w.id = r.wave_id"):
+        slots = dict(s.execute("SELECT slot, question_id FROM edition_questions "
+                               "WHERE edition_id = ?", (edition,)).fetchall())
+        vals = struct.unpack(">%di" % (len(blob) // 4), blob)
+        d = {slots[i]: v for i, v in enumerate(vals)}
+        d["_id"], d["_source"], d["_date"] = rid, source, date
+        d["_texts"] = dict(s.execute("SELECT question_id, text FROM texts WHERE response_id = ?",
+                                     (rid,)).fetchall())
+        out.append(d)
+    s.close()
+    return out
+
+
+def run_checks(srv, db, codes, tmp):
+    code = codes[0]
+
+    # --- the pages
+    st, h, body = srv.request("GET", "/")
+    check(st == 200 and 'action="/start"' in body and 'name="kod"' in body,
+          "GET / is the code page posting kod to /start")
+    check(srv.request("HEAD", "/")[0] == 200, "HEAD / is 200")
+    st, h, body = srv.request("GET", "/tack")
+    check(st == 200, "GET /tack is 200")
+    st, h, body = srv.request("GET", "/form.js")
+    check(st == 200 and "javascript" in h.get("content-type", ""), "GET /form.js is the script")
+
+    # --- opening a code
+    st, h, body = srv.request("POST", "/start", enc([("kod", code)]))
+    f = Form(body)
+    check(st == 200, "POST /start with a valid code: 200 (got %d)" % st)
+    check(f.value("csrf") == csrf_for(db, code),
+          "the form's csrf is HMAC-SHA256(secret 'csrf', code hash)")
+    check(f.value("kod") and normalise(f.value("kod")) == normalise(code),
+          "the form carries the code (%s)" % f.value("kod"))
+    style = f.style or ""
+    want = "'sha256-%s'" % base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    csp = h.get("content-security-policy", "")
+    check(style and want in csp, "CSP style-src is the hash of the page's <style> element")
+    check("'unsafe-inline'" not in csp and "script-src 'self'" in csp,
+          "CSP allows no inline script: %s" % csp)
+    check('<script src="/form.js"' in body and not re.search(r"<script>(?!</script>)", body),
+          "the form loads /form.js and inlines no script")
+    typed = code.lower().replace("-", " ")
+    check(srv.request("POST", "/start", enc([("kod", typed)]))[0] == 200,
+          "a code typed in lower case with spaces is accepted")
+
+    # --- unknown code, blank code
+    st, h, body = srv.request("POST", "/start", enc([("kod", "0000-0000-0000")]))
+    check(st == 400 and 'name="kod"' in body, "unknown code: 400 and the code page again")
+    st, h, body = srv.request("POST", "/start", enc([("kod", "")]))
+    check(st == 400 and 'name="kod"' in body, "blank code: 400 and the code page again")
+
+    # --- bad bodies
+    token = csrf_for(db, code)
+    st, _, _ = srv.request("POST", "/start", "kod=" + "A" * (64 * 1024 + 10))
+    check(st == 413, "body over 64 KiB: 413 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", "kod=" + "A" * (64 * 1024 - 4))
+    check(st == 400, "body of exactly 64 KiB is read (unknown code: 400, got %s)" % st)
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=20)
+    conn.request("POST", "/svar", body=iter([b"kod=", b"B" * 50000, b"C" * 50000]),
+                 headers={"Content-Type": "application/x-www-form-urlencoded"},
+                 encode_chunked=True)
+    st = conn.getresponse().status
+    conn.close()
+    check(st == 413, "chunked body over 64 KiB: 413 (got %s)" % st)
+    for bad in ("kod=%zz", "kod=%4", "kod=abc%", "kod=%ff%fe", "k%00d=1", "kod=%C0%AF"):
+        st, _, body = srv.request("POST", "/start", bad)
+        check(st == 400, "malformed urlencoding %r: 400 (got %s)" % (bad, st))
+    for ct in ("multipart/form-data; boundary=x", "text/plain", "application/json",
+               "application/x-www-form-urlencodedx"):
+        st, _, _ = srv.request("POST", "/start", "kod=" + code, {"Content-Type": ct})
+        check(st == 415, "content type %r: 415 (got %s)" % (ct, st))
+    st, _ = srv.raw(("POST /start HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n"
+                     "Connection: close\r\n\r\nkod=%s" % (4 + len(code), code)).encode())
+    check(st == 415, "no content type: 415 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", "kod=" + code,
+                           {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
+    check(st == 200, "form content type with a charset: 200 (got %s)" % st)
+    many = "&".join("f%d=1" % i for i in range(1001))
+    st, _, _ = srv.request("POST", "/svar", many)
+    check(st == 413, "1001 fields: 413 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/svar", "&".join("f%d=1" % i for i in range(1000)))
+    check(st == 403, "1000 fields are read (no code: 403, got %s)" % st)
+
+    # --- CSRF and cross-site
+    base = VALID + [("kod", code), ("action", "skicka")]
+    st, _, _ = srv.request("POST", "/svar", enc(base))
+    check(st == 403, "no csrf: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/svar", enc(base + [("csrf", "0" * 64)]))
+    check(st == 403, "wrong csrf: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/svar", enc(base + [("csrf", csrf_for(db, codes[1]))]))
+    check(st == 403, "another code's csrf: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/svar", enc(base + [("csrf", token[:-1])]))
+    check(st == 403, "truncated csrf: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/svar", enc(VALID + [("action", "skicka"), ("csrf", token)]))
+    check(st == 403, "csrf without code: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                           {"Origin": "http://evil.example"})
+    check(st == 403, "Origin of another site: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", enc([("kod", code)]), {"Sec-Fetch-Site": "cross-site"})
+    check(st == 403, "Sec-Fetch-Site cross-site: 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                           {"Origin": "http://127.0.0.1:%d" % srv.port,
+                            "Sec-Fetch-Site": "same-origin"})
+    check(st == 200, "same Origin: 200 (got %s)" % st)
+    check(stored(db, code)[0] == 0, "the code is still open after the refused posts")
+
+    # --- validation errors keep what was typed
+    post = [("hemtyp", "3"), ("ar_som_familjehem", "12"), ("forslag", "Mer <b>stöd</b> & tid"),
+            ("kod", code), ("csrf", token), ("action", "skicka")]
+    st, _, body = srv.request("POST", "/svar", enc(post))
+    f = Form(body)
+    check(st == 422, "required answers missing: 422 (got %s)" % st)
+    check('class="error-summary"' in body and f.title.startswith("Fel: "),
+          "the error summary is shown and the title starts with 'Fel: '")
+    check(f.checked("hemtyp") == ["3"] and f.value("ar_som_familjehem") == "12" and
+          f.textareas.get("forslag") == "Mer <b>stöd</b> & tid",
+          "everything typed is kept (radio, number, text)")
+    check("<b>stöd</b>" not in body, "typed text is escaped")
+    check(f.value("csrf") == token and normalise(f.value("kod") or "") == normalise(code),
+          "the page with errors keeps code and csrf")
+    for field, value, what in (("ar_som_familjehem", "99", "number out of range"),
+                               ("ar_som_familjehem", "sju", "number that is not a number"),
+                               ("hemtyp", "9", "unknown option value"),
+                               ("har_skolbarn", "kanske", "unknown yes/no value"),
+                               ("stod_nojd", "6", "scale point out of range")):
+        p = [(k, value if k == field else v) for k, v in VALID]
+        st, _, body = srv.request("POST", "/svar", enc(p + [("kod", code), ("csrf", token),
+                                                             ("action", "skicka")]))
+        f = Form(body)
+        kept = f.value(field) == value if field == "ar_som_familjehem" else True
+        check(st == 422 and 'class="error-summary"' in body and kept,
+              "%s (%s=%s): 422 with the error summary (got %s)" % (what, field, value, st))
+    st, _, _ = srv.request("POST", "/svar", enc(VALID + [("kod", code), ("csrf", token),
+                                                         ("action", "radera")]))
+    check(st == 400, "unknown action: 400 (got %s)" % st)
+    check(stored(db, code)[:2] == (0, 0) and stored(db, code)[2] == 0,
+          "nothing stored by the refused submissions")
+
+    # --- save a draft, resume it
+    draft = [("hemtyp", "1"), ("ar_som_familjehem", "3"), ("utbildningar", "1"),
+             ("utbildningar", "3"), ("ovrigt", "Å & = % + ; \"citat\"\nrad två")]
+    st, _, body = srv.request("POST", "/svar", enc(draft + [("kod", code), ("csrf", token),
+                                                            ("action", "spara")]))
+    check(st == 200, "action=spara: 200 (got %s)" % st)
+    check(stored(db, code)[:2] == (0, 1), "the draft is kept and the code stays open")
+    st, _, body = srv.request("POST", "/start", enc([("kod", code)]))
+    f = Form(body)
+    check(st == 200 and "Dina sparade svar är ifyllda" in body,
+          "resume: 200 with the notice 'Dina sparade svar är ifyllda'")
+    check(f.checked("hemtyp") == ["1"] and f.value("ar_som_familjehem") == "3" and
+          f.checked("utbildningar") == ["1", "3"],
+          "resume: the saved radio, number and checkboxes are filled in")
+    check(f.textareas.get("ovrigt", "").replace("\r\n", "\n") == "Å & = % + ; \"citat\"\nrad två",
+          "resume: the saved text comes back byte for byte")
+    check('class="error-summary"' not in body, "resume shows no errors")
+
+    # --- submit, resend, reuse
+    full = VALID + [("ovrigt", "Hemligt svar 4711")]
+    sub = enc(full + [("kod", code), ("csrf", token), ("action", "skicka")])
+    st, h, _ = srv.request("POST", "/svar", sub)
+    check(st == 303 and h.get("location") == "/tack", "valid submission: 303 to /tack (got %s)" % st)
+    check(stored(db, code) == (1, 0, 1), "stored: the code spent, the draft gone, one response")
+    rs = answers(db)
+    check(len(rs) == 1 and rs[0]["hemtyp"] == 2 and rs[0]["ar_som_familjehem"] == 7 and
+          rs[0]["har_skolbarn"] == 0 and rs[0]["stod_nojd"] == 4 and rs[0]["helhet_nojd"] == 5 and
+          rs[0]["antal_placerade"] == -2**31 and rs[0]["utbildningar"] == -2**31,
+          "the stored answers are the submitted ones, unanswered ones missing (not the draft's)")
+    check(len(rs) == 1 and rs[0]["_texts"] == {"ovrigt": "Hemligt svar 4711"} and
+          rs[0]["_source"] == "web" and re.fullmatch(r"\d{4}-\d\d-\d\d", rs[0]["_date"] or ""),
+          "the text, source web and a date without time")
+    st, h, _ = srv.request("POST", "/svar", sub)
+    check(st == 303 and h.get("location") == "/tack", "the same POST again: 303 to /tack")
+    st, h, _ = srv.request("POST", "/svar", enc(VALID + [("kod", code), ("csrf", token),
+                                                         ("action", "spara")]))
+    check(st == 303, "saving a draft of a spent code: 303 to /tack (got %s)" % st)
+    check(stored(db, code) == (1, 0, 1), "still exactly one response and no draft")
+    st, _, body = srv.request("POST", "/start", enc([("kod", code)]))
+    check(st == 409, "reused code on /start: 409 (got %s)" % st)
+
+    # double click: two identical submissions at once
+    c2 = codes[2]
+    sub2 = enc(VALID + [("kod", c2), ("csrf", csrf_for(db, c2)), ("action", "skicka")])
+    res = []
+    ts = [threading.Thread(target=lambda: res.append(srv.request("POST", "/svar", sub2)[0]))
+          for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check(res == [303] * 4 and stored(db, c2)[0] == 1 and stored(db, c2)[2] == 2,
+          "four identical submissions at once: all 303, one response (%s)" % res)
+
+    # --- paths and methods
+    for path in ("/x", "/index.html", "//", "/start/", "/tack/", "/form.js/", "/FORM.JS",
+                 "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
+                 "/templates/form.css", "/%2e%2e/survey/server.c", "/./form.js",
+                 "/form.js%00.html"):
+        st, reply = srv.raw(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                             % path).encode())
+        check(st == 404 and "root:" not in reply and "#include" not in reply,
+              "GET %s: 404, never a file (got %s)" % (path, st))
+    for method, path, allow in (("GET", "/start", "POST"), ("GET", "/svar", "POST"),
+                                ("POST", "/", "GET, HEAD"), ("PUT", "/tack", "GET, HEAD"),
+                                ("DELETE", "/svar", "POST"), ("POST", "/form.js", "GET, HEAD")):
+        st, h, body = srv.request(method, path, "" if method in ("POST", "PUT") else None)
+        check(st == 405 and h.get("allow") == allow,
+              "%s %s: 405 with Allow: %s (got %s, %s)" % (method, path, allow, st, h.get("allow")))
+
+
+def check_security_headers():
+    want = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
+            "cache-control": "no-store", "x-frame-options": "DENY"}
+    bad = []
+    statuses = set()
+    for method, path, (st, h, _) in all_replies:
+        statuses.add(st)
+        csp = h.get("content-security-policy", "")
+        ok = all(h.get(k) == v for k, v in want.items())
+        ok = ok and csp.startswith("default-src 'none'; script-src 'self'; style-src 'sha256-")
+        ok = ok and csp.endswith("'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                                 "base-uri 'none'")
+        if not ok:
+            bad.append("%s %s %s" % (method, path, st))
+    check(not bad and len(all_replies) > 50,
+          "security headers on all %d replies, statuses %s (missing on %s)"
+          % (len(all_replies), sorted(statuses), bad[:5]))
+
+
+def check_log(log, codes):
+    with open(log, encoding="utf-8") as f:
+        text = f.read()
+    lines = text.splitlines()
+    check(len(lines) >= len(all_replies), "the access log has a line per request (%d)" % len(lines))
+    check(all(re.fullmatch(r"(GET|HEAD|POST|PUT|DELETE|-) (/[a-z.]*|-) \d{3} \d+", l)
+              for l in lines), "every log line is METHOD PATH STATUS BYTES")
+    forms = set()
+    for c in codes:
+        n = normalise(c)
+        forms |= {c, n, n.lower(), code_hash(c), n[:4] + "-" + n[4:8] + "-" + n[8:]}
+    check(not any(x in text for x in forms), "the access log holds no code or code hash")
+    check("Hemligt" not in text and "4711" not in text and "127.0.0.1" not in text and
+          "etc" not in text and "passwd" not in text,
+          "the access log holds no answer, no address, no unknown path")
+
+
+def kill_after_reply(db, code, tmp):
+    srv = Server(db, os.path.join(tmp, "kill.log"))
+    body = enc(VALID + [("kod", code), ("csrf", csrf_for(db, code)), ("action", "skicka")])
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=20)
+    s.sendall(("POST /svar HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+               "\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)).encode())
+    reply = s.recv(4096).decode()
+    srv.proc.send_signal(signal.SIGKILL)  # the moment the status line is in
+    s.close()
+    srv.proc.wait()
+    check(reply.startswith("HTTP/1.1 303"), "kill -9 test: the submission got its 303")
+    check(srv.proc.returncode == -signal.SIGKILL, "the server was killed by SIGKILL")
+    spent, draft, _ = stored(db, code)
+    check(spent == 1, "after kill -9 the code is spent and its response is in the store")
+    check(sum(1 for r in answers(db) if r["hemtyp"] == 2) == 3,
+          "after kill -9 the store holds the three submitted responses")
+
+
+def sigterm_in_flight(db, code, tmp):
+    srv = Server(db, os.path.join(tmp, "term.log"))
+    before = stored(db, code)[2]
+    body = enc(VALID + [("kod", code), ("csrf", csrf_for(db, code)), ("action", "skicka")])
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=20)
+    half = len(body) // 2
+    s.sendall(("POST /svar HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+               "\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body[:half])).encode())
+    time.sleep(0.5)
+    srv.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    refused = False
+    try:
+        socket.create_connection(("127.0.0.1", srv.port), timeout=2).close()
+    except OSError:
+        refused = True
+    check(refused, "SIGTERM: new connections are refused")
+    check(srv.proc.poll() is None, "SIGTERM: the server waits for the request in flight")
+    s.sendall(body[half:].encode())
+    reply = s.recv(4096).decode()
+    s.close()
+    rc = srv.proc.wait(20)
+    check(reply.startswith("HTTP/1.1 303"), "SIGTERM: the request in flight got its 303")
+    check(rc == 0, "SIGTERM: exit status 0 (got %s)" % rc)
+    check(stored(db, code)[0] == 1 and stored(db, code)[2] == before + 1,
+          "SIGTERM: the submission in flight is stored")
+
+
+def rate_limit(db, code, tmp):
+    srv = Server(db, os.path.join(tmp, "limit.log"))
+    try:
+        sts = [srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-%04d" % i)]))[0]
+               for i in range(10)]
+        check(sts == [400] * 10, "ten wrong codes: 400 each (%s)" % sts)
+        st, h, body = srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-9999")]))
+        ra = h.get("retry-after", "")
+        check(st == 429 and ra.isdigit() and 0 < int(ra) <= 600,
+              "the eleventh wrong code: 429 with Retry-After (%s, %r)" % (st, ra))
+        st, _, _ = srv.request("POST", "/start", enc([("kod", code)]))
+        check(st == 429, "then even a right code waits: 429 (got %s)" % st)
+        st, _, _ = srv.request("GET", "/")
+        check(st == 200, "the code page is still served")
+    finally:
+        srv.stop()
+    # Behind a proxy: the address comes from X-Forwarded-For, on loopback only.
+    srv = Server(db, os.path.join(tmp, "limit2.log"), ["--trust-proxy"])
+    try:
+        for i in range(10):
+            srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-%04d" % i)]),
+                        {"X-Forwarded-For": "203.0.113.7"})
+        st, _, _ = srv.request("POST", "/start", enc([("kod", "ZZZZ")]),
+                               {"X-Forwarded-For": "203.0.113.7"})
+        check(st == 429, "--trust-proxy: the forwarded address is limited (got %s)" % st)
+        st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                               {"X-Forwarded-For": "203.0.113.7, 198.51.100.2"})
+        check(st == 200, "--trust-proxy: another forwarded address is not (got %s)" % st)
+    finally:
+        srv.stop()
+
+
+def cli_errors(db, tmp):
+    def run(args):
+        return subprocess.run([ENKAT, "serve"] + args, capture_output=True, text=True, timeout=20)
+
+    base = ["--db", db, "--year", str(YEAR), "--unit", UNIT]
+    r = run(["--db", db, "--year", "2021", "--unit", UNIT, "--listen", "127.0.0.1:0"])
+    check(r.returncode == 1 and "2021" in r.stderr, "no such wave: exit 1 (%s)" % r.stderr.strip())
+    r = run(["--db", db, "--year", str(YEAR), "--unit", "Ingenstans", "--listen", "127.0.0.1:0"])
+    check(r.returncode == 1 and "Ingenstans" in r.stderr,
+          "no such unit: exit 1 (%s)" % r.stderr.strip())
+    r = run(["--db", os.path.join(tmp, "none.db")] + base[2:])
+    check(r.returncode == 1 and not os.path.exists(os.path.join(tmp, "none.db")),
+          "no such store: exit 1, nothing created (%s)" % r.stderr.strip())
+    for bad in ("localhost:8080", "127.0.0.1", "127.0.0.1:99999", "1.2.3.4.5:80", "[::1:80"):
+        r = run(base + ["--listen", bad])
+        check(r.returncode == 1 and "address" in r.stderr,
+              "bad listen address %r: exit 1 (%s)" % (bad, r.stderr.strip()))
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    r = run(base + ["--listen", "127.0.0.1:%d" % busy.getsockname()[1]])
+    busy.close()
+    check(r.returncode == 1 and "in use" in r.stderr, "port in use: exit 1 (%s)" % r.stderr.strip())
+    nocodes = os.path.join(tmp, "nocodes.db")
+    s = sqlite3.connect(db)
+    s.execute("VACUUM INTO ?", (nocodes,))
+    s.close()
+    s = sqlite3.connect(nocodes)
+    s.execute("DELETE FROM drafts")
+    s.execute("DELETE FROM codes")
+    s.commit()
+    s.close()
+    r = run(["--db", nocodes] + base[2:] + ["--listen", "127.0.0.1:0"])
+    check(r.returncode == 1 and "codes" in r.stderr, "no codes issued: exit 1 (%s)"
+          % r.stderr.strip())
+    for args in (["--year", str(YEAR), "--unit", UNIT], ["--db", db, "--unit", UNIT],
+                 ["--db", db, "--year", str(YEAR)], base + ["--lang", "fi"], base + ["extra"],
+                 base + ["--bogus"]):
+        r = run(args)
+        check(r.returncode == 2, "usage error %s: exit 2 (got %d)" % (args, r.returncode))
+    r = run(["--help"])
+    check(r.returncode == 0 and "usage: enkat serve" in r.stdout, "--help: exit 0")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(1 if failures or not checks else 0)
