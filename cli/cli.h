@@ -43,5 +43,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_form(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

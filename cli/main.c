@@ -19,6 +19,7 @@ static const struct enk_cmd commands[] = {
     {"report", cmd_report, "write the report workbook"},
     {"export", cmd_export, "write the responses as CSV, SPSS or Stata files"},
     {"form", cmd_form, "write the paper form (PDF) or its layout"},
+    {"serve", cmd_serve, "serve the web form with one-time codes"},
 };
 
 static void usage(FILE *f)
