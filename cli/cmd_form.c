@@ -1,24 +1,29 @@
 /* cli/cmd_form.c - `enkat form`: writes a questionnaire's form as a PDF, its layout, or a web page.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "survey/paper.h"
 #include "survey/questionnaire.h"
+#include "survey/webform.h"
 
 static void usage(FILE *f)
 {
         fputs("usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
               "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
+              "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
               "\n"
               "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
               "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
               "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
+              "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
               "\n"
               "options:\n"
-              "  -f, --format FORMAT  pdf or layout\n"
+              "  -f, --format FORMAT  pdf, layout or html\n"
               "  -l, --lang LANG      a language of the questionnaire (default: its first)\n"
               "  -n, --copies N       N copies (1-10000) in one PDF, each with a copy number\n"
               "                       (00001..N) in its QR codes; never linked to an address\n"
@@ -29,7 +34,7 @@ static void usage(FILE *f)
               f);
 }
 
-enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT };
+enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML };
 
 /* The paper formats: one layout pass, then the PDF or the JSON from it. */
 static enk_status write_paper(const enk_questionnaire *q, int lang, enum format format,
@@ -42,6 +47,43 @@ static enk_status write_paper(const enk_questionnaire *q, int lang, enum format 
                 st = format == FORMAT_PDF ? enk_paper_write_pdf(paper, out, copies, diags)
                                           : enk_paper_write_layout(paper, out, diags);
         enk_paper_free(paper);
+        return st;
+}
+
+/* The web page: written to OUT.tmp and renamed, so that OUT is never half
+ * written. The library does not write files; the page is a buffer. */
+static enk_status write_html(const enk_questionnaire *q, int lang, const char *out,
+                             enk_diags *diags)
+{
+        enk_webform_options wo = {.lang = lang};
+        char *html = NULL;
+        size_t len = 0;
+        enk_status st = enk_webform_render(q, &wo, &html, &len);
+        if (st != ENK_OK)
+                return st;
+        size_t plen = strlen(out);
+        char *tmp = malloc(plen + sizeof ".tmp");
+        if (!tmp) {
+                free(html);
+                return ENK_ERR_NOMEM;
+        }
+        memcpy(tmp, out, plen);
+        memcpy(tmp + plen, ".tmp", sizeof ".tmp");
+        FILE *f = fopen(tmp, "wb");
+        bool ok = f && fwrite(html, 1, len, f) == len;
+        if (f && fclose(f) != 0)
+                ok = false;
+        if (ok && rename(tmp, out) != 0)
+                ok = false;
+        if (!ok) {
+                int err = errno;
+                enk_diags_add(diags, ENK_SEV_ERROR, (enk_loc){out, 0, 0}, NULL,
+                              "cannot write the web form: %s", strerror(err));
+                remove(tmp);
+                st = ENK_ERR_IO;
+        }
+        free(tmp);
+        free(html);
         return st;
 }
 
@@ -87,14 +129,16 @@ int cmd_form(int argc, char **argv)
                 }
         }
         if (!format_name)
-                return cli_usage_error("form", "no format given (--format pdf|layout)");
+                return cli_usage_error("form", "no format given (--format pdf|layout|html)");
         enum format format = FORMAT_NONE;
         if (!strcmp(format_name, "pdf"))
                 format = FORMAT_PDF;
         else if (!strcmp(format_name, "layout"))
                 format = FORMAT_LAYOUT;
+        else if (!strcmp(format_name, "html"))
+                format = FORMAT_HTML;
         else
-                return cli_usage_error("form", "unknown format '%s' (expected pdf or layout)",
+                return cli_usage_error("form", "unknown format '%s' (expected pdf, layout or html)",
                                        format_name);
         if (copies && format != FORMAT_PDF)
                 return cli_usage_error("form", "--copies is for --format pdf only");
@@ -131,7 +175,9 @@ int cmd_form(int argc, char **argv)
                 case FORMAT_LAYOUT:
                         st = write_paper(q, lang, format, (unsigned) copies, out, diags);
                         break;
-                /* the web form (--format html, survey/webform.h) goes here */
+                case FORMAT_HTML:
+                        st = write_html(q, lang, out, diags);
+                        break;
                 case FORMAT_NONE:
                         break;
                 }
