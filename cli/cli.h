@@ -42,6 +42,7 @@ int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_codes(int argc, char **argv);
 int cmd_form(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

@@ -16,7 +16,9 @@ static void usage(FILE *f)
               "questionnaires sent out, response rate (%) and imported files. The table's\n"
               "headers are in the chosen language; CSV and JSON use the English names\n"
               "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
-              "sent number and its rate are empty in CSV, null in JSON).\n"
+              "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
+              "access codes for the web form (enkat codes), two more columns say how many\n"
+              "were issued and how many used (codes_issued, codes_spent).\n"
               "\n"
               "options:\n"
               "  -d, --db DB          the store (must exist)\n"
@@ -32,11 +34,13 @@ struct wave {
         char *unit;
         int year, edition;
         int64_t responses, sent, imports;
+        int64_t codes_issued, codes_spent;
 };
 
 struct waves {
         struct wave *v;
         size_t n, cap;
+        bool codes; /* some wave has access codes: show their columns */
 };
 
 static enk_status collect(void *ctx, const enk_store_wave_info *w)
@@ -53,8 +57,10 @@ static enk_status collect(void *ctx, const enk_store_wave_info *w)
         char *unit = strdup(w->unit);
         if (!unit)
                 return ENK_ERR_NOMEM;
-        ws->v[ws->n++] =
-            (struct wave){unit, w->year, w->edition_year, w->responses, w->sent, w->imports};
+        ws->v[ws->n++] = (struct wave){unit,    w->year,    w->edition_year, w->responses,
+                                       w->sent, w->imports, w->codes_issued, w->codes_spent};
+        if (w->codes_issued > 0)
+                ws->codes = true;
         return ENK_OK;
 }
 
@@ -92,20 +98,24 @@ static void pad(const char *s, int w, bool right)
 
 static void print_table(const struct waves *ws, bool en)
 {
-        const char *head[7] = {"enhet",   "år", "utgåva", "svar", "utskick", "svarsfrekvens (%)",
-                               "importer"};
-        const char *head_en[7] = {
-            "unit", "year", "edition", "responses", "sent", "response rate (%)", "imports"};
+        const char *head[9] = {"enhet",    "år",      "utgåva",
+                               "svar",     "utskick", "svarsfrekvens (%)",
+                               "importer", "koder",   "använda koder"};
+        const char *head_en[9] = {"unit",      "year",  "edition",
+                                  "responses", "sent",  "response rate (%)",
+                                  "imports",   "codes", "codes used"};
         const char **h = en ? head_en : head;
-        int w[7];
-        for (int c = 0; c < 7; c++)
+        /* The code columns only when some wave has codes. */
+        int ncol = ws->codes ? 9 : 7;
+        int w[9];
+        for (int c = 0; c < ncol; c++)
                 w[c] = width(h[c]);
-        char cell[7][64];
+        char cell[9][64];
         for (int pass = 0; pass < 2; pass++) {
                 if (pass) {
-                        for (int c = 0; c < 7; c++) {
+                        for (int c = 0; c < ncol; c++) {
                                 pad(h[c], w[c], c > 0);
-                                fputs(c < 6 ? "  " : "\n", stdout);
+                                fputs(c < ncol - 1 ? "  " : "\n", stdout);
                         }
                 }
                 for (size_t i = 0; i < ws->n; i++) {
@@ -122,16 +132,18 @@ static void print_table(const struct waves *ws, bool en)
                         if (!cell[5][0])
                                 snprintf(cell[5], sizeof(cell[5]), "%s", "-");
                         snprintf(cell[6], sizeof(cell[6]), "%lld", (long long) v->imports);
+                        snprintf(cell[7], sizeof(cell[7]), "%lld", (long long) v->codes_issued);
+                        snprintf(cell[8], sizeof(cell[8]), "%lld", (long long) v->codes_spent);
                         if (!pass) {
                                 if (width(v->unit) > w[0])
                                         w[0] = width(v->unit);
-                                for (int c = 1; c < 7; c++)
+                                for (int c = 1; c < ncol; c++)
                                         if (width(cell[c]) > w[c])
                                                 w[c] = width(cell[c]);
                                 continue;
                         }
                         pad(v->unit, w[0], false);
-                        for (int c = 1; c < 7; c++) {
+                        for (int c = 1; c < ncol; c++) {
                                 fputs("  ", stdout);
                                 pad(cell[c], w[c], true);
                         }
@@ -158,7 +170,9 @@ static void csv_field(const char *s)
 
 static void print_csv(const struct waves *ws)
 {
-        puts("unit,year,edition,responses,sent,response_rate,imports");
+        puts(ws->codes ? "unit,year,edition,responses,sent,response_rate,imports,codes_issued,"
+                         "codes_spent"
+                       : "unit,year,edition,responses,sent,response_rate,imports");
         for (size_t i = 0; i < ws->n; i++) {
                 const struct wave *v = &ws->v[i];
                 char r[32], sent[32] = "";
@@ -166,8 +180,12 @@ static void print_csv(const struct waves *ws)
                 if (v->sent >= 0)
                         snprintf(sent, sizeof(sent), "%lld", (long long) v->sent);
                 csv_field(v->unit);
-                printf(",%d,%d,%lld,%s,%s,%lld\n", v->year, v->edition, (long long) v->responses,
+                printf(",%d,%d,%lld,%s,%s,%lld", v->year, v->edition, (long long) v->responses,
                        sent, r, (long long) v->imports);
+                if (ws->codes)
+                        printf(",%lld,%lld", (long long) v->codes_issued,
+                               (long long) v->codes_spent);
+                putchar('\n');
         }
 }
 
@@ -202,7 +220,11 @@ static void print_json(const struct waves *ws)
                                r[0] ? r : "null");
                 else
                         fputs("\"sent\": null, \"response_rate\": null, ", stdout);
-                printf("\"imports\": %lld}", (long long) v->imports);
+                printf("\"imports\": %lld", (long long) v->imports);
+                if (ws->codes)
+                        printf(", \"codes_issued\": %lld, \"codes_spent\": %lld",
+                               (long long) v->codes_issued, (long long) v->codes_spent);
+                fputc('}', stdout);
         }
         fputs(ws->n ? "\n]\n" : "]\n", stdout);
 }

@@ -18,6 +18,7 @@ static const struct enk_cmd commands[] = {
     {"stats", cmd_stats, "print the figures of a store"},
     {"report", cmd_report, "write the report workbook"},
     {"export", cmd_export, "write the responses as CSV, SPSS or Stata files"},
+    {"codes", cmd_codes, "make one-time access codes for the web form"},
     {"form", cmd_form, "write the paper form (PDF), its layout, or the web form (HTML)"},
     {"serve", cmd_serve, "serve the web form with one-time codes"},
 };
