@@ -261,8 +261,8 @@ static int run(const struct opts *o)
                 enk_diags_free(diags);
                 diags = cli_diags_new();
                 cli_error(o->en ? "no wave %s %ld in '%s': give --questionnaire to create it"
-                                : "ingen omgång %s %ld i '%s': ange --questionnaire för att skapa "
-                                  "den",
+                                : "ingen enkätomgång %s %ld i '%s': ange --questionnaire för att "
+                                  "skapa den",
                           o->unit, o->year, o->db);
                 goto drop_tmp;
         }
@@ -296,14 +296,14 @@ static int run(const struct opts *o)
         if (!write_csv(fp, o, &b)) {
                 rc = cli_error(o->en ? "cannot write '%s': %s; no codes were stored"
                                      : "kan inte skriva '%s': %s; inga koder sparades",
-                               tmp, strerror(errno));
+                               o->out, strerror(errno));
                 goto drop_tmp;
         }
         if (fclose(fp) != 0) {
                 fp = NULL;
                 rc = cli_error(o->en ? "cannot write '%s': %s; no codes were stored"
                                      : "kan inte skriva '%s': %s; inga koder sparades",
-                               tmp, strerror(errno));
+                               o->out, strerror(errno));
                 goto drop_tmp;
         }
         fp = NULL;
