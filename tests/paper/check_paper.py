@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+"""tests/paper/check_paper.py - tests of the paper form (`enkat form --format pdf|layout`).
+
+Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry long errors
+
+  text      pdftotext of the example's PDF (sv and en) shows every text of the
+            questionnaire (read from the YAML with PyYAML), "Sida k av N" on page
+            k, the fill-in instruction; no word outside the 10 mm margin, on a
+            box, digit, text area, QR code or mark, or on another word
+  golden    the sv layout JSON equals tests/paper/golden/familjehem-sv.layout.json
+            byte for byte and is the same on a second run; the PDF has as many
+            pages as the layout (ENKAT_UPDATE=1 rewrites the golden file: review
+            the diff and the rendered pages before committing it)
+  qr        every page's QR code decodes (zbarimg on a pdftoppm rendering at 200
+            dpi, one page at a time) to its page id, also with --copies 3 (serials)
+  pixels    every box, digit box, text area, corner mark and QR code of the
+            layout is drawn where the layout says (pdftoppm -r 150 -gray; the QR
+            code cut out of a 200 dpi rendering must decode); and the
+            check fails when the layout is moved by 2 mm (negative control)
+  geometry  the layout (sv and en) follows the scanning rules (tests/paper/rules.py)
+            and has every question's boxes, counted from the YAML
+  long      tests/paper/long.yaml (very long texts, many options, a 12-item grid)
+            passes `enkat check`, and its form passes text, geometry and pixels
+  errors    bad questionnaire: exit 1 and its diagnostic; unknown --format,
+            --lang, bad --copies: exit 2; unwritable -o: exit 1 and no file
+
+Each test prints every problem it finds and exits 1 when there is one, 0 when
+all is well, 77 (skipped) when poppler-utils or zbar-tools are missing.
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import paperlib as pl  # noqa: E402
+import pixels as px  # noqa: E402
+import rules  # noqa: E402
+
+GOLDEN = os.path.join(HERE, "golden", "familjehem-sv.layout.json")
+LONG = os.path.join(HERE, "long.yaml")
+PAGE_WORDS = {"sv": "Sida {k} av {n}", "en": "Page {k} of {n}"}
+# The fill-in instruction (issue 8: "Sätt ett kryss i rutan"); English wording is
+# the renderer's to choose, so any of the usual verbs with "box" will do.
+INSTRUCTION = {"sv": [r"Sätt ett kryss"], "en": [r"\b(cross|tick|mark)\b", r"\bbox"]}
+
+
+class Failures(list):
+    def add(self, msgs, prefix=""):
+        for m in msgs:
+            self.append(prefix + m)
+
+
+# ---------------------------------------------------------------------------
+# Text
+
+
+def text_problems(pdf, lay, m):
+    """The PDF's text against the questionnaire m (see 'text' above)."""
+    f = []
+    npages = pl.pdf_pages(pdf)
+    variants = [pl.pdf_text_pages(pdf), pl.pdf_text_pages(pdf, "-raw")]
+    whole = ["\n".join(v) for v in variants]
+    for what, s in pl.expected_strings(m):
+        if not pl.contains(whole, s):
+            f.append(f"{what} not found in the PDF text: {s!r}")
+    for k in range(1, npages + 1):
+        want = PAGE_WORDS[m["lang"]].format(k=k, n=npages)
+        if not pl.contains([v[k - 1] for v in variants if len(v) >= k], want):
+            f.append(f"page {k}: no {want!r}")
+    flat = pl.squash(" ".join(whole[0].split()))
+    for pat in INSTRUCTION[m["lang"]]:
+        if not re.search(pat, " ".join(whole[0].split()), re.I) and not re.search(pl.squash(pat), flat, re.I):
+            f.append(f"no fill-in instruction matching {pat!r}")
+    f += word_problems(pl.pdf_words(pdf), lay)
+    return f
+
+
+def word_problems(pages, lay):
+    """Words printed outside the margin, on anything scanned, or on each other.
+    pdftotext's word box spans the font's full ascent and descent, more than the ink,
+    so it is narrowed by a fifth of its height at top and bottom first."""
+    f = []
+    W, H = lay["page"]["width_mm"], lay["page"]["height_mm"]
+    margin = lay["page"]["margin_mm"]
+    if len(pages) != len(lay["pages"]):
+        return [f"pdftotext -bbox finds {len(pages)} pages, the layout has {len(lay['pages'])}"]
+    for words, lp in zip(pages, lay["pages"]):
+        n = lp["page"]
+        boxes = []
+        for (w, x0, y0, x1, y1) in words:
+            t = (y1 - y0) * 0.2
+            boxes.append((w, (x0 + 0.05, y0 + t, x1 - 0.05, y1 - t)))
+        obstacles = rules.scanned(lp) + [(f"mark {mk['corner']}", a) for mk in lp.get("marks", [])
+                                         for a in pl.mark_arms(mk)]
+        for w, r in boxes:
+            if r[0] < margin or r[1] < margin or r[2] > W - margin or r[3] > H - margin:
+                f.append(f"page {n}: word {w!r} at {rules.fmt(r)} is in the {margin:g} mm margin (cut off?)")
+            for name, o in obstacles:
+                if pl.intersects(r, o):
+                    f.append(f"page {n}: word {w!r} at {rules.fmt(r)} is printed on {name} {rules.fmt(o)}")
+        for i in range(len(boxes)):
+            a = boxes[i][1]
+            for j in range(i + 1, len(boxes)):
+                b = boxes[j][1]
+                if pl.intersects(a, b):
+                    ix = min(a[2], b[2]) - max(a[0], b[0])
+                    iy = min(a[3], b[3]) - max(a[1], b[1])
+                    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+                    if ix * iy > 0.1 * small:
+                        f.append(f"page {n}: words {boxes[i][0]!r} {rules.fmt(a)} and {boxes[j][0]!r} "
+                                 f"{rules.fmt(b)} overlap")
+    return f
+
+
+def test_text(enkat, tmp):
+    f = Failures()
+    for lang in ("sv", "en"):
+        m = pl.load_model(pl.EXAMPLE, lang)
+        pdf = pl.form(enkat, "pdf", os.path.join(tmp, f"f-{lang}.pdf"), pl.EXAMPLE, lang)
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, f"f-{lang}.json"), pl.EXAMPLE, lang))
+        f.add(text_problems(pdf, lay, m), f"{lang}: ")
+        print(f"{lang}: {pl.pdf_pages(pdf)} pages, {len(pl.expected_strings(m))} texts looked for")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# Golden
+
+
+def test_golden(enkat, tmp):
+    f = Failures()
+    out = pl.form(enkat, "layout", os.path.join(tmp, "a.json"), pl.EXAMPLE)
+    again = pl.form(enkat, "layout", os.path.join(tmp, "b.json"), pl.EXAMPLE, "sv")
+    got = open(out, "rb").read()
+    if open(again, "rb").read() != got:
+        f.append("the layout differs between two runs (or between no --lang and --lang sv)")
+    pdf = pl.form(enkat, "pdf", os.path.join(tmp, "a.pdf"), pl.EXAMPLE)
+    npages = pl.pdf_pages(pdf)
+    lay = pl.load_layout(out)
+    if npages != len(lay["pages"]):
+        f.append(f"the PDF has {npages} pages, the layout {len(lay['pages'])}")
+    if os.environ.get("ENKAT_UPDATE"):
+        os.makedirs(os.path.dirname(GOLDEN), exist_ok=True)
+        with open(GOLDEN, "wb") as g:
+            g.write(got)
+        print(f"rewrote {GOLDEN}: review the diff and the rendered pages before committing it")
+        return f
+    if not os.path.exists(GOLDEN):
+        f.append(f"no golden file {GOLDEN} (ENKAT_UPDATE=1 writes it)")
+        return f
+    want = open(GOLDEN, "rb").read()
+    if got != want:
+        wl, gl = want.decode().splitlines(), got.decode().splitlines()
+        shown = 0
+        for i in range(max(len(wl), len(gl))):
+            a = wl[i] if i < len(wl) else "<end>"
+            b = gl[i] if i < len(gl) else "<end>"
+            if a != b:
+                f.append(f"layout line {i + 1}: got {b[:160]!r}, golden {a[:160]!r}")
+                shown += 1
+                if shown == 10:
+                    break
+        if not shown:
+            f.append("layout differs from the golden file (bytes)")
+        wp = len(pl.json.loads(want)["pages"])
+        if wp != len(lay["pages"]):
+            f.append(f"the layout has {len(lay['pages'])} pages, the golden {wp}")
+    print(f"layout: {len(lay['pages'])} pages, {sum(len(p.get('boxes', [])) for p in lay['pages'])} boxes")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# QR codes
+
+
+def qr_decode_pages(pdf, tmp, dpi=200):
+    """zbarimg on each page of pdf rendered on its own: a list of decoded lists."""
+    out = []
+    for k in range(1, pl.pdf_pages(pdf) + 1):
+        pl.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(k), "-l", str(k), "-singlefile",
+                pdf, os.path.join(tmp, "qr")])
+        out.append(pl.zbar(os.path.join(tmp, "qr.pgm")))
+    return out
+
+
+def test_qr(enkat, tmp):
+    f = Failures()
+    decoded = 0
+    for lang, copies in (("sv", None), ("en", None), ("sv", 3)):
+        m = pl.load_model(pl.EXAMPLE, lang)
+        pdf = pl.form(enkat, "pdf", os.path.join(tmp, "q.pdf"), pl.EXAMPLE, lang, copies)
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, "q.json"), pl.EXAMPLE, lang))
+        P = len(lay["pages"])
+        want = []
+        for c in range(copies or 1):
+            for k in range(1, P + 1):
+                want.append(pl.qr_text(m, k, P, c + 1 if copies else None))
+        got = qr_decode_pages(pdf, tmp, 200)
+        at150 = sum(1 for g, w in zip(qr_decode_pages(pdf, tmp, 150), want) if g == [w])
+        tag = f"{lang}{' --copies ' + str(copies) if copies else ''}"
+        if len(got) != len(want):
+            f.append(f"{tag}: the PDF has {len(got)} pages, want {len(want)} ({copies or 1} x {P})")
+        for i, (g, w) in enumerate(zip(got, want)):
+            if g != [w]:
+                f.append(f"{tag}: page {i + 1} QR at 200 dpi decodes to {g}, want [{w!r}]")
+            else:
+                decoded += 1
+        print(f"{tag}: {len(got)} pages; at 150 dpi (information only) {at150} of them decode")
+    print(f"{decoded} QR codes decoded to the right page id")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# Pixels
+
+
+def render2(pdf, tmp):
+    """The pages at 150 dpi (the pixel checks) and at 200 dpi (QR decoding)."""
+    d150, d200 = os.path.join(tmp, "r150"), os.path.join(tmp, "r200")
+    os.makedirs(d150, exist_ok=True)
+    os.makedirs(d200, exist_ok=True)
+    return pl.render(pdf, d150, 150), pl.render(pdf, d200, 200)
+
+
+def pixel_problems(pdf, lay, m, tmp, negative=True):
+    """Problems of every rendered page against the layout, and the negative control."""
+    f = []
+    imgs, fine = render2(pdf, tmp)
+    if len(imgs) != len(lay["pages"]):
+        return [f"rendered {len(imgs)} pages, the layout has {len(lay['pages'])}"], 0
+    rows_of = {q["id"]: q["rows"] for q in m["questions"] if q["type"] == "text"}
+    checked = 0
+    tmpfile = os.path.join(tmp, "crop.pgm")
+    for img, img2, page in zip(imgs, fine, lay["pages"]):
+        probs, n, _ = px.page_problems(img, page, rows_of, tmpfile, qr_img=img2)
+        f += probs
+        checked += n
+    if negative:
+        for shift in ((2.0, 0.0), (0.0, 2.0), (-2.0, 0.0), (0.0, -2.0)):
+            nboxes = failed = marks_ok = 0
+            for img, page in zip(imgs, lay["pages"]):
+                _, _, bf = px.page_problems(img, page, rows_of, tmpfile, shift, ("boxes",))
+                nboxes += len(page.get("boxes", []))
+                failed += bf
+                for mk in page.get("marks", []):
+                    if not px.mark_problems(img, dict(mk, x=mk["x"] + shift[0], y=mk["y"] + shift[1])):
+                        marks_ok += 1
+            if failed < 0.9 * nboxes:
+                f.append(f"negative control: with the layout moved by {shift} mm only {failed}/{nboxes} "
+                         f"boxes fail the check (want nearly all): the check cannot see a 2 mm error")
+            if marks_ok:
+                f.append(f"negative control: with the layout moved by {shift} mm {marks_ok} marks still pass")
+    return f, checked
+
+
+def test_pixels(enkat, tmp):
+    f = Failures()
+    total = 0
+    for lang in ("sv", "en"):
+        m = pl.load_model(pl.EXAMPLE, lang)
+        pdf = pl.form(enkat, "pdf", os.path.join(tmp, "p.pdf"), pl.EXAMPLE, lang)
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, "p.json"), pl.EXAMPLE, lang))
+        probs, n = pixel_problems(pdf, lay, m, tmp, negative=(lang == "sv"))
+        f.add(probs, f"{lang}: ")
+        total += n
+        print(f"{lang}: {n} boxes, digit boxes, text areas, marks and QR codes checked on {len(lay['pages'])} pages")
+    # The second copy of --copies 2 is drawn like the first (only the serial differs).
+    m = pl.load_model(pl.EXAMPLE, "sv")
+    pdf = pl.form(enkat, "pdf", os.path.join(tmp, "c.pdf"), pl.EXAMPLE, "sv", 2)
+    lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, "c.json"), pl.EXAMPLE, "sv"))
+    P = len(lay["pages"])
+    imgs, fine = render2(pdf, tmp)
+    rows_of = {q["id"]: q["rows"] for q in m["questions"] if q["type"] == "text"}
+    if len(imgs) != 2 * P:
+        f.append(f"--copies 2: {len(imgs)} pages, want {2 * P}")
+    else:
+        for k, page in enumerate(lay["pages"]):
+            page2 = dict(page, qr_text=pl.qr_text(m, k + 1, P, 2))
+            probs, n, _ = px.page_problems(imgs[P + k], page2, rows_of, os.path.join(tmp, "crop.pgm"),
+                                           qr_img=fine[P + k])
+            f.add(probs, "--copies 2, copy 2: ")
+            total += n
+    print(f"{total} pixel checks in all")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# Geometry
+
+
+def test_geometry(enkat, tmp):
+    f = Failures()
+    for lang in ("sv", "en"):
+        m = pl.load_model(pl.EXAMPLE, lang)
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, f"g-{lang}.json"), pl.EXAMPLE, lang))
+        pdf = pl.form(enkat, "pdf", os.path.join(tmp, f"g-{lang}.pdf"), pl.EXAMPLE, lang)
+        f.add(rules.check_all(lay, m, pl.pdf_pages(pdf)), f"{lang}: ")
+        w, h = pl.pdf_page_size_mm(pdf)
+        if abs(w - 210) > 0.5 or abs(h - 297) > 0.5:
+            f.append(f"{lang}: the PDF's pages are {w:.1f} x {h:.1f} mm, want A4")
+        nb = sum(len(p.get("boxes", [])) for p in lay["pages"])
+        print(f"{lang}: {len(lay['pages'])} pages, {nb} boxes, "
+              f"{sum(len(p.get('digits', [])) for p in lay['pages'])} digit boxes, "
+              f"{sum(len(p.get('text_areas', [])) for p in lay['pages'])} text areas")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# The torture questionnaire
+
+
+def test_long(enkat, tmp):
+    f = Failures()
+    p = pl.run([enkat, "check", LONG])
+    if p.returncode != 0:
+        f.append(f"enkat check {LONG}: exit {p.returncode}: {p.stderr.strip()}")
+        return f
+    for lang in pl.load_model(LONG, "sv")["languages"]:
+        m = pl.load_model(LONG, lang)
+        pdf = pl.form(enkat, "pdf", os.path.join(tmp, f"l-{lang}.pdf"), LONG, lang)
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, f"l-{lang}.json"), LONG, lang))
+        f.add(rules.check_all(lay, m, pl.pdf_pages(pdf)), f"{lang}: ")
+        f.add(text_problems(pdf, lay, m), f"{lang}: ")
+        probs, n = pixel_problems(pdf, lay, m, tmp, negative=False)
+        f.add(probs, f"{lang}: ")
+        split = {g: pg for g, pg in rules.grid_pages(lay, m).items() if len(pg) > 1}
+        print(f"{lang}: {len(lay['pages'])} pages, {sum(len(p.get('boxes', [])) for p in lay['pages'])} boxes, "
+              f"{n} pixel checks; grids over more than one page: {split or 'none'}")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+BAD_YAML = """survey: paperfel
+edition: 2020
+languages: [sv]
+title: Trasig enkät
+sections:
+  - id: a
+    title: Avsnitt
+    questions:
+      - id: q1
+        type: sliderr
+        text: Fråga
+"""
+
+
+def test_errors(enkat, tmp):
+    f = Failures()
+    bad = os.path.join(tmp, "bad.yaml")
+    with open(bad, "w", encoding="utf-8") as fh:
+        fh.write(BAD_YAML)
+    out = os.path.join(tmp, "out")
+    os.mkdir(out)
+
+    def expect(args, status, stderr_res=(), made=None):
+        p = pl.run([enkat, "form"] + args)
+        what = "enkat form " + " ".join(a.replace(tmp, "$TMP") for a in args)
+        if p.returncode != status:
+            f.append(f"{what}: exit {p.returncode}, want {status} (stderr: {p.stderr.strip()!r})")
+        for r in stderr_res:
+            if not re.search(r, p.stderr):
+                f.append(f"{what}: stderr {p.stderr.strip()!r} does not match {r!r}")
+        if status != 0:
+            left = sorted(os.listdir(out))
+            if left:
+                f.append(f"{what}: left files behind in the output directory: {left}")
+                for x in left:
+                    path = os.path.join(out, x)
+                    shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        if made:
+            if not os.path.exists(made):
+                f.append(f"{what}: exit {p.returncode} but no {made}")
+            else:
+                os.remove(made)
+
+    good = pl.EXAMPLE
+    o = os.path.join(out, "f.pdf")
+    # The bad questionnaire: line 10, column 15 is where 'sliderr' starts.
+    for fmt in ("pdf", "layout"):
+        expect(["--format", fmt, "-o", o, bad], 1, [re.escape(bad) + r":10:15: error: .*'sliderr'"])
+    expect(["--format", "pdf", "-o", o, os.path.join(tmp, "no-such.yaml")], 1, [r"no-such\.yaml"])
+    expect(["--format", "docx", "-o", o, good], 2, [r"docx"])
+    expect(["--format", "pdf", "--lang", "xx", "-o", o, good], 2, [r"xx"])
+    expect(["--format", "pdf", "--lang", "", "-o", o, good], 2)
+    for c in ("0", "-1", "abc", "3x", ""):
+        expect(["--format", "pdf", "--copies", c, "-o", o, good], 2, [r"copies"])
+    expect(["--format", "pdf", good], 2)                      # no -o
+    expect(["--format", "pdf", "-o", o], 2)                   # no questionnaire
+    expect(["--format", "pdf", "-o", o, good, good], 2)       # two questionnaires
+    expect(["--frobnicate", "--format", "pdf", "-o", o, good], 2)
+    # Unwritable outputs: a missing directory, a directory, a path under a file.
+    for target in (os.path.join(out, "missing", "f.pdf"), out, os.path.join(bad, "f.pdf")):
+        for fmt in ("pdf", "layout"):
+            p = pl.run([enkat, "form", "--format", fmt, "-o", target, good])
+            what = f"enkat form --format {fmt} -o {target.replace(tmp, '$TMP')}"
+            if p.returncode != 1:
+                f.append(f"{what}: exit {p.returncode}, want 1 (stderr {p.stderr.strip()!r})")
+            if not p.stderr.strip():
+                f.append(f"{what}: no message on stderr")
+            if target != out and os.path.exists(target):
+                f.append(f"{what}: {target} exists afterwards")
+            if sorted(os.listdir(out)) or sorted(os.listdir(tmp)) != ["bad.yaml", "out"]:
+                f.append(f"{what}: left files behind: {sorted(os.listdir(out))} {sorted(os.listdir(tmp))}")
+    # A failing run must not clobber an existing file either.
+    keep = os.path.join(out, "keep.pdf")
+    with open(keep, "wb") as fh:
+        fh.write(b"old")
+    p = pl.run([enkat, "form", "--format", "pdf", "-o", keep, bad])
+    now = open(keep, "rb").read()
+    if p.returncode != 1 or now != b"old":
+        f.append(f"a failed run over an existing -o file: exit {p.returncode}, file now "
+                 f"{now[:20]!r}, want exit 1 and the file untouched")
+    os.remove(keep)
+    # The good cases still work (so the checks above fail for the right reason).
+    expect(["--format", "pdf", "--copies", "2", "-o", o, good], 0, made=o)
+    expect(["--format", "layout", "--lang", "en", "-o", o, good], 0, made=o)
+    p = pl.run([enkat, "form", "--help"])
+    if p.returncode != 0 or "--format" not in p.stdout + p.stderr:
+        f.append(f"enkat form --help: exit {p.returncode}, want 0 and a usage naming --format")
+    return f
+
+
+TESTS = {"text": test_text, "golden": test_golden, "qr": test_qr, "pixels": test_pixels,
+         "geometry": test_geometry, "long": test_long, "errors": test_errors}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in TESTS:
+        print(__doc__)
+        return 2
+    for tool in ("pdftotext", "pdftoppm", "pdfinfo", "zbarimg"):
+        if not shutil.which(tool):
+            print(f"{tool} not installed: skipped")
+            return 77
+    enkat = os.path.abspath(sys.argv[2])
+    with tempfile.TemporaryDirectory(prefix="enkat-paper-") as tmp:
+        try:
+            f = TESTS[sys.argv[1]](enkat, tmp)
+        except (RuntimeError, KeyError, ValueError, OSError) as e:
+            f = [f"{type(e).__name__}: {e}"]
+    for msg in f[:200]:
+        print(msg)
+    if len(f) > 200:
+        print(f"... and {len(f) - 200} more")
+    print(f"{sys.argv[1]}: {'FAILED, ' + str(len(f)) + ' problems' if f else 'ok'}")
+    return 1 if f else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
