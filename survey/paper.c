@@ -84,6 +84,7 @@ const char *__lsan_default_suppressions(void)
 #define Q_GAP        7.0 /* between questions */
 #define SEC_GAP      10.0
 #define LEAD_GAP     4.0  /* section heading to its first question */
+#define RUN_GAP      5.0  /* between scale questions on one scale, one under the other */
 #define COL_MAX      15.0 /* widest scale column */
 #define COL_MIN      (BOX + BOX_GAP)
 #define NA_GAP       4.0  /* extra space before the "don't know" column */
@@ -551,7 +552,11 @@ static void scale_boxes(struct lay *L, struct oplist *l, const struct cols *c, d
                     c->value[i]);
 }
 
-static void q_scale(struct lay *L, size_t qi, struct parts *ps)
+/* A scale question: text on the left, the boxes in the scale's columns. With
+ * labels false (it follows a question on the same scale on the same page,
+ * whose labels stand right above) the point labels are left out, so that a run
+ * of such questions reads as one table instead of repeating them. */
+static void q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
 {
         const enk_question *qn = &L->q->questions[qi];
         const enk_scale *sc = enk_question_scale(L->q, qn);
@@ -560,11 +565,26 @@ static void q_scale(struct lay *L, size_t qi, struct parts *ps)
         struct oplist *l = &ps->v[ps->n++];
         double th =
             head(L, l, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false, c.text_w);
-        double lh = col_labels(L, l, sc, &c, 0, false, 0);
-        col_labels(L, l, sc, &c, 0, true, lh);
-        double by = lh + 1.5;
+        double by;
+        if (labels) {
+                double lh = col_labels(L, l, sc, &c, 0, false, 0);
+                col_labels(L, l, sc, &c, 0, true, lh);
+                by = lh + 1.5;
+        } else {
+                double base;
+                measure(L, S_QTEXT, T(L, &qn->text), c.text_w, &base, NULL);
+                by = fmax(0, box_on_line(base, 10));
+        }
         scale_boxes(L, l, &c, by, qi);
         l->h = fmax(th, by + BOX);
+}
+
+static double parts_height(const struct parts *ps)
+{
+        double h = 0;
+        for (size_t i = 0; i < ps->n; i++)
+                h += ps->v[i].h;
+        return h;
 }
 
 static void q_grid(struct lay *L, size_t gi, struct parts *ps)
@@ -1046,8 +1066,13 @@ static void run(struct lay *L)
                 struct oplist lead = {0};
                 section_head(L, &lead, sec);
                 bool first = true;
+                int prev_scale = -1;
                 for (size_t i = sec->first; i < sec->first + sec->count && !L->nomem; i++) {
                         const enk_question *qn = &q->questions[i];
+                        prev_scale = i > sec->first && q->questions[i - 1].grid < 0 &&
+                                             q->questions[i - 1].type == ENK_Q_SCALE
+                                         ? q->questions[i - 1].scale
+                                         : -1;
                         ps = (struct parts){0};
                         char what[128];
                         if (qn->grid >= 0) {
@@ -1059,7 +1084,18 @@ static void run(struct lay *L)
                         } else {
                                 switch (qn->type) {
                                 case ENK_Q_SCALE:
-                                        q_scale(L, i, &ps);
+                                        if (!first && prev_scale == qn->scale) {
+                                                /* without labels only if it stays on
+                                                 * this page, under its neighbour */
+                                                q_scale(L, i, &ps, false);
+                                                if (L->y + RUN_GAP + parts_height(&ps) <= Y1) {
+                                                        place(L, NULL, &ps, RUN_GAP, "");
+                                                        parts_release(&ps);
+                                                        continue;
+                                                }
+                                                parts_release(&ps);
+                                        }
+                                        q_scale(L, i, &ps, true);
                                         break;
                                 case ENK_Q_SINGLE:
                                 case ENK_Q_MULTIPLE:
