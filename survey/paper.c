@@ -105,17 +105,23 @@ static double r2(double v)
 
 enum style { S_TITLE, S_HEAD, S_BODY, S_QTEXT, S_HELP, S_LABEL, S_COL, S_FOOT, S_BOLD, S_DIGIT };
 
+/* clang-format off */
 static const struct {
-        const char *font;
-        double grey;
+        const char *font; /* a Pango font description */
+        double grey;      /* 0 black */
 } styles[] = {
-    [S_TITLE] = {FONT_FAMILY " Bold 19", 0.0}, [S_HEAD] = {FONT_FAMILY " Bold 13", 0.0},
-    [S_BODY] = {FONT_FAMILY " 10", 0.1},       [S_QTEXT] = {FONT_FAMILY " Semi-Bold 10", 0.0},
-    [S_HELP] = {FONT_FAMILY " Italic 9", 0.3}, [S_LABEL] = {FONT_FAMILY " 9.5", 0.1},
-    [S_COL] = {FONT_FAMILY " 7.5", 0.15},      [S_FOOT] = {FONT_FAMILY " 8", 0.35},
-    [S_BOLD] = {FONT_FAMILY " Bold 10", 0.0},  [S_DIGIT] = {FONT_FAMILY " 13", 0.2},
+        [S_TITLE] = {FONT_FAMILY " Bold 19", 0.0},
+        [S_HEAD]  = {FONT_FAMILY " Bold 13", 0.0},
+        [S_BODY]  = {FONT_FAMILY " 10", 0.1},
+        [S_QTEXT] = {FONT_FAMILY " Semi-Bold 10", 0.0},
+        [S_HELP]  = {FONT_FAMILY " Italic 9", 0.3},
+        [S_LABEL] = {FONT_FAMILY " 9.5", 0.1},
+        [S_COL]   = {FONT_FAMILY " 7.5", 0.15},
+        [S_FOOT]  = {FONT_FAMILY " 8", 0.35},
+        [S_BOLD]  = {FONT_FAMILY " Bold 10", 0.0},
+        [S_DIGIT] = {FONT_FAMILY " Italic 11", 0.0},
 };
-#define NSTYLES (sizeof styles / sizeof styles[0])
+/* clang-format on */
 
 enum align { A_LEFT, A_CENTER, A_RIGHT };
 
@@ -129,7 +135,7 @@ enum opkind {
         OP_AREA,    /* a lined free-text area of `n` lines */
         OP_FILL,    /* a grey rectangle (row shading) */
         OP_RULE,    /* a horizontal rule of width lw points */
-        OP_EXAMPLE, /* a box in the instructions: n 0 crossed, 1 filled */
+        OP_EXAMPLE, /* a box in the instructions: n 0 crossed, 1 filled, 2 a digit */
         OP_FRAME,   /* a thin frame (the instructions) */
 };
 
@@ -935,7 +941,22 @@ static void title_block(struct lay *L, struct oplist *l)
                  W(L, "Skriv siffror tydligt, en siffra i varje ruta. Skriv fritt på linjerna.",
                    "Write numbers clearly, one digit in each box. Write freely on the lines."),
                  tx, y, tw, A_LEFT, &base);
-        y += h + 4.0;
+        /* two small digit boxes, written in */
+        double mid = y + box_on_line(base, 10) + BOX / 2;
+        for (int d = 0; d < 2; d++) {
+                struct op *o = push(L, l, OP_EXAMPLE);
+                if (!o)
+                        break;
+                o->x = r2(ix + 1.0 + d * 5.5);
+                o->y = r2(mid - 3.0);
+                o->w = 4.5;
+                o->h = 6.0;
+                o->n = 2;
+                o->text = strdup(d ? "2" : "1");
+                if (!o->text)
+                        L->nomem = true;
+        }
+        y += fmax(h, mid + 3.0 - y) + 4.0;
         struct op *f = push(L, l, OP_FRAME);
         if (f) {
                 f->x = X0;
@@ -1596,6 +1617,14 @@ static void draw_op(const enk_paper *p, cairo_t *cr, const struct op *o)
                 if (o->n == 1) {
                         mm_rect(cr, o->x + 0.3, o->y + 0.3, o->w - 0.6, o->h - 0.6);
                         cairo_fill(cr);
+                } else if (o->n == 2 && o->text) {
+                        PangoLayout *lo = make_layout(p->ctx, S_DIGIT, o->text, o->w, A_CENTER);
+                        int pw, ph;
+                        pango_layout_get_size(lo, &pw, &ph);
+                        cairo_move_to(cr, o->x * MM_PT,
+                                      (o->y + o->h / 2) * MM_PT - ph / (2.0 * PANGO_SCALE));
+                        pango_cairo_show_layout(cr, lo);
+                        g_object_unref(lo);
                 } else {
                         draw_cross(cr, o->x, o->y, o->w);
                 }
