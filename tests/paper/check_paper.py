@@ -5,8 +5,10 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
 
   text      pdftotext of the example's PDF (sv and en) shows every text of the
             questionnaire (read from the YAML with PyYAML), "Sida k av N" on page
-            k, the fill-in instruction; no word outside the 10 mm margin, on a
-            box, digit, text area, QR code or mark, or on another word
+            k, the fill-in instruction; each question's text on the page of its
+            boxes, each section's title on the page of its first question; no
+            word outside the 10 mm margin, within 1 mm of a box, digit, text
+            area or QR code or 3 mm of a mark, or on another word
   golden    the sv layout JSON equals tests/paper/golden/familjehem-sv.layout.json
             byte for byte and is the same on a second run; the PDF has as many
             pages as the layout (ENKAT_UPDATE=1 rewrites the golden file: review
@@ -75,7 +77,43 @@ def text_problems(pdf, lay, m):
     for pat in INSTRUCTION[m["lang"]]:
         if not re.search(pat, " ".join(whole[0].split()), re.I) and not re.search(pl.squash(pat), flat, re.I):
             f.append(f"no fill-in instruction matching {pat!r}")
+    f += placement_problems(variants, lay, m)
     f += word_problems(pl.pdf_words(pdf), lay)
+    return f
+
+
+def placement_problems(variants, lay, m):
+    """Each question's text is on the page of its boxes (a question is never torn
+    from its answers), a grid's lead text on the page of its first item, and a
+    section's title on the page of its first question (no heading left alone at
+    the foot of a page)."""
+    f = []
+    page_of = {}
+    for p in lay["pages"]:
+        for key in ("boxes", "digits", "text_areas"):
+            for e in p.get(key, []):
+                page_of.setdefault(e["question"], p["page"])
+
+    def on(k, s):
+        return pl.contains([v[k - 1] for v in variants if len(v) >= k], s)
+
+    seen_sections, seen_grids = set(), set()
+    for q in m["questions"]:
+        k = page_of.get(q["id"])
+        if k is None:
+            continue  # check_complete reports it
+        if not on(k, q["text"]):
+            f.append(f"question {q['id']}: its text is not on page {k}, where its answer boxes are")
+        if q["grid"] is not None and q["grid"] not in seen_grids:
+            seen_grids.add(q["grid"])
+            g = m["grids"][q["grid"]]
+            if not on(k, g["text"]):
+                f.append(f"grid {g['id']}: its lead text is not on page {k}, where its first item is")
+        if q["section"] not in seen_sections:
+            seen_sections.add(q["section"])
+            s = m["sections"][q["section"]]
+            if not on(k, s["title"]):
+                f.append(f"section {s['id']}: its title is not on page {k}, where its first question is")
     return f
 
 
@@ -94,14 +132,17 @@ def word_problems(pages, lay):
         for (w, x0, y0, x1, y1) in words:
             t = (y1 - y0) * 0.2
             boxes.append((w, (x0 + 0.05, y0 + t, x1 - 0.05, y1 - t)))
-        obstacles = rules.scanned(lp) + [(f"mark {mk['corner']}", a) for mk in lp.get("marks", [])
-                                         for a in pl.mark_arms(mk)]
+        # Text keeps 1 mm clear of anything scanned (a scanner looks for ink just
+        # around a box too) and 3 mm of the corner marks (so that a mark detector
+        # finds the L alone).
+        obstacles = [(name, r, 1.0) for name, r in rules.scanned(lp)] + \
+            [(f"mark {mk['corner']}", a, 3.0) for mk in lp.get("marks", []) for a in pl.mark_arms(mk)]
         for w, r in boxes:
             if r[0] < margin or r[1] < margin or r[2] > W - margin or r[3] > H - margin:
                 f.append(f"page {n}: word {w!r} at {rules.fmt(r)} is in the {margin:g} mm margin (cut off?)")
-            for name, o in obstacles:
-                if pl.intersects(r, o):
-                    f.append(f"page {n}: word {w!r} at {rules.fmt(r)} is printed on {name} {rules.fmt(o)}")
+            for name, o, clear in obstacles:
+                if pl.intersects(r, o, clear):
+                    f.append(f"page {n}: word {w!r} at {rules.fmt(r)} is within {clear:g} mm of {name} {rules.fmt(o)}")
         for i in range(len(boxes)):
             a = boxes[i][1]
             for j in range(i + 1, len(boxes)):
@@ -200,7 +241,7 @@ def test_qr(enkat, tmp):
             for k in range(1, P + 1):
                 want.append(pl.qr_text(m, k, P, c + 1 if copies else None))
         got = qr_decode_pages(pdf, tmp, 200)
-        at150 = sum(1 for g, w in zip(qr_decode_pages(pdf, tmp, 150), want) if g == [w])
+        at150 = sum(1 for g, w in zip(qr_decode_pages(pdf, tmp, 150), want) if g == [w]) if not copies else "-"
         tag = f"{lang}{' --copies ' + str(copies) if copies else ''}"
         if len(got) != len(want):
             f.append(f"{tag}: the PDF has {len(got)} pages, want {len(want)} ({copies or 1} x {P})")
