@@ -1687,10 +1687,17 @@ static enk_status draw_qr(const enk_paper *p, cairo_t *cr, const char *txt)
                 return errno == ENOMEM ? ENK_ERR_NOMEM : ENK_ERR_USAGE;
         double m = p->qr.w / code->width;
         cairo_set_source_rgb(cr, 0, 0, 0);
+        /* a run of dark modules in a row is one rectangle: half the PDF */
         for (int r = 0; r < code->width; r++)
-                for (int c = 0; c < code->width; c++)
-                        if (code->data[r * code->width + c] & 1)
-                                mm_rect(cr, p->qr.x + c * m, p->qr.y + r * m, m, m);
+                for (int c = 0; c < code->width; c++) {
+                        if (!(code->data[r * code->width + c] & 1))
+                                continue;
+                        int run = 1;
+                        while (c + run < code->width && (code->data[r * code->width + c + run] & 1))
+                                run++;
+                        mm_rect(cr, p->qr.x + c * m, p->qr.y + r * m, run * m, m);
+                        c += run - 1;
+                }
         /* all modules in one path, filled once: adjacent modules leave no
          * hairline seams when the page is rasterised */
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
@@ -1726,13 +1733,30 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "enkat " ENK_VERSION);
         cairo_t *cr = cairo_create(s);
         enk_status st = ENK_OK;
+        /* Each page is drawn once, into a recording surface, and every copy
+         * paints it: cairo then writes the page's content once, as a form
+         * XObject that all copies share, and only the QR code differs. 500
+         * copies cost little more than one. */
+        cairo_surface_t **rec = calloc(p->npages + 1, sizeof *rec);
+        if (!rec)
+                st = ENK_ERR_NOMEM;
+        cairo_rectangle_t extent = {0, 0, PAGE_W * MM_PT, PAGE_H * MM_PT};
+        for (size_t i = 0; i < p->npages && st == ENK_OK; i++) {
+                rec[i] = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extent);
+                cairo_t *rc = cairo_create(rec[i]);
+                const struct oplist *l = &p->pages[i];
+                for (size_t k = 0; k < l->n; k++)
+                        draw_op(p, rc, &l->v[k]);
+                draw_marks(p, rc);
+                if (cairo_status(rc) != CAIRO_STATUS_SUCCESS)
+                        st = ENK_ERR_NOMEM;
+                cairo_destroy(rc);
+        }
         unsigned n = copies ? copies : 1;
         for (unsigned c = 0; c < n && st == ENK_OK; c++)
                 for (size_t i = 0; i < p->npages && st == ENK_OK; i++) {
-                        const struct oplist *l = &p->pages[i];
-                        for (size_t k = 0; k < l->n; k++)
-                                draw_op(p, cr, &l->v[k]);
-                        draw_marks(p, cr);
+                        cairo_set_source_surface(cr, rec[i], 0, 0);
+                        cairo_paint(cr);
                         char qr[256];
                         enk_paper_qr_text(p, i, copies ? c + 1 : 0, qr, sizeof qr);
                         st = draw_qr(p, cr, qr);
@@ -1741,6 +1765,10 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
                                 st = ENK_ERR_IO;
                 }
         cairo_destroy(cr);
+        for (size_t i = 0; rec && i < p->npages; i++)
+                if (rec[i])
+                        cairo_surface_destroy(rec[i]);
+        free(rec);
         cairo_surface_finish(s);
         cairo_status_t cs = cairo_surface_status(s);
         cairo_surface_destroy(s);
