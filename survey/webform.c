@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "survey/response.h"
 
@@ -509,6 +510,26 @@ static int parse_number(const char *s, int32_t *out)
         return 0;
 }
 
+/* A number typed with its unit after it ("12 år"), in any of the
+ * questionnaire's languages: parse_number on what comes before the unit. */
+static int parse_with_unit(const enk_questionnaire *q, const enk_question *qn, const char *s,
+                           int32_t *out)
+{
+        size_t n = strlen(s);
+        for (size_t l = 0; l < q->nlanguages; l++) {
+                const char *unit = qn->unit.s[l];
+                size_t u = unit ? strlen(unit) : 0;
+                if (u == 0 || u >= n || strcasecmp(s + n - u, unit) != 0)
+                        continue;
+                char num[256];
+                snprintf(num, sizeof(num), "%.*s", (int) (n - u), s);
+                int r = parse_number(num, out);
+                if (r >= 0)
+                        return r;
+        }
+        return -1;
+}
+
 /* The one non-empty string submitted for a single-valued question into val
  * (size bytes): 0 when there is none, 1 when there is one, -1 when several
  * different ones came (two radios of one name cannot both be checked, so that
@@ -628,6 +649,8 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
         case ENK_Q_NUMBER: {
                 int32_t v;
                 int r = parse_number(val, &v);
+                if (r < 0)
+                        r = parse_with_unit(q, qn, val, &v);
                 if (r < 0) {
                         set_error(in, i, w(en, W_ERR_NUMBER), (int) qn->min, (int) qn->max);
                 } else if (r > 0 || v < qn->min || v > qn->max) {

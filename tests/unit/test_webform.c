@@ -406,6 +406,11 @@ static void test_read_numbers(void)
             {"020", 20, ""},
             {"+3", 3, ""},
             {"21", 21, "Ange ett tal mellan 0 och 20"},
+            {"12 år", 12, ""}, /* with the unit, in either language */
+            {"12years", 12, ""},
+            {"25 år", 25, "Ange ett tal mellan 0 och 20"},
+            {"år", M, "Skriv svaret med siffror, ett heltal mellan 0 och 20"},
+            {"12 barn", M, "Skriv svaret med siffror, ett heltal mellan 0 och 20"},
             {"\xe2\x88\x92"
              "3",
              -3, "Ange ett tal mellan 0 och 20"}, /* U+2212 minus */
