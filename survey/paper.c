@@ -434,7 +434,9 @@ static void quote_list(const struct lay *L, const enk_question *qn, const int32_
         for (size_t i = 0; i < n && len < cap; i++) {
                 char num[16];
                 const char *sep = i == 0 ? "" : i + 1 < n ? ", " : W(L, " eller ", " or ");
-                len += (size_t) snprintf(buf + len, cap - len, "%s\u201d%s\u201d", sep,
+                /* Swedish quotes with ” on both sides, English with “ and ” */
+                len += (size_t) snprintf(buf + len, cap - len, "%s%s%s\u201d", sep,
+                                         W(L, "\u201d", "\u201c"),
                                          value_label(L, qn, v[i], num, sizeof num));
         }
 }
@@ -641,10 +643,9 @@ static void q_grid(struct lay *L, size_t gi, struct parts *ps)
                         h += 0.5 + text(L, &row, S_HELP, T(L, &it->help), QX + 5.0, pad + h + 0.5,
                                         tw, A_LEFT, NULL);
                 double rh = fmax(h + 2 * pad, ROW_MIN);
-                /* a one-line item centres its boxes on the row; a longer one
-                 * puts them on its first line, where the eye starts */
-                double by =
-                    h + 2 * pad <= ROW_MIN + 0.01 ? (rh - BOX) / 2 : box_on_line(pad + base, 9.5);
+                /* the boxes sit in the middle of the (shaded) row, as in a
+                 * table; an item with a long hint keeps them by its text */
+                double by = fmin((rh - BOX) / 2, box_on_line(pad + base, 9.5) + 2.5);
                 scale_boxes(L, &row, &c, by, qi);
                 row.h = rh;
                 if (k % 2 == 0) {
