@@ -1515,7 +1515,7 @@ static char *tmp_name(const char *path)
 static enk_status io_error(enk_diags *diags, const char *path, const char *what)
 {
         enk_loc loc = {path, 0, 0};
-        enk_error(diags, loc, "%s", what);
+        enk_error(diags, loc, "cannot write file: %s", what);
         return ENK_ERR_IO;
 }
 
@@ -1781,7 +1781,8 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
                                   ? strerror(err ? err : EIO)
                                   : cairo_status_to_string(cs));
         } else if (st == ENK_ERR_IO) {
-                io_error(diags, path, "cannot draw the page");
+                enk_loc loc = {path, 0, 0};
+                enk_error(diags, loc, "cannot draw the form: %s", cairo_status_to_string(cs));
         }
         if (st == ENK_OK && rename(tmp, path) != 0)
                 st = io_error(diags, path, strerror(errno));
