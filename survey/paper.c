@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cairo-pdf.h>
@@ -1503,20 +1504,62 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
 /* ------------------------------------------------------------------------ */
 /* Files                                                                    */
 
-static char *tmp_name(const char *path)
-{
-        size_t n = strlen(path) + 32;
-        char *t = malloc(n);
-        if (t)
-                snprintf(t, n, "%s.tmp%ld", path, (long) getpid());
-        return t;
-}
-
 static enk_status io_error(enk_diags *diags, const char *path, const char *what)
 {
         enk_loc loc = {path, 0, 0};
         enk_error(diags, loc, "cannot write file: %s", what);
         return ENK_ERR_IO;
+}
+
+/* An output file. It is written under a temporary name beside path and
+ * renamed over path at the end, so that a failure never leaves a half-written
+ * file. A path that exists and is not a regular file (/dev/stdout, a pipe) is
+ * written directly: renaming over it would replace the device. */
+struct out {
+        const char *path;
+        char *tmp; /* NULL when written directly */
+        FILE *f;
+};
+
+static enk_status out_open(struct out *o, const char *path, enk_diags *diags)
+{
+        *o = (struct out){.path = path};
+        struct stat sb;
+        if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+                o->f = fopen(path, "wb");
+        } else {
+                size_t n = strlen(path) + 32;
+                o->tmp = malloc(n);
+                if (!o->tmp)
+                        return ENK_ERR_NOMEM;
+                snprintf(o->tmp, n, "%s.tmp%ld", path, (long) getpid());
+                o->f = fopen(o->tmp, "wb");
+        }
+        if (!o->f) {
+                enk_status st = io_error(diags, path, strerror(errno));
+                free(o->tmp);
+                o->tmp = NULL;
+                return st;
+        }
+        return ENK_OK;
+}
+
+/* Closes o and, when st is ENK_OK and err is 0 (the errno of a failed write),
+ * puts the file in place; otherwise removes the temporary file. Returns the
+ * final status, with a diagnostic for an I/O failure. */
+static enk_status out_close(struct out *o, enk_status st, int err, enk_diags *diags)
+{
+        if (fclose(o->f) != 0 && !err)
+                err = errno ? errno : EIO;
+        if (st == ENK_OK && !err && o->tmp && rename(o->tmp, o->path) != 0)
+                err = errno;
+        if (st == ENK_OK && err)
+                st = io_error(diags, o->path, strerror(err));
+        if (st != ENK_OK && o->tmp)
+                remove(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return st;
 }
 
 enk_status enk_paper_write_layout(const enk_paper *p, const char *path, enk_diags *diags)
@@ -1528,31 +1571,12 @@ enk_status enk_paper_write_layout(const enk_paper *p, const char *path, enk_diag
         enk_status st = enk_paper_layout_json(p, &json, &len);
         if (st != ENK_OK)
                 return st;
-        char *tmp = tmp_name(path);
-        if (!tmp) {
-                free(json);
-                return ENK_ERR_NOMEM;
+        struct out o;
+        st = out_open(&o, path, diags);
+        if (st == ENK_OK) {
+                int err = fwrite(json, 1, len, o.f) == len ? 0 : (errno ? errno : EIO);
+                st = out_close(&o, st, err, diags);
         }
-        FILE *f = fopen(tmp, "wb");
-        if (!f) {
-                st = io_error(diags, path, strerror(errno));
-        } else {
-                bool ok = fwrite(json, 1, len, f) == len;
-                int err = errno;
-                if (fclose(f) != 0 && ok) {
-                        ok = false;
-                        err = errno;
-                }
-                if (ok && rename(tmp, path) != 0) {
-                        ok = false;
-                        err = errno;
-                }
-                if (!ok) {
-                        remove(tmp);
-                        st = io_error(diags, path, strerror(err));
-                }
-        }
-        free(tmp);
         free(json);
         return st;
 }
@@ -1707,10 +1731,19 @@ static enk_status draw_qr(const enk_paper *p, cairo_t *cr, const char *txt)
         return ENK_OK;
 }
 
+struct sink {
+        FILE *f;
+        int err; /* the first write's errno, for the message */
+};
+
 static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigned int len)
 {
-        FILE *f = closure;
-        return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+        struct sink *k = closure;
+        if (fwrite(data, 1, len, k->f) == len)
+                return CAIRO_STATUS_SUCCESS;
+        if (!k->err)
+                k->err = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
 }
 
 enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned copies,
@@ -1718,22 +1751,17 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
 {
         if (!p || !path)
                 return ENK_ERR_USAGE;
-        char *tmp = tmp_name(path);
-        if (!tmp)
-                return ENK_ERR_NOMEM;
-        FILE *f = fopen(tmp, "wb");
-        if (!f) {
-                enk_status st = io_error(diags, path, strerror(errno));
-                free(tmp);
+        struct out o;
+        enk_status st = out_open(&o, path, diags);
+        if (st != ENK_OK)
                 return st;
-        }
+        struct sink sink = {o.f, 0};
         cairo_surface_t *s =
-            cairo_pdf_surface_create_for_stream(write_fn, f, PAGE_W * MM_PT, PAGE_H * MM_PT);
+            cairo_pdf_surface_create_for_stream(write_fn, &sink, PAGE_W * MM_PT, PAGE_H * MM_PT);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
                                        enk_text_get(&p->q->title, p->lang));
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "enkat " ENK_VERSION);
         cairo_t *cr = cairo_create(s);
-        enk_status st = ENK_OK;
         /* Each page is drawn once, into a recording surface, and every copy
          * paints it: cairo then writes the page's content once, as a form
          * XObject that all copies share, and only the QR code differs. 500
@@ -1754,40 +1782,30 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
                 cairo_destroy(rc);
         }
         unsigned n = copies ? copies : 1;
-        for (unsigned c = 0; c < n && st == ENK_OK; c++)
-                for (size_t i = 0; i < p->npages && st == ENK_OK; i++) {
+        /* a failed write makes cr's status an error: stop drawing then */
+#define GOING (st == ENK_OK && cairo_status(cr) == CAIRO_STATUS_SUCCESS)
+        for (unsigned c = 0; c < n && GOING; c++)
+                for (size_t i = 0; i < p->npages && GOING; i++) {
                         cairo_set_source_surface(cr, rec[i], 0, 0);
                         cairo_paint(cr);
                         char qr[256];
                         enk_paper_qr_text(p, i, copies ? c + 1 : 0, qr, sizeof qr);
                         st = draw_qr(p, cr, qr);
                         cairo_show_page(cr);
-                        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS && st == ENK_OK)
-                                st = ENK_ERR_IO;
                 }
+#undef GOING
+        cairo_status_t drawn = cairo_status(cr);
         cairo_destroy(cr);
         for (size_t i = 0; rec && i < p->npages; i++)
                 if (rec[i])
                         cairo_surface_destroy(rec[i]);
         free(rec);
         cairo_surface_finish(s);
-        cairo_status_t cs = cairo_surface_status(s);
+        cairo_status_t cs = drawn != CAIRO_STATUS_SUCCESS ? drawn : cairo_surface_status(s);
         cairo_surface_destroy(s);
-        int err = errno;
-        bool closed = fclose(f) == 0;
-        if (st == ENK_OK && (cs != CAIRO_STATUS_SUCCESS || !closed)) {
-                st = io_error(diags, path,
-                              cs == CAIRO_STATUS_WRITE_ERROR || !closed
-                                  ? strerror(err ? err : EIO)
-                                  : cairo_status_to_string(cs));
-        } else if (st == ENK_ERR_IO) {
-                enk_loc loc = {path, 0, 0};
-                enk_error(diags, loc, "cannot draw the form: %s", cairo_status_to_string(cs));
-        }
-        if (st == ENK_OK && rename(tmp, path) != 0)
-                st = io_error(diags, path, strerror(errno));
-        if (st != ENK_OK)
-                remove(tmp);
-        free(tmp);
-        return st;
+        if (st == ENK_OK && cs == CAIRO_STATUS_NO_MEMORY)
+                st = ENK_ERR_NOMEM;
+        else if (st == ENK_OK && cs != CAIRO_STATUS_SUCCESS && !sink.err)
+                st = io_error(diags, path, cairo_status_to_string(cs));
+        return out_close(&o, st, sink.err, diags);
 }
