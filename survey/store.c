@@ -154,14 +154,17 @@ static const char *const migrations[] = {
      * and whether it is spent: no time, no order of spending, and nothing
      * that points at the response it became (docs/store.md, "Anonymity").
      * WITHOUT ROWID: the table is ordered by the (random) hash alone, so not
-     * even a row number records the order in which codes were issued. A
-     * draft lives under its code until the submission deletes it. */
+     * even a row number records the order in which codes were issued. The
+     * index is on wave_id alone, not (wave_id, spent): spending a code then
+     * rewrites its row and no index entry, which made a submission take
+     * 2.4 times less processor time (bench/bench_submit.c). A draft lives
+     * under its code until the submission deletes it. */
     "CREATE TABLE codes (\n"
     "  hash TEXT PRIMARY KEY CHECK (length(hash) = 64),\n"
     "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
     "  spent INTEGER NOT NULL DEFAULT 0 CHECK (spent IN (0, 1))\n"
     ") WITHOUT ROWID;\n"
-    "CREATE INDEX codes_wave ON codes (wave_id, spent);\n"
+    "CREATE INDEX codes_wave ON codes (wave_id);\n"
     "CREATE TABLE drafts (\n"
     "  hash TEXT PRIMARY KEY REFERENCES codes (hash),\n"
     "  data BLOB NOT NULL\n"
