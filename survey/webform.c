@@ -146,10 +146,9 @@ static const char *const words[NWORDS][2] = {
                      "You will find the code in the letter inviting you to the survey. The code "
                      "can be used by one home only, and nobody can see who has answered."},
     [W_CODE_LABEL] = {"Kod", "Code"},
-    [W_CODE_HINT] = {"12 tecken, till exempel K7QM-4XPA-93TR. Det spelar ingen roll om du skriver "
-                     "stora eller små bokstäver.",
-                     "12 characters, for example K7QM-4XPA-93TR. Capital or small letters do not "
-                     "matter."},
+    [W_CODE_HINT] = {"12 tecken, till exempel %s. Det spelar ingen roll om du skriver stora eller "
+                     "små bokstäver.",
+                     "12 characters, for example %s. Capital or small letters do not matter."},
     [W_CODE_BUTTON] = {"Fortsätt", "Continue"},
     [W_CODE_UNKNOWN] = {"Koden finns inte. Kontrollera att du har skrivit den som den står i "
                         "brevet",
@@ -1472,8 +1471,11 @@ static void code_form(buf *b, bool en, const char *error, const char *action)
         raw(b, "\" accept-charset=\"utf-8\" novalidate>\n");
         rawf(b,
              "<div class=\"question%s\">\n<label class=\"label\" for=\"kod\">%s</label>\n"
-             "<div class=\"hint\" id=\"kod-hint\"><p>%s</p></div>\n",
-             error ? " question-error" : "", w(en, W_CODE_LABEL), w(en, W_CODE_HINT));
+             "<div class=\"hint\" id=\"kod-hint\"><p>",
+             error ? " question-error" : "", w(en, W_CODE_LABEL));
+        /* the example is not broken at its dashes */
+        rawf(b, w(en, W_CODE_HINT), "<span class=\"nowrap\">K7QM-4XPA-93TR</span>");
+        raw(b, "</p></div>\n");
         if (error) {
                 rawf(b,
                      "<p class=\"error-message\" id=\"kod-error\"><span "
