@@ -20,7 +20,9 @@ and the collection server's Content-Security-Policy need of the markup:
     unless the page is the self-contained file; exactly one <style>, whose
     text is templates/form.css byte for byte (the server's CSP hashes it);
   - no answer pre-selected in an empty form; every question id of the
-    questionnaire (read with PyYAML) is a field name.
+    questionnaire (read with PyYAML) is a field name;
+  - `enkat form --format html` with an unwritable output, an unknown
+    language and --help: exit status and message.
 Exit status 0 when every check holds; else each failure is printed.
 """
 import os
@@ -231,6 +233,29 @@ def question_ids(path):
     return ids
 
 
+def check_cli(enkat, example, tmp):
+    """`enkat form --format html` errors: exit status, message, nothing left behind."""
+    problems = []
+    d = os.path.join(tmp, "ro")
+    os.mkdir(d)
+    target = os.path.join(d, "missing-dir", "form.html")
+    r = subprocess.run([enkat, "form", "--format", "html", "-o", target, example],
+                       capture_output=True, text=True)
+    want = f"{target}: error: cannot write the web form: No such file or directory\n"
+    if r.returncode != 1 or r.stderr != want:
+        problems.append(f"unwritable output: status {r.returncode}, stderr {r.stderr!r}, want {want!r}")
+    r = subprocess.run([enkat, "form", "--format", "html", "--lang", "de", "-o",
+                        os.path.join(d, "x.html"), example], capture_output=True, text=True)
+    if r.returncode != 2 or "unknown language 'de'" not in r.stderr:
+        problems.append(f"--lang de: status {r.returncode}, stderr {r.stderr!r}")
+    r = subprocess.run([enkat, "form", "--help"], capture_output=True, text=True)
+    if r.returncode != 0 or "--format html" not in r.stdout:
+        problems.append(f"--help: status {r.returncode}, no '--format html' in it")
+    if os.listdir(d):
+        problems.append(f"files left behind: {os.listdir(d)}")
+    return problems
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -252,6 +277,7 @@ def main(argv):
                 continue
             problems += check_page(out, css, True, ids, empty=True)
             checked += 1
+        problems += check_cli(enkat, example, tmp)
         test = os.environ.get("ENKAT_TEST_WEBFORM")
         if test:
             env = dict(os.environ, ENK_WEBFORM_DUMP=tmp)
@@ -259,7 +285,7 @@ def main(argv):
             if r.returncode != 0:
                 problems.append(f"test_webform failed: {r.stdout[-2000:]}")
             for name in sorted(os.listdir(tmp)):
-                if name.startswith("form-"):
+                if name.startswith("form-") or not name.endswith(".html"):
                     continue
                 problems += check_page(os.path.join(tmp, name), css,
                                        name in ("empty.html", "errors.html", "en.html"),
