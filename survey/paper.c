@@ -454,6 +454,11 @@ static char *skip_hint(struct lay *L, const enk_condition *c)
         size_t nall = possible_values(L, on, all, 64);
         if (nall == 0 || c->nvalues * 2 <= nall) {
                 quote_list(L, on, c->values, c->nvalues, list, sizeof list);
+                if (on->type == ENK_Q_MULTIPLE)
+                        return fmt(L,
+                                   W(L, "Besvara frågan om du kryssade för %s i fråga %s.",
+                                     "Answer this question if you ticked %s in question %s."),
+                                   list, num);
                 return fmt(L,
                            W(L, "Besvara frågan om du svarade %s på fråga %s.",
                              "Answer this question if you answered %s to question %s."),
@@ -467,7 +472,7 @@ static char *skip_hint(struct lay *L, const enk_condition *c)
         quote_list(L, on, rest, nrest, list, sizeof list);
         if (on->type == ENK_Q_MULTIPLE)
                 return fmt(L,
-                           W(L, "Hoppa över frågan om du bara kryssade för %s på fråga %s.",
+                           W(L, "Hoppa över frågan om du bara kryssade för %s i fråga %s.",
                              "Skip this question if you only ticked %s in question %s."),
                            list, num);
         return fmt(L,
