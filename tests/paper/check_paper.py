@@ -29,6 +29,7 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
 Each test prints every problem it finds and exits 1 when there is one, 0 when
 all is well, 77 (skipped) when poppler-utils or zbar-tools are missing.
 """
+import json
 import os
 import re
 import shutil
@@ -207,7 +208,7 @@ def test_golden(enkat, tmp):
                     break
         if not shown:
             f.append("layout differs from the golden file (bytes)")
-        wp = len(pl.json.loads(want)["pages"])
+        wp = len(json.loads(want)["pages"])
         if wp != len(lay["pages"]):
             f.append(f"the layout has {len(lay['pages'])} pages, the golden {wp}")
     print(f"layout: {len(lay['pages'])} pages, {sum(len(p.get('boxes', [])) for p in lay['pages'])} boxes")

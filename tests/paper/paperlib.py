@@ -127,7 +127,7 @@ def expected_strings(m):
     if m["closing"]:
         out.append(("closing", m["closing"]))
     grids_done = set()
-    for s_i, s in enumerate(m["sections"]):
+    for s in m["sections"]:
         out.append((f"section {s['id']} title", s["title"]))
         if s["intro"]:
             out.append((f"section {s['id']} intro", s["intro"]))

@@ -8,8 +8,6 @@ The numbers are issue 8's, taken from the optical mark reading systems it names
 and at least 4 mm clear between them, L marks with ~20 mm arms 10-14 mm from
 the paper edge, a QR code of 10-15 mm, nothing scanned within 10 mm of the edge.
 """
-import re
-
 from paperlib import expected_digits, expected_marks, gap, intersects, mark_arms, qr_text, rect
 
 A4 = (210.0, 297.0)
@@ -209,5 +207,3 @@ def grid_pages(lay, m):
 def check_all(lay, m, npages_pdf=None):
     return check_header(lay, m, npages_pdf) + check_marks_and_qr(lay) + check_placement(lay) + check_complete(lay, m)
 
-
-QR_RE = re.compile(r"^enkat:[a-z][a-z0-9_]*:\d{4}:[a-z]{2,3}:\d+/\d+(:\d{5})?$")
