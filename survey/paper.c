@@ -257,6 +257,8 @@ static PangoLayout *make_layout(PangoContext *ctx, enum style s, const char *tex
         pango_layout_set_alignment(lo, a == A_CENTER  ? PANGO_ALIGN_CENTER
                                        : a == A_RIGHT ? PANGO_ALIGN_RIGHT
                                                       : PANGO_ALIGN_LEFT);
+        if (s == S_FOOT && w > 0)
+                pango_layout_set_ellipsize(lo, PANGO_ELLIPSIZE_END); /* one line */
         pango_layout_set_text(lo, text, -1);
         return lo;
 }
@@ -522,11 +524,16 @@ struct cols {
         bool na[16];
 };
 
+/* A scale of more than this many columns (points and "don't know") gets the
+ * whole width under its question: beside a text they would be too narrow. */
+#define WIDE_COLS 7
+
 static void scale_cols(const enk_scale *sc, struct cols *c)
 {
         c->n = sc->npoints + (sc->has_na ? 1 : 0);
         double gap = sc->has_na ? NA_GAP : 0;
-        double w = (X1 - QX - TEXT_MIN - gap) / (double) c->n;
+        double text_min = c->n > WIDE_COLS ? 0 : TEXT_MIN;
+        double w = (X1 - QX - text_min - gap) / (double) c->n;
         if (w > COL_MAX)
                 w = COL_MAX;
         if (w < COL_MIN)
@@ -576,17 +583,30 @@ static void scale_boxes(struct lay *L, struct oplist *l, const struct cols *c, d
  * labels false (it follows a question on the same scale on the same page,
  * whose labels stand right above) the point labels are left out, so that a run
  * of such questions reads as one table instead of repeating them. */
-static void q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
+/* Returns whether the labels were left out as asked: a long question text,
+ * or a wide scale, puts the text over the whole width and the labelled row of
+ * boxes under it ("stacked"), always with its labels. */
+static bool q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
 {
         const enk_question *qn = &L->q->questions[qi];
         const enk_scale *sc = enk_question_scale(L->q, qn);
         struct cols c;
         scale_cols(sc, &c);
+        struct oplist scratch = {0};
+        double side = head(L, &scratch, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false,
+                           c.text_w);
+        oplist_release(&scratch);
+        bool stacked = c.n > WIDE_COLS || side > 20.0;
         struct oplist *l = &ps->v[ps->n++];
-        double th =
-            head(L, l, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false, c.text_w);
+        double th = head(L, l, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false,
+                         stacked ? X1 - QX : c.text_w);
         double by;
-        if (labels) {
+        if (stacked) {
+                double top = th + 2.5;
+                double lh = col_labels(L, l, sc, &c, 0, false, 0);
+                col_labels(L, l, sc, &c, top, true, lh);
+                by = top + lh + 1.5;
+        } else if (labels) {
                 double lh = col_labels(L, l, sc, &c, 0, false, 0);
                 col_labels(L, l, sc, &c, 0, true, lh);
                 by = lh + 1.5;
@@ -597,6 +617,7 @@ static void q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
         }
         scale_boxes(L, l, &c, by, qi);
         l->h = fmax(th, by + BOX);
+        return !labels && !stacked;
 }
 
 static double parts_height(const struct parts *ps)
@@ -1121,8 +1142,9 @@ static void run(struct lay *L)
                                         if (!first && prev_scale == qn->scale) {
                                                 /* without labels only if it stays on
                                                  * this page, under its neighbour */
-                                                q_scale(L, i, &ps, false);
-                                                if (L->y + RUN_GAP + parts_height(&ps) <= Y1) {
+                                                bool compact = q_scale(L, i, &ps, false);
+                                                if (compact &&
+                                                    L->y + RUN_GAP + parts_height(&ps) <= Y1) {
                                                         place(L, NULL, &ps, RUN_GAP, "");
                                                         parts_release(&ps);
                                                         continue;
