@@ -452,6 +452,13 @@ static void test_long(void)
                         pg = now;
                 }
                 CHECK(first_page(p, g20 + 19) > first_page(p, g20));
+                /* the 0-10 scale (12 columns) takes the whole width under its
+                 * text: its first box lies near the question's left edge */
+                int tio = enk_questionnaire_find(q, "tio");
+                for (size_t i = 0; i < enk_paper_nboxes(p); i++)
+                        if ((int) enk_paper_box_get(p, i)->question == tio &&
+                            enk_paper_box_get(p, i)->value == 0)
+                                CHECK(enk_paper_box_get(p, i)->r.x < 40.0);
                 /* the number: 7 digit boxes, 1 000 000 */
                 size_t nd = 0;
                 for (size_t i = 0; i < enk_paper_ndigits(p); i++)
