@@ -6,7 +6,9 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
   text      pdftotext of the example's PDF (sv and en) shows every text of the
             questionnaire (read from the YAML with PyYAML), "Sida k av N" on page
             k, the fill-in instruction; each question's text on the page of its
-            boxes, each section's title on the page of its first question; no
+            boxes, each section's title on the page of its first question; each
+            box by its own label (an option's first word right of it, a scale
+            point's label in the column above it); no
             word outside the 10 mm margin, within 1 mm of a box, digit, text
             area or QR code or 3 mm of a mark, or on another word
   golden    the sv layout JSON equals tests/paper/golden/familjehem-sv.layout.json
@@ -79,7 +81,67 @@ def text_problems(pdf, lay, m):
         if not re.search(pat, " ".join(whole[0].split()), re.I) and not re.search(pl.squash(pat), flat, re.I):
             f.append(f"no fill-in instruction matching {pat!r}")
     f += placement_problems(variants, lay, m)
-    f += word_problems(pl.pdf_words(pdf), lay)
+    words = pl.pdf_words(pdf)
+    f += word_problems(words, lay)
+    f += label_problems(words, lay, m)
+    return f
+
+
+YESNO = {"sv": {1: "Ja", 0: "Nej"}, "en": {1: "Yes", 0: "No"}}
+
+
+def label_problems(pages, lay, m):
+    """Each box stands by its own label, so that a cross means what the respondent
+    read: an option's or yes/no box has the first word of its label just right of
+    it on the same line; a scale box has its point's label (or the not-applicable
+    label) in the column above it, the nearest block of text there (a run of
+    questions on one scale may share the labels printed above the first)."""
+    f = []
+    if len(pages) != len(lay["pages"]):
+        return []  # word_problems reports it
+    qs = {q["id"]: q for q in m["questions"]}
+    for words, lp in zip(pages, lay["pages"]):
+        n = lp["page"]
+        byq = {}
+        for b in lp.get("boxes", []):
+            byq.setdefault(b["question"], []).append(b)
+        for qid, boxes in byq.items():
+            q = qs.get(qid)
+            if q is None:
+                continue
+            if q["type"] in ("single", "multiple", "yesno"):
+                labels = dict(q["options"]) if q["options"] else YESNO[m["lang"]]
+                for b in boxes:
+                    want = labels.get(b["value"], "?").split()[0]
+                    mid = b["y"] + b["h"] / 2
+                    right = [w for w in words if w[1] >= b["x"] + b["w"] - 0.1 and w[1] <= b["x"] + b["w"] + 10
+                             and w[2] <= mid <= w[4]]
+                    got = min(right, key=lambda w: w[1])[0] if right else None
+                    if got is None or pl.squash(got, True) != pl.squash(want, True):
+                        f.append(f"page {n}: box {qid}={b['value']}: the word right of it is {got!r}, "
+                                 f"want {want!r} (its label)")
+            elif q["type"] == "scale":
+                labels = dict(q["points"])
+                if q["na"]:
+                    labels[q["na"][0]] = q["na"][1]
+                xs = sorted(b["x"] for b in boxes)
+                for b in boxes:
+                    cx = b["x"] + b["w"] / 2
+                    near = [abs(x - b["x"]) for x in xs if x != b["x"]]
+                    half = min(min(near) / 2 if near else 10.0, 10.0)
+                    above = sorted((w for w in words if abs((w[1] + w[3]) / 2 - cx) <= half and w[4] <= b["y"] + 0.1),
+                                   key=lambda w: -w[4])
+                    block, last = [], None
+                    for w in above:  # the nearest block of lines above the box
+                        if last is not None and last - w[4] > 3.0:
+                            break
+                        block.append(w)
+                        last = w[2]
+                    text = " ".join(w[0] for w in sorted(block, key=lambda w: (round(w[2], 1), w[1])))
+                    want = labels.get(b["value"], "?")
+                    if not pl.contains([text], want):
+                        f.append(f"page {n}: box {qid}={b['kind']}:{b['value']}: the column above it reads "
+                                 f"{text!r}, want its label {want!r}")
     return f
 
 

@@ -8,6 +8,7 @@ the PDF is read back by poppler (pdftotext, pdftoppm) and zbar (zbarimg).
 Standard library and PyYAML only: pdftoppm writes PGM, which is parsed here.
 """
 import glob
+import html
 import json
 import os
 import re
@@ -223,7 +224,7 @@ def pdf_words(pdf):
 
 
 def unescape(s):
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'").replace("&amp;", "&")
+    return html.unescape(s)
 
 
 HYPHENS = "-\u00ad\u2010\u2011"
