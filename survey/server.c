@@ -263,6 +263,7 @@ struct job {
         size_t len;
         enk_status result;
         bool done;
+        pthread_cond_t cond; /* signalled when done */
         struct job *next;
 };
 
@@ -295,6 +296,8 @@ struct enk_server {
         unsigned char secret[32];
         char *csp;
         char *code_page, *thanks_page;
+        char *form; /* the empty form with placeholders, or NULL (render each) */
+        size_t form_len, form_kod, form_csrf; /* where the hidden values go */
         size_t code_len, thanks_len;
 
         struct MHD_Daemon *daemon;
@@ -308,8 +311,7 @@ struct enk_server {
         pthread_t writer_thread;
         bool writer_started;
         pthread_mutex_t q_lock;
-        pthread_cond_t q_cond;    /* the writer waits for work */
-        pthread_cond_t done_cond; /* handlers wait for their job */
+        pthread_cond_t q_cond; /* the writer waits for work */
         struct job *head, **tail;
         bool quit;
 
@@ -410,12 +412,14 @@ static void *writer_main(void *arg)
                 pthread_mutex_unlock(&srv->q_lock);
                 run_batch(srv, batch);
                 pthread_mutex_lock(&srv->q_lock);
+                /* Wake each handler alone (no herd of 50 on one condition);
+                 * j may vanish once the lock is released. */
                 for (struct job *j = batch; j;) {
                         struct job *next = j->next;
-                        j->done = true; /* j may vanish once the lock is released */
+                        j->done = true;
+                        pthread_cond_signal(&j->cond);
                         j = next;
                 }
-                pthread_cond_broadcast(&srv->done_cond);
         }
         pthread_mutex_unlock(&srv->q_lock);
         return NULL;
@@ -426,13 +430,15 @@ static enk_status write_job(enk_server *srv, struct job *j)
 {
         j->done = false;
         j->next = NULL;
+        pthread_cond_init(&j->cond, NULL);
         pthread_mutex_lock(&srv->q_lock);
         *srv->tail = j;
         srv->tail = &j->next;
         pthread_cond_signal(&srv->q_cond);
         while (!j->done)
-                pthread_cond_wait(&srv->done_cond, &srv->q_lock);
+                pthread_cond_wait(&j->cond, &srv->q_lock);
         pthread_mutex_unlock(&srv->q_lock);
+        pthread_cond_destroy(&j->cond);
         return j->result;
 }
 
@@ -778,8 +784,20 @@ static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, stru
                                  .show_errors = show_errors,
                                  .notice = notice};
         struct reply rp = {.status = status, .type = html_type};
-        if (enk_webform_render(srv->q, &o, &rp.body, &rp.len) != ENK_OK)
+        if (!input && !notice && srv->form) {
+                /* The empty form differs from code to code only in the two
+                 * hidden values, of fixed length: copy the page rendered at
+                 * start and put them in (a 50 KB render costs more than the
+                 * durable submission it leads to). */
+                if (!(rp.body = malloc(srv->form_len)))
+                        return send_error(srv, c, r, 500);
+                memcpy(rp.body, srv->form, srv->form_len);
+                memcpy(rp.body + srv->form_kod, grouped, ENK_CODES_GROUPED_SIZE - 1);
+                memcpy(rp.body + srv->form_csrf, token, ENK_HASH_HEX_SIZE - 1);
+                rp.len = srv->form_len;
+        } else if (enk_webform_render(srv->q, &o, &rp.body, &rp.len) != ENK_OK) {
                 return send_error(srv, c, r, 500);
+        }
         return send_reply(srv, c, r, &rp);
 }
 
@@ -1169,6 +1187,49 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
         return enk_store_secret(srv->writer, "csrf", srv->secret, diags);
 }
 
+/* The one offset of needle (n bytes) in the page, or -1 when it occurs not
+ * once. */
+static long once(const char *page, size_t len, const char *needle, size_t n)
+{
+        const char *at = memmem(page, len, needle, n);
+        if (!at || memmem(at + 1, len - (size_t) (at + 1 - page), needle, n))
+                return -1;
+        return at - page;
+}
+
+/* Renders the empty form once, with placeholders of the hidden values' exact
+ * lengths; a questionnaire whose text happens to contain a placeholder just
+ * gets its form rendered for every request. */
+static enk_status form_template(enk_server *srv)
+{
+        char kod[ENK_CODES_GROUPED_SIZE], csrf[ENK_HASH_HEX_SIZE];
+        memset(kod, '~', sizeof(kod) - 1);
+        memcpy(kod, "~KOD~", 5);
+        kod[sizeof(kod) - 1] = '\0';
+        memset(csrf, '~', sizeof(csrf) - 1);
+        memcpy(csrf, "~CSRF~", 6);
+        csrf[sizeof(csrf) - 1] = '\0';
+        enk_webform_field hidden[2] = {{"kod", kod}, {"csrf", csrf}};
+        enk_webform_options o = {.lang = srv->lang,
+                                 .action = "/svar",
+                                 .hidden = hidden,
+                                 .nhidden = 2,
+                                 .script_src = "/form.js"};
+        enk_status st = enk_webform_render(srv->q, &o, &srv->form, &srv->form_len);
+        if (st != ENK_OK)
+                return st;
+        long k = once(srv->form, srv->form_len, kod, sizeof(kod) - 1);
+        long t = once(srv->form, srv->form_len, csrf, sizeof(csrf) - 1);
+        if (k < 0 || t < 0) {
+                free(srv->form);
+                srv->form = NULL;
+                return ENK_OK;
+        }
+        srv->form_kod = (size_t) k;
+        srv->form_csrf = (size_t) t;
+        return ENK_OK;
+}
+
 static enk_status pages(enk_server *srv)
 {
         char b64[ENK_HASH_B64_SIZE];
@@ -1186,6 +1247,8 @@ static enk_status pages(enk_server *srv)
         if (st == ENK_OK)
                 st = enk_webform_page_render(ENK_PAGE_THANKS, srv->title, srv->lang_code, NULL,
                                              NULL, &srv->thanks_page, &srv->thanks_len);
+        if (st == ENK_OK)
+                st = form_template(srv);
         return st;
 }
 
@@ -1203,7 +1266,6 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_mutex_init(&srv->q_lock, NULL);
         pthread_mutex_init(&srv->limit_lock, NULL);
         pthread_cond_init(&srv->q_cond, NULL);
-        pthread_cond_init(&srv->done_cond, NULL);
         srv->year = opt->year;
         srv->trust_proxy = opt->trust_proxy;
         srv->log = opt->log;
@@ -1326,6 +1388,7 @@ void enk_server_free(enk_server *srv)
         enk_questionnaire_free(srv->q);
         free(srv->csp);
         free(srv->code_page);
+        free(srv->form);
         free(srv->thanks_page);
         free(srv->buckets);
         free(srv->db);
@@ -1334,6 +1397,5 @@ void enk_server_free(enk_server *srv)
         pthread_mutex_destroy(&srv->q_lock);
         pthread_mutex_destroy(&srv->limit_lock);
         pthread_cond_destroy(&srv->q_cond);
-        pthread_cond_destroy(&srv->done_cond);
         free(srv);
 }
