@@ -256,6 +256,8 @@ try {
   await field(page, 'har_skolbarn', 'ja').check();
   check(await shown(page, 'skola_samarbete'), 'skip: har_skolbarn = ja shows skola_samarbete');
   check(await shown(page, 'skola_information'), 'skip: har_skolbarn = ja shows the school grid');
+  const swGrids = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(swGrids <= 360, 'no horizontal scrolling at 360 px with both grids shown', `scrollWidth ${swGrids}`);
   await field(page, 'skola_samarbete', '4').check();
   await field(page, 'skola_information', '5').check();
   await field(page, 'har_skolbarn', 'nej').check();
@@ -450,6 +452,8 @@ try {
   await npage.locator('input[name="kod"]').fill(codes[2]);
   await Promise.all([npage.waitForNavigation(), npage.locator('input[name="kod"]').press('Enter')]);
   check(await shown(npage, 'skola_samarbete'), 'no script: every question is shown');
+  const swNojs = await npage.evaluate(() => document.documentElement.scrollWidth);
+  check(swNojs <= 360, 'no script: no horizontal scrolling at 360 px', `scrollWidth ${swNojs}`);
   await field(npage, 'hemtyp', '1').check();
   await npage.locator('[name="antal_placerade"]').fill('abc');
   const [rN] = await Promise.all([npage.waitForNavigation(),
