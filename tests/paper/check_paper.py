@@ -5,12 +5,12 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
 
   text      pdftotext of the example's PDF (sv and en) shows every text of the
             questionnaire (read from the YAML with PyYAML), "Sida k av N" on page
-            k, the fill-in instruction; each question's text on the page of its
-            boxes, each section's title on the page of its first question; each
-            box by its own label (an option's first word right of it, a scale
-            point's label in the column above it); no
-            word outside the 10 mm margin, within 1 mm of a box, digit, text
-            area or QR code or 3 mm of a mark, or on another word
+            k and the fill-in instruction; every font is embedded; each
+            question's text is on the page of its boxes, each section's title on
+            the page of its first question; each box stands by its own label (an
+            option's first word right of it, a scale point's label in the column
+            above it); no word lies in the 10 mm margin, within 1 mm of a box,
+            digit, text area or QR code or 3 mm of a mark, or on another word
   golden    the sv layout JSON equals tests/paper/golden/familjehem-sv.layout.json
             byte for byte and is the same on a second run; the PDF has as many
             pages as the layout (ENKAT_UPDATE=1 rewrites the golden file: review
@@ -80,6 +80,7 @@ def text_problems(pdf, lay, m):
     for pat in INSTRUCTION[m["lang"]]:
         if not re.search(pat, " ".join(whole[0].split()), re.I) and not re.search(pl.squash(pat), flat, re.I):
             f.append(f"no fill-in instruction matching {pat!r}")
+    f += font_problems(pdf)
     f += placement_problems(variants, lay, m)
     words = pl.pdf_words(pdf)
     f += word_problems(words, lay)
@@ -142,6 +143,22 @@ def label_problems(pages, lay, m):
                     if not pl.contains([text], want):
                         f.append(f"page {n}: box {qid}={b['kind']}:{b['value']}: the column above it reads "
                                  f"{text!r}, want its label {want!r}")
+    return f
+
+
+def font_problems(pdf):
+    """A print-ready PDF embeds every font it uses, each with a Unicode map (so the
+    printer needs nothing of its own and the text can be searched and read back)."""
+    p = pl.run(["pdffonts", pdf])
+    lines = p.stdout.splitlines()[2:]
+    if p.returncode != 0 or not lines:
+        return [f"pdffonts finds no fonts ({p.returncode}: {p.stderr.strip()})"]
+    f = []
+    for line in lines:
+        cols = line.split()
+        emb, uni = cols[-5], cols[-3]
+        if emb != "yes" or uni != "yes":
+            f.append(f"font {cols[0]}: embedded {emb}, Unicode map {uni}, want yes and yes")
     return f
 
 
@@ -538,7 +555,7 @@ def main():
     if len(sys.argv) != 3 or sys.argv[1] not in TESTS:
         print(__doc__)
         return 2
-    for tool in ("pdftotext", "pdftoppm", "pdfinfo", "zbarimg"):
+    for tool in ("pdftotext", "pdftoppm", "pdfinfo", "pdffonts", "zbarimg"):
         if not shutil.which(tool):
             print(f"{tool} not installed: skipped")
             return 77
