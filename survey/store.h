@@ -285,7 +285,8 @@ typedef struct enk_store_wave_info {
         int64_t responses;  /* number of responses */
         int64_t sent;       /* questionnaires sent out, -1 when unknown */
         int64_t imports;    /* number of imported files */
-        /* Access codes issued for the wave and spent (stored as responses). */
+        /* Access codes issued for the wave and spent (stored as responses);
+         * 0 and 0 for a wave without codes. */
         int64_t codes_issued;
         int64_t codes_spent;
 } enk_store_wave_info;
@@ -308,8 +309,9 @@ enk_status enk_store_count(enk_store *store, const enk_store_filter *filter, int
  * is kept only as its hash (64 hex digits, survey/codes.h); a submitted
  * response carries no link to its code: no shared id, no respondent key, a
  * response id drawn at random (ids do not follow the order codes are spent),
- * and a date but no time on either side. docs/web.md says what is and is not
- * linkable. */
+ * and a date but no time on either side. docs/store.md ("Anonymity") and
+ * docs/web.md say what is and is not linkable. Diagnostics of these
+ * functions never spell a code or its hash (the server may log them). */
 
 /* The id of the wave of unit_id in year and its edition, without creating it:
  * ENK_ERR_NOTFOUND (with a diagnostic naming unit and year) when there is
