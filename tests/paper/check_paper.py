@@ -26,7 +26,8 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
   long      tests/paper/long.yaml (very long texts, many options, a 12-item grid)
             passes `enkat check`, and its form passes text, geometry and pixels
   errors    bad questionnaire: exit 1 and its diagnostic; unknown --format,
-            --lang, bad --copies: exit 2; unwritable -o: exit 1 and no file
+            --lang, bad --copies: exit 2; unwritable -o or a write failing
+            half-way (a file size limit): exit 1, no file, an old one kept
 
 Each test prints every problem it finds and exits 1 when there is one, 0 when
 all is well, 77 (skipped) when poppler-utils or zbar-tools are missing.
@@ -34,7 +35,9 @@ all is well, 77 (skipped) when poppler-utils or zbar-tools are missing.
 import json
 import os
 import re
+import resource
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -471,6 +474,15 @@ sections:
 """
 
 
+def limit_size(nbytes):
+    """A preexec_fn limiting the size of files the child writes (RLIMIT_FSIZE), with
+    SIGXFSZ ignored so that a write past it fails with EFBIG as on a full disk."""
+    def f():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    return f
+
+
 def test_errors(enkat, tmp):
     f = Failures()
     bad = os.path.join(tmp, "bad.yaml")
@@ -538,6 +550,29 @@ def test_errors(enkat, tmp):
         f.append(f"a failed run over an existing -o file: exit {p.returncode}, file now "
                  f"{now[:20]!r}, want exit 1 and the file untouched")
     os.remove(keep)
+    # A write that fails half-way (a full disk, here a file size limit): exit 1, a
+    # message, and no half-written file; an older file of that name is kept.
+    for fmt, limit in (("pdf", 40 * 1024), ("layout", 4 * 1024)):
+        for existing in (False, True):
+            target = os.path.join(out, "f." + fmt)
+            if existing:
+                with open(target, "wb") as fh:
+                    fh.write(b"old")
+            p = pl.run([enkat, "form", "--format", fmt, "-o", target, good], preexec_fn=limit_size(limit))
+            what = f"enkat form --format {fmt} with files limited to {limit} bytes{' over an old file' if existing else ''}"
+            if p.returncode != 1 or not p.stderr.strip():
+                f.append(f"{what}: exit {p.returncode}, stderr {p.stderr.strip()!r}; want 1 and a message")
+            left = sorted(os.listdir(out))
+            if existing:
+                now = open(target, "rb").read() if os.path.exists(target) else None
+                if now != b"old":
+                    f.append(f"{what}: the old file is now {now[:20] if now else now!r}, want it untouched")
+                os.remove(target) if os.path.exists(target) else None
+                left = sorted(os.listdir(out))
+            if left:
+                f.append(f"{what}: left {left} behind")
+                for x in left:
+                    os.remove(os.path.join(out, x))
     # The good cases still work (so the checks above fail for the right reason).
     expect(["--format", "pdf", "--copies", "2", "-o", o, good], 0, made=o)
     expect(["--format", "layout", "--lang", "en", "-o", o, good], 0, made=o)
