@@ -21,6 +21,8 @@ and the collection server's Content-Security-Policy need of the markup:
     text is templates/form.css byte for byte (the server's CSP hashes it);
   - no answer pre-selected in an empty form; every question id of the
     questionnaire (read with PyYAML) is a field name;
+  - html5lib (the WHATWG parsing algorithm, Debian's python3-html5lib) meets
+    no parse error;
   - `enkat form --format html` with an unwritable output, an unknown
     language and --help: exit status and message.
 Exit status 0 when every check holds; else each failure is printed.
@@ -151,6 +153,11 @@ def check_page(path, css, self_contained, question_ids=None, empty=False):
 
     with open(path, encoding="utf-8") as f:
         text = f.read()
+    import html5lib  # Debian's python3-html5lib
+    strict = html5lib.HTMLParser(strict=False)
+    strict.parse(text)
+    for err in strict.errors[:5]:
+        fail(f"HTML parse error {err}")
     p = Page()
     p.feed(text)
     p.close()
