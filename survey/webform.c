@@ -1125,12 +1125,14 @@ static void choice(const rctx *r, size_t i, const char *type, const char *value,
         raw(b, "</label></div>\n");
 }
 
-static void open_question(const rctx *r, size_t i, const char *extra_class, bool own_show_if)
+/* The box around one question: what the error bar, form.js and the page's
+ * anchors hold on to. */
+static void open_question(const rctx *r, size_t i)
 {
         const enk_question *qn = &r->q->questions[i];
-        rawf(r->b, "<div class=\"question%s%s\" id=\"fraga-%s\"", extra_class ? " " : "",
-             extra_class ? extra_class : "", qn->id);
-        if (own_show_if && qn->show_if)
+        rawf(r->b, "<div class=\"question%s\" id=\"fraga-%s\"",
+             error_of(r, i) ? " question-error" : "", qn->id);
+        if (qn->show_if)
                 show_if_attrs(r, qn->show_if);
         raw(r->b, ">\n");
 }
@@ -1144,7 +1146,7 @@ static void render_question(const rctx *r, size_t i)
         const char *note = qn->show_if ? note_buf : NULL;
         bool hint = has_hint(r, qn);
         const char *err = error_of(r, i);
-        open_question(r, i, err ? "question-error" : NULL, true);
+        open_question(r, i);
 
         if (qn->type == ENK_Q_NUMBER || qn->type == ENK_Q_TEXT) {
                 rawf(b, "<label class=\"label\" for=\"q-%s\">", qn->id);
