@@ -1111,16 +1111,19 @@ static enk_status count_codes(void *ctx, const enk_store_wave_info *w)
  * "address in use" comes with its reason, and port 0 gives its real port. */
 static enk_status listen_on(enk_server *srv, const char *host, unsigned port, enk_diags *diags)
 {
-        enk_loc none = {NULL, 0, 0};
-        char ports[16];
+        /* The address is the place of its diagnostics, as written on the
+         * command line ("[::1]:8080" for IPv6). */
+        char where[300], ports[16];
+        snprintf(where, sizeof(where), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host, port);
+        enk_loc loc = {where, 0, 0};
         snprintf(ports, sizeof(ports), "%u", port);
         struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
                                  .ai_socktype = SOCK_STREAM};
         struct addrinfo *ai = NULL;
         if (port > 65535 || getaddrinfo(host, ports, &hints, &ai) != 0 || !ai) {
-                enk_error(diags, none,
-                          "bad listen address '%s' (want a numeric address such "
-                          "as 127.0.0.1 or ::1)",
+                enk_error(diags, loc,
+                          "bad listen address '%s' (want a numeric address such as 127.0.0.1 "
+                          "or ::1)",
                           host);
                 return ENK_ERR_IO;
         }
@@ -1129,12 +1132,17 @@ static enk_status listen_on(enk_server *srv, const char *host, unsigned port, en
         if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
             bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 511) < 0) {
                 int err = errno;
-                if (ai->ai_family == AF_INET6)
-                        enk_error(diags, none, "cannot listen on [%s]:%u: %s", host, port,
-                                  strerror(err));
+                if (err == EADDRINUSE)
+                        enk_error(diags, loc, "cannot listen: the address is already in use");
+                else if (err == EACCES)
+                        enk_error(diags, loc,
+                                  "cannot listen: permission denied (ports below "
+                                  "1024 need privileges)");
+                else if (err == EADDRNOTAVAIL)
+                        enk_error(diags, loc,
+                                  "cannot listen: the address is not one of this machine's");
                 else
-                        enk_error(diags, none, "cannot listen on %s:%u: %s", host, port,
-                                  strerror(err));
+                        enk_error(diags, loc, "cannot listen: %s", strerror(err));
                 if (fd >= 0)
                         close(fd);
                 freeaddrinfo(ai);
@@ -1152,7 +1160,7 @@ static enk_status listen_on(enk_server *srv, const char *host, unsigned port, en
 
 static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags *diags)
 {
-        enk_loc none = {NULL, 0, 0};
+        enk_loc at = {opt->db, 0, 0};
         int64_t unit_id, edition_id;
         enk_status st = enk_store_open(opt->db, 0, &srv->writer, diags);
         if (st == ENK_OK)
@@ -1171,14 +1179,15 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
         if ((st = enk_store_waves(srv->writer, &filter, count_codes, &cc, diags)))
                 return st;
         if (cc.issued == 0) {
-                enk_error(diags, none,
+                enk_error(diags, at,
                           "no access codes issued for '%s' %d (make them with 'enkat codes')",
                           opt->unit, opt->year);
                 return ENK_ERR_DATA;
         }
         srv->lang = 0;
         if (opt->lang && (srv->lang = enk_questionnaire_lang(srv->q, opt->lang)) < 0) {
-                enk_error(diags, none, "the questionnaire has no language '%s'", opt->lang);
+                enk_error(diags, at, "the questionnaire of '%s' %d has no language '%s'", opt->unit,
+                          opt->year, opt->lang);
                 return ENK_ERR_NOTFOUND;
         }
         srv->lang_code = srv->q->languages[srv->lang];
