@@ -219,31 +219,44 @@ static void raw(buf *b, const char *s)
         rawn(b, s, strlen(s));
 }
 
-/* Markup of our own with printf formatting; never pass foreign text here. */
+/* Markup of our own with printf-style formatting; never pass foreign text
+ * here. Only %s, %d, %u, %zu and %% are understood: a page is mostly these
+ * small pieces, and vsnprintf spent most of the time of writing one. */
 static void rawf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void rawf(buf *b, const char *fmt, ...)
 {
-        char small[512];
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(small, sizeof(small), fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return;
-        if ((size_t) n < sizeof(small)) {
-                rawn(b, small, (size_t) n);
-                return;
+        const char *p = fmt;
+        while (*p) {
+                const char *pct = strchr(p, '%');
+                if (!pct) {
+                        raw(b, p);
+                        break;
+                }
+                rawn(b, p, (size_t) (pct - p));
+                char num[32];
+                p = pct + 1;
+                if (*p == 's') {
+                        raw(b, va_arg(ap, const char *));
+                } else if (*p == 'd') {
+                        snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+                        raw(b, num);
+                } else if (*p == 'u') {
+                        snprintf(num, sizeof(num), "%u", va_arg(ap, unsigned));
+                        raw(b, num);
+                } else if (p[0] == 'z' && p[1] == 'u') {
+                        snprintf(num, sizeof(num), "%zu", va_arg(ap, size_t));
+                        raw(b, num);
+                        p++;
+                } else if (*p == '%') {
+                        raw(b, "%");
+                } else {
+                        break; /* not ours: stop rather than misread the arguments */
+                }
+                p++;
         }
-        char *big = malloc((size_t) n + 1);
-        if (!big) {
-                b->nomem = true;
-                return;
-        }
-        va_start(ap, fmt);
-        vsnprintf(big, (size_t) n + 1, fmt, ap);
         va_end(ap);
-        rawn(b, big, (size_t) n);
-        free(big);
 }
 
 /* The length of the valid UTF-8 sequence at s (1-4), or 0 when s does not
@@ -301,9 +314,16 @@ static void esc(buf *b, const char *s)
         const unsigned char *p = (const unsigned char *) (s ? s : "");
         const unsigned char *run = p;
         while (*p) {
+                /* The common case first: printable ASCII that needs nothing. */
+                unsigned char c = *p;
+                if (c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"' &&
+                    c != '\'') {
+                        p++;
+                        continue;
+                }
                 const char *rep = NULL;
                 size_t n = 1;
-                switch (*p) {
+                switch (c) {
                 case '&':
                         rep = "&amp;";
                         break;
