@@ -77,6 +77,7 @@ enum word {
         W_ERR_ONE_TEXT,
         W_COND_ANSWERED,
         W_COND_TICKED,
+        W_COND_TICKED_ANY,
         W_COND_QUESTION,
         W_FOOTER,
         W_CODE_TITLE,
@@ -138,6 +139,8 @@ static const char *const words[NWORDS][2] = {
                                                                   "to the question"},
     [W_COND_TICKED] = {"Svara bara om du valde %s på frågan", "Answer only if you chose %s in the "
                                                               "question"},
+    [W_COND_TICKED_ANY] = {"Svara bara om du valde något av %s på frågan",
+                           "Answer only if you chose any of %s in the question"},
     [W_COND_QUESTION] = {"”%s”", "“%s”"},
     [W_FOOTER] = {"Dina svar är anonyma.", "Your answers are anonymous."},
     [W_CODE_TITLE] = {"Skriv in din kod", "Enter your code"},
@@ -1038,7 +1041,10 @@ static void show_if_note(const rctx *r, const enk_condition *c, const char *id)
         }
         if (vals.nomem)
                 b->nomem = true;
-        const char *fmt = w(r->en, on->type == ENK_Q_MULTIPLE ? W_COND_TICKED : W_COND_ANSWERED);
+        enum word k = on->type != ENK_Q_MULTIPLE ? W_COND_ANSWERED
+                      : c->nvalues > 1           ? W_COND_TICKED_ANY
+                                                 : W_COND_TICKED;
+        const char *fmt = w(r->en, k);
         const char *pct = strstr(fmt, "%s");
         rawn(b, fmt, (size_t) (pct - fmt));
         esc(b, vals.p ? vals.p : "");

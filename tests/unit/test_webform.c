@@ -591,7 +591,7 @@ static void test_empty_form(void)
                            "data-show-values=\"ja\"") != NULL);
         CHECK(strstr(html, "data-show-if=\"kurser\" data-show-values=\"1 2\"") != NULL);
         CHECK(strstr(html, "Svara bara om du svarade ”Ja” på frågan ”Har du barn?”") != NULL);
-        CHECK(strstr(html, "Svara bara om du valde ”Ett” eller ”Två” på frågan ”Vilka "
+        CHECK(strstr(html, "Svara bara om du valde något av ”Ett” eller ”Två” på frågan ”Vilka "
                            "kurser?”") != NULL);
         /* Paragraphs of the intro. */
         CHECK(strstr(html, "<p>Första stycket.</p>\n<p>Andra stycket.</p>") != NULL);
