@@ -578,6 +578,9 @@ def rate_limit(db, code, tmp):
               "the eleventh wrong code: 429 with Retry-After (%s, %r)" % (st, ra))
         st, _, _ = srv.request("POST", "/start", enc([("kod", code)]))
         check(st == 429, "then even a right code waits: 429 (got %s)" % st)
+        st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                               {"X-Forwarded-For": "198.51.100.9"})
+        check(st == 429, "without --trust-proxy X-Forwarded-For is ignored: 429 (got %s)" % st)
         st, _, _ = srv.request("GET", "/")
         check(st == 200, "the code page is still served")
     finally:
@@ -594,6 +597,25 @@ def rate_limit(db, code, tmp):
         st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
                                {"X-Forwarded-For": "203.0.113.7, 198.51.100.2"})
         check(st == 200, "--trust-proxy: another forwarded address is not (got %s)" % st)
+        st, _, _ = srv.request("POST", "/start", enc([("kod", "ZZZZ")]),
+                               {"X-Forwarded-For": "203.0.113.7"})
+        check(st == 429, "203.0.113.7 is still limited (got %s)" % st)
+        # The table is bounded: 4096 other addresses with a wrong code each
+        # push the oldest one, 203.0.113.7, out (its slate is then clean).
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=20)
+        sts = set()
+        for i in range(4096):
+            conn.request("POST", "/start", body="kod=ZZZZ",
+                         headers={"Content-Type": "application/x-www-form-urlencoded",
+                                  "X-Forwarded-For": "10.%d.%d.1" % (i // 256, i % 256)})
+            r = conn.getresponse()
+            r.read()
+            sts.add(r.status)
+        conn.close()
+        check(sts == {400}, "4096 other addresses: one wrong code each, 400 (%s)" % sts)
+        st, _, _ = srv.request("POST", "/start", enc([("kod", "ZZZZ")]),
+                               {"X-Forwarded-For": "203.0.113.7"})
+        check(st == 400, "then the oldest address is forgotten: 400 again (got %s)" % st)
     finally:
         srv.stop()
 
