@@ -548,12 +548,14 @@ def sigterm_in_flight(db, code, tmp):
                "\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body[:half])).encode())
     time.sleep(0.5)
     srv.proc.send_signal(signal.SIGTERM)
-    time.sleep(0.5)
     refused = False
-    try:
-        socket.create_connection(("127.0.0.1", srv.port), timeout=2).close()
-    except OSError:
-        refused = True
+    for _ in range(100):  # the signal, then the listening socket closes
+        try:
+            socket.create_connection(("127.0.0.1", srv.port), timeout=2).close()
+        except OSError:
+            refused = True
+            break
+        time.sleep(0.1)
     check(refused, "SIGTERM: new connections are refused")
     check(srv.proc.poll() is None, "SIGTERM: the server waits for the request in flight")
     s.sendall(body[half:].encode())
