@@ -274,7 +274,8 @@ try {
   check(await shown(page, 'utbildning_nytta'), 'skip: a training chosen shows utbildning_nytta');
 
   // ------------------------------------------- 3. answers with an error
-  // Out of range (max 50) and the required helhet_nojd left empty.
+  // Out of range (max 50), and the required helhet_nojd and grid item
+  // stod_nojd left empty.
   const freeText = 'Mer stöd <b>på kvällar</b> & "helger"\nrad två';
   await field(page, 'hemtyp', '2').check();
   await page.locator('[name="ar_som_familjehem"]').fill('99');
@@ -282,7 +283,6 @@ try {
   await field(page, 'handledning_hur_ofta', '2').check();
   await field(page, 'handledning_nytta', '5').check();
   await field(page, 'avlastning_fatt', 'nej').check();
-  await field(page, 'stod_nojd', '4').check();
   await field(page, 'stod_anpassat', '3').check();
   await field(page, 'stod_na', 'na').check();
   await field(page, 'utbildning_nytta', 'na').check();
@@ -310,13 +310,13 @@ try {
   check(summaryBox && firstQuestion && summaryBox.y < firstQuestion.y, 'the error summary is above the questions');
   const links = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => ({
     href: a.getAttribute('href'), text: a.textContent.trim() })));
-  eq(links.length, 2, 'the summary links the two errors (range, required)');
+  eq(links.length, 3, 'the summary links the three errors (range, required, required grid item)');
   const ids = links.map((l) => l.href.slice(1));
   const targets = await page.evaluate((ids) => ids.map((id) => {
     const el = document.getElementById(id);
     return el ? el.name : null;
   }), ids);
-  eq(targets.slice().sort(), ['ar_som_familjehem', 'helhet_nojd'], 'the summary links point at the fields in error');
+  eq(targets.slice().sort(), ['ar_som_familjehem', 'helhet_nojd', 'stod_nojd'], 'the summary links point at the fields in error');
   for (const l of links) {
     const target = await page.evaluate((id) => document.getElementById(id).name, l.href.slice(1));
     const beside = await page.evaluate((id) => {
@@ -346,15 +346,16 @@ try {
   // a grid on its own, at both widths
   const grid = page.locator('.grid-table >> visible=true').first();
   if (await grid.count()) {
-    await grid.screenshot({ path: shotDir ? path.join(shotDir, 'grid-360.png') : path.join(tmp, 'g.png') });
+    await grid.screenshot({ path: shotDir ? path.join(shotDir, 'grid-error-360.png') : path.join(tmp, 'g.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await grid.screenshot({ path: shotDir ? path.join(shotDir, 'grid-1280.png') : path.join(tmp, 'g.png') });
+    await grid.screenshot({ path: shotDir ? path.join(shotDir, 'grid-error-1280.png') : path.join(tmp, 'g.png') });
     await page.setViewportSize({ width: 360, height: 800 });
   }
 
-  // correct both
+  // correct all three
   await page.locator('[name="ar_som_familjehem"]').fill('12');
   await field(page, 'helhet_nojd', '4').check();
+  await field(page, 'stod_nojd', '4').check();
 
   // ---------------------------------------------------- 4. pause, resume
   const [rSaved] = await Promise.all([page.waitForNavigation(), pause.click()]);
@@ -366,7 +367,7 @@ try {
 
   await enterCode(page, ` ${code1.toLowerCase()} `);
   const restored = await formState(page);
-  const want = { ...typed, ar_som_familjehem: ['12'], helhet_nojd: ['4'] };
+  const want = { ...typed, ar_som_familjehem: ['12'], helhet_nojd: ['4'], stod_nojd: ['4'] };
   eq(sortedKeys(restored), sortedKeys(want), 'the code again: every answer is restored, the corrections too');
   eq(await page.locator('[name="forslag"]').inputValue(), freeText, 'the free text is restored byte for byte');
   check(!(await page.title()).startsWith('Fel: '), 'a resumed draft shows no errors', await page.title());
