@@ -96,21 +96,30 @@ eq(codes.length, 4, 'codes CSV: one row per code');
 const codeShape = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 check(codes.every((c) => codeShape.test(c)), 'codes: 12 Crockford symbols in groups of four', codes.join(' '));
 
-const server = spawn(enkat, ['serve', '--db', db, '--year', year, '--unit', unit,
-                             '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-let serverLog = '';
-const base = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`enkat serve did not start: ${serverLog}`)), 15000);
-  server.stderr.on('data', (d) => {
-    serverLog += d;
-    const m = /enkat serve: listening on (http:\/\/[^\s/]+\/)/.exec(serverLog);
-    if (m) {
-      clearTimeout(timer);
-      resolve(m[1]);
-    }
+const servers = []; // every server started, killed at the end whatever happened
+// Starts `enkat serve` on a free port; resolves when it says where it listens.
+function startServer(extra = []) {
+  const proc = spawn(enkat, ['serve', '--db', db, '--year', year, '--unit', unit,
+                             '--listen', '127.0.0.1:0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = { server: proc, log: '', base: null };
+  servers.push(proc);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`enkat serve did not start: ${out.log}`)), 15000);
+    proc.stderr.on('data', (d) => {
+      out.log += d;
+      const m = /enkat serve: listening on (http:\/\/[^\s/]+\/)/.exec(out.log);
+      if (m && !out.base) {
+        clearTimeout(timer);
+        out.base = m[1];
+        resolve(out);
+      }
+    });
+    proc.on('exit', (c) => { if (!out.base) reject(new Error(`enkat serve exited with ${c}: ${out.log}`)); });
   });
-  server.on('exit', (c) => reject(new Error(`enkat serve exited with ${c}: ${serverLog}`)));
-});
+}
+const main = await startServer();
+const server = main.server;
+const base = main.base;
 
 const browser = await playwright.chromium.launch({
   executablePath: chromiumPath,
@@ -480,10 +489,27 @@ try {
   const status = await new Promise((resolve) => server.on('exit', (c, s) => resolve(c ?? s)));
   eq(status, 0, 'enkat serve exits 0 on SIGTERM');
   for (const c of codes) {
-    check(!serverLog.includes(c) && !serverLog.includes(c.replace(/-/g, '')),
+    check(!main.log.includes(c) && !main.log.includes(c.replace(/-/g, '')),
           'the server log holds no code');
   }
-  check(!serverLog.includes('kvällar'), 'the server log holds no answer');
+  check(!main.log.includes('kvällar'), 'the server log holds no answer');
+
+  // ---------------------------------------------------- the English pages
+  const en = await startServer(['--lang', 'en']);
+  const epage = await newPage(await browser.newContext(), 360);
+  await epage.goto(en.base);
+  eq(await epage.getAttribute('html', 'lang'), 'en', 'English code page: <html lang="en">');
+  await axeCheck(epage, 'the English code page');
+  await epage.locator('input[name="kod"]').fill(codes[3]);
+  await Promise.all([epage.waitForNavigation(), epage.locator('input[name="kod"]').press('Enter')]);
+  const titleEn = /title:\s*\n\s*sv:.*\n\s*en:\s*(.+)/.exec(yamlText)[1].trim();
+  check((await epage.title()).includes(titleEn), 'English form: the English title', await epage.title());
+  await shot(epage, 'form-empty-en-360');
+  await axeCheck(epage, 'the empty English form');
+  cspClean(epage, 'the English form');
+  en.server.kill('SIGTERM');
+  eq(await new Promise((resolve) => en.server.on('exit', (c, sig) => resolve(c ?? sig))), 0,
+     'enkat serve --lang en exits 0 on SIGTERM');
 
   const sql = (q) => execFileSync('sqlite3', ['-json', db, q], { encoding: 'utf8' }).trim();
   const rows = (q) => { const t = sql(q); return t ? JSON.parse(t) : []; };
@@ -527,7 +553,7 @@ try {
   failed++;
 } finally {
   await browser.close();
-  if (server.exitCode === null) server.kill('SIGKILL');
+  for (const p of servers) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`${passed} passed, ${failed} failed`);
