@@ -938,13 +938,17 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
 }
 
 /* Whether a POST comes from a page of another site: the browser says so in
- * Sec-Fetch-Site, or its Origin is not the Host it sent to. Clients that send
+ * Sec-Fetch-Site, or its Origin is not the Host it sent to. Sec-Fetch-Site,
+ * when present, decides: no page can forge it, and under our
+ * "Referrer-Policy: no-referrer" browsers send "Origin: null" even for
+ * same-origin form posts (Fetch: serializing a request origin), so Origin is
+ * only consulted by browsers without fetch metadata. Clients that send
  * neither (old browsers, scripts) are left to the CSRF token. */
 static bool cross_site(struct MHD_Connection *c)
 {
         const char *sfs = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
-        if (sfs && strcmp(sfs, "same-origin") && strcmp(sfs, "none"))
-                return true;
+        if (sfs)
+                return strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0;
         const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
         if (!origin)
                 return false;
