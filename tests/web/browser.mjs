@@ -138,6 +138,7 @@ async function shot(page, name) {
 
 async function newPage(context, width) {
   const page = await context.newPage();
+  page.setDefaultTimeout(10000); // a missing element fails in 10 s, not 30
   await page.setViewportSize({ width, height: 800 });
   page.cspErrors = [];
   page.on('console', (m) => {
