@@ -937,20 +937,20 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
         return send_error(srv, c, r, 500);
 }
 
-/* Whether a POST comes from a page of another site: the browser says so in
- * Sec-Fetch-Site, or its Origin is not the Host it sent to. Sec-Fetch-Site,
- * when present, decides: no page can forge it, and under our
- * "Referrer-Policy: no-referrer" browsers send "Origin: null" even for
- * same-origin form posts (Fetch: serializing a request origin), so Origin is
- * only consulted by browsers without fetch metadata. Clients that send
- * neither (old browsers, scripts) are left to the CSRF token. */
+/* Whether a POST comes from a page of another site. Sec-Fetch-Site, when
+ * present, decides: no page can forge it. Without it, an Origin that is not
+ * the Host the request was sent to is cross-site. "Origin: null" proves
+ * nothing either way: under our "Referrer-Policy: no-referrer" browsers send
+ * it even for same-origin form posts (Fetch: serializing a request origin).
+ * Requests with neither header (old browsers, scripts) are left to the CSRF
+ * token, which every answer needs. */
 static bool cross_site(struct MHD_Connection *c)
 {
         const char *sfs = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
         if (sfs)
                 return strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0;
         const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-        if (!origin)
+        if (!origin || !strcmp(origin, "null"))
                 return false;
         const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
         if (!strncasecmp(origin, "http://", 7))
@@ -958,7 +958,7 @@ static bool cross_site(struct MHD_Connection *c)
         else if (!strncasecmp(origin, "https://", 8))
                 origin += 8;
         else
-                return true; /* "null" and other schemes */
+                return true; /* another scheme */
         return !host || strcasecmp(origin, host) != 0;
 }
 

@@ -379,14 +379,30 @@ def run_checks(srv, db, codes, tmp):
                            {"Origin": "http://127.0.0.1:%d" % srv.port,
                             "Sec-Fetch-Site": "same-origin"})
     check(st == 200, "same Origin: 200 (got %s)" % st)
-    # What Chromium 156 really sends for a same-origin form post under
+    st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                           {"Origin": "http://127.0.0.1:%d" % srv.port,
+                            "Sec-Fetch-Site": "same-site"})
+    check(st == 403, "Sec-Fetch-Site same-site (a sibling host): 403 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                           {"Origin": "http://127.0.0.1:%d" % srv.port})
+    check(st == 200, "same Origin without fetch metadata: 200 (got %s)" % st)
+    # What Chromium really sends for a same-origin form post under
     # Referrer-Policy: no-referrer (Fetch standard, "serialize a request
     # origin": the origin is "null"); Sec-Fetch-Site decides.
     st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
                            {"Origin": "null", "Sec-Fetch-Site": "same-origin"})
     check(st == 200, "Origin null with Sec-Fetch-Site same-origin: 200 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/start", enc([("kod", code)]),
+                           {"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+    check(st == 403, "Origin null with Sec-Fetch-Site cross-site: 403 (got %s)" % st)
+    # A browser without fetch metadata (e.g. Safari before 16.4) may send
+    # "null" for its own same-origin posts too: not refused, the CSRF token of
+    # /svar protects the answers (checked above).
     st, _, _ = srv.request("POST", "/start", enc([("kod", code)]), {"Origin": "null"})
-    check(st == 403, "Origin null without fetch metadata: 403 (got %s)" % st)
+    check(st == 200, "Origin null without fetch metadata: left to the token, 200 (got %s)" % st)
+    st, _, _ = srv.request("POST", "/svar", enc(VALID + [("kod", code), ("action", "skicka")]),
+                           {"Origin": "null"})
+    check(st == 403, "Origin null on /svar without the token: 403 (got %s)" % st)
     check(stored(db, code)[0] == 0, "the code is still open after the refused posts")
 
     # --- validation errors keep what was typed
