@@ -365,19 +365,25 @@ static void run_batch(enk_server *srv, struct job *batch)
         enk_status st = enk_store_begin(srv->writer, diags);
         if (st == ENK_OK) {
                 for (struct job *j = batch; j; j = j->next) {
+                        /* A job's own diagnostics are shown only when the
+                         * store failed (disk full, I/O): those name the file,
+                         * while an unknown or spent code's would name its
+                         * hash, which stays out of every log. */
+                        enk_diags *jd = enk_diags_new(8);
                         if (j->kind == JOB_SUBMIT)
                                 j->result = enk_store_submit(srv->writer, srv->wave_id, j->hash,
                                                              date, j->values, j->nvalues, j->texts,
-                                                             j->ntexts, NULL);
+                                                             j->ntexts, jd);
                         else
                                 j->result = enk_store_save_draft(srv->writer, srv->wave_id, j->hash,
-                                                                 j->data, j->len, NULL);
+                                                                 j->data, j->len, jd);
                         if (fatal(j->result)) {
-                                /* Run it again with diagnostics for the
-                                 * operator: store failures never name a code. */
                                 st = j->result;
-                                break;
+                                report(srv, jd);
                         }
+                        enk_diags_free(jd);
+                        if (st != ENK_OK)
+                                break;
                 }
                 if (st == ENK_OK)
                         st = enk_store_commit(srv->writer, diags);
