@@ -241,6 +241,7 @@ def main():
     kill_after_reply(db, codes[30], tmp)
     sigterm_in_flight(db, codes[31], tmp)
     rate_limit(db, codes[32], tmp)
+    store_locked(db, codes[33], tmp)
     cli_errors(db, tmp)
     print("%d checks, %d failed" % (checks, failures))
 
@@ -644,6 +645,32 @@ def rate_limit(db, code, tmp):
         check(st == 400, "then the oldest address is forgotten: 400 again (got %s)" % st)
     finally:
         srv.stop()
+
+
+def store_locked(db, code, tmp):
+    """Another process holds the store's write lock past the busy timeout
+    (5 s): the submission fails whole with 500, nothing is stored, the
+    operator is told on stderr; once the lock is gone the same POST works."""
+    srv = Server(db, os.path.join(tmp, "locked.log"))
+    try:
+        body = enc(VALID + [("kod", code), ("csrf", csrf_for(db, code)), ("action", "skicka")])
+        before = stored(db, code)
+        lock = sqlite3.connect(db, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        st, h, page = srv.request("POST", "/svar", body)
+        lock.execute("ROLLBACK")
+        lock.close()
+        check(st == 500 and h.get("cache-control") == "no-store" and
+              "default-src 'none'" in h.get("content-security-policy", ""),
+              "store locked: 500 with the security headers (got %s)" % st)
+        check("har inte sparats" in page, "the 500 page says the answers were not saved")
+        check(stored(db, code) == before, "store locked: nothing stored, the code still open")
+        time.sleep(0.2)
+        check(any("locked" in l for l in srv.stderr), "store locked: the operator is told on stderr")
+        st, h, _ = srv.request("POST", "/svar", body)
+        check(st == 303 and stored(db, code)[0] == 1, "lock gone: the same POST is stored (303)")
+    finally:
+        check(srv.stop() == 0, "store locked: the server still exits 0")
 
 
 def cli_errors(db, tmp):
