@@ -19,9 +19,13 @@
 //      back; submit with a double click; the thank-you page;
 //   5. the store (Debian's sqlite3) holds exactly one response with exactly
 //      the answers given (answers to skipped questions dropped), its code is
-//      spent and no draft is left;
-//   6. keyboard only: another code, a radio group and the submit button with
-//      Tab, Space, the arrow keys and Enter; the store gets that response too;
+//      spent and no draft is left under it;
+//   6. keyboard only: another code, radio groups, a grid item and the submit
+//      button with Tab, Space, the arrow keys and Enter, a visible focus ring;
+//      the store gets exactly that response too;
+//   without script: every question shown, the server's errors (422, "Fel: "),
+//   an invalid number kept as typed, also through a paused draft; the English
+//   pages (--lang en): lang="en", the English title, axe;
 //   7. axe-core (WCAG 2.0/2.1 A and AA) finds no violation on the code page,
 //      the empty form, the form with errors and the thank-you page, at 360 and
 //      1280 px, and nothing scrolls sideways at 360 px;
