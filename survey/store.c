@@ -322,7 +322,9 @@ struct enk_store {
         char *path;
         bool readonly;
         bool in_txn;
-        bool aborted; /* SQLite rolled the open transaction back after an error */
+        bool aborted;      /* SQLite rolled the open transaction back after an error */
+        int autockpt;      /* pages at which a commit checkpoints; 0: never */
+        int64_t wal_pages; /* the log's length after our last commit */
         sqlite3_stmt *stmts[ST_COUNT_];
 
         /* The slots of the last wave written to; valid only inside a
@@ -627,6 +629,20 @@ pragmas:
         return ENK_OK;
 }
 
+/* Our own WAL hook instead of SQLite's automatic checkpoint (which is a WAL
+ * hook too, and the two cannot be installed at once): it does what SQLite's
+ * does, a passive checkpoint once the log has reached autockpt pages, and
+ * remembers the log's length, which the server needs to know when to
+ * checkpoint from its other thread. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+        enk_store *s = arg;
+        s->wal_pages = pages;
+        if (s->autockpt > 0 && pages >= s->autockpt)
+                sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+}
+
 enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diags *diags)
 {
         enk_loc loc = {path, 0, 0};
@@ -659,6 +675,9 @@ enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diag
         }
         sqlite3_extended_result_codes(s->db, 1);
         enk_store_set_busy_timeout(s, 5000);
+        /* SQLite's default: checkpoint in the commit that reaches 1000 pages. */
+        s->autockpt = 1000;
+        sqlite3_wal_hook(s->db, wal_hook, s);
         /* A file SQLite opened read-only (no write permission) behaves as if
          * READONLY had been asked for, so that the errors say so. */
         if (!readonly && sqlite3_db_readonly(s->db, "main") == 1)
@@ -691,6 +710,45 @@ void enk_store_free(enk_store *store)
         free(store->values);
         free(store->path);
         free(store);
+}
+
+void enk_store_set_autocheckpoint(enk_store *store, int pages)
+{
+        store->autockpt = pages > 0 ? pages : 0;
+}
+
+int64_t enk_store_wal_pages(const enk_store *store)
+{
+        return store->wal_pages;
+}
+
+enk_status enk_store_checkpoint(enk_store *store, bool truncate, int64_t *log_pages,
+                                int64_t *copied, enk_diags *diags)
+{
+        if (store->in_txn) {
+                enk_error(diags, where(store), "cannot checkpoint inside a transaction");
+                return ENK_ERR_USAGE;
+        }
+        if (store->readonly) {
+                enk_error(diags, where(store), "store is read-only: cannot checkpoint");
+                return ENK_ERR_STORE;
+        }
+        int log = -1, done = -1;
+        int rc = sqlite3_wal_checkpoint_v2(
+            store->db, "main", truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+            &log, &done);
+        /* BUSY is not a failure here: another checkpoint was running (counts
+         * -1), or a truncating one ran out of patience and did what a passive
+         * one does (counts set). */
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+                return db_fail(store, diags, rc, "checkpointing");
+        if (truncate && rc == SQLITE_OK)
+                store->wal_pages = 0;
+        if (log_pages)
+                *log_pages = log;
+        if (copied)
+                *copied = done;
+        return ENK_OK;
 }
 
 void enk_store_set_busy_timeout(enk_store *store, int milliseconds)

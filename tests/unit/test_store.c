@@ -1221,6 +1221,200 @@ static void test_readonly(void)
         free(path);
 }
 
+/* ------------------------------------------------------------- checkpoints */
+
+/* Commits n responses to wave, each with a free text of 3000 bytes (about a
+ * page of the file apiece), in one transaction. */
+static void commit_pages(enk_store *s, int64_t wave, int n)
+{
+        static char text[3001];
+        memset(text, 'x', sizeof(text) - 1);
+        enk_store_text t = {"forslag", text};
+        int32_t v[NA_SLOTS] = {3, 1, 2, 0, 7, 1};
+        CHECK_INT(enk_store_begin(s, NULL), ENK_OK);
+        for (int i = 0; i < n; i++)
+                CHECK_INT(enk_store_add_response(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v,
+                                                 NA_SLOTS, &t, 1, NULL, NULL),
+                          ENK_OK);
+        CHECK_INT(enk_store_commit(s, NULL), ENK_OK);
+}
+
+static long long file_size(const char *path)
+{
+        struct stat sb;
+        return stat(path, &sb) == 0 ? (long long) sb.st_size : -1;
+}
+
+/* The responses in the store file alone, without its log: a copy of just the
+ * main file, read by SQLite directly. */
+static long long responses_in_main_file(const char *path)
+{
+        char copy[300], cmd[700];
+        snprintf(copy, sizeof(copy), "%s.copy", path);
+        remove_store(copy);
+        snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", path, copy);
+        if (system(cmd) != 0)
+                return -1;
+        long long n = raw_int(copy, "SELECT count(*) FROM responses");
+        remove_store(copy);
+        return n;
+}
+
+struct ckpt_reader {
+        enk_store *writer;
+        int64_t wave;
+        int rows;
+        int64_t log, copied;
+};
+
+/* Runs while the scan holds its snapshot: commits more and checkpoints. */
+static enk_status write_during_scan(void *ctx, const enk_store_row *row)
+{
+        (void) row;
+        struct ckpt_reader *c = ctx;
+        if (c->rows++ == 0) {
+                commit_pages(c->writer, c->wave, 50);
+                CHECK_INT(enk_store_checkpoint(c->writer, false, &c->log, &c->copied, NULL),
+                          ENK_OK);
+        }
+        return ENK_OK;
+}
+
+static void test_checkpoint(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("ckpt.db", waves, &edition);
+        const char *path = enk_store_path(s);
+        char wal[300];
+        snprintf(wal, sizeof(wal), "%s-wal", path);
+        enk_diags *d = enk_diags_new(0);
+        int64_t total = NRESP;
+        const int per = 200; /* responses per commit: over 200 pages */
+
+        /* By default a commit that leaves 1000 pages or more in the log
+         * checkpoints, and the next commit starts the log again. */
+        int64_t prev = enk_store_wal_pages(s), most = prev, drops = 0;
+        CHECK(prev > 0);
+        for (int i = 0; i < 8; i++) {
+                commit_pages(s, waves[0], per);
+                total += per;
+                int64_t now = enk_store_wal_pages(s);
+                drops += now < prev;
+                most = now > most ? now : most;
+                prev = now;
+        }
+        CHECK(drops >= 1);
+        CHECK(most < 1000 + 2 * per + 100);
+
+        /* Off: the log only grows, the pages go nowhere else. */
+        enk_store_set_autocheckpoint(s, 0);
+        /* (This commit may still start the log again, after the last
+         * automatic checkpoint.) */
+        commit_pages(s, waves[0], per);
+        total += per;
+        int64_t grew = 0, first = enk_store_wal_pages(s);
+        prev = first;
+        for (int i = 0; i < 8; i++) {
+                commit_pages(s, waves[0], per);
+                total += per;
+                int64_t now = enk_store_wal_pages(s);
+                grew += now > prev;
+                prev = now;
+        }
+        CHECK_INT(grew, 8);
+        CHECK(prev - first >= 8 * per);
+        /* The WAL file format (sqlite.org/fileformat.html): a 32-byte header,
+         * then one frame per page, a 24-byte frame header and the page. */
+        long long page = raw_int(path, "PRAGMA page_size");
+        CHECK_INT(file_size(wal), 32 + prev * (24 + page));
+        /* Every commit is visible (through the log) ... */
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
+        /* ... but the main file alone lacks the last 1,600 responses. */
+        long long main_only = responses_in_main_file(path);
+        CHECK(main_only >= 0 && main_only <= total - 8 * per);
+
+        /* A passive checkpoint copies everything into the main file. */
+        int64_t log = -2, copied = -2;
+        CHECK_INT(enk_store_checkpoint(s, false, &log, &copied, d), ENK_OK);
+        CHECK_INT(log, prev);
+        CHECK_INT(copied, log);
+        CHECK_INT(responses_in_main_file(path), total);
+        /* The next commit starts the log again from the beginning; the file
+         * keeps its size. */
+        commit_pages(s, waves[0], 10);
+        total += 10;
+        CHECK(enk_store_wal_pages(s) > 0 && enk_store_wal_pages(s) < 100);
+        CHECK_INT(file_size(wal), 32 + prev * (24 + page));
+
+        /* A reader's older snapshot holds the checkpoint back: the pages
+         * committed after the reader began stay in the log ... */
+        enk_store *r = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &r, d), ENK_OK);
+        struct ckpt_reader c = {s, waves[0], 0, -2, -2};
+        if (r)
+                CHECK_INT(enk_store_scan(r, NULL, write_during_scan, &c, d), ENK_OK);
+        total += 50;
+        CHECK_INT(c.rows, total - 50); /* the scan saw its snapshot only */
+        CHECK(c.log >= 50);
+        CHECK(c.copied >= 0 && c.copied < c.log);
+        /* ... until the reader is done. */
+        CHECK_INT(enk_store_checkpoint(s, false, &log, &copied, d), ENK_OK);
+        CHECK_INT(log, c.log);
+        CHECK_INT(copied, log);
+        CHECK_INT(responses_in_main_file(path), total);
+        /* A read-only handle cannot checkpoint. */
+        if (r) {
+                CHECK_INT(enk_store_checkpoint(r, false, NULL, NULL, d), ENK_ERR_STORE);
+                CHECK(has_diag(d, path, "store is read-only: cannot checkpoint"));
+        }
+        enk_store_free(r);
+
+        /* Not inside a transaction. */
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_checkpoint(s, false, NULL, NULL, d), ENK_ERR_USAGE);
+        CHECK(has_diag(d, path, "cannot checkpoint inside a transaction"));
+        enk_store_rollback(s);
+
+        /* A truncating checkpoint empties the log file. */
+        commit_pages(s, waves[0], 10);
+        total += 10;
+        CHECK_INT(enk_store_checkpoint(s, true, &log, &copied, d), ENK_OK);
+        CHECK_INT(log, 0);
+        CHECK_INT(copied, 0);
+        CHECK_INT(enk_store_wal_pages(s), 0);
+        CHECK_INT(file_size(wal), 0);
+        CHECK_INT(responses_in_main_file(path), total);
+
+        /* Durability does not depend on checkpoints: what a handle without
+         * them committed survives kill -9, though only the log holds it. */
+        static char kpath[300]; /* static: the killed child frees nothing */
+        snprintf(kpath, sizeof(kpath), "%s", path);
+        enk_store_free(s);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+                enk_store *k = NULL;
+                if (enk_store_open(kpath, 0, &k, NULL) != ENK_OK)
+                        _exit(2);
+                enk_store_set_autocheckpoint(k, 0);
+                for (int i = 0; i < 6; i++)
+                        commit_pages(k, waves[0], per);
+                raise(SIGKILL);
+                _exit(4);
+        }
+        int wstatus = -1;
+        waitpid(pid, &wstatus, 0);
+        CHECK(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+        total += 6 * per;
+        CHECK(responses_in_main_file(kpath) <= total - 6 * per);
+        CHECK_INT(raw_int(kpath, "SELECT count(*) FROM responses"), total);
+        CHECK_INT(raw_int(kpath, "SELECT count(*) FROM pragma_integrity_check"
+                                 " WHERE integrity_check = 'ok'"),
+                  1);
+        enk_diags_free(d);
+        remove_store(kpath);
+}
+
 /* ------------------------------------------------- web collection (schema 2) */
 
 /* A hash for code number i: the SHA-256 of "code-i", as 64 hex digits. */
@@ -1861,6 +2055,7 @@ int main(void)
         test_disk_full();
         test_locked();
         test_readonly();
+        test_checkpoint();
         test_find_wave();
         test_add_codes();
         test_drafts();
