@@ -8,6 +8,27 @@
  * jobs done and wakes their handlers, which reply only then. With 50 clients,
  * up to 50 submissions share one disk sync.
  *
+ * Checkpoints. SQLite copies the write-ahead log back into the store file in
+ * a checkpoint, which syncs the store file; by default it does so inside the
+ * commit that makes the log reach 1000 pages, and under load that commit, and
+ * every submission waiting on it, then pays for copying and syncing the file
+ * (the p99 of bench/bench_serve.sh came from there). So the writer's handle
+ * does not checkpoint; a checkpointer thread with a handle of its own runs a
+ * passive checkpoint every CKPT_PAGES pages of log or CKPT_IDLE_MS after a
+ * commit, alongside the writer's commits. The log starts again from its
+ * beginning only at a transaction that begins with everything in it copied;
+ * under load the writer has always begun its next batch before a passive
+ * checkpoint ends, so the log would grow without end (over 300 MB in one
+ * bench run). Hence once the log is longer than CKPT_CATCH_UP pages, the
+ * checkpointer follows its passive checkpoint with a second one while it
+ * holds the writer back between two batches (ckpt_gate): that one copies only
+ * what was committed during the first (one or two commits' pages, a fraction
+ * of what an automatic checkpoint copies), and the writer's next batch starts
+ * the log again. The log then stays at a few thousand pages (tens of MB)
+ * however long the load lasts, unless another process keeps an old snapshot
+ * open. On the way out, after the writer's last commit, a truncating
+ * checkpoint leaves the log file empty.
+ *
  * Reading the body. We collect the body ourselves (at most 64 KiB) and decode
  * it with a strict decoder instead of MHD's post processor, because the post
  * processor passes a malformed escape ("%zz") through unchanged, and the
@@ -51,6 +72,9 @@
 #define CONN_TIMEOUT     30            /* seconds an idle connection is kept */
 #define CONN_LIMIT       1000          /* connections at once */
 #define SHUTDOWN_WAIT_MS 10000         /* in-flight requests get this long */
+#define CKPT_PAGES       1000          /* checkpoint after this many pages of log ... */
+#define CKPT_IDLE_MS     100           /* ... or this long after a commit */
+#define CKPT_CATCH_UP    4000          /* a longer log pauses the writer to catch up */
 
 /* ------------------------------------------------------------ form encoding */
 
@@ -287,6 +311,7 @@ struct enk_server {
         enk_store *reader; /* read-only, behind read_lock */
         pthread_mutex_t read_lock;
         enk_store *writer; /* the writer thread's alone once it runs */
+        enk_store *ckpt;   /* the checkpointer thread's */
         enk_questionnaire *q;
         int lang;
         const char *lang_code; /* borrowed from q */
@@ -314,6 +339,18 @@ struct enk_server {
         pthread_cond_t q_cond; /* the writer waits for work */
         struct job *head, **tail;
         bool quit;
+
+        /* The writer holds ckpt_gate while it writes a batch; the
+         * checkpointer takes it to catch up with the writer paused. */
+        pthread_mutex_t ckpt_gate;
+        pthread_t ckpt_thread;
+        bool ckpt_started;
+        pthread_mutex_t ckpt_lock;
+        pthread_cond_t ckpt_cond; /* the checkpointer waits for pages */
+        int64_t wal_pages;        /* the log after the writer's last commit */
+        int64_t pages_since;      /* pages written since the last checkpoint */
+        bool ckpt_quit;
+        bool ckpt_failing; /* the last checkpoint failed (reported once) */
 
         pthread_mutex_t limit_lock;
         struct bucket *buckets;
@@ -403,6 +440,20 @@ static void run_batch(enk_server *srv, struct job *batch)
         enk_diags_free(diags);
 }
 
+/* Tells the checkpointer how far the log has grown. */
+static void wrote(enk_server *srv)
+{
+        int64_t pages = enk_store_wal_pages(srv->writer);
+        pthread_mutex_lock(&srv->ckpt_lock);
+        /* A log that got shorter was started again from its beginning. */
+        int64_t added = pages >= srv->wal_pages ? pages - srv->wal_pages : pages;
+        srv->wal_pages = pages;
+        srv->pages_since += added;
+        if (added > 0)
+                pthread_cond_signal(&srv->ckpt_cond);
+        pthread_mutex_unlock(&srv->ckpt_lock);
+}
+
 static void *writer_main(void *arg)
 {
         enk_server *srv = arg;
@@ -416,7 +467,10 @@ static void *writer_main(void *arg)
                 srv->head = NULL;
                 srv->tail = &srv->head;
                 pthread_mutex_unlock(&srv->q_lock);
+                pthread_mutex_lock(&srv->ckpt_gate);
                 run_batch(srv, batch);
+                pthread_mutex_unlock(&srv->ckpt_gate);
+                wrote(srv);
                 pthread_mutex_lock(&srv->q_lock);
                 /* Wake each handler alone (no herd of 50 on one condition);
                  * j may vanish once the lock is released. */
@@ -428,6 +482,73 @@ static void *writer_main(void *arg)
                 }
         }
         pthread_mutex_unlock(&srv->q_lock);
+        return NULL;
+}
+
+/* ----------------------------------------------------- the checkpointer thread */
+
+static void checkpoint(enk_server *srv, bool truncate, int64_t *log, int64_t *copied)
+{
+        enk_diags *diags = enk_diags_new(4);
+        enk_status st = enk_store_checkpoint(srv->ckpt, truncate, log, copied, diags);
+        /* Nothing is lost when a checkpoint fails (the log keeps it all), but
+         * the log then grows: the operator should know, once. */
+        if (st != ENK_OK && !srv->ckpt_failing) {
+                report(srv, diags);
+                if (srv->error)
+                        srv->error(srv->ctx, "warning: the store's write-ahead log could not be "
+                                             "copied into the store file; it will grow until "
+                                             "this is fixed (no submission is lost)");
+        }
+        srv->ckpt_failing = st != ENK_OK;
+        if (st != ENK_OK)
+                *log = *copied = -1;
+        enk_diags_free(diags);
+}
+
+static void *checkpointer_main(void *arg)
+{
+        enk_server *srv = arg;
+        pthread_mutex_lock(&srv->ckpt_lock);
+        for (;;) {
+                /* Wait for CKPT_PAGES pages, or CKPT_IDLE_MS after the first
+                 * commit since the last checkpoint. */
+                if (srv->pages_since == 0 && !srv->ckpt_quit)
+                        pthread_cond_wait(&srv->ckpt_cond, &srv->ckpt_lock);
+                if (srv->ckpt_quit)
+                        break;
+                if (srv->pages_since == 0)
+                        continue;
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += CKPT_IDLE_MS * 1000000L;
+                until.tv_sec += until.tv_nsec / 1000000000L;
+                until.tv_nsec %= 1000000000L;
+                while (srv->pages_since < CKPT_PAGES && !srv->ckpt_quit &&
+                       pthread_cond_timedwait(&srv->ckpt_cond, &srv->ckpt_lock, &until) == 0)
+                        ;
+                if (srv->ckpt_quit)
+                        break;
+                srv->pages_since = 0;
+                pthread_mutex_unlock(&srv->ckpt_lock);
+
+                int64_t log, copied;
+                checkpoint(srv, false, &log, &copied);
+                if (copied >= 0 && log > CKPT_CATCH_UP) {
+                        /* The writer committed while we copied, so its next
+                         * commit appends again: copy what it added with the
+                         * writer paused, and that commit starts the log
+                         * again from its beginning. */
+                        pthread_mutex_lock(&srv->ckpt_gate);
+                        checkpoint(srv, false, &log, &copied);
+                        pthread_mutex_unlock(&srv->ckpt_gate);
+                }
+                pthread_mutex_lock(&srv->ckpt_lock);
+        }
+        pthread_mutex_unlock(&srv->ckpt_lock);
+        /* The writer has stopped: leave an empty log behind. */
+        int64_t log, copied;
+        checkpoint(srv, true, &log, &copied);
         return NULL;
 }
 
@@ -1175,6 +1296,14 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
         enk_status st = enk_store_open(opt->db, 0, &srv->writer, diags);
         if (st == ENK_OK)
                 st = enk_store_open(opt->db, ENK_STORE_READONLY, &srv->reader, diags);
+        if (st == ENK_OK)
+                st = enk_store_open(opt->db, 0, &srv->ckpt, diags);
+        if (st != ENK_OK)
+                return st;
+        /* Checkpoints are the checkpointer thread's (the head of this file);
+         * at exit it waits this long for other processes' readers. */
+        enk_store_set_autocheckpoint(srv->writer, 0);
+        enk_store_set_busy_timeout(srv->ckpt, 2000);
         if (st == ENK_OK && (st = enk_store_find_unit(srv->writer, opt->unit, &unit_id, diags)))
                 return st;
         if (st == ENK_OK)
@@ -1285,6 +1414,9 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_mutex_init(&srv->q_lock, NULL);
         pthread_mutex_init(&srv->limit_lock, NULL);
         pthread_cond_init(&srv->q_cond, NULL);
+        pthread_mutex_init(&srv->ckpt_gate, NULL);
+        pthread_mutex_init(&srv->ckpt_lock, NULL);
+        pthread_cond_init(&srv->ckpt_cond, NULL);
         srv->year = opt->year;
         srv->trust_proxy = opt->trust_proxy;
         srv->log = opt->log;
@@ -1310,6 +1442,12 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
                 goto out;
         }
         srv->writer_started = true;
+        if (pthread_create(&srv->ckpt_thread, NULL, checkpointer_main, srv) != 0) {
+                enk_error(diags, none, "cannot start the checkpointer thread");
+                st = ENK_ERR_IO;
+                goto out;
+        }
+        srv->ckpt_started = true;
         /* One thread per connection, polled with poll() (no FD_SETSIZE
          * limit); ITC so that MHD_quiesce_daemon works. */
         srv->daemon = MHD_start_daemon(
@@ -1376,6 +1514,16 @@ static void shutdown_server(enk_server *srv)
                 pthread_join(srv->writer_thread, NULL);
                 srv->writer_started = false;
         }
+        /* After the writer: its last commit is then in the log the final
+         * checkpoint empties. */
+        if (srv->ckpt_started) {
+                pthread_mutex_lock(&srv->ckpt_lock);
+                srv->ckpt_quit = true;
+                pthread_cond_signal(&srv->ckpt_cond);
+                pthread_mutex_unlock(&srv->ckpt_lock);
+                pthread_join(srv->ckpt_thread, NULL);
+                srv->ckpt_started = false;
+        }
 }
 
 enk_status enk_server_run(enk_server *srv)
@@ -1404,6 +1552,7 @@ void enk_server_free(enk_server *srv)
                         close(srv->pipe[i]);
         enk_store_free(srv->reader);
         enk_store_free(srv->writer);
+        enk_store_free(srv->ckpt);
         enk_questionnaire_free(srv->q);
         free(srv->csp);
         free(srv->code_page);
@@ -1416,5 +1565,8 @@ void enk_server_free(enk_server *srv)
         pthread_mutex_destroy(&srv->q_lock);
         pthread_mutex_destroy(&srv->limit_lock);
         pthread_cond_destroy(&srv->q_cond);
+        pthread_mutex_destroy(&srv->ckpt_gate);
+        pthread_mutex_destroy(&srv->ckpt_lock);
+        pthread_cond_destroy(&srv->ckpt_cond);
         free(srv);
 }
