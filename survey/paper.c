@@ -155,6 +155,7 @@ struct op {
         size_t question;  /* OP_BOX, OP_DIGIT, OP_AREA */
         enk_paper_kind bkind;
         int32_t value;
+        double pt;   /* OP_TEXT: the font size, 0 the style's own */
         unsigned n;  /* OP_DIGIT position, OP_AREA lines, OP_EXAMPLE variant */
         double grey; /* OP_FILL, OP_RULE */
         double lw;   /* OP_RULE */
@@ -243,16 +244,23 @@ static void append(struct lay *L, struct oplist *dst, struct oplist *src, double
 /* ------------------------------------------------------------------------ */
 /* Pango                                                                    */
 
-static PangoLayout *make_layout(PangoContext *ctx, enum style s, const char *text, double w,
-                                enum align a)
+/* pt > 0 sets the style's font in that size instead of its own. */
+static PangoLayout *make_layout(PangoContext *ctx, enum style s, double pt, const char *text,
+                                double w, enum align a)
 {
         PangoLayout *lo = pango_layout_new(ctx);
         PangoFontDescription *fd = pango_font_description_from_string(styles[s].font);
+        if (pt > 0)
+                pango_font_description_set_size(fd, (int) lround(pt * PANGO_SCALE));
         pango_layout_set_font_description(lo, fd);
         pango_font_description_free(fd);
         if (w > 0) {
                 pango_layout_set_width(lo, (int) (w * MM_PT * PANGO_SCALE));
-                pango_layout_set_wrap(lo, PANGO_WRAP_WORD_CHAR);
+                /* Point labels break between words only: Pango's break inside
+                 * a word ("familjeh-emsvården") is no Swedish syllable. A word
+                 * wider than its column stays whole and sticks out on both
+                 * sides; col_labels() makes room for it. */
+                pango_layout_set_wrap(lo, s == S_COL ? PANGO_WRAP_WORD : PANGO_WRAP_WORD_CHAR);
         }
         pango_layout_set_alignment(lo, a == A_CENTER  ? PANGO_ALIGN_CENTER
                                        : a == A_RIGHT ? PANGO_ALIGN_RIGHT
@@ -263,12 +271,13 @@ static PangoLayout *make_layout(PangoContext *ctx, enum style s, const char *tex
         return lo;
 }
 
-/* The height of text set in style s, wrapped to w mm; the baseline of its
- * first line in *base and its widest line in *width when not NULL. */
-static double measure(struct lay *L, enum style s, const char *text, double w, double *base,
-                      double *width)
+/* The height of text set in style s (in size pt, 0 the style's), wrapped to
+ * w mm; the baseline of its first line in *base and its widest line in *width
+ * when not NULL. */
+static double measure_pt(struct lay *L, enum style s, double pt, const char *text, double w,
+                         double *base, double *width)
 {
-        PangoLayout *lo = make_layout(L->p->ctx, s, text, w, A_LEFT);
+        PangoLayout *lo = make_layout(L->p->ctx, s, pt, text, w, A_LEFT);
         int pw, ph;
         pango_layout_get_size(lo, &pw, &ph);
         if (base)
@@ -279,17 +288,23 @@ static double measure(struct lay *L, enum style s, const char *text, double w, d
         return ph / (double) PANGO_SCALE / MM_PT;
 }
 
-/* Adds a text op and returns its height. *base (may be NULL) gets the first
- * line's baseline, relative to y. */
-static double text(struct lay *L, struct oplist *l, enum style s, const char *str, double x,
-                   double y, double w, enum align a, double *base)
+static double measure(struct lay *L, enum style s, const char *text, double w, double *base,
+                      double *width)
+{
+        return measure_pt(L, s, 0, text, w, base, width);
+}
+
+/* Adds a text op in size pt (0: the style's) and returns its height. *base
+ * (may be NULL) gets the first line's baseline, relative to y. */
+static double text_pt(struct lay *L, struct oplist *l, enum style s, double pt, const char *str,
+                      double x, double y, double w, enum align a, double *base)
 {
         if (!str || !*str) {
                 if (base)
                         *base = 0;
                 return 0;
         }
-        double h = measure(L, s, str, w, base, NULL);
+        double h = measure_pt(L, s, pt, str, w, base, NULL);
         struct op *o = push(L, l, OP_TEXT);
         if (!o)
                 return h;
@@ -305,7 +320,14 @@ static double text(struct lay *L, struct oplist *l, enum style s, const char *st
         o->h = r2(h);
         o->style = s;
         o->align = a;
+        o->pt = pt;
         return h;
+}
+
+static double text(struct lay *L, struct oplist *l, enum style s, const char *str, double x,
+                   double y, double w, enum align a, double *base)
+{
+        return text_pt(L, l, s, 0, str, x, y, w, a, base);
 }
 
 /* The y of a box's top that centres it on a line of text whose baseline is at
@@ -528,12 +550,20 @@ struct cols {
  * whole width under its question: beside a text they would be too narrow. */
 #define WIDE_COLS 7
 
-static void scale_cols(const enk_scale *sc, struct cols *c)
+static size_t ncols(const enk_scale *sc)
 {
-        c->n = sc->npoints + (sc->has_na ? 1 : 0);
+        return sc->npoints + (sc->has_na ? 1 : 0);
+}
+
+/* The columns of sc at the right of the content, leaving at least text_min
+ * for a text at their left (0: the whole width). Returns false when they do
+ * not fit beside text_min: they are then set at their narrowest, COL_MIN. */
+static bool scale_cols(const enk_scale *sc, double text_min, struct cols *c)
+{
+        c->n = ncols(sc);
         double gap = sc->has_na ? NA_GAP : 0;
-        double text_min = c->n > WIDE_COLS ? 0 : TEXT_MIN;
         double w = (X1 - QX - text_min - gap) / (double) c->n;
+        bool fits = w >= COL_MIN - 0.005;
         if (w > COL_MAX)
                 w = COL_MAX;
         if (w < COL_MIN)
@@ -547,6 +577,14 @@ static void scale_cols(const enk_scale *sc, struct cols *c)
                 c->na[i] = na;
                 c->value[i] = na ? sc->na_code : sc->points[i].value;
         }
+        return fits;
+}
+
+/* The columns of a scale question: beside its text, or the whole width for a
+ * wide scale (its text then stands over them). */
+static void question_cols(const enk_scale *sc, struct cols *c)
+{
+        scale_cols(sc, ncols(sc) > WIDE_COLS ? 0 : TEXT_MIN, c);
 }
 
 static const char *col_label(const struct lay *L, const enk_scale *sc, size_t i)
@@ -554,22 +592,78 @@ static const char *col_label(const struct lay *L, const enk_scale *sc, size_t i)
         return i < sc->npoints ? T(L, &sc->points[i].label) : T(L, &sc->na_label);
 }
 
-/* The point labels over the columns, bottom-aligned at height h (computed
- * first with draw false). */
+/* The sizes a point label may shrink to, step by step, before a word of it is
+ * let stick out of its column. */
+static const double label_pt[] = {7.5, 7.0, 6.5};
+#define LABEL_SEP 1.0 /* clear space between the labels of two columns */
+
+/* The point labels over the columns, from top; returns their height. Each is
+ * centred over its column and wrapped at word boundaries to the column's
+ * width. A word wider than that is not broken (Pango would break it at any
+ * letter, with a hyphen): the label is first set smaller, down to 6.5 pt, and
+ * if the word still does not fit it sticks out on both sides, like an anchor
+ * label at the end of a 0-10 scale. Such a label is then lifted above every
+ * neighbour's label it would run into, so that the short labels ("1", "2")
+ * stay on the bottom line, right over their boxes, and it stands over its
+ * own box (the tests read a box's label from the column above it). It is
+ * moved sideways only to stay within lo..hi, the room the labels have.
+ * Labels are bottom-aligned otherwise, so every box reads its label directly
+ * above it. */
 static double col_labels(struct lay *L, struct oplist *l, const enk_scale *sc, const struct cols *c,
-                         double top, bool draw, double h)
+                         double top, double lo, double hi)
 {
-        double max = 0;
+        double cw = c->w - 1.0;
+        double pt[16], h[16], x[16], x0[16], x1[16], lift[16];
+        bool over[16];
+        size_t nsizes = sizeof label_pt / sizeof label_pt[0];
         for (size_t i = 0; i < c->n; i++) {
                 const char *s = col_label(L, sc, i);
-                double lh = measure(L, S_COL, s, c->w - 1.0, NULL, NULL);
-                if (lh > max)
-                        max = lh;
-                if (draw)
-                        text(L, l, S_COL, s, c->cx[i] - (c->w - 1.0) / 2, top + h - lh, c->w - 1.0,
-                             A_CENTER, NULL);
+                x[i] = c->cx[i] - cw / 2;
+                x0[i] = x1[i] = c->cx[i];
+                h[i] = lift[i] = 0;
+                pt[i] = label_pt[0];
+                over[i] = false;
+                if (!*s)
+                        continue;
+                for (size_t k = 0; k < nsizes; k++) {
+                        PangoLayout *lay =
+                            make_layout(L->p->ctx, S_COL, label_pt[k], s, cw, A_CENTER);
+                        PangoRectangle ext;
+                        pango_layout_get_extents(lay, NULL, &ext);
+                        g_object_unref(lay);
+                        pt[i] = label_pt[k];
+                        h[i] = ext.height / (double) PANGO_SCALE / MM_PT;
+                        x0[i] = x[i] + ext.x / (double) PANGO_SCALE / MM_PT;
+                        x1[i] = x0[i] + ext.width / (double) PANGO_SCALE / MM_PT;
+                        over[i] = x1[i] - x0[i] > cw + 0.01;
+                        if (!over[i])
+                                break;
+                }
+                double dx = x0[i] < lo ? lo - x0[i] : x1[i] > hi ? hi - x1[i] : 0;
+                x[i] += dx;
+                x0[i] += dx;
+                x1[i] += dx;
         }
-        return max;
+        /* labels that fit their column sit on the bottom line; each one that
+         * sticks out goes above whatever it would touch, in column order */
+        for (size_t i = 0; i < c->n; i++) {
+                if (!over[i])
+                        continue;
+                for (size_t j = 0; j < c->n; j++) {
+                        bool placed = !over[j] || j < i;
+                        if (j == i || !placed || h[j] == 0)
+                                continue;
+                        if (x0[i] < x1[j] + LABEL_SEP && x0[j] < x1[i] + LABEL_SEP)
+                                lift[i] = fmax(lift[i], lift[j] + h[j] + 0.5);
+                }
+        }
+        double height = 0;
+        for (size_t i = 0; i < c->n; i++)
+                height = fmax(height, lift[i] + h[i]);
+        for (size_t i = 0; i < c->n; i++)
+                text_pt(L, l, S_COL, pt[i], col_label(L, sc, i), x[i],
+                        top + height - lift[i] - h[i], cw, A_CENTER, NULL);
+        return height;
 }
 
 static void scale_boxes(struct lay *L, struct oplist *l, const struct cols *c, double y, size_t qi)
@@ -591,7 +685,7 @@ static bool q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
         const enk_question *qn = &L->q->questions[qi];
         const enk_scale *sc = enk_question_scale(L->q, qn);
         struct cols c;
-        scale_cols(sc, &c);
+        question_cols(sc, &c);
         struct oplist scratch = {0};
         double side = head(L, &scratch, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false,
                            c.text_w);
@@ -603,13 +697,10 @@ static bool q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
         double by;
         if (stacked) {
                 double top = th + 2.5;
-                double lh = col_labels(L, l, sc, &c, 0, false, 0);
-                col_labels(L, l, sc, &c, top, true, lh);
-                by = top + lh + 1.5;
+                by = top + col_labels(L, l, sc, &c, top, QX, X1) + 1.5;
         } else if (labels) {
-                double lh = col_labels(L, l, sc, &c, 0, false, 0);
-                col_labels(L, l, sc, &c, 0, true, lh);
-                by = lh + 1.5;
+                /* beside the text: a label may not run into it */
+                by = col_labels(L, l, sc, &c, 0, c.cx[0] - c.w / 2, X1) + 1.5;
         } else {
                 double base;
                 measure(L, S_QTEXT, T(L, &qn->text), c.text_w, &base, NULL);
@@ -633,8 +724,14 @@ static void q_grid(struct lay *L, size_t gi, struct parts *ps)
         const enk_grid *g = &L->q->grids[gi];
         const enk_scale *sc = &L->q->scales[g->scale];
         const enk_question *first = &L->q->questions[g->first];
+        /* The item texts need a column of their own, TEXT_MIN wide, beside
+         * the boxes (twelve columns of 0-10 and "don't know" leave 59 mm). A
+         * scale too wide for that puts each item's text on a line of its own
+         * over its row of boxes, which then take the whole width. */
         struct cols c;
-        scale_cols(sc, &c);
+        bool above = !scale_cols(sc, TEXT_MIN, &c);
+        if (above)
+                scale_cols(sc, 0, &c);
         /* the grid's number is its first item's without the letter */
         char num[32];
         snprintf(num, sizeof num, "%s", L->qnum[g->first]);
@@ -648,16 +745,15 @@ static void q_grid(struct lay *L, size_t gi, struct parts *ps)
         double y =
             head(L, l, num, T(L, &g->text), NULL, shared ? first->show_if : NULL, false, X1 - QX) +
             2.5;
-        double lh = col_labels(L, l, sc, &c, 0, false, 0);
-        col_labels(L, l, sc, &c, y, true, lh);
-        col_labels(L, &ps->cont, sc, &c, 0, true, lh);
+        double lh = col_labels(L, l, sc, &c, y, QX, X1);
+        col_labels(L, &ps->cont, sc, &c, 0, QX, X1);
         ps->cont.h = lh + 1.0;
         y += lh + 1.0;
         for (size_t k = 0; k < g->count && ps->n < MAX_PARTS; k++) {
                 size_t qi = g->first + k;
                 const enk_question *it = &L->q->questions[qi];
                 struct oplist row = {0};
-                double tw = c.text_w - 5.0;
+                double tw = (above ? X1 - QX : c.text_w) - 5.0;
                 double pad = 2.2;
                 char letter[8];
                 snprintf(letter, sizeof letter, "%c", (char) ('a' + k));
@@ -679,6 +775,10 @@ static void q_grid(struct lay *L, size_t gi, struct parts *ps)
                 /* the boxes sit in the middle of the (shaded) row, as in a
                  * table; an item with a long hint keeps them by its text */
                 double by = fmin((rh - BOX) / 2, box_on_line(pad + base, 9.5) + 2.5);
+                if (above) {
+                        by = pad + h + 1.5;
+                        rh = by + BOX + pad;
+                }
                 scale_boxes(L, &row, &c, by, qi);
                 row.h = rh;
                 if (k % 2 == 0) {
@@ -1638,7 +1738,7 @@ static void draw_box(cairo_t *cr, double x, double y, double w, double h)
 
 static void draw_text(const enk_paper *p, cairo_t *cr, const struct op *o)
 {
-        PangoLayout *lo = make_layout(p->ctx, o->style, o->text, o->w, o->align);
+        PangoLayout *lo = make_layout(p->ctx, o->style, o->pt, o->text, o->w, o->align);
         double g = styles[o->style].grey;
         cairo_set_source_rgb(cr, g, g, g);
         cairo_move_to(cr, o->x * MM_PT, o->y * MM_PT);
@@ -1676,7 +1776,7 @@ static void draw_op(const enk_paper *p, cairo_t *cr, const struct op *o)
                         mm_rect(cr, o->x + 0.3, o->y + 0.3, o->w - 0.6, o->h - 0.6);
                         cairo_fill(cr);
                 } else if (o->n == 2 && o->text) {
-                        PangoLayout *lo = make_layout(p->ctx, S_DIGIT, o->text, o->w, A_CENTER);
+                        PangoLayout *lo = make_layout(p->ctx, S_DIGIT, 0, o->text, o->w, A_CENTER);
                         int pw, ph;
                         pango_layout_get_size(lo, &pw, &ph);
                         cairo_move_to(cr, o->x * MM_PT,
