@@ -606,12 +606,15 @@ static const double label_pt[] = {7.5, 7.0, 6.5};
  * neighbour's label it would run into, so that the short labels ("1", "2")
  * stay on the bottom line, right over their boxes, and it stands over its
  * own box (the tests read a box's label from the column above it). It is
- * moved sideways only to stay within lo..hi, the room the labels have.
+ * moved sideways only to stay within lo..hi, the room the labels have; then
+ * *moved (may be NULL) is set, as it no longer stands right over its box.
  * Labels are bottom-aligned otherwise, so every box reads its label directly
  * above it. */
 static double col_labels(struct lay *L, struct oplist *l, const enk_scale *sc, const struct cols *c,
-                         double top, double lo, double hi)
+                         double top, double lo, double hi, bool *moved)
 {
+        if (moved)
+                *moved = false;
         double cw = c->w - 1.0;
         double pt[16], h[16], x[16], x0[16], x1[16], lift[16];
         bool over[16];
@@ -640,6 +643,8 @@ static double col_labels(struct lay *L, struct oplist *l, const enk_scale *sc, c
                                 break;
                 }
                 double dx = x0[i] < lo ? lo - x0[i] : x1[i] > hi ? hi - x1[i] : 0;
+                if (moved && dx != 0)
+                        *moved = true;
                 x[i] += dx;
                 x0[i] += dx;
                 x1[i] += dx;
@@ -690,17 +695,25 @@ static bool q_scale(struct lay *L, size_t qi, struct parts *ps, bool labels)
         double side = head(L, &scratch, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false,
                            c.text_w);
         oplist_release(&scratch);
-        bool stacked = c.n > WIDE_COLS || side > 20.0;
+        /* beside the text, the labels have the columns' width only: one that
+         * cannot stand over its own box there stacks the question too */
+        bool moved = false;
+        if (c.n <= WIDE_COLS && side <= 20.0) {
+                col_labels(L, &scratch, sc, &c, 0, c.cx[0] - c.w / 2, X1, &moved);
+                oplist_release(&scratch);
+        }
+        bool stacked = c.n > WIDE_COLS || side > 20.0 || moved;
         struct oplist *l = &ps->v[ps->n++];
         double th = head(L, l, L->qnum[qi], T(L, &qn->text), &qn->help, qn->show_if, false,
                          stacked ? X1 - QX : c.text_w);
         double by;
         if (stacked) {
                 double top = th + 2.5;
-                by = top + col_labels(L, l, sc, &c, top, QX, X1) + 1.5;
+                /* nothing stands left of the columns under the text */
+                by = top + col_labels(L, l, sc, &c, top, X0, X1, NULL) + 1.5;
         } else if (labels) {
                 /* beside the text: a label may not run into it */
-                by = col_labels(L, l, sc, &c, 0, c.cx[0] - c.w / 2, X1) + 1.5;
+                by = col_labels(L, l, sc, &c, 0, c.cx[0] - c.w / 2, X1, NULL) + 1.5;
         } else {
                 double base;
                 measure(L, S_QTEXT, T(L, &qn->text), c.text_w, &base, NULL);
@@ -745,8 +758,8 @@ static void q_grid(struct lay *L, size_t gi, struct parts *ps)
         double y =
             head(L, l, num, T(L, &g->text), NULL, shared ? first->show_if : NULL, false, X1 - QX) +
             2.5;
-        double lh = col_labels(L, l, sc, &c, y, QX, X1);
-        col_labels(L, &ps->cont, sc, &c, 0, QX, X1);
+        double lh = col_labels(L, l, sc, &c, y, X0, X1, NULL);
+        col_labels(L, &ps->cont, sc, &c, 0, X0, X1, NULL);
         ps->cont.h = lh + 1.0;
         y += lh + 1.0;
         for (size_t k = 0; k < g->count && ps->n < MAX_PARTS; k++) {
