@@ -371,8 +371,9 @@ static void test_example(void)
 }
 
 /* A hard case: very long texts, 30 options, a 12-item grid, an 11-point
- * scale without labels' room, a number up to a million, and a 20-item grid
- * of long items that cannot fit one page. */
+ * scale without labels' room, a number up to a million, a 20-item grid
+ * of long items that cannot fit one page, and a grid on the 11-point scale
+ * (12 columns with "vet ej"). */
 static void test_long(void)
 {
         char *y = NULL;
@@ -427,6 +428,11 @@ static void test_long(void)
               f);
         for (int i = 1; i <= 20; i++)
                 fprintf(f, "          - {id: g20_%d, text: '%s %s %d'}\n", i, lorem, lorem, i);
+        fputs("      - id: g11\n        type: grid\n        scale: elva\n        text: Från noll "
+              "till tio\n        items:\n",
+              f);
+        for (int i = 1; i <= 3; i++)
+                fprintf(f, "          - {id: g11_%d, text: 'Familjehemssekreterarnas %d'}\n", i, i);
         fclose(f);
         enk_questionnaire *q = parse(y);
         free(y);
@@ -459,6 +465,27 @@ static void test_long(void)
                         if ((int) enk_paper_box_get(p, i)->question == tio &&
                             enk_paper_box_get(p, i)->value == 0)
                                 CHECK(enk_paper_box_get(p, i)->r.x < 40.0);
+                /* the grid on the 0-10 scale keeps a column for its item
+                 * texts: every box at least 50 mm right of the item text's
+                 * start (x 28 mm, after the number), the 12 boxes of an item
+                 * in one row, inside the right edge (x 190 mm) */
+                size_t g11 = q->grids[2].first;
+                for (size_t k = 0; k < 3; k++) {
+                        size_t nb = 0;
+                        double y = -1;
+                        for (size_t i = 0; i < enk_paper_nboxes(p); i++) {
+                                const enk_paper_box *b = enk_paper_box_get(p, i);
+                                if (b->question != g11 + k)
+                                        continue;
+                                nb++;
+                                CHECK(b->r.x >= 28.0 + 50.0);
+                                CHECK(b->r.x + b->r.w <= 190.0 + EPS);
+                                if (y < 0)
+                                        y = b->r.y;
+                                CHECK(b->r.y > y - EPS && b->r.y < y + EPS);
+                        }
+                        CHECK_INT(nb, 12);
+                }
                 /* the number: 7 digit boxes, 1 000 000 */
                 size_t nd = 0;
                 for (size_t i = 0; i < enk_paper_ndigits(p); i++)
