@@ -595,7 +595,7 @@ static const char *col_label(const struct lay *L, const enk_scale *sc, size_t i)
 /* The sizes a point label may shrink to, step by step, before a word of it is
  * let stick out of its column. */
 static const double label_pt[] = {7.5, 7.0, 6.5};
-#define LABEL_SEP 1.0 /* clear space between the labels of two columns */
+#define LABEL_SEP 2.0 /* clear space between the labels of two columns */
 
 /* The point labels over the columns, from top; returns their height. Each is
  * centred over its column and wrapped at word boundaries to the column's
