@@ -13,21 +13,21 @@
  * commit that makes the log reach 1000 pages, and under load that commit, and
  * every submission waiting on it, then pays for copying and syncing the file
  * (the p99 of bench/bench_serve.sh came from there). So the writer's handle
- * does not checkpoint; a checkpointer thread with a handle of its own runs a
- * passive checkpoint every CKPT_PAGES pages of log or CKPT_IDLE_MS after a
- * commit, alongside the writer's commits. The log starts again from its
- * beginning only at a transaction that begins with everything in it copied;
- * under load the writer has always begun its next batch before a passive
- * checkpoint ends, so the log would grow without end (over 300 MB in one
- * bench run). Hence once the log is longer than CKPT_CATCH_UP pages, the
- * checkpointer follows its passive checkpoint with a second one while it
- * holds the writer back between two batches (ckpt_gate): that one copies only
- * what was committed during the first (one or two commits' pages, a fraction
- * of what an automatic checkpoint copies), and the writer's next batch starts
- * the log again. The log then stays at a few thousand pages (tens of MB)
- * however long the load lasts, unless another process keeps an old snapshot
- * open. On the way out, after the writer's last commit, a truncating
- * checkpoint leaves the log file empty.
+ * does not checkpoint: a checkpointer thread with a handle of its own runs a
+ * passive checkpoint alongside the writer's commits, once the log has grown
+ * by CKPT_PAGES pages (16 MB; submissions change the same pages again and
+ * again, and a checkpoint copies each page once however often it changed) or
+ * CKPT_IDLE_MS after a commit. The log starts again from its beginning only at a
+ * transaction that begins with everything in it copied; under load the writer
+ * has always begun its next batch before a passive checkpoint ends, so the
+ * log would grow without end (over 300 MB in one bench run). Hence, when the
+ * log is that long, the checkpointer follows its passive checkpoint with a
+ * second one while it holds the writer back between two batches (the gate):
+ * that one copies only what was committed during the first (a commit or two),
+ * and the writer's next batch starts the log again. The log then stays under
+ * about twice CKPT_PAGES however long the load lasts, unless another process
+ * keeps an old snapshot open. On the way out, after the writer's last commit,
+ * a truncating checkpoint leaves the log file empty.
  *
  * Reading the body. We collect the body ourselves (at most 64 KiB) and decode
  * it with a strict decoder instead of MHD's post processor, because the post
@@ -72,9 +72,8 @@
 #define CONN_TIMEOUT     30            /* seconds an idle connection is kept */
 #define CONN_LIMIT       1000          /* connections at once */
 #define SHUTDOWN_WAIT_MS 10000         /* in-flight requests get this long */
-#define CKPT_PAGES       1000          /* checkpoint after this many pages of log ... */
+#define CKPT_PAGES       4000          /* checkpoint after this many pages of log ... */
 #define CKPT_IDLE_MS     100           /* ... or this long after a commit */
-#define CKPT_CATCH_UP    4000          /* a longer log pauses the writer to catch up */
 
 /* ------------------------------------------------------------ form encoding */
 
@@ -340,9 +339,13 @@ struct enk_server {
         struct job *head, **tail;
         bool quit;
 
-        /* The writer holds ckpt_gate while it writes a batch; the
-         * checkpointer takes it to catch up with the writer paused. */
-        pthread_mutex_t ckpt_gate;
+        /* The gate: the writer holds it while it writes a batch, the
+         * checkpointer to catch up with the writer paused. A mutex would
+         * do, but not fairly: the writer, unlocking and locking again a
+         * moment later, could keep the checkpointer out for many batches. */
+        enum { GATE_FREE, GATE_WRITER, GATE_CKPT } gate;
+        bool gate_wanted;         /* the checkpointer waits for it */
+        pthread_cond_t gate_cond; /* (with ckpt_lock) the gate was released */
         pthread_t ckpt_thread;
         bool ckpt_started;
         pthread_mutex_t ckpt_lock;
@@ -440,6 +443,29 @@ static void run_batch(enk_server *srv, struct job *batch)
         enk_diags_free(diags);
 }
 
+/* Waits for the gate and takes it for who (GATE_WRITER, GATE_CKPT). The
+ * writer lets a waiting checkpointer go first. */
+static void gate_take(enk_server *srv, int who)
+{
+        pthread_mutex_lock(&srv->ckpt_lock);
+        if (who == GATE_CKPT)
+                srv->gate_wanted = true;
+        while (srv->gate != GATE_FREE || (who == GATE_WRITER && srv->gate_wanted))
+                pthread_cond_wait(&srv->gate_cond, &srv->ckpt_lock);
+        if (who == GATE_CKPT)
+                srv->gate_wanted = false;
+        srv->gate = who;
+        pthread_mutex_unlock(&srv->ckpt_lock);
+}
+
+static void gate_release(enk_server *srv)
+{
+        pthread_mutex_lock(&srv->ckpt_lock);
+        srv->gate = GATE_FREE;
+        pthread_cond_broadcast(&srv->gate_cond);
+        pthread_mutex_unlock(&srv->ckpt_lock);
+}
+
 /* Tells the checkpointer how far the log has grown. */
 static void wrote(enk_server *srv)
 {
@@ -467,9 +493,9 @@ static void *writer_main(void *arg)
                 srv->head = NULL;
                 srv->tail = &srv->head;
                 pthread_mutex_unlock(&srv->q_lock);
-                pthread_mutex_lock(&srv->ckpt_gate);
+                gate_take(srv, GATE_WRITER);
                 run_batch(srv, batch);
-                pthread_mutex_unlock(&srv->ckpt_gate);
+                gate_release(srv);
                 wrote(srv);
                 pthread_mutex_lock(&srv->q_lock);
                 /* Wake each handler alone (no herd of 50 on one condition);
@@ -534,14 +560,14 @@ static void *checkpointer_main(void *arg)
 
                 int64_t log, copied;
                 checkpoint(srv, false, &log, &copied);
-                if (copied >= 0 && log > CKPT_CATCH_UP) {
+                if (copied >= 0 && log >= CKPT_PAGES) {
                         /* The writer committed while we copied, so its next
                          * commit appends again: copy what it added with the
                          * writer paused, and that commit starts the log
                          * again from its beginning. */
-                        pthread_mutex_lock(&srv->ckpt_gate);
+                        gate_take(srv, GATE_CKPT);
                         checkpoint(srv, false, &log, &copied);
-                        pthread_mutex_unlock(&srv->ckpt_gate);
+                        gate_release(srv);
                 }
                 pthread_mutex_lock(&srv->ckpt_lock);
         }
@@ -1414,7 +1440,7 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_mutex_init(&srv->q_lock, NULL);
         pthread_mutex_init(&srv->limit_lock, NULL);
         pthread_cond_init(&srv->q_cond, NULL);
-        pthread_mutex_init(&srv->ckpt_gate, NULL);
+        pthread_cond_init(&srv->gate_cond, NULL);
         pthread_mutex_init(&srv->ckpt_lock, NULL);
         pthread_cond_init(&srv->ckpt_cond, NULL);
         srv->year = opt->year;
@@ -1565,7 +1591,7 @@ void enk_server_free(enk_server *srv)
         pthread_mutex_destroy(&srv->q_lock);
         pthread_mutex_destroy(&srv->limit_lock);
         pthread_cond_destroy(&srv->q_cond);
-        pthread_mutex_destroy(&srv->ckpt_gate);
+        pthread_cond_destroy(&srv->gate_cond);
         pthread_mutex_destroy(&srv->ckpt_lock);
         pthread_cond_destroy(&srv->ckpt_cond);
         free(srv);
