@@ -20,6 +20,7 @@
  * them.
  */
 #include "survey/paper.h"
+#include "survey/strbuf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -1455,51 +1456,17 @@ void enk_paper_qr_text(const enk_paper *p, size_t page, unsigned serial, char *b
 /* Output-only JSON with a handful of keys does not justify a JSON library:
  * the strings are ids, language codes and the QR text (docs/paper.md), which
  * are escaped all the same. */
-struct buf {
-        char *s;
-        size_t n, cap;
-        bool nomem;
-};
+typedef enk_strbuf buf;
 
-static void put_mem(struct buf *b, const char *s, size_t n)
+static void put_str(buf *b, const char *s)
 {
-        if (b->nomem)
-                return;
-        if (b->n + n + 1 > b->cap) {
-                size_t cap = b->cap ? b->cap : 4096;
-                while (cap < b->n + n + 1)
-                        cap *= 2;
-                char *v = realloc(b->s, cap);
-                if (!v) {
-                        b->nomem = true;
-                        return;
-                }
-                b->s = v;
-                b->cap = cap;
-        }
-        memcpy(b->s + b->n, s, n);
-        b->n += n;
-        b->s[b->n] = '\0';
+        enk_strbuf_puts(b, s);
 }
 
-static void put_str(struct buf *b, const char *s)
-{
-        put_mem(b, s, strlen(s));
-}
+#define put_mem enk_strbuf_add
+#define put_fmt enk_strbuf_printf
 
-static void put_fmt(struct buf *b, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void put_fmt(struct buf *b, const char *f, ...)
-{
-        char tmp[256];
-        va_list ap;
-        va_start(ap, f);
-        int n = vsnprintf(tmp, sizeof tmp, f, ap);
-        va_end(ap);
-        if (n > 0)
-                put_mem(b, tmp, (size_t) n < sizeof tmp ? (size_t) n : sizeof tmp - 1);
-}
-
-static void put_json_str(struct buf *b, const char *s)
+static void put_json_str(buf *b, const char *s)
 {
         put_str(b, "\"");
         for (const unsigned char *c = (const unsigned char *) s; *c; c++) {
@@ -1515,7 +1482,7 @@ static void put_json_str(struct buf *b, const char *s)
 
 /* Millimetres as the shortest decimal of their 0.01 mm value (12, 12.5,
  * 12.25), from integers so that neither locale nor float printing matters. */
-static void put_mm(struct buf *b, double v)
+static void put_mm(buf *b, double v)
 {
         long c = lround(v * 100.0);
         const char *sign = c < 0 ? "-" : "";
@@ -1528,7 +1495,7 @@ static void put_mm(struct buf *b, double v)
                 put_fmt(b, "%s%ld.%02ld", sign, c / 100, c % 100);
 }
 
-static void put_rect(struct buf *b, enk_paper_rect r)
+static void put_rect(buf *b, enk_paper_rect r)
 {
         put_str(b, "\"x\":");
         put_mm(b, r.x);
@@ -1563,7 +1530,7 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
                 return ENK_ERR_USAGE;
         static const char *corners[4] = {"tl", "tr", "bl", "br"};
         const enk_questionnaire *q = p->q;
-        struct buf b = {0};
+        buf b = {0};
         put_str(&b, "{\"format\":\"enkat-paper-layout\",\"version\":1,\"survey\":");
         put_json_str(&b, q->survey);
         put_fmt(&b, ",\"edition\":%d,\"lang\":", q->edition);
@@ -1637,13 +1604,10 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
                 put_str(&b, "]}");
         }
         put_str(&b, "]}\n");
-        if (b.nomem) {
-                free(b.s);
+        char *out = enk_strbuf_take(&b, len);
+        if (!out)
                 return ENK_ERR_NOMEM;
-        }
-        *json = b.s;
-        if (len)
-                *len = b.n;
+        *json = out;
         return ENK_OK;
 }
 

@@ -26,6 +26,7 @@
  * error on a question that turns out skipped is dropped with its answer.
  */
 #include "survey/webform.h"
+#include "survey/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,31 +190,11 @@ static const char *w(bool en, enum word k)
 
 /* ------------------------------------------------------------------ buffer */
 
-typedef struct buf {
-        char *p;
-        size_t len, cap;
-        bool nomem;
-} buf;
+typedef enk_strbuf buf;
 
 static void rawn(buf *b, const char *s, size_t n)
 {
-        if (b->nomem || n == 0)
-                return;
-        if (b->len + n + 1 > b->cap) {
-                size_t cap = b->cap ? b->cap : 8192;
-                while (cap < b->len + n + 1)
-                        cap *= 2;
-                char *p = realloc(b->p, cap);
-                if (!p) {
-                        b->nomem = true;
-                        return;
-                }
-                b->p = p;
-                b->cap = cap;
-        }
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-        b->p[b->len] = '\0';
+        enk_strbuf_add(b, s, n);
 }
 
 /* Markup of our own, written as it is. */
@@ -408,13 +389,10 @@ static void paragraphs(buf *b, const char *s)
 
 static enk_status finish(buf *b, char **html, size_t *len)
 {
-        if (b->nomem || !b->p) {
-                free(b->p);
+        char *out = enk_strbuf_take(b, len);
+        if (!out)
                 return ENK_ERR_NOMEM;
-        }
-        *html = b->p;
-        if (len)
-                *len = b->len;
+        *html = out;
         return ENK_OK;
 }
 
@@ -1047,7 +1025,7 @@ static void show_if_note(const rctx *r, const enk_condition *c, const char *id)
         const char *fmt = w(r->en, k);
         const char *pct = strstr(fmt, "%s");
         rawn(b, fmt, (size_t) (pct - fmt));
-        esc(b, vals.p ? vals.p : "");
+        esc(b, vals.s ? vals.s : "");
         raw(b, pct + 2);
         raw(b, " ");
         const char *qfmt = w(r->en, W_COND_QUESTION);
@@ -1056,7 +1034,7 @@ static void show_if_note(const rctx *r, const enk_condition *c, const char *id)
         esc(b, T(r, &on->text));
         raw(b, pct + 2);
         raw(b, "</p>\n");
-        free(vals.p);
+        enk_strbuf_free(&vals);
 }
 
 /* aria-describedby for question i: its condition note (the element note_id,
