@@ -12,7 +12,7 @@
  * a checkpoint, which syncs the store file; by default it does so inside the
  * commit that makes the log reach 1000 pages, and under load that commit, and
  * every submission waiting on it, then pays for copying and syncing the file
- * (the p99 of bench/bench_serve.sh came from there). So the writer's handle
+ * (a source of the slow tail in bench/bench_serve.sh). So the writer's handle
  * does not checkpoint: a checkpointer thread with a handle of its own runs a
  * passive checkpoint alongside the writer's commits, once the log has grown
  * by CKPT_PAGES pages (16 MB; submissions change the same pages again and
@@ -24,10 +24,11 @@
  * log is that long, the checkpointer follows its passive checkpoint with a
  * second one while it holds the writer back between two batches (the gate):
  * that one copies only what was committed during the first (a commit or two),
- * and the writer's next batch starts the log again. The log then stays under
- * about twice CKPT_PAGES however long the load lasts, unless another process
- * keeps an old snapshot open. On the way out, after the writer's last commit,
- * a truncating checkpoint leaves the log file empty.
+ * and the writer's next batch starts the log again. The log then stays at
+ * about twice CKPT_PAGES (34 MB at most in bench runs) however long the load
+ * lasts, unless another process keeps an old snapshot open. On the way out,
+ * after the writer's last commit, a truncating checkpoint leaves the log file
+ * empty.
  *
  * Reading the body. We collect the body ourselves (at most 64 KiB) and decode
  * it with a strict decoder instead of MHD's post processor, because the post
