@@ -16,7 +16,7 @@ run() { "$@" || status=1; }
 run meson test -C build --print-errorlogs --num-processes 2
 
 # 2. Unit tests under valgrind (leaks are errors).
-run meson test -C build --suite unit --print-errorlogs --logbase unit-valgrind \
+run meson test -C build --suite unit --print-errorlogs --logbase unit-valgrind --timeout-multiplier 10 \
         --wrap='valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect'
 
 # 3. Sanitizers (address, undefined) on every test.
