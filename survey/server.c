@@ -809,12 +809,12 @@ static const char html_type[] = "text/html; charset=utf-8";
  * be rendered (out of memory). */
 static enum MHD_Result send_page(enk_server *srv, struct MHD_Connection *c, struct request *r,
                                  int status, enk_webform_page page, const char *message,
-                                 const char *allow, int retry_after)
+                                 const char *typed, const char *allow, int retry_after)
 {
         struct reply rp = {
             .status = status, .type = html_type, .allow = allow, .retry_after = retry_after};
-        if (enk_webform_page_render(page, srv->title, srv->lang_code, message, "/start", &rp.body,
-                                    &rp.len) != ENK_OK) {
+        if (enk_webform_code_page_render(page, srv->title, srv->lang_code, message, typed, "/start",
+                                         &rp.body, &rp.len) != ENK_OK) {
                 static char fallback[] = "<!DOCTYPE html><title>enkat</title><p>Fel / Error";
                 rp.body = fallback;
                 rp.len = sizeof(fallback) - 1;
@@ -859,7 +859,7 @@ static const char *message(const enk_server *srv, int status)
 static enum MHD_Result send_error(enk_server *srv, struct MHD_Connection *c, struct request *r,
                                   int status)
 {
-        return send_page(srv, c, r, status, ENK_PAGE_ERROR, message(srv, status),
+        return send_page(srv, c, r, status, ENK_PAGE_ERROR, message(srv, status), NULL,
                          status == 405
                              ? (r->route == R_START || r->route == R_SVAR ? "POST" : "GET, HEAD")
                              : NULL,
@@ -986,7 +986,8 @@ static enum MHD_Result handle_start(enk_server *srv, struct MHD_Connection *c, s
         client_key(srv, c, key);
         int wait = limit_wait(srv, key);
         if (wait > 0)
-                return send_page(srv, c, r, 429, ENK_PAGE_ERROR, message(srv, 429), NULL, wait);
+                return send_page(srv, c, r, 429, ENK_PAGE_ERROR, message(srv, 429), NULL, NULL,
+                                 wait);
 
         const char *typed = field(f, "kod");
         char norm[13], hash[ENK_HASH_HEX_SIZE];
@@ -995,7 +996,7 @@ static enum MHD_Result handle_start(enk_server *srv, struct MHD_Connection *c, s
                 return send_page(srv, c, r, 400, ENK_PAGE_CODE,
                                  srv->en ? "Enter the code from the letter."
                                          : "Skriv in koden från brevet.",
-                                 NULL, 0);
+                                 NULL, NULL, 0);
         enk_code_state state = ENK_CODE_UNKNOWN;
         bool has_draft = false;
         if (enk_codes_normalize(typed, norm)) {
@@ -1010,10 +1011,10 @@ static enum MHD_Result handle_start(enk_server *srv, struct MHD_Connection *c, s
                                            "correctly from the letter."
                                          : "Koden finns inte. Kontrollera att du har skrivit av "
                                            "den rätt från brevet.",
-                                 NULL, 0);
+                                 typed, NULL, 0);
         }
         if (state == ENK_CODE_SPENT)
-                return send_page(srv, c, r, 409, ENK_PAGE_CODE_USED, NULL, NULL, 0);
+                return send_page(srv, c, r, 409, ENK_PAGE_CODE_USED, NULL, NULL, NULL, 0);
         if (has_draft)
                 return send_resumed(srv, c, r, norm, hash);
         return send_form(srv, c, r, 200, norm, hash, NULL, false, NULL);
@@ -1066,7 +1067,7 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 st = write_job(srv, &j);
                 free(data);
                 if (st == ENK_OK)
-                        return send_page(srv, c, r, 200, ENK_PAGE_SAVED, NULL, NULL, 0);
+                        return send_page(srv, c, r, 200, ENK_PAGE_SAVED, NULL, NULL, NULL, 0);
         } else {
                 enk_webform_input *in = NULL;
                 if (enk_webform_read(srv->q, srv->lang, f->fields, f->n, &in) != ENK_OK)

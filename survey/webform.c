@@ -1470,7 +1470,7 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
 
 /* ------------------------------------------------------------------ other pages */
 
-static void code_form(buf *b, bool en, const char *error, const char *action)
+static void code_form(buf *b, bool en, const char *error, const char *typed, const char *action)
 {
         rawf(b, "<form class=\"code-form\" method=\"post\" action=\"");
         esc(b, action ? action : "/start");
@@ -1493,9 +1493,16 @@ static void code_form(buf *b, bool en, const char *error, const char *action)
         rawf(b,
              "<input class=\"input input-code%s\" type=\"text\" id=\"kod\" name=\"kod\" "
              "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" "
-             "aria-required=\"true\" aria-describedby=\"kod-hint%s\"%s>\n</div>\n",
+             "aria-required=\"true\" aria-describedby=\"kod-hint%s\"%s",
              error ? " input-error" : "", error ? " kod-error" : "",
              error ? " aria-invalid=\"true\"" : "");
+        /* What was typed stays, so that one wrong symbol is corrected in place. */
+        if (typed && *typed) {
+                raw(b, " value=\"");
+                esc(b, typed);
+                raw(b, "\"");
+        }
+        raw(b, ">\n</div>\n");
         rawf(b,
              "<div class=\"actions\"><button class=\"button\" type=\"submit\">%s</button>"
              "</div>\n</form>\n",
@@ -1505,6 +1512,15 @@ static void code_form(buf *b, bool en, const char *error, const char *action)
 enk_status enk_webform_page_render(enk_webform_page page, const char *title, const char *lang_code,
                                    const char *message, const char *action, char **html,
                                    size_t *len)
+{
+        return enk_webform_code_page_render(page, title, lang_code, message, NULL, action, html,
+                                            len);
+}
+
+enk_status enk_webform_code_page_render(enk_webform_page page, const char *title,
+                                        const char *lang_code, const char *message,
+                                        const char *typed, const char *action, char **html,
+                                        size_t *len)
 {
         if (!html)
                 return ENK_ERR_USAGE;
@@ -1571,7 +1587,7 @@ enk_status enk_webform_page_render(enk_webform_page page, const char *title, con
                 }
         }
         if (page == ENK_PAGE_CODE || page == ENK_PAGE_CODE_UNKNOWN)
-                code_form(&b, en, error, action);
+                code_form(&b, en, error, typed, action);
         else if (page == ENK_PAGE_SAVED)
                 rawf(&b, "<p><a href=\"./\">%s</a></p>\n", w(en, W_SAVED_LINK));
         else if (page == ENK_PAGE_ERROR || page == ENK_PAGE_CODE_USED)

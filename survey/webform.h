@@ -126,6 +126,14 @@ enk_status enk_webform_page_render(enk_webform_page page, const char *title, con
                                    const char *message, const char *action, char **html,
                                    size_t *len);
 
+/* As enk_webform_page_render, and the code page's field shows typed (the
+ * code as the respondent typed it, escaped; NULL or "" for none), so that a
+ * mistyped code is corrected rather than typed again. */
+enk_status enk_webform_code_page_render(enk_webform_page page, const char *title,
+                                        const char *lang_code, const char *message,
+                                        const char *typed, const char *action, char **html,
+                                        size_t *len);
+
 /* The CSS and script as built in (borrowed, static; for the server to serve
  * /form.js and compute its CSP hashes). */
 const char *enk_webform_css(void);

@@ -324,6 +324,10 @@ def run_checks(srv, db, codes, tmp):
     # --- unknown code, blank code
     st, h, body = srv.request("POST", "/start", enc([("kod", "0000-0000-0000")]))
     check(st == 400 and 'name="kod"' in body, "unknown code: 400 and the code page again")
+    check('value="0000-0000-0000"' in body, "the mistyped code stays in the field")
+    st, h, body = srv.request("POST", "/start", enc([("kod", 'X"><b>')]))
+    check(st == 400 and 'value="X&quot;&gt;&lt;b&gt;"' in body and "<b>" not in body,
+          "a typed code is shown again escaped")
     st, h, body = srv.request("POST", "/start", enc([("kod", "")]))
     check(st == 400 and 'name="kod"' in body, "blank code: 400 and the code page again")
 

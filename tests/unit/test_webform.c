@@ -676,8 +676,22 @@ static void test_pages(void)
                 check_structure(html);
                 free(html);
         }
-        /* The code page with an error: summary, message by the field, escaped. */
+        /* The code page keeps what was typed, escaped; without it the field is
+         * empty. */
         char *html = NULL;
+        CHECK_INT(enk_webform_code_page_render(ENK_PAGE_CODE, "T", "sv", "Koden finns inte",
+                                               "K7QM-4XPA-93T\"<", "/start", &html, NULL),
+                  ENK_OK);
+        CHECK(strstr(html, " value=\"K7QM-4XPA-93T&quot;&lt;\">") != NULL);
+        check_structure(html);
+        free(html);
+        html = NULL;
+        CHECK_INT(enk_webform_page_render(ENK_PAGE_CODE, "T", "sv", NULL, "/start", &html, NULL),
+                  ENK_OK);
+        CHECK(strstr(html, "value=") == NULL);
+        free(html);
+        html = NULL;
+        /* The code page with an error: summary, message by the field, escaped. */
         CHECK_INT(enk_webform_page_render(ENK_PAGE_CODE, "T", "en", "Wrong <code>", "/start", &html,
                                           NULL),
                   ENK_OK);
