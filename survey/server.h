@@ -16,7 +16,12 @@
  * then wakes the waiting requests, which reply. A submission that got its
  * "303 See Other" has therefore survived the commit: it outlives a kill -9 the
  * moment after. Many submissions share one disk sync (group commit), which is
- * how the server gets past the ~2,300 syncs a second this disk allows.
+ * how the server gets past the ~2,300 syncs a second this disk allows. The
+ * writer's handle never checkpoints the write-ahead log itself: a third
+ * thread with a handle of its own copies the log into the database file
+ * (passive checkpoints, which never block the writer), pauses the writer
+ * briefly only when the log passes 4000 pages so that it restarts from the
+ * beginning, and empties it on the way out (docs/web.md, "Checkpoints").
  *
  * Anonymity. The server never hands a code, an answer or a client address to
  * the access log: a log line is method, path, status and body size, and the
