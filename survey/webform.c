@@ -162,10 +162,12 @@ static const char *const words[NWORDS][2] = {
     [W_THANKS_TEXT] = {"Dina svar är skickade och sparade. Du kan stänga den här sidan.",
                        "Your answers have been sent and saved. You may close this page."},
     [W_SAVED_TITLE] = {"Dina svar är sparade", "Your answers are saved"},
-    [W_SAVED_TEXT] = {"Svaren är inte skickade än. Du kan fortsätta när du vill med samma kod. "
-                      "Skicka svaren när du är klar.",
+    [W_SAVED_TEXT] = {"Svaren är inte skickade än. Du kan fortsätta när du vill med samma kod, "
+                      "så spara brevet med koden. De sparade svaren finns kvar tills du skickar "
+                      "dem, men bara om du skickar dem räknas de med i enkäten.",
                       "Your answers have not been sent yet. You can continue whenever you like "
-                      "with the same code. Send your answers when you are done."},
+                      "with the same code, so keep the letter with the code. Your saved answers "
+                      "are kept until you send them, but only answers you send are counted."},
     [W_SAVED_LINK] = {"Fortsätt att svara", "Continue answering"},
     [W_USED_TITLE] = {"Koden har redan använts", "This code has already been used"},
     [W_USED_TEXT] = {"Svaren för den här koden är redan skickade, och varje kod kan bara användas "
