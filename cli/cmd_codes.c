@@ -39,6 +39,7 @@ static void usage(FILE *f)
 {
         fputs("usage: enkat codes --db DB --year YEAR --unit UNIT --count N -o FILE.csv\n"
               "                   [--questionnaire Q.yaml] [--sent] [--excel] [--lang sv|en]\n"
+              "       enkat codes --db DB --year YEAR --unit UNIT --delete-drafts [--lang sv|en]\n"
               "\n"
               "Makes N one-time access codes for the web form (enkat serve) of the wave\n"
               "UNIT x YEAR: 12 symbols like K7QM-4XPA-93TR, 60 random bits each. The store\n"
@@ -61,6 +62,9 @@ static void usage(FILE *f)
               "  -x, --excel                CSV for Swedish Excel: byte-order mark, ';', CRLF\n"
               "  -l, --lang LANG            language of the CSV and messages: sv (default)\n"
               "                             or en\n"
+              "      --delete-drafts        when the collection has closed: delete the\n"
+              "                             answers saved but never sent under the wave's\n"
+              "                             codes (they are never counted)\n"
               "  -h, --help                 show this help\n"
               "\n"
               "exit status: 0 codes stored and written, 1 bad input or environment\n"
@@ -71,7 +75,7 @@ static void usage(FILE *f)
 struct opts {
         const char *db, *unit, *out, *qpath;
         long year, count;
-        bool sent, excel, en;
+        bool sent, excel, en, delete_drafts;
 };
 
 /* The codes of the batch: grouped for the CSV, hashed for the store. */
@@ -192,6 +196,31 @@ static enk_status find_or_make_wave(enk_store *store, const struct opts *o,
         if ((st = enk_store_find_unit(store, o->unit, unit, diags)) != ENK_OK)
                 return st;
         return enk_store_find_wave(store, *unit, (int) o->year, wave, edition, diags);
+}
+
+/* --delete-drafts: the drafts of the wave's unsent codes, in one statement. */
+static int run_delete_drafts(const struct opts *o)
+{
+        enk_diags *diags = cli_diags_new();
+        enk_store *store = NULL;
+        int rc = EXIT_INPUT;
+        int64_t unit = 0, wave = 0, deleted = 0;
+        if (enk_store_open(o->db, 0, &store, diags) == ENK_OK &&
+            enk_store_find_unit(store, o->unit, &unit, diags) == ENK_OK &&
+            enk_store_find_wave(store, unit, (int) o->year, &wave, NULL, diags) == ENK_OK &&
+            enk_store_delete_drafts(store, wave, &deleted, diags) == ENK_OK) {
+                if (o->en)
+                        printf("deleted %lld saved, unsent answer sets (%s %ld)\n",
+                               (long long) deleted, o->unit, o->year);
+                else
+                        printf("tog bort %lld sparade, oskickade svar (%s %ld)\n",
+                               (long long) deleted, o->unit, o->year);
+                rc = EXIT_OK;
+        }
+        cli_print_diags(diags);
+        enk_store_free(store);
+        enk_diags_free(diags);
+        return rc;
 }
 
 static int run(const struct opts *o)
@@ -364,6 +393,7 @@ int cmd_codes(int argc, char **argv)
             {"sent", no_argument, NULL, 's'},
             {"excel", no_argument, NULL, 'x'},
             {"lang", required_argument, NULL, 'l'},
+            {"delete-drafts", no_argument, NULL, 'D'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -412,6 +442,9 @@ int cmd_codes(int argc, char **argv)
                         else if (strcmp(optarg, "sv"))
                                 return cli_usage_error("codes", "unknown language '%s'", optarg);
                         break;
+                case 'D':
+                        o.delete_drafts = true;
+                        break;
                 case 'h':
                         usage(stdout);
                         return EXIT_OK;
@@ -428,6 +461,14 @@ int cmd_codes(int argc, char **argv)
                 return cli_usage_error("codes", "no year given (--year)");
         if (!o.unit)
                 return cli_usage_error("codes", "no unit given (--unit)");
+        if (o.delete_drafts) {
+                if (o.count || o.out || o.qpath || o.sent || o.excel)
+                        return cli_usage_error("codes", "--delete-drafts makes no codes: give "
+                                                        "only --db, --year and --unit");
+                if (optind < argc)
+                        return cli_usage_error("codes", "too many arguments");
+                return run_delete_drafts(&o);
+        }
         if (!o.count)
                 return cli_usage_error("codes", "no count given (--count)");
         if (!o.out)

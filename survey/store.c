@@ -218,6 +218,7 @@ enum stmt_id {
         ST_DRAFT_SAVE,
         ST_DRAFT_LOAD,
         ST_DRAFT_DELETE,
+        ST_DRAFTS_DELETE_WAVE,
         ST_WEB_INSERT,
         ST_SECRET_GET,
         ST_SECRET_PUT,
@@ -305,6 +306,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_DRAFT_LOAD] = "SELECT d.data FROM drafts d JOIN codes c ON c.hash = d.hash"
                       " WHERE d.hash = ?1 AND c.wave_id = ?2",
     [ST_DRAFT_DELETE] = "DELETE FROM drafts WHERE hash = ?1",
+    [ST_DRAFTS_DELETE_WAVE] = "DELETE FROM drafts WHERE hash IN"
+                              " (SELECT hash FROM codes WHERE wave_id = ?1)",
     [ST_WEB_INSERT] = "INSERT INTO responses (id, wave_id, source, date, answers)"
                       " VALUES (?1, ?2, 'web', ?3, ?4)",
     [ST_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?1",
@@ -2095,6 +2098,26 @@ enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *h
         if (sqlite3_changes(store->db) > 0)
                 return ENK_OK;
         return code_refused(store, wave_id, h, diags);
+}
+
+enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *deleted,
+                                   enk_diags *diags)
+{
+        enk_status status = txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        sqlite3_stmt *st = stmt(store, ST_DRAFTS_DELETE_WAVE, diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_int64(st, 1, wave_id);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc != SQLITE_DONE)
+                return db_fail(store, diags, rc, "deleting drafts");
+        if (deleted)
+                *deleted = (int64_t) sqlite3_changes(store->db);
+        return ENK_OK;
 }
 
 enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *hash, void **data,

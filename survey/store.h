@@ -399,6 +399,13 @@ enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *h
 enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *hash, void **data,
                                 size_t *len, enk_diags *diags);
 
+/* Deletes the drafts of every code of wave_id that were saved but never
+ * submitted (when the collection has closed: a draft holds answers under
+ * its code, and nothing unsent is ever counted). The bytes are overwritten in
+ * the file (secure_delete). *deleted (may be NULL) is how many there were. */
+enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *deleted,
+                                   enk_diags *diags);
+
 /* Stores a web submission in one step: checks that the code hash is open in
  * wave_id, adds the response (source web, date "YYYY-MM-DD", no respondent
  * key, a random response id; values and texts as for enk_store_add_response),
