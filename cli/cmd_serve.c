@@ -1,4 +1,5 @@
 /* cli/cmd_serve.c - `enkat serve`: the web form of one wave, with one-time codes. */
+#include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
@@ -181,7 +182,8 @@ int cmd_serve(int argc, char **argv)
                 setvbuf(stdout, NULL, _IOLBF, 0);
         } else if (strcmp(log_where, "off")) {
                 if (!(lt.f = fopen(log_where, "a")))
-                        return cli_error("cannot open access log '%s'", log_where);
+                        return cli_error("cannot open access log '%s': %s", log_where,
+                                         strerror(errno));
                 setvbuf(lt.f, NULL, _IOLBF, 0);
         }
 
