@@ -239,35 +239,38 @@ static int run(const struct opts *o)
         }
         snprintf(tmp, tmp_len, "%s.tmp", o->out);
 
+        /* Errors about a file name it first, as every diagnostic does. */
+        enk_loc out_loc = {.file = o->out}, tmp_loc = {.file = tmp};
         if (o->qpath && enk_questionnaire_load(o->qpath, &q, diags) != ENK_OK)
                 goto fail;
         /* The output first: a file that cannot be written changes nothing. */
         struct stat sb;
         if (stat(o->out, &sb) == 0) {
-                rc = cli_error(o->en ? "'%s' exists and may hold earlier codes: choose a new "
-                                       "file name"
-                                     : "'%s' finns redan och kan innehålla tidigare koder: välj "
-                                       "ett nytt filnamn",
-                               o->out);
-                goto out;
+                enk_error(diags, out_loc,
+                          o->en ? "exists and may hold earlier codes: choose a new file name"
+                                : "finns redan och kan innehålla tidigare koder: välj ett nytt "
+                                  "filnamn");
+                goto fail;
         }
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0 && errno == EEXIST) {
-                rc = cli_error(o->en ? "'%s' exists (left by an earlier run?) and may hold codes: "
-                                       "look at it, then move it away"
-                                     : "'%s' finns redan (från en tidigare körning?) och kan "
-                                       "innehålla koder: se efter och flytta undan den",
-                               tmp);
-                goto out;
+                /* Not ours: never removed. */
+                enk_error(diags, tmp_loc,
+                          o->en ? "exists (left by an earlier run?) and may hold codes: look at "
+                                  "it, then move it away"
+                                : "finns redan (från en tidigare körning?) och kan innehålla "
+                                  "koder: se efter och flytta undan den");
+                goto fail;
         }
         if (fd < 0 || !(fp = fdopen(fd, "w"))) {
-                rc = cli_error(o->en ? "cannot write '%s': %s" : "kan inte skriva '%s': %s", o->out,
-                               strerror(errno));
+                enk_error(diags, out_loc,
+                          o->en ? "cannot write file: %s" : "kan inte skriva filen: %s",
+                          strerror(errno));
                 if (fd >= 0) {
                         close(fd);
                         unlink(tmp);
                 }
-                goto out;
+                goto fail;
         }
 
         b.codes = malloc(b.n * sizeof(*b.codes));
@@ -286,13 +289,11 @@ static int run(const struct opts *o)
         int64_t wave = 0, edition = 0, unit = 0;
         enk_status st = find_or_make_wave(store, o, q, &wave, &edition, &unit, diags);
         if (st == ENK_ERR_NOTFOUND && !q) {
-                cli_print_diags(diags);
-                enk_diags_free(diags);
-                diags = cli_diags_new();
-                cli_error(o->en ? "no wave %s %ld in '%s': give --questionnaire to create it"
-                                : "ingen enkätomgång %s %ld i '%s': ange --questionnaire för att "
-                                  "skapa den",
-                          o->unit, o->year, o->db);
+                enk_diags_add(diags, ENK_SEV_NOTE, (enk_loc){.file = o->db}, NULL,
+                              o->en ? "no wave %s %ld: give --questionnaire to create it"
+                                    : "ingen enkätomgång %s %ld: ange --questionnaire för att "
+                                      "skapa den",
+                              o->unit, o->year);
                 goto drop_tmp;
         }
         if (st != ENK_OK)
@@ -322,31 +323,33 @@ static int run(const struct opts *o)
             enk_store_wave(store, unit, (int) o->year, edition, c.issued, &wave, diags) != ENK_OK)
                 goto drop_tmp;
 
-        if (!write_csv(fp, o, &b)) {
-                rc = cli_error(o->en ? "cannot write '%s': %s; no codes were stored"
-                                     : "kan inte skriva '%s': %s; inga koder sparades",
-                               o->out, strerror(errno));
-                goto drop_tmp;
-        }
-        if (fclose(fp) != 0) {
-                fp = NULL;
-                rc = cli_error(o->en ? "cannot write '%s': %s; no codes were stored"
-                                     : "kan inte skriva '%s': %s; inga koder sparades",
-                               o->out, strerror(errno));
-                goto drop_tmp;
+        /* The reason is the first failure's: closing may set errno again. */
+        bool written = write_csv(fp, o, &b);
+        int err = errno;
+        if (fclose(fp) != 0 && written) {
+                written = false;
+                err = errno;
         }
         fp = NULL;
+        if (!written) {
+                enk_error(diags, out_loc,
+                          o->en ? "cannot write file: %s; no codes were stored"
+                                : "kan inte skriva filen: %s; inga koder sparades",
+                          strerror(err));
+                goto drop_tmp;
+        }
         if (enk_store_commit(store, diags) != ENK_OK)
                 goto drop_tmp;
 
         /* Stored. From here on the codes must not be deleted. */
         if (rename_new(tmp, o->out) != 0) {
+                enk_error(diags, tmp_loc,
+                          o->en ? "the codes are stored, but this file cannot be renamed to '%s' "
+                                  "(%s): use it, it holds all %ld codes"
+                                : "koderna är sparade, men filen kan inte byta namn till '%s' "
+                                  "(%s): använd den, den har alla %ld koder",
+                          o->out, strerror(errno), o->count);
                 cli_print_diags(diags);
-                rc = cli_error(o->en ? "the codes are stored, but '%s' cannot be renamed to '%s' "
-                                       "(%s): use '%s', it holds all %ld codes"
-                                     : "koderna är sparade, men '%s' kan inte byta namn till '%s' "
-                                       "(%s): använd '%s', den har alla %ld koder",
-                               tmp, o->out, strerror(errno), tmp, o->count);
                 goto out;
         }
         sync_dir(o->out);
