@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "survey/paper.h"
@@ -51,7 +52,10 @@ static enk_status write_paper(const enk_questionnaire *q, int lang, enum format 
 }
 
 /* The web page: written to OUT.tmp and renamed, so that OUT is never half
- * written. The library does not write files; the page is a buffer. */
+ * written. The library does not write files; the page is a buffer. An OUT that
+ * exists and is not a regular file (/dev/stdout, a pipe) is written directly,
+ * as the paper formats do (survey/paper.c): renaming over it would replace
+ * the device with a file. */
 static enk_status write_html(const enk_questionnaire *q, int lang, const char *out,
                              enk_diags *diags)
 {
@@ -61,25 +65,31 @@ static enk_status write_html(const enk_questionnaire *q, int lang, const char *o
         enk_status st = enk_webform_render(q, &wo, &html, &len);
         if (st != ENK_OK)
                 return st;
+        struct stat sb;
+        bool direct = stat(out, &sb) == 0 && !S_ISREG(sb.st_mode);
         size_t plen = strlen(out);
-        char *tmp = malloc(plen + sizeof ".tmp");
-        if (!tmp) {
-                free(html);
-                return ENK_ERR_NOMEM;
+        char *tmp = NULL;
+        if (!direct) {
+                tmp = malloc(plen + sizeof ".tmp");
+                if (!tmp) {
+                        free(html);
+                        return ENK_ERR_NOMEM;
+                }
+                memcpy(tmp, out, plen);
+                memcpy(tmp + plen, ".tmp", sizeof ".tmp");
         }
-        memcpy(tmp, out, plen);
-        memcpy(tmp + plen, ".tmp", sizeof ".tmp");
-        FILE *f = fopen(tmp, "wb");
+        FILE *f = fopen(direct ? out : tmp, "wb");
         bool ok = f && fwrite(html, 1, len, f) == len;
         if (f && fclose(f) != 0)
                 ok = false;
-        if (ok && rename(tmp, out) != 0)
+        if (ok && tmp && rename(tmp, out) != 0)
                 ok = false;
         if (!ok) {
                 int err = errno;
                 enk_diags_add(diags, ENK_SEV_ERROR, (enk_loc){out, 0, 0}, NULL,
                               "cannot write the web form: %s", strerror(err));
-                remove(tmp);
+                if (tmp)
+                        remove(tmp);
                 st = ENK_ERR_IO;
         }
         free(tmp);

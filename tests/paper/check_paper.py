@@ -573,6 +573,25 @@ def test_errors(enkat, tmp):
                 f.append(f"{what}: left {left} behind")
                 for x in left:
                     os.remove(os.path.join(out, x))
+    # An -o that is not a regular file (here a link to the program's stdout, a
+    # pipe) is written to, not replaced by a renamed file: stdout then carries
+    # what the same run writes to a regular file.
+    link = os.path.join(tmp, "stdout-link")
+    os.symlink("/proc/self/fd/1", link)
+    for fmt in ("layout", "html"):
+        expect(["--format", fmt, "-o", o, good], 0)
+        want = open(o, encoding="utf-8").read() if os.path.exists(o) else None
+        os.remove(o) if os.path.exists(o) else None
+        p = pl.run([enkat, "form", "--format", fmt, "-o", link, good])
+        what = f"enkat form --format {fmt} -o LINK-TO-/proc/self/fd/1"
+        if p.returncode != 0 or not os.path.islink(link) or want is None or p.stdout != want:
+            f.append(f"{what}: exit {p.returncode}, link kept {os.path.islink(link)}, "
+                     f"{len(p.stdout)} characters on stdout; want 0, the link kept and "
+                     f"{len(want or '')} characters, as written to a regular file")
+        if not os.path.islink(link):
+            os.remove(link)
+            os.symlink("/proc/self/fd/1", link)
+    os.remove(link)
     # The good cases still work (so the checks above fail for the right reason).
     expect(["--format", "pdf", "--copies", "2", "-o", o, good], 0, made=o)
     expect(["--format", "layout", "--lang", "en", "-o", o, good], 0, made=o)
