@@ -119,18 +119,25 @@ static enk_status take_counts(void *ctx, const enk_store_wave_info *w)
         return ENK_OK;
 }
 
+/* Writes one row of four fields with survey/csvin.h's field writer. */
+static bool write_row(FILE *fp, const char *const field[4], char sep, const char *eol)
+{
+        for (int c = 0; c < 4; c++)
+                if ((c && fputc(sep, fp) == EOF) ||
+                    enk_csvin_write_field(fp, field[c], sep) != ENK_OK)
+                        return false;
+        return fputs(eol, fp) >= 0;
+}
+
 /* Writes the CSV of the batch to fp and syncs it to disk. */
 static bool write_csv(FILE *fp, const struct opts *o, const struct batch *b)
 {
         char sep = o->excel ? ';' : ',';
         const char *eol = o->excel ? "\r\n" : "\n";
-        const char *head[4] = {"kod", "enhet", "år", "rad"};
-        const char *head_en[4] = {"code", "unit", "year", "line"};
-        bool ok = !o->excel || fputs("\xef\xbb\xbf", fp) >= 0;
-        for (int c = 0; c < 4 && ok; c++)
-                ok = (!c || fputc(sep, fp) != EOF) &&
-                     enk_csvin_write_field(fp, (o->en ? head_en : head)[c], sep) == ENK_OK;
-        ok = ok && fputs(eol, fp) >= 0;
+        static const char *const head[4] = {"kod", "enhet", "år", "rad"};
+        static const char *const head_en[4] = {"code", "unit", "year", "line"};
+        bool ok = (!o->excel || fputs("\xef\xbb\xbf", fp) >= 0) &&
+                  write_row(fp, o->en ? head_en : head, sep, eol);
         char year[16], line[128];
         snprintf(year, sizeof(year), "%ld", o->year);
         for (size_t i = 0; i < b->n && ok; i++) {
@@ -138,11 +145,8 @@ static bool write_csv(FILE *fp, const struct opts *o, const struct batch *b)
                          o->en ? "Your personal code for the %ld survey: %s"
                                : "Din personliga kod till enkäten %ld: %s",
                          o->year, b->codes[i]);
-                ok = enk_csvin_write_field(fp, b->codes[i], sep) == ENK_OK &&
-                     fputc(sep, fp) != EOF && enk_csvin_write_field(fp, o->unit, sep) == ENK_OK &&
-                     fputc(sep, fp) != EOF && enk_csvin_write_field(fp, year, sep) == ENK_OK &&
-                     fputc(sep, fp) != EOF && enk_csvin_write_field(fp, line, sep) == ENK_OK &&
-                     fputs(eol, fp) >= 0;
+                const char *row[4] = {b->codes[i], o->unit, year, line};
+                ok = write_row(fp, row, sep, eol);
         }
         /* On disk before the store commits: after the commit the file is the
          * only place the codes exist. */
