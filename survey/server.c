@@ -61,6 +61,7 @@
 #include "survey/hash.h"
 #include "survey/questionnaire.h"
 #include "survey/store.h"
+#include "survey/strbuf.h"
 #include "survey/webform.h"
 
 /* Limits (docs/web.md). */
@@ -741,8 +742,7 @@ struct request {
         enum route route;
         const char *path; /* for the log: a constant, "-" when unknown */
         const char *method;
-        char *body;
-        size_t len, cap;
+        enk_strbuf body;  /* at most MAX_BODY bytes */
         size_t discarded; /* bytes beyond MAX_BODY */
         bool replied;
 };
@@ -1191,31 +1191,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (*upload_size) {
                 size_t n = *upload_size;
                 *upload_size = 0;
-                if (r->discarded || r->len + n > MAX_BODY) {
+                if (r->discarded || r->body.len + n > MAX_BODY) {
                         /* A chunked body gives no length up front: count it,
                          * keep none of it, answer 413 at its end, and give
                          * up on the connection when it goes on and on. */
                         r->discarded += n;
                         return r->discarded > MAX_DISCARD ? MHD_NO : MHD_YES;
                 }
-                if (r->len + n > r->cap) {
-                        size_t cap = r->cap ? r->cap : 4096;
-                        while (cap < r->len + n)
-                                cap *= 2;
-                        char *b = realloc(r->body, cap);
-                        if (!b)
-                                return MHD_NO;
-                        r->body = b;
-                        r->cap = cap;
-                }
-                memcpy(r->body + r->len, upload, n);
-                r->len += n;
-                return MHD_YES;
+                enk_strbuf_add(&r->body, upload, n);
+                return r->body.nomem ? MHD_NO : MHD_YES;
         }
         if (r->discarded)
                 return send_error(srv, c, r, 413);
         enk_server_form f;
-        enk_status st = enk_server_form_decode(r->body, r->len, MAX_FIELDS, &f);
+        enk_status st = enk_server_form_decode(r->body.s, r->body.len, MAX_FIELDS, &f);
         if (st != ENK_OK)
                 return send_error(srv, c, r,
                                   st == ENK_ERR_DATA     ? 413
@@ -1246,7 +1235,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         struct request *r = *con_cls;
         if (!r)
                 return;
-        free(r->body);
+        enk_strbuf_free(&r->body);
         free(r);
         *con_cls = NULL;
         atomic_fetch_sub(&srv->inflight, 1);
