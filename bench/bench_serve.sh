@@ -43,11 +43,19 @@ done
 
 echo "enkat serve at $URL; $CODES codes, $CLIENTS clients; $(nproc) cores"
 status=0
-"$LOADGEN" --clients "$CLIENTS" "$URL" "$TMP/codes.csv" || status=$?
+"$LOADGEN" --clients "$CLIENTS" "$URL" "$TMP/codes.csv" >"$TMP/loadgen.out" || status=$?
+cat "$TMP/loadgen.out"
+OK=$(sed -n 's/^loadgen: .* \([0-9][0-9]*\) ok, [0-9]* errors$/\1/p' "$TMP/loadgen.out")
 
 kill -TERM "$PID"
 wait "$PID" || { echo "bench_serve: enkat serve did not exit 0 on SIGTERM" >&2; status=1; }
 PID=
-echo "store: $(sqlite3 "$DB" "SELECT count(*) FROM responses") responses," \
-        "$(sqlite3 "$DB" "SELECT count(*) FROM codes WHERE spent = 1") spent codes"
+RESPONSES=$(sqlite3 "$DB" "SELECT count(*) FROM responses")
+SPENT=$(sqlite3 "$DB" "SELECT count(*) FROM codes WHERE spent = 1")
+echo "store: $RESPONSES responses, $SPENT spent codes"
+if [ "$RESPONSES" != "$OK" ] || [ "$SPENT" != "$OK" ]; then
+        echo "bench_serve: the store holds $RESPONSES responses and $SPENT spent codes" \
+                "for ${OK:-?} successful submissions" >&2
+        status=1
+fi
 exit $status
