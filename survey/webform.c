@@ -456,15 +456,32 @@ static bool add_raw(answer *a, const char *value)
         return true;
 }
 
+/* The white space a browser may put around a value, or a respondent around
+ * an answer. */
+static bool is_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The part of s without the white space around it: where it starts, and its
+ * length in *n (0 for a blank s). */
+static const char *trim_span(const char *s, size_t *n)
+{
+        while (is_space(*s))
+                s++;
+        size_t k = strlen(s);
+        while (k && is_space(s[k - 1]))
+                k--;
+        *n = k;
+        return s;
+}
+
 /* s without leading and trailing white space, into out (size bytes); false
  * when it does not fit. */
 static bool trimmed(const char *s, char *out, size_t size)
 {
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-                s++;
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-                n--;
+        size_t n;
+        s = trim_span(s, &n);
         if (n >= size)
                 return false;
         memcpy(out, s, n);
@@ -615,10 +632,9 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
                         set_error(in, i, "%s", w(en, W_ERR_INVALID_TEXT));
                         return;
                 }
-                const char *s = a->raw[0];
-                while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-                        s++;
-                if (*s)
+                size_t n;
+                trim_span(a->raw[0], &n);
+                if (n)
                         in->values[i] = 1;
                 return;
         }
@@ -717,11 +733,8 @@ static void on_problem(void *ctx, enk_severity severity, size_t question,
  * with the browser's CRLF line ends as LF. */
 static char *store_text(const char *s)
 {
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-                s++;
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-                n--;
+        size_t n;
+        s = trim_span(s, &n);
         char *out = malloc(n + 1);
         if (!out)
                 return NULL;
