@@ -280,6 +280,7 @@ static void test_example(void)
         /* a grid's columns line up: item 1's box for value v sits above item
          * 2's, the same x */
         int a = enk_questionnaire_find(q, "stod_nojd"), b = enk_questionnaire_find(q, "stod_svar");
+        size_t pairs = 0;
         for (size_t i = 0; i < enk_paper_nboxes(p); i++)
                 for (size_t k = 0; k < enk_paper_nboxes(p); k++) {
                         const enk_paper_box *x = enk_paper_box_get(p, i);
@@ -288,8 +289,12 @@ static void test_example(void)
                             x->value == y->value) {
                                 CHECK_NEAR(x->r.x, y->r.x, 0);
                                 CHECK(y->r.y > x->r.y);
+                                pairs++;
                         }
                 }
+        /* one pair per column of their scale (1-5 and 'vet inte', as above), so
+         * that the loop cannot pass by comparing nothing */
+        CHECK_INT(pairs, 6);
 
         /* the QR text, with and without a copy serial */
         char buf[128], want[128];
