@@ -23,13 +23,18 @@
   doc.documentElement.className += ' js';
 
   /* A number as the server reads it: spaces (also no-break and thin spaces)
-   * ignored, a typographic minus allowed, leading zeros dropped. */
+   * ignored, a typographic minus allowed, leading zeros dropped, and a word
+   * after it allowed, as the server allows the question's unit ("12 år").
+   * Any word is taken here: if it is not the unit, the server says so beside
+   * this (visible) field, whereas refusing the unit here would hide questions
+   * the server counts as shown. */
   function normalizeNumber(s) {
     var t = s.replace(/[\s\u00a0\u202f]/g, '').replace(/\u2212/g, '-');
-    if (!/^[-+]?[0-9]+$/.test(t)) {
+    var m = /^([-+]?[0-9]+)[A-Za-z\u00c0-\u024f.]*$/.exec(t);
+    if (!m) {
       return null;
     }
-    return String(parseInt(t, 10));
+    return String(parseInt(m[1], 10));
   }
 
   /* The values the field `name` has now, from enabled inputs only. */
