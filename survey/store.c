@@ -466,6 +466,17 @@ static int step_once(enk_store *s, enum stmt_id id)
         return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Steps the bound write statement st once and readies it for its next use:
+ * reset, and the bindings cleared, for they may point into the caller's
+ * buffers (hashes, blobs) that are freed after the call. */
+static int step_write(sqlite3_stmt *st)
+{
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return rc;
+}
+
 static enk_status savepoint(enk_store *s, enk_diags *d)
 {
         int rc = step_once(s, ST_SAVEPOINT);
@@ -937,9 +948,7 @@ static enk_status insert_question(enk_store *s, int64_t edition_id, const enk_qu
                 sqlite3_bind_int(st, 13, qn->max);
         }
         bind_text_or_null(st, 14, was);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        int rc = step_write(st);
         free(points);
         free(positive);
         free(was);
@@ -1003,9 +1012,7 @@ enk_status enk_store_add_edition(enk_store *store, const enk_questionnaire *q, i
         sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, (int64_t) q->nquestions);
         sqlite3_bind_text(st, 5, q->source, (int) q->source_len, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        int rc = step_write(st);
         if (rc != SQLITE_DONE)
                 return release(store, diags, db_fail(store, diags, rc, "storing a questionnaire"));
         id = sqlite3_last_insert_rowid(store->db);
@@ -1989,9 +1996,7 @@ enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *co
                 }
                 sqlite3_bind_text(st, 1, v[k].h, 64, SQLITE_STATIC);
                 sqlite3_bind_int64(st, 2, wave_id);
-                int rc = sqlite3_step(st);
-                sqlite3_reset(st);
-                sqlite3_clear_bindings(st); /* v is freed below */
+                int rc = step_write(st);
                 if (rc == SQLITE_DONE)
                         continue;
                 if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
@@ -2090,9 +2095,7 @@ enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *h
         sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, wave_id);
         sqlite3_bind_blob(st, 3, len ? data : (const void *) "", (int) len, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        int rc = step_write(st);
         if (rc != SQLITE_DONE)
                 return db_fail(store, diags, rc, "saving a draft");
         if (sqlite3_changes(store->db) > 0)
@@ -2110,9 +2113,7 @@ enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *d
         if (!st)
                 return ENK_ERR_STORE;
         sqlite3_bind_int64(st, 1, wave_id);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        int rc = step_write(st);
         if (rc != SQLITE_DONE)
                 return db_fail(store, diags, rc, "deleting drafts");
         if (deleted)
@@ -2243,9 +2244,7 @@ enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash,
                 return release(store, diags, ENK_ERR_STORE);
         sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, wave_id);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        int rc = step_write(st);
         if (rc != SQLITE_DONE)
                 return release(store, diags, db_fail(store, diags, rc, "spending an access code"));
         if (sqlite3_changes(store->db) == 0)
@@ -2262,9 +2261,7 @@ enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash,
                         status = ENK_ERR_STORE;
                 } else {
                         sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
-                        rc = sqlite3_step(st);
-                        sqlite3_reset(st);
-                        sqlite3_clear_bindings(st);
+                        rc = step_write(st);
                         if (rc != SQLITE_DONE)
                                 status = db_fail(store, diags, rc, "deleting a draft");
                 }
@@ -2314,9 +2311,7 @@ enk_status enk_store_secret(enk_store *store, const char *name, unsigned char se
                         return ENK_ERR_STORE;
                 sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
                 sqlite3_bind_blob(st, 2, fresh, 32, SQLITE_STATIC);
-                rc = sqlite3_step(st);
-                sqlite3_reset(st);
-                sqlite3_clear_bindings(st);
+                rc = step_write(st);
                 memset(fresh, 0, sizeof(fresh));
                 if (rc != SQLITE_DONE)
                         return db_fail(store, diags, rc, "keeping a secret");
