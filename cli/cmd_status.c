@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "survey/csvin.h"
 #include "survey/store.h"
 
 static void usage(FILE *f)
@@ -152,22 +153,6 @@ static void print_table(const struct waves *ws, bool en)
         }
 }
 
-/* A CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(const char *s)
-{
-        if (!strpbrk(s, ",\"\r\n")) {
-                fputs(s, stdout);
-                return;
-        }
-        fputc('"', stdout);
-        for (; *s; s++) {
-                if (*s == '"')
-                        fputc('"', stdout);
-                fputc(*s, stdout);
-        }
-        fputc('"', stdout);
-}
-
 static void print_csv(const struct waves *ws)
 {
         puts(ws->codes ? "unit,year,edition,responses,sent,response_rate,imports,codes_issued,"
@@ -179,7 +164,7 @@ static void print_csv(const struct waves *ws)
                 rate(v, '.', r, sizeof(r));
                 if (v->sent >= 0)
                         snprintf(sent, sizeof(sent), "%lld", (long long) v->sent);
-                csv_field(v->unit);
+                enk_csvin_write_field(stdout, v->unit, ',');
                 printf(",%d,%d,%lld,%s,%s,%lld", v->year, v->edition, (long long) v->responses,
                        sent, r, (long long) v->imports);
                 if (ws->codes)
