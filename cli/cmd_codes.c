@@ -311,7 +311,7 @@ static int run(const struct opts *o)
                         goto drop_tmp;
                 enk_diags *scratch = cli_diags_new();
                 st = enk_store_add_codes(store, wave, b.hash_ptrs, b.n, scratch);
-                if (st == ENK_OK || st != ENK_ERR_EXISTS || attempt == 4)
+                if (st != ENK_ERR_EXISTS || attempt == 4)
                         cli_print_diags(scratch);
                 enk_diags_free(scratch);
                 if (st == ENK_OK)
