@@ -41,7 +41,10 @@
  * configuration, in the thread Pango starts to load it. LeakSanitizer would
  * fail every sanitizer run of a program that lays out a form over a leak that
  * is not ours; this hook (read by LSan at start) leaves it out. Valgrind gets
- * the same from tests/valgrind.supp. */
+ * the same from tests/valgrind.supp. It lives here, not in each program, because
+ * this is the one module that loads fontconfig: every program that links it
+ * (enkat, test_paper, fuzz_form) gets the hook, and no other does. It is
+ * compiled only in sanitizer builds. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define ENK_LSAN 1
