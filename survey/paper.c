@@ -43,7 +43,7 @@
  * is not ours; this hook (read by LSan at start) leaves it out. Valgrind gets
  * the same from tests/valgrind.supp. It lives here, not in each program, because
  * this is the one module that loads fontconfig: every program that links it
- * (enkat, test_paper, fuzz_form) gets the hook, and no other does. It is
+ * (enkat, test_paper) gets the hook, and no other does. It is
  * compiled only in sanitizer builds. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
