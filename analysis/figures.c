@@ -30,6 +30,7 @@ typedef struct edition {
         int64_t id;
         enk_questionnaire *q; /* owned until moved into the result */
         int *map;             /* slot -> latest question index, or -1 */
+        bool shown;           /* answered by a unit the result shows */
 } edition;
 
 typedef struct wave {
@@ -44,16 +45,27 @@ typedef struct ctx {
         const enk_questionnaire *latest;
         edition *eds;
         size_t neds;
-        char **units;
+        char **units; /* every unit with responses up to the report year, sorted */
         size_t nunits;
-        int *years;
+        int *years; /* every year of those units, ascending */
         size_t nyears;
+        const char *shown_unit; /* the one unit the result shows, or NULL for all */
         int report_year;
+        int min_n;
         size_t nq, na; /* latest questions and areas */
         cell *cells;   /* [(unit * nyears + year) * nq + q], units then the total */
         acell *acells; /* [(unit * nyears + year) * na + a] */
         double *asum;  /* per-row scratch: sum of indices per area */
         int *acount;
+
+        /* the rows: [(group * nyears + year) * per + slot], groups = units,
+         * then the total when there is more than one unit */
+        enk_figure *rows;
+        size_t ngroups, per;
+        bool with_total;
+        int *qslot;     /* latest question -> slot, -1 for a question without figures */
+        int *aslot;     /* area -> slot, -1 for an area without scale questions */
+        bool *has_wave; /* [group * nyears + year]: the group answered that year */
 } ctx;
 
 /* The store's path is the place of every message about its contents. */
@@ -215,9 +227,18 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
         return ENK_OK;
 }
 
-/* The weighted total: the unit tallies of each year added up. Cells whose
- * scale differs from the first unit's (editions are per year, so this does
- * not happen in practice) are added by point value. */
+/* Adds the counts of cell `from` to the counts `to` of a cell on scale
+ * `to_scale`, point by point value (the scales of one year are one edition's,
+ * so the values match). */
+static void add_dist(const cell *from, int64_t *to, const enk_scale *to_scale)
+{
+        for (size_t k = 0; k < from->scale->npoints; k++)
+                for (size_t j = 0; j < to_scale->npoints; j++)
+                        if (to_scale->points[j].value == from->scale->points[k].value)
+                                to[j] += from->dist[k];
+}
+
+/* The weighted total: the unit tallies of each year added up. */
 static enk_status add_total(ctx *c, size_t nunits_scope)
 {
         size_t t = nunits_scope;
@@ -236,11 +257,7 @@ static enk_status add_total(ctx *c, size_t nunits_scope)
                                 }
                                 tc->na += uc->na;
                                 tc->missing += uc->missing;
-                                for (size_t k = 0; k < uc->scale->npoints; k++)
-                                        for (size_t j = 0; j < tc->scale->npoints; j++)
-                                                if (tc->scale->points[j].value ==
-                                                    uc->scale->points[k].value)
-                                                        tc->dist[j] += uc->dist[k];
+                                add_dist(uc, tc->dist, tc->scale);
                         }
                 }
                 for (size_t a = 0; a < c->na; a++) {
@@ -278,10 +295,20 @@ static void cell_counts(const cell *cl, int64_t *x, int64_t *n)
         }
 }
 
-/* Figures of one question cell; the change and trend look at the same
- * unit's earlier years (cells of the row `ucells`, indexed by year). */
-static enk_status question_figure(ctx *c, enk_figure *r, const cell *cl, size_t y, size_t stride,
-                                  const cell *ubase, int min_n, const bool *has_wave)
+static enk_figure *row_at(const ctx *c, size_t g, size_t y, size_t slot)
+{
+        return &c->rows[(g * c->nyears + y) * c->per + slot];
+}
+
+static const cell *cell_at(const ctx *c, size_t g, size_t y, size_t qi)
+{
+        return &c->cells[(g * c->nyears + y) * c->nq + qi];
+}
+
+/* ---- phase 1: what each cell says on its own (figures 1-4, primary
+ * suppression) ---- */
+
+static enk_status question_basic(ctx *c, enk_figure *r, const cell *cl)
 {
         nan_figure(r);
         const enk_question *lq = &c->latest->questions[r->question_index];
@@ -297,7 +324,7 @@ static enk_status question_figure(ctx *c, enk_figure *r, const cell *cl, size_t 
                         pos[i] = enk_scale_positive(cl->scale, cl->scale->points[i].value);
                 }
                 enk_item it;
-                enk_status st = enk_stats_item(cl->dist, points, pos, k, cl->na, min_n, &it);
+                enk_status st = enk_stats_item(cl->dist, points, pos, k, cl->na, c->min_n, &it);
                 if (st != ENK_OK)
                         return st;
                 r->n = it.n;
@@ -306,6 +333,7 @@ static enk_status question_figure(ctx *c, enk_figure *r, const cell *cl, size_t 
                 r->missing = cl->missing;
                 r->dist = cl->dist;
                 r->ndist = k;
+                r->dist_hidden = it.hide_distribution;
                 if (it.n > 0) {
                         r->share = it.share.share;
                         r->ci_low = it.share.low;
@@ -319,74 +347,15 @@ static enk_status question_figure(ctx *c, enk_figure *r, const cell *cl, size_t 
                 }
                 r->scale_changed = !same_scale(cl->scale, ls);
         }
-        r->suppressed = enk_stats_suppressed(r->n, min_n);
+        r->suppressed = enk_stats_suppressed(r->n, c->min_n);
         r->low_precision = enk_stats_low_precision(r->n);
-        if (!cl->scale || r->n == 0)
-                return ENK_OK;
-
-        /* the change since the previous year this unit has in the store */
-        for (size_t py = y; py-- > 0;) {
-                if (!has_wave[py])
-                        continue;
-                const cell *pc = &ubase[py * stride];
-                r->prev_year = c->years[py];
-                int64_t px, pn;
-                cell_counts(pc, &px, &pn);
-                if (pn > 0 && same_scale(pc->scale, cl->scale)) {
-                        enk_diff d;
-                        if (enk_stats_diff(r->positive, r->n, px, pn, ENK_STATS_LEVEL, &d) ==
-                            ENK_OK) {
-                                r->prev_share = d.pb;
-                                r->diff = d.diff;
-                                r->diff_low = d.low;
-                                r->diff_high = d.high;
-                                r->diff_p = d.p;
-                                r->fisher = d.fisher;
-                                r->cohen_h = d.cohen_h;
-                        }
-                }
-                break;
-        }
-
-        /* the trend over the years up to this one, back to a change of scale */
-        int64_t xs[256], ns[256];
-        double yrs[256];
-        size_t k = 0;
-        size_t from = y + 1 > 256 ? y + 1 - 256 : 0;
-        for (size_t py = y + 1; py-- > from;) {
-                const cell *pc = &ubase[py * stride];
-                if (!pc->scale)
-                        continue;
-                if (!same_scale(pc->scale, cl->scale))
-                        break;
-                int64_t px, pn;
-                cell_counts(pc, &px, &pn);
-                if (pn == 0)
-                        continue;
-                xs[k] = px;
-                ns[k] = pn;
-                yrs[k] = c->years[py];
-                k++;
-        }
-        if (k >= 2) {
-                /* collected newest first; order does not matter to the fit */
-                r->first_year = (int) yrs[k - 1];
-                enk_trend tr;
-                if (enk_stats_trend(xs, ns, yrs, k, false, &tr) == ENK_OK) {
-                        r->trend_slope_pp = tr.slope.slope_pp;
-                        r->trend_p = tr.p;
-                }
-        } else {
-                r->first_year = c->years[y];
-        }
         return ENK_OK;
 }
 
 /* Figures of one area cell: the mean over respondents of their mean index
  * over the area's questions, with a t interval; the share positive is pooled
  * over the area's question cells (Σ positive / Σ answered). */
-static void area_figure(ctx *c, enk_figure *r, const acell *ac, const cell *qbase, size_t a,
-                        int min_n)
+static void area_basic(ctx *c, enk_figure *r, const acell *ac, size_t g, size_t y, size_t a)
 {
         nan_figure(r);
         r->n = ac->n;
@@ -395,7 +364,7 @@ static void area_figure(ctx *c, enk_figure *r, const acell *ac, const cell *qbas
                 if (c->latest->questions[qi].area != (int) a)
                         continue;
                 int64_t qx, qn;
-                cell_counts(&qbase[qi], &qx, &qn);
+                cell_counts(cell_at(c, g, y, qi), &qx, &qn);
                 x += qx;
                 n += qn;
         }
@@ -435,28 +404,277 @@ static void area_figure(ctx *c, enk_figure *r, const acell *ac, const cell *qbas
                         }
                 }
         }
-        r->suppressed = enk_stats_suppressed(r->n, min_n);
+        r->dist_hidden = true; /* an area has no distribution */
+        r->suppressed = enk_stats_suppressed(r->n, c->min_n);
         r->low_precision = enk_stats_low_precision(r->n);
 }
 
-/* The pooled share of area a in the previous year this unit has, for the
- * report's "last year" column. No difference or test is computed for an area:
- * the answers pooled over its questions come in clusters (one respondent
- * answers several), so a test that treats them as independent would call too
- * many changes significant. Left NaN when a question's scale differs between
- * the two years. */
-static void area_previous(ctx *c, enk_figure *r, const cell *ubase, size_t y, size_t a,
-                          const bool *has_wave)
+/* Every group x year x item with the figures of its own cell. */
+static enk_status build_rows(ctx *c)
 {
+        for (size_t g = 0; g < c->ngroups; g++) {
+                bool is_total = g == c->nunits;
+                const char *uname = is_total ? ENK_ALL_UNITS : c->units[g];
+                for (size_t y = 0; y < c->nyears; y++) {
+                        for (size_t qi = 0; qi < c->nq; qi++) {
+                                if (c->qslot[qi] < 0)
+                                        continue;
+                                enk_figure *r = row_at(c, g, y, (size_t) c->qslot[qi]);
+                                r->unit = uname;
+                                r->year = c->years[y];
+                                r->question = c->latest->questions[qi].id;
+                                r->question_index = (int) qi;
+                                enk_status st = question_basic(c, r, cell_at(c, g, y, qi));
+                                if (st != ENK_OK)
+                                        return st;
+                        }
+                        for (size_t a = 0; a < c->na; a++) {
+                                if (c->aslot[a] < 0)
+                                        continue;
+                                enk_figure *r = row_at(c, g, y, (size_t) c->aslot[a]);
+                                r->unit = uname;
+                                r->year = c->years[y];
+                                r->question = c->latest->areas[a].id;
+                                r->is_area = true;
+                                r->question_index = (int) a;
+                                area_basic(c, r, &c->acells[(g * c->nyears + y) * c->na + a], g, y,
+                                           a);
+                        }
+                }
+        }
+        return ENK_OK;
+}
+
+/* ---- phase 2: what must be hidden because of what else is shown ---- */
+
+/* An area is hidden when one of its questions with answers is hidden in the
+ * same unit x year: the area's pooled counts less its shown questions' would
+ * give the hidden one. Returns whether it hid anything. */
+static bool hide_areas(ctx *c)
+{
+        bool more = false;
+        for (size_t g = 0; g < c->ngroups; g++)
+                for (size_t y = 0; y < c->nyears; y++)
+                        for (size_t qi = 0; qi < c->nq; qi++) {
+                                int a = c->latest->questions[qi].area;
+                                if (c->qslot[qi] < 0 || a < 0 || c->aslot[a] < 0)
+                                        continue;
+                                const enk_figure *q = row_at(c, g, y, (size_t) c->qslot[qi]);
+                                enk_figure *ar = row_at(c, g, y, (size_t) c->aslot[a]);
+                                if (q->n > 0 && q->suppressed && !ar->suppressed) {
+                                        ar->suppressed = true;
+                                        more = true;
+                                }
+                        }
+        return more;
+}
+
+/* Secondary suppression over the units of each year x item, the units
+ * already hidden counting as hidden (enk_stats_suppress_more); when every
+ * unit is hidden, so is the total. Units without answers (no wave that year,
+ * or a question nobody was shown) have nothing to disclose and take no part.
+ * ns, sup and idx have room for every unit. Returns whether it hid anything. */
+static bool hide_units(ctx *c, int64_t *ns, bool *sup, size_t *idx)
+{
+        bool more = false;
+        for (size_t y = 0; y < c->nyears; y++)
+                for (size_t k = 0; k < c->per; k++) {
+                        size_t m = 0;
+                        for (size_t u = 0; u < c->nunits; u++) {
+                                const enk_figure *r = row_at(c, u, y, k);
+                                if (r->n > 0) {
+                                        idx[m] = u;
+                                        ns[m] = r->n;
+                                        sup[m++] = r->suppressed;
+                                }
+                        }
+                        size_t cnt = 0;
+                        if (!m || enk_stats_suppress_more(ns, m, c->min_n, sup, &cnt) != ENK_OK)
+                                continue;
+                        for (size_t j = 0; j < m; j++) {
+                                enk_figure *r = row_at(c, idx[j], y, k);
+                                more |= sup[j] && !r->suppressed;
+                                r->suppressed |= sup[j];
+                        }
+                        enk_figure *t = row_at(c, c->nunits, y, k);
+                        if (cnt == m && !t->suppressed) {
+                                t->suppressed = true;
+                                more = true;
+                        }
+                }
+        return more;
+}
+
+/* The total's distribution less the shown units' distributions is the sum
+ * of the hidden ones: it is hidden when that sum would be, as a group of its
+ * own. */
+static void hide_total_distributions(ctx *c)
+{
+        for (size_t y = 0; y < c->nyears; y++)
+                for (size_t qi = 0; qi < c->nq; qi++) {
+                        const cell *tc = cell_at(c, c->nunits, y, qi);
+                        if (c->qslot[qi] < 0 || !tc->scale || tc->scale->npoints > 64)
+                                continue;
+                        int64_t rest[64] = {0}, n = 0;
+                        for (size_t u = 0; u < c->nunits; u++) {
+                                const cell *uc = cell_at(c, u, y, qi);
+                                if (uc->scale &&
+                                    row_at(c, u, y, (size_t) c->qslot[qi])->dist_hidden)
+                                        add_dist(uc, rest, tc->scale);
+                        }
+                        for (size_t k = 0; k < tc->scale->npoints; k++)
+                                n += rest[k];
+                        enk_figure *t = row_at(c, c->nunits, y, (size_t) c->qslot[qi]);
+                        if (n > 0 &&
+                            enk_stats_distribution_hidden(rest, tc->scale->npoints, c->min_n))
+                                t->dist_hidden = true;
+                }
+}
+
+/* Areas and units hide each other in turn (a unit's hidden question hides its
+ * area, which may draw another unit's area in), until nothing changes; then
+ * the distributions. Every hidden row hides its distribution. */
+static enk_status suppress(ctx *c)
+{
+        int64_t *ns = calloc(c->nunits, sizeof *ns);
+        bool *sup = calloc(c->nunits, sizeof *sup);
+        size_t *idx = calloc(c->nunits, sizeof *idx);
+        if (!ns || !sup || !idx) {
+                free(ns);
+                free(sup);
+                free(idx);
+                return ENK_ERR_NOMEM;
+        }
+        bool more = true;
+        while (more) {
+                more = hide_areas(c);
+                if (c->with_total)
+                        more |= hide_units(c, ns, sup, idx);
+        }
+        free(ns);
+        free(sup);
+        free(idx);
+        size_t nrows = c->ngroups * c->nyears * c->per;
+        for (size_t i = 0; i < nrows; i++)
+                c->rows[i].dist_hidden |= c->rows[i].suppressed;
+        if (c->with_total)
+                hide_total_distributions(c);
+        return ENK_OK;
+}
+
+/* ---- phase 3: figures across years, from shown rows only ---- */
+
+/* The change since the previous year this unit has in the store, when that
+ * year's row is shown. */
+static void question_change(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
+{
+        const cell *cl = cell_at(c, g, y, qi);
         for (size_t py = y; py-- > 0;) {
-                if (!has_wave[py])
+                if (!c->has_wave[g * c->nyears + py])
                         continue;
                 r->prev_year = c->years[py];
+                const enk_figure *pr = row_at(c, g, py, (size_t) c->qslot[qi]);
+                if (pr->n > 0 && pr->suppressed) {
+                        r->prev_hidden = true;
+                        return;
+                }
+                const cell *pc = cell_at(c, g, py, qi);
+                int64_t px, pn;
+                cell_counts(pc, &px, &pn);
+                enk_diff d;
+                if (pn > 0 && same_scale(pc->scale, cl->scale) &&
+                    enk_stats_diff(r->positive, r->n, px, pn, ENK_STATS_LEVEL, &d) == ENK_OK) {
+                        r->prev_share = d.pb;
+                        r->diff = d.diff;
+                        r->diff_low = d.low;
+                        r->diff_high = d.high;
+                        r->diff_p = d.p;
+                        r->fisher = d.fisher;
+                        r->cohen_h = d.cohen_h;
+                }
+                return;
+        }
+}
+
+/* The trend over the shown years up to this one, back to a change of scale;
+ * a hidden year is left out like a year without answers. */
+static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
+{
+        const cell *cl = cell_at(c, g, y, qi);
+        int64_t xs[256], ns[256];
+        double yrs[256];
+        size_t k = 0;
+        size_t from = y + 1 > 256 ? y + 1 - 256 : 0;
+        for (size_t py = y + 1; py-- > from;) {
+                const cell *pc = cell_at(c, g, py, qi);
+                if (!pc->scale)
+                        continue;
+                if (!same_scale(pc->scale, cl->scale))
+                        break;
+                if (row_at(c, g, py, (size_t) c->qslot[qi])->suppressed)
+                        continue;
+                int64_t px, pn;
+                cell_counts(pc, &px, &pn);
+                if (pn == 0)
+                        continue;
+                xs[k] = px;
+                ns[k] = pn;
+                yrs[k] = c->years[py];
+                k++;
+        }
+        r->first_year = k ? (int) yrs[k - 1] : c->years[y]; /* collected newest first */
+        enk_trend tr;
+        if (k >= 2 && enk_stats_trend(xs, ns, yrs, k, false, &tr) == ENK_OK) {
+                r->trend_slope_pp = tr.slope.slope_pp;
+                r->trend_p = tr.p;
+        }
+}
+
+/* Holm over the changes of one unit x year's questions (the hidden and the
+ * incomparable left out of m); a change is marked when its interval excludes
+ * 0 and its adjusted p is below the level. */
+static void mark_changes(ctx *c, size_t g, size_t y, double *p)
+{
+        size_t m = 0;
+        for (size_t qi = 0; qi < c->nq; qi++)
+                if (c->qslot[qi] >= 0)
+                        p[m++] = row_at(c, g, y, (size_t) c->qslot[qi])->diff_p;
+        if (!m || enk_stats_p_adjust(p, m, ENK_ADJUST_HOLM, p) != ENK_OK)
+                return;
+        m = 0;
+        for (size_t qi = 0; qi < c->nq; qi++) {
+                if (c->qslot[qi] < 0)
+                        continue;
+                enk_figure *r = row_at(c, g, y, (size_t) c->qslot[qi]);
+                r->diff_p_adj = p[m++];
+                bool sig = !isnan(r->diff_low) && (r->diff_low > 0 || r->diff_high < 0);
+                if (sig && r->diff_p_adj < ENK_STATS_ALPHA)
+                        r->change = r->diff > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
+        }
+}
+
+/* The pooled share of area a in the previous year this unit has, for the
+ * report's "last year" column, when that year's area is shown. No difference
+ * or test is computed for an area: the answers pooled over its questions
+ * come in clusters (one respondent answers several), so a test that treats
+ * them as independent would call too many changes significant. Left NaN when
+ * a question's scale differs between the two years. */
+static void area_previous(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
+{
+        for (size_t py = y; py-- > 0;) {
+                if (!c->has_wave[g * c->nyears + py])
+                        continue;
+                r->prev_year = c->years[py];
+                const enk_figure *pr = row_at(c, g, py, (size_t) c->aslot[a]);
+                if (pr->n > 0 && pr->suppressed) {
+                        r->prev_hidden = true;
+                        return;
+                }
                 int64_t x = 0, n = 0;
                 for (size_t qi = 0; qi < c->nq; qi++) {
                         if (c->latest->questions[qi].area != (int) a)
                                 continue;
-                        const cell *now = &ubase[y * c->nq + qi], *then = &ubase[py * c->nq + qi];
+                        const cell *now = cell_at(c, g, y, qi), *then = cell_at(c, g, py, qi);
                         if (now->scale && then->scale && !same_scale(now->scale, then->scale))
                                 return;
                         int64_t qx, qn;
@@ -467,6 +685,53 @@ static void area_previous(ctx *c, enk_figure *r, const cell *ubase, size_t y, si
                 if (n > 0)
                         r->prev_share = (double) x / (double) n;
                 return;
+        }
+}
+
+static enk_status derive(ctx *c)
+{
+        double *p = calloc(c->nq ? c->nq : 1, sizeof *p);
+        if (!p)
+                return ENK_ERR_NOMEM;
+        for (size_t g = 0; g < c->ngroups; g++)
+                for (size_t y = 0; y < c->nyears; y++) {
+                        for (size_t qi = 0; qi < c->nq; qi++) {
+                                if (c->qslot[qi] < 0)
+                                        continue;
+                                enk_figure *r = row_at(c, g, y, (size_t) c->qslot[qi]);
+                                if (r->suppressed)
+                                        continue;
+                                question_change(c, r, g, y, qi);
+                                question_trend(c, r, g, y, qi);
+                        }
+                        mark_changes(c, g, y, p);
+                        for (size_t a = 0; a < c->na; a++) {
+                                if (c->aslot[a] < 0)
+                                        continue;
+                                enk_figure *r = row_at(c, g, y, (size_t) c->aslot[a]);
+                                if (!r->suppressed)
+                                        area_previous(c, r, g, y, a);
+                        }
+                }
+        free(p);
+        return ENK_OK;
+}
+
+/* ---- phase 4: nothing hidden leaves the table ---- */
+
+static void scrub(ctx *c)
+{
+        size_t nrows = c->ngroups * c->nyears * c->per;
+        for (size_t i = 0; i < nrows; i++) {
+                enk_figure *r = &c->rows[i];
+                if (r->dist_hidden)
+                        r->dist = NULL;
+                if (!r->suppressed)
+                        continue;
+                nan_figure(r);
+                r->positive = 0;
+                r->exact_ci = r->fisher = r->prev_hidden = false;
+                r->change = ENK_CHANGE_NONE;
         }
 }
 
@@ -481,11 +746,17 @@ static void free_ctx(ctx *c, wave_list *wl)
         free(c->acells);
         free(c->asum);
         free(c->acount);
+        free(c->rows);
+        free(c->qslot);
+        free(c->aslot);
+        free(c->has_wave);
         for (size_t i = 0; i < c->neds; i++) {
                 enk_questionnaire_free(c->eds[i].q);
                 free(c->eds[i].map);
         }
         free(c->eds);
+        free(c->units); /* the names themselves belong to wl */
+        free(c->years);
         for (size_t i = 0; i < wl->n; i++)
                 free(wl->v[i].unit);
         free(wl->v);
@@ -546,6 +817,257 @@ static int cmp_edition(const void *a, const void *b)
         return cmp_int(&x->q->edition, &y->q->edition);
 }
 
+/* ---- the driver ---- */
+
+/* Loads the edition with this id unless it is loaded; marks it shown when a
+ * unit of the result answered it. */
+static enk_status use_edition(ctx *c, struct enk_store *store, int64_t id, bool shown,
+                              enk_diags *diags)
+{
+        edition *e = find_edition(c, id);
+        if (!e) {
+                e = realloc(c->eds, (c->neds + 1) * sizeof *e);
+                if (!e)
+                        return ENK_ERR_NOMEM;
+                c->eds = e;
+                e = &c->eds[c->neds];
+                *e = (edition){.id = id};
+                enk_status st = enk_store_load_edition(store, id, &e->q, diags);
+                if (st != ENK_OK)
+                        return st;
+                c->neds++;
+        }
+        e->shown |= shown;
+        return ENK_OK;
+}
+
+static enk_status add_unit_year(ctx *c, char *unit, int year)
+{
+        if (find_str(c->units, c->nunits, unit) < 0) {
+                char **u = realloc(c->units, (c->nunits + 1) * sizeof *u);
+                if (!u)
+                        return ENK_ERR_NOMEM;
+                c->units = u;
+                c->units[c->nunits++] = unit; /* borrowed from the wave list */
+        }
+        if (find_int(c->years, c->nyears, year) < 0) {
+                int *y = realloc(c->years, (c->nyears + 1) * sizeof *y);
+                if (!y)
+                        return ENK_ERR_NOMEM;
+                c->years = y;
+                c->years[c->nyears++] = year;
+        }
+        return ENK_OK;
+}
+
+/* The scope: the report year, every unit with responses up to it (all of
+ * them, also for a one-unit result, since suppression is decided over all),
+ * their years, and the editions they answered. The latest edition is the
+ * newest one the shown units answered in any year: the current ids and scales
+ * are those, also in the report of an earlier year. */
+static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store *store,
+                        const char *store_file, enk_diags *diags)
+{
+        int latest_year = 0;
+        for (size_t i = 0; i < wl->n; i++) {
+                const wave *w = &wl->v[i];
+                bool shown = !c->shown_unit || strcmp(w->unit, c->shown_unit) == 0;
+                if (w->responses > 0 && shown && w->year > latest_year)
+                        latest_year = w->year;
+        }
+        c->report_year = year ? year : latest_year;
+        bool year_found = false;
+        for (size_t i = 0; i < wl->n; i++) {
+                const wave *w = &wl->v[i];
+                bool shown = !c->shown_unit || strcmp(w->unit, c->shown_unit) == 0;
+                if (w->responses == 0 || (!shown && w->year > c->report_year))
+                        continue;
+                enk_status st = use_edition(c, store, w->edition_id, shown, diags);
+                if (st == ENK_OK && w->year <= c->report_year)
+                        st = add_unit_year(c, w->unit, w->year);
+                if (st != ENK_OK)
+                        return st;
+                year_found |= shown && w->year == c->report_year;
+        }
+        if (!year_found) {
+                enk_loc loc = {.file = store_file};
+                if (c->shown_unit)
+                        enk_error(diags, loc, "unit '%s' has no responses in %d", c->shown_unit,
+                                  c->report_year);
+                else
+                        enk_error(diags, loc, "the store has no responses in %d", c->report_year);
+                return ENK_ERR_NOTFOUND;
+        }
+        qsort(c->units, c->nunits, sizeof *c->units, cmp_str);
+        qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
+        qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
+        for (size_t e = 0; e < c->neds; e++)
+                if (c->eds[e].shown)
+                        c->latest = c->eds[e].q;
+        return ENK_OK;
+}
+
+/* Maps every edition's questions onto the latest edition's (only scale
+ * questions get figures), and gives each figure of a unit x year its slot. */
+static enk_status map_questions(ctx *c)
+{
+        c->nq = c->latest->nquestions;
+        c->na = c->latest->nareas;
+        for (size_t e = 0; e < c->neds; e++) {
+                const enk_questionnaire *q = c->eds[e].q;
+                c->eds[e].map = malloc((q->nquestions ? q->nquestions : 1) * sizeof(int));
+                if (!c->eds[e].map)
+                        return ENK_ERR_NOMEM;
+                for (size_t i = 0; i < q->nquestions; i++) {
+                        int li = q == c->latest
+                                     ? (int) i
+                                     : enk_questionnaire_find_linked(c->latest, q->questions[i].id);
+                        if (li >= 0 && (q->questions[i].type != ENK_Q_SCALE ||
+                                        c->latest->questions[li].type != ENK_Q_SCALE))
+                                li = -1;
+                        c->eds[e].map[i] = li;
+                }
+        }
+        c->qslot = malloc((c->nq ? c->nq : 1) * sizeof *c->qslot);
+        c->aslot = malloc((c->na ? c->na : 1) * sizeof *c->aslot);
+        if (!c->qslot || !c->aslot)
+                return ENK_ERR_NOMEM;
+        c->per = 0;
+        for (size_t qi = 0; qi < c->nq; qi++)
+                c->qslot[qi] = c->latest->questions[qi].type == ENK_Q_SCALE ? (int) c->per++ : -1;
+        for (size_t a = 0; a < c->na; a++)
+                c->aslot[a] = -1;
+        for (size_t qi = 0; qi < c->nq; qi++) {
+                int a = c->latest->questions[qi].area;
+                if (c->qslot[qi] >= 0 && a >= 0)
+                        c->aslot[a] = 0; /* used; numbered below, in area order */
+        }
+        for (size_t a = 0; a < c->na; a++)
+                if (c->aslot[a] == 0)
+                        c->aslot[a] = (int) c->per++;
+        return ENK_OK;
+}
+
+/* Tallies every response in scope into its cells, then the total. */
+static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, enk_diags *diags)
+{
+        c->with_total = c->nunits > 1;
+        c->ngroups = c->nunits + (c->with_total ? 1 : 0);
+        size_t nu = c->nunits + 1; /* room for the total */
+        c->cells = calloc(nu * c->nyears * (c->nq ? c->nq : 1), sizeof *c->cells);
+        c->acells = calloc(nu * c->nyears * (c->na ? c->na : 1), sizeof *c->acells);
+        c->asum = calloc(c->na ? c->na : 1, sizeof *c->asum);
+        c->acount = calloc(c->na ? c->na : 1, sizeof *c->acount);
+        c->has_wave = calloc(c->ngroups * c->nyears, sizeof *c->has_wave);
+        c->rows = calloc(c->ngroups * c->nyears * (c->per ? c->per : 1), sizeof *c->rows);
+        if (!c->cells || !c->acells || !c->asum || !c->acount || !c->has_wave || !c->rows)
+                return ENK_ERR_NOMEM;
+        for (size_t i = 0; i < wl->n; i++) {
+                long u = find_str(c->units, c->nunits, wl->v[i].unit);
+                long y = find_int(c->years, c->nyears, wl->v[i].year);
+                if (u < 0 || y < 0 || wl->v[i].responses == 0)
+                        continue;
+                c->has_wave[(size_t) u * c->nyears + (size_t) y] = true;
+                if (c->with_total)
+                        c->has_wave[c->nunits * c->nyears + (size_t) y] = true;
+        }
+        enk_store_filter filter = {0};
+        enk_status st = enk_store_scan(store, &filter, on_row, c, diags);
+        if (st == ENK_OK && c->with_total)
+                st = add_total(c, c->nunits);
+        return st;
+}
+
+/* The result: the rows, units and years of the shown unit (or of every unit
+ * and the total), their waves, and the editions the shown units answered. */
+static enk_status result(ctx *c, const wave_list *wl, figures_impl *fi)
+{
+        enk_figures *f = &fi->pub;
+        size_t nrows = c->ngroups * c->nyears * c->per;
+        fi->rows = calloc(nrows ? nrows : 1, sizeof *fi->rows);
+        fi->units = calloc(c->nunits, sizeof *fi->units);
+        fi->years = malloc(c->nyears * sizeof *fi->years);
+        size_t ncells = (c->nunits + 1) * c->nyears * c->nq;
+        fi->dists = calloc(ncells ? ncells : 1, sizeof *fi->dists);
+        fi->editions = calloc(c->neds, sizeof *fi->editions);
+        fi->waves = calloc(wl->n ? wl->n : 1, sizeof *fi->waves);
+        if (!fi->rows || !fi->units || !fi->years || !fi->dists || !fi->editions || !fi->waves)
+                return ENK_ERR_NOMEM;
+        for (size_t u = 0; u < c->nunits; u++) {
+                if (c->shown_unit && strcmp(c->units[u], c->shown_unit) != 0)
+                        continue;
+                fi->units[f->nunits] = strdup(c->units[u]);
+                if (!fi->units[f->nunits])
+                        return ENK_ERR_NOMEM;
+                f->nunits++;
+        }
+        /* a one-unit result has the years of that unit only */
+        for (size_t y = 0; y < c->nyears; y++) {
+                bool keep = !c->shown_unit;
+                for (size_t u = 0; u < c->nunits && !keep; u++)
+                        keep = strcmp(c->units[u], c->shown_unit) == 0 &&
+                               c->has_wave[u * c->nyears + y];
+                if (keep)
+                        fi->years[f->nyears++] = c->years[y];
+        }
+        for (size_t g = 0; g < c->ngroups; g++) {
+                const char *name = g == c->nunits ? ENK_ALL_UNITS : c->units[g];
+                if (c->shown_unit && strcmp(name, c->shown_unit) != 0)
+                        continue;
+                for (size_t y = 0; y < c->nyears; y++) {
+                        if (find_int(fi->years, f->nyears, c->years[y]) < 0)
+                                continue;
+                        for (size_t k = 0; k < c->per; k++) {
+                                enk_figure *r = &fi->rows[f->nrows++];
+                                *r = *row_at(c, g, y, k);
+                                if (g < c->nunits) /* the result's own copy of the name */
+                                        r->unit = fi->units[c->shown_unit ? 0 : g];
+                        }
+                }
+        }
+        for (size_t u = 0; u < f->nunits; u++)
+                for (size_t y = 0; y < f->nyears; y++)
+                        for (size_t i = 0; i < wl->n; i++) {
+                                const wave *w = &wl->v[i];
+                                if (w->year != fi->years[y] || strcmp(w->unit, fi->units[u]) != 0)
+                                        continue;
+                                enk_wave_info *wi = &fi->waves[f->nwaves];
+                                wi->unit = strdup(w->unit);
+                                if (!wi->unit)
+                                        return ENK_ERR_NOMEM;
+                                f->nwaves++;
+                                wi->year = w->year;
+                                const edition *ed = find_edition(c, w->edition_id);
+                                wi->edition = ed ? ed->q->edition : 0;
+                                wi->responses = w->responses;
+                                wi->sent = w->sent;
+                                wi->response_rate = enk_stats_response_rate(w->responses, w->sent);
+                        }
+        /* move the distributions and the shown editions into the result */
+        for (size_t i = 0; i < ncells; i++)
+                if (c->cells[i].dist) {
+                        fi->dists[fi->ndists++] = c->cells[i].dist;
+                        c->cells[i].dist = NULL;
+                }
+        for (size_t e = 0; e < c->neds; e++)
+                if (c->eds[e].shown) {
+                        fi->editions[f->neditions++] = c->eds[e].q;
+                        c->eds[e].q = NULL;
+                }
+        f->rows = fi->rows;
+        f->units = (const char *const *) fi->units;
+        f->years = fi->years;
+        f->waves = fi->waves;
+        f->editions = (const enk_questionnaire *const *) fi->editions;
+        f->questionnaire = c->latest;
+        f->survey = f->questionnaire->survey;
+        f->year = c->report_year;
+        f->min_n = c->min_n;
+        enk_hash_sha256_hex(f->questionnaire->source, f->questionnaire->source_len, fi->hash);
+        f->edition_hash = fi->hash;
+        return ENK_OK;
+}
+
 enk_status enk_figures_compute(struct enk_store *store, const enk_figures_options *opts,
                                enk_figures **out, enk_diags *diags)
 {
@@ -554,348 +1076,56 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
         enk_figures_options o = {0};
         if (opts)
                 o = *opts;
-        int min_n = enk_stats_min_n(o.min_n);
         const char *store_file = enk_store_path(store);
-        ctx c = {.diags = diags};
+        ctx c = {.diags = diags, .min_n = enk_stats_min_n(o.min_n), .shown_unit = o.unit};
         wave_list wl = {0};
         figures_impl *fi = NULL;
-        enk_status st;
 
         enk_store_filter all = {0};
-        st = enk_store_waves(store, &all, on_wave, &wl, diags);
+        enk_status st = enk_store_waves(store, &all, on_wave, &wl, diags);
         if (st != ENK_OK)
                 goto done;
         int64_t total = 0;
-        for (size_t i = 0; i < wl.n; i++)
+        bool unit_found = !o.unit;
+        for (size_t i = 0; i < wl.n; i++) {
                 total += wl.v[i].responses;
-        if (total == 0) {
-                fail(diags, store_file, "the store has no responses%s", "");
-                st = ENK_ERR_NOTFOUND;
-                goto done;
+                unit_found |= o.unit && strcmp(wl.v[i].unit, o.unit) == 0;
         }
-        if (o.unit) {
-                bool found = false;
-                for (size_t i = 0; i < wl.n && !found; i++)
-                        found = strcmp(wl.v[i].unit, o.unit) == 0;
-                if (!found) {
-                        fail(diags, store_file, "unit '%s' is not in the store", o.unit);
-                        st = ENK_ERR_NOTFOUND;
-                        goto done;
-                }
-        }
-        /* the waves in scope: the unit's (or every unit's) waves with responses */
-        int latest_year = 0;
-        for (size_t i = 0; i < wl.n; i++) {
-                wave *w = &wl.v[i];
-                if (w->responses == 0 || (o.unit && strcmp(w->unit, o.unit) != 0))
-                        continue;
-                if (w->year > latest_year)
-                        latest_year = w->year;
-        }
-        c.report_year = o.year ? o.year : latest_year;
-        bool year_found = false;
-        for (size_t i = 0; i < wl.n; i++) {
-                wave *w = &wl.v[i];
-                bool unit_in = w->responses > 0 && (!o.unit || strcmp(w->unit, o.unit) == 0);
-                /* Editions of later years are loaded too: the current ids and
-                 * scales are those of the latest edition in the store, also in
-                 * the report of an earlier year. */
-                if (unit_in && !find_edition(&c, w->edition_id)) {
-                        edition *e = realloc(c.eds, (c.neds + 1) * sizeof *e);
-                        if (!e)
-                                goto nomem;
-                        c.eds = e;
-                        edition *ne = &c.eds[c.neds];
-                        ne->id = w->edition_id;
-                        ne->map = NULL;
-                        ne->q = NULL;
-                        st = enk_store_load_edition(store, w->edition_id, &ne->q, diags);
-                        if (st != ENK_OK)
-                                goto done;
-                        c.neds++;
-                }
-                if (!unit_in || w->year > c.report_year)
-                        continue;
-                year_found |= w->year == c.report_year;
-                if (find_str(c.units, c.nunits, w->unit) < 0) {
-                        char **u = realloc(c.units, (c.nunits + 1) * sizeof *u);
-                        if (!u)
-                                goto nomem;
-                        c.units = u;
-                        c.units[c.nunits++] = w->unit; /* borrowed from wl until moved */
-                }
-                if (find_int(c.years, c.nyears, w->year) < 0) {
-                        int *y = realloc(c.years, (c.nyears + 1) * sizeof *y);
-                        if (!y)
-                                goto nomem;
-                        c.years = y;
-                        c.years[c.nyears++] = w->year;
-                }
-        }
-        if (!year_found) {
-                enk_loc loc = {.file = store_file};
-                if (o.unit)
-                        enk_error(diags, loc, "unit '%s' has no responses in %d", o.unit,
-                                  c.report_year);
+        if (total == 0 || !unit_found) {
+                if (total == 0)
+                        fail(diags, store_file, "the store has no responses%s", "");
                 else
-                        enk_error(diags, loc, "the store has no responses in %d", c.report_year);
+                        fail(diags, store_file, "unit '%s' is not in the store", o.unit);
                 st = ENK_ERR_NOTFOUND;
                 goto done;
         }
-        qsort(c.units, c.nunits, sizeof *c.units, cmp_str);
-        qsort(c.years, c.nyears, sizeof *c.years, cmp_int);
-        qsort(c.eds, c.neds, sizeof *c.eds, cmp_edition);
-        c.latest = c.eds[c.neds - 1].q;
-        c.nq = c.latest->nquestions;
-        c.na = c.latest->nareas;
-        for (size_t e = 0; e < c.neds; e++) {
-                const enk_questionnaire *q = c.eds[e].q;
-                c.eds[e].map = malloc((q->nquestions ? q->nquestions : 1) * sizeof(int));
-                if (!c.eds[e].map)
-                        goto nomem;
-                for (size_t i = 0; i < q->nquestions; i++) {
-                        int li = q == c.latest
-                                     ? (int) i
-                                     : enk_questionnaire_find_linked(c.latest, q->questions[i].id);
-                        /* only scale questions get figures */
-                        if (li >= 0 && (q->questions[i].type != ENK_Q_SCALE ||
-                                        c.latest->questions[li].type != ENK_Q_SCALE))
-                                li = -1;
-                        c.eds[e].map[i] = li;
-                }
-        }
-        bool with_total = c.nunits > 1;
-        size_t nu = c.nunits + 1; /* room for the total */
-        c.cells = calloc(nu * c.nyears * (c.nq ? c.nq : 1), sizeof *c.cells);
-        c.acells = calloc(nu * c.nyears * (c.na ? c.na : 1), sizeof *c.acells);
-        c.asum = calloc(c.na ? c.na : 1, sizeof *c.asum);
-        c.acount = calloc(c.na ? c.na : 1, sizeof *c.acount);
-        if (!c.cells || !c.acells || !c.asum || !c.acount)
-                goto nomem;
-
-        enk_store_filter filter = {0};
-        if (o.unit) {
-                st = enk_store_find_unit(store, o.unit, &filter.unit_id, diags);
-                if (st != ENK_OK)
-                        goto done;
-        }
-        st = enk_store_scan(store, &filter, on_row, &c, diags);
+        st = scope(&c, &wl, o.year, store, store_file, diags);
+        if (st == ENK_OK)
+                st = map_questions(&c);
+        if (st == ENK_OK)
+                st = tally(&c, &wl, store, diags);
+        if (st == ENK_OK)
+                st = build_rows(&c);
+        if (st == ENK_OK)
+                st = suppress(&c);
+        if (st == ENK_OK)
+                st = derive(&c);
         if (st != ENK_OK)
                 goto done;
-        if (with_total) {
-                st = add_total(&c, c.nunits);
-                if (st != ENK_OK)
-                        goto done;
-        }
-
-        /* the result */
+        scrub(&c);
         fi = calloc(1, sizeof *fi);
-        if (!fi)
-                goto nomem;
-        enk_figures *f = &fi->pub;
-        size_t ngroups = c.nunits + (with_total ? 1 : 0);
-        size_t nsq = 0, nsa = 0;
-        for (size_t i = 0; i < c.nq; i++)
-                nsq += c.latest->questions[i].type == ENK_Q_SCALE;
-        bool *area_used = calloc(c.na ? c.na : 1, sizeof *area_used);
-        if (!area_used)
-                goto nomem;
-        for (size_t i = 0; i < c.nq; i++)
-                if (c.latest->questions[i].type == ENK_Q_SCALE && c.latest->questions[i].area >= 0)
-                        area_used[c.latest->questions[i].area] = true;
-        for (size_t a = 0; a < c.na; a++)
-                nsa += area_used[a];
-        size_t nrows = ngroups * c.nyears * (nsq + nsa);
-        fi->rows = calloc(nrows ? nrows : 1, sizeof *fi->rows);
-        fi->units = calloc(c.nunits, sizeof *fi->units);
-        fi->years = malloc(c.nyears * sizeof *fi->years);
-        size_t ncells = nu * c.nyears * c.nq;
-        fi->dists = calloc(ncells ? ncells : 1, sizeof *fi->dists);
-        fi->editions = calloc(c.neds, sizeof *fi->editions);
-        fi->waves = calloc(wl.n ? wl.n : 1, sizeof *fi->waves);
-        bool *has_wave = calloc(c.nyears, sizeof *has_wave);
-        double *praw = calloc(c.nq ? c.nq : 1, sizeof *praw);
-        if (!fi->rows || !fi->units || !fi->years || !fi->dists || !fi->editions || !fi->waves ||
-            !has_wave || !praw) {
-                free(area_used);
-                free(has_wave);
-                free(praw);
-                goto nomem;
+        st = fi ? result(&c, &wl, fi) : ENK_ERR_NOMEM;
+        if (st == ENK_OK) {
+                *out = &fi->pub;
+                fi = NULL;
         }
-        for (size_t i = 0; i < c.nunits; i++) {
-                fi->units[i] = strdup(c.units[i]);
-                if (!fi->units[i]) {
-                        free(area_used);
-                        free(has_wave);
-                        free(praw);
-                        goto nomem;
-                }
-                f->nunits = i + 1;
-        }
-        memcpy(fi->years, c.years, c.nyears * sizeof *fi->years);
-        f->nyears = c.nyears;
-        f->units = (const char *const *) fi->units;
-        f->years = fi->years;
-
-        size_t nr = 0;
-        st = ENK_OK;
-        for (size_t g = 0; g < ngroups && st == ENK_OK; g++) {
-                bool is_total = g == c.nunits;
-                const char *uname = is_total ? ENK_ALL_UNITS : fi->units[g];
-                for (size_t y = 0; y < c.nyears; y++) {
-                        has_wave[y] = false;
-                        for (size_t i = 0; i < wl.n; i++)
-                                if (wl.v[i].year == c.years[y] && wl.v[i].responses > 0 &&
-                                    (is_total ? find_str(c.units, c.nunits, wl.v[i].unit) >= 0
-                                              : strcmp(wl.v[i].unit, uname) == 0))
-                                        has_wave[y] = true;
-                }
-                for (size_t y = 0; y < c.nyears && st == ENK_OK; y++) {
-                        size_t first = nr;
-                        const cell *ubase = &c.cells[g * c.nyears * c.nq];
-                        for (size_t qi = 0; qi < c.nq; qi++) {
-                                if (c.latest->questions[qi].type != ENK_Q_SCALE)
-                                        continue;
-                                enk_figure *r = &fi->rows[nr++];
-                                r->unit = uname;
-                                r->year = c.years[y];
-                                r->question = c.latest->questions[qi].id;
-                                r->question_index = (int) qi;
-                                st = question_figure(&c, r, &ubase[y * c.nq + qi], y, c.nq,
-                                                     &ubase[qi], min_n, has_wave);
-                                if (st != ENK_OK)
-                                        break;
-                        }
-                        /* Holm over this unit x year's questions */
-                        size_t nqr = nr - first;
-                        for (size_t i = 0; i < nqr; i++)
-                                praw[i] = fi->rows[first + i].diff_p;
-                        if (nqr && enk_stats_p_adjust(praw, nqr, ENK_ADJUST_HOLM, praw) == ENK_OK)
-                                for (size_t i = 0; i < nqr; i++) {
-                                        enk_figure *r = &fi->rows[first + i];
-                                        r->diff_p_adj = praw[i];
-                                        bool sig = !isnan(r->diff_low) &&
-                                                   (r->diff_low > 0 || r->diff_high < 0);
-                                        if (sig && praw[i] < 0.05)
-                                                r->change =
-                                                    r->diff > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
-                                }
-                        const acell *abase = &c.acells[(g * c.nyears + y) * c.na];
-                        for (size_t a = 0; a < c.na; a++) {
-                                if (!area_used[a])
-                                        continue;
-                                enk_figure *r = &fi->rows[nr++];
-                                r->unit = uname;
-                                r->year = c.years[y];
-                                r->question = c.latest->areas[a].id;
-                                r->is_area = true;
-                                r->question_index = (int) a;
-                                area_figure(&c, r, &abase[a], &ubase[y * c.nq], a, min_n);
-                                area_previous(&c, r, ubase, y, a, has_wave);
-                        }
-                }
-        }
-        free(area_used);
-        free(has_wave);
-        free(praw);
-        if (st != ENK_OK)
-                goto done;
-        f->rows = fi->rows;
-        f->nrows = nr;
-
-        /* secondary suppression across the units of each year x question */
-        if (with_total) {
-                size_t per_unit = c.nyears * (nsq + nsa);
-                int64_t *ns = calloc(c.nunits, sizeof *ns);
-                bool *sup = calloc(c.nunits, sizeof *sup);
-                if (!ns || !sup) {
-                        free(ns);
-                        free(sup);
-                        goto nomem;
-                }
-                size_t *idx = calloc(c.nunits, sizeof *idx);
-                if (!idx) {
-                        free(ns);
-                        free(sup);
-                        goto nomem;
-                }
-                for (size_t i = 0; i < per_unit; i++) {
-                        /* Units without answers (no wave that year, or a question
-                         * nobody was shown) have nothing to disclose and would
-                         * otherwise drag the next smallest unit into suppression. */
-                        size_t k = 0;
-                        for (size_t u = 0; u < c.nunits; u++)
-                                if (fi->rows[u * per_unit + i].n > 0) {
-                                        idx[k] = u;
-                                        ns[k++] = fi->rows[u * per_unit + i].n;
-                                }
-                        size_t cnt = 0;
-                        if (!k || enk_stats_suppress_units(ns, k, min_n, sup, &cnt) != ENK_OK)
-                                continue;
-                        for (size_t j = 0; j < k; j++)
-                                fi->rows[idx[j] * per_unit + i].suppressed |= sup[j];
-                        if (cnt == k)
-                                fi->rows[c.nunits * per_unit + i].suppressed = true;
-                }
-                free(idx);
-                free(ns);
-                free(sup);
-        }
-
-        /* move the distributions and editions into the result */
-        for (size_t i = 0; i < ncells; i++)
-                if (c.cells[i].dist) {
-                        fi->dists[fi->ndists++] = c.cells[i].dist;
-                        c.cells[i].dist = NULL;
-                }
-        for (size_t e = 0; e < c.neds; e++) {
-                fi->editions[e] = c.eds[e].q;
-                c.eds[e].q = NULL;
-        }
-        f->editions = (const enk_questionnaire *const *) fi->editions;
-        f->neditions = c.neds;
-        f->questionnaire = fi->editions[c.neds - 1];
-        f->survey = f->questionnaire->survey;
-        f->year = c.report_year;
-        f->min_n = min_n;
-        enk_hash_sha256_hex(f->questionnaire->source, f->questionnaire->source_len, fi->hash);
-        f->edition_hash = fi->hash;
-        for (size_t u = 0; u < c.nunits; u++)
-                for (size_t y = 0; y < c.nyears; y++)
-                        for (size_t i = 0; i < wl.n; i++) {
-                                wave *w = &wl.v[i];
-                                if (w->year != c.years[y] || strcmp(w->unit, c.units[u]) != 0)
-                                        continue;
-                                enk_wave_info *wi = &fi->waves[f->nwaves];
-                                wi->unit = strdup(w->unit);
-                                if (!wi->unit)
-                                        goto nomem;
-                                f->nwaves++;
-                                wi->year = w->year;
-                                edition *ed = NULL;
-                                for (size_t e = 0; e < c.neds; e++)
-                                        if (c.eds[e].id == w->edition_id)
-                                                ed = &c.eds[e];
-                                wi->edition = ed ? fi->editions[ed - c.eds]->edition : 0;
-                                wi->responses = w->responses;
-                                wi->sent = w->sent;
-                                wi->response_rate = enk_stats_response_rate(w->responses, w->sent);
-                        }
-        f->waves = fi->waves;
-        *out = f;
-        fi = NULL;
-        st = ENK_OK;
-        goto done;
-nomem:
-        st = ENK_ERR_NOMEM;
-        fail(diags, store_file, "out of memory%s", "");
 done:
+        if (st == ENK_ERR_NOMEM)
+                fail(diags, store_file, "out of memory%s", "");
         if (fi) {
                 /* editions and dists not yet moved stay with ctx */
                 enk_figures_free(&fi->pub);
         }
-        free(c.units); /* the names themselves belong to wl */
-        free(c.years);
         free_ctx(&c, &wl);
         return st;
 }

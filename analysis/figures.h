@@ -74,20 +74,28 @@ typedef struct enk_figure {
         enk_change change; /* follows the adjusted p-value */
         double cohen_h;
 
-        /* trend over all years up to this one (figure 6) */
+        /* trend over the shown years up to this one (figure 6); hidden years
+         * are left out, so the slope reveals nothing of them */
         int first_year;
         double trend_slope_pp; /* percentage points per year */
         double trend_p;        /* Cochran-Armitage */
 
-        /* protection and precision */
-        bool suppressed;    /* fewer than min_n answers, or secondary suppression */
+        /* protection and precision (docs/statistics.md, section 11): a hidden
+         * row keeps n, na and missing only; its other numbers are NaN, positive
+         * is 0 and dist is NULL, so that no reader of the table can show them */
+        bool suppressed;    /* primary, area or secondary suppression: show ".." */
+        bool prev_hidden;   /* the previous year's row is hidden: no change, ".." */
+        bool dist_hidden;   /* the distribution must not be shown: dist is NULL */
         bool low_precision; /* fewer than 20 answers */
         bool scale_changed; /* the scale differs from an earlier edition: years not compared */
 } enk_figure;
 
 typedef struct enk_figures_options {
         int year;         /* the report year; 0 = the latest in the store */
-        const char *unit; /* one unit; NULL = every unit (and the total) */
+        const char *unit; /* one unit; NULL = every unit (and the total). Suppression
+                             is still decided over every unit in the store, so
+                             that the one-unit table hides what the all-units
+                             table hides. */
         bool all_units;   /* every unit side by side, plus the weighted total */
         int min_n;        /* suppression threshold, default 5, never below 3 */
 } enk_figures_options;

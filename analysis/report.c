@@ -288,11 +288,24 @@ static const struct {
                    "total is named \"*\"."},
     [W_M_SUPP_H] = {"Sekretess", "Confidentiality"},
     [W_M_SUPP] = {"Resultat som bygger på färre än %d svar visas inte och markeras med "
-                  "”..” (Koladas markering). Så att en dold siffra inte kan räknas fram "
-                  "ur totalen kan även andra celler döljas (sekundär sekretess).",
+                  "”..” (Koladas markering). Inget som kan räknas fram ur en dold siffra "
+                  "visas heller: ingen förändring mot ett dolt år och inte det årets andel, "
+                  "inget område där en dold fråga ingår, och trenden räknas bara på de år "
+                  "som visas. Så att en dold siffra inte kan räknas fram ur totalen döljs "
+                  "även andra enheter (sekundär sekretess), och rapporten för en enhet "
+                  "döljer samma celler som rapporten för alla enheter. En grupp med färre "
+                  "än 20 svar visar ingen fördelning där ett svarsalternativ valts av "
+                  "färre än gränsen men fler än ingen.",
                   "Results from fewer than %d answers are not shown and are marked \"..\" "
-                  "(Kolada's mark). So that a hidden figure cannot be worked out from the "
-                  "total, other cells may be hidden too (secondary suppression)."},
+                  "(Kolada's mark). Nothing that could be worked out from a hidden figure "
+                  "is shown either: no change from a hidden year and not that year's "
+                  "share, no area that includes a hidden question, and trends use only "
+                  "the years that are shown. So that a hidden figure cannot be worked out "
+                  "from the total, other units are hidden too (secondary suppression), "
+                  "and the report for one unit hides the same cells as the report for all "
+                  "units. A group with fewer than 20 answers shows no distribution in "
+                  "which an answer was chosen by fewer than the threshold but more than "
+                  "none."},
     [W_M_LOWP_H] = {"Låg precision", "Low precision"},
     [W_M_LOWP] = {"Resultat från färre än %d svar markeras med *: intervallet är brett "
                   "och förändringar bör tolkas med försiktighet.",
@@ -1064,8 +1077,13 @@ static void summary_row(ctx *c, lxw_worksheet *ws, size_t row, size_t item)
         put_num(c, ws, row, S_SHARE, r->share, c->fmt.pct_bold);
         put_num(c, ws, row, S_LOW, r->ci_low, c->fmt.pct);
         put_num(c, ws, row, S_HIGH, r->ci_high, c->fmt.pct);
-        put_num(c, ws, row, S_PREV, r->prev_share, c->fmt.pct);
-        put_num(c, ws, row, S_CHANGE, r->diff * 100.0, c->fmt.pp);
+        if (r->prev_hidden) {
+                put_str(c, ws, row, S_PREV, "..", c->fmt.dots);
+                put_str(c, ws, row, S_CHANGE, "..", c->fmt.dots);
+        } else {
+                put_num(c, ws, row, S_PREV, r->prev_share, c->fmt.pct);
+                put_num(c, ws, row, S_CHANGE, r->diff * 100.0, c->fmt.pp);
+        }
         if (r->change != ENK_CHANGE_NONE)
                 put_str(c, ws, row, S_CHANGE_MARK, r->change == ENK_CHANGE_UP ? "▲" : "▼",
                         c->fmt.mark);
@@ -1473,7 +1491,7 @@ static void sheet_distribution(ctx *c)
                         years[ny++] = year_index(c, r->prev_year);
                 years[ny++] = c->yi;
 
-                size_t b = row;
+                size_t b = row, shown = 0;
                 put_str(c, ws, b, 0, item_label(c, it), c->fmt.label);
                 put_str(c, ws, b + 1, 0, w(c, W_YEAR), c->fmt.header_left);
                 for (size_t p = 0; p < sc->npoints; p++)
@@ -1487,14 +1505,21 @@ static void sheet_distribution(ctx *c)
                         if (!ry)
                                 continue;
                         put_num(c, ws, rr, 1 + sc->npoints, (double) ry->n, c->fmt.integer);
+                        /* a hidden distribution (statistics.md: small groups)
+                         * shows "..", which the chart draws as nothing */
+                        bool hidden = ry->n > 0 && (ry->dist_hidden || !ry->dist);
+                        shown += ry->n > 0 && !hidden;
                         for (size_t p = 0; p < sc->npoints; p++) {
-                                if (ry->suppressed)
+                                if (hidden)
                                         put_str(c, ws, rr, 1 + p, "..", c->fmt.dots);
                                 else if (ry->n > 0 && ry->dist && p < ry->ndist)
                                         put_num(c, ws, rr, 1 + p,
                                                 (double) ry->dist[p] / (double) ry->n, c->fmt.pct);
                         }
                 }
+                row += DIST_BLOCK;
+                if (!shown)
+                        continue;
 
                 lxw_chart *ch = new_chart(c, LXW_CHART_BAR_STACKED_PERCENT);
                 if (!ch)
@@ -1534,7 +1559,6 @@ static void sheet_distribution(ctx *c)
                 o.y_scale = 185.0 / CHART_H;
                 note_err(c, worksheet_insert_chart_opt(ws, (lxw_row_t) b,
                                                        (lxw_col_t) (sc->npoints + 3), ch, &o));
-                row += DIST_BLOCK;
         }
         col_width(c, ws, 0, 0, 10, NULL);
         col_width(c, ws, 1, maxpoints, 12, NULL);

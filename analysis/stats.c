@@ -938,13 +938,23 @@ enk_status enk_stats_suppress_units(const int64_t *n, size_t k, int min_n, bool 
         if (k > 0 && (!n || !suppressed))
                 return ENK_ERR_USAGE;
         for (size_t i = 0; i < k; i++)
+                suppressed[i] = false;
+        return enk_stats_suppress_more(n, k, min_n, suppressed, count);
+}
+
+enk_status enk_stats_suppress_more(const int64_t *n, size_t k, int min_n, bool *suppressed,
+                                   size_t *count)
+{
+        if (k > 0 && (!n || !suppressed))
+                return ENK_ERR_USAGE;
+        for (size_t i = 0; i < k; i++)
                 if (n[i] < 0)
                         return ENK_ERR_USAGE;
         int thr = enk_stats_min_n(min_n);
         size_t c = 0;
         int64_t hidden = 0;
         for (size_t i = 0; i < k; i++) {
-                suppressed[i] = n[i] < thr;
+                suppressed[i] = suppressed[i] || n[i] < thr;
                 if (suppressed[i]) {
                         c++;
                         hidden += n[i];
@@ -954,7 +964,8 @@ enk_status enk_stats_suppress_units(const int64_t *n, size_t k, int min_n, bool 
          * must not itself be a small group. This also covers the common rule
          * "never exactly one hidden unit": a unit hidden by the primary rule
          * has fewer answers than the threshold, so a lone one always draws
-         * in the next smallest. */
+         * in the next smallest. A unit hidden by another rule (given in
+         * suppressed) counts as hidden like any other. */
         while (c > 0 && c < k && hidden < thr) {
                 size_t j = smallest_shown(n, k, suppressed);
                 suppressed[j] = true;

@@ -34,6 +34,9 @@
 
 /* The confidence level of every interval in the figures. */
 #define ENK_STATS_LEVEL 0.95
+/* The significance level of every test: a (Holm-adjusted) p below it, with an
+ * interval that excludes 0, is "statistiskt säkerställd". */
+#define ENK_STATS_ALPHA 0.05
 
 /* ---------------------------------------------------------------------------
  * Figure 3: a share with its interval
@@ -407,6 +410,14 @@ bool enk_stats_distribution_hidden(const int64_t *counts, size_t k, int min_n);
  * (with k > 0) or an n is negative. */
 enk_status enk_stats_suppress_units(const int64_t *n, size_t k, int min_n, bool *suppressed,
                                     size_t *count);
+
+/* The same rule when some units are already hidden for a reason of their own
+ * (an area hidden because one of its questions is): suppressed[] is read as
+ * well as written. The units it marks stay hidden and count in the hidden
+ * sum; the primary rule and then the secondary rule add to them. Equals
+ * enk_stats_suppress_units when suppressed[] starts all false. */
+enk_status enk_stats_suppress_more(const int64_t *n, size_t k, int min_n, bool *suppressed,
+                                   size_t *count);
 
 /* ---------------------------------------------------------------------------
  * Headline wording

@@ -209,7 +209,7 @@ static void print_table(FILE *o, const enk_figures *f, bool only_year)
                         snprintf(idx, sizeof idx, "-");
                 else
                         snprintf(idx, sizeof idx, "%.0f", r->index);
-                if (r->suppressed)
+                if (r->suppressed || r->prev_hidden)
                         snprintf(diff, sizeof diff, "..");
                 else if (isnan(r->diff))
                         snprintf(diff, sizeof diff, "-");

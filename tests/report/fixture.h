@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "analysis/figures.h"
+#include "analysis/stats.h"
 #include "survey/questionnaire.h"
 
 #define FX_UNITS     2 /* plus the total */
@@ -250,6 +251,12 @@ static int fixture_init(fixture *fx)
                                         r->trend_p = 0.5;
                                 }
                                 r->low_precision = r->n < 20;
+                                /* as enk_figures_compute leaves it: a hidden
+                                 * distribution is not handed to the report */
+                                r->dist_hidden =
+                                    r->is_area || enk_stats_distribution_hidden(d, FX_POINTS, 5);
+                                if (r->dist_hidden)
+                                        r->dist = NULL;
                         }
                 }
         }
