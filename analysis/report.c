@@ -1088,7 +1088,7 @@ static void summary_row(ctx *c, lxw_worksheet *ws, size_t row, size_t item)
                 put_str(c, ws, row, S_CHANGE_MARK, r->change == ENK_CHANGE_UP ? "▲" : "▼",
                         c->fmt.mark);
         put_num(c, ws, row, S_TREND, r->trend_slope_pp, c->fmt.pp);
-        if (isfinite(r->trend_p) && r->trend_p < 0.05 && isfinite(r->trend_slope_pp) &&
+        if (isfinite(r->trend_p) && r->trend_p < ENK_STATS_ALPHA && isfinite(r->trend_slope_pp) &&
             r->trend_slope_pp != 0)
                 put_str(c, ws, row, S_TREND_MARK, up_down(r->trend_slope_pp), c->fmt.mark);
 
