@@ -190,8 +190,10 @@ static const struct {
                       "▲ ▼  statistically significant rise or fall: the change since the "
                       "previous year (95%, Holm-adjusted) or the trend (Cochran–Armitage, "
                       "95%)"},
-    [W_LEGEND_SUPP] = {"..  färre än %d svar: visas inte (sekretess)",
-                       "..  fewer than %d answers: not shown (confidentiality)"},
+    [W_LEGEND_SUPP] = {"..  visas inte (sekretess): färre än %d svar, eller något som en "
+                       "dold siffra skulle kunna räknas fram ur (se Metod)",
+                       "..  not shown (confidentiality): fewer than %d answers, or something "
+                       "a hidden figure could be worked out from (see Method)"},
     [W_LEGEND_LOWP] = {"*  färre än %d svar: låg precision, tolka med försiktighet",
                        "*  fewer than %d answers: low precision, read with care"},
     [W_SCALE_CHANGED] = {"skalan ändrad", "scale changed"},

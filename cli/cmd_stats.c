@@ -237,10 +237,12 @@ static void print_table(FILE *o, const enk_figures *f, bool only_year)
                         qw, qname, (long long) r->n, share, ci, idx, diff, trend,
                         r->low_precision && !r->suppressed ? "(osäker)" : "");
         }
-        fprintf(o,
-                "\n.. = färre än %d svar (skyddas); andel = andel positiva svar; "
-                "↑↓ = statistiskt säkerställd förändring (Holm-justerat)\n",
-                f->min_n);
+        fprintf(
+            o,
+            "\n.. = dolt (färre än %d svar, eller något som en dold siffra kan räknas fram ur); "
+            "andel = andel positiva svar; "
+            "↑↓ = statistiskt säkerställd förändring (Holm-justerat)\n",
+            f->min_n);
 }
 
 int cmd_stats(int argc, char **argv)
