@@ -23,6 +23,7 @@
  */
 #include "analysis/report.h"
 #include "analysis/stats.h"
+#include "survey/outfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -2071,9 +2072,9 @@ enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts
         ctx c = {0};
         c.path = path;
         c.diags = diags;
-        char *tmp = NULL;
+        enk_outfile *outf = NULL;
         enk_status st = ENK_OK;
-        if (!path || !*path)
+        if (!path)
                 return fail(&c, ENK_ERR_USAGE, "no path given for the report workbook");
         if (!f || !f->questionnaire)
                 return fail(&c, ENK_ERR_USAGE, "no figures to report");
@@ -2115,33 +2116,16 @@ enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts
         c.yi = year_index(&c, f->year);
         c.prev_yi = c.yi > 0 ? c.yi - 1 : -1;
 
-        /* The temporary file is made here, not by libxlsxwriter, so that an
-         * unwritable directory is reported by us, with the path. */
-        size_t len = strlen(path);
-        tmp = malloc(len + sizeof ".tmp-XXXXXX");
-        if (!tmp) {
-                st = fail(&c, ENK_ERR_NOMEM, "out of memory");
+        /* The file libxlsxwriter writes is made here (survey/outfile.h), so
+         * that an unwritable directory, a store or a device given as output
+         * is refused by us, with the path, before any work. */
+        enk_outfile_options oo = {
+            .kind = ENK_OUT_XLSX, .keep = opts ? opts->keep : NULL, .by_name = true};
+        st = enk_outfile_open(path, &oo, &outf, diags);
+        if (st != ENK_OK)
                 goto out;
-        }
-        memcpy(tmp, path, len);
-        memcpy(tmp + len, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-        int fd = mkstemp(tmp);
-        if (fd < 0) {
-                st = fail(&c, ENK_ERR_IO, "cannot write the report here: %s", strerror(errno));
-                free(tmp);
-                tmp = NULL;
-                goto out;
-        }
-        /* mkstemp makes the file private; a report is an ordinary file. */
-        mode_t mask = umask(0);
-        umask(mask);
-        if (fchmod(fd, 0666 & ~mask) != 0 || close(fd) != 0) {
-                st = fail(&c, ENK_ERR_IO, "cannot write the report here: %s", strerror(errno));
-                goto out;
-        }
-
         lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-        c.wb = workbook_new_opt(tmp, &wo);
+        c.wb = workbook_new_opt(enk_outfile_name(outf), &wo);
         if (!c.wb) {
                 st = fail(&c, ENK_ERR_NOMEM, "cannot start the workbook: out of memory");
                 goto out;
@@ -2174,17 +2158,10 @@ enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts
                           lxw_message(msg, sizeof msg, e));
                 goto out;
         }
-        if (rename(tmp, path) != 0) {
-                st = fail(&c, ENK_ERR_IO, "cannot write the report workbook: %s", strerror(errno));
-                goto out;
-        }
-        free(tmp);
-        tmp = NULL;
+        st = enk_outfile_commit(outf, diags);
+        outf = NULL;
 out:
-        if (tmp) {
-                unlink(tmp);
-                free(tmp);
-        }
+        enk_outfile_abort(outf);
         free(c.grid);
         free(c.unit_order);
         return st;

@@ -48,9 +48,11 @@ typedef struct enk_report_options {
                                 sheets (and their charts) show: a name in
                                 f->units or ENK_ALL_UNITS. NULL = the only unit
                                 when there is one, else the weighted total */
+        const char *keep;    /* a file never to replace (the store the figures
+                                come from), or NULL; see survey/outfile.h */
 } enk_report_options;
 
-/* Writes the report workbook for f to path, replacing any file there. opts may
+/* Writes the report workbook for f to path (as survey/outfile.h says). opts may
  * be NULL (all defaults). The workbook is written to a temporary file in the
  * same directory and renamed over path only when complete, so path never holds
  * a partial workbook; on failure the temporary file is removed.

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "survey/outfile.h"
 #include "survey/paper.h"
 #include "survey/questionnaire.h"
 #include "survey/webform.h"
@@ -51,11 +51,8 @@ static enk_status write_paper(const enk_questionnaire *q, int lang, enum format 
         return st;
 }
 
-/* The web page: written to OUT.tmp and renamed, so that OUT is never half
- * written. The library does not write files; the page is a buffer. An OUT that
- * exists and is not a regular file (/dev/stdout, a pipe) is written directly,
- * as the paper formats do (survey/paper.c): renaming over it would replace
- * the device with a file. */
+/* The web page: the library renders it into a buffer; the file is written
+ * whole or not at all, as every output (survey/outfile.h). */
 static enk_status write_html(const enk_questionnaire *q, int lang, const char *out,
                              enk_diags *diags)
 {
@@ -65,34 +62,17 @@ static enk_status write_html(const enk_questionnaire *q, int lang, const char *o
         enk_status st = enk_webform_render(q, &wo, &html, &len);
         if (st != ENK_OK)
                 return st;
-        struct stat sb;
-        bool direct = stat(out, &sb) == 0 && !S_ISREG(sb.st_mode);
-        size_t plen = strlen(out);
-        char *tmp = NULL;
-        if (!direct) {
-                tmp = malloc(plen + sizeof ".tmp");
-                if (!tmp) {
-                        free(html);
-                        return ENK_ERR_NOMEM;
-                }
-                memcpy(tmp, out, plen);
-                memcpy(tmp + plen, ".tmp", sizeof ".tmp");
-        }
-        FILE *f = fopen(direct ? out : tmp, "wb");
-        bool ok = f && fwrite(html, 1, len, f) == len;
-        if (f && fclose(f) != 0)
-                ok = false;
-        if (ok && tmp && rename(tmp, out) != 0)
-                ok = false;
-        if (!ok) {
-                int err = errno;
+        enk_outfile *f = NULL;
+        enk_outfile_options oo = {.kind = ENK_OUT_TEXT};
+        st = enk_outfile_open(out, &oo, &f, diags);
+        if (st == ENK_OK && fwrite(html, 1, len, enk_outfile_stream(f)) != len) {
                 enk_diags_add(diags, ENK_SEV_ERROR, (enk_loc){out, 0, 0}, NULL,
-                              "cannot write the web form: %s", strerror(err));
-                if (tmp)
-                        remove(tmp);
+                              "cannot write the web form: %s", strerror(errno));
+                enk_outfile_abort(f);
                 st = ENK_ERR_IO;
+        } else if (st == ENK_OK) {
+                st = enk_outfile_commit(f, diags);
         }
-        free(tmp);
         free(html);
         return st;
 }

@@ -130,7 +130,8 @@ int cmd_report(int argc, char **argv)
         if (st == ENK_OK)
                 st = enk_figures_compute(store, &fo, &f, diags);
         if (st == ENK_OK) {
-                enk_report_options ro = {.lang = lang, .created = created, .unit = fo.unit};
+                enk_report_options ro = {
+                    .lang = lang, .created = created, .unit = fo.unit, .keep = db};
                 st = enk_report_write(f, &ro, out, diags);
         }
         cli_print_diags(diags);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "survey/csvin.h"
+#include "survey/outfile.h"
 
 /* One output column after the six meta columns. */
 typedef struct column {
@@ -463,7 +464,17 @@ enk_status enk_export_write(enk_store *store, const enk_export_options *o, const
                 if (st != ENK_OK)
                         return st;
         }
-        char *tmp = NULL;
+        /* the output is checked before any work: never the store, a
+         * directory or a file of another kind (survey/outfile.h) */
+        static const enk_outfile_kind kinds[] = {[ENK_EXPORT_CSV] = ENK_OUT_TEXT,
+                                                 [ENK_EXPORT_EXCEL] = ENK_OUT_TEXT,
+                                                 [ENK_EXPORT_SAV] = ENK_OUT_SAV,
+                                                 [ENK_EXPORT_DTA] = ENK_OUT_DTA};
+        enk_outfile_options oo = {.kind = kinds[o->format], .keep = enk_store_path(store)};
+        enk_outfile *out = NULL;
+        st = enk_outfile_open(path, &oo, &out, diags);
+        if (st != ENK_OK)
+                return st;
         st = enk_store_waves(store, &f, on_wave, &c, diags);
         if (st != ENK_OK)
                 goto done;
@@ -495,36 +506,19 @@ enk_status enk_export_write(enk_store *store, const enk_export_options *o, const
         st = enk_store_scan(store, &f, on_measure, &c, diags);
         if (st != ENK_OK)
                 goto done;
-        size_t plen = strlen(path);
-        tmp = malloc(plen + 16);
-        if (!tmp) {
-                st = ENK_ERR_NOMEM;
-                goto done;
-        }
-        snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long) getpid());
-        c.fp = fopen(tmp, "wb");
-        if (!c.fp) {
-                io_fail(&c, strerror(errno));
-                st = ENK_ERR_IO;
-                goto done;
-        }
+        c.fp = enk_outfile_stream(out);
         if (o->format == ENK_EXPORT_CSV || o->format == ENK_EXPORT_EXCEL)
                 st = write_csv(&c);
         else
                 st = write_readstat(&c);
-        if (fclose(c.fp) != 0 && st == ENK_OK)
-                st = ENK_ERR_IO;
-        c.fp = NULL;
-        if (st == ENK_OK && rename(tmp, path) != 0) {
-                io_fail(&c, strerror(errno));
-                st = ENK_ERR_IO;
-        } else if (st == ENK_ERR_IO) {
+        if (st == ENK_ERR_IO)
                 io_fail(&c, c.rs_err != READSTAT_OK ? readstat_error_message(c.rs_err)
                                                     : "write failed");
+        if (st == ENK_OK) {
+                st = enk_outfile_commit(out, diags);
+                out = NULL;
         }
-        if (st != ENK_OK)
-                remove(tmp);
-        else if (rows)
+        if (st == ENK_OK && rows)
                 *rows = c.rows;
 done:
         if (c.writer)
@@ -534,6 +528,6 @@ done:
         free(c.eds);
         free(c.cols);
         free(c.textbuf);
-        free(tmp);
+        enk_outfile_abort(out);
         return st;
 }

@@ -20,6 +20,7 @@
  * them.
  */
 #include "survey/paper.h"
+#include "survey/outfile.h"
 #include "survey/strbuf.h"
 
 #include <errno.h>
@@ -1624,55 +1625,19 @@ static enk_status io_error(enk_diags *diags, const char *path, const char *what)
         return ENK_ERR_IO;
 }
 
-/* An output file. It is written under a temporary name beside path and
- * renamed over path at the end, so that a failure never leaves a half-written
- * file. A path that exists and is not a regular file (/dev/stdout, a pipe) is
- * written directly: renaming over it would replace the device. */
-struct out {
-        const char *path;
-        char *tmp; /* NULL when written directly */
-        FILE *f;
-};
-
-static enk_status out_open(struct out *o, const char *path, enk_diags *diags)
+/* Closes the output file: puts it in place when st is ENK_OK and err is 0
+ * (the errno of a failed write), otherwise removes it (survey/outfile.h).
+ * Returns the final status, with a diagnostic for an I/O failure. */
+static enk_status out_close(enk_outfile *o, const char *path, enk_status st, int err,
+                            enk_diags *diags)
 {
-        *o = (struct out){.path = path};
-        struct stat sb;
-        if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-                o->f = fopen(path, "wb");
-        } else {
-                size_t n = strlen(path) + 32;
-                o->tmp = malloc(n);
-                if (!o->tmp)
-                        return ENK_ERR_NOMEM;
-                snprintf(o->tmp, n, "%s.tmp%ld", path, (long) getpid());
-                o->f = fopen(o->tmp, "wb");
-        }
-        if (!o->f) {
-                enk_status st = io_error(diags, path, strerror(errno));
-                free(o->tmp);
-                o->tmp = NULL;
+        if (st == ENK_OK && err)
+                st = io_error(diags, path, strerror(err));
+        if (st != ENK_OK) {
+                enk_outfile_abort(o);
                 return st;
         }
-        return ENK_OK;
-}
-
-/* Closes o and, when st is ENK_OK and err is 0 (the errno of a failed write),
- * puts the file in place; otherwise removes the temporary file. Returns the
- * final status, with a diagnostic for an I/O failure. */
-static enk_status out_close(struct out *o, enk_status st, int err, enk_diags *diags)
-{
-        if (fclose(o->f) != 0 && !err)
-                err = errno ? errno : EIO;
-        if (st == ENK_OK && !err && o->tmp && rename(o->tmp, o->path) != 0)
-                err = errno;
-        if (st == ENK_OK && err)
-                st = io_error(diags, o->path, strerror(err));
-        if (st != ENK_OK && o->tmp)
-                remove(o->tmp);
-        free(o->tmp);
-        o->tmp = NULL;
-        return st;
+        return enk_outfile_commit(o, diags);
 }
 
 enk_status enk_paper_write_layout(const enk_paper *p, const char *path, enk_diags *diags)
@@ -1684,11 +1649,13 @@ enk_status enk_paper_write_layout(const enk_paper *p, const char *path, enk_diag
         enk_status st = enk_paper_layout_json(p, &json, &len);
         if (st != ENK_OK)
                 return st;
-        struct out o;
-        st = out_open(&o, path, diags);
+        enk_outfile *o = NULL;
+        enk_outfile_options oo = {.kind = ENK_OUT_TEXT};
+        st = enk_outfile_open(path, &oo, &o, diags);
         if (st == ENK_OK) {
-                int err = fwrite(json, 1, len, o.f) == len ? 0 : (errno ? errno : EIO);
-                st = out_close(&o, st, err, diags);
+                FILE *f = enk_outfile_stream(o);
+                int err = fwrite(json, 1, len, f) == len ? 0 : (errno ? errno : EIO);
+                st = out_close(o, path, st, err, diags);
         }
         free(json);
         return st;
@@ -1864,11 +1831,12 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
 {
         if (!p || !path)
                 return ENK_ERR_USAGE;
-        struct out o;
-        enk_status st = out_open(&o, path, diags);
+        enk_outfile *o = NULL;
+        enk_outfile_options oo = {.kind = ENK_OUT_PDF};
+        enk_status st = enk_outfile_open(path, &oo, &o, diags);
         if (st != ENK_OK)
                 return st;
-        struct sink sink = {o.f, 0};
+        struct sink sink = {enk_outfile_stream(o), 0};
         cairo_surface_t *s =
             cairo_pdf_surface_create_for_stream(write_fn, &sink, PAGE_W * MM_PT, PAGE_H * MM_PT);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
@@ -1920,5 +1888,5 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
                 st = ENK_ERR_NOMEM;
         else if (st == ENK_OK && cs != CAIRO_STATUS_SUCCESS && !sink.err)
                 st = io_error(diags, path, cairo_status_to_string(cs));
-        return out_close(&o, st, sink.err, diags);
+        return out_close(o, path, st, sink.err, diags);
 }

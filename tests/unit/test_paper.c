@@ -360,6 +360,18 @@ static void test_example(void)
                 fclose(f);
         }
         CHECK(memcmp(head, "%PDF", 4) == 0);
+        /* the layout (text) never replaces the PDF (survey/outfile.h) */
+        CHECK_INT(enk_paper_write_layout(p, path, d), ENK_ERR_EXISTS);
+        CHECK_INT(enk_diags_errors(d), 1);
+        f = fopen(path, "rb");
+        if (f) {
+                CHECK_INT(fread(head, 1, 4, f), 4);
+                fclose(f);
+        }
+        CHECK(memcmp(head, "%PDF", 4) == 0);
+        enk_diags_free(d);
+        d = enk_diags_new(0);
+        remove(path);
         CHECK_INT(enk_paper_write_layout(p, path, d), ENK_OK);
         remove(path);
         CHECK_INT(enk_diags_count(d), 0);

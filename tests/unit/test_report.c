@@ -98,15 +98,31 @@ static void test_write(const fixture *fx, const char *dir)
         CHECK_INT(enk_report_write(&fx->f, &o, p3, d), ENK_OK);
         CHECK(!same_file(p1, p3));
 
-        /* a report replaces an earlier file at the same path */
+        /* a report does not replace a file of another kind (survey/outfile.h)
+         * and leaves it as it was */
         FILE *fp = fopen(p2, "w");
         if (fp) {
                 fputs("old", fp);
                 fclose(fp);
         }
         o.lang = NULL; /* sv by default */
+        CHECK_INT(enk_report_write(&fx->f, &o, p2, d), ENK_ERR_EXISTS);
+        fp = fopen(p2, "r");
+        char old[8] = "";
+        if (fp) {
+                CHECK(fgets(old, sizeof old, fp) != NULL);
+                fclose(fp);
+        }
+        CHECK_STR(old, "old");
+        /* but replaces an earlier workbook at the same path */
+        CHECK_INT(rename(p3, p2), 0);
         CHECK_INT(enk_report_write(&fx->f, &o, p2, d), ENK_OK);
         CHECK(same_file(p1, p2));
+        o.lang = "en";
+        CHECK_INT(enk_report_write(&fx->f, &o, p3, d), ENK_OK);
+        o.lang = NULL;
+        enk_diags_free(d);
+        d = enk_diags_new(0);
 
         /* a new file gets ordinary permissions, not mkstemp's 0600 */
         struct stat st;
@@ -203,7 +219,7 @@ static void test_failures(const fixture *fx, const char *dir)
 
         CHECK_INT(enk_report_write(NULL, &o, keep, d), ENK_ERR_USAGE);
         CHECK_INT(enk_report_write(&fx->f, &o, NULL, d), ENK_ERR_USAGE);
-        CHECK_INT(enk_report_write(&fx->f, &o, "", NULL), ENK_ERR_USAGE);
+        CHECK_INT(enk_report_write(&fx->f, &o, "", NULL), ENK_ERR_IO);
         CHECK_INT(count_entries(dir, &tmp_seen), before);
         CHECK(!tmp_seen);
         enk_diags_free(d);

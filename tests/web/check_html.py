@@ -248,7 +248,7 @@ def check_cli(enkat, example, tmp):
     target = os.path.join(d, "missing-dir", "form.html")
     r = subprocess.run([enkat, "form", "--format", "html", "-o", target, example],
                        capture_output=True, text=True)
-    want = f"{target}: error: cannot write the web form: No such file or directory\n"
+    want = f"{target}: error: cannot write file: No such file or directory\n"
     if r.returncode != 1 or r.stderr != want:
         problems.append(f"unwritable output: status {r.returncode}, stderr {r.stderr!r}, want {want!r}")
     r = subprocess.run([enkat, "form", "--format", "html", "--lang", "de", "-o",
