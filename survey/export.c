@@ -147,6 +147,29 @@ static void put(ctx *c, const char *s, bool first)
                 c->io_err = true;
 }
 
+/* A text from outside (a unit name, a respondent key, a free-text answer typed
+ * on the web) in the Excel-flavoured CSV: a cell that begins with = + - @, a
+ * tab or a carriage return would be read by Excel as a formula, so it gets a
+ * leading apostrophe, as OWASP's "CSV injection" advice says. The plain CSV
+ * for analysts keeps every text verbatim (docs/csv.md). */
+static void put_text(ctx *c, const char *s, bool first)
+{
+        if (c->o.format != ENK_EXPORT_EXCEL || !s || !s[0] || !strchr("=+-@\t\r", s[0])) {
+                put(c, s, first);
+                return;
+        }
+        size_t n = strlen(s);
+        char *q = malloc(n + 2);
+        if (!q) {
+                c->io_err = true;
+                return;
+        }
+        q[0] = '\'';
+        memcpy(q + 1, s, n + 1);
+        put(c, q, first);
+        free(q);
+}
+
 static enk_status on_csv_row(void *vctx, const enk_store_row *row)
 {
         ctx *c = vctx;
@@ -160,16 +183,16 @@ static enk_status on_csv_row(void *vctx, const enk_store_row *row)
         char buf[32], ebuf[32];
         snprintf(buf, sizeof buf, "%d", row->year);
         snprintf(ebuf, sizeof ebuf, "%d", ed->q->edition);
-        put(c, row->unit, true);
+        put_text(c, row->unit, true);
         put(c, buf, false);
         put(c, ebuf, false);
         put(c, enk_store_source_name(row->source), false);
         put(c, row->date, false);
-        put(c, row->respondent_key, false);
+        put_text(c, row->respondent_key, false);
         for (size_t k = 0; k < c->ncols; k++) {
                 const column *col = &c->cols[k];
                 if (c->latest->questions[col->question].type == ENK_Q_TEXT) {
-                        put(c, c->textbuf[col->question], false);
+                        put_text(c, c->textbuf[col->question], false);
                         continue;
                 }
                 int32_t v;
