@@ -1,5 +1,6 @@
 /* cli/cmd_import.c - `enkat import`: response files into the store, all or nothing. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,9 @@ struct sink {
         const enk_questionnaire *q;
         enk_store_text *texts;
         enk_diags *diags;
+        enk_diags *scratch; /* the store's own messages, before they are placed */
+        const char *unit;
+        int year;
 };
 
 static enk_status store_row(void *ctx, const enk_csvin_row *row)
@@ -186,9 +190,24 @@ static enk_status store_row(void *ctx, const enk_csvin_row *row)
         for (size_t i = 0; i < s->q->nquestions; i++)
                 if (row->texts[i])
                         s->texts[nt++] = (enk_store_text){s->q->questions[i].id, row->texts[i]};
-        return enk_store_add_response(s->store, s->wave_id, s->import_id, s->source, row->date,
-                                      row->respondent, row->values, s->q->nquestions, s->texts, nt,
-                                      NULL, s->diags);
+        size_t before = enk_diags_count(s->scratch);
+        enk_status st = enk_store_add_response(s->store, s->wave_id, s->import_id, s->source,
+                                               row->date, row->respondent, row->values,
+                                               s->q->nquestions, s->texts, nt, NULL, s->scratch);
+        enk_loc loc = {row->file, row->line, 0};
+        if (st == ENK_ERR_EXISTS) {
+                /* a key the store has already: named at its row, and the read
+                 * goes on so that every such key is listed (nothing is kept) */
+                enk_diags_add(s->diags, ENK_SEV_ERROR, loc, "respondent",
+                              "respondent key '%s' already has a response in %s %d in the store",
+                              row->respondent ? row->respondent : "", s->unit, s->year);
+                return ENK_OK;
+        }
+        for (size_t i = before; i < enk_diags_count(s->scratch); i++) {
+                const enk_diag *d = enk_diags_get(s->scratch, i);
+                enk_diags_add(s->diags, d->severity, loc, d->subject, "%s", d->message);
+        }
+        return st;
 }
 
 struct progress {
@@ -288,6 +307,120 @@ struct opts {
         enk_store_source source;
 };
 
+/* The responses and questionnaires sent of unit x year in the store (0 and
+ * -1 when there is no such wave yet). */
+struct wave_state {
+        int64_t responses, sent;
+};
+
+static enk_status on_wave_state(void *ctx, const enk_store_wave_info *w)
+{
+        struct wave_state *ws = ctx;
+        ws->responses += w->responses;
+        if (w->sent >= 0)
+                ws->sent = w->sent;
+        return ENK_OK;
+}
+
+static struct wave_state wave_state(enk_store *store, const char *unit, int year)
+{
+        struct wave_state ws = {0, -1};
+        enk_store_filter f = {.year = year};
+        if (store && enk_store_find_unit(store, unit, &f.unit_id, NULL) == ENK_OK)
+                enk_store_waves(store, &f, on_wave_state, &ws, NULL);
+        return ws;
+}
+
+/* What an import must not do silently (docs/csv.md, "Imported twice"): the
+ * same file into two waves, a wave that doubles, more responses than
+ * questionnaires sent. Warnings go to fd and are kept in notes for the
+ * summary; a number sent (given now) below the responses is an error. */
+struct checks {
+        char (*hashes)[ENK_HASH_HEX_SIZE]; /* of the files before in this run */
+        size_t n;
+        char **notes;
+        size_t nnotes;
+        bool en;
+};
+
+static void note(struct checks *c, enk_diags *fd, enk_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void note(struct checks *c, enk_diags *fd, enk_loc loc, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        enk_diags_add(fd, ENK_SEV_WARNING, loc, NULL, "%s", msg);
+        char **v = realloc(c->notes, (c->nnotes + 1) * sizeof *v);
+        if (!v)
+                return;
+        c->notes = v;
+        char *line = NULL;
+        if (asprintf(&line, "%s: %s", loc.file, msg) >= 0)
+                c->notes[c->nnotes++] = line;
+}
+
+static void same_content(struct checks *c, enk_store *store, const struct job *j, const char *hash,
+                         enk_diags *fd)
+{
+        enk_loc loc = {j->path, 0, 0};
+        enk_store_import prev;
+        if (store && enk_store_find_import(store, hash, 0, &prev, NULL) == ENK_OK &&
+            (strcmp(prev.unit, j->unit) != 0 || prev.year != j->year))
+                note(c, fd, loc,
+                     c->en ? "the same file (%s) was imported into %s %d on %s"
+                           : "samma fil (%s) importerades till %s %d den %.10s",
+                     prev.file_name, prev.unit, prev.year, prev.created);
+        for (size_t i = 0; i < c->n; i++)
+                if (!strcmp(c->hashes[i], hash)) {
+                        note(c, fd, loc,
+                             c->en ? "the same content as another file of this import"
+                                   : "samma innehåll som en annan fil i denna import");
+                        break;
+                }
+        char(*h)[ENK_HASH_HEX_SIZE] = realloc(c->hashes, (c->n + 1) * sizeof *h);
+        if (h) {
+                c->hashes = h;
+                memcpy(c->hashes[c->n++], hash, ENK_HASH_HEX_SIZE);
+        }
+}
+
+/* After a file: the wave had `before` responses and now has `after`. */
+static enk_status wave_checks(struct checks *c, const struct jobs *js, const struct job *j,
+                              struct wave_state before, int64_t after, enk_diags *fd)
+{
+        enk_loc at = {j->path, 0, 0};
+        if (before.responses > 0 && after >= 2 * before.responses)
+                note(c, fd, at,
+                     c->en ? "%s %d had %lld responses and now has %lld: the same answers "
+                             "twice?"
+                           : "%s %d hade %lld svar och har nu %lld: samma svar två gånger?",
+                     j->unit, j->year, (long long) before.responses, (long long) after);
+        if (j->sent >= 0 && after > j->sent) {
+                /* the number's place: the manifest's row, or the option */
+                enk_loc loc =
+                    j->line ? (enk_loc){js->manifest, j->line, 0} : (enk_loc){"--sent", 0, 0};
+                enk_diags_add(fd, ENK_SEV_ERROR, loc, j->line ? "sent" : NULL,
+                              c->en ? "%ld questionnaires sent, but %s %d has %lld responses"
+                                    : "%ld utskickade enkäter, men %s %d har %lld svar",
+                              j->sent, j->unit, j->year, (long long) after);
+                return ENK_ERR_DATA;
+        }
+        int64_t sent = j->sent >= 0 ? j->sent : before.sent;
+        if (sent > 0 && after > sent)
+                note(c, fd, at,
+                     c->en ? "%s %d has %lld responses to %lld questionnaires sent (a response "
+                             "rate of %.0f %%)"
+                           : "%s %d har %lld svar på %lld utskickade enkäter (svarsfrekvens "
+                             "%.0f %%)",
+                     j->unit, j->year, (long long) after, (long long) sent,
+                     100.0 * (double) after / (double) sent);
+        return ENK_OK;
+}
+
 /* Imports (or checks) every job. Returns the exit status; prints as it goes. */
 static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, size_t nq)
 {
@@ -306,6 +439,8 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                 }
         }
         bool writing = store && !o->dry;
+        struct checks checks = {.en = o->en};
+        enk_diags *scratch = cli_diags_new();
         int64_t edition_ids[MAX_QUESTIONNAIRES] = {0};
         enk_csvin *readers[MAX_QUESTIONNAIRES] = {NULL};
         enk_store_text *texts = NULL;
@@ -348,8 +483,16 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                 char hash[ENK_HASH_HEX_SIZE];
                 if (st == ENK_OK)
                         st = enk_hash_file_sha256_hex(j->path, hash, fd);
-                struct sink sink = {
-                    .store = store, .source = o->source, .q = j->q, .texts = texts, .diags = fd};
+                if (st == ENK_OK)
+                        same_content(&checks, store, j, hash, fd);
+                struct sink sink = {.store = store,
+                                    .source = o->source,
+                                    .q = j->q,
+                                    .texts = texts,
+                                    .diags = fd,
+                                    .scratch = scratch,
+                                    .unit = j->unit,
+                                    .year = j->year};
                 int64_t unit_id = 0;
                 enk_store_import prev;
                 if (st == ENK_OK && writing) {
@@ -385,6 +528,9 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                                 st = ENK_ERR_EXISTS;
                         }
                 }
+                /* the wave as it is before this file (after --replace took
+                 * the file's earlier import out) */
+                struct wave_state before = wave_state(store, j->unit, j->year);
                 if (st == ENK_OK) {
                         /* After the first error nothing will be kept, so the
                          * remaining files are only checked. */
@@ -395,7 +541,11 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                         st = enk_csvin_read_file(readers[k], j->path, fd);
                         if (tty)
                                 fputs("\r\033[K", stderr);
-                        responses += enk_csvin_stats_get(readers[k])->rows_valid;
+                        int64_t added = (int64_t) enk_csvin_stats_get(readers[k])->rows_valid;
+                        responses += (size_t) added;
+                        if (st == ENK_OK && !enk_diags_errors(fd))
+                                st = wave_checks(&checks, js, j, before, before.responses + added,
+                                                 fd);
                 }
                 enk_diags_sort(fd);
                 cli_print_diags(fd);
@@ -437,7 +587,14 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                        word(nf, "fil", "filer"), o->dry ? "för" : "till", o->db, nu,
                        word(nu, "enhet", "enheter"), ny, warnings,
                        word(warnings, "varning", "varningar"), secs);
+        for (size_t i = 0; i < checks.nnotes; i++)
+                printf(o->en ? "  warning: %s\n" : "  varning: %s\n", checks.notes[i]);
 out:
+        for (size_t i = 0; i < checks.nnotes; i++)
+                free(checks.notes[i]);
+        free(checks.notes);
+        free(checks.hashes);
+        enk_diags_free(scratch);
         for (size_t k = 0; k < MAX_QUESTIONNAIRES; k++)
                 enk_csvin_free(readers[k]);
         free(texts);
