@@ -120,6 +120,41 @@ typedef struct enk_figures {
         size_t neditions;
 } enk_figures;
 
+/* ---- the tidy table: one list of columns for every output of the rows ----
+ * `enkat stats --format csv|json` and the report's Data sheet write the
+ * rows through this table, so they have the same columns in the same order
+ * and show the same cells empty. */
+typedef enum enk_column_type {
+        ENK_COL_TEXT,  /* text: unit, question, change ("up", "down") */
+        ENK_COL_INT,   /* a count or a year */
+        ENK_COL_SHARE, /* a share or difference, 0-1 */
+        ENK_COL_NUM,   /* another number (digits says how many decimals to show) */
+        ENK_COL_P,     /* a p-value */
+        ENK_COL_BOOL,
+} enk_column_type;
+
+typedef struct enk_column {
+        const char *name;     /* the header: stable, for programs */
+        const char *label[2]; /* what it is, for people: sv, en */
+        enk_column_type type;
+        int digits; /* ENK_COL_NUM: decimals shown */
+} enk_column;
+
+#define ENK_FIGURES_NCOLUMNS 26
+extern const enk_column enk_figures_columns[ENK_FIGURES_NCOLUMNS];
+
+/* One cell of the tidy table. */
+typedef struct enk_cell {
+        const char *text; /* ENK_COL_TEXT; NULL when empty */
+        double num;       /* ENK_COL_INT, SHARE, NUM, P; NaN when empty */
+        int flag;         /* ENK_COL_BOOL: 1, 0, or -1 when empty */
+} enk_cell;
+
+/* The value of column col of row r. A hidden row (r->suppressed) has only
+ * its names, n, na, missing and flags; a verdict is empty when no test was
+ * made. */
+void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out);
+
 /* Computes the figures for opts from store. On success stores a new table in
  * *out (enk_figures_free). On failure (empty store, unknown unit or year, a
  * store error) returns non-zero with a message in diags and leaves *out. */

@@ -334,13 +334,6 @@ static const struct {
  * in memory, since tables and charts rule out its constant-memory mode), so
  * the rest of the figures (na, missing, sd, index interval, Cohen's h ...)
  * stay in `enkat stats`. */
-static const char *const data_columns[] = {
-    "unit",       "year",      "question",  "n",           "positive",       "share",
-    "ci_low",     "ci_high",   "mean",      "index",       "prev_share",     "diff",
-    "diff_low",   "diff_high", "diff_p",    "significant", "trend_slope_pp", "trend_p",
-    "suppressed", "is_area",   "prev_year", "diff_p_adj",
-};
-#define NDATA_COLUMNS (sizeof data_columns / sizeof data_columns[0])
 
 /* ------------------------------------------------------------------------ */
 /* Context                                                                   */
@@ -1945,45 +1938,42 @@ static void sheet_data(ctx *c)
                 return;
         }
         page_setup(c, ws, FIT_WIDTH);
-        lxw_format *pct = c->fmt.pct, *dec = c->fmt.dec1, *p = c->fmt.dec3;
+        /* the figures' one column table (analysis/figures.h): the same
+         * columns and empty cells as `enkat stats --format csv` */
+        const size_t ncols = ENK_FIGURES_NCOLUMNS;
         for (size_t i = 0; i < f->nrows; i++) {
-                const enk_figure *r = &f->rows[i];
-                size_t row = i + 1;
-                bool s = r->suppressed;
-                put_str(c, ws, row, 0, r->unit, NULL);
-                put_num(c, ws, row, 1, r->year, c->fmt.year);
-                put_str(c, ws, row, 2, r->question, NULL);
-                put_num(c, ws, row, 3, (double) r->n, NULL);
-                put_bool(c, ws, row, 15, r->change != ENK_CHANGE_NONE && !s);
-                put_bool(c, ws, row, 18, s);
-                put_bool(c, ws, row, 19, r->is_area);
-                put_num(c, ws, row, 20, r->prev_year ? r->prev_year : NAN, NULL);
-                if (s)
-                        continue; /* suppressed: n and the flags only */
-                put_num(c, ws, row, 4, (double) r->positive, NULL);
-                put_num(c, ws, row, 5, r->share, pct);
-                put_num(c, ws, row, 6, r->ci_low, pct);
-                put_num(c, ws, row, 7, r->ci_high, pct);
-                put_num(c, ws, row, 8, r->mean, p);
-                put_num(c, ws, row, 9, r->index, dec);
-                put_num(c, ws, row, 10, r->prev_share, pct);
-                put_num(c, ws, row, 11, r->diff, pct);
-                put_num(c, ws, row, 12, r->diff_low, pct);
-                put_num(c, ws, row, 13, r->diff_high, pct);
-                put_num(c, ws, row, 14, r->diff_p, NULL);
-                put_num(c, ws, row, 16, r->trend_slope_pp, dec);
-                put_num(c, ws, row, 17, r->trend_p, NULL);
-                put_num(c, ws, row, 21, r->diff_p_adj, NULL);
+                for (size_t k = 0; k < ncols; k++) {
+                        const enk_column *col = &enk_figures_columns[k];
+                        enk_cell cell;
+                        enk_figures_cell(&f->rows[i], k, &cell);
+                        lxw_format *fmt = NULL;
+                        if (col->type == ENK_COL_SHARE)
+                                fmt = c->fmt.pct;
+                        else if (col->type == ENK_COL_NUM)
+                                fmt = col->digits == 1 ? c->fmt.dec1 : c->fmt.dec3;
+                        else if (k == 1) /* the year */
+                                fmt = c->fmt.year;
+                        if (col->type == ENK_COL_TEXT && cell.text)
+                                put_str(c, ws, i + 1, k, cell.text, NULL);
+                        else if (col->type == ENK_COL_BOOL && cell.flag >= 0)
+                                put_bool(c, ws, i + 1, k, cell.flag);
+                        else if (col->type != ENK_COL_TEXT && col->type != ENK_COL_BOOL)
+                                put_num(c, ws, i + 1, k, cell.num, fmt);
+                }
         }
-        lxw_table_column cols[NDATA_COLUMNS];
-        lxw_table_column *colp[NDATA_COLUMNS + 1];
-        for (size_t i = 0; i < NDATA_COLUMNS; i++) {
+        lxw_table_column cols[ENK_FIGURES_NCOLUMNS];
+        lxw_table_column *colp[ENK_FIGURES_NCOLUMNS + 1];
+        for (size_t i = 0; i < ncols; i++) {
                 /* numbers stand right: so do their headings */
-                cols[i] = (lxw_table_column){.header = (char *) data_columns[i],
+                cols[i] = (lxw_table_column){.header = (char *) enk_figures_columns[i].name,
                                              .header_format = i >= 3 ? c->fmt.data_head : NULL};
                 colp[i] = &cols[i];
         }
-        colp[NDATA_COLUMNS] = NULL;
+        colp[ncols] = NULL;
+        /* what each column holds, in the report's language, on its header */
+        for (size_t i = 0; i < ncols; i++)
+                note_err(c, worksheet_write_comment(ws, 0, (lxw_col_t) i,
+                                                    enk_figures_columns[i].label[c->lang == 1]));
         lxw_table_options opt = {0};
         opt.name = "Figures";
         opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
@@ -1991,13 +1981,12 @@ static void sheet_data(ctx *c)
         opt.columns = colp;
         /* A table needs a data row, even an empty one. */
         size_t last = f->nrows ? f->nrows : 1;
-        note_err(c, worksheet_add_table(ws, 0, 0, (lxw_row_t) last, (lxw_col_t) (NDATA_COLUMNS - 1),
-                                        &opt));
+        note_err(c, worksheet_add_table(ws, 0, 0, (lxw_row_t) last, (lxw_col_t) (ncols - 1), &opt));
         col_width(c, ws, 0, 0, 14, NULL);
         col_width(c, ws, 1, 1, 7, NULL);
         col_width(c, ws, 2, 2, 22, NULL);
-        for (size_t i = 3; i < NDATA_COLUMNS; i++) {
-                double wd = (double) strlen(data_columns[i]) + 3; /* + the filter button */
+        for (size_t i = 3; i < ncols; i++) {
+                double wd = (double) strlen(enk_figures_columns[i].name) + 3; /* + the button */
                 col_width(c, ws, i, i, wd < 9 ? 9 : wd, NULL);
         }
         worksheet_freeze_panes(ws, 1, 0);

@@ -73,88 +73,46 @@ static void json_str(FILE *o, const char *s)
         fputc('"', o);
 }
 
-static const char *const columns[] = {
-    "unit",       "year",      "question",   "n",           "positive",       "share",
-    "ci_low",     "ci_high",   "mean",       "index",       "prev_share",     "diff",
-    "diff_low",   "diff_high", "diff_p",     "significant", "trend_slope_pp", "trend_p",
-    "suppressed", "is_area",   "diff_p_adj", "na",          "missing",        "low_precision",
-    "change",
-};
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
-
-/* The numbers of a row in column order from "share" on; NaN when suppressed. */
-static void row_numbers(const enk_figure *r, double v[13])
-{
-        double all[13] = {r->share,      r->ci_low,         r->ci_high,  r->mean,      r->index,
-                          r->prev_share, r->diff,           r->diff_low, r->diff_high, r->diff_p,
-                          NAN,           r->trend_slope_pp, r->trend_p};
-        for (int i = 0; i < 13; i++)
-                v[i] = r->suppressed ? NAN : all[i];
-}
-
+/* One row through the figures' one column table (analysis/figures.h), so
+ * that the CSV, the JSON and the report's Data sheet agree by construction. */
 static void print_record(FILE *o, const enk_figure *r, enum format fmt, bool first)
 {
-        double v[13];
-        row_numbers(r, v);
-        const char *sep = fmt == FMT_JSON ? "," : ",";
-        if (fmt == FMT_JSON) {
-                fputs(first ? "\n  {" : ",\n  {", o);
-                fputs("\"unit\":", o);
-                json_str(o, r->unit);
-                fprintf(o, ",\"year\":%d,\"question\":", r->year);
-                json_str(o, r->question);
-                fprintf(o, ",\"n\":%lld,\"positive\":", (long long) r->n);
-                if (r->suppressed)
-                        fputs("null", o);
-                else
-                        fprintf(o, "%lld", (long long) r->positive);
-        } else {
-                csv_str(o, r->unit);
-                fprintf(o, ",%d,", r->year);
-                csv_str(o, r->question);
-                fprintf(o, ",%lld,", (long long) r->n);
-                if (!r->suppressed)
-                        fprintf(o, "%lld", (long long) r->positive);
-        }
-        for (int i = 0; i < 13; i++) {
-                if (fmt == FMT_JSON)
-                        fprintf(o, ",\"%s\":", columns[5 + i]);
-                else
-                        fputs(sep, o);
-                if (i == 10) { /* significant */
-                        bool known = !r->suppressed && !isnan(r->diff_p_adj);
-                        if (!known)
-                                fputs(fmt == FMT_JSON ? "null" : "", o);
-                        else if (fmt == FMT_JSON)
-                                fputs(r->change != ENK_CHANGE_NONE ? "true" : "false", o);
+        bool json = fmt == FMT_JSON;
+        fputs(json ? (first ? "\n  {" : ",\n  {") : "", o);
+        for (size_t i = 0; i < ENK_FIGURES_NCOLUMNS; i++) {
+                const enk_column *col = &enk_figures_columns[i];
+                enk_cell cell;
+                enk_figures_cell(r, i, &cell);
+                if (json)
+                        fprintf(o, "%s\"%s\":", i ? "," : "", col->name);
+                else if (i)
+                        fputc(',', o);
+                switch (col->type) {
+                case ENK_COL_TEXT:
+                        if (cell.text)
+                                (json ? json_str : csv_str)(o, cell.text);
+                        else if (json)
+                                fputs("null", o);
+                        break;
+                case ENK_COL_BOOL:
+                        if (cell.flag < 0)
+                                fputs(json ? "null" : "", o);
+                        else if (json)
+                                fputs(cell.flag ? "true" : "false", o);
                         else
-                                fputs(r->change != ENK_CHANGE_NONE ? "1" : "0", o);
-                        continue;
+                                fputc(cell.flag ? '1' : '0', o);
+                        break;
+                case ENK_COL_INT:
+                        if (isnan(cell.num))
+                                fputs(json ? "null" : "", o);
+                        else
+                                fprintf(o, "%lld", (long long) cell.num);
+                        break;
+                default:
+                        num(o, cell.num, fmt);
                 }
-                num(o, v[i], fmt);
         }
-        double padj = r->suppressed ? NAN : r->diff_p_adj;
-        const char *change = r->change == ENK_CHANGE_UP     ? "up"
-                             : r->change == ENK_CHANGE_DOWN ? "down"
-                                                            : "";
-        if (fmt == FMT_JSON) {
-                fprintf(o, ",\"suppressed\":%s,\"is_area\":%s,\"diff_p_adj\":",
-                        r->suppressed ? "true" : "false", r->is_area ? "true" : "false");
-                num(o, padj, fmt);
-                fprintf(o, ",\"na\":%lld,\"missing\":%lld,\"low_precision\":%s,\"change\":",
-                        (long long) r->na, (long long) r->missing,
-                        r->low_precision ? "true" : "false");
-                if (*change && !r->suppressed)
-                        json_str(o, change);
-                else
-                        fputs("null", o);
-                fputc('}', o);
-        } else {
-                fprintf(o, ",%d,%d,", r->suppressed ? 1 : 0, r->is_area ? 1 : 0);
-                num(o, padj, fmt);
-                fprintf(o, ",%lld,%lld,%d,%s\n", (long long) r->na, (long long) r->missing,
-                        r->low_precision ? 1 : 0, r->suppressed ? "" : change);
-        }
+        fputs(json ? "}" : "\n", o);
 }
 
 /* Swedish decimal comma in the table (CSV and JSON keep the point). */
@@ -332,8 +290,8 @@ int cmd_stats(int argc, char **argv)
         } else {
                 bool first = true;
                 if (fmt == FMT_CSV) {
-                        for (size_t i = 0; i < NCOLUMNS; i++)
-                                printf("%s%s", i ? "," : "", columns[i]);
+                        for (size_t i = 0; i < ENK_FIGURES_NCOLUMNS; i++)
+                                printf("%s%s", i ? "," : "", enk_figures_columns[i].name);
                         putchar('\n');
                 } else {
                         putchar('[');
