@@ -745,6 +745,7 @@ struct request {
         enk_strbuf body;  /* at most MAX_BODY bytes */
         size_t discarded; /* bytes beyond MAX_BODY */
         bool replied;
+        bool close; /* close the connection after the reply */
 };
 
 static const char *log_method(const char *m)
@@ -793,7 +794,7 @@ static enum MHD_Result send_reply(enk_server *srv, struct MHD_Connection *c, str
                 snprintf(s, sizeof(s), "%d", rp->retry_after);
                 MHD_add_response_header(resp, "Retry-After", s);
         }
-        if (atomic_load(&srv->stopping))
+        if (atomic_load(&srv->stopping) || r->close)
                 MHD_add_response_header(resp, "Connection", "close");
         enum MHD_Result ret = MHD_queue_response(c, (unsigned) rp->status, resp);
         MHD_destroy_response(resp);
@@ -1128,11 +1129,46 @@ static bool form_type(const char *ct)
         return *ct == '\0' || *ct == ';';
 }
 
+struct framing {
+        unsigned lengths, encodings;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+        (void) kind;
+        (void) value;
+        struct framing *fr = cls;
+        if (!strcasecmp(key, "Content-Length"))
+                fr->lengths++;
+        else if (!strcasecmp(key, "Transfer-Encoding"))
+                fr->encodings++;
+        return MHD_YES;
+}
+
+/* Whether the request says in more than one way where its body ends: two
+ * Content-Length headers, or Content-Length and Transfer-Encoding (RFC 9112,
+ * 6.3). libmicrohttpd 0.9.75 picks one reading; a proxy in front may pick
+ * another and take the rest of the body for a second request (request
+ * smuggling), so such a request is refused whole. */
+static bool ambiguous_framing(struct MHD_Connection *c)
+{
+        struct framing fr = {0, 0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &fr);
+        return fr.lengths > 1 || fr.encodings > 1 || (fr.lengths && fr.encodings);
+}
+
 /* The first call of a request: route it and refuse what can be refused before
  * the body is read. */
 static enum MHD_Result first_call(enk_server *srv, struct MHD_Connection *c, struct request *r,
                                   const char *url, const char *method)
 {
+        if (ambiguous_framing(c)) {
+                /* Where this request ends is unknown, so nothing after it on
+                 * the connection can be trusted either. */
+                r->close = true;
+                return send_error(srv, c, r, 400);
+        }
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
                 if (!strcmp(url, routes[i].path)) {
                         r->route = routes[i].route;

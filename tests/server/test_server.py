@@ -113,15 +113,17 @@ class Server:
         all_replies.append((method, path, resp))
         return resp
 
-    def raw(self, data, read_all=True):
-        """Sends bytes as they are; returns the status and the whole reply."""
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=20)
+    def raw(self, data, read_all=True, timeout=20):
+        """Sends bytes as they are; returns the status and the whole reply
+        (what came before the server closed the connection, or before
+        timeout seconds without a byte)."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
         s.sendall(data)
         chunks = []
         while True:
             try:
                 c = s.recv(65536)
-            except ConnectionResetError:
+            except (ConnectionResetError, TimeoutError):
                 break
             if not c:
                 break
@@ -242,6 +244,7 @@ def main():
     sigterm_in_flight(db, codes[31], tmp)
     rate_limit(db, codes[32], tmp)
     store_locked(db, codes[33], tmp)
+    framing(db, codes[34], tmp)
     cli_errors(db, tmp)
     print("%d checks, %d failed" % (checks, failures))
 
@@ -647,6 +650,56 @@ def rate_limit(db, code, tmp):
         st, _, _ = srv.request("POST", "/start", enc([("kod", "ZZZZ")]),
                                {"X-Forwarded-For": "203.0.113.7"})
         check(st == 400, "then the oldest address is forgotten: 400 again (got %s)" % st)
+    finally:
+        srv.stop()
+
+
+def framing(db, code, tmp):
+    """A request that says in two ways where its body ends (two Content-Length
+    headers, or Content-Length and Transfer-Encoding) is refused with 400 and
+    the connection closed, so that nothing after it is read as a request
+    (docs/web.md, "Bodies"); a single Content-Length is read as before."""
+    srv = Server(db, os.path.join(tmp, "framing.log"))
+    try:
+        body = "kod=" + code
+        head = "POST /start HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        chunked = "%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+        cases = [
+            ("two equal Content-Length",
+             "Content-Length: %d\r\nContent-Length: %d\r\n\r\n%s" % (len(body), len(body), body)),
+            ("two different Content-Length",
+             "Content-Length: %d\r\nContent-Length: 4\r\n\r\n%s" % (len(body), body)),
+            ("Content-Length and chunked",
+             "Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+             % (len(chunked), chunked)),
+            ("chunked and Content-Length",
+             "Transfer-Encoding: chunked\r\nContent-Length: %d\r\n\r\n%s"
+             % (len(chunked), chunked)),
+            ("content-length in other cases",
+             "content-length: %d\r\nCONTENT-LENGTH: %d\r\n\r\n%s" % (len(body), len(body), body)),
+        ]
+        for what, rest in cases:
+            st, reply = srv.raw((head + rest).encode(), timeout=3)
+            check(st == 400 and "connection: close" in reply.lower(),
+                  "%s: 400 and the connection closed (got %s)" % (what, st))
+        st, reply = srv.raw(("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                             "Content-Length: 0\r\n\r\n").encode(), timeout=3)
+        check(st == 400, "GET with two Content-Length: 400 (got %s)" % st)
+        # A body that a proxy reading Content-Length would take as a whole,
+        # and one reading chunked as an empty body followed by a second
+        # request: never a second reply.
+        smuggled = "0\r\n\r\nGET /tack HTTP/1.1\r\nHost: x\r\n\r\n"
+        st, reply = srv.raw((head + "Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+                             % (len(smuggled), smuggled)).encode(), timeout=3)
+        check(st == 400 and reply.count("HTTP/1.1 ") == 1,
+              "a smuggled request after Content-Length and chunked gets no reply (%d replies)"
+              % reply.count("HTTP/1.1 "))
+        st, _ = srv.raw((head + "Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                         % (len(body), body)).encode())
+        check(st == 200, "one Content-Length: read as before (got %s)" % st)
+        st, _ = srv.raw((head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s"
+                         % chunked).encode())
+        check(st == 200, "chunked alone: read as before (got %s)" % st)
     finally:
         srv.stop()
 
