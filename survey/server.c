@@ -6,7 +6,10 @@
  * writer thread and waits on a condition variable; the writer takes the whole
  * queue, writes it in one transaction and commits it durably, then marks the
  * jobs done and wakes their handlers, which reply only then. With 50 clients,
- * up to 50 submissions share one disk sync.
+ * up to 50 submissions share one disk sync. While another process (an import)
+ * holds the store's write lock, the writer keeps the batch in memory and tries
+ * again every RETRY_POLL_MS, up to each job's deadline (--store-wait); a job
+ * given up is never written, and its handler gives the form back (503).
  *
  * Checkpoints. SQLite copies the write-ahead log back into the store file in
  * a checkpoint, which syncs the store file; by default it does so inside the
@@ -72,6 +75,9 @@
 #define LIMIT_WINDOW     600.0         /* ... per this many seconds */
 #define LIMIT_TABLE      4096          /* addresses remembered (oldest evicted) */
 #define CONN_TIMEOUT     30            /* seconds an idle connection is kept */
+#define STORE_WAIT       30            /* seconds a write waits for a locked store */
+#define RETRY_POLL_MS    200           /* ... trying again at least this often */
+#define RETRY_AFTER      30            /* Retry-After of a 503 (seconds) */
 #define CONN_LIMIT       1000          /* connections at once */
 #define SHUTDOWN_WAIT_MS 10000         /* in-flight requests get this long */
 #define CKPT_PAGES       4000          /* checkpoint after this many pages of log ... */
@@ -286,7 +292,9 @@ struct job {
         size_t ntexts;
         const char *data; /* JOB_DRAFT */
         size_t len;
+        double deadline; /* monotonic: give up waiting for a locked store */
         enk_status result;
+        bool busy; /* not written: the store stayed locked until the deadline */
         bool done;
         pthread_cond_t cond; /* signalled when done */
         struct job *next;
@@ -305,6 +313,7 @@ struct enk_server {
         char *db, *unit;
         int year;
         bool trust_proxy;
+        double store_wait; /* seconds a write waits for a locked store */
         enk_server_log_fn log;
         enk_server_error_fn error;
         void *ctx;
@@ -336,6 +345,7 @@ struct enk_server {
 
         pthread_t writer_thread;
         bool writer_started;
+        bool lock_told; /* the operator knows the store is locked (writer's) */
         pthread_mutex_t q_lock;
         pthread_cond_t q_cond; /* the writer waits for work */
         struct job *head, **tail;
@@ -399,12 +409,30 @@ static void today(char date[11])
         strftime(date, 11, "%Y-%m-%d", &tm);
 }
 
-static void run_batch(enk_server *srv, struct job *batch)
+/* Writes the batch in one transaction and sets each job's result. Returns
+ * false, having written nothing and set no result, when another process holds
+ * the store's write lock (enk_store_begin_busy): the jobs are then to be
+ * tried again. */
+static bool run_batch(enk_server *srv, struct job *batch)
 {
         enk_diags *diags = enk_diags_new(32);
         char date[11];
         today(date);
         enk_status st = enk_store_begin(srv->writer, diags);
+        if (st != ENK_OK && enk_store_begin_busy(srv->writer)) {
+                if (!srv->lock_told && srv->error)
+                        srv->error(srv->ctx, "warning: the store is locked by another process "
+                                             "(an import?); submissions wait for it");
+                srv->lock_told = true;
+                enk_diags_free(diags);
+                return false;
+        }
+        if (st == ENK_OK && srv->lock_told) {
+                if (srv->error)
+                        srv->error(srv->ctx, "note: the store is free again; the waiting "
+                                             "submissions are being written");
+                srv->lock_told = false;
+        }
         if (st == ENK_OK) {
                 for (struct job *j = batch; j; j = j->next) {
                         /* A job's own diagnostics are shown only when the
@@ -433,8 +461,8 @@ static void run_batch(enk_server *srv, struct job *batch)
                         enk_store_rollback(srv->writer);
         }
         if (st != ENK_OK) {
-                /* Nothing of the batch is stored: every handler answers 500 and
-                 * the respondent may send again. */
+                /* Nothing of the batch is stored: every handler answers 500
+                 * with the form filled in, and the respondent may send again. */
                 if (!enk_diags_count(diags) && srv->error)
                         srv->error(srv->ctx, "error: the store failed to write a batch of "
                                              "submissions; none of them was stored");
@@ -443,6 +471,7 @@ static void run_batch(enk_server *srv, struct job *batch)
                         j->result = st;
         }
         enk_diags_free(diags);
+        return true;
 }
 
 /* Waits for the gate and takes it for who (GATE_WRITER, GATE_CKPT). The
@@ -482,24 +511,70 @@ static void wrote(enk_server *srv)
         pthread_mutex_unlock(&srv->ckpt_lock);
 }
 
+/* Takes the jobs of a batch that cannot wait any longer for a locked store
+ * (their deadline passed, or the server is stopping) out of *batch and wakes
+ * their handlers, which give the respondent the form back. Called with
+ * q_lock held. */
+static void expire(enk_server *srv, struct job **batch)
+{
+        double now = now_mono();
+        bool stopping = atomic_load(&srv->stopping);
+        size_t n = 0;
+        for (struct job **p = batch; *p;) {
+                struct job *j = *p;
+                if (!stopping && now < j->deadline) {
+                        p = &j->next;
+                        continue;
+                }
+                *p = j->next;
+                j->result = ENK_ERR_STORE;
+                j->busy = true;
+                j->done = true;
+                pthread_cond_signal(&j->cond);
+                n++;
+        }
+        if (n && srv->error) {
+                char m[200];
+                snprintf(m, sizeof(m),
+                         "error: %s: store is locked by another process; %zu %s not stored "
+                         "(the respondent got the form back, 503)",
+                         srv->db, n, n == 1 ? "submission was" : "submissions were");
+                srv->error(srv->ctx, m);
+        }
+}
+
+/* The writer. A batch that finds the store locked by another process (an
+ * import holds it for seconds) stays in memory and is tried again, with the
+ * jobs queued meanwhile, each attempt waiting up to the handle's busy timeout;
+ * a job that has waited store_wait seconds is given up unwritten. A job is
+ * thus either written once or not at all, and its handler knows which. */
 static void *writer_main(void *arg)
 {
         enk_server *srv = arg;
+        struct job *batch = NULL; /* taken from the queue, not yet written */
         pthread_mutex_lock(&srv->q_lock);
         for (;;) {
-                while (!srv->head && !srv->quit)
+                while (!srv->head && !batch && !srv->quit)
                         pthread_cond_wait(&srv->q_cond, &srv->q_lock);
-                if (!srv->head)
+                if (!srv->head && !batch)
                         break;
-                struct job *batch = srv->head;
+                struct job **end = &batch;
+                while (*end)
+                        end = &(*end)->next;
+                *end = srv->head;
                 srv->head = NULL;
                 srv->tail = &srv->head;
                 pthread_mutex_unlock(&srv->q_lock);
                 gate_take(srv, GATE_WRITER);
-                run_batch(srv, batch);
+                bool written = run_batch(srv, batch);
                 gate_release(srv);
-                wrote(srv);
+                if (written)
+                        wrote(srv);
                 pthread_mutex_lock(&srv->q_lock);
+                if (!written) {
+                        expire(srv, &batch);
+                        continue;
+                }
                 /* Wake each handler alone (no herd of 50 on one condition);
                  * j may vanish once the lock is released. */
                 for (struct job *j = batch; j;) {
@@ -508,6 +583,7 @@ static void *writer_main(void *arg)
                         pthread_cond_signal(&j->cond);
                         j = next;
                 }
+                batch = NULL;
         }
         pthread_mutex_unlock(&srv->q_lock);
         return NULL;
@@ -584,6 +660,8 @@ static void *checkpointer_main(void *arg)
 static enk_status write_job(enk_server *srv, struct job *j)
 {
         j->done = false;
+        j->busy = false;
+        j->deadline = now_mono() + srv->store_wait;
         j->next = NULL;
         pthread_cond_init(&j->cond, NULL);
         pthread_mutex_lock(&srv->q_lock);
@@ -924,7 +1002,7 @@ static enk_status code_state(enk_server *srv, const char *hash, enk_code_state *
 static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, struct request *r,
                                  int status, const char *norm, const char *hash,
                                  const enk_webform_input *input, bool show_errors,
-                                 const char *notice)
+                                 const char *notice, int retry_after)
 {
         char grouped[ENK_CODES_GROUPED_SIZE], token[ENK_HASH_HEX_SIZE];
         enk_codes_format(norm, grouped);
@@ -938,7 +1016,7 @@ static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, stru
                                  .input = input,
                                  .show_errors = show_errors,
                                  .notice = notice};
-        struct reply rp = {.status = status, .type = html_type};
+        struct reply rp = {.status = status, .type = html_type, .retry_after = retry_after};
         if (!input && !notice && srv->form) {
                 /* The empty form differs from code to code only in the two
                  * hidden values, of fixed length: copy the page rendered at
@@ -954,6 +1032,37 @@ static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, stru
                 return send_error(srv, c, r, 500);
         }
         return send_reply(srv, c, r, &rp);
+}
+
+/* The answer to a submission or a draft that could not be written: the form
+ * again, filled in with everything the respondent sent (in, or read from f
+ * when NULL; freed here), and a notice that nothing was saved. busy: the store
+ * stayed locked by another process (503, try again shortly); otherwise the
+ * store failed (500). A respondent never loses what was typed. */
+static enum MHD_Result send_unsaved(enk_server *srv, struct MHD_Connection *c, struct request *r,
+                                    bool busy, const char *norm, const char *hash,
+                                    const enk_server_form *f, enk_webform_input *in)
+{
+        if (!in && enk_webform_read(srv->q, srv->lang, f->fields, f->n, &in) != ENK_OK)
+                in = NULL;
+        const char *notice =
+            busy ? (srv->en ? "Your answers have NOT been saved yet: the server is busy saving "
+                              "other data. Everything you entered is still below; send it again "
+                              "in a minute."
+                            : "Dina svar har INTE sparats ännu: servern är upptagen med att spara "
+                              "annat. Allt du har fyllt i finns kvar nedan; skicka igen om en "
+                              "minut.")
+                 : message(srv, 500);
+        enum MHD_Result ret;
+        if (in) {
+                ret = send_form(srv, c, r, busy ? 503 : 500, norm, hash, in, false, notice,
+                                busy ? RETRY_AFTER : 0);
+        } else {
+                ret = send_page(srv, c, r, busy ? 503 : 500, ENK_PAGE_ERROR, notice, NULL, NULL,
+                                busy ? RETRY_AFTER : 0);
+        }
+        enk_webform_free(in);
+        return ret;
 }
 
 /* The form filled in from the code's draft, or empty when the draft is gone or
@@ -974,7 +1083,8 @@ static enum MHD_Result send_resumed(enk_server *srv, struct MHD_Connection *c, s
         enum MHD_Result ret = send_form(
             srv, c, r, 200, norm, hash, in, false,
             in ? (srv->en ? "Your saved answers are filled in." : "Dina sparade svar är ifyllda.")
-               : NULL);
+               : NULL,
+            0);
         enk_webform_free(in);
         enk_server_form_release(&f);
         return ret;
@@ -1018,7 +1128,7 @@ static enum MHD_Result handle_start(enk_server *srv, struct MHD_Connection *c, s
                 return send_page(srv, c, r, 409, ENK_PAGE_CODE_USED, NULL, NULL, NULL, 0);
         if (has_draft)
                 return send_resumed(srv, c, r, norm, hash);
-        return send_form(srv, c, r, 200, norm, hash, NULL, false, NULL);
+        return send_form(srv, c, r, 200, norm, hash, NULL, false, NULL, 0);
 }
 
 static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, struct request *r,
@@ -1049,6 +1159,7 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
         struct job j = {.kind = draft ? JOB_DRAFT : JOB_SUBMIT};
         memcpy(j.hash, hash, sizeof(hash));
         enk_status st;
+        enk_webform_input *in = NULL;
         if (draft) {
                 /* The draft is the answer fields as sent, encoded again; the
                  * code and token are not part of it. */
@@ -1070,11 +1181,11 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 if (st == ENK_OK)
                         return send_page(srv, c, r, 200, ENK_PAGE_SAVED, NULL, NULL, NULL, 0);
         } else {
-                enk_webform_input *in = NULL;
                 if (enk_webform_read(srv->q, srv->lang, f->fields, f->n, &in) != ENK_OK)
                         return send_error(srv, c, r, 500);
                 if (enk_webform_nerrors(in)) {
-                        enum MHD_Result ret = send_form(srv, c, r, 422, norm, hash, in, true, NULL);
+                        enum MHD_Result ret =
+                            send_form(srv, c, r, 422, norm, hash, in, true, NULL, 0);
                         enk_webform_free(in);
                         return ret;
                 }
@@ -1082,15 +1193,18 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 j.nvalues = srv->q->nquestions;
                 j.texts = enk_webform_texts(in, &j.ntexts);
                 st = write_job(srv, &j);
-                enk_webform_free(in);
-                if (st == ENK_OK)
+                if (st == ENK_OK) {
+                        enk_webform_free(in);
                         return send_see_other(srv, c, r);
+                }
         }
-        if (st == ENK_ERR_EXISTS) /* spent meanwhile (a double click) */
-                return send_see_other(srv, c, r);
-        if (st == ENK_ERR_NOTFOUND)
-                return send_error(srv, c, r, 403);
-        return send_error(srv, c, r, 500);
+        if (st == ENK_ERR_EXISTS || st == ENK_ERR_NOTFOUND) {
+                enk_webform_free(in);
+                /* EXISTS: spent meanwhile (a double click). */
+                return st == ENK_ERR_EXISTS ? send_see_other(srv, c, r)
+                                            : send_error(srv, c, r, 403);
+        }
+        return send_unsaved(srv, c, r, j.busy, norm, hash, f, in);
 }
 
 /* Whether a POST comes from a page of another site. Sec-Fetch-Site, when
@@ -1385,7 +1499,12 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
         srv->lang_code = srv->q->languages[srv->lang];
         srv->en = !strcmp(srv->lang_code, "en");
         srv->title = enk_text_get(&srv->q->title, srv->lang);
-        return enk_store_secret(srv->writer, "csrf", srv->secret, diags);
+        if ((st = enk_store_secret(srv->writer, "csrf", srv->secret, diags)))
+                return st;
+        /* From now on a store locked by another process is waited for by the
+         * writer's loop (writer_main), which tries again this often. */
+        enk_store_set_busy_timeout(srv->writer, RETRY_POLL_MS);
+        return ENK_OK;
 }
 
 /* The one offset of needle (n bytes) in the page, or -1 when it occurs not
@@ -1472,6 +1591,7 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_cond_init(&srv->ckpt_cond, NULL);
         srv->year = opt->year;
         srv->trust_proxy = opt->trust_proxy;
+        srv->store_wait = opt->store_wait > 0 ? opt->store_wait : STORE_WAIT;
         srv->log = opt->log;
         srv->error = opt->error;
         srv->ctx = opt->ctx;

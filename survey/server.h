@@ -67,6 +67,10 @@ typedef struct enk_server_options {
          * for the limiter of wrong codes from the last X-Forwarded-For entry,
          * but only on connections from 127.0.0.1 or ::1. */
         bool trust_proxy;
+        /* Seconds a submission or draft waits for a store that another
+         * process (an import) holds locked, before the respondent gets the
+         * form back with a 503; 0: 30. */
+        int store_wait;
         enk_server_log_fn log;     /* may be NULL */
         enk_server_error_fn error; /* may be NULL */
         void *ctx;                 /* passed to log and error */

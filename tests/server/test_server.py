@@ -705,29 +705,123 @@ def framing(db, code, tmp):
 
 
 def store_locked(db, code, tmp):
-    """Another process holds the store's write lock past the busy timeout
-    (5 s): the submission fails whole with 500, nothing is stored, the
-    operator is told on stderr; once the lock is gone the same POST works."""
+    """Another process (an import) holds the store's write lock. Held for
+    longer than SQLite's usual busy timeout (5 s) but less than the server's
+    store wait (30 s by default), a submission and a draft wait and are
+    stored exactly once when the lock goes; held past the store wait
+    (--store-wait 3 here), the answer is 503 with Retry-After and the form
+    again with everything typed, nothing is stored, the operator is told on
+    stderr, and the same POST later is stored (docs/web.md, "Exactly once")."""
+    text = 'Mitt svar <b>&amp; "citat"</b>\nrad två'
+    typed = [("hemtyp", "3"), ("ar_som_familjehem", "12"), ("har_skolbarn", "nej"),
+             ("stod_nojd", "2"), ("helhet_nojd", "1"), ("utbildningar", "2"),
+             ("utbildningar", "4"), ("ovrigt", text)]
+
+    def post(c, action):
+        return enc(typed + [("kod", c), ("csrf", csrf_for(db, c)), ("action", action)])
+
+    def lock_for(seconds):
+        lock = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        lock.execute("BEGIN IMMEDIATE")
+        t = threading.Timer(seconds, lambda: (lock.execute("ROLLBACK"), lock.close()))
+        t.start()
+        return t
+
+    def in_thread(srv, body):
+        out = {}
+
+        def run():
+            t0 = time.monotonic()
+            out["reply"] = srv.request("POST", "/svar", body)
+            out["secs"] = time.monotonic() - t0
+        th = threading.Thread(target=run)
+        th.start()
+        return th, out
+
+    def filled(page):
+        f = Form(page)
+        return (f.checked("hemtyp") == ["3"] and f.value("ar_som_familjehem") == "12" and
+                f.checked("har_skolbarn") == ["nej"] and f.checked("stod_nojd") == ["2"] and
+                f.checked("helhet_nojd") == ["1"] and f.checked("utbildningar") == ["2", "4"] and
+                f.textareas.get("ovrigt", "").replace("\r\n", "\n") == text and
+                'action="/svar"' in page and f.value("csrf") is not None and
+                f.value("kod") is not None)
+
+    # --- held 7 s, less than the default store wait: both wait and are stored
+    c_send, c_save = extra_codes(db, 2)
     srv = Server(db, os.path.join(tmp, "locked.log"))
     try:
-        body = enc(VALID + [("kod", code), ("csrf", csrf_for(db, code)), ("action", "skicka")])
-        before = stored(db, code)
-        lock = sqlite3.connect(db, isolation_level=None)
-        lock.execute("BEGIN IMMEDIATE")
-        st, h, page = srv.request("POST", "/svar", body)
-        lock.execute("ROLLBACK")
-        lock.close()
-        check(st == 500 and h.get("cache-control") == "no-store" and
-              "default-src 'none'" in h.get("content-security-policy", ""),
-              "store locked: 500 with the security headers (got %s)" % st)
-        check("har inte sparats" in page, "the 500 page says the answers were not saved")
-        check(stored(db, code) == before, "store locked: nothing stored, the code still open")
-        time.sleep(0.2)
-        check(any("locked" in l for l in srv.stderr), "store locked: the operator is told on stderr")
-        st, h, _ = srv.request("POST", "/svar", body)
-        check(st == 303 and stored(db, code)[0] == 1, "lock gone: the same POST is stored (303)")
+        before = stored(db, c_send)[2]
+        t = lock_for(7)
+        th1, r1 = in_thread(srv, post(c_send, "skicka"))
+        th2, r2 = in_thread(srv, post(c_save, "spara"))
+        time.sleep(5.5)
+        check(th1.is_alive() and th2.is_alive(),
+              "store locked 5.5 s: the submission and the draft are still waiting")
+        th1.join(30)
+        th2.join(30)
+        t.join()
+        st1, h1, _ = r1.get("reply", (None, {}, ""))
+        st2, _, page2 = r2.get("reply", (None, {}, ""))
+        check(st1 == 303 and h1.get("location") == "/tack" and r1["secs"] >= 6.5,
+              "lock released after 7 s: the submission is stored, 303 (got %s after %.1f s)"
+              % (st1, r1.get("secs", -1)))
+        check(st2 == 200 and "Dina svar är sparade" in page2,
+              "lock released after 7 s: the draft is saved, 200 (got %s)" % st2)
+        check(stored(db, c_send) == (1, 0, before + 1),
+              "the waiting submission is stored exactly once")
+        check(stored(db, c_save)[:2] == (0, 1), "the waiting draft is stored, its code open")
+        rs = [a for a in answers(db) if a["_texts"].get("ovrigt") == text]
+        check(len(rs) == 1 and rs[0]["hemtyp"] == 3 and rs[0]["ar_som_familjehem"] == 12,
+              "the stored response holds the typed answers (%d found)" % len(rs))
     finally:
         check(srv.stop() == 0, "store locked: the server still exits 0")
+
+    # --- held past --store-wait 3: 503 and the form filled in
+    srv = Server(db, os.path.join(tmp, "locked2.log"), ["--store-wait", "3"])
+    try:
+        before = stored(db, code)
+        draft_before = stored(db, c_save)
+        t = lock_for(6)
+        th1, r1 = in_thread(srv, post(code, "skicka"))
+        th2, r2 = in_thread(srv, post(c_save, "spara"))
+        th1.join(30)
+        th2.join(30)
+        st1, h1, page1 = r1.get("reply", (None, {}, ""))
+        st2, h2, page2 = r2.get("reply", (None, {}, ""))
+        check(st1 == 503 and h1.get("retry-after", "").isdigit() and
+              h1.get("cache-control") == "no-store" and
+              "default-src 'none'" in h1.get("content-security-policy", ""),
+              "store locked past the wait: 503 with Retry-After and the security headers "
+              "(got %s, %r)" % (st1, h1.get("retry-after")))
+        check(3 <= r1.get("secs", 0) < 5.5, "the 503 comes after the store wait of 3 s (%.1f s)"
+              % r1.get("secs", -1))
+        check(filled(page1), "the 503 page is the form with everything typed (send)")
+        check("INTE sparats" in page1, "the 503 page says the answers were not saved")
+        check(st2 == 503 and filled(page2), "a draft past the wait: 503 and the form filled in "
+              "(got %s)" % st2)
+        check(stored(db, code) == before and stored(db, c_save) == draft_before,
+              "store locked past the wait: nothing stored, the code still open")
+        t.join()
+        time.sleep(0.2)
+        check(any("locked" in l for l in srv.stderr), "store locked: the operator is told on stderr")
+        time.sleep(1)
+        check(stored(db, code) == before, "lock gone: the given-up submission is not written later")
+        st, h, _ = srv.request("POST", "/svar", post(code, "skicka"))
+        check(st == 303 and stored(db, code)[0] == 1 and stored(db, code)[2] == before[2] + 1,
+              "lock gone: the same POST is stored once (303)")
+    finally:
+        check(srv.stop() == 0, "store locked: the server still exits 0")
+
+
+def extra_codes(db, n):
+    """n more codes for the wave, made with `enkat codes` (appended)."""
+    out = tempfile.mktemp(suffix=".csv")
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                        "--count", str(n), "-q", QUESTIONNAIRE, "-o", out],
+                       capture_output=True, text=True)
+    with open(out, newline="") as f:
+        return [row[0] for row in list(csv.reader(f))[1:]]
 
 
 def cli_errors(db, tmp):
