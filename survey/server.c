@@ -78,7 +78,9 @@
 #define STORE_WAIT       30            /* seconds a write waits for a locked store */
 #define RETRY_POLL_MS    200           /* ... trying again at least this often */
 #define RETRY_AFTER      30            /* Retry-After of a 503 (seconds) */
-#define CONN_LIMIT       1000          /* connections at once */
+#define CONN_LIMIT       1000          /* connections at once ... */
+#define PER_ADDR_LIMIT   64            /* ... and from one address */
+#define REQUEST_DEADLINE 20            /* seconds to send a whole request */
 #define SHUTDOWN_WAIT_MS 10000         /* in-flight requests get this long */
 #define CKPT_PAGES       4000          /* checkpoint after this many pages of log ... */
 #define CKPT_IDLE_MS     100           /* ... or this long after a commit */
@@ -300,6 +302,17 @@ struct job {
         struct job *next;
 };
 
+/* One TCP connection (MHD's socket context), in the server's list while it
+ * is open. start is when the connection began to wait for its current request
+ * (its opening, or the end of the previous reply), 0 once the request is read
+ * whole; a request that is not read whole within REQUEST_DEADLINE of start is
+ * cut off (reap). All fields are behind conns_lock. */
+struct conn {
+        int fd;
+        double start;
+        struct conn *prev, *next;
+};
+
 /* A client address's allowance of wrong codes: a token bucket holding up to
  * LIMIT_WRONG tokens that refills at LIMIT_WRONG per LIMIT_WINDOW. */
 struct bucket {
@@ -369,6 +382,9 @@ struct enk_server {
 
         pthread_mutex_t limit_lock;
         struct bucket *buckets;
+
+        pthread_mutex_t conns_lock;
+        struct conn *conns; /* every open connection */
 };
 
 static double now_mono(void)
@@ -800,6 +816,87 @@ static void limit_fail(enk_server *srv, const unsigned char key[17])
         }
         b->tokens -= 1.0;
         pthread_mutex_unlock(&srv->limit_lock);
+}
+
+/* ------------------------------------------------- the request deadline */
+
+/* MHD's own timeout (CONN_TIMEOUT) counts from the last byte received, so a
+ * client that sends a byte every few seconds keeps a connection, and its
+ * thread, for ever; a thousand of them fill the server. So each connection
+ * also has a deadline for the whole request, headers and body: the server
+ * loop (enk_server_run) shuts down the socket of any connection whose request
+ * is not read whole REQUEST_DEADLINE seconds after it began to wait for it.
+ * The connection's own thread then sees the socket closed and ends it as MHD
+ * does for any client that goes away. Once a POST's body is read whole, the
+ * clock stops: a submission waiting for a locked store is never cut off. A
+ * request answered at once (a GET, an error before the body) keeps its clock
+ * until the reply is sent, so an early reply cannot be used to trickle a body
+ * past the deadline either. */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+        enk_server *srv = cls;
+        if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *ci =
+                    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+                struct conn *k = calloc(1, sizeof(*k));
+                if (!k || !ci) {
+                        free(k); /* no deadline for it; MHD's timeout still holds */
+                        return;
+                }
+                k->fd = ci->connect_fd;
+                k->start = now_mono();
+                pthread_mutex_lock(&srv->conns_lock);
+                k->next = srv->conns;
+                if (srv->conns)
+                        srv->conns->prev = k;
+                srv->conns = k;
+                pthread_mutex_unlock(&srv->conns_lock);
+                *socket_context = k;
+                return;
+        }
+        /* Closed. MHD closes the socket only after this returns, so under
+         * conns_lock reap never touches a descriptor number reused since. */
+        struct conn *k = *socket_context;
+        if (!k)
+                return;
+        pthread_mutex_lock(&srv->conns_lock);
+        if (k->prev)
+                k->prev->next = k->next;
+        else
+                srv->conns = k->next;
+        if (k->next)
+                k->next->prev = k->prev;
+        pthread_mutex_unlock(&srv->conns_lock);
+        free(k);
+        *socket_context = NULL;
+}
+
+/* Starts (now) or stops (0) the clock of c's request. */
+static void request_clock(enk_server *srv, struct MHD_Connection *c, double start)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        struct conn *k = ci ? ci->socket_context : NULL;
+        if (!k)
+                return;
+        pthread_mutex_lock(&srv->conns_lock);
+        k->start = start;
+        pthread_mutex_unlock(&srv->conns_lock);
+}
+
+/* Cuts off every connection whose request is overdue. */
+static void reap(enk_server *srv)
+{
+        double now = now_mono();
+        pthread_mutex_lock(&srv->conns_lock);
+        for (struct conn *k = srv->conns; k; k = k->next)
+                if (k->start > 0 && now - k->start > REQUEST_DEADLINE) {
+                        shutdown(k->fd, SHUT_RDWR);
+                        k->start = 0;
+                }
+        pthread_mutex_unlock(&srv->conns_lock);
 }
 
 /* ---------------------------------------------------------------- replies */
@@ -1351,6 +1448,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 enk_strbuf_add(&r->body, upload, n);
                 return r->body.nomem ? MHD_NO : MHD_YES;
         }
+        /* The request is read whole: however long the reply takes (a store
+         * locked by an import), the deadline no longer applies. */
+        request_clock(srv, c, 0);
         if (r->discarded)
                 return send_error(srv, c, r, 413);
         enk_server_form f;
@@ -1379,10 +1479,11 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-        (void) c;
         (void) toe;
         enk_server *srv = cls;
         struct request *r = *con_cls;
+        /* A kept-alive connection now waits for its next request. */
+        request_clock(srv, c, now_mono());
         if (!r)
                 return;
         enk_strbuf_free(&r->body);
@@ -1585,6 +1686,7 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_mutex_init(&srv->read_lock, NULL);
         pthread_mutex_init(&srv->q_lock, NULL);
         pthread_mutex_init(&srv->limit_lock, NULL);
+        pthread_mutex_init(&srv->conns_lock, NULL);
         pthread_cond_init(&srv->q_cond, NULL);
         pthread_cond_init(&srv->gate_cond, NULL);
         pthread_mutex_init(&srv->ckpt_lock, NULL);
@@ -1622,14 +1724,19 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         }
         srv->ckpt_started = true;
         /* One thread per connection, polled with poll() (no FD_SETSIZE
-         * limit); ITC so that MHD_quiesce_daemon works. */
+         * limit); ITC so that MHD_quiesce_daemon works. Behind a proxy
+         * (--trust-proxy) every connection comes from the proxy, which must
+         * then limit connections per client itself (docs/web.md): a limit
+         * per address here would limit the proxy. */
         srv->daemon = MHD_start_daemon(
             MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                 MHD_USE_ITC,
             0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned) CONN_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONN_LIMIT,
-            MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONN_TIMEOUT,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONN_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            (unsigned) (opt->trust_proxy ? 0 : PER_ADDR_LIMIT), MHD_OPTION_UNESCAPE_CALLBACK,
+            keep_escapes, NULL, MHD_OPTION_END);
         if (!srv->daemon) {
                 enk_error(diags, none, "cannot start the HTTP server");
                 st = ENK_ERR_IO;
@@ -1706,8 +1813,9 @@ enk_status enk_server_run(enk_server *srv)
         srv->ran = true;
         while (!atomic_load(&srv->stopping)) {
                 struct pollfd p = {.fd = srv->pipe[0], .events = POLLIN};
-                if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+                if (poll(&p, 1, 500) < 0 && errno != EINTR)
                         break;
+                reap(srv);
         }
         shutdown_server(srv);
         return ENK_OK;
@@ -1737,6 +1845,7 @@ void enk_server_free(enk_server *srv)
         pthread_mutex_destroy(&srv->read_lock);
         pthread_mutex_destroy(&srv->q_lock);
         pthread_mutex_destroy(&srv->limit_lock);
+        pthread_mutex_destroy(&srv->conns_lock);
         pthread_cond_destroy(&srv->q_cond);
         pthread_cond_destroy(&srv->gate_cond);
         pthread_mutex_destroy(&srv->ckpt_lock);

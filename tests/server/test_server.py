@@ -245,6 +245,7 @@ def main():
     rate_limit(db, codes[32], tmp)
     store_locked(db, codes[33], tmp)
     framing(db, codes[34], tmp)
+    slow_clients(db, codes[35], tmp)
     cli_errors(db, tmp)
     print("%d checks, %d failed" % (checks, failures))
 
@@ -702,6 +703,100 @@ def framing(db, code, tmp):
         check(st == 200, "chunked alone: read as before (got %s)" % st)
     finally:
         srv.stop()
+
+
+def slow_clients(db, code, tmp):
+    """Slow clients cannot crowd others out (docs/web.md, "Timeouts and
+    connections"): at most 64 connections from one address, the rest closed at
+    once; another address is still served; and a client that sends a byte every
+    second, which resets the idle timer each time, is cut off 20 s after it
+    connected, however busy it keeps its connection. Loopback only: the
+    tricklers come from 127.0.0.1, the other client from 127.0.0.2."""
+    limit, deadline, n = 64, 20, 100
+    srv = Server(db, os.path.join(tmp, "slow.log"))
+
+    def gone(s):
+        """Whether the server closed s (FIN or reset), without waiting."""
+        try:
+            return s.recv(4096, socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def get_from(addr):
+        s = socket.socket()
+        s.settimeout(5)
+        s.bind((addr, 0))
+        try:
+            s.connect(("127.0.0.1", srv.port))
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            data = s.recv(64)
+        except OSError:
+            data = b""
+        s.close()
+        m = re.match(rb"HTTP/1\.1 (\d{3})", data)
+        return int(m.group(1)) if m else None
+
+    socks, started = [], []
+    try:
+        for i in range(n):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            s.sendall(b"POST /start HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            s.setblocking(False)
+            socks.append(s)
+            started.append(time.monotonic())
+        time.sleep(1.5)
+        closed = [gone(s) for s in socks]
+        check(closed.count(False) == limit,
+              "%d slow connections from one address: %d kept, the rest closed at once (kept %d)"
+              % (n, limit, closed.count(False)))
+        t0 = time.monotonic()
+        st = get_from("127.0.0.2")
+        check(st == 200 and time.monotonic() - t0 < 3,
+              "meanwhile another address is served at once (got %s)" % st)
+        check(get_from("127.0.0.1") is None,
+              "a new connection from the crowding address is closed (limit reached)")
+        live = [(s, t) for s, t, c in zip(socks, started, closed) if not c]
+        cut = {}
+        while live and time.monotonic() - started[0] < deadline + 8:
+            time.sleep(1)
+            for s, t in live:
+                if id(s) in cut:
+                    continue
+                if gone(s):
+                    cut[id(s)] = time.monotonic() - t
+                    continue
+                try:
+                    s.send(b"a")  # one byte a second: never idle
+                except OSError:
+                    cut[id(s)] = time.monotonic() - t
+            if len(cut) == len(live):
+                break
+        ages = sorted(cut.values())
+        check(len(cut) == len(live) and ages and deadline - 0.5 <= ages[0] and
+              ages[-1] <= deadline + 3,
+              "every trickling connection is cut off %d s after it opened (%d of %d, "
+              "after %s s)" % (deadline, len(cut), len(live),
+                               "%.1f-%.1f" % (ages[0], ages[-1]) if ages else "-"))
+        check(get_from("127.0.0.1") == 200, "then the address is served again")
+        # A request sent slowly but whole within the deadline is answered.
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=20)
+        body = enc([("kod", code)])
+        req = ("POST /start HTTP/1.1\r\nHost: x\r\nContent-Type: "
+               "application/x-www-form-urlencoded\r\nContent-Length: %d\r\n"
+               "Connection: close\r\n\r\n%s" % (len(body), body)).encode()
+        for i in range(0, len(req), len(req) // 8 + 1):
+            s.sendall(req[i:i + len(req) // 8 + 1])
+            time.sleep(0.5)
+        reply = s.recv(64)
+        s.close()
+        check(reply.startswith(b"HTTP/1.1 200"),
+              "a request trickled over 4 s is answered (%r)" % reply[:20])
+    finally:
+        for s in socks:
+            s.close()
+        check(srv.stop() == 0, "slow clients: the server still exits 0")
 
 
 def store_locked(db, code, tmp):
