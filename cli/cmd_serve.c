@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
         fputs("usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
               "                   [--lang sv|en] [--access-log stderr|-|off|FILE] [--trust-proxy]\n"
+              "                   [--store-wait N]\n"
               "\n"
               "Publishes the questionnaire of the unit's wave of YEAR on the web: a respondent\n"
               "enters the one-time code from the letter (enkat codes), answers, may save and\n"
@@ -39,6 +40,10 @@ static void usage(FILE *f)
               "  -t, --trust-proxy        behind a reverse proxy on this machine: limit wrong\n"
               "                           codes per the X-Forwarded-For address of\n"
               "                           connections from 127.0.0.1 or ::1\n"
+              "  -w, --store-wait N       seconds a submission waits for a store that another\n"
+              "                           program (an import) holds locked, 1-600 (default\n"
+              "                           30); then the respondent gets the form back,\n"
+              "                           filled in, with status 503\n"
               "  -h, --help               show this help\n"
               "\n"
               "exit status: 0 stopped by SIGTERM/SIGINT, 1 no such store, unit or wave, no\n"
@@ -105,25 +110,21 @@ static bool parse_listen(const char *s, char *buf, size_t size, unsigned *port)
 int cmd_serve(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},
-            {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'},
-            {"listen", required_argument, NULL, 'L'},
-            {"lang", required_argument, NULL, 'l'},
-            {"access-log", required_argument, NULL, 'a'},
-            {"trust-proxy", no_argument, NULL, 't'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
+            {"db", required_argument, NULL, 'd'},    {"year", required_argument, NULL, 'y'},
+            {"unit", required_argument, NULL, 'u'},  {"listen", required_argument, NULL, 'L'},
+            {"lang", required_argument, NULL, 'l'},  {"access-log", required_argument, NULL, 'a'},
+            {"trust-proxy", no_argument, NULL, 't'}, {"store-wait", required_argument, NULL, 'w'},
+            {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
         };
         const char *db = NULL, *unit = NULL, *listen = "127.0.0.1:8080", *lang = NULL;
         const char *log_where = "stderr";
-        long year = 0;
+        long year = 0, wait = 0;
         bool trust = false;
         int opt;
 
         optind = 1;
         opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:y:u:L:l:a:th", options, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, ":d:y:u:L:l:a:tw:h", options, NULL)) != -1) {
                 switch (opt) {
                 case 'd':
                         db = optarg;
@@ -149,6 +150,11 @@ int cmd_serve(int argc, char **argv)
                         break;
                 case 't':
                         trust = true;
+                        break;
+                case 'w':
+                        if (!cli_parse_int(optarg, 1, 600, &wait))
+                                return cli_usage_error(
+                                    "serve", "bad store wait '%s' (want 1-600 seconds)", optarg);
                         break;
                 case 'h':
                         usage(stdout);
@@ -194,6 +200,7 @@ int cmd_serve(int argc, char **argv)
                                 .host = host,
                                 .port = port,
                                 .trust_proxy = trust,
+                                .store_wait = (int) wait,
                                 .log = access_log,
                                 .error = error_log,
                                 .ctx = &lt};

@@ -6,7 +6,10 @@
  * writer thread and waits on a condition variable; the writer takes the whole
  * queue, writes it in one transaction and commits it durably, then marks the
  * jobs done and wakes their handlers, which reply only then. With 50 clients,
- * up to 50 submissions share one disk sync.
+ * up to 50 submissions share one disk sync. While another process (an import)
+ * holds the store's write lock, the writer keeps the batch in memory and tries
+ * again every RETRY_POLL_MS, up to each job's deadline (--store-wait); a job
+ * given up is never written, and its handler gives the form back (503).
  *
  * Checkpoints. SQLite copies the write-ahead log back into the store file in
  * a checkpoint, which syncs the store file; by default it does so inside the
@@ -72,7 +75,12 @@
 #define LIMIT_WINDOW     600.0         /* ... per this many seconds */
 #define LIMIT_TABLE      4096          /* addresses remembered (oldest evicted) */
 #define CONN_TIMEOUT     30            /* seconds an idle connection is kept */
-#define CONN_LIMIT       1000          /* connections at once */
+#define STORE_WAIT       30            /* seconds a write waits for a locked store */
+#define RETRY_POLL_MS    200           /* ... trying again at least this often */
+#define RETRY_AFTER      30            /* Retry-After of a 503 (seconds) */
+#define CONN_LIMIT       1000          /* connections at once ... */
+#define PER_ADDR_LIMIT   64            /* ... and from one address */
+#define REQUEST_DEADLINE 20            /* seconds to send a whole request */
 #define SHUTDOWN_WAIT_MS 10000         /* in-flight requests get this long */
 #define CKPT_PAGES       4000          /* checkpoint after this many pages of log ... */
 #define CKPT_IDLE_MS     100           /* ... or this long after a commit */
@@ -286,10 +294,23 @@ struct job {
         size_t ntexts;
         const char *data; /* JOB_DRAFT */
         size_t len;
+        double deadline; /* monotonic: give up waiting for a locked store */
         enk_status result;
+        bool busy; /* not written: the store stayed locked until the deadline */
         bool done;
         pthread_cond_t cond; /* signalled when done */
         struct job *next;
+};
+
+/* One TCP connection (MHD's socket context), in the server's list while it
+ * is open. start is when the connection began to wait for its current request
+ * (its opening, or the end of the previous reply), 0 once the request is read
+ * whole; a request that is not read whole within REQUEST_DEADLINE of start is
+ * cut off (reap). All fields are behind conns_lock. */
+struct conn {
+        int fd;
+        double start;
+        struct conn *prev, *next;
 };
 
 /* A client address's allowance of wrong codes: a token bucket holding up to
@@ -305,6 +326,7 @@ struct enk_server {
         char *db, *unit;
         int year;
         bool trust_proxy;
+        double store_wait; /* seconds a write waits for a locked store */
         enk_server_log_fn log;
         enk_server_error_fn error;
         void *ctx;
@@ -336,6 +358,7 @@ struct enk_server {
 
         pthread_t writer_thread;
         bool writer_started;
+        bool lock_told; /* the operator knows the store is locked (writer's) */
         pthread_mutex_t q_lock;
         pthread_cond_t q_cond; /* the writer waits for work */
         struct job *head, **tail;
@@ -359,6 +382,9 @@ struct enk_server {
 
         pthread_mutex_t limit_lock;
         struct bucket *buckets;
+
+        pthread_mutex_t conns_lock;
+        struct conn *conns; /* every open connection */
 };
 
 static double now_mono(void)
@@ -399,12 +425,30 @@ static void today(char date[11])
         strftime(date, 11, "%Y-%m-%d", &tm);
 }
 
-static void run_batch(enk_server *srv, struct job *batch)
+/* Writes the batch in one transaction and sets each job's result. Returns
+ * false, having written nothing and set no result, when another process holds
+ * the store's write lock (enk_store_begin_busy): the jobs are then to be
+ * tried again. */
+static bool run_batch(enk_server *srv, struct job *batch)
 {
         enk_diags *diags = enk_diags_new(32);
         char date[11];
         today(date);
         enk_status st = enk_store_begin(srv->writer, diags);
+        if (st != ENK_OK && enk_store_begin_busy(srv->writer)) {
+                if (!srv->lock_told && srv->error)
+                        srv->error(srv->ctx, "warning: the store is locked by another process "
+                                             "(an import?); submissions wait for it");
+                srv->lock_told = true;
+                enk_diags_free(diags);
+                return false;
+        }
+        if (st == ENK_OK && srv->lock_told) {
+                if (srv->error)
+                        srv->error(srv->ctx, "note: the store is free again; the waiting "
+                                             "submissions are being written");
+                srv->lock_told = false;
+        }
         if (st == ENK_OK) {
                 for (struct job *j = batch; j; j = j->next) {
                         /* A job's own diagnostics are shown only when the
@@ -433,8 +477,8 @@ static void run_batch(enk_server *srv, struct job *batch)
                         enk_store_rollback(srv->writer);
         }
         if (st != ENK_OK) {
-                /* Nothing of the batch is stored: every handler answers 500 and
-                 * the respondent may send again. */
+                /* Nothing of the batch is stored: every handler answers 500
+                 * with the form filled in, and the respondent may send again. */
                 if (!enk_diags_count(diags) && srv->error)
                         srv->error(srv->ctx, "error: the store failed to write a batch of "
                                              "submissions; none of them was stored");
@@ -443,6 +487,7 @@ static void run_batch(enk_server *srv, struct job *batch)
                         j->result = st;
         }
         enk_diags_free(diags);
+        return true;
 }
 
 /* Waits for the gate and takes it for who (GATE_WRITER, GATE_CKPT). The
@@ -482,24 +527,70 @@ static void wrote(enk_server *srv)
         pthread_mutex_unlock(&srv->ckpt_lock);
 }
 
+/* Takes the jobs of a batch that cannot wait any longer for a locked store
+ * (their deadline passed, or the server is stopping) out of *batch and wakes
+ * their handlers, which give the respondent the form back. Called with
+ * q_lock held. */
+static void expire(enk_server *srv, struct job **batch)
+{
+        double now = now_mono();
+        bool stopping = atomic_load(&srv->stopping);
+        size_t n = 0;
+        for (struct job **p = batch; *p;) {
+                struct job *j = *p;
+                if (!stopping && now < j->deadline) {
+                        p = &j->next;
+                        continue;
+                }
+                *p = j->next;
+                j->result = ENK_ERR_STORE;
+                j->busy = true;
+                j->done = true;
+                pthread_cond_signal(&j->cond);
+                n++;
+        }
+        if (n && srv->error) {
+                char m[200];
+                snprintf(m, sizeof(m),
+                         "error: %s: store is locked by another process; %zu %s not stored "
+                         "(the respondent got the form back, 503)",
+                         srv->db, n, n == 1 ? "submission was" : "submissions were");
+                srv->error(srv->ctx, m);
+        }
+}
+
+/* The writer. A batch that finds the store locked by another process (an
+ * import holds it for seconds) stays in memory and is tried again, with the
+ * jobs queued meanwhile, each attempt waiting up to the handle's busy timeout;
+ * a job that has waited store_wait seconds is given up unwritten. A job is
+ * thus either written once or not at all, and its handler knows which. */
 static void *writer_main(void *arg)
 {
         enk_server *srv = arg;
+        struct job *batch = NULL; /* taken from the queue, not yet written */
         pthread_mutex_lock(&srv->q_lock);
         for (;;) {
-                while (!srv->head && !srv->quit)
+                while (!srv->head && !batch && !srv->quit)
                         pthread_cond_wait(&srv->q_cond, &srv->q_lock);
-                if (!srv->head)
+                if (!srv->head && !batch)
                         break;
-                struct job *batch = srv->head;
+                struct job **end = &batch;
+                while (*end)
+                        end = &(*end)->next;
+                *end = srv->head;
                 srv->head = NULL;
                 srv->tail = &srv->head;
                 pthread_mutex_unlock(&srv->q_lock);
                 gate_take(srv, GATE_WRITER);
-                run_batch(srv, batch);
+                bool written = run_batch(srv, batch);
                 gate_release(srv);
-                wrote(srv);
+                if (written)
+                        wrote(srv);
                 pthread_mutex_lock(&srv->q_lock);
+                if (!written) {
+                        expire(srv, &batch);
+                        continue;
+                }
                 /* Wake each handler alone (no herd of 50 on one condition);
                  * j may vanish once the lock is released. */
                 for (struct job *j = batch; j;) {
@@ -508,6 +599,7 @@ static void *writer_main(void *arg)
                         pthread_cond_signal(&j->cond);
                         j = next;
                 }
+                batch = NULL;
         }
         pthread_mutex_unlock(&srv->q_lock);
         return NULL;
@@ -584,6 +676,8 @@ static void *checkpointer_main(void *arg)
 static enk_status write_job(enk_server *srv, struct job *j)
 {
         j->done = false;
+        j->busy = false;
+        j->deadline = now_mono() + srv->store_wait;
         j->next = NULL;
         pthread_cond_init(&j->cond, NULL);
         pthread_mutex_lock(&srv->q_lock);
@@ -724,6 +818,87 @@ static void limit_fail(enk_server *srv, const unsigned char key[17])
         pthread_mutex_unlock(&srv->limit_lock);
 }
 
+/* ------------------------------------------------- the request deadline */
+
+/* MHD's own timeout (CONN_TIMEOUT) counts from the last byte received, so a
+ * client that sends a byte every few seconds keeps a connection, and its
+ * thread, for ever; a thousand of them fill the server. So each connection
+ * also has a deadline for the whole request, headers and body: the server
+ * loop (enk_server_run) shuts down the socket of any connection whose request
+ * is not read whole REQUEST_DEADLINE seconds after it began to wait for it.
+ * The connection's own thread then sees the socket closed and ends it as MHD
+ * does for any client that goes away. Once a POST's body is read whole, the
+ * clock stops: a submission waiting for a locked store is never cut off. A
+ * request answered at once (a GET, an error before the body) keeps its clock
+ * until the reply is sent, so an early reply cannot be used to trickle a body
+ * past the deadline either. */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+        enk_server *srv = cls;
+        if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *ci =
+                    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+                struct conn *k = calloc(1, sizeof(*k));
+                if (!k || !ci) {
+                        free(k); /* no deadline for it; MHD's timeout still holds */
+                        return;
+                }
+                k->fd = ci->connect_fd;
+                k->start = now_mono();
+                pthread_mutex_lock(&srv->conns_lock);
+                k->next = srv->conns;
+                if (srv->conns)
+                        srv->conns->prev = k;
+                srv->conns = k;
+                pthread_mutex_unlock(&srv->conns_lock);
+                *socket_context = k;
+                return;
+        }
+        /* Closed. MHD closes the socket only after this returns, so under
+         * conns_lock reap never touches a descriptor number reused since. */
+        struct conn *k = *socket_context;
+        if (!k)
+                return;
+        pthread_mutex_lock(&srv->conns_lock);
+        if (k->prev)
+                k->prev->next = k->next;
+        else
+                srv->conns = k->next;
+        if (k->next)
+                k->next->prev = k->prev;
+        pthread_mutex_unlock(&srv->conns_lock);
+        free(k);
+        *socket_context = NULL;
+}
+
+/* Starts (now) or stops (0) the clock of c's request. */
+static void request_clock(enk_server *srv, struct MHD_Connection *c, double start)
+{
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        struct conn *k = ci ? ci->socket_context : NULL;
+        if (!k)
+                return;
+        pthread_mutex_lock(&srv->conns_lock);
+        k->start = start;
+        pthread_mutex_unlock(&srv->conns_lock);
+}
+
+/* Cuts off every connection whose request is overdue. */
+static void reap(enk_server *srv)
+{
+        double now = now_mono();
+        pthread_mutex_lock(&srv->conns_lock);
+        for (struct conn *k = srv->conns; k; k = k->next)
+                if (k->start > 0 && now - k->start > REQUEST_DEADLINE) {
+                        shutdown(k->fd, SHUT_RDWR);
+                        k->start = 0;
+                }
+        pthread_mutex_unlock(&srv->conns_lock);
+}
+
 /* ---------------------------------------------------------------- replies */
 
 enum route { R_NONE, R_ROOT, R_START, R_SVAR, R_TACK, R_JS };
@@ -745,6 +920,7 @@ struct request {
         enk_strbuf body;  /* at most MAX_BODY bytes */
         size_t discarded; /* bytes beyond MAX_BODY */
         bool replied;
+        bool close; /* close the connection after the reply */
 };
 
 static const char *log_method(const char *m)
@@ -793,7 +969,7 @@ static enum MHD_Result send_reply(enk_server *srv, struct MHD_Connection *c, str
                 snprintf(s, sizeof(s), "%d", rp->retry_after);
                 MHD_add_response_header(resp, "Retry-After", s);
         }
-        if (atomic_load(&srv->stopping))
+        if (atomic_load(&srv->stopping) || r->close)
                 MHD_add_response_header(resp, "Connection", "close");
         enum MHD_Result ret = MHD_queue_response(c, (unsigned) rp->status, resp);
         MHD_destroy_response(resp);
@@ -923,7 +1099,7 @@ static enk_status code_state(enk_server *srv, const char *hash, enk_code_state *
 static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, struct request *r,
                                  int status, const char *norm, const char *hash,
                                  const enk_webform_input *input, bool show_errors,
-                                 const char *notice)
+                                 const char *notice, int retry_after)
 {
         char grouped[ENK_CODES_GROUPED_SIZE], token[ENK_HASH_HEX_SIZE];
         enk_codes_format(norm, grouped);
@@ -937,7 +1113,7 @@ static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, stru
                                  .input = input,
                                  .show_errors = show_errors,
                                  .notice = notice};
-        struct reply rp = {.status = status, .type = html_type};
+        struct reply rp = {.status = status, .type = html_type, .retry_after = retry_after};
         if (!input && !notice && srv->form) {
                 /* The empty form differs from code to code only in the two
                  * hidden values, of fixed length: copy the page rendered at
@@ -953,6 +1129,37 @@ static enum MHD_Result send_form(enk_server *srv, struct MHD_Connection *c, stru
                 return send_error(srv, c, r, 500);
         }
         return send_reply(srv, c, r, &rp);
+}
+
+/* The answer to a submission or a draft that could not be written: the form
+ * again, filled in with everything the respondent sent (in, or read from f
+ * when NULL; freed here), and a notice that nothing was saved. busy: the store
+ * stayed locked by another process (503, try again shortly); otherwise the
+ * store failed (500). A respondent never loses what was typed. */
+static enum MHD_Result send_unsaved(enk_server *srv, struct MHD_Connection *c, struct request *r,
+                                    bool busy, const char *norm, const char *hash,
+                                    const enk_server_form *f, enk_webform_input *in)
+{
+        if (!in && enk_webform_read(srv->q, srv->lang, f->fields, f->n, &in) != ENK_OK)
+                in = NULL;
+        const char *notice =
+            busy ? (srv->en ? "Your answers have NOT been saved yet: the server is busy saving "
+                              "other data. Everything you entered is still below; send it again "
+                              "in a minute."
+                            : "Dina svar har INTE sparats ännu: servern är upptagen med att spara "
+                              "annat. Allt du har fyllt i finns kvar nedan; skicka igen om en "
+                              "minut.")
+                 : message(srv, 500);
+        enum MHD_Result ret;
+        if (in) {
+                ret = send_form(srv, c, r, busy ? 503 : 500, norm, hash, in, false, notice,
+                                busy ? RETRY_AFTER : 0);
+        } else {
+                ret = send_page(srv, c, r, busy ? 503 : 500, ENK_PAGE_ERROR, notice, NULL, NULL,
+                                busy ? RETRY_AFTER : 0);
+        }
+        enk_webform_free(in);
+        return ret;
 }
 
 /* The form filled in from the code's draft, or empty when the draft is gone or
@@ -973,7 +1180,8 @@ static enum MHD_Result send_resumed(enk_server *srv, struct MHD_Connection *c, s
         enum MHD_Result ret = send_form(
             srv, c, r, 200, norm, hash, in, false,
             in ? (srv->en ? "Your saved answers are filled in." : "Dina sparade svar är ifyllda.")
-               : NULL);
+               : NULL,
+            0);
         enk_webform_free(in);
         enk_server_form_release(&f);
         return ret;
@@ -1017,7 +1225,7 @@ static enum MHD_Result handle_start(enk_server *srv, struct MHD_Connection *c, s
                 return send_page(srv, c, r, 409, ENK_PAGE_CODE_USED, NULL, NULL, NULL, 0);
         if (has_draft)
                 return send_resumed(srv, c, r, norm, hash);
-        return send_form(srv, c, r, 200, norm, hash, NULL, false, NULL);
+        return send_form(srv, c, r, 200, norm, hash, NULL, false, NULL, 0);
 }
 
 static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, struct request *r,
@@ -1048,6 +1256,7 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
         struct job j = {.kind = draft ? JOB_DRAFT : JOB_SUBMIT};
         memcpy(j.hash, hash, sizeof(hash));
         enk_status st;
+        enk_webform_input *in = NULL;
         if (draft) {
                 /* The draft is the answer fields as sent, encoded again; the
                  * code and token are not part of it. */
@@ -1069,11 +1278,11 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 if (st == ENK_OK)
                         return send_page(srv, c, r, 200, ENK_PAGE_SAVED, NULL, NULL, NULL, 0);
         } else {
-                enk_webform_input *in = NULL;
                 if (enk_webform_read(srv->q, srv->lang, f->fields, f->n, &in) != ENK_OK)
                         return send_error(srv, c, r, 500);
                 if (enk_webform_nerrors(in)) {
-                        enum MHD_Result ret = send_form(srv, c, r, 422, norm, hash, in, true, NULL);
+                        enum MHD_Result ret =
+                            send_form(srv, c, r, 422, norm, hash, in, true, NULL, 0);
                         enk_webform_free(in);
                         return ret;
                 }
@@ -1081,15 +1290,18 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 j.nvalues = srv->q->nquestions;
                 j.texts = enk_webform_texts(in, &j.ntexts);
                 st = write_job(srv, &j);
-                enk_webform_free(in);
-                if (st == ENK_OK)
+                if (st == ENK_OK) {
+                        enk_webform_free(in);
                         return send_see_other(srv, c, r);
+                }
         }
-        if (st == ENK_ERR_EXISTS) /* spent meanwhile (a double click) */
-                return send_see_other(srv, c, r);
-        if (st == ENK_ERR_NOTFOUND)
-                return send_error(srv, c, r, 403);
-        return send_error(srv, c, r, 500);
+        if (st == ENK_ERR_EXISTS || st == ENK_ERR_NOTFOUND) {
+                enk_webform_free(in);
+                /* EXISTS: spent meanwhile (a double click). */
+                return st == ENK_ERR_EXISTS ? send_see_other(srv, c, r)
+                                            : send_error(srv, c, r, 403);
+        }
+        return send_unsaved(srv, c, r, j.busy, norm, hash, f, in);
 }
 
 /* Whether a POST comes from a page of another site. Sec-Fetch-Site, when
@@ -1128,11 +1340,46 @@ static bool form_type(const char *ct)
         return *ct == '\0' || *ct == ';';
 }
 
+struct framing {
+        unsigned lengths, encodings;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+        (void) kind;
+        (void) value;
+        struct framing *fr = cls;
+        if (!strcasecmp(key, "Content-Length"))
+                fr->lengths++;
+        else if (!strcasecmp(key, "Transfer-Encoding"))
+                fr->encodings++;
+        return MHD_YES;
+}
+
+/* Whether the request says in more than one way where its body ends: two
+ * Content-Length headers, or Content-Length and Transfer-Encoding (RFC 9112,
+ * 6.3). libmicrohttpd 0.9.75 picks one reading; a proxy in front may pick
+ * another and take the rest of the body for a second request (request
+ * smuggling), so such a request is refused whole. */
+static bool ambiguous_framing(struct MHD_Connection *c)
+{
+        struct framing fr = {0, 0};
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &fr);
+        return fr.lengths > 1 || fr.encodings > 1 || (fr.lengths && fr.encodings);
+}
+
 /* The first call of a request: route it and refuse what can be refused before
  * the body is read. */
 static enum MHD_Result first_call(enk_server *srv, struct MHD_Connection *c, struct request *r,
                                   const char *url, const char *method)
 {
+        if (ambiguous_framing(c)) {
+                /* Where this request ends is unknown, so nothing after it on
+                 * the connection can be trusted either. */
+                r->close = true;
+                return send_error(srv, c, r, 400);
+        }
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
                 if (!strcmp(url, routes[i].path)) {
                         r->route = routes[i].route;
@@ -1201,6 +1448,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 enk_strbuf_add(&r->body, upload, n);
                 return r->body.nomem ? MHD_NO : MHD_YES;
         }
+        /* The request is read whole: however long the reply takes (a store
+         * locked by an import), the deadline no longer applies. */
+        request_clock(srv, c, 0);
         if (r->discarded)
                 return send_error(srv, c, r, 413);
         enk_server_form f;
@@ -1229,10 +1479,11 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-        (void) c;
         (void) toe;
         enk_server *srv = cls;
         struct request *r = *con_cls;
+        /* A kept-alive connection now waits for its next request. */
+        request_clock(srv, c, now_mono());
         if (!r)
                 return;
         enk_strbuf_free(&r->body);
@@ -1349,7 +1600,12 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
         srv->lang_code = srv->q->languages[srv->lang];
         srv->en = !strcmp(srv->lang_code, "en");
         srv->title = enk_text_get(&srv->q->title, srv->lang);
-        return enk_store_secret(srv->writer, "csrf", srv->secret, diags);
+        if ((st = enk_store_secret(srv->writer, "csrf", srv->secret, diags)))
+                return st;
+        /* From now on a store locked by another process is waited for by the
+         * writer's loop (writer_main), which tries again this often. */
+        enk_store_set_busy_timeout(srv->writer, RETRY_POLL_MS);
+        return ENK_OK;
 }
 
 /* The one offset of needle (n bytes) in the page, or -1 when it occurs not
@@ -1430,12 +1686,14 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_mutex_init(&srv->read_lock, NULL);
         pthread_mutex_init(&srv->q_lock, NULL);
         pthread_mutex_init(&srv->limit_lock, NULL);
+        pthread_mutex_init(&srv->conns_lock, NULL);
         pthread_cond_init(&srv->q_cond, NULL);
         pthread_cond_init(&srv->gate_cond, NULL);
         pthread_mutex_init(&srv->ckpt_lock, NULL);
         pthread_cond_init(&srv->ckpt_cond, NULL);
         srv->year = opt->year;
         srv->trust_proxy = opt->trust_proxy;
+        srv->store_wait = opt->store_wait > 0 ? opt->store_wait : STORE_WAIT;
         srv->log = opt->log;
         srv->error = opt->error;
         srv->ctx = opt->ctx;
@@ -1466,14 +1724,19 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         }
         srv->ckpt_started = true;
         /* One thread per connection, polled with poll() (no FD_SETSIZE
-         * limit); ITC so that MHD_quiesce_daemon works. */
+         * limit); ITC so that MHD_quiesce_daemon works. Behind a proxy
+         * (--trust-proxy) every connection comes from the proxy, which must
+         * then limit connections per client itself (docs/web.md): a limit
+         * per address here would limit the proxy. */
         srv->daemon = MHD_start_daemon(
             MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                 MHD_USE_ITC,
             0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned) CONN_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONN_LIMIT,
-            MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONN_TIMEOUT,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONN_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            (unsigned) (opt->trust_proxy ? 0 : PER_ADDR_LIMIT), MHD_OPTION_UNESCAPE_CALLBACK,
+            keep_escapes, NULL, MHD_OPTION_END);
         if (!srv->daemon) {
                 enk_error(diags, none, "cannot start the HTTP server");
                 st = ENK_ERR_IO;
@@ -1550,8 +1813,9 @@ enk_status enk_server_run(enk_server *srv)
         srv->ran = true;
         while (!atomic_load(&srv->stopping)) {
                 struct pollfd p = {.fd = srv->pipe[0], .events = POLLIN};
-                if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+                if (poll(&p, 1, 500) < 0 && errno != EINTR)
                         break;
+                reap(srv);
         }
         shutdown_server(srv);
         return ENK_OK;
@@ -1581,6 +1845,7 @@ void enk_server_free(enk_server *srv)
         pthread_mutex_destroy(&srv->read_lock);
         pthread_mutex_destroy(&srv->q_lock);
         pthread_mutex_destroy(&srv->limit_lock);
+        pthread_mutex_destroy(&srv->conns_lock);
         pthread_cond_destroy(&srv->q_cond);
         pthread_cond_destroy(&srv->gate_cond);
         pthread_mutex_destroy(&srv->ckpt_lock);

@@ -8,12 +8,16 @@
  * linkable.
  *
  * Design. libmicrohttpd runs one thread per connection (50 keep-alive clients
- * are 50 threads; a slow client holds only its own). Reads of the store (the
+ * are 50 threads; a slow client holds only its own, at most 64 connections per
+ * client address, and each request must arrive whole within 20 s). Reads of the store (the
  * state of a code, a draft) go through one read-only handle behind a mutex;
  * every write (a submission, a draft) is handed to ONE writer thread, which
  * takes everything queued, writes it in one transaction (each submission in a
  * savepoint of its own, so one failing fails alone), commits durably and only
- * then wakes the waiting requests, which reply. A submission that got its
+ * then wakes the waiting requests, which reply. While another process (an
+ * import) holds the store's write lock, the writes wait in memory for up to
+ * options.store_wait seconds; one given up is never written, and the
+ * respondent gets the form back filled in (503). A submission that got its
  * "303 See Other" has therefore survived the commit: it outlives a kill -9 the
  * moment after. Many submissions share one disk sync (group commit), which is
  * how the server gets past the ~2,300 syncs a second this disk allows. The
@@ -67,6 +71,10 @@ typedef struct enk_server_options {
          * for the limiter of wrong codes from the last X-Forwarded-For entry,
          * but only on connections from 127.0.0.1 or ::1. */
         bool trust_proxy;
+        /* Seconds a submission or draft waits for a store that another
+         * process (an import) holds locked, before the respondent gets the
+         * form back with a 503; 0: 30. */
+        int store_wait;
         enk_server_log_fn log;     /* may be NULL */
         enk_server_error_fn error; /* may be NULL */
         void *ctx;                 /* passed to log and error */

@@ -326,6 +326,7 @@ struct enk_store {
         bool readonly;
         bool in_txn;
         bool aborted;      /* SQLite rolled the open transaction back after an error */
+        bool busy;         /* enk_store_begin failed: another connection held the lock */
         int autockpt;      /* pages at which a commit checkpoints; 0: never */
         int64_t wal_pages; /* the log's length after our last commit */
         sqlite3_stmt *stmts[ST_COUNT_];
@@ -787,6 +788,7 @@ static void forget_txn(enk_store *s)
 
 enk_status enk_store_begin(enk_store *store, enk_diags *diags)
 {
+        store->busy = false;
         if (store->in_txn) {
                 enk_error(diags, where(store), "a transaction is already open");
                 return ENK_ERR_USAGE;
@@ -798,6 +800,7 @@ enk_status enk_store_begin(enk_store *store, enk_diags *diags)
         /* IMMEDIATE takes the write lock now, so a busy store fails before any
          * work is done rather than at the first write of an import. */
         int rc = exec(store, "BEGIN IMMEDIATE");
+        store->busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
         if (rc != SQLITE_OK)
                 return db_fail(store, diags, rc, "starting a transaction");
         store->in_txn = true;
@@ -805,6 +808,11 @@ enk_status enk_store_begin(enk_store *store, enk_diags *diags)
         store->ntxn_imports = 0;
         store->slots_wave = 0;
         return ENK_OK;
+}
+
+bool enk_store_begin_busy(const enk_store *store)
+{
+        return store && store->busy;
 }
 
 enk_status enk_store_commit(enk_store *store, enk_diags *diags)

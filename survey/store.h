@@ -145,6 +145,12 @@ enk_status enk_store_checkpoint(enk_store *store, bool truncate, int64_t *log_pa
  * fails here rather than halfway through an import. Transactions do not nest:
  * beginning while one is open is ENK_ERR_USAGE. */
 enk_status enk_store_begin(enk_store *store, enk_diags *diags);
+
+/* Whether the last enk_store_begin() failed only because another connection
+ * (another process's import, say) held the write lock past the busy timeout,
+ * so that trying again later may succeed. false after a begin that succeeded
+ * or failed otherwise, and for NULL. */
+bool enk_store_begin_busy(const enk_store *store);
 /* Commits the open transaction durably (the write-ahead log is synced before
  * this returns) and fills in the row counts of the imports it added. On
  * failure the transaction is rolled back. ENK_ERR_USAGE when none is open. */

@@ -113,15 +113,17 @@ class Server:
         all_replies.append((method, path, resp))
         return resp
 
-    def raw(self, data, read_all=True):
-        """Sends bytes as they are; returns the status and the whole reply."""
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=20)
+    def raw(self, data, read_all=True, timeout=20):
+        """Sends bytes as they are; returns the status and the whole reply
+        (what came before the server closed the connection, or before
+        timeout seconds without a byte)."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
         s.sendall(data)
         chunks = []
         while True:
             try:
                 c = s.recv(65536)
-            except ConnectionResetError:
+            except (ConnectionResetError, TimeoutError):
                 break
             if not c:
                 break
@@ -242,6 +244,8 @@ def main():
     sigterm_in_flight(db, codes[31], tmp)
     rate_limit(db, codes[32], tmp)
     store_locked(db, codes[33], tmp)
+    framing(db, codes[34], tmp)
+    slow_clients(db, codes[35], tmp)
     cli_errors(db, tmp)
     print("%d checks, %d failed" % (checks, failures))
 
@@ -651,30 +655,268 @@ def rate_limit(db, code, tmp):
         srv.stop()
 
 
+def framing(db, code, tmp):
+    """A request that says in two ways where its body ends (two Content-Length
+    headers, or Content-Length and Transfer-Encoding) is refused with 400 and
+    the connection closed, so that nothing after it is read as a request
+    (docs/web.md, "Bodies"); a single Content-Length is read as before."""
+    srv = Server(db, os.path.join(tmp, "framing.log"))
+    try:
+        body = "kod=" + code
+        head = "POST /start HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        chunked = "%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+        cases = [
+            ("two equal Content-Length",
+             "Content-Length: %d\r\nContent-Length: %d\r\n\r\n%s" % (len(body), len(body), body)),
+            ("two different Content-Length",
+             "Content-Length: %d\r\nContent-Length: 4\r\n\r\n%s" % (len(body), body)),
+            ("Content-Length and chunked",
+             "Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+             % (len(chunked), chunked)),
+            ("chunked and Content-Length",
+             "Transfer-Encoding: chunked\r\nContent-Length: %d\r\n\r\n%s"
+             % (len(chunked), chunked)),
+            ("content-length in other cases",
+             "content-length: %d\r\nCONTENT-LENGTH: %d\r\n\r\n%s" % (len(body), len(body), body)),
+        ]
+        for what, rest in cases:
+            st, reply = srv.raw((head + rest).encode(), timeout=3)
+            check(st == 400 and "connection: close" in reply.lower(),
+                  "%s: 400 and the connection closed (got %s)" % (what, st))
+        st, reply = srv.raw(("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                             "Content-Length: 0\r\n\r\n").encode(), timeout=3)
+        check(st == 400, "GET with two Content-Length: 400 (got %s)" % st)
+        # A body that a proxy reading Content-Length would take as a whole,
+        # and one reading chunked as an empty body followed by a second
+        # request: never a second reply.
+        smuggled = "0\r\n\r\nGET /tack HTTP/1.1\r\nHost: x\r\n\r\n"
+        st, reply = srv.raw((head + "Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n%s"
+                             % (len(smuggled), smuggled)).encode(), timeout=3)
+        check(st == 400 and reply.count("HTTP/1.1 ") == 1,
+              "a smuggled request after Content-Length and chunked gets no reply (%d replies)"
+              % reply.count("HTTP/1.1 "))
+        st, _ = srv.raw((head + "Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                         % (len(body), body)).encode())
+        check(st == 200, "one Content-Length: read as before (got %s)" % st)
+        st, _ = srv.raw((head + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%s"
+                         % chunked).encode())
+        check(st == 200, "chunked alone: read as before (got %s)" % st)
+    finally:
+        srv.stop()
+
+
+def slow_clients(db, code, tmp):
+    """Slow clients cannot crowd others out (docs/web.md, "Timeouts and
+    connections"): at most 64 connections from one address, the rest closed at
+    once; another address is still served; and a client that sends a byte every
+    second, which resets the idle timer each time, is cut off 20 s after it
+    connected, however busy it keeps its connection. Loopback only: the
+    tricklers come from 127.0.0.1, the other client from 127.0.0.2."""
+    limit, deadline, n = 64, 20, 100
+    srv = Server(db, os.path.join(tmp, "slow.log"))
+
+    def gone(s):
+        """Whether the server closed s (FIN or reset), without waiting."""
+        try:
+            return s.recv(4096, socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def get_from(addr):
+        s = socket.socket()
+        s.settimeout(5)
+        s.bind((addr, 0))
+        try:
+            s.connect(("127.0.0.1", srv.port))
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            data = s.recv(64)
+        except OSError:
+            data = b""
+        s.close()
+        m = re.match(rb"HTTP/1\.1 (\d{3})", data)
+        return int(m.group(1)) if m else None
+
+    socks, started = [], []
+    try:
+        for i in range(n):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            s.sendall(b"POST /start HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            s.setblocking(False)
+            socks.append(s)
+            started.append(time.monotonic())
+        time.sleep(1.5)
+        closed = [gone(s) for s in socks]
+        check(closed.count(False) == limit,
+              "%d slow connections from one address: %d kept, the rest closed at once (kept %d)"
+              % (n, limit, closed.count(False)))
+        t0 = time.monotonic()
+        st = get_from("127.0.0.2")
+        check(st == 200 and time.monotonic() - t0 < 3,
+              "meanwhile another address is served at once (got %s)" % st)
+        check(get_from("127.0.0.1") is None,
+              "a new connection from the crowding address is closed (limit reached)")
+        live = [(s, t) for s, t, c in zip(socks, started, closed) if not c]
+        cut = {}
+        while live and time.monotonic() - started[0] < deadline + 8:
+            time.sleep(1)
+            for s, t in live:
+                if id(s) in cut:
+                    continue
+                if gone(s):
+                    cut[id(s)] = time.monotonic() - t
+                    continue
+                try:
+                    s.send(b"a")  # one byte a second: never idle
+                except OSError:
+                    cut[id(s)] = time.monotonic() - t
+            if len(cut) == len(live):
+                break
+        ages = sorted(cut.values())
+        check(len(cut) == len(live) and ages and deadline - 0.5 <= ages[0] and
+              ages[-1] <= deadline + 3,
+              "every trickling connection is cut off %d s after it opened (%d of %d, "
+              "after %s s)" % (deadline, len(cut), len(live),
+                               "%.1f-%.1f" % (ages[0], ages[-1]) if ages else "-"))
+        check(get_from("127.0.0.1") == 200, "then the address is served again")
+        # A request sent slowly but whole within the deadline is answered.
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=20)
+        body = enc([("kod", code)])
+        req = ("POST /start HTTP/1.1\r\nHost: x\r\nContent-Type: "
+               "application/x-www-form-urlencoded\r\nContent-Length: %d\r\n"
+               "Connection: close\r\n\r\n%s" % (len(body), body)).encode()
+        for i in range(0, len(req), len(req) // 8 + 1):
+            s.sendall(req[i:i + len(req) // 8 + 1])
+            time.sleep(0.5)
+        reply = s.recv(64)
+        s.close()
+        check(reply.startswith(b"HTTP/1.1 200"),
+              "a request trickled over 4 s is answered (%r)" % reply[:20])
+    finally:
+        for s in socks:
+            s.close()
+        check(srv.stop() == 0, "slow clients: the server still exits 0")
+
+
 def store_locked(db, code, tmp):
-    """Another process holds the store's write lock past the busy timeout
-    (5 s): the submission fails whole with 500, nothing is stored, the
-    operator is told on stderr; once the lock is gone the same POST works."""
+    """Another process (an import) holds the store's write lock. Held for
+    longer than SQLite's usual busy timeout (5 s) but less than the server's
+    store wait (30 s by default), a submission and a draft wait and are
+    stored exactly once when the lock goes; held past the store wait
+    (--store-wait 3 here), the answer is 503 with Retry-After and the form
+    again with everything typed, nothing is stored, the operator is told on
+    stderr, and the same POST later is stored (docs/web.md, "Exactly once")."""
+    text = 'Mitt svar <b>&amp; "citat"</b>\nrad två'
+    typed = [("hemtyp", "3"), ("ar_som_familjehem", "12"), ("har_skolbarn", "nej"),
+             ("stod_nojd", "2"), ("helhet_nojd", "1"), ("utbildningar", "2"),
+             ("utbildningar", "4"), ("ovrigt", text)]
+
+    def post(c, action):
+        return enc(typed + [("kod", c), ("csrf", csrf_for(db, c)), ("action", action)])
+
+    def lock_for(seconds):
+        lock = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        lock.execute("BEGIN IMMEDIATE")
+        t = threading.Timer(seconds, lambda: (lock.execute("ROLLBACK"), lock.close()))
+        t.start()
+        return t
+
+    def in_thread(srv, body):
+        out = {}
+
+        def run():
+            t0 = time.monotonic()
+            out["reply"] = srv.request("POST", "/svar", body)
+            out["secs"] = time.monotonic() - t0
+        th = threading.Thread(target=run)
+        th.start()
+        return th, out
+
+    def filled(page):
+        f = Form(page)
+        return (f.checked("hemtyp") == ["3"] and f.value("ar_som_familjehem") == "12" and
+                f.checked("har_skolbarn") == ["nej"] and f.checked("stod_nojd") == ["2"] and
+                f.checked("helhet_nojd") == ["1"] and f.checked("utbildningar") == ["2", "4"] and
+                f.textareas.get("ovrigt", "").replace("\r\n", "\n") == text and
+                'action="/svar"' in page and f.value("csrf") is not None and
+                f.value("kod") is not None)
+
+    # --- held 7 s, less than the default store wait: both wait and are stored
+    c_send, c_save = extra_codes(db, 2)
     srv = Server(db, os.path.join(tmp, "locked.log"))
     try:
-        body = enc(VALID + [("kod", code), ("csrf", csrf_for(db, code)), ("action", "skicka")])
-        before = stored(db, code)
-        lock = sqlite3.connect(db, isolation_level=None)
-        lock.execute("BEGIN IMMEDIATE")
-        st, h, page = srv.request("POST", "/svar", body)
-        lock.execute("ROLLBACK")
-        lock.close()
-        check(st == 500 and h.get("cache-control") == "no-store" and
-              "default-src 'none'" in h.get("content-security-policy", ""),
-              "store locked: 500 with the security headers (got %s)" % st)
-        check("har inte sparats" in page, "the 500 page says the answers were not saved")
-        check(stored(db, code) == before, "store locked: nothing stored, the code still open")
-        time.sleep(0.2)
-        check(any("locked" in l for l in srv.stderr), "store locked: the operator is told on stderr")
-        st, h, _ = srv.request("POST", "/svar", body)
-        check(st == 303 and stored(db, code)[0] == 1, "lock gone: the same POST is stored (303)")
+        before = stored(db, c_send)[2]
+        t = lock_for(7)
+        th1, r1 = in_thread(srv, post(c_send, "skicka"))
+        th2, r2 = in_thread(srv, post(c_save, "spara"))
+        time.sleep(5.5)
+        check(th1.is_alive() and th2.is_alive(),
+              "store locked 5.5 s: the submission and the draft are still waiting")
+        th1.join(30)
+        th2.join(30)
+        t.join()
+        st1, h1, _ = r1.get("reply", (None, {}, ""))
+        st2, _, page2 = r2.get("reply", (None, {}, ""))
+        check(st1 == 303 and h1.get("location") == "/tack" and r1["secs"] >= 6.5,
+              "lock released after 7 s: the submission is stored, 303 (got %s after %.1f s)"
+              % (st1, r1.get("secs", -1)))
+        check(st2 == 200 and "Dina svar är sparade" in page2,
+              "lock released after 7 s: the draft is saved, 200 (got %s)" % st2)
+        check(stored(db, c_send) == (1, 0, before + 1),
+              "the waiting submission is stored exactly once")
+        check(stored(db, c_save)[:2] == (0, 1), "the waiting draft is stored, its code open")
+        rs = [a for a in answers(db) if a["_texts"].get("ovrigt") == text]
+        check(len(rs) == 1 and rs[0]["hemtyp"] == 3 and rs[0]["ar_som_familjehem"] == 12,
+              "the stored response holds the typed answers (%d found)" % len(rs))
     finally:
         check(srv.stop() == 0, "store locked: the server still exits 0")
+
+    # --- held past --store-wait 3: 503 and the form filled in
+    srv = Server(db, os.path.join(tmp, "locked2.log"), ["--store-wait", "3"])
+    try:
+        before = stored(db, code)
+        draft_before = stored(db, c_save)
+        t = lock_for(6)
+        th1, r1 = in_thread(srv, post(code, "skicka"))
+        th2, r2 = in_thread(srv, post(c_save, "spara"))
+        th1.join(30)
+        th2.join(30)
+        st1, h1, page1 = r1.get("reply", (None, {}, ""))
+        st2, h2, page2 = r2.get("reply", (None, {}, ""))
+        check(st1 == 503 and h1.get("retry-after", "").isdigit() and
+              h1.get("cache-control") == "no-store" and
+              "default-src 'none'" in h1.get("content-security-policy", ""),
+              "store locked past the wait: 503 with Retry-After and the security headers "
+              "(got %s, %r)" % (st1, h1.get("retry-after")))
+        check(3 <= r1.get("secs", 0) < 5.5, "the 503 comes after the store wait of 3 s (%.1f s)"
+              % r1.get("secs", -1))
+        check(filled(page1), "the 503 page is the form with everything typed (send)")
+        check("INTE sparats" in page1, "the 503 page says the answers were not saved")
+        check(st2 == 503 and filled(page2), "a draft past the wait: 503 and the form filled in "
+              "(got %s)" % st2)
+        check(stored(db, code) == before and stored(db, c_save) == draft_before,
+              "store locked past the wait: nothing stored, the code still open")
+        t.join()
+        time.sleep(0.2)
+        check(any("locked" in l for l in srv.stderr), "store locked: the operator is told on stderr")
+        time.sleep(1)
+        check(stored(db, code) == before, "lock gone: the given-up submission is not written later")
+        st, h, _ = srv.request("POST", "/svar", post(code, "skicka"))
+        check(st == 303 and stored(db, code)[0] == 1 and stored(db, code)[2] == before[2] + 1,
+              "lock gone: the same POST is stored once (303)")
+    finally:
+        check(srv.stop() == 0, "store locked: the server still exits 0")
+
+
+def extra_codes(db, n):
+    """n more codes for the wave, made with `enkat codes` (appended)."""
+    out = tempfile.mktemp(suffix=".csv")
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                        "--count", str(n), "-q", QUESTIONNAIRE, "-o", out],
+                       capture_output=True, text=True)
+    with open(out, newline="") as f:
+        return [row[0] for row in list(csv.reader(f))[1:]]
 
 
 def cli_errors(db, tmp):

@@ -1149,8 +1149,10 @@ static void test_locked(void)
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK); /* reading is not blocked */
         if (s) {
                 enk_store_set_busy_timeout(s, 50);
+                CHECK(!enk_store_begin_busy(s));
                 CHECK_INT(enk_store_begin(s, d), ENK_ERR_STORE);
                 CHECK(has_diag(d, path, "store is locked by another process"));
+                CHECK(enk_store_begin_busy(s)); /* worth trying again later */
                 CHECK(!enk_store_in_transaction(s));
                 int64_t unit;
                 CHECK_INT(enk_store_unit(s, "Kinda", &unit, d), ENK_OK); /* exists: a read */
@@ -1163,8 +1165,13 @@ static void test_locked(void)
         sqlite3_close(other);
         if (s) {
                 CHECK_INT(enk_store_begin(s, d), ENK_OK);
+                CHECK(!enk_store_begin_busy(s));
+                /* A failure for another reason is not "busy". */
+                CHECK_INT(enk_store_begin(s, d), ENK_ERR_USAGE);
+                CHECK(!enk_store_begin_busy(s));
                 CHECK_INT(enk_store_commit(s, d), ENK_OK);
         }
+        CHECK(!enk_store_begin_busy(NULL));
         enk_store_free(s);
         enk_diags_free(d);
         free(path);
