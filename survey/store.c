@@ -197,8 +197,7 @@ static const char *const migrations[] = {
     "CREATE TABLE spent (\n"
     "  tag TEXT PRIMARY KEY CHECK (length(tag) = 64),\n"
     "  wave_id INTEGER NOT NULL REFERENCES waves (id)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE INDEX spent_wave ON spent (wave_id);\n",
+    ") WITHOUT ROWID;\n",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");
@@ -314,9 +313,11 @@ static const char *const stmt_sql[ST_COUNT_] = {
         " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
         " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
         " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
-        " + (SELECT count(*) FROM spent s WHERE s.wave_id = w.id)"
+        " + coalesce(m.n, 0)"
         " FROM waves w JOIN units u ON u.id = w.unit_id"
-        " JOIN editions e ON e.id = w.edition_id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
+        " JOIN editions e ON e.id = w.edition_id"
+        " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent GROUP BY wave_id) m"
+        " ON m.wave_id = w.id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
     [ST_COUNT] = "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id"
                  " JOIN editions e ON e.id = w.edition_id" FILTER_SQL,
     [ST_SAVEPOINT] = "SAVEPOINT enk",

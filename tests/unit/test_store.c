@@ -2052,8 +2052,8 @@ static void test_migrate_1(void)
         CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                 " ('codes', 'drafts', 'drafts_plain', 'secrets', 'codes_wave',"
-                                " 'spent', 'spent_wave')"),
-                  7);
+                                " 'spent')"),
+                  6);
         struct fixture_scan c = {0};
         enk_store_filter all = {.texts = true};
         CHECK_INT(enk_store_scan(s, &all, collect_fixture, &c, d), ENK_OK);
