@@ -307,17 +307,16 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_SCAN_RESPONSES] = "SELECT id, source, date, respondent_key, answers FROM responses"
                           " WHERE wave_id = ?1 ORDER BY id",
     [ST_SCAN_TEXTS] = "SELECT question_id, text FROM texts WHERE response_id = ?1",
-    [ST_LIST_WAVES] =
-        "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
-        " (SELECT count(*) FROM responses r WHERE r.wave_id = w.id), w.sent,"
-        " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
-        " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
-        " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
-        " + coalesce(m.n, 0)"
-        " FROM waves w JOIN units u ON u.id = w.unit_id"
-        " JOIN editions e ON e.id = w.edition_id"
-        " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent GROUP BY wave_id) m"
-        " ON m.wave_id = w.id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
+    [ST_LIST_WAVES] = "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
+                      " (SELECT count(*) FROM responses r WHERE r.wave_id = w.id), w.sent,"
+                      " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
+                      " + coalesce(m.n, 0)"
+                      " FROM waves w JOIN units u ON u.id = w.unit_id"
+                      " JOIN editions e ON e.id = w.edition_id"
+                      " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent GROUP BY wave_id) m"
+                      " ON m.wave_id = w.id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
     [ST_COUNT] = "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id"
                  " JOIN editions e ON e.id = w.edition_id" FILTER_SQL,
     [ST_SAVEPOINT] = "SAVEPOINT enk",
