@@ -51,7 +51,7 @@ kill -TERM "$PID"
 wait "$PID" || { echo "bench_serve: enkat serve did not exit 0 on SIGTERM" >&2; status=1; }
 PID=
 RESPONSES=$(sqlite3 "$DB" "SELECT count(*) FROM responses")
-SPENT=$(sqlite3 "$DB" "SELECT count(*) FROM codes WHERE spent = 1")
+SPENT=$(sqlite3 "$DB" "SELECT count(*) FROM spent")
 echo "store: $RESPONSES responses, $SPENT spent codes"
 if [ "$RESPONSES" != "$OK" ] || [ "$SPENT" != "$OK" ]; then
         echo "bench_serve: the store holds $RESPONSES responses and $SPENT spent codes" \

@@ -97,14 +97,15 @@ int main(int argc, char **argv)
                 die("store", d);
 
         char(*hashes)[ENK_HASH_HEX_SIZE] = malloc(NCODES * sizeof(*hashes));
+        char(*codes)[ENK_CODES_NORMALIZED_SIZE] = malloc(NCODES * sizeof(*codes));
         const char **ptrs = malloc(NCODES * sizeof(*ptrs));
         double t0 = now();
         for (int i = 0; i < NCODES; i++) {
-                char code[ENK_CODES_GROUPED_SIZE], norm[ENK_CODES_NORMALIZED_SIZE];
+                char code[ENK_CODES_GROUPED_SIZE];
                 if (enk_codes_generate(code, d) != ENK_OK)
                         die("generate", d);
-                enk_codes_normalize(code, norm);
-                enk_codes_hash(norm, hashes[i]);
+                enk_codes_normalize(code, codes[i]);
+                enk_codes_hash(codes[i], hashes[i]);
                 ptrs[i] = hashes[i];
         }
         double t1 = now();
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
                 for (int k = 0; k < BATCH && done < NCODES - SINGLE; k++, done++) {
                         for (int i = 0; i < NQ; i++)
                                 values[i] = 1 + (done + i) % 5;
-                        if (enk_store_submit(s, wave, hashes[done], "2025-05-01", values, NQ, NULL,
+                        if (enk_store_submit(s, wave, codes[done], "2025-05-01", values, NQ, NULL,
                                              0, d) != ENK_OK)
                                 die("submit", d);
                 }
@@ -142,7 +143,7 @@ int main(int argc, char **argv)
         int single = 0;
         t0 = now();
         for (; done < NCODES; done++, single++)
-                if (enk_store_submit(s, wave, hashes[done], "2025-05-01", values, NQ, NULL, 0, d) !=
+                if (enk_store_submit(s, wave, codes[done], "2025-05-01", values, NQ, NULL, 0, d) !=
                     ENK_OK)
                         die("submit", d);
         t1 = now();
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
         enk_questionnaire_free(q);
         enk_diags_free(d);
         free(hashes);
+        free(codes);
         free(ptrs);
         unlink(path);
         return 0;

@@ -1,12 +1,13 @@
-/* survey/codes.c - one-time access codes: Crockford base32, 60 random bits, SHA-256.
+/* survey/codes.c - one-time access codes: Crockford base32, 60 random bits, SHA-256, derived keys.
  *
  * The design and the reasons for the alphabet and the length are in codes.h.
- * Randomness and SHA-256 come from survey/hash.h, so this file uses no
- * library of its own.
+ * Randomness, SHA-256 and derived keys come from survey/hash.h, so this file
+ * uses no library of its own.
  */
 #include "survey/codes.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "survey/hash.h"
@@ -129,4 +130,22 @@ void enk_codes_format(const char *norm, char out[ENK_CODES_GROUPED_SIZE])
 void enk_codes_hash(const char *norm, char hex[65])
 {
         enk_hash_sha256_hex(norm, norm ? strnlen(norm, ENK_CODES_SYMBOLS) : 0, hex);
+}
+
+bool enk_codes_keys(const char *norm, enk_code_keys *keys)
+{
+        if (!normalized(norm))
+                return false;
+        unsigned char b[32];
+        enk_codes_hash(norm, keys->hash);
+        /* The contexts are part of the stored format: never change them. */
+        enk_hash_derive("enkat spent mark v1", norm, ENK_CODES_SYMBOLS, b);
+        for (int i = 0; i < 32; i++)
+                snprintf(keys->spent + 2 * i, 3, "%02x", b[i]);
+        enk_hash_derive("enkat draft row v1", norm, ENK_CODES_SYMBOLS, b);
+        for (int i = 0; i < 32; i++)
+                snprintf(keys->draft + 2 * i, 3, "%02x", b[i]);
+        enk_hash_derive("enkat draft key v1", norm, ENK_CODES_SYMBOLS, keys->draft_key);
+        memset(b, 0, sizeof(b));
+        return true;
 }

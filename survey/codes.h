@@ -78,6 +78,22 @@ bool enk_codes_normalize(const char *typed, char out[ENK_CODES_NORMALIZED_SIZE])
  * When norm is not 12 symbols of the alphabet, writes "" instead. */
 void enk_codes_format(const char *norm, char out[ENK_CODES_GROUPED_SIZE]);
 
+/* What the store files under a code, each derived from the normalised code
+ * alone and none from another (survey/hash.h, enk_hash_derive): whoever has
+ * a copy of the store but not the code can match none of them with the
+ * others, and none with the code's row. docs/web.md says what that hides. */
+typedef struct enk_code_keys {
+        char hash[65];               /* the code's row in `codes` (enk_codes_hash) */
+        char spent[65];              /* its mark in `spent` once used, 64 hex digits */
+        char draft[65];              /* its draft's row in `drafts`, 64 hex digits */
+        unsigned char draft_key[32]; /* the key its draft is sealed under */
+} enk_code_keys;
+
+/* Fills keys for the normalised code norm. Returns false, and leaves keys
+ * untouched, when norm is not 12 symbols of the alphabet. The caller should
+ * clear keys when done (they are as good as the code). */
+bool enk_codes_keys(const char *norm, enk_code_keys *keys);
+
 /* Writes the hash the store keeps for the normalised code norm: the SHA-256
  * of its 12 bytes (no dashes, no NUL) as 64 lower-case hex digits and a NUL.
  * Only a normalised code gives the hash the store knows: normalise first. */

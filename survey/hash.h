@@ -2,8 +2,10 @@
  *
  * The store identifies a questionnaire edition and an imported file by the
  * SHA-256 of its bytes, written as 64 lower-case hex digits; the collection
- * server's one-time access codes need unpredictable random bytes. This is the
- * only module that uses libsodium, so its types never leave hash.c.
+ * server's one-time access codes need unpredictable random bytes, and what is
+ * filed under a code (a draft, a spent mark) needs keys derived from the code
+ * and sealed boxes. This is the only module that uses libsodium, so its types
+ * never leave hash.c.
  *
  * Every function may be called from several threads at once.
  */
@@ -52,5 +54,39 @@ enk_status enk_hash_file_sha256_hex(const char *path, char hex[ENK_HASH_HEX_SIZE
  * ENK_OK, or ENK_ERR_IO (and a diagnostic) when the generator cannot be
  * initialised; buf is then untouched. */
 enk_status enk_hash_random(void *buf, size_t len, enk_diags *diags);
+
+/* Overwrites the len bytes at buf with zeros in a way the compiler cannot
+ * leave out (for keys and codes no longer needed). */
+void enk_hash_wipe(void *buf, size_t len);
+
+/* Writes to out 32 bytes derived from the len bytes at secret for the purpose
+ * named by context (a short string): BLAKE2b-256 of the context, a NUL and the
+ * secret. Values for different contexts are unrelated: none tells anything
+ * about the secret or about the value for another context, so one secret (an
+ * access code) can give a lookup key, a mark and an encryption key that
+ * cannot be matched with each other without it. Cannot fail. */
+void enk_hash_derive(const char *context, const void *secret, size_t len, unsigned char out[32]);
+
+/* Sealed boxes: authenticated encryption (XSalsa20-Poly1305, libsodium's
+ * crypto_secretbox) under a 32-byte key with a random 24-byte nonce. The
+ * plain text is padded to a multiple of ENK_HASH_SEAL_BLOCK bytes first, so
+ * that the size of a box tells its text's length only to within a block. */
+#define ENK_HASH_SEAL_BLOCK 256
+/* Bytes a box adds to its padded text: the nonce and the authenticator. */
+#define ENK_HASH_SEAL_OVERHEAD 40
+
+/* Seals the len bytes at plain (NULL when len is 0) under key into a new
+ * malloc'ed box (*box, *box_len; the caller frees it). Returns ENK_OK;
+ * ENK_ERR_NOMEM or ENK_ERR_IO (the random generator) with a diagnostic, and
+ * *box untouched, on failure. */
+enk_status enk_hash_seal(const unsigned char key[32], const void *plain, size_t len,
+                         unsigned char **box, size_t *box_len, enk_diags *diags);
+
+/* Opens a box made by enk_hash_seal under key into a new malloc'ed buffer
+ * (*plain, *plain_len; NUL-terminated beyond plain_len; the caller frees it).
+ * ENK_ERR_DATA, without a diagnostic and *plain untouched, when the box was
+ * not sealed under this key or was altered; ENK_ERR_NOMEM with one. */
+enk_status enk_hash_open(const unsigned char key[32], const void *box, size_t box_len, void **plain,
+                         size_t *plain_len, enk_diags *diags);
 
 #endif

@@ -287,7 +287,7 @@ enum job_kind { JOB_SUBMIT, JOB_DRAFT };
 /* One write for the writer thread; lives on the waiting handler's stack. */
 struct job {
         enum job_kind kind;
-        char hash[ENK_HASH_HEX_SIZE];
+        char code[ENK_CODES_NORMALIZED_SIZE]; /* normalised */
         const int32_t *values;
         size_t nvalues;
         const enk_store_text *texts;
@@ -457,11 +457,11 @@ static bool run_batch(enk_server *srv, struct job *batch)
                          * hash, which stays out of every log. */
                         enk_diags *jd = enk_diags_new(8);
                         if (j->kind == JOB_SUBMIT)
-                                j->result = enk_store_submit(srv->writer, srv->wave_id, j->hash,
+                                j->result = enk_store_submit(srv->writer, srv->wave_id, j->code,
                                                              date, j->values, j->nvalues, j->texts,
                                                              j->ntexts, jd);
                         else
-                                j->result = enk_store_save_draft(srv->writer, srv->wave_id, j->hash,
+                                j->result = enk_store_save_draft(srv->writer, srv->wave_id, j->code,
                                                                  j->data, j->len, jd);
                         if (fatal(j->result)) {
                                 st = j->result;
@@ -1080,13 +1080,13 @@ static void csrf_of(const enk_server *srv, const char *hash, char token[ENK_HASH
         enk_hash_hmac_sha256_hex(srv->secret, hash, strlen(hash), token);
 }
 
-static enk_status code_state(enk_server *srv, const char *hash, enk_code_state *state,
+static enk_status code_state(enk_server *srv, const char *norm, enk_code_state *state,
                              bool *has_draft)
 {
         enk_diags *diags = enk_diags_new(8);
         pthread_mutex_lock(&srv->read_lock);
         enk_status st =
-            enk_store_code_state(srv->reader, srv->wave_id, hash, state, has_draft, diags);
+            enk_store_code_state(srv->reader, srv->wave_id, norm, state, has_draft, diags);
         pthread_mutex_unlock(&srv->read_lock);
         if (st != ENK_OK)
                 report(srv, diags);
@@ -1170,7 +1170,7 @@ static enum MHD_Result send_resumed(enk_server *srv, struct MHD_Connection *c, s
         void *data = NULL;
         size_t len = 0;
         pthread_mutex_lock(&srv->read_lock);
-        enk_status st = enk_store_load_draft(srv->reader, srv->wave_id, hash, &data, &len, NULL);
+        enk_status st = enk_store_load_draft(srv->reader, srv->wave_id, norm, &data, &len, NULL);
         pthread_mutex_unlock(&srv->read_lock);
         enk_server_form f = {0};
         enk_webform_input *in = NULL;
@@ -1209,7 +1209,7 @@ static enum MHD_Result handle_start(enk_server *srv, struct MHD_Connection *c, s
         bool has_draft = false;
         if (enk_codes_normalize(typed, norm)) {
                 enk_codes_hash(norm, hash);
-                if (code_state(srv, hash, &state, &has_draft) != ENK_OK)
+                if (code_state(srv, norm, &state, &has_draft) != ENK_OK)
                         return send_error(srv, c, r, 500);
         }
         if (state == ENK_CODE_UNKNOWN) {
@@ -1246,7 +1246,7 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 return send_error(srv, c, r, 400);
 
         enk_code_state state;
-        if (code_state(srv, hash, &state, NULL) != ENK_OK)
+        if (code_state(srv, norm, &state, NULL) != ENK_OK)
                 return send_error(srv, c, r, 500);
         if (state == ENK_CODE_UNKNOWN)
                 return send_error(srv, c, r, 403);
@@ -1254,7 +1254,7 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 return send_see_other(srv, c, r); /* a resent POST: never twice */
 
         struct job j = {.kind = draft ? JOB_DRAFT : JOB_SUBMIT};
-        memcpy(j.hash, hash, sizeof(hash));
+        memcpy(j.code, norm, sizeof(j.code));
         enk_status st;
         enk_webform_input *in = NULL;
         if (draft) {

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "survey/codes.h"
 #include "survey/hash.h"
 
 /* 'enkt' in ASCII: what PRAGMA application_id says in every enkat store. */
@@ -173,6 +174,30 @@ static const char *const migrations[] = {
     "  name TEXT PRIMARY KEY,\n"
     "  value BLOB NOT NULL CHECK (length(value) = 32)\n"
     ") WITHOUT ROWID;\n",
+
+    /* 2 -> 3: nothing filed under a code that a copy of the store can match
+     * with the code's row (docs/web.md, "What a copy of the store tells").
+     * A code's spent mark and its draft's row are keys derived from the code
+     * itself (survey/codes.h, enk_codes_keys), unrelated to its hash and to
+     * each other without the code, and the draft is sealed under a key
+     * derived from the code too. So spending a code no longer changes its row
+     * in codes, and a draft names no code. WITHOUT ROWID: ordered by the
+     * random-looking key alone, with no row number that counts up. The
+     * drafts of schema 2 (plain text under the code's hash) cannot be sealed
+     * here, since the key needs the code the store never had: they are kept,
+     * renamed, until their respondent comes back (the draft is then sealed,
+     * or the submission deletes it) or --delete-drafts; codes spent before
+     * keep their spent flag. */
+    "ALTER TABLE drafts RENAME TO drafts_plain;\n"
+    "CREATE TABLE drafts (\n"
+    "  tag TEXT PRIMARY KEY CHECK (length(tag) = 64),\n"
+    "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
+    "  box BLOB NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE spent (\n"
+    "  tag TEXT PRIMARY KEY CHECK (length(tag) = 64),\n"
+    "  wave_id INTEGER NOT NULL REFERENCES waves (id)\n"
+    ") WITHOUT ROWID;\n",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");
@@ -219,6 +244,9 @@ enum stmt_id {
         ST_DRAFT_LOAD,
         ST_DRAFT_DELETE,
         ST_DRAFTS_DELETE_WAVE,
+        ST_PLAIN_LOAD,
+        ST_PLAIN_DELETE,
+        ST_PLAINS_DELETE_WAVE,
         ST_WEB_INSERT,
         ST_SECRET_GET,
         ST_SECRET_PUT,
@@ -279,14 +307,16 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_SCAN_RESPONSES] = "SELECT id, source, date, respondent_key, answers FROM responses"
                           " WHERE wave_id = ?1 ORDER BY id",
     [ST_SCAN_TEXTS] = "SELECT question_id, text FROM texts WHERE response_id = ?1",
-    [ST_LIST_WAVES] =
-        "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
-        " (SELECT count(*) FROM responses r WHERE r.wave_id = w.id), w.sent,"
-        " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
-        " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
-        " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
-        " FROM waves w JOIN units u ON u.id = w.unit_id"
-        " JOIN editions e ON e.id = w.edition_id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
+    [ST_LIST_WAVES] = "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
+                      " (SELECT count(*) FROM responses r WHERE r.wave_id = w.id), w.sent,"
+                      " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
+                      " + coalesce(m.n, 0)"
+                      " FROM waves w JOIN units u ON u.id = w.unit_id"
+                      " JOIN editions e ON e.id = w.edition_id"
+                      " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent GROUP BY wave_id) m"
+                      " ON m.wave_id = w.id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
     [ST_COUNT] = "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id"
                  " JOIN editions e ON e.id = w.edition_id" FILTER_SQL,
     [ST_SAVEPOINT] = "SAVEPOINT enk",
@@ -294,19 +324,29 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_ROLLBACK_TO] = "ROLLBACK TO enk",
     [ST_UNIT_NAME] = "SELECT name FROM units WHERE id = ?1",
     [ST_CODE_INSERT] = "INSERT INTO codes (hash, wave_id) VALUES (?1, ?2)",
-    [ST_CODE_STATE] = "SELECT c.wave_id, c.spent,"
-                      " EXISTS (SELECT 1 FROM drafts d WHERE d.hash = c.hash)"
-                      " FROM codes c WHERE c.hash = ?1",
-    [ST_CODE_SPEND] = "UPDATE codes SET spent = 1 WHERE hash = ?1 AND wave_id = ?2 AND spent = 0",
-    /* Written only when the code is open in the wave: the check and the write
-     * are one statement, so nothing can come between them. */
-    [ST_DRAFT_SAVE] = "INSERT INTO drafts (hash, data) SELECT hash, ?3 FROM codes"
-                      " WHERE hash = ?1 AND wave_id = ?2 AND spent = 0"
-                      " ON CONFLICT (hash) DO UPDATE SET data = excluded.data",
-    [ST_DRAFT_LOAD] = "SELECT d.data FROM drafts d JOIN codes c ON c.hash = d.hash"
-                      " WHERE d.hash = ?1 AND c.wave_id = ?2",
-    [ST_DRAFT_DELETE] = "DELETE FROM drafts WHERE hash = ?1",
-    [ST_DRAFTS_DELETE_WAVE] = "DELETE FROM drafts WHERE hash IN"
+    /* ?1 the code's hash, ?2 its spent mark, ?3 its draft's row. A code
+     * spent under schema 2 has spent = 1 in its row. */
+    [ST_CODE_STATE] =
+        "SELECT c.wave_id, c.spent OR EXISTS (SELECT 1 FROM spent s WHERE s.tag = ?2),"
+        " EXISTS (SELECT 1 FROM drafts d WHERE d.tag = ?3)"
+        " OR EXISTS (SELECT 1 FROM drafts_plain p WHERE p.hash = c.hash)"
+        " FROM codes c WHERE c.hash = ?1",
+    /* Written only when the code is open in the wave: the check and the
+     * write are one statement, so nothing can come between them, and a
+     * second mark of the same code is refused by the primary key. */
+    [ST_CODE_SPEND] = "INSERT INTO spent (tag, wave_id) SELECT ?1, ?2 WHERE EXISTS"
+                      " (SELECT 1 FROM codes WHERE hash = ?3 AND wave_id = ?2 AND spent = 0)",
+    [ST_DRAFT_SAVE] = "INSERT INTO drafts (tag, wave_id, box) SELECT ?1, ?2, ?3 WHERE EXISTS"
+                      " (SELECT 1 FROM codes WHERE hash = ?4 AND wave_id = ?2 AND spent = 0)"
+                      " AND NOT EXISTS (SELECT 1 FROM spent WHERE tag = ?5)"
+                      " ON CONFLICT (tag) DO UPDATE SET box = excluded.box",
+    [ST_DRAFT_LOAD] = "SELECT box FROM drafts WHERE tag = ?1 AND wave_id = ?2",
+    [ST_DRAFT_DELETE] = "DELETE FROM drafts WHERE tag = ?1",
+    [ST_DRAFTS_DELETE_WAVE] = "DELETE FROM drafts WHERE wave_id = ?1",
+    [ST_PLAIN_LOAD] = "SELECT p.data FROM drafts_plain p JOIN codes c ON c.hash = p.hash"
+                      " WHERE p.hash = ?1 AND c.wave_id = ?2",
+    [ST_PLAIN_DELETE] = "DELETE FROM drafts_plain WHERE hash = ?1",
+    [ST_PLAINS_DELETE_WAVE] = "DELETE FROM drafts_plain WHERE hash IN"
                               " (SELECT hash FROM codes WHERE wave_id = ?1)",
     [ST_WEB_INSERT] = "INSERT INTO responses (id, wave_id, source, date, answers)"
                       " VALUES (?1, ?2, 'web', ?3, ?4)",
@@ -625,9 +665,9 @@ pragmas:
          * (about 0.4 ms here) and makes every commit survive a power cut;
          * NORMAL would only keep the file consistent. Bulk writes are one
          * transaction, so the sync is paid once per import, not per row. */
-        /* secure_delete: a deleted draft (the answers typed so far, filed under
-         * its code's hash) is overwritten with zeros in the file instead of
-         * lingering in free pages, where it could be matched with the
+        /* secure_delete: a deleted or replaced draft (sealed, or in plain
+         * text from schema 2) is overwritten with zeros in the file instead
+         * of lingering in free pages, where it could be matched with the
          * response it became. */
         if ((rc = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
                           " PRAGMA secure_delete = ON")) != SQLITE_OK)
@@ -2023,15 +2063,24 @@ enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *co
         return release(store, diags, status);
 }
 
-/* The row of code h: ENK_OK with its wave, spent flag and whether a draft is
- * kept; ENK_ERR_NOTFOUND (no diagnostic) when there is none. */
-static enk_status code_row(enk_store *s, const char *h, int64_t *wave, bool *spent, bool *draft,
-                           enk_diags *d)
+/* The keys of the normalised code (survey/codes.h), false for anything
+ * that is not one. */
+static bool code_keys(const char *code, enk_code_keys *k)
+{
+        return code && strlen(code) == ENK_CODES_SYMBOLS && enk_codes_keys(code, k);
+}
+
+/* The row of code k: ENK_OK with its wave, whether it is spent and whether a
+ * draft is kept; ENK_ERR_NOTFOUND (no diagnostic) when there is none. */
+static enk_status code_row(enk_store *s, const enk_code_keys *k, int64_t *wave, bool *spent,
+                           bool *draft, enk_diags *d)
 {
         sqlite3_stmt *st = stmt(s, ST_CODE_STATE, d);
         if (!st)
                 return ENK_ERR_STORE;
-        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, k->hash, 64, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, k->spent, 64, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, k->draft, 64, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         enk_status status = ENK_ERR_NOTFOUND;
         if (rc == SQLITE_ROW) {
@@ -2048,11 +2097,11 @@ static enk_status code_row(enk_store *s, const char *h, int64_t *wave, bool *spe
 }
 
 /* Why a write guarded by "the code is open in wave_id" changed nothing. */
-static enk_status code_refused(enk_store *s, int64_t wave_id, const char *h, enk_diags *d)
+static enk_status code_refused(enk_store *s, int64_t wave_id, const enk_code_keys *k, enk_diags *d)
 {
         int64_t wave = 0;
         bool spent = false, draft = false;
-        enk_status status = code_row(s, h, &wave, &spent, &draft, d);
+        enk_status status = code_row(s, k, &wave, &spent, &draft, d);
         if (status == ENK_OK && wave == wave_id && spent) {
                 enk_error(d, where(s), "access code already used");
                 return ENK_ERR_EXISTS;
@@ -2064,14 +2113,27 @@ static enk_status code_refused(enk_store *s, int64_t wave_id, const char *h, enk
         return status;
 }
 
-enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *hash,
+/* Runs the delete st (bound to ?1 = text) and reports failure as doing. */
+static enk_status delete_by(enk_store *s, enum stmt_id id, const char *key, const char *doing,
+                            enk_diags *d)
+{
+        sqlite3_stmt *st = stmt(s, id, d);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_text(st, 1, key, 64, SQLITE_STATIC);
+        int rc = step_write(st);
+        return rc == SQLITE_DONE ? ENK_OK : db_fail(s, d, rc, doing);
+}
+
+enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *code,
                                 enk_code_state *state, bool *has_draft, enk_diags *diags)
 {
-        char h[ENK_HASH_HEX_SIZE];
+        enk_code_keys k;
         int64_t wave = 0;
         bool spent = false, draft = false;
-        enk_status status = norm_hash(hash, h) ? code_row(store, h, &wave, &spent, &draft, diags)
-                                               : ENK_ERR_NOTFOUND;
+        enk_status status = code_keys(code, &k) ? code_row(store, &k, &wave, &spent, &draft, diags)
+                                                : ENK_ERR_NOTFOUND;
+        enk_hash_wipe(&k, sizeof(k));
         if (status != ENK_OK && status != ENK_ERR_NOTFOUND)
                 return status;
         /* A code of another wave is as unknown here as one never issued. */
@@ -2082,64 +2144,82 @@ enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *h
         return ENK_OK;
 }
 
-enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *hash,
+enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *code,
                                 const void *data, size_t len, enk_diags *diags)
 {
         enk_status status = txn_ok(store, diags);
         if (status != ENK_OK)
                 return status;
-        char h[ENK_HASH_HEX_SIZE];
-        if (!norm_hash(hash, h)) {
+        enk_code_keys k;
+        if (!code_keys(code, &k)) {
                 enk_error(diags, where(store), "unknown access code");
                 return ENK_ERR_NOTFOUND;
         }
+        unsigned char *box = NULL;
+        size_t box_len = 0;
         if (len > 100 * 1000 * 1000 || (len && !data)) {
                 enk_error(diags, where(store), "a draft of %zu bytes cannot be kept", len);
-                return ENK_ERR_USAGE;
+                status = ENK_ERR_USAGE;
+                goto out;
         }
+        if ((status = enk_hash_seal(k.draft_key, data, len, &box, &box_len, diags)) != ENK_OK ||
+            (status = savepoint(store, diags)) != ENK_OK)
+                goto out;
         sqlite3_stmt *st = stmt(store, ST_DRAFT_SAVE, diags);
+        int rc = SQLITE_ERROR;
+        if (st) {
+                sqlite3_bind_text(st, 1, k.draft, 64, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, wave_id);
+                sqlite3_bind_blob(st, 3, box, (int) box_len, SQLITE_STATIC);
+                sqlite3_bind_text(st, 4, k.hash, 64, SQLITE_STATIC);
+                sqlite3_bind_text(st, 5, k.spent, 64, SQLITE_STATIC);
+                rc = step_write(st);
+        }
         if (!st)
-                return ENK_ERR_STORE;
-        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, wave_id);
-        sqlite3_bind_blob(st, 3, len ? data : (const void *) "", (int) len, SQLITE_STATIC);
-        int rc = step_write(st);
-        if (rc != SQLITE_DONE)
-                return db_fail(store, diags, rc, "saving a draft");
-        if (sqlite3_changes(store->db) > 0)
-                return ENK_OK;
-        return code_refused(store, wave_id, h, diags);
+                status = ENK_ERR_STORE;
+        else if (rc != SQLITE_DONE)
+                status = db_fail(store, diags, rc, "saving a draft");
+        else if (sqlite3_changes(store->db) == 0)
+                status = code_refused(store, wave_id, &k, diags);
+        else /* a plain-text draft of schema 2 is now sealed: the plain one goes */
+                status = delete_by(store, ST_PLAIN_DELETE, k.hash, "saving a draft", diags);
+        status = release(store, diags, status);
+out:
+        free(box);
+        enk_hash_wipe(&k, sizeof(k));
+        return status;
 }
 
 enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *deleted,
                                    enk_diags *diags)
 {
         enk_status status = txn_ok(store, diags);
-        if (status != ENK_OK)
+        if (status != ENK_OK || (status = savepoint(store, diags)) != ENK_OK)
                 return status;
-        sqlite3_stmt *st = stmt(store, ST_DRAFTS_DELETE_WAVE, diags);
-        if (!st)
-                return ENK_ERR_STORE;
-        sqlite3_bind_int64(st, 1, wave_id);
-        int rc = step_write(st);
-        if (rc != SQLITE_DONE)
-                return db_fail(store, diags, rc, "deleting drafts");
-        if (deleted)
-                *deleted = (int64_t) sqlite3_changes(store->db);
-        return ENK_OK;
+        int64_t n = 0;
+        const enum stmt_id ids[2] = {ST_DRAFTS_DELETE_WAVE, ST_PLAINS_DELETE_WAVE};
+        for (int i = 0; i < 2 && status == ENK_OK; i++) {
+                sqlite3_stmt *st = stmt(store, ids[i], diags);
+                if (!st) {
+                        status = ENK_ERR_STORE;
+                        break;
+                }
+                sqlite3_bind_int64(st, 1, wave_id);
+                int rc = step_write(st);
+                if (rc != SQLITE_DONE)
+                        status = db_fail(store, diags, rc, "deleting drafts");
+                else
+                        n += sqlite3_changes(store->db);
+        }
+        if ((status = release(store, diags, status)) == ENK_OK && deleted)
+                *deleted = n;
+        return status;
 }
 
-enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *hash, void **data,
-                                size_t *len, enk_diags *diags)
+/* Reads the one column of the row st finds into a new NUL-terminated buffer;
+ * ENK_ERR_NOTFOUND without a diagnostic when there is none. Resets st. */
+static enk_status read_blob(enk_store *s, sqlite3_stmt *st, void **data, size_t *len, enk_diags *d)
 {
-        char h[ENK_HASH_HEX_SIZE];
-        if (!norm_hash(hash, h))
-                return ENK_ERR_NOTFOUND;
-        sqlite3_stmt *st = stmt(store, ST_DRAFT_LOAD, diags);
-        if (!st)
-                return ENK_ERR_STORE;
-        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, wave_id);
         int rc = sqlite3_step(st);
         enk_status status = ENK_ERR_NOTFOUND;
         if (rc == SQLITE_ROW) {
@@ -2147,7 +2227,7 @@ enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *h
                 size_t n = (size_t) sqlite3_column_bytes(st, 0);
                 char *copy = malloc(n + 1);
                 if (!copy) {
-                        enk_error(diags, where(store), "out of memory");
+                        enk_error(d, where(s), "out of memory");
                         status = ENK_ERR_NOMEM;
                 } else {
                         if (n)
@@ -2158,10 +2238,43 @@ enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *h
                         status = ENK_OK;
                 }
         } else if (rc != SQLITE_DONE) {
-                status = db_fail(store, diags, rc, "reading a draft");
+                status = db_fail(s, d, rc, "reading a draft");
         }
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
+        return status;
+}
+
+enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *code, void **data,
+                                size_t *len, enk_diags *diags)
+{
+        enk_code_keys k;
+        if (!code_keys(code, &k))
+                return ENK_ERR_NOTFOUND;
+        void *box = NULL;
+        size_t box_len = 0;
+        enk_status status = ENK_ERR_STORE;
+        sqlite3_stmt *st = stmt(store, ST_DRAFT_LOAD, diags);
+        if (st) {
+                sqlite3_bind_text(st, 1, k.draft, 64, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, wave_id);
+                status = read_blob(store, st, &box, &box_len, diags);
+        }
+        if (status == ENK_OK) {
+                status = enk_hash_open(k.draft_key, box, box_len, data, len, diags);
+                if (status == ENK_ERR_DATA)
+                        enk_error(diags, where(store),
+                                  "store is damaged: a draft cannot be opened");
+                free(box);
+        } else if (status == ENK_ERR_NOTFOUND && (st = stmt(store, ST_PLAIN_LOAD, diags)) != NULL) {
+                /* A draft saved under schema 2, in plain text. */
+                sqlite3_bind_text(st, 1, k.hash, 64, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, wave_id);
+                status = read_blob(store, st, data, len, diags);
+        } else if (status == ENK_ERR_NOTFOUND) {
+                status = ENK_ERR_STORE;
+        }
+        enk_hash_wipe(&k, sizeof(k));
         return status;
 }
 
@@ -2211,7 +2324,43 @@ static enk_status insert_web(enk_store *s, int64_t wave_id, const char *date, si
         return ENK_ERR_STORE;
 }
 
-enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash, const char *date,
+/* The writes of a submission of code k, inside the caller's savepoint. */
+static enk_status spend(enk_store *s, int64_t wave_id, const enk_code_keys *k, const char *date,
+                        size_t nvalues, const enk_store_text *texts, size_t ntexts,
+                        int64_t edition_id, enk_diags *d)
+{
+        /* Spend first. The check that the code is open is the INSERT's WHERE
+         * clause and the mark's primary key, so nothing can spend it between
+         * a look and the write; and outside a transaction the first statement
+         * being a write takes the write lock at once (a read first could not
+         * later be upgraded if another process wrote meanwhile). The code's
+         * row is not touched: the mark is under a key of its own. */
+        sqlite3_stmt *st = stmt(s, ST_CODE_SPEND, d);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_text(st, 1, k->spent, 64, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, wave_id);
+        sqlite3_bind_text(st, 3, k->hash, 64, SQLITE_STATIC);
+        int rc = step_write(st);
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || (rc == SQLITE_DONE && !sqlite3_changes(s->db)))
+                return code_refused(s, wave_id, k, d);
+        if (rc != SQLITE_DONE)
+                return db_fail(s, d, rc, "spending an access code");
+
+        int64_t id = 0;
+        enk_status status = insert_web(s, wave_id, date, nvalues * 4, &id, d);
+        if (status == ENK_OK && texts && ntexts)
+                status = add_texts(s, id, edition_id, texts, ntexts, d);
+        /* The draft goes in the same step: it is never copied into the
+         * response, and secure_delete zeroes its bytes in the file. */
+        if (status == ENK_OK)
+                status = delete_by(s, ST_DRAFT_DELETE, k->draft, "deleting a draft", d);
+        if (status == ENK_OK)
+                status = delete_by(s, ST_PLAIN_DELETE, k->hash, "deleting a draft", d);
+        return status;
+}
+
+enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code, const char *date,
                             const int32_t *values, size_t nvalues, const enk_store_text *texts,
                             size_t ntexts, enk_diags *diags)
 {
@@ -2232,51 +2381,20 @@ enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash,
                           nvalues);
                 return ENK_ERR_USAGE;
         }
-        char h[ENK_HASH_HEX_SIZE];
-        if (!norm_hash(hash, h)) {
+        enk_code_keys k;
+        if (!code_keys(code, &k)) {
                 enk_error(diags, loc, "unknown access code");
                 return ENK_ERR_NOTFOUND;
         }
-        if ((status = pack(store, values, nvalues, diags)) != ENK_OK)
+        if ((status = pack(store, values, nvalues, diags)) != ENK_OK ||
+            (status = savepoint(store, diags)) != ENK_OK) {
+                enk_hash_wipe(&k, sizeof(k));
                 return status;
-
-        if ((status = savepoint(store, diags)) != ENK_OK)
-                return status;
-        /* Spend first. The check that the code is open is the UPDATE's WHERE
-         * clause, so nothing can spend it between a look and the write; and
-         * outside a transaction the first statement being a write takes the
-         * write lock at once (a read first could not later be upgraded if
-         * another process wrote meanwhile). */
-        sqlite3_stmt *st = stmt(store, ST_CODE_SPEND, diags);
-        if (!st)
-                return release(store, diags, ENK_ERR_STORE);
-        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, wave_id);
-        int rc = step_write(st);
-        if (rc != SQLITE_DONE)
-                return release(store, diags, db_fail(store, diags, rc, "spending an access code"));
-        if (sqlite3_changes(store->db) == 0)
-                return release(store, diags, code_refused(store, wave_id, h, diags));
-
-        int64_t id = 0;
-        status = insert_web(store, wave_id, date, nvalues * 4, &id, diags);
-        if (status == ENK_OK && texts && ntexts)
-                status = add_texts(store, id, edition_id, texts, ntexts, diags);
-        if (status == ENK_OK) {
-                /* The draft goes in the same step: it is never copied into the
-                 * response, and secure_delete zeroes its bytes in the file. */
-                if ((st = stmt(store, ST_DRAFT_DELETE, diags)) == NULL) {
-                        status = ENK_ERR_STORE;
-                } else {
-                        sqlite3_bind_text(st, 1, h, 64, SQLITE_STATIC);
-                        rc = step_write(st);
-                        if (rc != SQLITE_DONE)
-                                status = db_fail(store, diags, rc, "deleting a draft");
-                }
         }
+        status = spend(store, wave_id, &k, date, nvalues, texts, ntexts, edition_id, diags);
+        enk_hash_wipe(&k, sizeof(k));
         return release(store, diags, status);
 }
-
 enk_status enk_store_secret(enk_store *store, const char *name, unsigned char secret[32],
                             enk_diags *diags)
 {

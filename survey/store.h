@@ -55,7 +55,7 @@
 
 /* The schema version this enkat writes (PRAGMA user_version). Older stores are
  * migrated when opened writable; newer ones are refused. */
-#define ENK_STORE_SCHEMA 2
+#define ENK_STORE_SCHEMA 3
 
 typedef struct enk_store enk_store;
 
@@ -361,12 +361,18 @@ enk_status enk_store_count(enk_store *store, const enk_store_filter *filter, int
 /* ------------------------------------------------- web collection (schema 2) */
 
 /* The web form's one-time access codes, their drafts and submissions. A code
- * is kept only as its hash (64 hex digits, survey/codes.h); a submitted
- * response carries no link to its code: no shared id, no respondent key, a
- * response id drawn at random (ids do not follow the order codes are spent),
- * and a date but no time on either side. docs/store.md ("Anonymity") and
- * docs/web.md say what is and is not linkable. Diagnostics of these
- * functions never spell a code or its hash (the server may log them). */
+ * is kept only as its hash (64 hex digits, survey/codes.h); what is filed
+ * under a code later, its spent mark and its draft, is filed under keys
+ * derived from the code itself (enk_codes_keys), which a copy of the store
+ * cannot match with the code's hash, and the draft is sealed under a key
+ * derived from the code. So the functions below take the code, normalised
+ * (enk_codes_normalize: 12 symbols), not its hash; anything else is an
+ * unknown code. A submitted response carries no link to its code: no shared
+ * id, no respondent key, a response id drawn at random (ids do not follow the
+ * order codes are spent), and a date but no time. docs/store.md
+ * ("Anonymity") and docs/web.md say what is and is not linkable. Diagnostics
+ * of these functions never spell a code or its hash (the server may log
+ * them). */
 
 /* The id of the wave of unit_id in year and its edition, without creating it:
  * ENK_ERR_NOTFOUND (with a diagnostic naming unit and year) when there is
@@ -386,23 +392,26 @@ typedef enum enk_code_state {
         ENK_CODE_SPENT,   /* its response has been stored */
 } enk_code_state;
 
-/* The state of the code with this hash in wave_id (a code of another wave is
+/* The state of the normalised code in wave_id (a code of another wave is
  * ENK_CODE_UNKNOWN), and whether a draft is kept for it (has_draft may be
  * NULL). */
-enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *hash,
+enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *code,
                                 enk_code_state *state, bool *has_draft, enk_diags *diags);
 
 /* Keeps data (len bytes, opaque to the store: the server's encoding of the
- * fields filled in so far) as the draft of the open code hash, replacing an
- * earlier one. ENK_ERR_NOTFOUND for an unknown code, ENK_ERR_EXISTS for a
- * spent one (nothing written). */
-enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *hash,
+ * fields filled in so far) as the draft of the open normalised code,
+ * replacing an earlier one: sealed under a key derived from the code
+ * (survey/hash.h, enk_hash_seal), so the file holds neither the text nor
+ * its exact length. ENK_ERR_NOTFOUND for an unknown code, ENK_ERR_EXISTS for
+ * a spent one (nothing written). */
+enk_status enk_store_save_draft(enk_store *store, int64_t wave_id, const char *code,
                                 const void *data, size_t len, enk_diags *diags);
 
-/* The draft of the code hash in a new malloc'ed buffer (*data, *len; the
- * caller frees it; NUL-terminated beyond len for convenience).
- * ENK_ERR_NOTFOUND, without a diagnostic, when none is kept. */
-enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *hash, void **data,
+/* The draft of the normalised code, opened, in a new malloc'ed buffer (*data,
+ * *len; the caller frees it; NUL-terminated beyond len for convenience).
+ * ENK_ERR_NOTFOUND, without a diagnostic, when none is kept; ENK_ERR_DATA
+ * when the sealed draft cannot be opened (the file was altered). */
+enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *code, void **data,
                                 size_t *len, enk_diags *diags);
 
 /* Deletes the drafts of every code of wave_id that were saved but never
@@ -412,15 +421,16 @@ enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *h
 enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *deleted,
                                    enk_diags *diags);
 
-/* Stores a web submission in one step: checks that the code hash is open in
- * wave_id, adds the response (source web, date "YYYY-MM-DD", no respondent
- * key, a random response id; values and texts as for enk_store_add_response),
- * marks the code spent and deletes its draft. Inside the caller's transaction
+/* Stores a web submission in one step: checks that the normalised code is
+ * open in wave_id, adds the response (source web, date "YYYY-MM-DD", no
+ * respondent key, a random response id; values and texts as for
+ * enk_store_add_response), adds the code's spent mark (its row in codes is
+ * not changed) and deletes its draft. Inside the caller's transaction
  * (the server commits many submissions at once) or, outside one, in its own.
  * ENK_ERR_NOTFOUND for an unknown code; ENK_ERR_EXISTS when it is already
  * spent. On any failure nothing of this submission is written (a savepoint),
  * and earlier work in the transaction is intact. */
-enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *hash, const char *date,
+enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code, const char *date,
                             const int32_t *values, size_t nvalues, const enk_store_text *texts,
                             size_t ntexts, enk_diags *diags);
 

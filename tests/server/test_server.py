@@ -68,6 +68,21 @@ def code_hash(code):
     return hashlib.sha256(normalise(code).encode()).hexdigest()
 
 
+def code_key(context, code):
+    """A key derived from the code (docs/store.md, "Anonymity"): BLAKE2b-256
+    of the context, a NUL and the normalised code, as 64 hex digits."""
+    return hashlib.blake2b(context.encode() + b"\0" + normalise(code).encode(),
+                           digest_size=32).hexdigest()
+
+
+def spent_mark(code):
+    return code_key("enkat spent mark v1", code)
+
+
+def draft_row(code):
+    return code_key("enkat draft row v1", code)
+
+
 # ----------------------------------------------------------------- server
 
 class Server:
@@ -234,6 +249,7 @@ def main():
     srv = Server(db, log)
     try:
         run_checks(srv, db, codes, tmp)
+        store_copies(srv, db, codes, tmp)
     finally:
         rc = srv.stop()
     check(rc == 0, "SIGTERM: the server exits 0 (got %s)" % rc)
@@ -262,14 +278,14 @@ def csrf_for(db, code):
 def stored(db, code):
     """(spent, has_draft, responses in the wave) as the store holds them."""
     s = sqlite3.connect(db)
-    h = code_hash(code)
-    spent = s.execute("SELECT spent FROM codes WHERE hash = ?", (h,)).fetchone()
-    draft = s.execute("SELECT count(*) FROM drafts WHERE hash = ?", (h,)).fetchone()[0]
+    row = s.execute("SELECT spent FROM codes WHERE hash = ?", (code_hash(code),)).fetchone()
+    mark = s.execute("SELECT count(*) FROM spent WHERE tag = ?", (spent_mark(code),)).fetchone()[0]
+    draft = s.execute("SELECT count(*) FROM drafts WHERE tag = ?", (draft_row(code),)).fetchone()[0]
     n = s.execute("SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id "
                   "JOIN units u ON u.id = w.unit_id WHERE u.name = ? AND w.year = ?",
                   (UNIT, YEAR)).fetchone()[0]
     s.close()
-    return (spent[0] if spent else None), draft, n
+    return (None if row is None else int(bool(row[0] or mark))), draft, n
 
 
 def answers(db):
@@ -551,6 +567,95 @@ def check_log(log, codes):
     check("Hemligt" not in text and "4711" not in text and "127.0.0.1" not in text and
           "etc" not in text and "passwd" not in text,
           "the access log holds no answer, no address, no unknown path")
+
+
+def copy_store(db, tmp, name):
+    """The store as a backup taken now would have it: the file and its
+    write-ahead log, copied byte for byte while the server runs. Returns the
+    copy's path and the bytes of both files."""
+    d = os.path.join(tmp, name)
+    os.mkdir(d)
+    raw = b""
+    for suffix in ("", "-wal"):
+        if os.path.exists(db + suffix):
+            with open(db + suffix, "rb") as f:
+                data = f.read()
+            with open(os.path.join(d, "web.db" + suffix), "wb") as f:
+                f.write(data)
+            raw += data
+    return os.path.join(d, "web.db"), raw
+
+
+def holders(path, value):
+    """The (table, column) pairs of the store at path whose cells hold value."""
+    s = sqlite3.connect(path)
+    out = []
+    for (table,) in s.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        for col in [r[1] for r in s.execute("PRAGMA table_info(%s)" % table)]:
+            n = s.execute('SELECT count(*) FROM %s WHERE "%s" = ? OR CAST("%s" AS TEXT) = ?'
+                          % (table, col, col), (value, value)).fetchone()[0]
+            if n:
+                out.append((table, col))
+    s.close()
+    return out
+
+
+def store_copies(srv, db, codes, tmp):
+    """Issue 18, point 8: what one or two copies of the store tell about
+    which code gave which answers (docs/web.md, "What a copy of the store
+    tells")."""
+    # One copy while a draft exists: its text is not in the file or the log,
+    # and no row but the code's own names the code's hash.
+    a = codes[34]
+    secret_text = "KopieraMigEj9f3a"
+    st, _, _ = srv.request("POST", "/svar", enc([("hemtyp", "1"), ("ovrigt", secret_text),
+                                                 ("kod", a), ("csrf", csrf_for(db, a)),
+                                                 ("action", "spara")]))
+    check(st == 200 and stored(db, a)[:2] == (0, 1), "copies: a draft is saved (got %s)" % st)
+    copy1, raw1 = copy_store(db, tmp, "copy1")
+    check(len(raw1) > 0 and secret_text.encode() not in raw1,
+          "copies: a copy of the store and its log taken while a draft exists does not "
+          "hold the draft's text")
+    check(holders(copy1, code_hash(a)) == [("codes", "hash")],
+          "copies: only the code's own row names its hash (got %s)" % holders(copy1, code_hash(a)))
+
+    # Two copies around three submissions (one of them the draft's code).
+    subs = [a, codes[35], codes[36]]
+    answers_ = [(k, "1" if k == "hemtyp" else v) for k, v in VALID]  # apart from the others'
+    for i, c in enumerate(subs):
+        st, _, _ = srv.request("POST", "/svar", enc(answers_ + [
+            ("ovrigt", "svar %d" % i), ("kod", c), ("csrf", csrf_for(db, c)),
+            ("action", "skicka")]))
+        check(st == 303, "copies: submission %d: 303 (got %s)" % (i + 1, st))
+    copy2, raw2 = copy_store(db, tmp, "copy2")
+    check(secret_text.encode() not in raw2, "copies: the second copy does not hold the draft's text")
+    rows = []
+    for path in (copy1, copy2):
+        s = sqlite3.connect(path)
+        rows.append(s.execute("SELECT hash, wave_id, spent FROM codes ORDER BY hash").fetchall())
+        s.close()
+    check(len(rows[0]) == 40 and rows[0] == rows[1],
+          "copies: every row of codes is the same in both copies, so their difference "
+          "does not show which codes were used")
+    leaked = [(c, t) for c in codes for t in holders(copy2, code_hash(c)) if t != ("codes", "hash")]
+    check(leaked == [], "copies: no row of the second copy but the codes' own names a code's "
+          "hash (got %s)" % leaked[:3])
+    # What the two copies do show: three more responses and three more
+    # spent marks, the number docs/web.md says a copy pair reveals; and,
+    # to whoever has the codes (the CSV for the letters), which codes those
+    # are (a reminder needs that) but not which of the three responses each
+    # gave.
+    counts = []
+    for path in (copy1, copy2):
+        s = sqlite3.connect(path)
+        counts.append((s.execute("SELECT count(*) FROM responses").fetchone()[0],
+                       s.execute("SELECT count(*) FROM spent").fetchone()[0],
+                       {t for (t,) in s.execute("SELECT tag FROM spent")}))
+        s.close()
+    check(counts[1][0] - counts[0][0] == 3 and counts[1][1] - counts[0][1] == 3,
+          "copies: they differ by 3 responses and 3 spent marks")
+    check(counts[1][2] - counts[0][2] == {spent_mark(c) for c in subs},
+          "copies: with the codes in hand, the new spent marks are those of the 3 codes used")
 
 
 def kill_after_reply(db, code, tmp):

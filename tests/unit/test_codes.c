@@ -125,6 +125,29 @@ static void test_hash(void)
         CHECK_STR(hex, "2d3dc1bb79e8fe9e68c1a6f4562b145af49652d2bb499ec326eac6c940bb8785");
 }
 
+/* The keys filed under a code: BLAKE2b-256 of a context, a NUL and the code,
+ * each expected value from Python's hashlib, e.g.
+ * hashlib.blake2b(b"enkat spent mark v1\x00K7QM4XPA93TR", digest_size=32). */
+static void test_keys(void)
+{
+        enk_code_keys k;
+        memset(&k, 0x55, sizeof(k));
+        CHECK(enk_codes_keys("K7QM4XPA93TR", &k));
+        CHECK_STR(k.hash, "2d3dc1bb79e8fe9e68c1a6f4562b145af49652d2bb499ec326eac6c940bb8785");
+        CHECK_STR(k.spent, "efde473e4a75e8af33461917297d87376f995b71a2f6fe188b826e13e47bcba3");
+        CHECK_STR(k.draft, "c31803014737cc100bc1c9928096942c3145fbef0b3ed7ce30d547524f793cdb");
+        char hex[65];
+        for (int i = 0; i < 32; i++)
+                snprintf(hex + 2 * i, 3, "%02x", k.draft_key[i]);
+        CHECK_STR(hex, "6d34eb04c48c5d8d25d1d13b77faa83d236fa506a1275f4fa4d8a71754ebfc40");
+        /* Not a normalised code: false, keys untouched. */
+        enk_code_keys before = k;
+        CHECK(!enk_codes_keys("k7qm-4xpa-93tr", &k));
+        CHECK(!enk_codes_keys("K7QM4XPA93T", &k));
+        CHECK(!enk_codes_keys(NULL, &k));
+        CHECK(memcmp(&before, &k, sizeof(k)) == 0);
+}
+
 static int cmp_codes(const void *a, const void *b)
 {
         return memcmp(a, b, ENK_CODES_GROUPED_SIZE);
@@ -195,6 +218,7 @@ int main(void)
         test_normalize();
         test_format();
         test_hash();
+        test_keys();
         test_generate();
         return check_report();
 }

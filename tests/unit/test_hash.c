@@ -1,5 +1,6 @@
 /* tests/unit/test_hash.c - SHA-256 of buffers and files, and random bytes. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "survey/hash.h"
@@ -103,11 +104,77 @@ static void test_random(void)
         free(big);
 }
 
+/* hashlib.blake2b(b"ctx\x00K7QM4XPA93TR", digest_size=32) and, with no
+ * secret, hashlib.blake2b(b"ctx\x00", digest_size=32) (Python). */
+static void test_derive(void)
+{
+        unsigned char out[32];
+        char hex[65];
+        enk_hash_derive("ctx", "K7QM4XPA93TR", 12, out);
+        for (int i = 0; i < 32; i++)
+                snprintf(hex + 2 * i, 3, "%02x", out[i]);
+        CHECK_STR(hex, "c5d98ded37fc9263cfe551d25806cb0dafe56075c6b0b47abd24247680f3727c");
+        enk_hash_derive("ctx", NULL, 0, out);
+        for (int i = 0; i < 32; i++)
+                snprintf(hex + 2 * i, 3, "%02x", out[i]);
+        CHECK_STR(hex, "2a32ca90154bc8d435d6facb9532c9ea96bfc691f018983f7257012becb7ddb5");
+}
+
+static void test_seal(void)
+{
+        unsigned char key[32], other[32];
+        memset(key, 7, 32);
+        memset(other, 8, 32);
+        enk_diags *d = enk_diags_new(0);
+        /* Lengths 0, 1, a block less one, a block, two blocks and a bit: the
+         * box is the nonce, the MAC and whole blocks, one more than fit. */
+        const size_t lens[] = {0, 1, 255, 256, 600};
+        const size_t boxes[] = {296, 296, 296, 552, 808};
+        char text[600];
+        for (int i = 0; i < 600; i++)
+                text[i] = (char) ('a' + i % 26);
+        for (int t = 0; t < 5; t++) {
+                unsigned char *box = NULL, *box2 = NULL;
+                size_t blen = 0, blen2 = 0;
+                CHECK_INT(enk_hash_seal(key, lens[t] ? text : NULL, lens[t], &box, &blen, d),
+                          ENK_OK);
+                CHECK_INT(blen, boxes[t]);
+                /* The text is not in the box; a second box differs (new nonce). */
+                bool found = false;
+                for (size_t i = 0; lens[t] >= 16 && i + 16 <= blen && !found; i++)
+                        found = memcmp(box + i, text, 16) == 0;
+                CHECK(!found);
+                CHECK_INT(enk_hash_seal(key, text, lens[t], &box2, &blen2, d), ENK_OK);
+                CHECK(blen2 == blen && memcmp(box, box2, blen) != 0);
+                void *plain = NULL;
+                size_t plen = 99;
+                CHECK_INT(enk_hash_open(key, box, blen, &plain, &plen, d), ENK_OK);
+                CHECK_INT(plen, lens[t]);
+                CHECK(plain && memcmp(plain, text, lens[t]) == 0 &&
+                      ((char *) plain)[lens[t]] == '\0');
+                free(plain);
+                /* Another key, an altered byte, a cut box: not opened. */
+                plain = NULL;
+                CHECK_INT(enk_hash_open(other, box, blen, &plain, &plen, d), ENK_ERR_DATA);
+                box[blen / 2] ^= 1;
+                CHECK_INT(enk_hash_open(key, box, blen, &plain, &plen, d), ENK_ERR_DATA);
+                CHECK_INT(enk_hash_open(key, box2, 40, &plain, &plen, d), ENK_ERR_DATA);
+                CHECK_INT(enk_hash_open(key, box2, blen2 - 1, &plain, &plen, d), ENK_ERR_DATA);
+                CHECK(plain == NULL);
+                free(box);
+                free(box2);
+        }
+        CHECK_INT(enk_diags_count(d), 0);
+        enk_diags_free(d);
+}
+
 int main(void)
 {
         test_buffer();
         test_base64_hmac();
         test_file();
         test_random();
+        test_derive();
+        test_seal();
         return check_report();
 }

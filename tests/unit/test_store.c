@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "survey/codes.h"
 #include "survey/hash.h"
 #include "survey/store.h"
 #include "tests/unit/check.h"
@@ -211,7 +212,7 @@ static void test_open(void)
         /* What makes it an enkat store, read independently. 1701735284 is
          * 0x656e6b74, the bytes of "enkt". */
         CHECK_INT(raw_int(path, "PRAGMA application_id"), 1701735284);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM units WHERE name = 'Vetlanda'"), 1);
         sqlite3 *db = NULL;
         sqlite3_open(path, &db);
@@ -247,10 +248,10 @@ static void test_refuses(void)
         CHECK_INT(enk_store_open(newer, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
         s = NULL;
-        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 3"), SQLITE_OK);
+        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 4"), SQLITE_OK);
         CHECK_INT(enk_store_open(newer, 0, &s, d), ENK_ERR_STORE);
         CHECK(s == NULL);
-        CHECK(has_diag(d, newer, "schema version 3, newer than this enkat knows (2)"));
+        CHECK(has_diag(d, newer, "schema version 4, newer than this enkat knows (3)"));
         CHECK_INT(enk_store_open(newer, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
         remove_store(newer);
 
@@ -289,7 +290,7 @@ static void test_refuses(void)
         CHECK(has_diag(d, empty, "not an enkat store (the database is empty)"));
         CHECK_INT(enk_store_open(empty, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
-        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 2);
+        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 3);
         remove_store(empty);
 
         /* A directory. */
@@ -1424,15 +1425,24 @@ static void test_checkpoint(void)
 
 /* ------------------------------------------------- web collection (schema 2) */
 
-/* A hash for code number i: the SHA-256 of "code-i", as 64 hex digits. */
+/* Code number i, normalised: twelve digits ("000000000042"), all symbols of
+ * the alphabet. */
+static const char *code_of(int i)
+{
+        static char buf[8][ENK_CODES_NORMALIZED_SIZE];
+        static int next;
+        char *c = buf[next++ % 8];
+        snprintf(c, ENK_CODES_NORMALIZED_SIZE, "%012d", i);
+        return c;
+}
+
+/* The hash the store keeps for code number i, as 64 hex digits. */
 static const char *code_hash(int i)
 {
         static char buf[8][ENK_HASH_HEX_SIZE];
         static int next;
         char *h = buf[next++ % 8];
-        char text[32];
-        int n = snprintf(text, sizeof(text), "code-%d", i);
-        enk_hash_sha256_hex(text, (size_t) n, h);
+        enk_codes_hash(code_of(i), h);
         return h;
 }
 
@@ -1458,6 +1468,28 @@ static enk_code_state state_of(enk_store *s, int64_t wave, const char *hash, boo
         enk_code_state st = (enk_code_state) 99;
         CHECK_INT(enk_store_code_state(s, wave, hash, &st, draft, NULL), ENK_OK);
         return st;
+}
+
+/* Whether the bytes of needle occur in the file at path or in its
+ * write-ahead log: what a copy of the store taken now would hold. */
+static bool copy_holds(const char *path, const char *needle)
+{
+        size_t nl = strlen(needle);
+        bool found = false;
+        for (int k = 0; k < 2 && !found; k++) {
+                char name[512];
+                snprintf(name, sizeof(name), k ? "%s-wal" : "%s", path);
+                FILE *f = fopen(name, "rb");
+                if (!f)
+                        continue;
+                char *buf = malloc(8 << 20);
+                size_t n = fread(buf, 1, 8 << 20, f);
+                fclose(f);
+                for (size_t i = 0; i + nl <= n && !found; i++)
+                        found = memcmp(buf + i, needle, nl) == 0;
+                free(buf);
+        }
+        return found;
 }
 
 static void test_find_wave(void)
@@ -1550,13 +1582,17 @@ static void test_add_codes(void)
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM codes"), 6);
 
-        /* Upper-case hex finds the same code. */
-        CHECK_INT(state_of(s, w2020, upper, NULL), ENK_CODE_OPEN);
-        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_OPEN);
-        CHECK_INT(state_of(s, w2021, h[0], NULL), ENK_CODE_UNKNOWN); /* another wave's */
-        CHECK_INT(state_of(s, w2021, code_hash(7), NULL), ENK_CODE_OPEN);
-        CHECK_INT(state_of(s, w2020, code_hash(6), NULL), ENK_CODE_UNKNOWN); /* rolled back */
-        CHECK_INT(state_of(s, w2020, "not a hash", NULL), ENK_CODE_UNKNOWN);
+        /* Codes are looked up by the code, normalised; its hash is not a
+         * code. */
+        CHECK_INT(state_of(s, w2020, code_of(1), NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2021, code_of(1), NULL), ENK_CODE_UNKNOWN); /* another wave's */
+        CHECK_INT(state_of(s, w2021, code_of(7), NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2020, code_of(6), NULL), ENK_CODE_UNKNOWN); /* rolled back */
+        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_UNKNOWN);
+        CHECK_INT(state_of(s, w2020, upper, NULL), ENK_CODE_UNKNOWN);
+        CHECK_INT(state_of(s, w2020, "0000-0000-0001", NULL),
+                  ENK_CODE_UNKNOWN); /* not normalised */
+        CHECK_INT(state_of(s, w2020, "not a code", NULL), ENK_CODE_UNKNOWN);
         CHECK_INT(state_of(s, w2020, NULL, NULL), ENK_CODE_UNKNOWN);
 
         struct wave_list l = {0};
@@ -1577,23 +1613,31 @@ static void test_drafts(void)
         char *path = strdup(enk_store_path(s));
         enk_diags *d = enk_diags_new(0);
         const char *h[2] = {code_hash(1), code_hash(2)};
+        const char *c[2] = {"000000000001", "000000000002"};
         CHECK_INT(enk_store_add_codes(s, w2020, h, 2, d), ENK_OK);
 
         void *data = (void *) "untouched";
         size_t len = 77;
         bool draft = true;
-        CHECK_INT(state_of(s, w2020, h[0], &draft), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2020, c[0], &draft), ENK_CODE_OPEN);
         CHECK(!draft);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_ERR_NOTFOUND);
         CHECK_INT(len, 77);
         CHECK_INT(enk_diags_count(d), 0); /* none kept is not an error */
 
-        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "nojd=4&typ=1", 12, d), ENK_OK);
-        CHECK_INT(state_of(s, w2020, h[0], &draft), ENK_CODE_OPEN);
+        CHECK_INT(enk_store_save_draft(s, w2020, c[0], "nojd=4&typ=1", 12, d), ENK_OK);
+        CHECK_INT(state_of(s, w2020, c[0], &draft), ENK_CODE_OPEN);
         CHECK(draft);
-        CHECK_INT(state_of(s, w2020, h[1], &draft), ENK_CODE_OPEN);
+        /* While it is kept, a copy of the file (and its log) holds neither
+         * its text nor anything that names the code: not the code's hash, and
+         * a sealed box a whole block long, whatever the text's length. */
+        CHECK(!copy_holds(path, "nojd=4&typ=1"));
+        CHECK_INT(
+            raw_int(path, "SELECT count(*) FROM drafts WHERE tag IN (SELECT hash FROM codes)"), 0);
+        CHECK_INT(raw_int(path, "SELECT length(box) FROM drafts"), 256 + 40);
+        CHECK_INT(state_of(s, w2020, c[1], &draft), ENK_CODE_OPEN);
         CHECK(!draft);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_OK);
         CHECK_INT(len, 12);
         CHECK_STR((const char *) data, "nojd=4&typ=1"); /* NUL-terminated */
         free(data);
@@ -1603,46 +1647,46 @@ static void test_drafts(void)
         memset(big, 'x', 6000);
         memcpy(big + 100, "DRAFT-ANSWER", 12);
         memcpy(big + 5000, "DRAFT-ANSWER", 12);
-        CHECK_INT(enk_store_save_draft(s, w2020, h[0], big, 6000, d), ENK_OK);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, c[0], big, 6000, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_OK);
         CHECK_INT(len, 6000);
         CHECK(memcmp(data, big, 6000) == 0);
         free(data);
         free(big);
         /* Replaced, with bytes that are not text. */
         const unsigned char bin[5] = {0, 255, 1, 0, 7};
-        CHECK_INT(enk_store_save_draft(s, w2020, h[0], bin, 5, d), ENK_OK);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, c[0], bin, 5, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_OK);
         CHECK_INT(len, 5);
         CHECK(memcmp(data, bin, 5) == 0 && ((char *) data)[5] == '\0');
         free(data);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
         /* An empty draft is a draft. */
-        CHECK_INT(enk_store_save_draft(s, w2020, h[1], NULL, 0, d), ENK_OK);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[1], &data, &len, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, c[1], NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[1], &data, &len, d), ENK_OK);
         CHECK_INT(len, 0);
         free(data);
         CHECK_INT(enk_diags_errors(d), 0);
 
         /* Unknown codes, codes of another wave: nothing written. */
-        CHECK_INT(enk_store_save_draft(s, w2020, code_hash(3), "x", 1, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_save_draft(s, w2020, code_of(3), "x", 1, d), ENK_ERR_NOTFOUND);
         CHECK(has_diag(d, path, "unknown access code"));
-        CHECK_INT(enk_store_save_draft(s, w2021, h[0], "x", 1, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_save_draft(s, w2021, c[0], "x", 1, d), ENK_ERR_NOTFOUND);
         CHECK_INT(enk_store_save_draft(s, w2020, "zz", "x", 1, d), ENK_ERR_NOTFOUND);
-        CHECK_INT(enk_store_load_draft(s, w2021, h[0], &data, &len, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_load_draft(s, w2021, c[0], &data, &len, d), ENK_ERR_NOTFOUND);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 2);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_OK);
         CHECK_INT(len, 5);
         free(data);
 
         /* A spent code keeps no draft and takes none. */
         int32_t v[NA_SLOTS] = {4, 1, 0, 1, 3, ENK_MISSING};
-        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
-        CHECK_INT(state_of(s, w2020, h[0], &draft), ENK_CODE_SPENT);
+        CHECK_INT(enk_store_submit(s, w2020, c[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(state_of(s, w2020, c[0], &draft), ENK_CODE_SPENT);
         CHECK(!draft);
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_ERR_NOTFOUND);
         size_t before = enk_diags_count(d);
-        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "late", 4, d), ENK_ERR_EXISTS);
+        CHECK_INT(enk_store_save_draft(s, w2020, c[0], "late", 4, d), ENK_ERR_EXISTS);
         CHECK(has_diag(d, path, "access code already used"));
         CHECK(enk_diags_count(d) == before + 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
@@ -1674,15 +1718,16 @@ static void test_submit(void)
         const char *path = enk_store_path(s);
         enk_diags *d = enk_diags_new(0);
         const char *h[3] = {code_hash(1), code_hash(2), code_hash(3)};
+        const char *c[3] = {"000000000001", "000000000002", "000000000003"};
         CHECK_INT(enk_store_add_codes(s, w2020, h, 3, d), ENK_OK);
-        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "draft", 5, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, c[0], "draft", 5, d), ENK_OK);
 
         int32_t v[NA_SLOTS] = {ENK_NA, 2, 1 | 1 << 29, 0, -10, 1};
         enk_store_text t = {"forslag", "Mer stöd, tack"};
-        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, &t, 1, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, c[0], "2020-05-01", v, NA_SLOTS, &t, 1, d), ENK_OK);
         CHECK_INT(enk_diags_errors(d), 0);
-        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_SPENT);
-        CHECK_INT(state_of(s, w2020, h[1], NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2020, c[0], NULL), ENK_CODE_SPENT);
+        CHECK_INT(state_of(s, w2020, c[1], NULL), ENK_CODE_OPEN);
         /* What was written, read with SQLite directly. */
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses WHERE source = 'web'"
@@ -1690,30 +1735,41 @@ static void test_submit(void)
                                 " AND import_id IS NULL"),
                   1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
-        CHECK_INT(raw_int(path, "SELECT sum(spent) FROM codes"), 1);
+        /* Spent: a mark of its own, the code's row as it was. */
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM spent"), 1);
+        CHECK_INT(raw_int(path, "SELECT sum(spent) FROM codes"), 0);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM texts WHERE text = 'Mer stöd, tack'"), 1);
         /* The answers BLOB: 4 bytes big-endian per slot; 0x80000001 is NA,
          * 0x20000001 the bits of options 1 and 30, 0xFFFFFFF6 is -10. */
         CHECK_INT(raw_int(path, "SELECT hex(answers) = '80000001' || '00000002' || '20000001'"
                                 " || '00000000' || 'FFFFFFF6' || '00000001' FROM responses"),
                   1);
+        /* Nothing but the code's own row names its hash, and that row is as
+         * it was before: a copy cannot tell this code from an open one. */
+        char sql[400];
+        snprintf(sql, sizeof(sql),
+                 "SELECT (SELECT count(*) FROM spent WHERE tag = '%s')"
+                 " + (SELECT count(*) FROM drafts WHERE tag = '%s')"
+                 " + (SELECT count(*) FROM codes WHERE hash = '%s' AND spent = 0)",
+                 h[0], h[0], h[0]);
+        CHECK_INT(raw_int(path, sql), 1);
         /* The id: random in [1, 2^62), not the first rowid SQLite would give. */
         long long id = raw_int(path, "SELECT id FROM responses");
         CHECK(id > 1 && id < (1LL << 62));
 
         /* A second submission with the same code: refused, nothing written. */
         size_t errors = enk_diags_errors(d);
-        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-02", v, NA_SLOTS, &t, 1, d),
+        CHECK_INT(enk_store_submit(s, w2020, c[0], "2020-05-02", v, NA_SLOTS, &t, 1, d),
                   ENK_ERR_EXISTS);
         CHECK(has_diag(d, path, "access code already used"));
         CHECK_INT(enk_diags_errors(d), errors + 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM texts"), 1);
         /* Unknown, another wave's, malformed: not found, nothing written. */
-        CHECK_INT(enk_store_submit(s, w2020, code_hash(9), "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(enk_store_submit(s, w2020, code_of(9), "2020-05-02", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_NOTFOUND);
         CHECK(has_diag(d, path, "unknown access code"));
-        CHECK_INT(enk_store_submit(s, w2021, h[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(enk_store_submit(s, w2021, c[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_NOTFOUND);
         CHECK_INT(
             enk_store_submit(s, w2020, "K7QM-4XPA-93TR", "2020-05-02", v, NA_SLOTS, NULL, 0, d),
@@ -1721,30 +1777,30 @@ static void test_submit(void)
         /* Bad requests: the code stays open, nothing written. A bad text
          * fails after the code was spent and the response inserted: the
          * savepoint takes both back. */
-        CHECK_INT(enk_store_save_draft(s, w2020, h[1], "keep", 4, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-02", v, NA_SLOTS - 1, NULL, 0, d),
+        CHECK_INT(enk_store_save_draft(s, w2020, c[1], "keep", 4, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-05-02", v, NA_SLOTS - 1, NULL, 0, d),
                   ENK_ERR_USAGE);
-        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-02-30", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-02-30", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_USAGE);
-        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-02 12:00", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-05-02 12:00", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_USAGE);
         enk_store_text not_text = {"nojd", "fyra"};
-        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-02", v, NA_SLOTS, &not_text, 1, d),
+        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-05-02", v, NA_SLOTS, &not_text, 1, d),
                   ENK_ERR_USAGE);
         CHECK(has_diag(d, path, "question 'nojd' is not a free-text question"));
-        CHECK_INT(enk_store_submit(s, w2021 + 10, h[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(enk_store_submit(s, w2021 + 10, c[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_NOTFOUND);
-        CHECK_INT(state_of(s, w2020, h[1], NULL), ENK_CODE_OPEN);
+        CHECK_INT(state_of(s, w2020, c[1], NULL), ENK_CODE_OPEN);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
-        CHECK_INT(raw_int(path, "SELECT sum(spent) FROM codes"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM spent"), 1);
         /* No diagnostic spells a hash. */
         for (size_t i = 0; i < enk_diags_count(d); i++)
                 for (int k = 0; k < 3; k++)
                         CHECK(strstr(enk_diags_get(d, i)->message, h[k]) == NULL);
 
         /* Then it works, without a date too; the waves count it. */
-        CHECK_INT(enk_store_submit(s, w2020, h[1], NULL, v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, c[1], NULL, v, NA_SLOTS, NULL, 0, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
         struct wave_list l = {0};
         CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
@@ -1796,13 +1852,14 @@ static void test_submit_order(void)
                 if (i % 10 == 0)
                         CHECK_INT(enk_store_begin(s, d), ENK_OK);
                 int32_t v[NA_SLOTS] = {4, 1, 1, 1, i, 1};
-                CHECK_INT(enk_store_submit(s, w2020, h[i], "2020-05-01", v, NA_SLOTS, &t, 1, d),
-                          ENK_OK);
+                CHECK_INT(
+                    enk_store_submit(s, w2020, code_of(i), "2020-05-01", v, NA_SLOTS, &t, 1, d),
+                    ENK_OK);
                 if (i % 10 == 9)
                         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         }
         CHECK_INT(enk_diags_errors(d), 0);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 1"), N);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM spent"), N);
 
         /* A scan still delivers them all, ordered by id. */
         struct id_scan c = {.texts_ok = true};
@@ -1864,45 +1921,49 @@ static void test_submit_rollback(void)
         for (int i = 0; i < 6; i++)
                 h[i] = strdup(code_hash(100 + i));
         CHECK_INT(enk_store_add_codes(s, w2020, h, 6, d), ENK_OK);
-        CHECK_INT(enk_store_save_draft(s, w2020, h[0], "draft 0", 7, d), ENK_OK);
+        CHECK_INT(enk_store_save_draft(s, w2020, code_of(100), "draft 0", 7, d), ENK_OK);
         int32_t v[NA_SLOTS] = {4, 1, 1, 1, 1, ENK_MISSING};
 
         /* A batch rolled back: every code open again, drafts back, no response. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
         for (int i = 0; i < 4; i++)
-                CHECK_INT(enk_store_submit(s, w2020, h[i], "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                CHECK_INT(enk_store_submit(s, w2020, code_of(100 + i), "2020-05-01", v, NA_SLOTS,
+                                           NULL, 0, d),
                           ENK_OK);
-        CHECK_INT(state_of(s, w2020, h[0], NULL), ENK_CODE_SPENT); /* seen inside */
+        CHECK_INT(state_of(s, w2020, code_of(100), NULL), ENK_CODE_SPENT); /* seen inside */
         enk_store_rollback(s);
         for (int i = 0; i < 6; i++)
-                CHECK_INT(state_of(s, w2020, h[i], NULL), ENK_CODE_OPEN);
+                CHECK_INT(state_of(s, w2020, code_of(100 + i), NULL), ENK_CODE_OPEN);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 0);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 1"), 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM spent"), 0);
         void *data = NULL;
         size_t len = 0;
-        CHECK_INT(enk_store_load_draft(s, w2020, h[0], &data, &len, d), ENK_OK);
+        CHECK_INT(enk_store_load_draft(s, w2020, code_of(100), &data, &len, d), ENK_OK);
         CHECK_INT(len, 7);
         free(data);
 
         /* A batch with a failing submission in the middle (the same code twice):
          * the others are kept and commit. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, h[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(enk_store_submit(s, w2020, code_of(100), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                  ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, code_of(100), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_EXISTS);
-        CHECK_INT(enk_store_submit(s, w2020, h[1], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, code_of(101), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                  ENK_OK);
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 2);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE spent = 1"), 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM spent"), 2);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
 
         /* Closing with a batch open loses it, as a crash would. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, h[2], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, w2020, code_of(102), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                  ENK_OK);
         char *keep = strdup(path);
         enk_store_free(s);
         CHECK_INT(raw_int(keep, "SELECT count(*) FROM responses"), 2);
-        CHECK_INT(raw_int(keep, "SELECT count(*) FROM codes WHERE spent = 1"), 2);
+        CHECK_INT(raw_int(keep, "SELECT count(*) FROM spent"), 2);
         free(keep);
         for (int i = 0; i < 6; i++)
                 free((char *) h[i]);
@@ -1969,7 +2030,7 @@ static enk_status collect_fixture(void *ctx, const enk_store_row *r)
         return ENK_OK;
 }
 
-static void test_migrate_1_to_2(void)
+static void test_migrate_1(void)
 {
         const char *path = path_in_dir("schema1.db");
         remove_store(path);
@@ -1990,15 +2051,16 @@ static void test_migrate_1_to_2(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
-        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 2"));
+        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 3"));
         CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
 
         /* Writable: migrated, the data intact. */
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                " ('codes', 'drafts', 'secrets', 'codes_wave')"),
-                  4);
+                                " ('codes', 'drafts', 'drafts_plain', 'secrets', 'codes_wave',"
+                                " 'spent')"),
+                  6);
         struct fixture_scan c = {0};
         enk_store_filter all = {.texts = true};
         CHECK_INT(enk_store_scan(s, &all, collect_fixture, &c, d), ENK_OK);
@@ -2022,14 +2084,14 @@ static void test_migrate_1_to_2(void)
         CHECK_INT(l.w[0].imports, 1);
         CHECK_INT(l.w[0].codes_issued, 0);
 
-        /* Schema 2 works on the migrated file. */
+        /* Web collection works on the migrated file. */
         int64_t unit, wave;
         CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
         CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
         const char *h = code_hash(1);
         CHECK_INT(enk_store_add_codes(s, wave, &h, 1, d), ENK_OK);
         int32_t v[3] = {5, 1, ENK_MISSING};
-        CHECK_INT(enk_store_submit(s, wave, h, "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
+        CHECK_INT(enk_store_submit(s, wave, code_of(1), "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
         enk_store_free(s);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 4);
         CHECK_INT(enk_diags_errors(d), 1);
@@ -2038,6 +2100,95 @@ static void test_migrate_1_to_2(void)
         s = NULL;
         CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_OK);
         enk_store_free(s);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
+/* The schema-2 form of the web tables (migrations[1] as released), for a
+ * store made before schema 3. */
+static const char schema2_sql[] =
+    "CREATE TABLE codes (hash TEXT PRIMARY KEY CHECK (length(hash) = 64),"
+    " wave_id INTEGER NOT NULL REFERENCES waves (id),"
+    " spent INTEGER NOT NULL DEFAULT 0 CHECK (spent IN (0, 1))) WITHOUT ROWID;"
+    "CREATE INDEX codes_wave ON codes (wave_id);"
+    "CREATE TABLE drafts (hash TEXT PRIMARY KEY REFERENCES codes (hash), data BLOB NOT NULL);"
+    "CREATE TABLE secrets (name TEXT PRIMARY KEY,"
+    " value BLOB NOT NULL CHECK (length(value) = 32)) WITHOUT ROWID;"
+    "PRAGMA user_version = 2;";
+
+static void test_migrate_2(void)
+{
+        const char *path = path_in_dir("schema2.db");
+        remove_store(path);
+        FILE *f = fopen("tests/unit/fixtures/store-schema1.sql", "rb");
+        CHECK(f != NULL);
+        if (!f)
+                return;
+        char *sql = calloc(1, 1 << 16);
+        size_t n = fread(sql, 1, (1 << 16) - 1, f);
+        fclose(f);
+        CHECK_INT(raw_exec(path, sql), SQLITE_OK);
+        CHECK_INT(raw_exec(path, schema2_sql), SQLITE_OK);
+        /* Code 1 spent, codes 2-4 open with drafts in plain text. */
+        snprintf(sql, 1 << 16,
+                 "INSERT INTO codes SELECT '%s', id, 1 FROM waves;"
+                 "INSERT INTO codes SELECT '%s', id, 0 FROM waves;"
+                 "INSERT INTO codes SELECT '%s', id, 0 FROM waves;"
+                 "INSERT INTO codes SELECT '%s', id, 0 FROM waves;"
+                 "INSERT INTO drafts VALUES ('%s', 'PLAIN-DRAFT-2'), ('%s', 'PLAIN-DRAFT-3'),"
+                 " ('%s', 'PLAIN-DRAFT-4');",
+                 code_hash(1), code_hash(2), code_hash(3), code_hash(4), code_hash(2), code_hash(3),
+                 code_hash(4));
+        CHECK_INT(raw_exec(path, sql), SQLITE_OK);
+        free(sql);
+        (void) n;
+
+        enk_diags *d = enk_diags_new(0);
+        enk_store *s = NULL;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
+        int64_t unit = 0, wave = 0;
+        CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
+        /* What schema 2 kept still holds: a spent code stays spent, a draft
+         * in plain text is found and read. */
+        bool draft = false;
+        CHECK_INT(state_of(s, wave, code_of(1), &draft), ENK_CODE_SPENT);
+        CHECK_INT(state_of(s, wave, code_of(2), &draft), ENK_CODE_OPEN);
+        CHECK(draft);
+        void *data = NULL;
+        size_t len = 0;
+        CHECK_INT(enk_store_load_draft(s, wave, code_of(2), &data, &len, d), ENK_OK);
+        CHECK_STR((const char *) data, "PLAIN-DRAFT-2");
+        free(data);
+        int32_t v[3] = {5, 1, ENK_MISSING};
+        CHECK_INT(enk_store_submit(s, wave, code_of(1), "2020-06-01", v, 3, NULL, 0, d),
+                  ENK_ERR_EXISTS);
+        /* Saved again, the draft is sealed and the plain one is gone; a
+         * submission deletes a plain draft too. */
+        CHECK_INT(enk_store_save_draft(s, wave, code_of(2), "SEALED-2", 8, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts_plain"), 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 1);
+        CHECK_INT(enk_store_load_draft(s, wave, code_of(2), &data, &len, d), ENK_OK);
+        CHECK_STR((const char *) data, "SEALED-2");
+        free(data);
+        CHECK_INT(enk_store_submit(s, wave, code_of(3), "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts_plain"), 1);
+        CHECK_INT(state_of(s, wave, code_of(3), &draft), ENK_CODE_SPENT);
+        CHECK(!draft);
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.w[0].codes_issued, 4);
+        CHECK_INT(l.w[0].codes_spent, 2);
+        /* --delete-drafts takes both kinds. */
+        int64_t deleted = 0;
+        CHECK_INT(enk_store_delete_drafts(s, wave, &deleted, d), ENK_OK);
+        CHECK_INT(deleted, 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts_plain"), 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
+        CHECK_INT(enk_diags_errors(d), 1); /* the refused second submission */
+        enk_store_free(s);
+        CHECK(!copy_holds(path, "PLAIN-DRAFT"));
         enk_diags_free(d);
         remove_store(path);
 }
@@ -2070,7 +2221,8 @@ int main(void)
         test_submit_order();
         test_submit_rollback();
         test_secret();
-        test_migrate_1_to_2();
+        test_migrate_1();
+        test_migrate_2();
         /* Leave nothing behind. */
         static const char *const names[] = {"editions.db", "waves.db", "round.db",   "view.db",
                                             "rollback.db", "keys.db",  "imports.db", "locked.db",
