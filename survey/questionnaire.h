@@ -32,6 +32,15 @@
 /* Numbers must lie within +-ENK_NUMBER_LIMIT. */
 #define ENK_NUMBER_LIMIT 1000000000
 
+/* The longest text of each kind, in characters (not bytes), per language
+ * (docs/questionnaire.md). Far above what real questionnaires write, low
+ * enough that no form takes long to lay out: a longer text is an error. */
+#define ENK_TEXT_LABEL_MAX    200  /* a scale's, point's, option's or area's label; a unit */
+#define ENK_TEXT_TITLE_MAX    200  /* the questionnaire's title, a section's title */
+#define ENK_TEXT_QUESTION_MAX 1000 /* a question's, grid's or grid item's text */
+#define ENK_TEXT_HELP_MAX     1000 /* a question's help */
+#define ENK_TEXT_LONG_MAX     5000 /* an intro, the closing, an area's description */
+
 /* A text in each of the questionnaire's languages, indexed like
  * enk_questionnaire.languages. Every declared language is present after a
  * successful load; s[i] is NULL only for optional texts that were not given. */

@@ -532,6 +532,86 @@ static void test_errors(void)
                      "t.yaml:7:11: error: expected at least one section, got an empty list\n");
 }
 
+/* Issue 18, point 3: a data file names an answer by code or label in one
+ * lookup, so no label may be another answer's code, and no two answers may
+ * share a label but for case and blanks. */
+static void test_ambiguous_labels(void)
+{
+#define SINGLE(opts)                                                                               \
+        HEAD "sections:\n"                                                                         \
+             "  - id: a\n"                                                                         \
+             "    title: A\n"                                                                      \
+             "    questions:\n"                                                                    \
+             "      - id: barn\n"                                                                  \
+             "        type: single\n"                                                              \
+             "        text: Antal barn?\n"                                                         \
+             "        options:\n" opts
+        /* The issue's case: labels 0, 1, 2 on the options 1, 2, 3 ("1" would
+         * be read as option 1, not 2). Line 13 is the first option, its label at column 31. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: '0'}\n"
+                            "          - {value: 2, label: '1'}\n"
+                            "          - {value: 3, label: '2'}\n"
+                            "          - {value: 4, label: 3 eller fler}\n"),
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:14:31: error: label '1' of option 2 is the value of option 1: a "
+                     "data file's '1' could mean either\n"
+                     "t.yaml:15:31: error: label '2' of option 3 is the value of option 2: a "
+                     "data file's '2' could mean either\n");
+        /* As the import reads a number: "+1" and " 01 " are 1 too. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: Ett}\n"
+                            "          - {value: 2, label: '+1'}\n"
+                            "          - {value: 3, label: ' 01 '}\n"),
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:14:31: error: label '+1' of option 2 is the value of option 1: a "
+                     "data file's '+1' could mean either\n"
+                     "t.yaml:15:31: error: label ' 01 ' of option 3 is the value of option 1: a "
+                     "data file's ' 01 ' could mean either\n");
+        /* Equal labels, also but for case (Å/å too) and blanks. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: Ja}\n"
+                            "          - {value: 2, label: Ja}\n"
+                            "          - {value: 3, label: ÅRLIGEN  ibland}\n"
+                            "          - {value: 4, label: årligen ibland}\n"),
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:14:31: error: label 'Ja' of option 2 is also the label of option 1 "
+                     "(at 13:31)\n"
+                     "t.yaml:16:31: error: label 'årligen ibland' of option 4 is also the label "
+                     "of option 3 (at 15:31) when case and blanks are ignored\n");
+        /* Fine: a label that is its own option's code, numbers that are no
+         * option's code, labels that differ. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: '1'}\n"
+                            "          - {value: 2, label: '5'}\n"
+                            "          - {value: 3, label: 'Ja, men sällan'}\n"
+                            "          - {value: 4, label: Ja}\n"),
+                     ENK_OK, "");
+#undef SINGLE
+        /* Across languages, and in a scale: points against each other and the
+         * not-applicable answer's code and label. One language's labels of one
+         * point may be alike ("OK" in both). */
+        expect_diags(__LINE__,
+                     "survey: s\nedition: 2020\nlanguages: [sv, en]\ntitle: {sv: T, en: T}\n"
+                     "scales:\n"
+                     "  - id: s\n"
+                     "    points:\n"
+                     "      - {value: 1, label: {sv: OK, en: OK}}\n"
+                     "      - {value: 2, label: {sv: Bra, en: '9'}}\n"
+                     "      - {value: 3, label: {sv: Mycket bra, en: ok}}\n"
+                     "    positive: [3]\n"
+                     "    not_applicable: {code: 9, label: {sv: '3', en: Don't know}}\n"
+                     "sections: [{id: a, title: {sv: A, en: A}, questions: [{id: q, type: scale, "
+                     "scale: s, text: {sv: Q, en: Q}}]}]\n",
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:9:41: error: label '9' of point 2 is the code of the "
+                     "not-applicable answer: a data file's '9' could mean either\n"
+                     "t.yaml:10:48: error: label 'ok' of point 3 is also the label of point 1 "
+                     "(at 8:32) when case and blanks are ignored\n"
+                     "t.yaml:12:43: error: label '3' of the not-applicable answer is the value "
+                     "of point 3: a data file's '3' could mean either\n");
+}
+
 static void test_api_edges(void)
 {
         enk_diags *d = enk_diags_new(0);
@@ -634,6 +714,7 @@ int main(void)
                 enk_questionnaire_free(q);
         }
         test_errors();
+        test_ambiguous_labels();
         test_api_edges();
         test_limits();
         return check_report();
