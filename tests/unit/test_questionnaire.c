@@ -698,6 +698,83 @@ static void test_limits(void)
                      "t.yaml:1:4: error: a control character (0x00) is not allowed in a string\n");
 }
 
+/* n copies of the UTF-8 character ch, in a static buffer (one of eight). */
+static const char *rep(const char *ch, size_t n)
+{
+        static char bufs[8][6 * 5001];
+        static int next;
+        char *b = bufs[next++ % 8];
+        size_t len = strlen(ch), i;
+        for (i = 0; i < n && (i + 1) * len < sizeof(bufs[0]); i++)
+                memcpy(b + i * len, ch, len);
+        b[i * len] = '\0';
+        return b;
+}
+
+/* Issue 18, point 15: every kind of text has a limit in characters (not
+ * bytes: 'Å' is two bytes), given in questionnaire.h and docs/questionnaire.md. */
+static void test_text_limits(void)
+{
+        CHECK_INT(ENK_TEXT_TITLE_MAX, 200);
+        CHECK_INT(ENK_TEXT_LABEL_MAX, 200);
+        CHECK_INT(ENK_TEXT_QUESTION_MAX, 1000);
+        CHECK_INT(ENK_TEXT_HELP_MAX, 1000);
+        CHECK_INT(ENK_TEXT_LONG_MAX, 5000);
+        static char yaml[200000];
+        /* Every text at its limit: fine. */
+        snprintf(yaml, sizeof(yaml),
+                 "survey: s\nedition: 2020\nlanguages: [sv]\ntitle: %s\nintro: %s\n"
+                 "closing: %s\n",
+                 rep("Å", 200), rep("Å", 5000), rep("x", 5000));
+        size_t len = strlen(yaml);
+        snprintf(yaml + len, sizeof(yaml) - len,
+                 "areas: [{id: a, label: %s, description: %s}]\n"
+                 "sections:\n"
+                 "  - id: s\n"
+                 "    title: %s\n"
+                 "    questions:\n"
+                 "      - {id: q, type: number, min: 0, max: 9, area: a, text: %s, help: %s, "
+                 "unit: %s}\n",
+                 rep("Ä", 200), rep("Ö", 5000), rep("é", 200), rep("x", 1000), rep("ü", 1000),
+                 rep("å", 200));
+        expect_diags(__LINE__, yaml, ENK_OK,
+                     "t.yaml:7:9: warning: area 'a' has no scale question\n");
+        /* One character more, each at its place (line 4 is the title). */
+        snprintf(yaml, sizeof(yaml),
+                 "survey: s\nedition: 2020\nlanguages: [sv]\ntitle: %s\nintro: %s\n"
+                 "closing: %s\n",
+                 rep("Å", 201), rep("Å", 5001), rep("x", 5001));
+        len = strlen(yaml);
+        snprintf(yaml + len, sizeof(yaml) - len,
+                 "areas: [{id: a, label: %s, description: %s}]\n"
+                 "sections:\n"
+                 "  - id: s\n"
+                 "    title: %s\n"
+                 "    questions:\n"
+                 "      - {id: q, type: number, min: 0, max: 9, area: a, text: %s, help: %s, "
+                 "unit: %s}\n",
+                 rep("Ä", 201), rep("Ö", 5001), rep("é", 201), rep("x", 1001), rep("ü", 1001),
+                 rep("å", 201));
+        /* Columns: line 7 "areas: [{id: a, label: " is 23 characters, then
+         * 201 labels and ", description: " (15); line 12 "      - {id: q,
+         * type: number, min: 0, max: 9, area: a, text: " is 61 characters,
+         * then 1001, ", help: " (8), 1001, ", unit: " (8). */
+        expect_diags(__LINE__, yaml, ENK_ERR_SCHEMA,
+                     "t.yaml:4:8: error: title too long: 201 characters (the limit is 200)\n"
+                     "t.yaml:5:8: error: intro too long: 5001 characters (the limit is 5000)\n"
+                     "t.yaml:6:10: error: closing text too long: 5001 characters (the limit is "
+                     "5000)\n"
+                     "t.yaml:7:24: error: label too long: 201 characters (the limit is 200)\n"
+                     "t.yaml:7:240: error: description too long: 5001 characters (the limit is "
+                     "5000)\n"
+                     "t.yaml:10:12: error: title too long: 201 characters (the limit is 200)\n"
+                     "t.yaml:12:62: error: question text too long: 1001 characters (the limit "
+                     "is 1000)\n"
+                     "t.yaml:12:1071: error: help text too long: 1001 characters (the limit is "
+                     "1000)\n"
+                     "t.yaml:12:2080: error: unit too long: 201 characters (the limit is 200)\n");
+}
+
 int main(void)
 {
         enk_questionnaire *q = load_full();
@@ -715,6 +792,7 @@ int main(void)
         }
         test_errors();
         test_ambiguous_labels();
+        test_text_limits();
         test_api_edges();
         test_limits();
         return check_report();
