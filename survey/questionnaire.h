@@ -14,6 +14,13 @@
  * a bit set, bit (v - 1) for option value v (values 1..30); free text is stored
  * apart and its slot holds 1 when text was given. ENK_MISSING is no answer and
  * ENK_NA the scale's "not applicable / don't know" answer.
+ *
+ * Labels: a data file may name an answer by its code or by any of its labels,
+ * so a loaded questionnaire guarantees that within one scale (points and the
+ * not-applicable answer) and within one question's options no label, read as
+ * a whole number, is another answer's code, and no two answers' labels are
+ * equal ignoring case (A-Z, Latin-1 letters) and blanks. Texts are within the
+ * ENK_TEXT_*_MAX limits below.
  */
 #ifndef ENK_QUESTIONNAIRE_H
 #define ENK_QUESTIONNAIRE_H
