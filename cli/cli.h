@@ -33,6 +33,10 @@ void cli_print_diags(const enk_diags *diags);
 enk_diags *cli_diags_new(void);
 /* Parses a whole decimal number in [min, max] from s into *out. */
 bool cli_parse_int(const char *s, long min, long max, long *out);
+/* Checks the value of a --unit option with enk_store_check_unit_name(): 0
+ * when fine, else prints "enkat CMD: --unit: WHAT IS WRONG" as a usage error
+ * and returns EXIT_USAGE. */
+int cli_check_unit_option(const char *cmd, const char *unit);
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);
 

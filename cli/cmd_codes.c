@@ -422,6 +422,8 @@ int cmd_codes(int argc, char **argv)
                 case 'u':
                         if (!*optarg)
                                 return cli_usage_error("codes", "empty unit name");
+                        if (cli_check_unit_option("codes", optarg) != EXIT_OK)
+                                return EXIT_USAGE;
                         o.unit = optarg;
                         break;
                 case 'n':

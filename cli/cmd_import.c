@@ -126,6 +126,10 @@ static enk_status manifest_row(void *ctx, unsigned line, const char *const *f, s
         if (!*cell[0]) {
                 enk_error(js->diags, loc, "no unit");
                 ok = false;
+        } else if (enk_store_check_unit_name(
+                       cell[0], (enk_loc){js->manifest, line, (unsigned) js->col[0] + 1},
+                       js->diags) != ENK_OK) {
+                ok = false; /* at the cell: row and column */
         }
         if (!cli_parse_int(cell[1], 1990, 2100, &v)) {
                 enk_error(js->diags, loc, "year '%s' is not a year in 1990-2100", cell[1]);
@@ -699,6 +703,8 @@ int cmd_import(int argc, char **argv)
         if (o.manifest && (o.year || o.unit || o.sent >= 0))
                 return cli_usage_error("import", "--unit, --year and --sent are for a single "
                                                  "file; the manifest gives them");
+        if (o.unit && cli_check_unit_option("import", o.unit) != EXIT_OK)
+                return EXIT_USAGE;
 
         enk_diags *diags = cli_diags_new();
         enk_questionnaire *qs[MAX_QUESTIONNAIRES] = {NULL};

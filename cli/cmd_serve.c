@@ -135,6 +135,8 @@ int cmd_serve(int argc, char **argv)
                                                        optarg);
                         break;
                 case 'u':
+                        if (cli_check_unit_option("serve", optarg) != EXIT_OK)
+                                return EXIT_USAGE;
                         unit = optarg;
                         break;
                 case 'L':

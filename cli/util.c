@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "survey/store.h"
+
 int cli_error(const char *fmt, ...)
 {
         va_list ap;
@@ -26,6 +28,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
         va_end(ap);
         fprintf(stderr, "\ntry 'enkat %s --help'\n", cmd);
         return EXIT_USAGE;
+}
+
+int cli_check_unit_option(const char *cmd, const char *unit)
+{
+        enk_diags *d = cli_diags_new();
+        int rc = EXIT_OK;
+        if (enk_store_check_unit_name(unit, (enk_loc){NULL, 0, 0}, d) != ENK_OK) {
+                const enk_diag *g = enk_diags_get(d, 0);
+                rc = cli_usage_error(cmd, "--unit: %s", g ? g->message : "bad unit name");
+        }
+        enk_diags_free(d);
+        return rc;
 }
 
 void cli_print_diags(const enk_diags *diags)

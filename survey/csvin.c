@@ -80,6 +80,7 @@ struct lslot {
         uint32_t ns; /* question index or NS_*; UINT32_MAX when the slot is free */
         uint32_t off, len;
         int32_t value;
+        int32_t other; /* a second value given for this key, or value */
 };
 
 struct cell {
@@ -465,8 +466,11 @@ static bool table_grow(enk_csvin *r)
         return true;
 }
 
-/* Adds the folded form of key as an answer to namespace ns; the first value
- * given for a key wins (two options with one label: the first is meant). */
+/* Adds the folded form of key as an answer to namespace ns. A key given
+ * again with another value (a label that is another option's code, two
+ * options with one label) is ambiguous: it is kept with both values and
+ * table_get() does not find it, so a cell that holds it is never guessed at.
+ * enkat check refuses such questionnaires; this is the second line. */
 static bool table_put(enk_csvin *r, uint32_t ns, const char *key, int32_t value)
 {
         char f[FOLD_MAX];
@@ -477,12 +481,15 @@ static bool table_put(enk_csvin *r, uint32_t ns, const char *key, int32_t value)
                 return false;
         uint32_t h = hash32(ns, f, len);
         struct lslot *s = slot_find(r, ns, f, len, h);
-        if (s->ns != UINT32_MAX)
+        if (s->ns != UINT32_MAX) {
+                if (s->value != value)
+                        s->other = value;
                 return true;
+        }
         uint32_t off;
         if (!pool_add(r, f, len, &off))
                 return false;
-        *s = (struct lslot){h, ns, off, (uint32_t) len, value};
+        *s = (struct lslot){h, ns, off, (uint32_t) len, value, value};
         r->nused++;
         return true;
 }
@@ -494,13 +501,20 @@ static bool table_put_int(enk_csvin *r, uint32_t ns, int32_t code, int32_t value
         return table_put(r, ns, buf, value);
 }
 
-/* Looks up an already folded key. */
-static bool table_get(const enk_csvin *r, uint32_t ns, const char *f, size_t len, int32_t *value)
+/* The slot of an already folded key, or NULL. */
+static const struct lslot *table_slot(const enk_csvin *r, uint32_t ns, const char *f, size_t len)
 {
         if (!r->nslots || len == 0 || len == SIZE_MAX)
-                return false;
+                return NULL;
         const struct lslot *s = slot_find(r, ns, f, len, hash32(ns, f, len));
-        if (s->ns == UINT32_MAX)
+        return s->ns == UINT32_MAX ? NULL : s;
+}
+
+/* Looks up an already folded key; an ambiguous one is not found. */
+static bool table_get(const enk_csvin *r, uint32_t ns, const char *f, size_t len, int32_t *value)
+{
+        const struct lslot *s = table_slot(r, ns, f, len);
+        if (!s || s->other != s->value)
                 return false;
         *value = s->value;
         return true;
@@ -1220,6 +1234,47 @@ static void number_error(enk_csvin *r, unsigned col, int qi, enum numres res, co
         r->qerr[qi] = 1;
 }
 
+/* What a message calls the answer v of question qi: "option 2". */
+static const char *answer_name(const enk_csvin *r, int qi, int32_t v, char *buf, size_t size)
+{
+        if (v == ENK_NA)
+                return "the not-applicable answer";
+        snprintf(buf, size, "%s %d", r->q->questions[qi].type == ENK_Q_SCALE ? "point" : "option",
+                 (int) v);
+        return buf;
+}
+
+/* Whether the cell s (f folded) could mean two answers of question qi: it is
+ * a key two answers share (see table_put), or the label of one answer and,
+ * read as a number, the code of another ("01" as option 2's label, beside
+ * option 1). Then it is an error at col: the import never guesses. */
+static bool ambiguous(enk_csvin *r, unsigned col, int qi, const char *s, size_t len, const char *f,
+                      size_t flen)
+{
+        const struct lslot *sl = table_slot(r, (uint32_t) qi, f, flen);
+        if (!sl)
+                return false;
+        int32_t a = sl->value, b = sl->other, n;
+        if (a == b) {
+                char key[16];
+                if (parse_number(s, len, &n) != NUM_OK)
+                        return false;
+                int klen = snprintf(key, sizeof(key), "%d", (int) n);
+                const struct lslot *code = table_slot(r, (uint32_t) qi, key, (size_t) klen);
+                if (!code || code == sl || code->value == a)
+                        return false;
+                b = code->value;
+        }
+        char ex[64], na[32], nb[32];
+        diag(r, ENK_SEV_ERROR, r->cur_line, col, qid(r, qi), false,
+             "ambiguous answer '%s': it could mean %s or %s (a label of the questionnaire is "
+             "another answer's code or label; enkat check refuses it)",
+             excerpt(s, len, ex, sizeof(ex)), answer_name(r, qi, a, na, sizeof(na)),
+             answer_name(r, qi, b, nb, sizeof(nb)));
+        r->qerr[qi] = 1;
+        return true;
+}
+
 /* A scale point, single option or yes/no: the code or label in s. */
 static void read_coded(enk_csvin *r, unsigned col, int qi, const char *s, size_t len)
 {
@@ -1228,6 +1283,8 @@ static void read_coded(enk_csvin *r, unsigned col, int qi, const char *s, size_t
         char f[FOLD_MAX];
         size_t flen = fold(s, len, f, sizeof(f));
         int32_t v;
+        if (qn->type != ENK_Q_YESNO && ambiguous(r, col, qi, s, len, f, flen))
+                return;
         if (table_get(r, ns, f, flen, &v)) {
                 r->values[qi] = v;
                 return;
@@ -1260,6 +1317,8 @@ static int32_t read_item(enk_csvin *r, unsigned col, int qi, const char *s, size
         char f[FOLD_MAX];
         size_t flen = fold(s, len, f, sizeof(f));
         int32_t v;
+        if (ambiguous(r, col, qi, s, len, f, flen))
+                return 0;
         if (table_get(r, (uint32_t) qi, f, flen, &v))
                 return v;
         enum numres res = parse_number(s, len, &v);
@@ -1280,6 +1339,8 @@ static void read_multiple(enk_csvin *r, unsigned col, int qi, char *s, size_t le
         char f[FOLD_MAX];
         size_t flen = fold(s, len, f, sizeof(f));
         int32_t v;
+        if (ambiguous(r, col, qi, s, len, f, flen))
+                return;
         if (table_get(r, (uint32_t) qi, f, flen, &v)) {
                 r->values[qi] =
                     v >= 1 && v <= ENK_OPTION_MAX ? (int32_t) (UINT32_C(1) << (v - 1)) : v;

@@ -781,22 +781,83 @@ static const char *language_list(struct ctx *c)
         return out;
 }
 
+/* The kinds of text, each with its limit (questionnaire.h): what a message
+ * calls it and how many characters it may have. */
+enum tkind {
+        TK_TITLE,
+        TK_LABEL,
+        TK_UNIT,
+        TK_QUESTION,
+        TK_HELP,
+        TK_INTRO,
+        TK_CLOSING,
+        TK_DESCRIPTION
+};
+static const struct {
+        const char *name;
+        size_t max;
+} text_kinds[] = {
+    [TK_TITLE] = {"title", ENK_TEXT_TITLE_MAX},
+    [TK_LABEL] = {"label", ENK_TEXT_LABEL_MAX},
+    [TK_UNIT] = {"unit", ENK_TEXT_LABEL_MAX},
+    [TK_QUESTION] = {"question text", ENK_TEXT_QUESTION_MAX},
+    [TK_HELP] = {"help text", ENK_TEXT_HELP_MAX},
+    [TK_INTRO] = {"intro", ENK_TEXT_LONG_MAX},
+    [TK_CLOSING] = {"closing text", ENK_TEXT_LONG_MAX},
+    [TK_DESCRIPTION] = {"description", ENK_TEXT_LONG_MAX},
+};
+
+/* Characters (code points) of the UTF-8 text s: the bytes that do not
+ * continue a character. libyaml has checked the encoding. */
+static size_t chars(const char *s, size_t len)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++)
+                n += ((unsigned char) s[i] & 0xC0) != 0x80;
+        return n;
+}
+
+/* One language's string of a text of kind k, copied into the model; NULL
+ * after an error. A form lays out every text it is given, so a text beyond
+ * its kind's limit is refused here rather than slowly there. */
+static const char *text_string(struct ctx *c, const struct node *n, enum tkind k)
+{
+        const char *s = get_string(c, n);
+        if (!s)
+                return NULL;
+        size_t count = chars(n->s, n->len);
+        if (count > text_kinds[k].max) {
+                err(c, n, "%s too long: %zu characters (the limit is %zu)", text_kinds[k].name,
+                    count, text_kinds[k].max);
+                return NULL;
+        }
+        return s;
+}
+
 /* A text: a mapping from each declared language to a string, or a plain string
  * when one language is declared. When the languages themselves are broken only
- * the shape is checked. */
-static void get_text(struct ctx *c, const struct node *n, enk_text *t)
+ * the shape is checked. When at is not NULL, at[i] is set to the node of
+ * language i's string (NULL when there is none), for messages about it. */
+static void get_text_at(struct ctx *c, const struct node *n, enk_text *t, enum tkind kind,
+                        const struct node *at[ENK_LANG_MAX])
 {
         const enk_questionnaire *q = c->q;
+        if (at)
+                for (size_t i = 0; i < ENK_LANG_MAX; i++)
+                        at[i] = NULL;
         if (n->bad)
                 return;
         if (n->kind == N_SCALAR && !is_null(n)) {
                 if (!c->langs_ok)
                         return;
-                if (q->nlanguages == 1)
-                        t->s[0] = get_string(c, n);
-                else
+                if (q->nlanguages == 1) {
+                        t->s[0] = text_string(c, n, kind);
+                        if (at && t->s[0])
+                                at[0] = n;
+                } else {
                         err(c, n, "expected a text in every language (%s), got a plain string",
                             language_list(c));
+                }
                 return;
         }
         if (n->kind != N_MAP) {
@@ -811,7 +872,7 @@ static void get_text(struct ctx *c, const struct node *n, enk_text *t)
                         continue;
                 }
                 if (!c->langs_ok) {
-                        get_string(c, k->next);
+                        text_string(c, k->next, kind);
                         continue;
                 }
                 int li = enk_questionnaire_lang(q, k->s);
@@ -826,12 +887,19 @@ static void get_text(struct ctx *c, const struct node *n, enk_text *t)
                         continue;
                 }
                 seen[li] = k;
-                t->s[li] = get_string(c, k->next);
+                t->s[li] = text_string(c, k->next, kind);
+                if (at && t->s[li])
+                        at[li] = k->next;
         }
         if (c->langs_ok)
                 for (size_t i = 0; i < q->nlanguages; i++)
                         if (!seen[i])
                                 err(c, n, "missing text in language '%s'", q->languages[i]);
+}
+
+static void get_text(struct ctx *c, const struct node *n, enk_text *t, enum tkind kind)
+{
+        get_text_at(c, n, t, kind, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -918,7 +986,9 @@ static const char *peek_id(const struct node *m)
         return NULL;
 }
 
-static void parse_points(struct ctx *c, const struct node *n, enk_scale *s)
+/* Fills s->points; lat[i] gets the nodes of point i's label (see get_text_at). */
+static void parse_points(struct ctx *c, const struct node *n, enk_scale *s,
+                         const struct node *lat[][ENK_LANG_MAX])
 {
         if (!want_list(c, n))
                 return;
@@ -950,7 +1020,7 @@ static void parse_points(struct ctx *c, const struct node *n, enk_scale *s)
                         ok = false;
                 }
                 if (v[P_LABEL])
-                        get_text(c, v[P_LABEL], &pt->label);
+                        get_text_at(c, v[P_LABEL], &pt->label, TK_LABEL, lat[s->npoints]);
                 else
                         missing(c, p, "label", "a point");
                 if (ok) {
@@ -1010,6 +1080,139 @@ static void parse_positive(struct ctx *c, const struct node *n, enk_scale *s, bo
         }
 }
 
+/* ---- Labels are read back from data files, so each must name one answer. */
+
+/* An answer as a data file may write it: by its code or by a label. */
+struct coded {
+        int32_t code;
+        const char *kind;             /* "point", "option"; NULL: the NA answer */
+        const enk_text *label;        /* in each language */
+        const struct node *const *at; /* label's node per language, or NULL */
+};
+
+/* What a message calls e: "option 2", "the not-applicable answer". */
+static const char *coded_name(struct ctx *c, const struct coded *e)
+{
+        if (!e->kind)
+                return "the not-applicable answer";
+        size_t len = strlen(e->kind) + 16;
+        char *out = arena_alloc(&c->scratch, len);
+        if (!out)
+                return e->kind;
+        snprintf(out, len, "%s %d", e->kind, (int) e->code);
+        return out;
+}
+
+/* Folds s as the import compares cells with labels (survey/csvin.c): blanks
+ * (also tab, line ends and no-break spaces) at the ends dropped and inside
+ * collapsed to one space, A-Z and the upper-case Latin-1 letters (À-Þ but ×)
+ * lowered. Two labels with one fold would be one cell in a data file. */
+static const char *fold_label(struct ctx *c, const char *s)
+{
+        size_t len = strlen(s);
+        char *out = arena_alloc(&c->scratch, len + 1);
+        if (!out)
+                return s;
+        size_t n = 0;
+        bool blank = false;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char ch = (unsigned char) s[i];
+                if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
+                    (ch == 0xC2 && (unsigned char) s[i + 1] == 0xA0)) {
+                        i += ch == 0xC2;
+                        blank = true;
+                        continue;
+                }
+                if (blank && n > 0)
+                        out[n++] = ' ';
+                blank = false;
+                if (ch >= 'A' && ch <= 'Z') {
+                        ch = (unsigned char) (ch + 32);
+                } else if (ch == 0xC3 && s[i + 1]) {
+                        unsigned char d = (unsigned char) s[++i];
+                        out[n++] = (char) ch;
+                        ch = d >= 0x80 && d <= 0x9E && d != 0x97 ? (unsigned char) (d + 0x20) : d;
+                }
+                out[n++] = (char) ch;
+        }
+        out[n] = '\0';
+        return out;
+}
+
+/* Whether the folded label f is a whole number ("3", "+3", "03", "-1"), as the
+ * import would read a cell; its value in *v. */
+static bool label_number(const char *f, int32_t *v)
+{
+        const char *p = f + (*f == '-' || *f == '+');
+        if (!*p)
+                return false;
+        long long x = 0;
+        for (; *p; p++) {
+                if (*p < '0' || *p > '9')
+                        return false;
+                if (x <= ENK_NUMBER_LIMIT)
+                        x = x * 10 + (*p - '0');
+        }
+        if (x > ENK_NUMBER_LIMIT)
+                return false;
+        *v = (int32_t) (*f == '-' ? -x : x);
+        return true;
+}
+
+/* A data file names an answer by its code or by its label in any language,
+ * all in one lookup. A label that is another answer's code (the labels "0",
+ * "1", "2" on the options 1, 2, 3), or two answers' labels that are equal but
+ * for case and blanks, would let a cell mean either: each such label is an
+ * error at its place. The labels of one answer may be alike ("OK" in every
+ * language), and a label may be its own answer's code. */
+static void check_labels(struct ctx *c, const struct coded *e, size_t n)
+{
+        const char *f[ENK_OPTION_MAX][ENK_LANG_MAX];
+        size_t nl = c->q->nlanguages;
+        if (n > ENK_OPTION_MAX)
+                return; /* cannot happen: at most 30 options, 11 points and NA */
+        for (size_t i = 0; i < n; i++)
+                for (size_t l = 0; l < ENK_LANG_MAX; l++)
+                        f[i][l] = l < nl && e[i].label->s[l] && e[i].at && e[i].at[l]
+                                      ? fold_label(c, e[i].label->s[l])
+                                      : NULL;
+        for (size_t i = 0; i < n; i++) {
+                for (size_t l = 0; l < nl; l++) {
+                        if (!f[i][l])
+                                continue;
+                        const struct node *at = e[i].at[l];
+                        int32_t v;
+                        bool clash = false;
+                        if (label_number(f[i][l], &v))
+                                for (size_t j = 0; j < n && !clash; j++)
+                                        if (j != i && e[j].code == v) {
+                                                err(c, at,
+                                                    "label '%s' of %s is the %s of %s: a data "
+                                                    "file's '%s' could mean either",
+                                                    show(c, at), coded_name(c, &e[i]),
+                                                    e[j].kind ? "value" : "code",
+                                                    coded_name(c, &e[j]), show(c, at));
+                                                clash = true;
+                                        }
+                        for (size_t j = 0; j < i && !clash; j++) {
+                                for (size_t m = 0; m < nl && !clash; m++) {
+                                        if (!f[j][m] || strcmp(f[i][l], f[j][m]))
+                                                continue;
+                                        const struct node *first = e[j].at[m];
+                                        bool same = !strcmp(e[i].label->s[l], e[j].label->s[m]);
+                                        err(c, at,
+                                            "label '%s' of %s is also the label of %s (at "
+                                            "%u:%u)%s",
+                                            show(c, at), coded_name(c, &e[i]), coded_name(c, &e[j]),
+                                            first->line, first->col,
+                                            same ? "" : " when case and blanks are ignored");
+                                        clash = true;
+                                }
+                        }
+                }
+        }
+}
+
 static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int index)
 {
         const struct node *v[S_N];
@@ -1027,10 +1230,11 @@ static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int i
         if (!s->id)
                 s->id = "";
         if (v[S_LABEL])
-                get_text(c, v[S_LABEL], &s->label);
+                get_text(c, v[S_LABEL], &s->label, TK_LABEL);
         size_t errors = c->errors;
+        const struct node *lat[11 + 1][ENK_LANG_MAX] = {{NULL}}; /* points, then NA */
         if (v[S_POINTS])
-                parse_points(c, v[S_POINTS], s);
+                parse_points(c, v[S_POINTS], s, lat);
         else
                 missing(c, m, "points", what);
         bool points_ok = v[S_POINTS] && c->errors == errors;
@@ -1038,24 +1242,35 @@ static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int i
                 parse_positive(c, v[S_POSITIVE], s, points_ok);
         else
                 missing(c, m, "positive", what);
+        bool na_ok = false;
         if (v[S_NA] && want_map(c, v[S_NA], "a not-applicable answer")) {
                 const struct node *na[NA_N];
                 get_fields(c, v[S_NA], na_keys, NA_N, na);
+                bool code_ok = false;
                 if (!na[NA_CODE]) {
                         missing(c, v[S_NA], "code", "not_applicable");
                 } else if (get_int(c, na[NA_CODE], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT,
                                    &s->na_code)) {
-                        if (scale_has(s, s->na_code))
+                        code_ok = !scale_has(s, s->na_code);
+                        if (!code_ok)
                                 err(c, na[NA_CODE],
                                     "not-applicable code %d is also the value of a point",
                                     s->na_code);
                 }
                 if (na[NA_LABEL])
-                        get_text(c, na[NA_LABEL], &s->na_label);
+                        get_text_at(c, na[NA_LABEL], &s->na_label, TK_LABEL, lat[s->npoints]);
                 else
                         missing(c, v[S_NA], "label", "not_applicable");
                 s->has_na = true;
+                na_ok = code_ok;
         }
+        struct coded e[11 + 1];
+        size_t ne = 0;
+        for (size_t i = 0; i < s->npoints; i++)
+                e[ne++] = (struct coded){s->points[i].value, "point", &s->points[i].label, lat[i]};
+        if (na_ok)
+                e[ne++] = (struct coded){s->na_code, NULL, &s->na_label, lat[s->npoints]};
+        check_labels(c, e, ne);
 }
 
 enum { A_ID, A_LABEL, A_DESCRIPTION, A_N };
@@ -1078,11 +1293,11 @@ static void parse_area(struct ctx *c, const struct node *m, enk_area *a, int ind
         if (!a->id)
                 a->id = "";
         if (v[A_LABEL])
-                get_text(c, v[A_LABEL], &a->label);
+                get_text(c, v[A_LABEL], &a->label, TK_LABEL);
         else
                 missing(c, m, "label", what);
         if (v[A_DESCRIPTION])
-                get_text(c, v[A_DESCRIPTION], &a->description);
+                get_text(c, v[A_DESCRIPTION], &a->description, TK_DESCRIPTION);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1207,6 +1422,7 @@ static void parse_options(struct ctx *c, const struct node *n, enk_question *qn)
         if (!qn->options)
                 return;
         const struct node *at[ENK_OPTION_MAX];
+        const struct node *lat[ENK_OPTION_MAX][ENK_LANG_MAX] = {{NULL}};
         for (const struct node *o = n->first; o; o = o->next) {
                 const struct node *v[O_N];
                 if (!want_map(c, o, "an option"))
@@ -1228,13 +1444,20 @@ static void parse_options(struct ctx *c, const struct node *n, enk_question *qn)
                                 ok = false;
                         }
                 }
+                for (size_t l = 0; l < ENK_LANG_MAX; l++)
+                        lat[qn->noptions][l] = NULL;
                 if (v[O_LABEL])
-                        get_text(c, v[O_LABEL], &opt->label);
+                        get_text_at(c, v[O_LABEL], &opt->label, TK_LABEL, lat[qn->noptions]);
                 else
                         missing(c, o, "label", "an option");
                 if (ok)
                         at[qn->noptions++] = v[O_VALUE];
         }
+        struct coded e[ENK_OPTION_MAX];
+        for (size_t i = 0; i < qn->noptions; i++)
+                e[i] =
+                    (struct coded){qn->options[i].value, "option", &qn->options[i].label, lat[i]};
+        check_labels(c, e, qn->noptions);
 }
 
 /* The `was` ids, copied into the model; checked against other questions later. */
@@ -1273,9 +1496,9 @@ static void register_id(struct ctx *c, const struct node *n, const char *id, int
 static void parse_common(struct ctx *c, const struct node **v, enk_question *qn, struct qinfo *info)
 {
         if (v[Q_TEXT])
-                get_text(c, v[Q_TEXT], &qn->text);
+                get_text(c, v[Q_TEXT], &qn->text, TK_QUESTION);
         if (v[Q_HELP])
-                get_text(c, v[Q_HELP], &qn->help);
+                get_text(c, v[Q_HELP], &qn->help, TK_HELP);
         if (v[Q_REQUIRED])
                 get_bool(c, v[Q_REQUIRED], &qn->required);
         if (v[Q_HEADLINE])
@@ -1358,7 +1581,7 @@ static void parse_grid(struct ctx *c, const struct node *m, const struct node **
         c->grid_show_if[gi] = v[Q_SHOW_IF];
 
         if (v[Q_TEXT])
-                get_text(c, v[Q_TEXT], &g->text);
+                get_text(c, v[Q_TEXT], &g->text, TK_QUESTION);
         if (v[Q_SCALE])
                 g->scale = get_scale_ref(c, v[Q_SCALE]);
         else
@@ -1487,7 +1710,7 @@ static void parse_question(struct ctx *c, const struct node *m, int section)
                 if (ok && qn->min >= qn->max)
                         err(c, v[Q_MAX], "max %d is not greater than min %d", qn->max, qn->min);
                 if (v[Q_UNIT])
-                        get_text(c, v[Q_UNIT], &qn->unit);
+                        get_text(c, v[Q_UNIT], &qn->unit, TK_UNIT);
                 break;
         }
         case ENK_Q_TEXT: {
@@ -1528,11 +1751,11 @@ static void parse_section(struct ctx *c, const struct node *m, int si)
         if (!sec->id)
                 sec->id = "";
         if (v[SEC_TITLE])
-                get_text(c, v[SEC_TITLE], &sec->title);
+                get_text(c, v[SEC_TITLE], &sec->title, TK_TITLE);
         else
                 missing(c, m, "title", what);
         if (v[SEC_INTRO])
-                get_text(c, v[SEC_INTRO], &sec->intro);
+                get_text(c, v[SEC_INTRO], &sec->intro, TK_INTRO);
         if (!v[SEC_QUESTIONS]) {
                 missing(c, m, "questions", what);
         } else if (want_list(c, v[SEC_QUESTIONS])) {
@@ -1882,11 +2105,11 @@ static void parse_root(struct ctx *c, const struct node *root)
         if (!v[T_TITLE])
                 missing(c, root, "title", what);
         else
-                get_text(c, v[T_TITLE], &q->title);
+                get_text(c, v[T_TITLE], &q->title, TK_TITLE);
         if (v[T_INTRO])
-                get_text(c, v[T_INTRO], &q->intro);
+                get_text(c, v[T_INTRO], &q->intro, TK_INTRO);
         if (v[T_CLOSING])
-                get_text(c, v[T_CLOSING], &q->closing);
+                get_text(c, v[T_CLOSING], &q->closing, TK_CLOSING);
 
         if (v[T_SCALES] && want_list(c, v[T_SCALES])) {
                 q->scales = arena_array(c->model, v[T_SCALES]->n, sizeof(*q->scales));

@@ -14,6 +14,13 @@
  * a bit set, bit (v - 1) for option value v (values 1..30); free text is stored
  * apart and its slot holds 1 when text was given. ENK_MISSING is no answer and
  * ENK_NA the scale's "not applicable / don't know" answer.
+ *
+ * Labels: a data file may name an answer by its code or by any of its labels,
+ * so a loaded questionnaire guarantees that within one scale (points and the
+ * not-applicable answer) and within one question's options no label, read as
+ * a whole number, is another answer's code, and no two answers' labels are
+ * equal ignoring case (A-Z, Latin-1 letters) and blanks. Texts are within the
+ * ENK_TEXT_*_MAX limits below.
  */
 #ifndef ENK_QUESTIONNAIRE_H
 #define ENK_QUESTIONNAIRE_H
@@ -31,6 +38,15 @@
 #define ENK_OPTION_MAX 30
 /* Numbers must lie within +-ENK_NUMBER_LIMIT. */
 #define ENK_NUMBER_LIMIT 1000000000
+
+/* The longest text of each kind, in characters (not bytes), per language
+ * (docs/questionnaire.md). Far above what real questionnaires write, low
+ * enough that no form takes long to lay out: a longer text is an error. */
+#define ENK_TEXT_LABEL_MAX    200  /* a scale's, point's, option's or area's label; a unit */
+#define ENK_TEXT_TITLE_MAX    200  /* the questionnaire's title, a section's title */
+#define ENK_TEXT_QUESTION_MAX 1000 /* a question's, grid's or grid item's text */
+#define ENK_TEXT_HELP_MAX     1000 /* a question's help */
+#define ENK_TEXT_LONG_MAX     5000 /* an intro, the closing, an area's description */
 
 /* A text in each of the questionnaire's languages, indexed like
  * enk_questionnaire.languages. Every declared language is present after a

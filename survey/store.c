@@ -1160,14 +1160,76 @@ enk_status enk_store_find_unit(enk_store *store, const char *name, int64_t *unit
         return status;
 }
 
-enk_status enk_store_unit(enk_store *store, const char *name, int64_t *unit_id, enk_diags *diags)
+/* The code point of the UTF-8 sequence at s, its length in *len; -1 when the
+ * bytes are not a shortest-form encoding of a code point (an overlong form, a
+ * surrogate, beyond U+10FFFF, a stray or missing continuation byte). */
+static long utf8_next(const unsigned char *s, size_t *len)
+{
+        static const long min[] = {0, 0, 0x80, 0x800, 0x10000};
+        size_t n = s[0] < 0x80                    ? 1
+                   : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
+                   : (s[0] & 0xF0) == 0xE0        ? 3
+                   : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                  : 0;
+        if (!n)
+                return -1;
+        long cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xC0) != 0x80)
+                        return -1;
+                cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                return -1;
+        *len = n;
+        return cp;
+}
+
+enk_status enk_store_check_unit_name(const char *name, enk_loc loc, enk_diags *diags)
 {
         if (!name || !*name) {
-                enk_error(diags, where(store), "a unit needs a name");
+                enk_error(diags, loc, "a unit needs a name");
                 return ENK_ERR_USAGE;
         }
+        const unsigned char *s = (const unsigned char *) name;
+        size_t chars = 0;
+        bool blank = true;
+        for (size_t i = 0, len; s[i]; i += len) {
+                long cp = utf8_next(s + i, &len);
+                chars++;
+                if (cp < 0) {
+                        enk_error(diags, loc,
+                                  "unit name is not valid UTF-8 (byte 0x%02X at byte %zu)", s[i],
+                                  i + 1);
+                        return ENK_ERR_USAGE;
+                }
+                if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+                        enk_error(diags, loc,
+                                  "unit name holds a control character (U+%04lX) at character %zu",
+                                  cp, chars);
+                        return ENK_ERR_USAGE;
+                }
+                blank = blank && (cp == ' ' || cp == 0xA0);
+        }
+        if (blank) {
+                enk_error(diags, loc, "unit name is only blanks");
+                return ENK_ERR_USAGE;
+        }
+        if (chars > ENK_UNIT_NAME_MAX) {
+                enk_error(diags, loc, "unit name too long: %zu characters (the limit is %d)", chars,
+                          ENK_UNIT_NAME_MAX);
+                return ENK_ERR_USAGE;
+        }
+        return ENK_OK;
+}
+
+enk_status enk_store_unit(enk_store *store, const char *name, int64_t *unit_id, enk_diags *diags)
+{
+        enk_status status = enk_store_check_unit_name(name, where(store), diags);
+        if (status != ENK_OK)
+                return status;
         int64_t id;
-        enk_status status = lookup_id(store, ST_UNIT_FIND, name, 0, &id, diags);
+        status = lookup_id(store, ST_UNIT_FIND, name, 0, &id, diags);
         if (status == ENK_ERR_NOTFOUND && (status = txn_ok(store, diags)) == ENK_OK) {
                 sqlite3_stmt *st = stmt(store, ST_UNIT_INSERT, diags);
                 if (!st)

@@ -195,9 +195,24 @@ enk_status enk_store_edition(enk_store *store, int64_t edition_id, const enk_que
  * call them inside a transaction when another process may create the same
  * unit or wave at the same moment. */
 
+/* The longest unit name, in characters. */
+#define ENK_UNIT_NAME_MAX 200
+
+/* Whether name may name a unit: valid UTF-8, 1 to ENK_UNIT_NAME_MAX
+ * characters, not only blanks (spaces and no-break spaces), and no control
+ * character (U+0000-U+001F, U+007F-U+009F: a name is shown in terminals,
+ * workbooks and web pages, none of which can carry them). Returns ENK_OK, or
+ * appends one error at loc saying what is wrong and where in the name ("unit
+ * name holds a control character (U+0001) at character 3") and returns
+ * ENK_ERR_USAGE. enk_store_unit() checks every name it is given; callers
+ * check first to report the problem at the input's own place (a manifest's
+ * row and column, an option). name may be NULL (an error). */
+enk_status enk_store_check_unit_name(const char *name, enk_loc loc, enk_diags *diags);
+
 /* The id of the unit called name, created when it does not exist yet. Names
- * are compared exactly ("Vetlanda" and "vetlanda" are two units); an empty name
- * is ENK_ERR_USAGE. */
+ * are compared exactly ("Vetlanda" and "vetlanda" are two units); a name that
+ * enk_store_check_unit_name() refuses is ENK_ERR_USAGE, reported at the
+ * store's path, and nothing is created. */
 enk_status enk_store_unit(enk_store *store, const char *name, int64_t *unit_id, enk_diags *diags);
 
 /* The id of the unit called name without creating it; ENK_ERR_NOTFOUND. */

@@ -414,6 +414,63 @@ static void test_labels(void)
         CHECK_ROW(2, 2, M, 1, 1, 3, NA, M, M);
 }
 
+/* Issue 18, point 3, the second line of defence: enkat check refuses a label
+ * that is another answer's code or label, but a questionnaire that slipped
+ * past it (stored before the rule) must not make the import guess. The
+ * labels are changed in the loaded model to make such a questionnaire. */
+static void test_ambiguous(void)
+{
+        enk_option *hem = Q->questions[HEMTYP].options;
+        enk_option *utb = Q->questions[UTB].options;
+        enk_scale *sc = &Q->scales[0];
+        const char *hem2 = hem[1].label.s[0], *utb3 = utb[2].label.s[0], *na = sc->na_label.s[0];
+
+        /* Option 2 labelled "1": "1" could be option 1's code or option 2's
+         * label. "2" and the other labels are still clear. */
+        hem[1].label.s[0] = "1";
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd\n1,0,4\n2,0,4\nFamiljehem,0,4\n"), ENK_ERR_DATA);
+        CHECK_INT(got.n, 2);
+        CHECK_INT(got.v[0][HEMTYP], 2);
+        CHECK_INT(got.v[1][HEMTYP], 1);
+        CHECK_INT(enk_diags_errors(D), 1);
+        CHECK_STR(diag(0), "t.csv:2:1 (hemtyp): error: ambiguous answer '1': it could mean option "
+                           "1 or option 2 (a label of the questionnaire is another answer's code "
+                           "or label; enkat check refuses it)");
+        /* "01" as option 2's label: read as a number it is option 1's code. */
+        hem[1].label.s[0] = "01";
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd\n01,0,4\n1,0,4\n"), ENK_ERR_DATA);
+        CHECK_INT(got.n, 1);
+        CHECK_INT(got.v[0][HEMTYP], 1);
+        CHECK_STR(diag(0), "t.csv:2:1 (hemtyp): error: ambiguous answer '01': it could mean "
+                           "option 2 or option 1 (a label of the questionnaire is another "
+                           "answer's code or label; enkat check refuses it)");
+        /* Two options' labels equal but for case. */
+        hem[1].label.s[0] = "FAMILJEHEM";
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd\nfamiljehem,0,4\n"), ENK_ERR_DATA);
+        CHECK_INT(got.n, 0);
+        CHECK_STR(diag(0), "t.csv:2:1 (hemtyp): error: ambiguous answer 'familjehem': it could "
+                           "mean option 1 or option 2 (a label of the questionnaire is another "
+                           "answer's code or label; enkat check refuses it)");
+        hem[1].label.s[0] = hem2;
+
+        /* A scale: the not-applicable answer labelled "4"; multiple choice:
+         * option 3 labelled "1", in a list of items. */
+        sc->na_label.s[0] = "4";
+        utb[2].label.s[0] = "1";
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd,utbildningar\n1,0,4,2\n1,0,5,1|2\n"),
+                  ENK_ERR_DATA);
+        CHECK_INT(got.n, 0);
+        CHECK_INT(enk_diags_errors(D), 2);
+        CHECK_STR(diag(0), "t.csv:2:3 (stod_nojd): error: ambiguous answer '4': it could mean "
+                           "point 4 or the not-applicable answer (a label of the questionnaire "
+                           "is another answer's code or label; enkat check refuses it)");
+        CHECK_STR(diag(1), "t.csv:3:4 (utbildningar): error: ambiguous answer '1': it could mean "
+                           "option 1 or option 3 (a label of the questionnaire is another "
+                           "answer's code or label; enkat check refuses it)");
+        sc->na_label.s[0] = na;
+        utb[2].label.s[0] = utb3;
+}
+
 static void test_multiple(void)
 {
         /* One cell: values or labels, '|' ';' ',' as separators; a label that
@@ -843,6 +900,7 @@ int main(void)
         test_encodings();
         test_quotes_and_lines();
         test_labels();
+        test_ambiguous();
         test_multiple();
         test_header_matching();
         test_validation();

@@ -532,6 +532,86 @@ static void test_errors(void)
                      "t.yaml:7:11: error: expected at least one section, got an empty list\n");
 }
 
+/* Issue 18, point 3: a data file names an answer by code or label in one
+ * lookup, so no label may be another answer's code, and no two answers may
+ * share a label but for case and blanks. */
+static void test_ambiguous_labels(void)
+{
+#define SINGLE(opts)                                                                               \
+        HEAD "sections:\n"                                                                         \
+             "  - id: a\n"                                                                         \
+             "    title: A\n"                                                                      \
+             "    questions:\n"                                                                    \
+             "      - id: barn\n"                                                                  \
+             "        type: single\n"                                                              \
+             "        text: Antal barn?\n"                                                         \
+             "        options:\n" opts
+        /* The issue's case: labels 0, 1, 2 on the options 1, 2, 3 ("1" would
+         * be read as option 1, not 2). Line 13 is the first option, its label at column 31. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: '0'}\n"
+                            "          - {value: 2, label: '1'}\n"
+                            "          - {value: 3, label: '2'}\n"
+                            "          - {value: 4, label: 3 eller fler}\n"),
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:14:31: error: label '1' of option 2 is the value of option 1: a "
+                     "data file's '1' could mean either\n"
+                     "t.yaml:15:31: error: label '2' of option 3 is the value of option 2: a "
+                     "data file's '2' could mean either\n");
+        /* As the import reads a number: "+1" and " 01 " are 1 too. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: Ett}\n"
+                            "          - {value: 2, label: '+1'}\n"
+                            "          - {value: 3, label: ' 01 '}\n"),
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:14:31: error: label '+1' of option 2 is the value of option 1: a "
+                     "data file's '+1' could mean either\n"
+                     "t.yaml:15:31: error: label ' 01 ' of option 3 is the value of option 1: a "
+                     "data file's ' 01 ' could mean either\n");
+        /* Equal labels, also but for case (Å/å too) and blanks. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: Ja}\n"
+                            "          - {value: 2, label: Ja}\n"
+                            "          - {value: 3, label: ÅRLIGEN  ibland}\n"
+                            "          - {value: 4, label: årligen ibland}\n"),
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:14:31: error: label 'Ja' of option 2 is also the label of option 1 "
+                     "(at 13:31)\n"
+                     "t.yaml:16:31: error: label 'årligen ibland' of option 4 is also the label "
+                     "of option 3 (at 15:31) when case and blanks are ignored\n");
+        /* Fine: a label that is its own option's code, numbers that are no
+         * option's code, labels that differ. */
+        expect_diags(__LINE__,
+                     SINGLE("          - {value: 1, label: '1'}\n"
+                            "          - {value: 2, label: '5'}\n"
+                            "          - {value: 3, label: 'Ja, men sällan'}\n"
+                            "          - {value: 4, label: Ja}\n"),
+                     ENK_OK, "");
+#undef SINGLE
+        /* Across languages, and in a scale: points against each other and the
+         * not-applicable answer's code and label. One language's labels of one
+         * point may be alike ("OK" in both). */
+        expect_diags(__LINE__,
+                     "survey: s\nedition: 2020\nlanguages: [sv, en]\ntitle: {sv: T, en: T}\n"
+                     "scales:\n"
+                     "  - id: s\n"
+                     "    points:\n"
+                     "      - {value: 1, label: {sv: OK, en: OK}}\n"
+                     "      - {value: 2, label: {sv: Bra, en: '9'}}\n"
+                     "      - {value: 3, label: {sv: Mycket bra, en: ok}}\n"
+                     "    positive: [3]\n"
+                     "    not_applicable: {code: 9, label: {sv: '3', en: Don't know}}\n"
+                     "sections: [{id: a, title: {sv: A, en: A}, questions: [{id: q, type: scale, "
+                     "scale: s, text: {sv: Q, en: Q}}]}]\n",
+                     ENK_ERR_SCHEMA,
+                     "t.yaml:9:41: error: label '9' of point 2 is the code of the "
+                     "not-applicable answer: a data file's '9' could mean either\n"
+                     "t.yaml:10:48: error: label 'ok' of point 3 is also the label of point 1 "
+                     "(at 8:32) when case and blanks are ignored\n"
+                     "t.yaml:12:43: error: label '3' of the not-applicable answer is the value "
+                     "of point 3: a data file's '3' could mean either\n");
+}
+
 static void test_api_edges(void)
 {
         enk_diags *d = enk_diags_new(0);
@@ -618,6 +698,83 @@ static void test_limits(void)
                      "t.yaml:1:4: error: a control character (0x00) is not allowed in a string\n");
 }
 
+/* n copies of the UTF-8 character ch, in a static buffer (one of eight). */
+static const char *rep(const char *ch, size_t n)
+{
+        static char bufs[8][6 * 5001];
+        static int next;
+        char *b = bufs[next++ % 8];
+        size_t len = strlen(ch), i;
+        for (i = 0; i < n && (i + 1) * len < sizeof(bufs[0]); i++)
+                memcpy(b + i * len, ch, len);
+        b[i * len] = '\0';
+        return b;
+}
+
+/* Issue 18, point 15: every kind of text has a limit in characters (not
+ * bytes: 'Å' is two bytes), given in questionnaire.h and docs/questionnaire.md. */
+static void test_text_limits(void)
+{
+        CHECK_INT(ENK_TEXT_TITLE_MAX, 200);
+        CHECK_INT(ENK_TEXT_LABEL_MAX, 200);
+        CHECK_INT(ENK_TEXT_QUESTION_MAX, 1000);
+        CHECK_INT(ENK_TEXT_HELP_MAX, 1000);
+        CHECK_INT(ENK_TEXT_LONG_MAX, 5000);
+        static char yaml[200000];
+        /* Every text at its limit: fine. */
+        snprintf(yaml, sizeof(yaml),
+                 "survey: s\nedition: 2020\nlanguages: [sv]\ntitle: %s\nintro: %s\n"
+                 "closing: %s\n",
+                 rep("Å", 200), rep("Å", 5000), rep("x", 5000));
+        size_t len = strlen(yaml);
+        snprintf(yaml + len, sizeof(yaml) - len,
+                 "areas: [{id: a, label: %s, description: %s}]\n"
+                 "sections:\n"
+                 "  - id: s\n"
+                 "    title: %s\n"
+                 "    questions:\n"
+                 "      - {id: q, type: number, min: 0, max: 9, area: a, text: %s, help: %s, "
+                 "unit: %s}\n",
+                 rep("Ä", 200), rep("Ö", 5000), rep("é", 200), rep("x", 1000), rep("ü", 1000),
+                 rep("å", 200));
+        expect_diags(__LINE__, yaml, ENK_OK,
+                     "t.yaml:7:9: warning: area 'a' has no scale question\n");
+        /* One character more, each at its place (line 4 is the title). */
+        snprintf(yaml, sizeof(yaml),
+                 "survey: s\nedition: 2020\nlanguages: [sv]\ntitle: %s\nintro: %s\n"
+                 "closing: %s\n",
+                 rep("Å", 201), rep("Å", 5001), rep("x", 5001));
+        len = strlen(yaml);
+        snprintf(yaml + len, sizeof(yaml) - len,
+                 "areas: [{id: a, label: %s, description: %s}]\n"
+                 "sections:\n"
+                 "  - id: s\n"
+                 "    title: %s\n"
+                 "    questions:\n"
+                 "      - {id: q, type: number, min: 0, max: 9, area: a, text: %s, help: %s, "
+                 "unit: %s}\n",
+                 rep("Ä", 201), rep("Ö", 5001), rep("é", 201), rep("x", 1001), rep("ü", 1001),
+                 rep("å", 201));
+        /* Columns: line 7 "areas: [{id: a, label: " is 23 characters, then
+         * 201 labels and ", description: " (15); line 12 "      - {id: q,
+         * type: number, min: 0, max: 9, area: a, text: " is 61 characters,
+         * then 1001, ", help: " (8), 1001, ", unit: " (8). */
+        expect_diags(__LINE__, yaml, ENK_ERR_SCHEMA,
+                     "t.yaml:4:8: error: title too long: 201 characters (the limit is 200)\n"
+                     "t.yaml:5:8: error: intro too long: 5001 characters (the limit is 5000)\n"
+                     "t.yaml:6:10: error: closing text too long: 5001 characters (the limit is "
+                     "5000)\n"
+                     "t.yaml:7:24: error: label too long: 201 characters (the limit is 200)\n"
+                     "t.yaml:7:240: error: description too long: 5001 characters (the limit is "
+                     "5000)\n"
+                     "t.yaml:10:12: error: title too long: 201 characters (the limit is 200)\n"
+                     "t.yaml:12:62: error: question text too long: 1001 characters (the limit "
+                     "is 1000)\n"
+                     "t.yaml:12:1071: error: help text too long: 1001 characters (the limit is "
+                     "1000)\n"
+                     "t.yaml:12:2080: error: unit too long: 201 characters (the limit is 200)\n");
+}
+
 int main(void)
 {
         enk_questionnaire *q = load_full();
@@ -634,6 +791,8 @@ int main(void)
                 enk_questionnaire_free(q);
         }
         test_errors();
+        test_ambiguous_labels();
+        test_text_limits();
         test_api_edges();
         test_limits();
         return check_report();

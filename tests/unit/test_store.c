@@ -394,6 +394,40 @@ static void test_waves(void)
         CHECK_INT(enk_store_unit(s, "vetlanda", &u2, d), ENK_OK);
         CHECK(u2 != u1);
         CHECK_INT(enk_store_unit(s, "", &u2, d), ENK_ERR_USAGE);
+        /* Issue 18, point 10: control characters (C0, DEL, C1), invalid UTF-8
+         * (a stray byte, an overlong '/', a surrogate), only blanks and a name
+         * over 200 characters are refused, and no unit is made. */
+        static const struct {
+                const char *name, *why;
+        } bad[] = {
+            {"Vet\001landa", "control character (U+0001) at character 4"},
+            {"Vetlanda\n", "control character (U+000A) at character 9"},
+            {"\x7f", "control character (U+007F) at character 1"},
+            {"V\xc3\xa4\xc2\x9b", "control character (U+009B) at character 3"},
+            {"Vet\xfflanda", "not valid UTF-8 (byte 0xFF at byte 4)"},
+            {"\xc0\xaf", "not valid UTF-8 (byte 0xC0 at byte 1)"},
+            {"a\xed\xa0\x80", "not valid UTF-8 (byte 0xED at byte 2)"},
+            {"\xe2\x82", "not valid UTF-8 (byte 0xE2 at byte 1)"},
+            {" \xc2\xa0 ", "only blanks"},
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+                enk_diags *bd = enk_diags_new(0);
+                u2 = -7;
+                CHECK_INT(enk_store_unit(s, bad[i].name, &u2, bd), ENK_ERR_USAGE);
+                CHECK_INT(u2, -7);
+                CHECK(has_diag(bd, path, bad[i].why));
+                enk_diags_free(bd);
+        }
+        char longname[2 * 201 + 1];
+        for (int i = 0; i < 201; i++)
+                memcpy(longname + 2 * i, "\xc3\xa5", 2); /* å: two bytes, one character */
+        longname[2 * 201] = '\0';
+        CHECK_INT(enk_store_unit(s, longname, &u2, d), ENK_ERR_USAGE);
+        CHECK(has_diag(d, path, "unit name too long: 201 characters (the limit is 200)"));
+        longname[2 * 200] = '\0';
+        CHECK_INT(enk_store_unit(s, longname, &u2, d), ENK_OK); /* 200 is fine */
+        CHECK_INT(enk_store_unit(s, "Eksj\xc3\xb6 \xe2\x80\x93 norra", &u2, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM units"), 4);
         CHECK_INT(enk_store_find_unit(s, "Kinda", &u2, d), ENK_ERR_NOTFOUND);
         CHECK(has_diag(d, path, "no unit 'Kinda'"));
 
