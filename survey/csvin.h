@@ -108,6 +108,12 @@ typedef enk_status (*enk_csvin_row_fn)(void *ctx, const enk_csvin_row *row);
  * size is unknown, as for a pipe). */
 typedef void (*enk_csvin_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* Called with every block of raw bytes read, in order, before they are
+ * parsed (for copying or hashing what was read, so that a pipe need not be
+ * read twice). Returning anything but ENK_OK stops the read, which then
+ * returns that status. */
+typedef enk_status (*enk_csvin_bytes_fn)(void *ctx, const void *buf, size_t len);
+
 /* What the last read found. */
 typedef struct enk_csvin_stats {
         uint64_t bytes;          /* bytes read */
@@ -149,6 +155,8 @@ enk_status enk_csvin_load_map(enk_csvin *r, const char *path, enk_diags *diags);
 void enk_csvin_set_row_fn(enk_csvin *r, enk_csvin_row_fn fn, void *ctx);
 /* Sets the progress function (NULL: none) and its context. */
 void enk_csvin_set_progress_fn(enk_csvin *r, enk_csvin_progress_fn fn, void *ctx);
+/* Sets the raw-bytes function (NULL: none) and its context. */
+void enk_csvin_set_bytes_fn(enk_csvin *r, enk_csvin_bytes_fn fn, void *ctx);
 /* Sets the read size in bytes (default 65536, at least 1); tests and fuzzers
  * use small sizes to exercise chunk boundaries. */
 void enk_csvin_set_chunk_size(enk_csvin *r, size_t bytes);
