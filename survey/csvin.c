@@ -165,6 +165,7 @@ struct enk_csvin {
         /* A quoted field that ran over a line that looks like a whole row:
          * its line and field number, reported with the row (0: none). */
         unsigned swallowed_line, swallowed_col;
+        unsigned multiline_line; /* where the record's first field over lines opened */
 
         /* the header */
         bool header_done;
@@ -1555,7 +1556,10 @@ static void process_row(enk_csvin *r)
         if (r->nfields != r->ncols) {
                 diag(r, ENK_SEV_ERROR, r->cur_line,
                      (unsigned) (r->nfields < r->ncols ? r->nfields + 1 : r->ncols + 1), NULL, true,
-                     "row has %zu fields, the header has %zu", r->nfields, r->ncols);
+                     "row has %zu fields, the header has %zu%s", r->nfields, r->ncols,
+                     r->multiline_line ? " (a quoted field runs over the line end: a quote that "
+                                         "is never closed?)"
+                                       : "");
                 r->stats.rows_invalid++;
                 return;
         }
@@ -1827,11 +1831,13 @@ enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target)
 
 /* ------------------------------------------------------------ libcsv glue */
 
-/* Free text may run over lines inside quotes, but a line inside a quoted
- * field that holds as many separators as a whole row is most likely a row
- * that a quote never closed has swallowed: libcsv's strict mode cannot see
- * it when a later quote happens to close the field. Noted here, reported with
- * the row (process_row). */
+/* Free text may run over lines inside quotes, but a quote never closed that
+ * a later quote happens to close swallows whole rows, which libcsv's strict
+ * mode cannot see. Two signs of it, noted here and reported with the row
+ * (process_row): a line inside the field that holds as many separators as a
+ * whole row; or a last line that starts with as many fields as came before
+ * the field on its first line (the closing quote is then in the same column,
+ * so the record even has the right number of fields). */
 static void check_swallowed(enk_csvin *r, const char *s, size_t len)
 {
         if (r->ncols < 3 || !len || (!memchr(s, '\n', len) && !memchr(s, '\r', len)))
@@ -1850,10 +1856,14 @@ static void check_swallowed(enk_csvin *r, const char *s, size_t len)
                         found = breaks;
                 }
         }
+        if (!found && r->nfields >= 3 && seps == r->nfields - 1)
+                found = breaks;
         if (found) {
                 r->swallowed_line = r->line - (breaks - found);
                 r->swallowed_col = (unsigned) r->nfields;
         }
+        if (!r->multiline_line)
+                r->multiline_line = r->line - breaks;
 }
 
 static void on_field(void *s, size_t len, void *data)
@@ -1919,7 +1929,7 @@ static void on_record(int c, void *data)
         r->ncells = 0;
         r->nfields = 0;
         r->row_too_long = false;
-        r->swallowed_line = r->swallowed_col = 0;
+        r->swallowed_line = r->swallowed_col = r->multiline_line = 0;
         r->rec_bytes = 0;
 }
 
@@ -2383,7 +2393,7 @@ static enk_status read_begin(enk_csvin *r, const char *name, uint64_t total, enk
         r->rec_line = 1;
         r->row_len = r->ncells = r->nfields = 0;
         r->row_too_long = false;
-        r->swallowed_line = r->swallowed_col = 0;
+        r->swallowed_line = r->swallowed_col = r->multiline_line = 0;
         r->rec_bytes = 0;
         r->header_done = false;
         r->header_line = 0;

@@ -866,6 +866,22 @@ static void test_stray_quotes(void)
         CHECK_INT(S.rows_invalid, 1);
         CHECK_INT(got.n, 2);
 
+        /* The same when the closing quote is in the column where the quote
+         * opened: line 4 starts with the two fields before column 3. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,ok\nR2,1,\"0,4,x\nR3,1,0\",5,\nR4,1,0,4,\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:3: error: quoted field runs over the line end and takes in "
+                           "line 4, which looks like a whole row (a quote that is never closed?)");
+        CHECK_INT(got.n, 2);
+
+        /* Otherwise the record has another number of fields: said so, with
+         * the likely cause. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,ok\nR2,1,\"0,4,x\nR3,1\",0,5,\nR4,1,0,4,\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:6: error: row has 6 fields, the header has 5 (a quoted field "
+                           "runs over the line end: a quote that is never closed?)");
+        CHECK_INT(got.n, 2);
+
         /* Free text over several lines, with separators and doubled quotes
          * but fewer than a row's, stays free text (docs/csv.md). */
         snprintf(buf, sizeof(buf),
