@@ -2682,6 +2682,17 @@ enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *c
                 enk_error(diags, ((enk_loc){path, 0, 0}), "file is larger than 16 MiB");
                 return ENK_ERR_SYNTAX;
         }
+        /* A NUL byte would cut a field short unseen: the file is no text. */
+        const char *nul = memchr(buf, '\0', len);
+        if (nul) {
+                unsigned line = 1;
+                for (const char *p = buf; p < nul; p++)
+                        line += *p == '\n';
+                free(buf);
+                enk_error(diags, ((enk_loc){path, line, 0}),
+                          "NUL byte (a binary file, not CSV text?)");
+                return ENK_ERR_SYNTAX;
+        }
         size_t off = 0;
         if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
                 off = 3;

@@ -204,8 +204,8 @@ typedef enk_status (*enk_csvin_table_fn)(void *ctx, unsigned line, const char *c
  * optional BOM, separator ';', tab or ',' detected from the first line as in
  * data files) and calls fn for every row whose fields are not all blank.
  * Returns ENK_OK; ENK_ERR_IO (`PATH: error: cannot read file: REASON`);
- * ENK_ERR_SYNTAX (`PATH:LINE: error: ...` for a stray or unterminated quote, a file
- * too large); ENK_ERR_NOMEM; ENK_ERR_USAGE for NULL path or fn; or what fn
+ * ENK_ERR_SYNTAX (`PATH:LINE: error: ...` for a stray or unterminated quote, a NUL
+ * byte, a file too large); ENK_ERR_NOMEM; ENK_ERR_USAGE for NULL path or fn; or what fn
  * returned. It exists so that only this module uses libcsv. */
 enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
                                 enk_diags *diags);

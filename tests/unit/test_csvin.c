@@ -993,6 +993,16 @@ static void test_nfc(void)
         CHECK_STR(got.text[0], "Mer");
 }
 
+static enk_status count_table_row(void *ctx, unsigned line, const char *const *fields,
+                                  size_t nfields)
+{
+        (void) ctx;
+        (void) line;
+        (void) fields;
+        (void) nfields;
+        return ENK_OK;
+}
+
 /* Issue 18, point 13: input that never ends a line, or is not text, stops
  * the read with its place instead of being read forever. */
 static void test_endless(void)
@@ -1012,6 +1022,22 @@ static void test_endless(void)
         CHECK_INT(enk_diags_count(D), 1);
         CHECK(S.bytes <= 65536);
         free(zeros);
+
+        /* The same for a manifest (plain table): a NUL byte would cut a field
+         * short unseen. */
+        char path[256];
+        snprintf(path, sizeof(path), "%s/nul-manifest.csv", tmpdir);
+        FILE *fp = fopen(path, "wb");
+        static const char man[] = "unit,year,file\nNorra,2020,a\0.csv\n";
+        fwrite(man, 1, sizeof(man) - 1, fp);
+        fclose(fp);
+        enk_diags_free(D);
+        D = enk_diags_new(0);
+        CHECK_INT(enk_csvin_read_table(path, count_table_row, NULL, D), ENK_ERR_SYNTAX);
+        char want[400];
+        snprintf(want, sizeof(want), "%s:2: error: NUL byte (a binary file, not CSV text?)", path);
+        CHECK_STR(diag(0), want);
+        unlink(path);
 
         /* Fields without a line end: stopped after 8 MiB, not at the end. */
         len = 32u << 20;
