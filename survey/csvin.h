@@ -8,12 +8,16 @@
  *     (or named by Excel's first line `sep=;`, which is then skipped);
  *   - UTF-8 with or without a byte-order mark; Windows-1252 (Excel's "CSV"),
  *     which also covers Latin-1 text; UTF-16 with a byte-order mark (Excel's
- *     "Unicode text"). The encoding is sniffed from the first 64 KiB (when
- *     they are all ASCII, the first character beyond ASCII decides between
- *     UTF-8 and Windows-1252); a later byte that does not fit the encoding is
- *     reported at its row and column;
+ *     "Unicode text"). The encoding is sniffed from the first 64 KiB: UTF-8
+ *     when its UTF-8 characters are at least as many as its bad sequences
+ *     (when they are all ASCII, the first character beyond ASCII and the rest
+ *     of its chunk decide); any byte that does not fit the encoding (also a
+ *     UTF-8 character in a Windows-1252 file) is an error at its row and
+ *     column, in every column;
  *   - CRLF, LF or CR line ends; quoted fields with separators, quotes ("") and
- *     line breaks inside.
+ *     line breaks inside, by RFC 4180 (libcsv's strict mode): a quote after a
+ *     closing quote or inside an unquoted field is an error that stops the
+ *     read, and so is a NUL byte or a record without an end within 8 MiB.
  *
  * The first row is the header. Each column is matched, case-insensitively and
  * ignoring surrounding blanks, by (first match wins):
@@ -41,7 +45,7 @@
  * hold the others); nothing chosen is ENK_MISSING. Number: a whole number
  * within the question's range. Free text: any text (blanks around it removed,
  * CRLF inside made LF). Labels compare case-insensitively (ASCII and the
- * Latin-1 letters: Ä ä, Å å, Ö ö, É é ...) after trimming.
+ * Latin-1 letters: Ä ä, Å å, Ö ö, É é ...) after trimming, in Unicode NFC.
  *
  * The explicit mapping file is a two-column CSV (the same separators and
  * encodings as data files): `COLUMN HEADER;TARGET` per row, where TARGET is a
