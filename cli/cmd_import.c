@@ -1,4 +1,5 @@
 /* cli/cmd_import.c - `enkat import`: response files into the store, all or nothing. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "survey/csvin.h"
@@ -425,6 +427,87 @@ static enk_status wave_checks(struct checks *c, const struct jobs *js, const str
         return ENK_OK;
 }
 
+/* ------------------------------------------------ pipes, read only once */
+
+static enk_status copy_bytes(void *ctx, const void *buf, size_t len)
+{
+        return fwrite(buf, 1, len, ctx) == len ? ENK_OK : ENK_ERR_IO;
+}
+
+/* Whether path is something that can be read twice (a regular file): an
+ * import reads a file once for its content hash and once for its rows. */
+static bool rereadable(const char *path)
+{
+        struct stat sb;
+        return stat(path, &sb) != 0 || S_ISREG(sb.st_mode);
+}
+
+/* A pipe, /dev/stdin or a device is read only once: checked with r as it is
+ * read (so that /dev/zero or a line without an end stops at its place, see
+ * docs/csv.md) and copied to a new temporary file, whose name goes to *copy
+ * (the caller removes the file and frees the name) and which is then hashed
+ * and read like a file. Problems go to diags (warnings only on failure: the
+ * second read reports them again). On failure *copy is NULL. */
+static enk_status spool(enk_csvin *r, const char *path, char **copy, enk_diags *diags)
+{
+        *copy = NULL;
+        const char *dir = getenv("TMPDIR");
+        char *name = NULL;
+        if (asprintf(&name, "%s/enkat-import-XXXXXX", dir && *dir ? dir : "/tmp") < 0)
+                return ENK_ERR_NOMEM;
+        int fdn = mkstemp(name);
+        FILE *fp = fdn >= 0 ? fdopen(fdn, "wb") : NULL;
+        if (!fp) {
+                enk_error(diags, ((enk_loc){name, 0, 0}), "cannot create a temporary copy: %s",
+                          strerror(errno));
+                if (fdn >= 0) {
+                        close(fdn);
+                        unlink(name);
+                }
+                free(name);
+                return ENK_ERR_IO;
+        }
+        enk_diags *pd = cli_diags_new();
+        enk_csvin_set_row_fn(r, NULL, NULL);
+        enk_csvin_set_progress_fn(r, NULL, NULL);
+        enk_csvin_set_bytes_fn(r, copy_bytes, fp);
+        enk_status st = enk_csvin_read_file(r, path, pd);
+        enk_csvin_set_bytes_fn(r, NULL, NULL);
+        if (fclose(fp) != 0 && st == ENK_OK)
+                st = ENK_ERR_IO;
+        if (st == ENK_ERR_IO && !enk_diags_errors(pd))
+                enk_error(diags, ((enk_loc){name, 0, 0}), "cannot write a temporary copy: %s",
+                          strerror(errno));
+        if (st != ENK_OK) {
+                for (size_t i = 0; i < enk_diags_count(pd); i++) {
+                        const enk_diag *d = enk_diags_get(pd, i);
+                        enk_diags_add(diags, d->severity, (enk_loc){d->file, d->line, d->column},
+                                      d->subject, "%s", d->message);
+                }
+                unlink(name);
+                free(name);
+        } else {
+                *copy = name;
+        }
+        enk_diags_free(pd);
+        return st;
+}
+
+/* Reads the file at path, naming it name in messages. */
+static enk_status read_named(enk_csvin *r, const char *path, const char *name, enk_diags *diags)
+{
+        if (!strcmp(path, name))
+                return enk_csvin_read_file(r, path, diags);
+        FILE *fp = fopen(path, "rb");
+        if (!fp) {
+                enk_error(diags, ((enk_loc){path, 0, 0}), "cannot open file: %s", strerror(errno));
+                return ENK_ERR_IO;
+        }
+        enk_status st = enk_csvin_read_stream(r, fp, name, diags);
+        fclose(fp);
+        return st;
+}
+
 /* Imports (or checks) every job. Returns the exit status; prints as it goes. */
 static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, size_t nq)
 {
@@ -484,9 +567,14 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                         if (st == ENK_OK && writing)
                                 st = enk_store_add_edition(store, qs[k], &edition_ids[k], fd);
                 }
+                /* What is hashed and read: the file, or the copy of a pipe. */
+                char *copy = NULL;
+                if (st == ENK_OK && !rereadable(j->path))
+                        st = spool(readers[k], j->path, &copy, fd);
+                const char *src = copy ? copy : j->path;
                 char hash[ENK_HASH_HEX_SIZE];
                 if (st == ENK_OK)
-                        st = enk_hash_file_sha256_hex(j->path, hash, fd);
+                        st = enk_hash_file_sha256_hex(src, hash, fd);
                 if (st == ENK_OK)
                         same_content(&checks, store, j, hash, fd);
                 struct sink sink = {.store = store,
@@ -542,7 +630,7 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                         enk_csvin_set_row_fn(readers[k], store_rows ? store_row : NULL, &sink);
                         struct progress pr = {i, js->n, j->path, -1};
                         enk_csvin_set_progress_fn(readers[k], tty ? show_progress : NULL, &pr);
-                        st = enk_csvin_read_file(readers[k], j->path, fd);
+                        st = read_named(readers[k], src, j->path, fd);
                         if (tty)
                                 fputs("\r\033[K", stderr);
                         int64_t added = (int64_t) enk_csvin_stats_get(readers[k])->rows_valid;
@@ -550,6 +638,10 @@ static int run(const struct opts *o, struct jobs *js, enk_questionnaire **qs, si
                         if (st == ENK_OK && !enk_diags_errors(fd))
                                 st = wave_checks(&checks, js, j, before, before.responses + added,
                                                  fd);
+                }
+                if (copy) {
+                        unlink(copy);
+                        free(copy);
                 }
                 enk_diags_sort(fd);
                 cli_print_diags(fd);

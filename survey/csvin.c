@@ -1,6 +1,6 @@
 /* survey/csvin.c - reading response files (CSV) against a questionnaire.
  *
- * The only module that uses libcsv and iconv. A read is a pipeline over
+ * The only module that uses libcsv, iconv and utf8proc. A read is a pipeline over
  * fixed-size chunks, so memory does not grow with the file:
  *
  *   raw bytes ──sniff──▶ decode to UTF-8 ──split at line ends──▶ libcsv ──▶ record
@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <utf8proc.h>
 
 #include "survey/response.h"
 
@@ -40,6 +41,12 @@
 #define COLUMNS_MAX 4096
 /* Labels and header texts longer than this never match (folded bytes). */
 #define FOLD_MAX 512
+
+/* What decoding writes in place of bytes that do not fit the file's encoding:
+ * neither is ever part of UTF-8, so the cell holding one is reported at its
+ * row and column (process_row), with the reason. */
+#define MARK_INVALID    0xFF /* not valid in the encoding */
+#define MARK_UTF8_IN_CP 0xFE /* a UTF-8 character in a Windows-1252 file */
 
 /* Hash namespaces besides the question indexes. */
 #define NS_YESNO 0xFFFFFFF0u
@@ -112,6 +119,8 @@ struct enk_csvin {
         void *row_ctx;
         enk_csvin_progress_fn progress_fn;
         void *progress_ctx;
+        enk_csvin_bytes_fn bytes_fn;
+        void *bytes_ctx;
         size_t chunk;
 
         /* ---- per read ---- */
@@ -145,6 +154,7 @@ struct enk_csvin {
         unsigned line;
         bool prev_cr, in_record;
         unsigned rec_line;
+        size_t rec_bytes; /* bytes fed since the current record began */
 
         /* the current record */
         char *rowbuf;
@@ -153,6 +163,10 @@ struct enk_csvin {
         size_t ncells, cells_cap;
         size_t nfields;
         bool row_too_long;
+        /* A quoted field that ran over a line that looks like a whole row:
+         * its line and field number, reported with the row (0: none). */
+        unsigned swallowed_line, swallowed_col;
+        unsigned multiline_line; /* where the record's first field over lines opened */
 
         /* the header */
         bool header_done;
@@ -199,14 +213,40 @@ static bool is_blank_byte(unsigned char c)
         return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Writes the NFC form of the UTF-8 text s[0..len) (at most FOLD_MAX code
+ * points) to the buffer nfc and returns its length in bytes, or -1 when s is
+ * not valid UTF-8 or too long. "ä" typed as a + U+0308 (NFD, as macOS and
+ * some web forms write it) becomes the one "ä" the questionnaire holds. */
+static utf8proc_ssize_t to_nfc(const char *s, size_t len, utf8proc_int32_t nfc[FOLD_MAX + 1])
+{
+        const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+        utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *) s,
+                                                (utf8proc_ssize_t) len, nfc, FOLD_MAX, opts);
+        if (n < 0 || n > FOLD_MAX)
+                return -1;
+        /* Re-encodes in place as UTF-8 (never longer than 4 bytes a code point). */
+        return utf8proc_reencode(nfc, n, opts);
+}
+
 /* Folds s[0..len) for comparison into out (outsize bytes, not terminated):
- * blanks (and no-break spaces) at both ends dropped, runs of them inside made
- * one space, ASCII and Latin-1 capitals made small (Ä -> ä). Returns the folded
- * length, or SIZE_MAX when it does not fit. */
+ * Unicode NFC, blanks (and no-break spaces) at both ends dropped, runs of them
+ * inside made one space, ASCII and Latin-1 capitals made small (Ä -> ä).
+ * Returns the folded length, or SIZE_MAX when it does not fit. */
 static size_t fold(const char *s, size_t len, char *out, size_t outsize)
 {
         size_t n = 0;
         bool blank = false;
+        utf8proc_int32_t nfc[FOLD_MAX + 1];
+        bool ascii = true;
+        for (size_t i = 0; i < len && ascii; i++)
+                ascii = (unsigned char) s[i] < 0x80;
+        if (!ascii && len <= 4 * FOLD_MAX) {
+                utf8proc_ssize_t nl = to_nfc(s, len, nfc);
+                if (nl >= 0) {
+                        s = (const char *) nfc;
+                        len = (size_t) nl;
+                }
+        }
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char) s[i];
                 if (is_blank_byte(c)) {
@@ -318,6 +358,46 @@ static size_t utf8_incomplete_tail(const unsigned char *s, size_t len)
                 return need > back ? back : 0;
         }
         return 0;
+}
+
+/* The length of the valid UTF-8 character of two to four bytes at s[0..len),
+ * or 0 when there is none (ASCII, a bad byte, an overlong form such as C0 AF,
+ * a surrogate, or a character cut by len). */
+static size_t utf8_multibyte_at(const unsigned char *s, size_t len)
+{
+        size_t need = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+                      : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+                      : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                     : 0;
+        return need && need <= len && utf8_valid(s, need) ? need : 0;
+}
+
+/* Whether bytes beyond ASCII in s[0..len) are more often UTF-8 characters
+ * than bytes that are not UTF-8: how a file's encoding is decided. A UTF-8
+ * file with one Windows-1252 "ä" pasted in stays UTF-8 (and that byte is an
+ * error at its place), rather than being read whole as Windows-1252. */
+static bool mostly_utf8(const unsigned char *s, size_t len)
+{
+        size_t good = 0, bad = 0;
+        for (size_t i = 0; i < len;) {
+                if (s[i] < 0x80) {
+                        i++;
+                        continue;
+                }
+                size_t k = utf8_multibyte_at(s + i, len - i);
+                if (k) {
+                        good++;
+                        i += k;
+                } else {
+                        /* a bad lead byte and the continuation bytes after
+                         * it (an overlong C0 AF) count once */
+                        bad++;
+                        i++;
+                        while (i < len && (s[i] & 0xC0) == 0x80)
+                                i++;
+                }
+        }
+        return good > 0 && good >= bad;
 }
 
 /* A short, printable excerpt of a cell for messages (at most size - 4 bytes
@@ -689,6 +769,14 @@ void enk_csvin_set_progress_fn(enk_csvin *r, enk_csvin_progress_fn fn, void *ctx
         }
 }
 
+void enk_csvin_set_bytes_fn(enk_csvin *r, enk_csvin_bytes_fn fn, void *ctx)
+{
+        if (r) {
+                r->bytes_fn = fn;
+                r->bytes_ctx = ctx;
+        }
+}
+
 void enk_csvin_set_chunk_size(enk_csvin *r, size_t bytes)
 {
         if (r)
@@ -943,6 +1031,18 @@ static void suggest_column(const enk_csvin *r, const char *header, char *buf, si
                          r->q->questions[k].id);
 }
 
+/* Why the decoded cell s[0..len), which is not valid UTF-8, is bad. */
+static const char *bad_encoding(const enk_csvin *r, const char *s, size_t len)
+{
+        if (r->enc == ENC_UTF8 || r->enc == ENC_UTF8_BOM)
+                return "not valid UTF-8 though the file starts as UTF-8";
+        if (r->enc != ENC_CP1252)
+                return "not valid UTF-16";
+        if (memchr(s, MARK_UTF8_IN_CP, len))
+                return "a UTF-8 character in a Windows-1252 file (mixed encodings)";
+        return "neither UTF-8 nor Windows-1252";
+}
+
 static void process_header(enk_csvin *r)
 {
         const enk_questionnaire *q = r->q;
@@ -995,10 +1095,7 @@ static void process_header(enk_csvin *r)
                 }
                 if (!utf8_valid((const unsigned char *) h, len)) {
                         diag(r, ENK_SEV_ERROR, r->rec_line, cno, NULL, true,
-                             "bad encoding in the header: %s",
-                             r->enc == ENC_UTF8 || r->enc == ENC_UTF8_BOM
-                                 ? "not valid UTF-8 though the file starts as UTF-8"
-                                 : "neither UTF-8 nor Windows-1252");
+                             "bad encoding in the header: %s", bad_encoding(r, h, len));
                         describe(col);
                         continue;
                 }
@@ -1509,10 +1606,21 @@ static void process_row(enk_csvin *r)
                 r->stats.rows_invalid++;
                 return;
         }
+        if (r->swallowed_line) {
+                diag(r, ENK_SEV_ERROR, r->cur_line, r->swallowed_col, NULL, true,
+                     "quoted field runs over the line end and takes in line %u, which looks like "
+                     "a whole row (a quote that is never closed?)",
+                     r->swallowed_line);
+                r->stats.rows_invalid++;
+                return;
+        }
         if (r->nfields != r->ncols) {
                 diag(r, ENK_SEV_ERROR, r->cur_line,
                      (unsigned) (r->nfields < r->ncols ? r->nfields + 1 : r->ncols + 1), NULL, true,
-                     "row has %zu fields, the header has %zu", r->nfields, r->ncols);
+                     "row has %zu fields, the header has %zu%s", r->nfields, r->ncols,
+                     r->multiline_line ? " (a quoted field runs over the line end: a quote that "
+                                         "is never closed?)"
+                                       : "");
                 r->stats.rows_invalid++;
                 return;
         }
@@ -1525,29 +1633,31 @@ static void process_row(enk_csvin *r)
         int year = 0;
         for (size_t c = 0; c < r->ncols; c++) {
                 const struct column *col = &r->cols[c];
-                if (col->kind == C_UNKNOWN || col->kind == C_IGNORE)
-                        continue;
                 unsigned cno = (unsigned) c + 1;
                 size_t len = r->cells[c].len;
                 char *s = trim(r->rowbuf + r->cells[c].off, &len);
                 if (!len)
                         continue;
                 s[len] = '\0';
-                const char *subject = col->q >= 0 ? qid(r, col->q) : kind_names[col->kind];
+                const char *subject = col->q >= 0 ? qid(r, col->q)
+                                      : col->kind == C_UNKNOWN || col->kind == C_IGNORE
+                                          ? NULL
+                                          : kind_names[col->kind];
                 /* Only bytes >= 0x80 (or NUL) can be bad: skip the check for ASCII. */
                 bool ascii = true;
                 for (size_t i = 0; i < len && ascii; i++)
                         ascii = (unsigned char) s[i] < 0x80 && s[i];
                 if (!ascii && !utf8_valid((const unsigned char *) s, len)) {
                         diag(r, ENK_SEV_ERROR, r->cur_line, cno, subject, true, "bad encoding: %s",
-                             r->enc == ENC_UTF8 || r->enc == ENC_UTF8_BOM
-                                 ? "not valid UTF-8 though the file starts as UTF-8"
-                             : r->enc == ENC_CP1252 ? "neither UTF-8 nor Windows-1252"
-                                                    : "not valid UTF-16");
+                             bad_encoding(r, s, len));
                         if (col->q >= 0)
                                 r->qerr[col->q] = 1;
                         continue;
                 }
+                /* Bytes are checked in every column, read or not: a bad byte
+                 * means the file is not what it seems. */
+                if (col->kind == C_UNKNOWN || col->kind == C_IGNORE)
+                        continue;
                 switch (col->kind) {
                 case C_RESPONDENT:
                         respondent = s;
@@ -1723,10 +1833,9 @@ static void map_record(enk_csvin *r)
         h[hl] = '\0';
         t[tl] = '\0';
         if (!utf8_valid((unsigned char *) h, hl) || !utf8_valid((unsigned char *) t, tl)) {
-                diag(r, ENK_SEV_ERROR, line, utf8_valid((unsigned char *) h, hl) ? 2 : 1, NULL,
-                     true, "bad encoding: %s",
-                     r->enc == ENC_CP1252 ? "neither UTF-8 nor Windows-1252"
-                                          : "not valid UTF-8 though the file starts as UTF-8");
+                bool hok = utf8_valid((unsigned char *) h, hl);
+                diag(r, ENK_SEV_ERROR, line, hok ? 2 : 1, NULL, true, "bad encoding: %s",
+                     hok ? bad_encoding(r, t, tl) : bad_encoding(r, h, hl));
                 return;
         }
         char fh[FOLD_MAX], ft[FOLD_MAX];
@@ -1783,6 +1892,41 @@ enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target)
 
 /* ------------------------------------------------------------ libcsv glue */
 
+/* Free text may run over lines inside quotes, but a quote never closed that
+ * a later quote happens to close swallows whole rows, which libcsv's strict
+ * mode cannot see. Two signs of it, noted here and reported with the row
+ * (process_row): a line inside the field that holds as many separators as a
+ * whole row; or a last line that starts with as many fields as came before
+ * the field on its first line (the closing quote is then in the same column,
+ * so the record even has the right number of fields). */
+static void check_swallowed(enk_csvin *r, const char *s, size_t len)
+{
+        if (r->ncols < 3 || !len || (!memchr(s, '\n', len) && !memchr(s, '\r', len)))
+                return;
+        /* The field ends on the line being fed (r->line); count back. */
+        unsigned breaks = 0, found = 0;
+        size_t seps = 0;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] == '\n' || s[i] == '\r') {
+                        if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+                                i++;
+                        breaks++;
+                        seps = 0;
+                } else if (s[i] == r->stats.separator && breaks && !found &&
+                           ++seps == r->ncols - 1) {
+                        found = breaks;
+                }
+        }
+        if (!found && r->nfields >= 3 && seps == r->nfields - 1)
+                found = breaks;
+        if (found) {
+                r->swallowed_line = r->line - (breaks - found);
+                r->swallowed_col = (unsigned) r->nfields;
+        }
+        if (!r->multiline_line)
+                r->multiline_line = r->line - breaks;
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
         enk_csvin *r = data;
@@ -1823,6 +1967,8 @@ static void on_field(void *s, size_t len, void *data)
         r->rowbuf[r->row_len + len] = '\0';
         r->cells[r->ncells++] = (struct cell){r->row_len, len};
         r->row_len += len + 1;
+        if (r->mode == MODE_DATA && r->header_done && !r->swallowed_line)
+                check_swallowed(r, s, len);
 }
 
 static void on_record(int c, void *data)
@@ -1844,6 +1990,8 @@ static void on_record(int c, void *data)
         r->ncells = 0;
         r->nfields = 0;
         r->row_too_long = false;
+        r->swallowed_line = r->swallowed_col = r->multiline_line = 0;
+        r->rec_bytes = 0;
 }
 
 /* libcsv's own test counts tabs as blanks to trim, which would eat empty
@@ -1860,8 +2008,37 @@ static void *capped_realloc(void *p, size_t n)
         return n > FIELD_MAX + 16 ? NULL : realloc(p, n);
 }
 
+/* libcsv's strict mode stopped at the byte c (RFC 4180: a quote may only open
+ * a field, close it, or be doubled inside it): says where and why. */
+static void strict_error(enk_csvin *r, unsigned char c)
+{
+        unsigned col = (unsigned) r->nfields + 1;
+        char what[16];
+        if (c >= 0x20 && c < 0x7F)
+                snprintf(what, sizeof(what), "'%c'", c);
+        else
+                snprintf(what, sizeof(what), "byte 0x%02X", c);
+        if (!r->csv.quoted)
+                diag(r, ENK_SEV_ERROR, r->line, col, NULL, true,
+                     "quote inside an unquoted field (quote the whole field and double the "
+                     "quote: \"a \"\"b\"\"\")");
+        else if (r->line == r->rec_line)
+                diag(r, ENK_SEV_ERROR, r->rec_line, col, NULL, true,
+                     "quoted field goes on after its closing quote with %s (a quote inside "
+                     "quotes is written \"\")",
+                     what);
+        else
+                diag(r, ENK_SEV_ERROR, r->rec_line, col, NULL, true,
+                     "quoted field runs over the line end to line %u, where a quote is followed "
+                     "by %s (a quote that is never closed?)",
+                     r->line, what);
+}
+
 /* Feeds decoded text to libcsv one line at a time, keeping r->line (the
- * physical line) and r->rec_line (where the current record began). */
+ * physical line) and r->rec_line (where the current record began). Stops the
+ * read at a NUL byte (a binary file), at a quote that RFC 4180 does not allow
+ * (libcsv's strict mode) and at a record longer than ROW_MAX: an endless line
+ * (/dev/zero, a quote never closed) must not be read to its end. */
 static void parse_text(enk_csvin *r, const char *s, size_t n)
 {
         size_t i = 0;
@@ -1885,20 +2062,42 @@ static void parse_text(enk_csvin *r, const char *s, size_t n)
                                 if (s[k] != ' ') {
                                         r->in_record = true;
                                         r->rec_line = r->line;
+                                        r->rec_bytes = 0;
                                         break;
                                 }
                 }
-                size_t done = csv_parse(&r->csv, s + i, end - i, on_field, on_record, r);
-                if (done < end - i) {
-                        if (csv_error(&r->csv) == CSV_ENOMEM &&
-                            csv_get_buffer_size(&r->csv) < FIELD_MAX) {
+                const char *nul = memchr(s + i, '\0', end - i);
+                size_t feed = nul ? (size_t) (nul - (s + i)) : end - i;
+                if (r->in_record)
+                        r->rec_bytes += feed;
+                size_t done = csv_parse(&r->csv, s + i, feed, on_field, on_record, r);
+                if (done < feed) {
+                        if (csv_error(&r->csv) == CSV_EPARSE)
+                                strict_error(r, (unsigned char) s[i + done]);
+                        else if (csv_error(&r->csv) == CSV_ENOMEM &&
+                                 csv_get_buffer_size(&r->csv) < FIELD_MAX)
                                 r->stop_status = ENK_ERR_NOMEM;
-                        } else {
+                        else
                                 diag(r, ENK_SEV_ERROR, r->rec_line, (unsigned) r->nfields + 1, NULL,
                                      true,
                                      "field longer than %u bytes (a quote that is never closed?)",
                                      FIELD_MAX);
-                        }
+                        r->stop = true;
+                        return;
+                }
+                if (r->stop)
+                        return;
+                if (nul) {
+                        diag(r, ENK_SEV_ERROR, r->line, (unsigned) r->nfields + 1, NULL, true,
+                             "NUL byte (a binary file, not CSV text?)");
+                        r->stop = true;
+                        return;
+                }
+                if (r->in_record && r->rec_bytes > ROW_MAX) {
+                        diag(r, ENK_SEV_ERROR, r->rec_line, 0, NULL, true,
+                             "row longer than %u bytes without an end (a line end or a closing "
+                             "quote missing?)",
+                             ROW_MAX);
                         r->stop = true;
                         return;
                 }
@@ -1961,10 +2160,46 @@ static void emit(enk_csvin *r, const char *s, size_t n)
         parse_text(r, s, n);
 }
 
-/* Decodes raw bytes (not UTF-8) with iconv and parses them. A byte sequence
- * that is invalid in the encoding becomes the byte 0xFF, never valid UTF-8,
- * so that the cell holding it is reported at its row and column. A sequence
- * cut by the end of a chunk waits in r->pending for the next one. */
+/* Converts in[0..inleft) with iconv into r->out from *out on, handing full
+ * output buffers on to emit(). A sequence cut by the end waits in r->pending
+ * unless eof. */
+static void convert(enk_csvin *r, char *in, size_t inleft, char **out, size_t *outleft, bool eof)
+{
+        while (inleft && !r->stop) {
+                size_t rc = iconv(r->cd, &in, &inleft, out, outleft);
+                if (rc != (size_t) -1)
+                        break;
+                if (errno == E2BIG || *outleft == 0) {
+                        emit(r, r->out, (size_t) (*out - r->out));
+                        *out = r->out;
+                        *outleft = r->out_cap;
+                } else if (errno == EILSEQ) {
+                        size_t skip = r->enc == ENC_CP1252 ? 1 : 2;
+                        if (skip > inleft)
+                                skip = inleft;
+                        *(*out)++ = (char) MARK_INVALID;
+                        (*outleft)--;
+                        in += skip;
+                        inleft -= skip;
+                } else if (errno == EINVAL) {
+                        if (!eof && inleft <= sizeof(r->pending)) {
+                                memcpy(r->pending, in, inleft);
+                                r->npending = inleft;
+                        } else {
+                                *(*out)++ = (char) MARK_INVALID;
+                                (*outleft)--;
+                        }
+                        inleft = 0;
+                } else {
+                        break; /* no other errors are documented */
+                }
+        }
+}
+
+/* Decodes raw bytes (not UTF-8) with iconv and parses them. In a
+ * Windows-1252 file a UTF-8 character (C3 A4 for "ä", which Windows-1252
+ * would read as "Ã¤") is mixed encodings, not text: it is marked, and a
+ * character that may be cut by the chunk's end waits in r->pending. */
 static void decode(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
 {
         size_t total = r->npending + n;
@@ -1985,40 +2220,38 @@ static void decode(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
         if (n)
                 memcpy(r->in + r->npending, s, n);
         r->npending = 0;
-        char *in = r->in;
-        size_t inleft = total;
         /* Output is handed on only when the buffer is full or the input is
          * done, so that the separator is sniffed from a whole first line even
          * when a bad byte interrupts the conversion. */
         char *out = r->out;
         size_t outleft = r->out_cap;
-        while (inleft && !r->stop) {
-                size_t rc = iconv(r->cd, &in, &inleft, &out, &outleft);
-                if (rc != (size_t) -1)
-                        break;
-                if (errno == E2BIG || outleft == 0) {
-                        emit(r, r->out, (size_t) (out - r->out));
-                        out = r->out;
-                        outleft = r->out_cap;
-                } else if (errno == EILSEQ) {
-                        size_t skip = r->enc == ENC_CP1252 ? 1 : 2;
-                        if (skip > inleft)
-                                skip = inleft;
-                        *out++ = (char) 0xFF;
-                        outleft--;
-                        in += skip;
-                        inleft -= skip;
-                } else if (errno == EINVAL) {
-                        if (!eof && inleft <= sizeof(r->pending)) {
-                                memcpy(r->pending, in, inleft);
-                                r->npending = inleft;
-                        } else {
-                                *out++ = (char) 0xFF;
-                                outleft--;
+        if (r->enc != ENC_CP1252) {
+                convert(r, r->in, total, &out, &outleft, eof);
+        } else {
+                const unsigned char *u = (const unsigned char *) r->in;
+                size_t limit = total - (eof ? 0 : utf8_incomplete_tail(u, total));
+                size_t from = 0;
+                for (size_t i = 0; i < limit && !r->stop;) {
+                        size_t k = u[i] >= 0xC2 ? utf8_multibyte_at(u + i, limit - i) : 0;
+                        if (!k) {
+                                i++;
+                                continue;
                         }
-                        inleft = 0;
-                } else {
-                        break; /* no other errors are documented */
+                        convert(r, r->in + from, i - from, &out, &outleft, eof);
+                        if (outleft == 0) {
+                                emit(r, r->out, (size_t) (out - r->out));
+                                out = r->out;
+                                outleft = r->out_cap;
+                        }
+                        *out++ = (char) MARK_UTF8_IN_CP;
+                        outleft--;
+                        i += k;
+                        from = i;
+                }
+                convert(r, r->in + from, limit - from, &out, &outleft, eof);
+                if (limit < total) {
+                        r->npending = total - limit;
+                        memcpy(r->pending, r->in + limit, r->npending);
                 }
         }
         if (!r->stop)
@@ -2092,7 +2325,10 @@ static void utf8_bytes(enk_csvin *r, const unsigned char *s, size_t n, bool eof)
         }
         r->ascii_so_far = false;
         r->sep_line = false;
-        if (need && have >= need && utf8_valid(seq, need)) {
+        /* The first character decides, or when it is no UTF-8, what follows
+         * it in this chunk. */
+        if ((need && have >= need && utf8_valid(seq, need)) ||
+            (!r->npending && mostly_utf8(s + k, n - k))) {
                 if (r->npending)
                         emit(r, (const char *) r->pending, r->npending);
                 r->npending = 0;
@@ -2139,7 +2375,10 @@ static void do_sniff(enk_csvin *r, bool eof)
                 skip = 2;
         } else {
                 size_t tail = eof ? 0 : utf8_incomplete_tail(s, n);
-                if (utf8_valid(s, n - tail)) {
+                bool ascii = true;
+                for (size_t i = 0; i < n && ascii; i++)
+                        ascii = s[i] < 0x80;
+                if (ascii || mostly_utf8(s, n - tail)) {
                         r->enc = ENC_UTF8;
                         r->ascii_so_far = true;
                         for (size_t i = 0; i < n && r->ascii_so_far; i++)
@@ -2170,6 +2409,14 @@ static void push(enk_csvin *r, const unsigned char *s, size_t n)
 {
         if (r->stop)
                 return;
+        if (r->bytes_fn && r->mode == MODE_DATA) {
+                enk_status st = r->bytes_fn(r->bytes_ctx, s, n);
+                if (st != ENK_OK) {
+                        r->stop = true;
+                        r->stop_status = st;
+                        return;
+                }
+        }
         if (!r->sniffed) {
                 size_t take = SNIFF_SIZE - r->sniff_len < n ? SNIFF_SIZE - r->sniff_len : n;
                 memcpy(r->sniff + r->sniff_len, s, take);
@@ -2207,6 +2454,8 @@ static enk_status read_begin(enk_csvin *r, const char *name, uint64_t total, enk
         r->rec_line = 1;
         r->row_len = r->ncells = r->nfields = 0;
         r->row_too_long = false;
+        r->swallowed_line = r->swallowed_col = r->multiline_line = 0;
+        r->rec_bytes = 0;
         r->header_done = false;
         r->header_line = 0;
         r->got_map_header = false;
@@ -2215,7 +2464,10 @@ static enk_status read_begin(enk_csvin *r, const char *name, uint64_t total, enk
         r->sniff = malloc(SNIFF_SIZE);
         if (!r->name || !r->sniff)
                 return ENK_ERR_NOMEM;
-        if (csv_init(&r->csv, 0) != 0)
+        /* Strict (RFC 4180): a quote after a closing quote, or inside an
+         * unquoted field, is an error at its place rather than text that
+         * silently swallows the rows after it. */
+        if (csv_init(&r->csv, CSV_STRICT) != 0)
                 return ENK_ERR_NOMEM;
         r->csv_ready = true;
         csv_set_space_func(&r->csv, is_space);
@@ -2489,6 +2741,17 @@ enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *c
         if (len > TABLE_MAX) {
                 free(buf);
                 enk_error(diags, ((enk_loc){path, 0, 0}), "file is larger than 16 MiB");
+                return ENK_ERR_SYNTAX;
+        }
+        /* A NUL byte would cut a field short unseen: the file is no text. */
+        const char *nul = memchr(buf, '\0', len);
+        if (nul) {
+                unsigned line = 1;
+                for (const char *p = buf; p < nul; p++)
+                        line += *p == '\n';
+                free(buf);
+                enk_error(diags, ((enk_loc){path, line, 0}),
+                          "NUL byte (a binary file, not CSV text?)");
                 return ENK_ERR_SYNTAX;
         }
         size_t off = 0;

@@ -8,12 +8,16 @@
  *     (or named by Excel's first line `sep=;`, which is then skipped);
  *   - UTF-8 with or without a byte-order mark; Windows-1252 (Excel's "CSV"),
  *     which also covers Latin-1 text; UTF-16 with a byte-order mark (Excel's
- *     "Unicode text"). The encoding is sniffed from the first 64 KiB (when
- *     they are all ASCII, the first character beyond ASCII decides between
- *     UTF-8 and Windows-1252); a later byte that does not fit the encoding is
- *     reported at its row and column;
+ *     "Unicode text"). The encoding is sniffed from the first 64 KiB: UTF-8
+ *     when its UTF-8 characters are at least as many as its bad sequences
+ *     (when they are all ASCII, the first character beyond ASCII and the rest
+ *     of its chunk decide); any byte that does not fit the encoding (also a
+ *     UTF-8 character in a Windows-1252 file) is an error at its row and
+ *     column, in every column;
  *   - CRLF, LF or CR line ends; quoted fields with separators, quotes ("") and
- *     line breaks inside.
+ *     line breaks inside, by RFC 4180 (libcsv's strict mode): a quote after a
+ *     closing quote or inside an unquoted field is an error that stops the
+ *     read, and so is a NUL byte or a record without an end within 8 MiB.
  *
  * The first row is the header. Each column is matched, case-insensitively and
  * ignoring surrounding blanks, by (first match wins):
@@ -41,7 +45,7 @@
  * hold the others); nothing chosen is ENK_MISSING. Number: a whole number
  * within the question's range. Free text: any text (blanks around it removed,
  * CRLF inside made LF). Labels compare case-insensitively (ASCII and the
- * Latin-1 letters: Ä ä, Å å, Ö ö, É é ...) after trimming.
+ * Latin-1 letters: Ä ä, Å å, Ö ö, É é ...) after trimming, in Unicode NFC.
  *
  * The explicit mapping file is a two-column CSV (the same separators and
  * encodings as data files): `COLUMN HEADER;TARGET` per row, where TARGET is a
@@ -108,6 +112,12 @@ typedef enk_status (*enk_csvin_row_fn)(void *ctx, const enk_csvin_row *row);
  * size is unknown, as for a pipe). */
 typedef void (*enk_csvin_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* Called with every block of raw bytes read, in order, before they are
+ * parsed (for copying or hashing what was read, so that a pipe need not be
+ * read twice). Returning anything but ENK_OK stops the read, which then
+ * returns that status. */
+typedef enk_status (*enk_csvin_bytes_fn)(void *ctx, const void *buf, size_t len);
+
 /* What the last read found. */
 typedef struct enk_csvin_stats {
         uint64_t bytes;          /* bytes read */
@@ -149,6 +159,8 @@ enk_status enk_csvin_load_map(enk_csvin *r, const char *path, enk_diags *diags);
 void enk_csvin_set_row_fn(enk_csvin *r, enk_csvin_row_fn fn, void *ctx);
 /* Sets the progress function (NULL: none) and its context. */
 void enk_csvin_set_progress_fn(enk_csvin *r, enk_csvin_progress_fn fn, void *ctx);
+/* Sets the raw-bytes function (NULL: none) and its context. */
+void enk_csvin_set_bytes_fn(enk_csvin *r, enk_csvin_bytes_fn fn, void *ctx);
 /* Sets the read size in bytes (default 65536, at least 1); tests and fuzzers
  * use small sizes to exercise chunk boundaries. */
 void enk_csvin_set_chunk_size(enk_csvin *r, size_t bytes);
@@ -196,8 +208,8 @@ typedef enk_status (*enk_csvin_table_fn)(void *ctx, unsigned line, const char *c
  * optional BOM, separator ';', tab or ',' detected from the first line as in
  * data files) and calls fn for every row whose fields are not all blank.
  * Returns ENK_OK; ENK_ERR_IO (`PATH: error: cannot read file: REASON`);
- * ENK_ERR_SYNTAX (`PATH:LINE: error: ...` for a stray or unterminated quote, a file
- * too large); ENK_ERR_NOMEM; ENK_ERR_USAGE for NULL path or fn; or what fn
+ * ENK_ERR_SYNTAX (`PATH:LINE: error: ...` for a stray or unterminated quote, a NUL
+ * byte, a file too large); ENK_ERR_NOMEM; ENK_ERR_USAGE for NULL path or fn; or what fn
  * returned. It exists so that only this module uses libcsv. */
 enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
                                 enk_diags *diags);

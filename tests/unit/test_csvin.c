@@ -878,6 +878,237 @@ static void test_streaming(void)
         free(path);
 }
 
+/* Issue 18, point 2: RFC 4180 quoting, checked by libcsv's strict mode. A
+ * stray quote must never turn rows into text: every data record a
+ * spreadsheet would show is either read or an error at its row. */
+static void test_stray_quotes(void)
+{
+        static const char h[] = "respondent,hemtyp,har_barn,stod_nojd,forslag\n";
+        char buf[1024];
+
+        /* Text after a closing quote: line 3, the fifth field. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,ok\nR2,1,0,4,\"ab\"c\nR3,1,0,5,\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:5: error: quoted field goes on after its closing quote with "
+                           "'c' (a quote inside quotes is written \"\")");
+        CHECK_INT(enk_diags_count(D), 1);
+
+        /* A quote inside an unquoted field. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,ok\nR2,1,0,4,ab\"c\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:5: error: quote inside an unquoted field (quote the whole "
+                           "field and double the quote: \"a \"\"b\"\"\")");
+
+        /* A quote never closed on line 3 runs over lines 4 and 5 until the
+         * opening quote of line 6 closes it: reported where it opened. */
+        snprintf(buf, sizeof(buf),
+                 "%sR1,1,0,4,ok\nR2,1,0,4,\"never closed\nR3,1,0,5,\nR4,1,0,5,\n"
+                 "R5,1,0,4,\"fine\"\nR6,1,0,4,\n",
+                 h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:5: error: quoted field runs over the line end to line 6, "
+                           "where a quote is followed by 'f' (a quote that is never closed?)");
+        CHECK_INT(enk_diags_count(D), 1);
+
+        /* ... and when a quote at the end of a later row happens to close it
+         * into a well-formed record, the swallowed row is still seen: line 4
+         * holds as many separators as a whole row. */
+        snprintf(buf, sizeof(buf),
+                 "%sR1,1,0,4,ok\nR2,1,0,4,\"never closed\nR3,1,0,5,ok\"\nR4,1,0,4,\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:5: error: quoted field runs over the line end and takes in "
+                           "line 4, which looks like a whole row (a quote that is never closed?)");
+        CHECK_INT(enk_diags_count(D), 1);
+        CHECK_INT(S.rows, 3);
+        CHECK_INT(S.rows_invalid, 1);
+        CHECK_INT(got.n, 2);
+
+        /* The same when the closing quote is in the column where the quote
+         * opened: line 4 starts with the two fields before column 3. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,ok\nR2,1,\"0,4,x\nR3,1,0\",5,\nR4,1,0,4,\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:3: error: quoted field runs over the line end and takes in "
+                           "line 4, which looks like a whole row (a quote that is never closed?)");
+        CHECK_INT(got.n, 2);
+
+        /* Otherwise the record has another number of fields: said so, with
+         * the likely cause. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,ok\nR2,1,\"0,4,x\nR3,1\",0,5,\nR4,1,0,4,\n", h);
+        CHECK_INT(run(buf), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:6: error: row has 6 fields, the header has 5 (a quoted field "
+                           "runs over the line end: a quote that is never closed?)");
+        CHECK_INT(got.n, 2);
+
+        /* Free text over several lines, with separators and doubled quotes
+         * but fewer than a row's, stays free text (docs/csv.md). */
+        snprintf(buf, sizeof(buf),
+                 "%sR1,1,0,4,\"Rad ett\r\nmed, två, \"\"komman\"\"\r\nslut\"\nR2,1,0,5,\n", h);
+        CHECK_INT(run(buf), ENK_OK);
+        CHECK_INT(enk_diags_count(D), 0);
+        CHECK_INT(got.n, 2);
+        CHECK_STR(got.text[0], "Rad ett\nmed, två, \"komman\"\nslut");
+        CHECK_INT(got.line[1], 5);
+
+        /* Blanks after a closing quote are allowed, as before. */
+        snprintf(buf, sizeof(buf), "%sR1,1,0,4,\"ok\"  \n", h);
+        CHECK_INT(run(buf), ENK_OK);
+        CHECK_STR(got.text[0], "ok");
+}
+
+/* Issue 18, point 4: a byte that does not fit the file's encoding is an
+ * error at its row and column, wherever it is, also in the first 64 KiB. */
+static void test_mixed_encodings(void)
+{
+        static const size_t chunks[] = {0, 1, 2, 3, 7};
+        for (size_t c = 0; c < sizeof(chunks) / sizeof(*chunks); c++) {
+                /* UTF-8 "Gärna" and "på", one Windows-1252 "å" (0xE5) on line 3. */
+                static const char mixed[] = "respondent,hemtyp,har_barn,stod_nojd,forslag\n"
+                                            "R1,1,0,4,G\xC3\xA4rna\n"
+                                            "R2,1,0,4,p\xE5 torsdag\n"
+                                            "R3,1,0,5,p\xC3\xA5\n";
+                CHECK_INT(run_len(mixed, sizeof(mixed) - 1, chunks[c]), ENK_ERR_SYNTAX);
+                CHECK_STR(S.encoding, "UTF-8");
+                CHECK_STR(diag(0), "t.csv:3:5 (forslag): error: bad encoding: not valid UTF-8 "
+                                   "though the file starts as UTF-8");
+                CHECK_INT(enk_diags_count(D), 1);
+                CHECK_INT(got.n, 2);
+                CHECK_STR(got.text[1], "på");
+
+                /* An overlong "/" (C0 AF) is no UTF-8 either. */
+                static const char overlong[] = "respondent,hemtyp,har_barn,stod_nojd,forslag\n"
+                                               "R1,1,0,4,G\xC3\xA4rna\n"
+                                               "R2,1,0,4,a\xC0\xAF"
+                                               "b\n";
+                CHECK_INT(run_len(overlong, sizeof(overlong) - 1, chunks[c]), ENK_ERR_SYNTAX);
+                CHECK_STR(S.encoding, "UTF-8");
+                CHECK_STR(diag(0), "t.csv:3:5 (forslag): error: bad encoding: not valid UTF-8 "
+                                   "though the file starts as UTF-8");
+
+                /* Windows-1252 with one UTF-8 "ä" (C3 A4, which would read as
+                 * "Ã¤") on line 3. */
+                static const char cp[] = "respondent,hemtyp,har_barn,stod_nojd,forslag\n"
+                                         "R1,1,0,4,G\xE4rna p\xE5 m\xF6te\n"
+                                         "R2,1,0,4,G\xC3\xA4rna\n"
+                                         "R3,1,0,5,\xC5ter\n";
+                CHECK_INT(run_len(cp, sizeof(cp) - 1, chunks[c]), ENK_ERR_SYNTAX);
+                CHECK_STR(S.encoding, "Windows-1252");
+                CHECK_STR(diag(0), "t.csv:3:5 (forslag): error: bad encoding: a UTF-8 character "
+                                   "in a Windows-1252 file (mixed encodings)");
+                CHECK_INT(enk_diags_count(D), 1);
+                CHECK_INT(got.n, 2);
+                CHECK_STR(got.text[0], "Gärna på möte");
+                CHECK_STR(got.text[1], "Åter");
+        }
+
+        /* Also in a column that is not read. */
+        CHECK_INT(run("respondent,hemtyp,har_barn,stod_nojd,anteckning\n"
+                      "R1,1,0,4,G\xC3\xA4rna\nR2,1,0,4,p\xE5\n"),
+                  ENK_ERR_SYNTAX);
+        CHECK_STR(diag(1), "t.csv:3:5: error: bad encoding: not valid UTF-8 though the file "
+                           "starts as UTF-8");
+
+        /* Past the first 64 KiB, after plain ASCII: the first characters
+         * beyond ASCII (two Windows-1252 "ä", one UTF-8 "ä") decide, and the
+         * one that does not fit is reported. */
+        size_t nrows = 9000, cap = 40 * nrows + 200, len = 0;
+        char *big = malloc(cap);
+        len += (size_t) snprintf(big + len, cap - len, "hemtyp,har_barn,stod_nojd,forslag\n");
+        for (size_t i = 0; i < nrows; i++)
+                len += (size_t) snprintf(big + len, cap - len, "1,0,4,%s\n",
+                                         i == nrows - 4 || i == nrows - 3 ? "G\xE4rna"
+                                         : i == nrows - 1                 ? "G\xC3\xA4rna"
+                                                                          : "ok");
+        CHECK(len > 65536);
+        CHECK_INT(run_len(big, len, 4096), ENK_ERR_SYNTAX);
+        CHECK_STR(S.encoding, "Windows-1252");
+        char want[160];
+        snprintf(want, sizeof(want),
+                 "t.csv:%zu:4 (forslag): error: bad encoding: a UTF-8 character in a "
+                 "Windows-1252 file (mixed encodings)",
+                 nrows + 1);
+        CHECK_STR(diag(0), want);
+        CHECK_INT(got.n, nrows - 1);
+        free(big);
+}
+
+/* Issue 18, point 11: labels compare in Unicode NFC, so "ä" typed as "a" and
+ * a combining diaeresis (NFD) is the questionnaire's "ä". */
+static void test_nfc(void)
+{
+        CHECK_INT(
+            run("respondent;hemtyp;har_barn;stod_nojd;stod_na\n"
+                "R1;Familjehem;Ja;Sta\xCC\x88mmer helt;STA\xCC\x88MMER GANSKA DA\xCC\x8ALIGT\n"),
+            ENK_OK);
+        CHECK_INT(enk_diags_count(D), 0);
+        CHECK_INT(got.n, 1);
+        CHECK_ROW(0, 1, M, 1, M, 5, 2, M, M);
+        /* A question's text as header, typed in NFD. */
+        CHECK_INT(run("hemtyp;har_barn;stod_nojd;Vad kan vi go\xCC\x88ra ba\xCC\x88ttre?\n"
+                      "1;0;4;Mer\n"),
+                  ENK_OK);
+        CHECK_INT(enk_diags_count(D), 0);
+        CHECK_STR(got.text[0], "Mer");
+}
+
+static enk_status count_table_row(void *ctx, unsigned line, const char *const *fields,
+                                  size_t nfields)
+{
+        (void) ctx;
+        (void) line;
+        (void) fields;
+        (void) nfields;
+        return ENK_OK;
+}
+
+/* Issue 18, point 13: input that never ends a line, or is not text, stops
+ * the read with its place instead of being read forever. */
+static void test_endless(void)
+{
+        /* A NUL byte: its line and field. */
+        static const char nul[] = "hemtyp,har_barn,stod_nojd\n1,0,4\n1,\0,4\n1,0,5\n";
+        CHECK_INT(run_len(nul, sizeof(nul) - 1, 0), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:3:2: error: NUL byte (a binary file, not CSV text?)");
+        CHECK_INT(enk_diags_count(D), 1);
+        CHECK_INT(got.n, 1);
+
+        /* What /dev/zero gives: stopped at once, not read to its end. */
+        size_t len = 4u << 20;
+        char *zeros = calloc(len, 1);
+        CHECK_INT(run_len(zeros, len, 0), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:1:1: error: NUL byte (a binary file, not CSV text?)");
+        CHECK_INT(enk_diags_count(D), 1);
+        CHECK(S.bytes <= 65536);
+        free(zeros);
+
+        /* The same for a manifest (plain table): a NUL byte would cut a field
+         * short unseen. */
+        char path[256];
+        snprintf(path, sizeof(path), "%s/nul-manifest.csv", tmpdir);
+        FILE *fp = fopen(path, "wb");
+        static const char man[] = "unit,year,file\nNorra,2020,a\0.csv\n";
+        fwrite(man, 1, sizeof(man) - 1, fp);
+        fclose(fp);
+        enk_diags_free(D);
+        D = enk_diags_new(0);
+        CHECK_INT(enk_csvin_read_table(path, count_table_row, NULL, D), ENK_ERR_SYNTAX);
+        char want[400];
+        snprintf(want, sizeof(want), "%s:2: error: NUL byte (a binary file, not CSV text?)", path);
+        CHECK_STR(diag(0), want);
+        unlink(path);
+
+        /* Fields without a line end: stopped after 8 MiB, not at the end. */
+        len = 32u << 20;
+        char *endless = malloc(len);
+        for (size_t i = 0; i < len; i += 2)
+                memcpy(endless + i, "x,", 2);
+        CHECK_INT(run_len(endless, len, 0), ENK_ERR_SYNTAX);
+        CHECK_STR(diag(0), "t.csv:1: error: row longer than 8388608 bytes without an end (a "
+                           "line end or a closing quote missing?)");
+        CHECK_INT(enk_diags_count(D), 1);
+        CHECK(S.bytes < 9u << 20);
+        free(endless);
+}
+
 int main(void)
 {
         enk_diags *qd = enk_diags_new(0);
@@ -909,6 +1140,10 @@ int main(void)
         test_map();
         test_callbacks();
         test_streaming();
+        test_stray_quotes();
+        test_mixed_encodings();
+        test_nfc();
+        test_endless();
 
         rmdir(tmpdir);
         enk_diags_free(D);
