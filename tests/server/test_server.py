@@ -260,8 +260,8 @@ def main():
     sigterm_in_flight(db, codes[31], tmp)
     rate_limit(db, codes[32], tmp)
     store_locked(db, codes[33], tmp)
-    framing(db, codes[34], tmp)
-    slow_clients(db, codes[35], tmp)
+    framing(db, codes[37], tmp)
+    slow_clients(db, codes[38], tmp)
     cli_errors(db, tmp)
     print("%d checks, %d failed" % (checks, failures))
 

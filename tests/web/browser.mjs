@@ -535,7 +535,7 @@ try {
   check(responses.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.date)), 'both responses: a date, no time');
   // A code's row never changes; using it adds a spent mark, and a draft is
   // filed under a key of its own (docs/store.md, "Anonymity").
-  eq(rows('SELECT (SELECT count(*) FROM codes) AS codes, (SELECT count(*) FROM spent) AS spent,'
+  eq(rows('SELECT (SELECT count(*) FROM codes) AS codes, (SELECT count(*) FROM spent) AS spent,' +
           ' (SELECT count(*) FROM codes WHERE spent = 1) AS flagged'),
      [{ codes: 4, spent: 2, flagged: 0 }], 'two codes spent, two open, no code row changed');
   eq(rows('SELECT count(*) AS n FROM drafts'), [{ n: 1 }],
