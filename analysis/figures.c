@@ -469,6 +469,38 @@ static bool hide_areas(ctx *c)
         return more;
 }
 
+/* A follow-up question (show_if) is asked of those who gave some answers to
+ * an earlier question, so its n + na + missing counts those answers. When the
+ * earlier question is a hidden row, or one whose distribution is hidden, the
+ * follow-up is hidden with its counts; so is a follow-up of such a follow-up,
+ * also through questions without figures (yes/no, choices). Returns whether
+ * it hid anything. */
+static bool hide_followups(ctx *c, bool *tainted)
+{
+        bool more = false;
+        for (size_t g = 0; g < c->ngroups; g++)
+                for (size_t y = 0; y < c->nyears; y++)
+                        for (size_t qi = 0; qi < c->nq; qi++) {
+                                const enk_condition *cond = c->latest->questions[qi].show_if;
+                                tainted[qi] = false;
+                                if (!cond || cond->question >= qi)
+                                        continue;
+                                size_t cj = cond->question;
+                                const enk_figure *ctrl =
+                                    c->qslot[cj] >= 0 ? row_at(c, g, y, (size_t) c->qslot[cj])
+                                                      : NULL;
+                                tainted[qi] =
+                                    tainted[cj] || (ctrl && ctrl->n > 0 &&
+                                                    (ctrl->suppressed || ctrl->dist_hidden));
+                                if (!tainted[qi] || c->qslot[qi] < 0)
+                                        continue;
+                                enk_figure *r = row_at(c, g, y, (size_t) c->qslot[qi]);
+                                more |= !r->suppressed || !r->counts_hidden;
+                                r->suppressed = r->counts_hidden = true;
+                        }
+        return more;
+}
+
 /* Secondary suppression over the units of each year x item, the units
  * already hidden counting as hidden (enk_stats_suppress_more); when every
  * unit is hidden, so is the total. Units without answers (no wave that year,
@@ -539,21 +571,25 @@ static enk_status suppress(ctx *c)
         int64_t *ns = calloc(c->nunits, sizeof *ns);
         bool *sup = calloc(c->nunits, sizeof *sup);
         size_t *idx = calloc(c->nunits, sizeof *idx);
-        if (!ns || !sup || !idx) {
+        bool *tainted = calloc(c->nq ? c->nq : 1, sizeof *tainted);
+        if (!ns || !sup || !idx || !tainted) {
                 free(ns);
                 free(sup);
                 free(idx);
+                free(tainted);
                 return ENK_ERR_NOMEM;
         }
         bool more = true;
         while (more) {
-                more = hide_areas(c);
+                more = hide_followups(c, tainted);
+                more |= hide_areas(c);
                 if (c->with_total)
                         more |= hide_units(c, ns, sup, idx);
         }
         free(ns);
         free(sup);
         free(idx);
+        free(tainted);
         size_t nrows = c->ngroups * c->nyears * c->per;
         for (size_t i = 0; i < nrows; i++)
                 c->rows[i].dist_hidden |= c->rows[i].suppressed;
@@ -726,6 +762,12 @@ static void scrub(ctx *c)
                 enk_figure *r = &c->rows[i];
                 if (r->dist_hidden)
                         r->dist = NULL;
+                /* on a scale of two or three points the share and the mean
+                 * give every count: a hidden distribution hides the mean */
+                if (r->dist_hidden && !r->is_area && r->ndist <= 3)
+                        r->mean = r->sd = r->index = r->index_low = r->index_high = NAN;
+                if (r->counts_hidden)
+                        r->n = r->na = r->missing = 0;
                 if (!r->suppressed)
                         continue;
                 nan_figure(r);
@@ -863,8 +905,8 @@ static enk_status add_unit_year(ctx *c, char *unit, int year)
 /* The scope: the report year, every unit with responses up to it (all of
  * them, also for a one-unit result, since suppression is decided over all),
  * their years, and the editions they answered. The latest edition is the
- * newest one the shown units answered in any year: the current ids and scales
- * are those, also in the report of an earlier year. */
+ * newest one in the store (any unit, any year): the current ids and scales
+ * are those, also in the report of an earlier year or of one unit. */
 static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store *store,
                         const char *store_file, enk_diags *diags)
 {
@@ -880,7 +922,7 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
         for (size_t i = 0; i < wl->n; i++) {
                 const wave *w = &wl->v[i];
                 bool shown = !c->shown_unit || strcmp(w->unit, c->shown_unit) == 0;
-                if (w->responses == 0 || (!shown && w->year > c->report_year))
+                if (w->responses == 0)
                         continue;
                 enk_status st = use_edition(c, store, w->edition_id, shown, diags);
                 if (st == ENK_OK && w->year <= c->report_year)
@@ -901,9 +943,11 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
         qsort(c->units, c->nunits, sizeof *c->units, cmp_str);
         qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
         qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
-        for (size_t e = 0; e < c->neds; e++)
-                if (c->eds[e].shown)
-                        c->latest = c->eds[e].q;
+        /* The latest edition of the whole store, also for one unit: the
+         * questions of every table from one store map the same way, so a
+         * unit's table and the all-units table cannot be subtracted. */
+        c->eds[c->neds - 1].shown = true;
+        c->latest = c->eds[c->neds - 1].q;
         return ENK_OK;
 }
 
@@ -1246,13 +1290,13 @@ void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
                 out->text = r->question;
                 return;
         case COL_N:
-                out->num = (double) r->n;
+                out->num = r->counts_hidden ? NAN : (double) r->n;
                 return;
         case COL_NA:
-                out->num = (double) r->na;
+                out->num = r->counts_hidden ? NAN : (double) r->na;
                 return;
         case COL_MISSING:
-                out->num = (double) r->missing;
+                out->num = r->counts_hidden ? NAN : (double) r->missing;
                 return;
         case COL_SUPPRESSED:
                 out->flag = s;

@@ -86,6 +86,10 @@ typedef struct enk_figure {
         bool suppressed;    /* primary, area or secondary suppression: show ".." */
         bool prev_hidden;   /* the previous year's row is hidden: no change, ".." */
         bool dist_hidden;   /* the distribution must not be shown: dist is NULL */
+        bool counts_hidden; /* even n, na and missing are hidden (0 here, ".." shown):
+                               a follow-up whose show_if reads a hidden question,
+                               since its n + na + missing counts that question's
+                               answers */
         bool low_precision; /* fewer than 20 answers */
         bool scale_changed; /* the scale differs from an earlier edition: years not compared */
 } enk_figure;

@@ -485,6 +485,16 @@ static void put_num(ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v, l
         note_err(c, worksheet_write_number(ws, (lxw_row_t) r, (lxw_col_t) col, v, fmt));
 }
 
+/* A figure's number of answers, or ".." when even that is hidden
+ * (enk_figure.counts_hidden). */
+static void put_n(ctx *c, lxw_worksheet *ws, size_t r, size_t col, const enk_figure *f)
+{
+        if (f->counts_hidden)
+                put_str(c, ws, r, col, "..", c->fmt.dots);
+        else
+                put_num(c, ws, r, col, (double) f->n, c->fmt.integer);
+}
+
 static void put_bool(ctx *c, lxw_worksheet *ws, size_t r, size_t col, bool v)
 {
         note_err(c, worksheet_write_boolean(ws, (lxw_row_t) r, (lxw_col_t) col, v, NULL));
@@ -1063,7 +1073,7 @@ static void summary_row(ctx *c, lxw_worksheet *ws, size_t row, size_t item)
         fit_row(c, ws, row, text_lines(item_label(c, item), SUM_LABEL_W));
         if (!r)
                 return;
-        put_num(c, ws, row, S_N, (double) r->n, c->fmt.integer);
+        put_n(c, ws, row, S_N, r);
         if (r->suppressed) {
                 size_t cols[] = {S_SHARE, S_LOW, S_HIGH, S_PREV, S_CHANGE, S_TREND};
                 for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
@@ -1405,7 +1415,7 @@ static void sheet_trends(ctx *c)
                                 put_num(c, ws, row, 0, f->years[y], c->fmt.year);
                                 if (!r)
                                         continue;
-                                put_num(c, ws, row, 4, (double) r->n, c->fmt.integer);
+                                put_n(c, ws, row, 4, r);
                                 if (r->suppressed) {
                                         /* the numbers stay blank, so the chart
                                          * leaves a gap (text would be drawn as 0) */
@@ -1500,10 +1510,11 @@ static void sheet_distribution(ctx *c)
                         put_num(c, ws, rr, 0, f->years[years[y]], c->fmt.year);
                         if (!ry)
                                 continue;
-                        put_num(c, ws, rr, 1 + sc->npoints, (double) ry->n, c->fmt.integer);
+                        put_n(c, ws, rr, 1 + sc->npoints, ry);
                         /* a hidden distribution (statistics.md: small groups)
                          * shows "..", which the chart draws as nothing */
-                        bool hidden = ry->n > 0 && (ry->dist_hidden || !ry->dist);
+                        bool hidden =
+                            (ry->n > 0 || ry->counts_hidden) && (ry->dist_hidden || !ry->dist);
                         shown += ry->n > 0 && !hidden;
                         for (size_t p = 0; p < sc->npoints; p++) {
                                 if (hidden)
@@ -1653,8 +1664,12 @@ static void sheet_comparison(ctx *c)
                         else
                                 put_num(c, ws, row, cols[i], r->share,
                                         total ? c->fmt.total_pct : c->fmt.pct);
-                        put_num(c, ws, row, cols[i] + 1, (double) r->n,
-                                total ? c->fmt.total_int : c->fmt.integer);
+                        if (r->counts_hidden)
+                                put_str(c, ws, row, cols[i] + 1, "..",
+                                        total ? c->fmt.section : c->fmt.dots);
+                        else
+                                put_num(c, ws, row, cols[i] + 1, (double) r->n,
+                                        total ? c->fmt.total_int : c->fmt.integer);
                 }
         }
         size_t last = first + c->nunits - 1;

@@ -63,7 +63,7 @@ static enk_status write_html(const enk_questionnaire *q, int lang, const char *o
         if (st != ENK_OK)
                 return st;
         enk_outfile *f = NULL;
-        enk_outfile_options oo = {.kind = ENK_OUT_TEXT};
+        enk_outfile_options oo = {.kind = ENK_OUT_HTML, .keep = q->file};
         st = enk_outfile_open(out, &oo, &f, diags);
         if (st == ENK_OK && fwrite(html, 1, len, enk_outfile_stream(f)) != len) {
                 enk_diags_add(diags, ENK_SEV_ERROR, (enk_loc){out, 0, 0}, NULL,

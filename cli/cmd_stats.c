@@ -191,8 +191,11 @@ static void print_table(FILE *o, const enk_figures *f, bool only_year)
                         snprintf(ci, sizeof ci, "%s–%s", lo, hi);
                 char qname[128];
                 snprintf(qname, sizeof qname, "%s%s", r->is_area ? "område " : "", r->question);
-                fprintf(o, "%-*s %4d  %-*s %6lld %7s %15s %7s %8s %6s %s\n", uw, r->unit, r->year,
-                        qw, qname, (long long) r->n, share, ci, idx, diff, trend,
+                char n[24] = "..";
+                if (!r->counts_hidden)
+                        snprintf(n, sizeof n, "%lld", (long long) r->n);
+                fprintf(o, "%-*s %4d  %-*s %6s %7s %15s %7s %8s %6s %s\n", uw, r->unit, r->year, qw,
+                        qname, n, share, ci, idx, diff, trend,
                         r->low_precision && !r->suppressed ? "(osäker)" : "");
         }
         fprintf(

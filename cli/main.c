@@ -1,9 +1,11 @@
 /* cli/main.c - the enkat program: finds the command and hands over. */
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "survey/outfile.h"
 
 struct enk_cmd {
         const char *name;
@@ -48,11 +50,24 @@ static const struct enk_cmd *find(const char *name)
         return NULL;
 }
 
+/* Ctrl-C, a kill or a closed terminal while an output is being written: the
+ * temporary file goes (the target is untouched), then the signal ends the
+ * program as it would have. `enkat serve` installs handlers of its own. */
+static void on_signal(int sig)
+{
+        enk_outfile_on_signal();
+        signal(sig, SIG_DFL);
+        raise(sig);
+}
+
 int main(int argc, char **argv)
 {
         /* GSL aborts on a domain error by default; we check inputs first and
          * want a status, never an abort. */
         gsl_set_error_handler_off();
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        signal(SIGHUP, on_signal);
 
         if (argc < 2) {
                 usage(stderr);

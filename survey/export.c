@@ -489,8 +489,8 @@ enk_status enk_export_write(enk_store *store, const enk_export_options *o, const
         }
         /* the output is checked before any work: never the store, a
          * directory or a file of another kind (survey/outfile.h) */
-        static const enk_outfile_kind kinds[] = {[ENK_EXPORT_CSV] = ENK_OUT_TEXT,
-                                                 [ENK_EXPORT_EXCEL] = ENK_OUT_TEXT,
+        static const enk_outfile_kind kinds[] = {[ENK_EXPORT_CSV] = ENK_OUT_EXPORT_CSV,
+                                                 [ENK_EXPORT_EXCEL] = ENK_OUT_EXPORT_CSV,
                                                  [ENK_EXPORT_SAV] = ENK_OUT_SAV,
                                                  [ENK_EXPORT_DTA] = ENK_OUT_DTA};
         enk_outfile_options oo = {.kind = kinds[o->format], .keep = enk_store_path(store)};

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,29 +29,64 @@ static enk_status io_fail(enk_diags *d, const char *path, const char *fmt, const
 
 static const char *kind_name(enk_outfile_kind k)
 {
-        static const char *const names[] = {"a text file", "an Excel workbook (.xlsx)", "a PDF",
-                                            "an SPSS file (.sav)", "a Stata file (.dta)"};
+        static const char *const names[] = {
+            "an enkat export (CSV)",     "an HTML page", "an enkat paper layout",
+            "an Excel workbook (.xlsx)", "a PDF",        "an SPSS file (.sav)",
+            "a Stata file (.dta)"};
         return names[k];
+}
+
+static bool starts(const unsigned char *b, size_t n, const char *sig)
+{
+        size_t k = strlen(sig);
+        return n >= k && memcmp(b, sig, k) == 0;
 }
 
 /* Whether the first bytes of an existing file say it is of kind k. */
 static bool is_kind(enk_outfile_kind k, const unsigned char *b, size_t n)
 {
         switch (k) {
-        case ENK_OUT_TEXT:
-                return memchr(b, 0, n) == NULL;
+        case ENK_OUT_EXPORT_CSV:
+                if (starts(b, n, "\xEF\xBB\xBF")) {
+                        b += 3;
+                        n -= 3;
+                }
+                return starts(b, n, "unit,year,edition,source,") ||
+                       starts(b, n, "unit;year;edition;source;");
+        case ENK_OUT_HTML:
+                return starts(b, n, "<!DOCTYPE html");
+        case ENK_OUT_LAYOUT:
+                return starts(b, n, "{\"format\":\"enkat-paper-layout\"");
         case ENK_OUT_XLSX:
-                return n >= 4 && memcmp(b, "PK\003\004", 4) == 0;
+                return starts(b, n, "PK\003\004");
         case ENK_OUT_PDF:
-                return n >= 5 && memcmp(b, "%PDF-", 5) == 0;
+                return starts(b, n, "%PDF-");
         case ENK_OUT_SAV:
-                return n >= 4 && (memcmp(b, "$FL2", 4) == 0 || memcmp(b, "$FL3", 4) == 0);
+                return starts(b, n, "$FL2") || starts(b, n, "$FL3");
         case ENK_OUT_DTA:
-                /* format 117+ starts with a tag; older ones with the version byte */
-                return (n >= 11 && memcmp(b, "<stata_dta>", 11) == 0) ||
-                       (n >= 1 && b[0] >= 0x66 && b[0] <= 0x73);
+                return starts(b, n, "<stata_dta>");
         }
         return false;
+}
+
+/* The temporary file being written, for enk_outfile_on_signal(): a copy of
+ * its name, set before the file exists and cleared once it is gone. */
+static char signal_tmp[PATH_MAX];
+static volatile sig_atomic_t signal_armed;
+
+void enk_outfile_on_signal(void)
+{
+        if (signal_armed)
+                unlink(signal_tmp);
+}
+
+static void arm(const char *tmp)
+{
+        signal_armed = 0;
+        if (tmp && strlen(tmp) < sizeof signal_tmp) {
+                memcpy(signal_tmp, tmp, strlen(tmp) + 1);
+                signal_armed = 1;
+        }
 }
 
 static const char *const keep_suffix[] = {"", "-wal", "-shm", "-journal"};
@@ -102,7 +138,7 @@ static enk_status check_existing(const char *path, const struct stat *sb,
 {
         if (is_kept(sb, o->keep))
                 return io_fail(d, path,
-                               "cannot write file: this is the store being read%s; "
+                               "cannot write file: this is the file being read%s; "
                                "give another output file",
                                "");
         if (o->no_clobber) {
@@ -111,6 +147,9 @@ static enk_status check_existing(const char *path, const struct stat *sb,
                           "the file exists; it is not replaced (remove or rename it first)");
                 return ENK_ERR_EXISTS;
         }
+        if (access(path, W_OK) != 0)
+                return io_fail(d, path, "cannot write file: %s (the file is write-protected)",
+                               strerror(errno));
         if (sb->st_size == 0)
                 return ENK_OK;
         unsigned char head[4096];
@@ -174,17 +213,21 @@ static int make_temp(enk_outfile *f, const char *dir)
                 errno = ENOMEM;
                 return -1;
         }
+        arm(f->tmp);
         int fd = mkstemp(f->tmp);
         if (fd < 0) {
+                arm(NULL);
                 free(f->tmp);
                 f->tmp = NULL;
                 return -1;
         }
+        arm(f->tmp); /* mkstemp filled in the name */
         return fd;
 }
 
 static void release(enk_outfile *f)
 {
+        arm(NULL);
         free(f->path);
         free(f->tmp);
         free(f);
@@ -224,7 +267,7 @@ enk_status enk_outfile_open(const char *path, const enk_outfile_options *opts, e
         enk_status st = ENK_OK;
         if (is_kept_name(f->path, o.keep)) {
                 st = io_fail(diags, path,
-                             "cannot write file: this is the store being read%s; give another "
+                             "cannot write file: this is the file being read%s; give another "
                              "output file",
                              "");
         } else if (stat(f->path, &sb) == 0) {
@@ -261,9 +304,6 @@ enk_status enk_outfile_open(const char *path, const enk_outfile_options *opts, e
                 free(copy);
                 if (fd < 0) {
                         st = io_fail(diags, path, "cannot write file: %s", strerror(errno));
-                } else if (fchmod(fd, f->mode) != 0) {
-                        st = io_fail(diags, path, "cannot write file: %s", strerror(errno));
-                        close(fd);
                 } else if (o.by_name) {
                         close(fd);
                 } else if (!(f->f = fdopen(fd, "wb"))) {
@@ -356,6 +396,8 @@ enk_status enk_outfile_commit(enk_outfile *f, enk_diags *diags)
         }
         if (!err && f->tmp && f->direct)
                 err = copy_to(f->tmp, f->path);
+        else if (!err && f->tmp && chmod(f->tmp, f->mode) != 0)
+                err = errno; /* the mode of the file replaced, now that it is written */
         else if (!err && f->tmp)
                 err = put_in_place(f);
         if (!err && f->sync && !f->direct)

@@ -13,13 +13,16 @@
  *  - a character device or a pipe (/dev/stdout, /dev/null, a FIFO) is written
  *    directly; it is never replaced by a regular file. A block device, a
  *    socket and a directory are refused;
- *  - an existing regular file is replaced only when it is empty or already of
- *    the kind being written (an .xlsx, a PDF, a text file, ...): a store, or
- *    any file of another kind, is refused with a message saying so. `keep`
- *    names a file that is never written in any case (the store being read).
- *  - with no_clobber any existing file is refused (the codes file: it may
- *    hold the only copy of the codes), and with sync the file and its
- *    directory reach the disk before commit returns.
+ *  - an existing regular file is replaced only when it is empty or already
+ *    the same command's output (enk_outfile_kind); any other file is
+ *    refused with a message saying so, and so is a write-protected one.
+ *    `keep` names a file that is never written in any case (the store being
+ *    read, the questionnaire being compiled).
+ *  - with no_clobber any existing file is refused (for a file that may hold
+ *    the only copy of something), and with sync the file and its directory
+ *    reach the disk before commit returns.
+ *  - the temporary file is removed on SIGINT, SIGTERM and SIGHUP too, when
+ *    the program calls enk_outfile_on_signal() from its handler.
  * Every message names the path: "PATH: cannot write file: ...".
  *
  * Ownership: an enk_outfile is freed by enk_outfile_commit() or
@@ -36,18 +39,24 @@
 
 typedef struct enk_outfile enk_outfile;
 
-/* What an existing file must already be for it to be replaced. */
+/* What an existing file must already be for it to be replaced: the output
+ * of the same command (its first bytes), so that nothing else that happens
+ * to share the name (a questionnaire, a manifest, a response file, a store)
+ * is ever written over. */
 typedef enum enk_outfile_kind {
-        ENK_OUT_TEXT, /* CSV, HTML, JSON: no NUL byte in its first 4 KiB */
-        ENK_OUT_XLSX, /* a zip (Office Open XML) */
+        ENK_OUT_EXPORT_CSV, /* enkat export's CSV: [BOM] unit,year,edition,source, (or with ;) */
+        ENK_OUT_HTML,       /* <!DOCTYPE html */
+        ENK_OUT_LAYOUT,     /* {"format":"enkat-paper-layout" */
+        ENK_OUT_XLSX,       /* a zip (Office Open XML) */
         ENK_OUT_PDF,
         ENK_OUT_SAV, /* SPSS */
-        ENK_OUT_DTA, /* Stata */
+        ENK_OUT_DTA, /* Stata 117 or later: <stata_dta> */
 } enk_outfile_kind;
 
 typedef struct enk_outfile_options {
         enk_outfile_kind kind;
-        const char *keep; /* a file never to write (same file, or its -wal/-shm), or NULL */
+        const char *keep; /* a file never to write (the store being read, with its
+                             -wal/-shm/-journal, or the questionnaire), or NULL */
         bool no_clobber;  /* refuse any existing file */
         bool sync;        /* fsync the file and its directory on commit */
         bool by_name;     /* the writer opens the file by name (enk_outfile_name), not a stream */
@@ -73,5 +82,10 @@ enk_status enk_outfile_commit(enk_outfile *f, enk_diags *diags);
 /* Removes what was written, leaves the target as it was, and frees f. NULL
  * is a no-op. */
 void enk_outfile_abort(enk_outfile *f);
+
+/* Removes the temporary file of the output being written, if any. Only
+ * async-signal-safe calls: for a signal handler, which then ends the
+ * program. */
+void enk_outfile_on_signal(void);
 
 #endif

@@ -1650,7 +1650,8 @@ enk_status enk_paper_write_layout(const enk_paper *p, const char *path, enk_diag
         if (st != ENK_OK)
                 return st;
         enk_outfile *o = NULL;
-        enk_outfile_options oo = {.kind = ENK_OUT_TEXT};
+        /* never over the questionnaire the form is made from */
+        enk_outfile_options oo = {.kind = ENK_OUT_LAYOUT, .keep = p->q->file};
         st = enk_outfile_open(path, &oo, &o, diags);
         if (st == ENK_OK) {
                 FILE *f = enk_outfile_stream(o);
@@ -1832,7 +1833,7 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
         if (!p || !path)
                 return ENK_ERR_USAGE;
         enk_outfile *o = NULL;
-        enk_outfile_options oo = {.kind = ENK_OUT_PDF};
+        enk_outfile_options oo = {.kind = ENK_OUT_PDF, .keep = p->q->file};
         enk_status st = enk_outfile_open(path, &oo, &o, diags);
         if (st != ENK_OK)
                 return st;
