@@ -4,7 +4,7 @@
  * questionnaire it points to into one Excel workbook, in Swedish by default or
  * in English. It computes no statistics: every number comes from the table,
  * every label from the questionnaire or from the report's own wording table
- * (report.c). The sheets, in order:
+ * (report_words.c). The sheets, in order:
  *
  *   Sammanfattning / Summary     the report year at a glance for one unit: n,
  *                                response rate, and per area and headline

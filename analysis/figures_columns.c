@@ -1,0 +1,182 @@
+/* analysis/figures_columns.c - the tidy table: one list of the figures' columns for every output.
+ *
+ * `enkat stats --format csv|json` and the report's Data sheet write the rows
+ * of the figures table through enk_figures_columns and enk_figures_cell()
+ * (analysis/figures.h), so they have the same columns in the same order, the
+ * same descriptions in each language, and the same empty cells. A new column
+ * is one enum constant, one row of the table and one case of the cell.
+ */
+#include "analysis/figures.h"
+#include "analysis/stats.h"
+
+#include <math.h>
+
+/* The description's threshold, spelled from analysis/stats.h. */
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+enum {
+        COL_UNIT,
+        COL_YEAR,
+        COL_QUESTION,
+        COL_N,
+        COL_POSITIVE,
+        COL_SHARE,
+        COL_CI_LOW,
+        COL_CI_HIGH,
+        COL_MEAN,
+        COL_INDEX,
+        COL_PREV_SHARE,
+        COL_DIFF,
+        COL_DIFF_LOW,
+        COL_DIFF_HIGH,
+        COL_DIFF_P,
+        COL_SIGNIFICANT,
+        COL_TREND,
+        COL_TREND_P,
+        COL_SUPPRESSED,
+        COL_IS_AREA,
+        COL_DIFF_P_ADJ,
+        COL_NA,
+        COL_MISSING,
+        COL_LOW_PRECISION,
+        COL_CHANGE,
+        COL_PREV_YEAR,
+        NCOLUMNS
+};
+
+_Static_assert(NCOLUMNS == ENK_FIGURES_NCOLUMNS, "figures.h counts the columns");
+
+const enk_column enk_figures_columns[ENK_FIGURES_NCOLUMNS] = {
+    [COL_UNIT] = {"unit", {"enhet", "unit"}, ENK_COL_TEXT, 0},
+    [COL_YEAR] = {"year", {"år", "year"}, ENK_COL_INT, 0},
+    [COL_QUESTION] = {"question",
+                      {"fråga eller område (id)", "question or area (id)"},
+                      ENK_COL_TEXT,
+                      0},
+    [COL_N] = {"n", {"antal svar på skalan", "answers on the scale"}, ENK_COL_INT, 0},
+    [COL_POSITIVE] = {"positive", {"antal positiva svar", "positive answers"}, ENK_COL_INT, 0},
+    [COL_SHARE] = {"share", {"andel positiva", "share positive"}, ENK_COL_SHARE, 0},
+    [COL_CI_LOW] = {"ci_low",
+                    {"95 % konfidensintervall, från", "95% confidence interval, low"},
+                    ENK_COL_SHARE,
+                    0},
+    [COL_CI_HIGH] = {"ci_high",
+                     {"95 % konfidensintervall, till", "95% confidence interval, high"},
+                     ENK_COL_SHARE,
+                     0},
+    [COL_MEAN] = {"mean", {"medelvärde på skalan", "mean on the scale"}, ENK_COL_NUM, 3},
+    [COL_INDEX] = {"index", {"index 0–100", "index 0–100"}, ENK_COL_NUM, 1},
+    [COL_PREV_SHARE] = {"prev_share",
+                        {"andel positiva föregående år", "share positive the year before"},
+                        ENK_COL_SHARE,
+                        0},
+    [COL_DIFF] = {"diff", {"förändring (andel)", "change (share)"}, ENK_COL_SHARE, 0},
+    [COL_DIFF_LOW] = {"diff_low",
+                      {"förändringens intervall, från", "interval of the change, low"},
+                      ENK_COL_SHARE,
+                      0},
+    [COL_DIFF_HIGH] = {"diff_high",
+                       {"förändringens intervall, till", "interval of the change, high"},
+                       ENK_COL_SHARE,
+                       0},
+    [COL_DIFF_P] = {"diff_p", {"p-värde för förändringen", "p-value of the change"}, ENK_COL_P, 0},
+    [COL_SIGNIFICANT] = {"significant",
+                         {"statistiskt säkerställd förändring", "significant change"},
+                         ENK_COL_BOOL,
+                         0},
+    [COL_TREND] = {"trend_slope_pp",
+                   {"trend, procentenheter per år", "trend, percentage points a year"},
+                   ENK_COL_NUM,
+                   1},
+    [COL_TREND_P] = {"trend_p", {"p-värde för trenden", "p-value of the trend"}, ENK_COL_P, 0},
+    [COL_SUPPRESSED] = {"suppressed",
+                        {"dold (sekretess)", "hidden (confidentiality)"},
+                        ENK_COL_BOOL,
+                        0},
+    [COL_IS_AREA] = {"is_area", {"område", "area"}, ENK_COL_BOOL, 0},
+    [COL_DIFF_P_ADJ] = {"diff_p_adj",
+                        {"p-värde, Holm-justerat", "p-value, Holm-adjusted"},
+                        ENK_COL_P,
+                        0},
+    [COL_NA] = {"na", {"antal ”vet ej”", "answers \"don't know\""}, ENK_COL_INT, 0},
+    [COL_MISSING] = {"missing", {"antal obesvarade", "left unanswered"}, ENK_COL_INT, 0},
+    [COL_LOW_PRECISION] = {"low_precision",
+                           {"låg precision (färre än " STR(ENK_STATS_LOW_PRECISION_N) " svar)",
+                            "low precision (fewer than " STR(
+                                ENK_STATS_LOW_PRECISION_N) " answers)"},
+                           ENK_COL_BOOL,
+                           0},
+    [COL_CHANGE] = {"change",
+                    {"förändringens riktning (up, down)", "direction of the change (up, down)"},
+                    ENK_COL_TEXT,
+                    0},
+    [COL_PREV_YEAR] = {"prev_year", {"föregående år", "the year before"}, ENK_COL_INT, 0},
+};
+
+void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
+{
+        *out = (enk_cell){.num = NAN, .flag = -1};
+        bool s = r->suppressed;
+        /* what a hidden row keeps */
+        switch (col) {
+        case COL_UNIT:
+                out->text = r->unit;
+                return;
+        case COL_YEAR:
+                out->num = r->year;
+                return;
+        case COL_QUESTION:
+                out->text = r->question;
+                return;
+        case COL_N:
+                out->num = r->counts_hidden ? NAN : (double) r->n;
+                return;
+        case COL_NA:
+                out->num = r->counts_hidden ? NAN : (double) r->na;
+                return;
+        case COL_MISSING:
+                out->num = r->counts_hidden ? NAN : (double) r->missing;
+                return;
+        case COL_SUPPRESSED:
+                out->flag = s;
+                return;
+        case COL_IS_AREA:
+                out->flag = r->is_area;
+                return;
+        case COL_LOW_PRECISION:
+                out->flag = r->low_precision;
+                return;
+        case COL_PREV_YEAR:
+                out->num = r->prev_year ? r->prev_year : NAN;
+                return;
+        }
+        if (s)
+                return;
+        const double nums[NCOLUMNS] = {
+            [COL_POSITIVE] = (double) r->positive,
+            [COL_SHARE] = r->share,
+            [COL_CI_LOW] = r->ci_low,
+            [COL_CI_HIGH] = r->ci_high,
+            [COL_MEAN] = r->mean,
+            [COL_INDEX] = r->index,
+            [COL_PREV_SHARE] = r->prev_share,
+            [COL_DIFF] = r->diff,
+            [COL_DIFF_LOW] = r->diff_low,
+            [COL_DIFF_HIGH] = r->diff_high,
+            [COL_DIFF_P] = r->diff_p,
+            [COL_TREND] = r->trend_slope_pp,
+            [COL_TREND_P] = r->trend_p,
+            [COL_DIFF_P_ADJ] = r->diff_p_adj,
+        };
+        if (col == COL_SIGNIFICANT) {
+                if (!isnan(r->diff_p_adj))
+                        out->flag = r->change != ENK_CHANGE_NONE;
+        } else if (col == COL_CHANGE) {
+                out->text = r->change == ENK_CHANGE_UP     ? "up"
+                            : r->change == ENK_CHANGE_DOWN ? "down"
+                                                           : NULL;
+        } else if (col < NCOLUMNS) {
+                out->num = nums[col];
+        }
+}
