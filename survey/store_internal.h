@@ -1,0 +1,172 @@
+/* survey/store_internal.h - what the files of the store share; not a public header.
+ *
+ * The store is one module (survey/store.h, prefix enk_store_) in four files:
+ *   store.c        opening, pragmas, migrations, the statement cache, errors,
+ *                  checkpoints and transactions;
+ *   store_write.c  writing editions, units, waves, imports and responses;
+ *   store_read.c   the reading API: finding editions, units, waves and
+ *                  imports, scanning responses, listing waves, counting;
+ *   store_web.c    the web-collection tables: access codes, spent marks,
+ *                  drafts, submissions, secrets.
+ * Only these four include this header, and only they use SQLite. The
+ * functions below are shared among them and prefixed store_ (not enk_store_):
+ * they are not part of the interface.
+ */
+#ifndef ENK_STORE_INTERNAL_H
+#define ENK_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "survey/store.h"
+
+/* ------------------------------------------------------ cached statements */
+
+/* The statements every store prepares once, on first use (store_stmt); their
+ * SQL is the table stmt_sql in store.c. */
+enum stmt_id {
+        ST_EDITION_BY_HASH,
+        ST_EDITION_INSERT,
+        ST_EQ_INSERT,
+        ST_EDITION_FIND,
+        ST_EDITION_YAML,
+        ST_UNIT_FIND,
+        ST_UNIT_INSERT,
+        ST_UNIT_EXISTS,
+        ST_WAVE_FIND,
+        ST_WAVE_INSERT,
+        ST_WAVE_UPDATE,
+        ST_WAVE_RESPONSES,
+        ST_WAVE_SLOTS,
+        ST_EDITION_EXISTS,
+        ST_IMPORT_FIND,
+        ST_IMPORT_INSERT,
+        ST_IMPORT_EXISTS,
+        ST_IMPORT_DEL_RESPONSES,
+        ST_IMPORT_DELETE,
+        ST_IMPORT_ROWS,
+        ST_RESPONSE_INSERT,
+        ST_TEXT_QUESTION,
+        ST_TEXT_INSERT,
+        ST_SCAN_WAVES,
+        ST_SCAN_RESPONSES,
+        ST_SCAN_TEXTS,
+        ST_LIST_WAVES,
+        ST_COUNT,
+        ST_SAVEPOINT,
+        ST_RELEASE,
+        ST_ROLLBACK_TO,
+        ST_UNIT_NAME,
+        ST_CODE_INSERT,
+        ST_CODE_STATE,
+        ST_CODE_SPEND,
+        ST_DRAFT_SAVE,
+        ST_DRAFT_LOAD,
+        ST_DRAFT_DELETE,
+        ST_DRAFTS_DELETE_WAVE,
+        ST_PLAIN_LOAD,
+        ST_PLAIN_DELETE,
+        ST_PLAINS_DELETE_WAVE,
+        ST_WEB_INSERT,
+        ST_SECRET_GET,
+        ST_SECRET_PUT,
+        ST_COUNT_
+};
+
+/* An edition parsed once by enk_store_edition() and kept. */
+struct cached_edition {
+        int64_t id;
+        enk_questionnaire *q;
+};
+
+struct enk_store {
+        sqlite3 *db;
+        char *path;
+        bool readonly;
+        bool in_txn;
+        bool aborted;      /* SQLite rolled the open transaction back after an error */
+        bool busy;         /* enk_store_begin failed: another connection held the lock */
+        int autockpt;      /* pages at which a commit checkpoints; 0: never */
+        int64_t wal_pages; /* the log's length after our last commit */
+        sqlite3_stmt *stmts[ST_COUNT_];
+
+        /* The slots of the last wave written to; valid only inside a
+         * transaction, when no other process can change the wave. */
+        int64_t slots_wave;
+        int64_t slots_edition;
+        size_t slots;
+
+        unsigned char *blob; /* packing buffer for add_response */
+        size_t blob_cap;
+        int32_t *values; /* decoding buffer for scan */
+        size_t values_cap;
+
+        int64_t *txn_imports; /* imports added in the open transaction */
+        size_t ntxn_imports, txn_imports_cap;
+
+        struct cached_edition *editions;
+        size_t neditions, editions_cap;
+
+        char *import_strs[4]; /* find_import's borrowed strings */
+};
+
+/* ---------------------------------------------------- store.c: helpers */
+
+/* The store's file as a diagnostic's place. */
+enk_loc store_where(const enk_store *s);
+
+/* Turns the SQLite result rc of what the store was doing ("storing a
+ * response") into a diagnostic and a status (ENK_ERR_STORE, or ENK_ERR_NOMEM);
+ * marks the open transaction aborted when SQLite rolled it back by itself. */
+enk_status store_db_fail(enk_store *s, enk_diags *d, int rc, const char *doing);
+
+/* ENK_OK, or an error when an aborted transaction awaits the caller's
+ * rollback: every write checks this first. */
+enk_status store_txn_ok(enk_store *s, enk_diags *d);
+
+/* The cached statement id, reset and unbound, prepared on first use; NULL
+ * (with a diagnostic) when it cannot be prepared. */
+sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d);
+
+/* Runs sql (one or more statements, no results); an SQLite result code. */
+int store_exec(enk_store *s, const char *sql);
+
+/* Steps the bound write statement st once, then resets it and clears its
+ * bindings; SQLite's result code. */
+int store_step_write(sqlite3_stmt *st);
+
+/* Opens a savepoint: what follows, up to store_release(), lands whole or not
+ * at all, inside the caller's transaction or as its own. */
+enk_status store_savepoint(enk_store *s, enk_diags *d);
+
+/* Closes the savepoint: keeps its writes when status is ENK_OK (and they can
+ * be saved), else undoes them. Returns status, or the failure to save. */
+enk_status store_release(enk_store *s, enk_diags *d, enk_status status);
+
+/* strdup() that passes NULL through. */
+char *store_strdup(const char *s);
+
+/* Looks up one int64 by one int64 or text key (text, if not NULL, else key)
+ * with the statement id: ENK_OK with *out, or ENK_ERR_NOTFOUND without a
+ * diagnostic. */
+enk_status store_lookup_id(enk_store *s, enum stmt_id id, const char *text, int64_t key,
+                           int64_t *out, enk_diags *d);
+
+/* ----------------------------------------- store_write.c: responses */
+
+/* Whether date is NULL or a real date YYYY-MM-DD. */
+bool store_date_ok(const char *date);
+
+/* The number of answer slots of wave_id's edition and the edition's id;
+ * ENK_ERR_NOTFOUND (with a diagnostic) for an unknown wave. */
+enk_status store_wave_slots(enk_store *s, int64_t wave_id, size_t *slots, int64_t *edition,
+                            enk_diags *d);
+
+/* Adds the free-text answers of response_id, checking that each names a text
+ * question of edition_id. */
+enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id,
+                           const enk_store_text *texts, size_t ntexts, enk_diags *d);
+
+/* Packs n answers into s->blob (4 * n bytes, big-endian). */
+enk_status store_pack(enk_store *s, const int32_t *values, size_t n, enk_diags *d);
+
+#endif
