@@ -422,7 +422,7 @@ static void show_if_note(const rctx *r, const enk_condition *c, const char *id)
         esc(b, T(r, &on->text));
         raw(b, pct + 2);
         raw(b, "</p>\n");
-        enk_strbuf_free(&vals);
+        enk_strbuf_release(&vals);
 }
 
 /* aria-describedby for question i: its condition note (the element note_id,

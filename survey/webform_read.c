@@ -439,11 +439,11 @@ enk_status enk_webform_read(const enk_questionnaire *q, int lang, const enk_webf
         *out = in;
         return ENK_OK;
 nomem:
-        enk_webform_free(in);
+        enk_webform_input_free(in);
         return ENK_ERR_NOMEM;
 }
 
-void enk_webform_free(enk_webform_input *in)
+void enk_webform_input_free(enk_webform_input *in)
 {
         if (!in)
                 return;
