@@ -1158,7 +1158,7 @@ static enum MHD_Result send_unsaved(enk_server *srv, struct MHD_Connection *c, s
                 ret = send_page(srv, c, r, busy ? 503 : 500, ENK_PAGE_ERROR, notice, NULL, NULL,
                                 busy ? RETRY_AFTER : 0);
         }
-        enk_webform_free(in);
+        enk_webform_input_free(in);
         return ret;
 }
 
@@ -1182,7 +1182,7 @@ static enum MHD_Result send_resumed(enk_server *srv, struct MHD_Connection *c, s
             in ? (srv->en ? "Your saved answers are filled in." : "Dina sparade svar är ifyllda.")
                : NULL,
             0);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
         enk_server_form_release(&f);
         return ret;
 }
@@ -1283,7 +1283,7 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 if (enk_webform_nerrors(in)) {
                         enum MHD_Result ret =
                             send_form(srv, c, r, 422, norm, hash, in, true, NULL, 0);
-                        enk_webform_free(in);
+                        enk_webform_input_free(in);
                         return ret;
                 }
                 j.values = enk_webform_values(in);
@@ -1291,12 +1291,12 @@ static enum MHD_Result handle_svar(enk_server *srv, struct MHD_Connection *c, st
                 j.texts = enk_webform_texts(in, &j.ntexts);
                 st = write_job(srv, &j);
                 if (st == ENK_OK) {
-                        enk_webform_free(in);
+                        enk_webform_input_free(in);
                         return send_see_other(srv, c, r);
                 }
         }
         if (st == ENK_ERR_EXISTS || st == ENK_ERR_NOTFOUND) {
-                enk_webform_free(in);
+                enk_webform_input_free(in);
                 /* EXISTS: spent meanwhile (a double click). */
                 return st == ENK_ERR_EXISTS ? send_see_other(srv, c, r)
                                             : send_error(srv, c, r, 403);
@@ -1486,7 +1486,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         request_clock(srv, c, now_mono());
         if (!r)
                 return;
-        enk_strbuf_free(&r->body);
+        enk_strbuf_release(&r->body);
         free(r);
         *con_cls = NULL;
         atomic_fetch_sub(&srv->inflight, 1);

@@ -71,7 +71,7 @@ char *enk_strbuf_take(enk_strbuf *b, size_t *len)
         if (!b->nomem && !b->s)
                 reserve(b, 0);
         if (b->nomem) {
-                enk_strbuf_free(b);
+                enk_strbuf_release(b);
                 return NULL;
         }
         b->s[b->len] = '\0';
@@ -82,7 +82,7 @@ char *enk_strbuf_take(enk_strbuf *b, size_t *len)
         return s;
 }
 
-void enk_strbuf_free(enk_strbuf *b)
+void enk_strbuf_release(enk_strbuf *b)
 {
         free(b->s);
         *b = (enk_strbuf){0};

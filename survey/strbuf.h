@@ -1,13 +1,14 @@
 /* survey/strbuf.h - a growing text buffer for the writers of HTML and JSON.
  *
- * The web form (survey/webform.c) and the paper layout (survey/paper.c) build
- * their output in memory and hand it to the caller as one malloc'ed string.
+ * The web form (survey/webform.c) and the paper layout's JSON
+ * (survey/paper_json.c) build their output in memory and hand it to the
+ * caller as one malloc'ed string.
  * Appending never fails visibly: when memory runs out the buffer remembers it
  * (nomem), ignores further text, and enk_strbuf_take() then gives NULL, so a
  * writer checks once at the end instead of after every piece.
  *
  * Ownership: the buffer owns its text until enk_strbuf_take() hands it over;
- * enk_strbuf_free() releases what was not taken. A zeroed enk_strbuf
+ * enk_strbuf_release() releases what was not taken. A zeroed enk_strbuf
  * ({0}) is an empty buffer. Not for several threads at once.
  */
 #ifndef ENK_STRBUF_H
@@ -37,6 +38,6 @@ void enk_strbuf_printf(enk_strbuf *b, const char *fmt, ...) __attribute__((forma
 char *enk_strbuf_take(enk_strbuf *b, size_t *len);
 
 /* Frees the text not taken and empties b. */
-void enk_strbuf_free(enk_strbuf *b);
+void enk_strbuf_release(enk_strbuf *b);
 
 #endif

@@ -58,7 +58,7 @@ typedef struct enk_webform_field {
 typedef struct enk_webform_input enk_webform_input;
 
 /* Reads nfields submitted fields into a new input (*out, freed with
- * enk_webform_free) and validates it: values a question does not allow ("abc"
+ * enk_webform_input_free) and validates it: values a question does not allow ("abc"
  * in a number field, a number out of range, an unknown option) are field
  * errors; then enk_response_validate() (survey/response.h) runs, the same
  * validation as import, adding "required" errors and dropping answers to
@@ -69,16 +69,16 @@ enk_status enk_webform_read(const enk_questionnaire *q, int lang, const enk_webf
                             size_t nfields, enk_webform_input **out);
 
 /* Frees the input; NULL is a no-op. */
-void enk_webform_free(enk_webform_input *in);
+void enk_webform_input_free(enk_webform_input *in);
 
 /* Number of errors found (0: the response may be stored). */
 size_t enk_webform_nerrors(const enk_webform_input *in);
 
-/* The q->nquestions answer values (borrowed, valid until enk_webform_free). */
+/* The q->nquestions answer values (borrowed, valid until enk_webform_input_free). */
 const int32_t *enk_webform_values(const enk_webform_input *in);
 
 /* The non-empty free-text answers, as enk_store_submit() takes them; *n is
- * set to their number. Borrowed, valid until enk_webform_free. */
+ * set to their number. Borrowed, valid until enk_webform_input_free. */
 const enk_store_text *enk_webform_texts(const enk_webform_input *in, size_t *n);
 
 /* What the page around the form says and where it posts. */

@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (!s || strstr(s + 1, "<script") || strstr(html, "<b>"))
                         __builtin_trap();
                 free(html);
-                enk_webform_free(in);
+                enk_webform_input_free(in);
         }
         free(f);
         free(body);

@@ -52,8 +52,8 @@ int main(void)
         enk_strbuf_puts(&b, "x");
         enk_strbuf_add(&b, "x", (size_t) -1);
         CHECK(b.nomem);
-        enk_strbuf_free(&b);
+        enk_strbuf_release(&b);
         CHECK(b.s == NULL && !b.nomem);
-        enk_strbuf_free(&b); /* twice is harmless */
+        enk_strbuf_release(&b); /* twice is harmless */
         return check_report();
 }

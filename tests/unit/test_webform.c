@@ -288,7 +288,7 @@ static void test_read_valid(void)
                 CHECK_STR(t[0].question_id, "fritt");
                 CHECK_STR(t[0].text, "Rad ett\nRad två");
         }
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 }
 
 static void test_read_empty(void)
@@ -335,7 +335,7 @@ static void test_read_empty(void)
         CHECK(strstr(html, "class=\"error-summary\"") == NULL);
         CHECK(strstr(html, "q-har_barn-error") == NULL);
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 }
 
 static void test_read_choices(void)
@@ -344,7 +344,7 @@ static void test_read_choices(void)
         enk_webform_input *in = read_fields(0, "kurser", "2", "kurser", "4", "kurser", "2", NULL);
         CHECK_INT(enk_webform_values(in)[KURSER], (1 << 1) | (1 << 3));
         CHECK_INT(enk_webform_values(in)[NYTTA], M);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 
         /* An option that does not exist, on each choice type. */
         in = read_fields(0, "har_barn", "kanske", "typ", "3", "kurser", "3", "kurser", "1", "g1",
@@ -371,7 +371,7 @@ static void test_read_choices(void)
         CHECK(strstr(html, "id=\"q-g2-na\" name=\"g2\" value=\"na\" checked") != NULL);
         check_structure(html);
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 
         /* Two different answers to a one-answer question. */
         in = read_fields(0, "typ", "1", "typ", "2", NULL);
@@ -380,13 +380,13 @@ static void test_read_choices(void)
         error_beside(html, "typ", msg, sizeof(msg));
         CHECK_STR(msg, "Välj bara ett av svarsalternativen");
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 
         /* The same answer twice is one answer; white space around is fine. */
         in = read_fields(0, "typ", "2", "typ", " 2 ", "har_barn", "nej", NULL);
         CHECK_INT(enk_webform_values(in)[TYP], 2);
         CHECK_INT(enk_webform_values(in)[HAR_BARN], 0);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 }
 
 static void test_read_numbers(void)
@@ -446,7 +446,7 @@ static void test_read_numbers(void)
                         CHECK(strstr(html, want) != NULL);
                 }
                 free(html);
-                enk_webform_free(in);
+                enk_webform_input_free(in);
         }
         /* English wording. */
         enk_webform_input *in = read_fields(1, "har_barn", "ja", "antal", "x", NULL);
@@ -463,7 +463,7 @@ static void test_read_numbers(void)
         CHECK(strstr(html, "Part 2 of 2") != NULL);
         check_structure(html);
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 }
 
 static void test_read_skips(void)
@@ -482,7 +482,7 @@ static void test_read_skips(void)
         CHECK(strstr(html, "name=\"antal\" value=\"abc\"") != NULL);
         CHECK(strstr(html, "id=\"q-nytta-3\" name=\"nytta\" value=\"3\" checked") != NULL);
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 
         /* The same with the condition met: the answers count. */
         in = read_fields(0, "har_barn", "ja", "antal", "3", "kurser", "2", "nytta", "3", "g1", "2",
@@ -491,7 +491,7 @@ static void test_read_skips(void)
         CHECK_INT(enk_webform_nerrors(in), 0);
         CHECK_INT(v[ANTAL], 3);
         CHECK_INT(v[NYTTA], 3);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 
         /* A text answer to ... and texts: blank text is no answer. */
         in = read_fields(0, "fritt", " \r\n ", NULL);
@@ -499,7 +499,7 @@ static void test_read_skips(void)
         size_t nt = 9;
         enk_webform_texts(in, &nt);
         CHECK_INT(nt, 0);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 
         /* Text that is not UTF-8 or holds control characters is refused. */
         in = read_fields(0, "fritt", "bad \xff byte", "har_barn", "nej", "kurser", "1", "g1", "1",
@@ -510,7 +510,7 @@ static void test_read_skips(void)
         /* shown again with U+FFFD in place of the bad byte */
         CHECK(strstr(html, "bad \xef\xbf\xbd byte</textarea>") != NULL);
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 }
 
 static void test_escaping(void)
@@ -542,7 +542,7 @@ static void test_escaping(void)
         CHECK(strstr(html, "<b>") == NULL && strstr(html, "<i>") == NULL);
         check_structure(html);
         free(html);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
 }
 
 static void test_empty_form(void)
@@ -718,7 +718,7 @@ static void test_pages(void)
 
 static void test_usage(void)
 {
-        enk_webform_free(NULL);
+        enk_webform_input_free(NULL);
         CHECK_INT(enk_webform_nerrors(NULL), 0);
         CHECK(enk_webform_values(NULL) == NULL);
         enk_webform_input *in = (enk_webform_input *) 1;
@@ -738,7 +738,7 @@ static void test_usage(void)
         CHECK_INT(enk_webform_read(other, 0, NULL, 0, &in), ENK_OK);
         CHECK_INT(enk_webform_render(Q, &(enk_webform_options){.input = in}, &html, &len),
                   ENK_ERR_USAGE);
-        enk_webform_free(in);
+        enk_webform_input_free(in);
         enk_questionnaire_free(other);
 }
 
@@ -768,7 +768,7 @@ static void dump(const char *dir)
                         fclose(f);
                 }
                 free(html);
-                enk_webform_free(in);
+                enk_webform_input_free(in);
         }
         const char *names[] = {"code", "thanks", "saved", "used", "unknown", "error"};
         for (int p = 0; p <= ENK_PAGE_ERROR; p++) {
