@@ -51,16 +51,6 @@ static enk_status on_record(void *ctx, const enk_csv_record *rec)
 
 static enk_diags *D;
 
-static const char *diag(size_t i)
-{
-        static char buf[512];
-        const enk_diag *d = enk_diags_get(D, i);
-        char *s = d ? enk_diag_format(d) : NULL;
-        snprintf(buf, sizeof(buf), "%s", s ? s : "");
-        free(s);
-        return buf;
-}
-
 static enk_status run(enk_csv *csv, struct got *g, const char *text, size_t len)
 {
         *g = (struct got){.columns_after = g->columns_after, .csv = csv, .stop_at = g->stop_at};
@@ -132,8 +122,10 @@ static void test_stops(void)
         /* A quote inside an unquoted field is an error at its place. */
         static const char bad[] = "a;b\nx;y\"z\n";
         CHECK_INT(run(csv, &g, bad, sizeof(bad) - 1), ENK_ERR_SYNTAX);
-        CHECK_STR(diag(0), "t.csv:2:2: error: quote inside an unquoted field (quote the whole "
-                           "field and double the quote: \"a \"\"b\"\"\")");
+        char *msg = enk_diag_format(enk_diags_get(D, 0));
+        CHECK_STR(msg, "t.csv:2:2: error: quote inside an unquoted field (quote the whole field "
+                       "and double the quote: \"a \"\"b\"\"\")");
+        free(msg);
         CHECK_INT(enk_csv_read_buf(NULL, "", 0, "t.csv", D), ENK_ERR_USAGE);
         CHECK_INT(enk_csv_read_buf(csv, NULL, 1, "t.csv", D), ENK_ERR_USAGE);
         enk_csv_free(csv);
