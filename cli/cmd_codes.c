@@ -28,7 +28,7 @@
 
 #include "cli/cli.h"
 #include "survey/codes.h"
-#include "survey/csvin.h"
+#include "survey/csv.h"
 #include "survey/hash.h"
 #include "survey/questionnaire.h"
 #include "survey/store.h"
@@ -119,12 +119,12 @@ static enk_status take_counts(void *ctx, const enk_store_wave_info *w)
         return ENK_OK;
 }
 
-/* Writes one row of four fields with survey/csvin.h's field writer. */
+/* Writes one row of four fields with survey/csv.h's field writer. */
 static bool write_row(FILE *fp, const char *const field[4], char sep, const char *eol)
 {
         for (int c = 0; c < 4; c++)
                 if ((c && fputc(sep, fp) == EOF) ||
-                    enk_csvin_write_field(fp, field[c], sep) != ENK_OK)
+                    enk_csv_write_field(fp, field[c], sep) != ENK_OK)
                         return false;
         return fputs(eol, fp) >= 0;
 }

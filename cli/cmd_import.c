@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "survey/csv.h"
 #include "survey/csvin.h"
 #include "survey/hash.h"
 #include "survey/questionnaire.h"
@@ -817,7 +818,7 @@ int cmd_import(int argc, char **argv)
                         goto fail;
                 }
                 js.col[0] = -2;
-                enk_status st = enk_csvin_read_table(o.manifest, manifest_row, &js, diags);
+                enk_status st = enk_csv_read_table(o.manifest, manifest_row, &js, diags);
                 if (st != ENK_OK || enk_diags_errors(diags))
                         goto fail;
                 if (!js.n) {

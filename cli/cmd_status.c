@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "survey/csvin.h"
+#include "survey/csv.h"
 #include "survey/store.h"
 
 static void usage(FILE *f)
@@ -164,7 +164,7 @@ static void print_csv(const struct waves *ws)
                 rate(v, '.', r, sizeof(r));
                 if (v->sent >= 0)
                         snprintf(sent, sizeof(sent), "%lld", (long long) v->sent);
-                enk_csvin_write_field(stdout, v->unit, ',');
+                enk_csv_write_field(stdout, v->unit, ',');
                 printf(",%d,%d,%lld,%s,%s,%lld", v->year, v->edition, (long long) v->responses,
                        sent, r, (long long) v->imports);
                 if (ws->codes)

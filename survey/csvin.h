@@ -2,22 +2,13 @@
  *
  * A reader streams a CSV file of responses, one row per respondent, and hands
  * every valid row to a callback as answer values indexed like q->questions
- * (survey/questionnaire.h). It reads the files Swedish offices really produce:
- *
- *   - separator ';' (Swedish Excel), ',' or tab, detected from the header row
- *     (or named by Excel's first line `sep=;`, which is then skipped);
- *   - UTF-8 with or without a byte-order mark; Windows-1252 (Excel's "CSV"),
- *     which also covers Latin-1 text; UTF-16 with a byte-order mark (Excel's
- *     "Unicode text"). The encoding is sniffed from the first 64 KiB: UTF-8
- *     when its UTF-8 characters are at least as many as its bad sequences
- *     (when they are all ASCII, the first character beyond ASCII and the rest
- *     of its chunk decide); any byte that does not fit the encoding (also a
- *     UTF-8 character in a Windows-1252 file) is an error at its row and
- *     column, in every column;
- *   - CRLF, LF or CR line ends; quoted fields with separators, quotes ("") and
- *     line breaks inside, by RFC 4180 (libcsv's strict mode): a quote after a
- *     closing quote or inside an unquoted field is an error that stops the
- *     read, and so is a NUL byte or a record without an end within 8 MiB.
+ * (survey/questionnaire.h). The file is decoded by survey/csv.h, which reads
+ * the files Swedish offices really produce: separator ';', ',' or tab (or
+ * Excel's `sep=;` line), UTF-8 with or without a byte-order mark,
+ * Windows-1252, UTF-16 with a byte-order mark, any line ends, quoted fields
+ * by RFC 4180 (see there for the rules and the limits). A byte that does not
+ * fit the file's encoding (also a UTF-8 character in a Windows-1252 file) is
+ * an error at its row and column, in every column.
  *
  * The first row is the header. Each column is matched, case-insensitively and
  * ignoring surrounding blanks, by (first match wins):
@@ -47,13 +38,16 @@
  * CRLF inside made LF). Labels compare case-insensitively (ASCII and the
  * Latin-1 letters: Ä ä, Å å, Ö ö, É é ...) after trimming, in Unicode NFC.
  *
- * The explicit mapping file is a two-column CSV (the same separators and
- * encodings as data files): `COLUMN HEADER;TARGET` per row, where TARGET is a
- * question id, `ID_VALUE` for one option of a multiple-choice question, one of
- * `respondent`, `date`, `unit`, `year`, or `-` to ignore the column silently.
- * A first row `column;question` (or `kolumn;fråga`) is skipped. It is CSV, not
- * YAML, so that an office can keep it in Excel beside the data it describes,
- * and so that only the questionnaire loader depends on libyaml.
+ * The explicit mapping file lists `COLUMN HEADER -> TARGET` pairs, where
+ * TARGET is a question id, `ID_VALUE` for one option of a multiple-choice
+ * question, one of `respondent`, `date`, `unit`, `year`, or `-` to ignore the
+ * column silently. It is either a two-column CSV (the same separators and
+ * encodings as data files), `COLUMN HEADER;TARGET` per row, whose first row
+ * `column;question` (or `kolumn;fråga`) is skipped, so that an office can keep
+ * it in Excel beside the data it describes; or, when its name ends in .yaml
+ * or .yml, a YAML mapping of `COLUMN HEADER: TARGET` pairs, read by
+ * enk_questionnaire_read_pairs() (survey/questionnaire.h, the one libyaml
+ * user) and checked here like the CSV rows.
  *
  * Problems go to the caller's enk_diags as `FILE:ROW:COLUMN (QUESTION):
  * MESSAGE`, where ROW is the physical line on which the record starts (the
@@ -84,6 +78,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "survey/csv.h"
 #include "survey/diag.h"
 #include "survey/questionnaire.h"
 
@@ -146,7 +141,7 @@ void enk_csvin_free(enk_csvin *r);
  * arguments; ENK_ERR_NOMEM. The mapping applies to every later read. */
 enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target);
 
-/* Loads mappings from the two-column CSV file at path (see above). Every
+/* Loads mappings from the file at path, CSV or YAML (see above). Every
  * problem goes to diags as `PATH:ROW:COLUMN: error: ...` (unknown target with a
  * did-you-mean, a row without two fields, a header mapped twice); returns
  * ENK_OK, ENK_ERR_IO, ENK_ERR_SYNTAX or ENK_ERR_DATA. Mappings of rows without
@@ -195,32 +190,22 @@ size_t enk_csvin_ncolumns(const enk_csvin *r);
 bool enk_csvin_column(const enk_csvin *r, size_t i, const char **header, int *question,
                       const char **kind);
 
-/* ------------------------------------------------------------ plain tables */
+/* ----------------------------------------- the plain table reader and writer */
 
-/* Called once per row of a plain table (enk_csvin_read_table), header row
- * included: line is the physical line on which the record starts (1-based),
- * fields[0..nfields-1] the fields, trimmed; all borrowed for the call only.
- * Returning anything but ENK_OK stops the read with that status. */
-typedef enk_status (*enk_csvin_table_fn)(void *ctx, unsigned line, const char *const *fields,
-                                         size_t nfields);
+/* They live in survey/csv.h (enk_csv_read_table, enk_csv_write_field), the
+ * module that wraps libcsv; these names stay for the callers that still use
+ * them (the unit tests). New code calls the survey/csv.h names. */
+typedef enk_csv_table_fn enk_csvin_table_fn;
 
-/* Reads the small UTF-8 CSV file at path (a manifest: at most 16 MiB, an
- * optional BOM, separator ';', tab or ',' detected from the first line as in
- * data files) and calls fn for every row whose fields are not all blank.
- * Returns ENK_OK; ENK_ERR_IO (`PATH: error: cannot read file: REASON`);
- * ENK_ERR_SYNTAX (`PATH:LINE: error: ...` for a stray or unterminated quote, a NUL
- * byte, a file too large); ENK_ERR_NOMEM; ENK_ERR_USAGE for NULL path or fn; or what fn
- * returned. It exists so that only this module uses libcsv. */
-enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
-                                enk_diags *diags);
+static inline enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
+                                              enk_diags *diags)
+{
+        return enk_csv_read_table(path, fn, ctx, diags);
+}
 
-/* ------------------------------------------------------------------ writing */
-
-/* Writes the field s (NUL-terminated, NULL is empty) to fp as one CSV field
- * for separator sep: as it is, or in double quotes with quotes doubled when it
- * holds sep, a quote, a line break or blanks at either end. Returns ENK_OK or
- * ENK_ERR_IO when the write failed. It lives here so that only this module
- * uses libcsv. */
-enk_status enk_csvin_write_field(FILE *fp, const char *s, char sep);
+static inline enk_status enk_csvin_write_field(FILE *fp, const char *s, char sep)
+{
+        return enk_csv_write_field(fp, s, sep);
+}
 
 #endif

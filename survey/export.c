@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "survey/csvin.h"
+#include "survey/csv.h"
 #include "survey/outfile.h"
 
 /* One output column after the six meta columns. */
@@ -143,7 +143,7 @@ static void put(ctx *c, const char *s, bool first)
 {
         if (!first && fputc(c->sep, c->fp) == EOF)
                 c->io_err = true;
-        if (enk_csvin_write_field(c->fp, s, c->sep) != ENK_OK)
+        if (enk_csv_write_field(c->fp, s, c->sep) != ENK_OK)
                 c->io_err = true;
 }
 

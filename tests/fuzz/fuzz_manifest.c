@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz_manifest.c - libFuzzer target: the manifest (plain table) reader on any bytes.
  *
- * `enkat import --manifest` reads its manifest with enk_csvin_read_table()
- * (survey/csvin.h), which takes a path, so every input is written to one
+ * `enkat import --manifest` reads its manifest with enk_csv_read_table()
+ * (survey/csv.h), which takes a path, so every input is written to one
  * temporary file first. Whatever the bytes, reading must not crash, leak or
  * read out of bounds, and every row handed on has at least one field, no
  * NULL field, fields without blanks at either end, and a line that is at
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "survey/csvin.h"
+#include "survey/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
         enk_diags *d = enk_diags_new(0);
         struct seen s = {0, 0};
-        enk_status st = enk_csvin_read_table(path, on_row, &s, d);
+        enk_status st = enk_csv_read_table(path, on_row, &s, d);
         if (st != ENK_OK && st != ENK_ERR_SYNTAX && st != ENK_ERR_NOMEM)
                 __builtin_trap();
         if ((st == ENK_OK && enk_diags_errors(d)) || (st == ENK_ERR_SYNTAX && !enk_diags_errors(d)))
