@@ -1,24 +1,24 @@
-/* survey/questionnaire.c - the questionnaire YAML loader and the model's helpers.
+/* survey/questionnaire.c - the questionnaire loader (the schema walk) and the model's helpers.
  *
- * Loading runs in two steps. First libyaml's event parser turns the text into a
- * small tree of our own nodes (mapping, list, scalar), each with the line and
- * column where it starts; a YAML syntax error stops there, since what follows it
- * has no meaning. Then a schema walk over that tree fills in the model and
- * collects every problem it finds, so that one run of `enkat check` shows them
- * all. Walking a tree rather than the event stream keeps the walk simple: keys
- * may come in any order, and references (a scale, an area, a show_if question)
- * are checked once everything they may name is known.
+ * Loading runs in two steps. First survey/yml.c turns the text into a small
+ * tree of nodes (mapping, list, scalar), each with the line and column where
+ * it starts; a YAML syntax error stops there, since what follows it has no
+ * meaning. Then a schema walk over that tree fills in the model and collects
+ * every problem it finds, so that one run of `enkat check` shows them all.
+ * Walking a tree rather than the event stream keeps the walk simple: keys may
+ * come in any order, and references (a scale, an area, a show_if question) are
+ * checked once everything they may name is known.
  *
  * Memory: the tree and the walk's bookkeeping live in a scratch arena freed when
  * loading ends; the model lives in an arena owned by the questionnaire, so one
  * enk_questionnaire_free() releases it all. Limits on size, depth and number of
- * nodes keep a hostile file from exhausting memory or time, and anchors, aliases
- * and tags are refused (a questionnaire never needs them, and aliases are how a
- * small YAML file expands into a huge one).
- *
- * This is the only module that uses libyaml.
+ * nodes keep a hostile file from exhausting memory or time (survey/yml.h).
  */
 #include "survey/questionnaire.h"
+
+#include "survey/arena.h"
+#include "survey/utf8.h"
+#include "survey/yml.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,13 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 /* A real questionnaire is a few hundred lines; these are far above that. */
 #define MAX_BYTES ((size_t) 4 << 20)
-#define MAX_DEPTH 64
-#define MAX_NODES 200000
-#define ID_MAX    64
+#define ID_MAX    ENK_UTF8_DISTANCE_MAX /* an id is at most 64 bytes */
 /* After this many errors, stop computing "did you mean" suggestions: nobody
  * reads them and a hostile file could make them quadratic. */
 #define SUGGEST_MAX_ERRORS 200
@@ -41,103 +38,12 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------------------ */
-/* Arena: a list of zeroed chunks handed out by bumping a pointer.          */
-
-#define CHUNK_SIZE ((size_t) 16384)
-
-struct chunk {
-        struct chunk *next;
-        size_t size, used;
-        max_align_t data[];
-};
-
-struct arena {
-        struct chunk *head;
-        bool failed;
-};
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-        const size_t align = _Alignof(max_align_t);
-        if (n > SIZE_MAX / 2) {
-                a->failed = true;
-                return NULL;
-        }
-        n = n ? (n + align - 1) / align * align : align;
-        struct chunk *c = a->head;
-        if (!c || c->size - c->used < n) {
-                size_t size = n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE;
-                c = calloc(1, sizeof(*c) + size);
-                if (!c) {
-                        a->failed = true;
-                        return NULL;
-                }
-                c->size = size;
-                /* A large block gets a chunk of its own behind the current
-                 * one, so the current chunk's free space is not wasted. */
-                if (size > CHUNK_SIZE && a->head) {
-                        c->next = a->head->next;
-                        a->head->next = c;
-                } else {
-                        c->next = a->head;
-                        a->head = c;
-                }
-        }
-        void *p = (char *) c->data + c->used;
-        c->used += n;
-        return p;
-}
-
-static void *arena_array(struct arena *a, size_t count, size_t size)
-{
-        if (size && count > SIZE_MAX / 4 / size) {
-                a->failed = true;
-                return NULL;
-        }
-        return arena_alloc(a, count * size);
-}
-
-static char *arena_strndup(struct arena *a, const char *s, size_t len)
-{
-        char *p = arena_alloc(a, len + 1);
-        if (p) {
-                memcpy(p, s, len);
-                p[len] = '\0';
-        }
-        return p;
-}
-
-static void arena_release(struct arena *a)
-{
-        struct chunk *c = a->head;
-        while (c) {
-                struct chunk *next = c->next;
-                free(c);
-                c = next;
-        }
-        a->head = NULL;
-}
-
-/* ------------------------------------------------------------------------ */
-/* The YAML tree.                                                           */
-
-enum nkind { N_SCALAR, N_SEQ, N_MAP };
-
-struct node {
-        enum nkind kind;
-        bool plain; /* a plain scalar: may be a number, a boolean or null */
-        bool bad;   /* stands in for something already reported (an alias) */
-        unsigned line, col;
-        const char *s; /* scalar text, NUL-terminated */
-        size_t len;
-        struct node *first, *last, *next; /* children; a mapping's alternate key, value */
-        size_t n;                         /* items of a list, pairs of a mapping */
-};
+/* The loader's state.                                                      */
 
 /* What the questionnaire being loaded is wrapped in: the arena that owns it. */
 struct qdoc {
         enk_questionnaire q;
-        struct arena arena;
+        enk_arena arena;
 };
 
 /* An open-addressing table from id to what it names. */
@@ -145,7 +51,7 @@ struct ident {
         const char *id;
         int kind;
         int index;
-        const struct node *at; /* where it was defined */
+        const enk_yml_node *at; /* where it was defined */
 };
 
 struct idmap {
@@ -157,23 +63,22 @@ enum { ID_QUESTION, ID_GRID };
 
 /* What the walk remembers about each question until references are checked. */
 struct qinfo {
-        const struct node *show_if; /* its own show_if, or NULL */
-        const struct node *was;
+        const enk_yml_node *show_if; /* its own show_if, or NULL */
+        const enk_yml_node *was;
         bool type_ok; /* type and its keys were valid: show_if values can be checked */
 };
 
 struct ctx {
         enk_questionnaire *q;
-        struct arena *model;
-        struct arena scratch;
+        enk_arena *model;
+        enk_arena scratch;
         enk_diags *diags;
         const char *file;
         size_t errors;
-        size_t nnodes;
         bool langs_ok;
         struct idmap qids, scale_ids, area_ids, section_ids, was_ids;
-        struct qinfo *qinfo;              /* per question */
-        const struct node **grid_show_if; /* per grid */
+        struct qinfo *qinfo;               /* per question */
+        const enk_yml_node **grid_show_if; /* per grid */
         size_t max_questions, max_grids;
 };
 
@@ -185,18 +90,12 @@ static enk_loc loc_at(const struct ctx *c, unsigned line, unsigned col)
         return (enk_loc){c->file, line, col};
 }
 
-/* libyaml counts from 0; people count from 1. */
-static enk_loc loc_mark(const struct ctx *c, yaml_mark_t m)
-{
-        return loc_at(c, (unsigned) m.line + 1, (unsigned) m.column + 1);
-}
-
-static enk_loc loc_node(const struct ctx *c, const struct node *n)
+static enk_loc loc_node(const struct ctx *c, const enk_yml_node *n)
 {
         return loc_at(c, n->line, n->col);
 }
 
-__attribute__((format(printf, 3, 4))) static void err(struct ctx *c, const struct node *n,
+__attribute__((format(printf, 3, 4))) static void err(struct ctx *c, const enk_yml_node *n,
                                                       const char *fmt, ...)
 {
         va_list ap;
@@ -216,7 +115,7 @@ __attribute__((format(printf, 3, 4))) static void err_loc(struct ctx *c, enk_loc
         va_end(ap);
 }
 
-__attribute__((format(printf, 3, 4))) static void warn(struct ctx *c, const struct node *n,
+__attribute__((format(printf, 3, 4))) static void warn(struct ctx *c, const enk_yml_node *n,
                                                        const char *fmt, ...)
 {
         va_list ap;
@@ -225,60 +124,39 @@ __attribute__((format(printf, 3, 4))) static void warn(struct ctx *c, const stru
         va_end(ap);
 }
 
-/* A printable excerpt of s for a message: control characters become '?', long
- * values are cut (at a character boundary) and end in "...". */
+/* A printable excerpt of s for a message (survey/utf8.h), in scratch memory. */
 static const char *excerpt(struct ctx *c, const char *s, size_t len)
 {
-        enum { MAX = 40 };
-        bool cut = len > MAX;
-        if (cut) {
-                len = MAX;
-                while (len > 0 && ((unsigned char) s[len] & 0xC0) == 0x80)
-                        len--;
-        }
-        char *out = arena_alloc(&c->scratch, len + 4);
+        char *out = enk_arena_alloc(&c->scratch, ENK_UTF8_EXCERPT_SIZE);
         if (!out)
                 return "...";
-        for (size_t i = 0; i < len; i++) {
-                unsigned char ch = (unsigned char) s[i];
-                out[i] = ch < 0x20 || ch == 0x7f ? '?' : (char) ch;
-        }
-        memcpy(out + len, cut ? "..." : "", cut ? 4 : 1);
-        return out;
+        return enk_utf8_excerpt(s, len, out, ENK_UTF8_EXCERPT_SIZE);
 }
 
-static const char *show(struct ctx *c, const struct node *n)
+static const char *show(struct ctx *c, const enk_yml_node *n)
 {
         return excerpt(c, n->s ? n->s : "", n->len);
 }
 
-static bool is_null(const struct node *n)
-{
-        if (n->kind != N_SCALAR || !n->plain)
-                return false;
-        return n->len == 0 || !strcmp(n->s, "~") || !strcmp(n->s, "null") ||
-               !strcmp(n->s, "Null") || !strcmp(n->s, "NULL");
-}
-
 /* "a quoted string " when a number or boolean was written in quotes, which makes
  * it a string in YAML: the message then says why '2020' is not an integer. */
-static const char *quoted(const struct node *n)
+static const char *quoted(const enk_yml_node *n)
 {
-        return n->kind == N_SCALAR && !n->plain && !n->bad ? "a quoted string " : "";
+        return n->kind == ENK_YML_SCALAR && !n->plain && !n->bad ? "a quoted string " : "";
 }
 
 /* How a value that is not what was expected is described: "got a list". */
-static const char *got(struct ctx *c, const struct node *n)
+static const char *got(struct ctx *c, const enk_yml_node *n)
 {
-        if (n->kind == N_MAP)
+        if (n->kind == ENK_YML_MAP)
                 return "a mapping";
-        if (n->kind == N_SEQ)
+        if (n->kind == ENK_YML_LIST)
                 return "a list";
-        if (is_null(n))
+        if (enk_yml_is_null(n))
                 return "nothing";
         const char *s = show(c, n);
         size_t len = strlen(s) + 3;
-        char *out = arena_alloc(&c->scratch, len);
+        char *out = enk_arena_alloc(&c->scratch, len);
         if (!out)
                 return "a value";
         snprintf(out, len, "'%s'", s);
@@ -286,62 +164,21 @@ static const char *got(struct ctx *c, const struct node *n)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Did you mean: the closest candidate by optimal string alignment distance
- * (edits, where swapping two neighbours counts as one).                    */
-
-static size_t distance(const char *a, const char *b)
-{
-        size_t la = strlen(a), lb = strlen(b);
-        if (la > ID_MAX || lb > ID_MAX)
-                return SIZE_MAX;
-        unsigned char d[ID_MAX + 1][ID_MAX + 1];
-        for (size_t i = 0; i <= la; i++)
-                d[i][0] = (unsigned char) i;
-        for (size_t j = 0; j <= lb; j++)
-                d[0][j] = (unsigned char) j;
-        for (size_t i = 1; i <= la; i++) {
-                for (size_t j = 1; j <= lb; j++) {
-                        unsigned cost = a[i - 1] != b[j - 1];
-                        unsigned best = d[i - 1][j] + 1u;
-                        if (d[i][j - 1] + 1u < best)
-                                best = d[i][j - 1] + 1u;
-                        if (d[i - 1][j - 1] + cost < best)
-                                best = d[i - 1][j - 1] + cost;
-                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                            d[i - 2][j - 2] + 1u < best)
-                                best = d[i - 2][j - 2] + 1u;
-                        d[i][j] = (unsigned char) best;
-                }
-        }
-        return d[la][lb];
-}
+/* Did you mean (survey/utf8.h).                                            */
 
 /* The candidate closest to word when it is close enough to be a likely typo,
- * else NULL. Candidates may be NULL or empty (skipped). */
+ * else NULL; none once there are many errors. */
 static const char *closest(const struct ctx *c, const char *word, const char *const *cands,
                            size_t n)
 {
         if (c->errors > SUGGEST_MAX_ERRORS)
                 return NULL;
-        size_t len = strlen(word);
-        size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-        const char *best = NULL;
-        size_t bestd = SIZE_MAX;
-        for (size_t i = 0; i < n; i++) {
-                if (!cands[i] || !*cands[i])
-                        continue;
-                size_t d = distance(word, cands[i]);
-                if (d < bestd) {
-                        bestd = d;
-                        best = cands[i];
-                }
-        }
-        return bestd <= limit && bestd < len ? best : NULL;
+        return enk_utf8_closest(word, cands, n);
 }
 
 /* Reports "unknown WHAT 'word'", with a did-you-mean when one is close. */
-static void unknown(struct ctx *c, const struct node *n, const char *what, const char *const *cands,
-                    size_t ncands)
+static void unknown(struct ctx *c, const enk_yml_node *n, const char *what,
+                    const char *const *cands, size_t ncands)
 {
         const char *s = show(c, n);
         const char *hint = n->len <= ID_MAX ? closest(c, n->s, cands, ncands) : NULL;
@@ -381,11 +218,11 @@ static const struct ident *idmap_get(const struct idmap *m, const char *id)
 /* Adds id unless it is there; returns the entry that was there first, or NULL
  * when id is new (or memory ran out, which the arena remembers). */
 static const struct ident *idmap_put(struct ctx *c, struct idmap *m, const char *id, int kind,
-                                     int index, const struct node *at)
+                                     int index, const enk_yml_node *at)
 {
         if (2 * (m->n + 1) > m->cap) {
                 size_t cap = m->cap ? 2 * m->cap : 64;
-                struct ident *slots = arena_array(&c->scratch, cap, sizeof(*slots));
+                struct ident *slots = enk_arena_array(&c->scratch, cap, sizeof(*slots));
                 if (!slots)
                         return NULL;
                 struct idmap grown = {slots, cap, m->n};
@@ -403,221 +240,19 @@ static const struct ident *idmap_put(struct ctx *c, struct idmap *m, const char 
 }
 
 /* ------------------------------------------------------------------------ */
-/* Building the tree from libyaml's events.                                 */
-
-static void syntax_error(struct ctx *c, const yaml_parser_t *p, const char *buf, size_t len)
-{
-        if (p->error == YAML_READER_ERROR) {
-                /* The reader reports a byte offset, not a mark. */
-                size_t end = p->problem_offset < len ? p->problem_offset : len;
-                unsigned line = 1, col = 1;
-                for (size_t i = 0; i < end; i++) {
-                        if (buf[i] == '\n') {
-                                line++;
-                                col = 1;
-                        } else if (((unsigned char) buf[i] & 0xC0) != 0x80) {
-                                col++;
-                        }
-                }
-                const char *problem = p->problem ? p->problem : "cannot read the text";
-                if (p->problem_value >= 0)
-                        err_loc(c, loc_at(c, line, col), "invalid YAML: %s (0x%02X)", problem,
-                                (unsigned) p->problem_value);
-                else
-                        err_loc(c, loc_at(c, line, col), "invalid YAML: %s", problem);
-                return;
-        }
-        const char *problem = p->problem ? p->problem : "cannot parse the text";
-        if (p->context)
-                err_loc(c, loc_mark(c, p->problem_mark),
-                        "invalid YAML: %s (%s that started at %u:%u)", problem, p->context,
-                        (unsigned) p->context_mark.line + 1, (unsigned) p->context_mark.column + 1);
-        else
-                err_loc(c, loc_mark(c, p->problem_mark), "invalid YAML: %s", problem);
-}
-
-/* Refuses anchors and tags: a questionnaire needs neither. */
-static void check_props(struct ctx *c, struct node *n, const yaml_char_t *anchor,
-                        const yaml_char_t *tag)
-{
-        if (anchor)
-                err(c, n, "YAML anchors ('&%s') are not supported: write the value out",
-                    excerpt(c, (const char *) anchor, strlen((const char *) anchor)));
-        if (tag) {
-                err(c, n, "YAML tags ('%s') are not supported",
-                    excerpt(c, (const char *) tag, strlen((const char *) tag)));
-                n->bad = true; /* reported once: what it tags adds no more errors */
-        }
-}
-
-/* Escapes ("\0", "\x01") can put control characters into a string. Our strings
- * end at the first NUL, and the forms and the workbook are XML, where other C0
- * controls are not allowed: refuse them all but tab, newline and return. */
-static void check_controls(struct ctx *c, struct node *n)
-{
-        for (size_t i = 0; i < n->len; i++) {
-                unsigned char ch = (unsigned char) n->s[i];
-                if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
-                        err(c, n, "a control character (0x%02X) is not allowed in a string", ch);
-                        n->len = strlen(n->s);
-                        n->bad = true;
-                        return;
-                }
-        }
-}
-
-static struct node *new_node(struct ctx *c, enum nkind kind, yaml_mark_t m)
-{
-        struct node *n = arena_alloc(&c->scratch, sizeof(*n));
-        if (n) {
-                n->kind = kind;
-                n->line = (unsigned) m.line + 1;
-                n->col = (unsigned) m.column + 1;
-                n->s = "";
-        }
-        return n;
-}
-
-/* Parses buf into a tree at *root (NULL for an empty stream). Returns ENK_OK,
- * ENK_ERR_SYNTAX (reported) or ENK_ERR_NOMEM. */
-static enk_status build_tree(struct ctx *c, const char *buf, size_t len, struct node **root)
-{
-        yaml_parser_t p;
-        struct node *stack[MAX_DEPTH];
-        size_t depth = 0;
-        int docs = 0;
-        enk_status st = ENK_OK;
-
-        *root = NULL;
-        if (!yaml_parser_initialize(&p))
-                return ENK_ERR_NOMEM;
-        yaml_parser_set_input_string(&p, (const unsigned char *) buf, len);
-        for (bool done = false; !done;) {
-                yaml_event_t e;
-                if (!yaml_parser_parse(&p, &e)) {
-                        if (p.error == YAML_MEMORY_ERROR) {
-                                st = ENK_ERR_NOMEM;
-                        } else {
-                                syntax_error(c, &p, buf, len);
-                                st = ENK_ERR_SYNTAX;
-                        }
-                        break;
-                }
-                struct node *n = NULL;
-                bool push = false;
-                switch (e.type) {
-                case YAML_STREAM_END_EVENT:
-                        done = true;
-                        break;
-                case YAML_DOCUMENT_START_EVENT:
-                        if (++docs > 1) {
-                                err_loc(c, loc_mark(c, e.start_mark),
-                                        "expected one YAML document, found a second one");
-                                st = ENK_ERR_SYNTAX;
-                                done = true;
-                        }
-                        break;
-                case YAML_ALIAS_EVENT:
-                        n = new_node(c, N_SCALAR, e.start_mark);
-                        if (n) {
-                                n->plain = true;
-                                n->bad = true;
-                                err(c, n,
-                                    "YAML aliases ('*%s') are not supported: write the value out",
-                                    excerpt(c, (const char *) e.data.alias.anchor,
-                                            strlen((const char *) e.data.alias.anchor)));
-                        }
-                        break;
-                case YAML_SCALAR_EVENT:
-                        n = new_node(c, N_SCALAR, e.start_mark);
-                        if (!n)
-                                break;
-                        n->s = arena_strndup(&c->scratch, (const char *) e.data.scalar.value,
-                                             e.data.scalar.length);
-                        n->len = e.data.scalar.length;
-                        n->plain =
-                            e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e.data.scalar.tag;
-                        if (!n->s) {
-                                n = NULL;
-                                break;
-                        }
-                        check_controls(c, n);
-                        check_props(c, n, e.data.scalar.anchor, e.data.scalar.tag);
-                        break;
-                case YAML_SEQUENCE_START_EVENT:
-                        n = new_node(c, N_SEQ, e.start_mark);
-                        if (n)
-                                check_props(c, n, e.data.sequence_start.anchor,
-                                            e.data.sequence_start.tag);
-                        push = true;
-                        break;
-                case YAML_MAPPING_START_EVENT:
-                        n = new_node(c, N_MAP, e.start_mark);
-                        if (n)
-                                check_props(c, n, e.data.mapping_start.anchor,
-                                            e.data.mapping_start.tag);
-                        push = true;
-                        break;
-                case YAML_SEQUENCE_END_EVENT:
-                case YAML_MAPPING_END_EVENT:
-                        if (depth > 0) {
-                                depth--;
-                                /* A mapping counted keys and values; it holds pairs. */
-                                if (stack[depth]->kind == N_MAP)
-                                        stack[depth]->n /= 2;
-                        }
-                        break;
-                default:
-                        break;
-                }
-                if ((e.type == YAML_ALIAS_EVENT || e.type == YAML_SCALAR_EVENT || push) && !n &&
-                    st == ENK_OK) {
-                        st = ENK_ERR_NOMEM;
-                        done = true;
-                }
-                if (n && ++c->nnodes > MAX_NODES) {
-                        err(c, n, "too many YAML values (more than %d)", MAX_NODES);
-                        st = ENK_ERR_SYNTAX;
-                        done = true;
-                } else if (n && push && depth == MAX_DEPTH) {
-                        err(c, n, "YAML nested too deeply (more than %d levels)", MAX_DEPTH);
-                        st = ENK_ERR_SYNTAX;
-                        done = true;
-                } else if (n) {
-                        if (depth == 0) {
-                                *root = n;
-                        } else {
-                                struct node *parent = stack[depth - 1];
-                                if (parent->last)
-                                        parent->last->next = n;
-                                else
-                                        parent->first = n;
-                                parent->last = n;
-                                parent->n++;
-                        }
-                        if (push)
-                                stack[depth++] = n;
-                }
-                yaml_event_delete(&e);
-        }
-        yaml_parser_delete(&p);
-        return st;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Reading values.                                                          */
 
 /* The values of a mapping's keys that are among names (nnames of them): vals[i]
  * for names[i], NULL when absent. Reports keys that are unknown (with a
  * did-you-mean) or repeated, and keys that are not scalars. */
-static void get_fields(struct ctx *c, const struct node *m, const char *const *names, size_t nnames,
-                       const struct node **vals)
+static void get_fields(struct ctx *c, const enk_yml_node *m, const char *const *names,
+                       size_t nnames, const enk_yml_node **vals)
 {
-        const struct node *keys[32] = {0};
+        const enk_yml_node *keys[32] = {0};
         for (size_t i = 0; i < nnames; i++)
                 vals[i] = NULL;
-        for (const struct node *k = m->first; k && k->next; k = k->next->next) {
-                if (k->kind != N_SCALAR || k->bad) {
+        for (const enk_yml_node *k = m->first; k && k->next; k = k->next->next) {
+                if (k->kind != ENK_YML_SCALAR || k->bad) {
                         if (!k->bad)
                                 err(c, k, "expected a key, got %s", got(c, k));
                         continue;
@@ -639,56 +274,37 @@ static void get_fields(struct ctx *c, const struct node *m, const char *const *n
         }
 }
 
-static void missing(struct ctx *c, const struct node *m, const char *key, const char *what)
+static void missing(struct ctx *c, const enk_yml_node *m, const char *key, const char *what)
 {
         err(c, m, "missing required key '%s' in %s", key, what);
 }
 
-static bool want_map(struct ctx *c, const struct node *n, const char *what)
+static bool want_map(struct ctx *c, const enk_yml_node *n, const char *what)
 {
-        if (n->kind == N_MAP)
+        if (n->kind == ENK_YML_MAP)
                 return true;
         if (!n->bad)
                 err(c, n, "expected %s (a mapping), got %s", what, got(c, n));
         return false;
 }
 
-static bool want_list(struct ctx *c, const struct node *n)
+static bool want_list(struct ctx *c, const enk_yml_node *n)
 {
-        if (n->kind == N_SEQ)
+        if (n->kind == ENK_YML_LIST)
                 return true;
         if (!n->bad)
                 err(c, n, "expected a list, got %s", got(c, n));
         return false;
 }
 
-static bool parse_int(const struct node *n, long long *out)
-{
-        if (n->kind != N_SCALAR || !n->plain || n->len == 0 || n->len > 20)
-                return false;
-        const char *s = n->s;
-        if (*s == '+' || *s == '-')
-                s++;
-        if (!*s)
-                return false;
-        for (const char *p = s; *p; p++)
-                if (*p < '0' || *p > '9')
-                        return false;
-        errno = 0;
-        long long v = strtoll(n->s, NULL, 10);
-        if (errno)
-                return false;
-        *out = v;
-        return true;
-}
-
 /* An integer in [min, max] into *out. */
-static bool get_int(struct ctx *c, const struct node *n, long long min, long long max, int32_t *out)
+static bool get_int(struct ctx *c, const enk_yml_node *n, long long min, long long max,
+                    int32_t *out)
 {
         long long v;
         if (n->bad)
                 return false;
-        if (!parse_int(n, &v)) {
+        if (!enk_yml_int(n, &v)) {
                 err(c, n, "expected an integer, got %s%s", quoted(n), got(c, n));
                 return false;
         }
@@ -700,11 +316,11 @@ static bool get_int(struct ctx *c, const struct node *n, long long min, long lon
         return true;
 }
 
-static bool get_bool(struct ctx *c, const struct node *n, bool *out)
+static bool get_bool(struct ctx *c, const enk_yml_node *n, bool *out)
 {
         if (n->bad)
                 return false;
-        if (n->kind == N_SCALAR && n->plain) {
+        if (n->kind == ENK_YML_SCALAR && n->plain) {
                 if (!strcasecmp(n->s, "true") || !strcasecmp(n->s, "yes")) {
                         *out = true;
                         return true;
@@ -729,11 +345,11 @@ static bool valid_id(const char *s, size_t len)
 }
 
 /* An id, copied into the model; NULL (reported) when n is not one. */
-static const char *get_id(struct ctx *c, const struct node *n)
+static const char *get_id(struct ctx *c, const enk_yml_node *n)
 {
         if (n->bad)
                 return NULL;
-        if (n->kind != N_SCALAR || is_null(n)) {
+        if (n->kind != ENK_YML_SCALAR || enk_yml_is_null(n)) {
                 err(c, n, "expected an id, got %s", got(c, n));
                 return NULL;
         }
@@ -744,15 +360,15 @@ static const char *get_id(struct ctx *c, const struct node *n)
                     show(c, n));
                 return NULL;
         }
-        return arena_strndup(c->model, n->s, n->len);
+        return enk_arena_strndup(c->model, n->s, n->len);
 }
 
 /* A non-empty string, copied into the model. */
-static const char *get_string(struct ctx *c, const struct node *n)
+static const char *get_string(struct ctx *c, const enk_yml_node *n)
 {
         if (n->bad)
                 return NULL;
-        if (n->kind != N_SCALAR || is_null(n)) {
+        if (n->kind != ENK_YML_SCALAR || enk_yml_is_null(n)) {
                 err(c, n, "expected a string, got %s", got(c, n));
                 return NULL;
         }
@@ -760,7 +376,7 @@ static const char *get_string(struct ctx *c, const struct node *n)
                 err(c, n, "expected a string, got an empty one");
                 return NULL;
         }
-        return arena_strndup(c->model, n->s, n->len);
+        return enk_arena_strndup(c->model, n->s, n->len);
 }
 
 static const char *language_list(struct ctx *c)
@@ -769,7 +385,7 @@ static const char *language_list(struct ctx *c)
         size_t len = 1;
         for (size_t i = 0; i < q->nlanguages; i++)
                 len += strlen(q->languages[i]) + 2;
-        char *out = arena_alloc(&c->scratch, len);
+        char *out = enk_arena_alloc(&c->scratch, len);
         if (!out)
                 return "";
         out[0] = '\0';
@@ -807,25 +423,15 @@ static const struct {
     [TK_DESCRIPTION] = {"description", ENK_TEXT_LONG_MAX},
 };
 
-/* Characters (code points) of the UTF-8 text s: the bytes that do not
- * continue a character. libyaml has checked the encoding. */
-static size_t chars(const char *s, size_t len)
-{
-        size_t n = 0;
-        for (size_t i = 0; i < len; i++)
-                n += ((unsigned char) s[i] & 0xC0) != 0x80;
-        return n;
-}
-
 /* One language's string of a text of kind k, copied into the model; NULL
  * after an error. A form lays out every text it is given, so a text beyond
  * its kind's limit is refused here rather than slowly there. */
-static const char *text_string(struct ctx *c, const struct node *n, enum tkind k)
+static const char *text_string(struct ctx *c, const enk_yml_node *n, enum tkind k)
 {
         const char *s = get_string(c, n);
         if (!s)
                 return NULL;
-        size_t count = chars(n->s, n->len);
+        size_t count = enk_utf8_chars(n->s, n->len);
         if (count > text_kinds[k].max) {
                 err(c, n, "%s too long: %zu characters (the limit is %zu)", text_kinds[k].name,
                     count, text_kinds[k].max);
@@ -838,8 +444,8 @@ static const char *text_string(struct ctx *c, const struct node *n, enum tkind k
  * when one language is declared. When the languages themselves are broken only
  * the shape is checked. When at is not NULL, at[i] is set to the node of
  * language i's string (NULL when there is none), for messages about it. */
-static void get_text_at(struct ctx *c, const struct node *n, enk_text *t, enum tkind kind,
-                        const struct node *at[ENK_LANG_MAX])
+static void get_text_at(struct ctx *c, const enk_yml_node *n, enk_text *t, enum tkind kind,
+                        const enk_yml_node *at[ENK_LANG_MAX])
 {
         const enk_questionnaire *q = c->q;
         if (at)
@@ -847,7 +453,7 @@ static void get_text_at(struct ctx *c, const struct node *n, enk_text *t, enum t
                         at[i] = NULL;
         if (n->bad)
                 return;
-        if (n->kind == N_SCALAR && !is_null(n)) {
+        if (n->kind == ENK_YML_SCALAR && !enk_yml_is_null(n)) {
                 if (!c->langs_ok)
                         return;
                 if (q->nlanguages == 1) {
@@ -860,13 +466,13 @@ static void get_text_at(struct ctx *c, const struct node *n, enk_text *t, enum t
                 }
                 return;
         }
-        if (n->kind != N_MAP) {
+        if (n->kind != ENK_YML_MAP) {
                 err(c, n, "expected a text (a mapping from language to string), got %s", got(c, n));
                 return;
         }
-        const struct node *seen[ENK_LANG_MAX] = {0};
-        for (const struct node *k = n->first; k && k->next; k = k->next->next) {
-                if (k->kind != N_SCALAR || is_null(k)) {
+        const enk_yml_node *seen[ENK_LANG_MAX] = {0};
+        for (const enk_yml_node *k = n->first; k && k->next; k = k->next->next) {
+                if (k->kind != ENK_YML_SCALAR || enk_yml_is_null(k)) {
                         if (!k->bad)
                                 err(c, k, "expected a language code, got %s", got(c, k));
                         continue;
@@ -897,7 +503,7 @@ static void get_text_at(struct ctx *c, const struct node *n, enk_text *t, enum t
                                 err(c, n, "missing text in language '%s'", q->languages[i]);
 }
 
-static void get_text(struct ctx *c, const struct node *n, enk_text *t, enum tkind kind)
+static void get_text(struct ctx *c, const enk_yml_node *n, enk_text *t, enum tkind kind)
 {
         get_text_at(c, n, t, kind, NULL);
 }
@@ -905,7 +511,7 @@ static void get_text(struct ctx *c, const struct node *n, enk_text *t, enum tkin
 /* ------------------------------------------------------------------------ */
 /* Top level: survey, edition, languages, texts.                            */
 
-static void parse_languages(struct ctx *c, const struct node *n)
+static void parse_languages(struct ctx *c, const enk_yml_node *n)
 {
         enk_questionnaire *q = c->q;
         if (!want_list(c, n))
@@ -915,13 +521,13 @@ static void parse_languages(struct ctx *c, const struct node *n)
                 return;
         }
         bool ok = true;
-        const struct node *at[ENK_LANG_MAX];
-        for (const struct node *l = n->first; l; l = l->next) {
+        const enk_yml_node *at[ENK_LANG_MAX];
+        for (const enk_yml_node *l = n->first; l; l = l->next) {
                 if (l->bad) {
                         ok = false;
                         continue;
                 }
-                bool code = l->kind == N_SCALAR && (l->len == 2 || l->len == 3);
+                bool code = l->kind == ENK_YML_SCALAR && (l->len == 2 || l->len == 3);
                 for (size_t i = 0; code && i < l->len; i++)
                         code = l->s[i] >= 'a' && l->s[i] <= 'z';
                 if (!code) {
@@ -940,7 +546,7 @@ static void parse_languages(struct ctx *c, const struct node *n)
                         continue;
                 }
                 at[q->nlanguages] = l;
-                q->languages[q->nlanguages++] = arena_strndup(c->model, l->s, l->len);
+                q->languages[q->nlanguages++] = enk_arena_strndup(c->model, l->s, l->len);
         }
         c->langs_ok = ok && q->nlanguages > 0;
 }
@@ -961,34 +567,34 @@ static const char *what_of(struct ctx *c, const char *kind, const char *id)
         if (!id || !*id) {
                 const char *article = strchr("aeiou", kind[0]) ? "an" : "a";
                 size_t len = strlen(kind) + 4;
-                char *out = arena_alloc(&c->scratch, len);
+                char *out = enk_arena_alloc(&c->scratch, len);
                 if (!out)
                         return kind;
                 snprintf(out, len, "%s %s", article, kind);
                 return out;
         }
         size_t len = strlen(kind) + strlen(id) + 4;
-        char *out = arena_alloc(&c->scratch, len);
+        char *out = enk_arena_alloc(&c->scratch, len);
         if (!out)
                 return kind;
         snprintf(out, len, "%s '%s'", kind, id);
         return out;
 }
 
-static const char *peek_id(const struct node *m)
+static const char *peek_id(const enk_yml_node *m)
 {
-        if (m->kind != N_MAP)
+        if (m->kind != ENK_YML_MAP)
                 return NULL;
-        for (const struct node *k = m->first; k && k->next; k = k->next->next)
-                if (k->kind == N_SCALAR && !strcmp(k->s, "id") && k->next->kind == N_SCALAR &&
-                    valid_id(k->next->s, k->next->len))
+        for (const enk_yml_node *k = m->first; k && k->next; k = k->next->next)
+                if (k->kind == ENK_YML_SCALAR && !strcmp(k->s, "id") &&
+                    k->next->kind == ENK_YML_SCALAR && valid_id(k->next->s, k->next->len))
                         return k->next->s;
         return NULL;
 }
 
 /* Fills s->points; lat[i] gets the nodes of point i's label (see get_text_at). */
-static void parse_points(struct ctx *c, const struct node *n, enk_scale *s,
-                         const struct node *lat[][ENK_LANG_MAX])
+static void parse_points(struct ctx *c, const enk_yml_node *n, enk_scale *s,
+                         const enk_yml_node *lat[][ENK_LANG_MAX])
 {
         if (!want_list(c, n))
                 return;
@@ -997,12 +603,12 @@ static void parse_points(struct ctx *c, const struct node *n, enk_scale *s,
                 if (n->n > 11)
                         return;
         }
-        s->points = arena_array(c->model, n->n, sizeof(*s->points));
+        s->points = enk_arena_array(c->model, n->n, sizeof(*s->points));
         if (!s->points)
                 return;
-        const struct node *prev = NULL;
-        for (const struct node *p = n->first; p; p = p->next) {
-                const struct node *v[P_N];
+        const enk_yml_node *prev = NULL;
+        for (const enk_yml_node *p = n->first; p; p = p->next) {
+                const enk_yml_node *v[P_N];
                 if (!want_map(c, p, "a point"))
                         continue;
                 get_fields(c, p, point_keys, P_N, v);
@@ -1038,7 +644,7 @@ static bool scale_has(const enk_scale *s, int32_t value)
         return false;
 }
 
-static void parse_positive(struct ctx *c, const struct node *n, enk_scale *s, bool points_ok)
+static void parse_positive(struct ctx *c, const enk_yml_node *n, enk_scale *s, bool points_ok)
 {
         if (!want_list(c, n))
                 return;
@@ -1046,11 +652,11 @@ static void parse_positive(struct ctx *c, const struct node *n, enk_scale *s, bo
                 err(c, n, "expected 1 to 11 positive points, got %zu", n->n);
                 return;
         }
-        s->positive = arena_array(c->model, n->n, sizeof(*s->positive));
+        s->positive = enk_arena_array(c->model, n->n, sizeof(*s->positive));
         if (!s->positive)
                 return;
         bool ok = true;
-        for (const struct node *p = n->first; p; p = p->next) {
+        for (const enk_yml_node *p = n->first; p; p = p->next) {
                 int32_t v;
                 if (!get_int(c, p, -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT, &v)) {
                         ok = false;
@@ -1085,9 +691,9 @@ static void parse_positive(struct ctx *c, const struct node *n, enk_scale *s, bo
 /* An answer as a data file may write it: by its code or by a label. */
 struct coded {
         int32_t code;
-        const char *kind;             /* "point", "option"; NULL: the NA answer */
-        const enk_text *label;        /* in each language */
-        const struct node *const *at; /* label's node per language, or NULL */
+        const char *kind;              /* "point", "option"; NULL: the NA answer */
+        const enk_text *label;         /* in each language */
+        const enk_yml_node *const *at; /* label's node per language, or NULL */
 };
 
 /* What a message calls e: "option 2", "the not-applicable answer". */
@@ -1096,45 +702,26 @@ static const char *coded_name(struct ctx *c, const struct coded *e)
         if (!e->kind)
                 return "the not-applicable answer";
         size_t len = strlen(e->kind) + 16;
-        char *out = arena_alloc(&c->scratch, len);
+        char *out = enk_arena_alloc(&c->scratch, len);
         if (!out)
                 return e->kind;
         snprintf(out, len, "%s %d", e->kind, (int) e->code);
         return out;
 }
 
-/* Folds s as the import compares cells with labels (survey/csvin.c): blanks
- * (also tab, line ends and no-break spaces) at the ends dropped and inside
- * collapsed to one space, A-Z and the upper-case Latin-1 letters (À-Þ but ×)
- * lowered. Two labels with one fold would be one cell in a data file. */
+/* Folds s as the import compares cells with labels (enk_utf8_fold, as
+ * survey/csvin.c does after NFC): blanks dropped at the ends and collapsed
+ * inside, A-Z and the upper-case Latin-1 letters lowered. Two labels with one
+ * fold would be one cell in a data file. */
 static const char *fold_label(struct ctx *c, const char *s)
 {
         size_t len = strlen(s);
-        char *out = arena_alloc(&c->scratch, len + 1);
+        char *out = enk_arena_alloc(&c->scratch, len + 1);
         if (!out)
                 return s;
-        size_t n = 0;
-        bool blank = false;
-        for (size_t i = 0; i < len; i++) {
-                unsigned char ch = (unsigned char) s[i];
-                if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
-                    (ch == 0xC2 && (unsigned char) s[i + 1] == 0xA0)) {
-                        i += ch == 0xC2;
-                        blank = true;
-                        continue;
-                }
-                if (blank && n > 0)
-                        out[n++] = ' ';
-                blank = false;
-                if (ch >= 'A' && ch <= 'Z') {
-                        ch = (unsigned char) (ch + 32);
-                } else if (ch == 0xC3 && s[i + 1]) {
-                        unsigned char d = (unsigned char) s[++i];
-                        out[n++] = (char) ch;
-                        ch = d >= 0x80 && d <= 0x9E && d != 0x97 ? (unsigned char) (d + 0x20) : d;
-                }
-                out[n++] = (char) ch;
-        }
+        size_t n = enk_utf8_fold(s, len, out, len); /* never longer than s */
+        if (n == SIZE_MAX)
+                return s;
         out[n] = '\0';
         return out;
 }
@@ -1180,7 +767,7 @@ static void check_labels(struct ctx *c, const struct coded *e, size_t n)
                 for (size_t l = 0; l < nl; l++) {
                         if (!f[i][l])
                                 continue;
-                        const struct node *at = e[i].at[l];
+                        const enk_yml_node *at = e[i].at[l];
                         int32_t v;
                         bool clash = false;
                         if (label_number(f[i][l], &v))
@@ -1198,7 +785,7 @@ static void check_labels(struct ctx *c, const struct coded *e, size_t n)
                                 for (size_t m = 0; m < nl && !clash; m++) {
                                         if (!f[j][m] || strcmp(f[i][l], f[j][m]))
                                                 continue;
-                                        const struct node *first = e[j].at[m];
+                                        const enk_yml_node *first = e[j].at[m];
                                         bool same = !strcmp(e[i].label->s[l], e[j].label->s[m]);
                                         err(c, at,
                                             "label '%s' of %s is also the label of %s (at "
@@ -1213,9 +800,9 @@ static void check_labels(struct ctx *c, const struct coded *e, size_t n)
         }
 }
 
-static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int index)
+static void parse_scale(struct ctx *c, const enk_yml_node *m, enk_scale *s, int index)
 {
-        const struct node *v[S_N];
+        const enk_yml_node *v[S_N];
         get_fields(c, m, scale_keys, S_N, v);
         s->loc = loc_node(c, m);
         const char *what = what_of(c, "scale", peek_id(m));
@@ -1232,7 +819,7 @@ static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int i
         if (v[S_LABEL])
                 get_text(c, v[S_LABEL], &s->label, TK_LABEL);
         size_t errors = c->errors;
-        const struct node *lat[11 + 1][ENK_LANG_MAX] = {{NULL}}; /* points, then NA */
+        const enk_yml_node *lat[11 + 1][ENK_LANG_MAX] = {{NULL}}; /* points, then NA */
         if (v[S_POINTS])
                 parse_points(c, v[S_POINTS], s, lat);
         else
@@ -1244,7 +831,7 @@ static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int i
                 missing(c, m, "positive", what);
         bool na_ok = false;
         if (v[S_NA] && want_map(c, v[S_NA], "a not-applicable answer")) {
-                const struct node *na[NA_N];
+                const enk_yml_node *na[NA_N];
                 get_fields(c, v[S_NA], na_keys, NA_N, na);
                 bool code_ok = false;
                 if (!na[NA_CODE]) {
@@ -1276,9 +863,9 @@ static void parse_scale(struct ctx *c, const struct node *m, enk_scale *s, int i
 enum { A_ID, A_LABEL, A_DESCRIPTION, A_N };
 static const char *const area_keys[A_N] = {"id", "label", "description"};
 
-static void parse_area(struct ctx *c, const struct node *m, enk_area *a, int index)
+static void parse_area(struct ctx *c, const enk_yml_node *m, enk_area *a, int index)
 {
-        const struct node *v[A_N];
+        const enk_yml_node *v[A_N];
         get_fields(c, m, area_keys, A_N, v);
         a->loc = loc_node(c, m);
         const char *what = what_of(c, "area", peek_id(m));
@@ -1355,14 +942,14 @@ enum { O_VALUE, O_LABEL, O_N };
 static const char *const option_keys[O_N] = {"value", "label"};
 
 /* Reports keys present in v that are known but do not apply here. */
-static void check_applicable(struct ctx *c, const struct node *m, const struct node **v,
+static void check_applicable(struct ctx *c, const enk_yml_node *m, const enk_yml_node **v,
                              unsigned allowed, const char *where)
 {
         for (size_t i = 0; i < Q_N; i++) {
                 if (!v[i] || (allowed & BIT(i)))
                         continue;
                 /* Find the key node for the message's place. */
-                const struct node *k = m->first;
+                const enk_yml_node *k = m->first;
                 while (k && k->next && k->next != v[i])
                         k = k->next->next;
                 err(c, k ? k : m, "key '%s' does not apply to %s", question_keys[i], where);
@@ -1372,12 +959,12 @@ static void check_applicable(struct ctx *c, const struct node *m, const struct n
 /* The index of the scale or area n names. base, stride and count describe the
  * array of scales or areas (whose first member is the id), read only to suggest
  * a name when n names none. */
-static int get_ref(struct ctx *c, const struct node *n, const struct idmap *ids, const char *what,
+static int get_ref(struct ctx *c, const enk_yml_node *n, const struct idmap *ids, const char *what,
                    const void *base, size_t stride, size_t count)
 {
         if (n->bad)
                 return -1;
-        if (n->kind != N_SCALAR || is_null(n)) {
+        if (n->kind != ENK_YML_SCALAR || enk_yml_is_null(n)) {
                 err(c, n, "expected %s id, got %s", what, got(c, n));
                 return -1;
         }
@@ -1385,7 +972,7 @@ static int get_ref(struct ctx *c, const struct node *n, const struct idmap *ids,
         if (!id) {
                 const char **names = c->errors > SUGGEST_MAX_ERRORS
                                          ? NULL
-                                         : arena_array(&c->scratch, count, sizeof(*names));
+                                         : enk_arena_array(&c->scratch, count, sizeof(*names));
                 for (size_t i = 0; names && i < count; i++)
                         names[i] = *(const char *const *) ((const char *) base + i * stride);
                 unknown(c, n, what, names, names ? count : 0);
@@ -1394,20 +981,20 @@ static int get_ref(struct ctx *c, const struct node *n, const struct idmap *ids,
         return id->index;
 }
 
-static int get_scale_ref(struct ctx *c, const struct node *n)
+static int get_scale_ref(struct ctx *c, const enk_yml_node *n)
 {
         _Static_assert(offsetof(enk_scale, id) == 0, "get_ref reads the id first");
         return get_ref(c, n, &c->scale_ids, "scale", c->q->scales, sizeof(enk_scale),
                        c->q->nscales);
 }
 
-static int get_area_ref(struct ctx *c, const struct node *n)
+static int get_area_ref(struct ctx *c, const enk_yml_node *n)
 {
         _Static_assert(offsetof(enk_area, id) == 0, "get_ref reads the id first");
         return get_ref(c, n, &c->area_ids, "area", c->q->areas, sizeof(enk_area), c->q->nareas);
 }
 
-static void parse_options(struct ctx *c, const struct node *n, enk_question *qn)
+static void parse_options(struct ctx *c, const enk_yml_node *n, enk_question *qn)
 {
         bool multiple = qn->type == ENK_Q_MULTIPLE;
         size_t min = multiple ? 1 : 2;
@@ -1418,13 +1005,13 @@ static void parse_options(struct ctx *c, const struct node *n, enk_question *qn)
                 if (n->n > ENK_OPTION_MAX)
                         return;
         }
-        qn->options = arena_array(c->model, n->n, sizeof(*qn->options));
+        qn->options = enk_arena_array(c->model, n->n, sizeof(*qn->options));
         if (!qn->options)
                 return;
-        const struct node *at[ENK_OPTION_MAX];
-        const struct node *lat[ENK_OPTION_MAX][ENK_LANG_MAX] = {{NULL}};
-        for (const struct node *o = n->first; o; o = o->next) {
-                const struct node *v[O_N];
+        const enk_yml_node *at[ENK_OPTION_MAX];
+        const enk_yml_node *lat[ENK_OPTION_MAX][ENK_LANG_MAX] = {{NULL}};
+        for (const enk_yml_node *o = n->first; o; o = o->next) {
+                const enk_yml_node *v[O_N];
                 if (!want_map(c, o, "an option"))
                         continue;
                 get_fields(c, o, option_keys, O_N, v);
@@ -1461,22 +1048,22 @@ static void parse_options(struct ctx *c, const struct node *n, enk_question *qn)
 }
 
 /* The `was` ids, copied into the model; checked against other questions later. */
-static void parse_was(struct ctx *c, const struct node *n, enk_question *qn)
+static void parse_was(struct ctx *c, const enk_yml_node *n, enk_question *qn)
 {
-        size_t count = n->kind == N_SEQ ? n->n : 1;
-        if (n->kind == N_MAP) {
+        size_t count = n->kind == ENK_YML_LIST ? n->n : 1;
+        if (n->kind == ENK_YML_MAP) {
                 err(c, n, "expected an id or a list of ids, got a mapping");
                 return;
         }
-        if (n->kind == N_SEQ && n->n == 0) {
+        if (n->kind == ENK_YML_LIST && n->n == 0) {
                 err(c, n, "expected an id or a list of ids, got an empty list");
                 return;
         }
-        qn->was = arena_array(c->model, count, sizeof(*qn->was));
+        qn->was = enk_arena_array(c->model, count, sizeof(*qn->was));
         if (!qn->was)
                 return;
-        const struct node *first = n->kind == N_SEQ ? n->first : n;
-        for (const struct node *w = first; w; w = n->kind == N_SEQ ? w->next : NULL) {
+        const enk_yml_node *first = n->kind == ENK_YML_LIST ? n->first : n;
+        for (const enk_yml_node *w = first; w; w = n->kind == ENK_YML_LIST ? w->next : NULL) {
                 const char *id = get_id(c, w);
                 if (id)
                         qn->was[qn->nwas++] = id;
@@ -1484,7 +1071,7 @@ static void parse_was(struct ctx *c, const struct node *n, enk_question *qn)
 }
 
 /* Registers a question or grid id; reports a duplicate. */
-static void register_id(struct ctx *c, const struct node *n, const char *id, int kind, int index)
+static void register_id(struct ctx *c, const enk_yml_node *n, const char *id, int kind, int index)
 {
         const struct ident *first = idmap_put(c, &c->qids, id, kind, index, n);
         if (first)
@@ -1493,7 +1080,8 @@ static void register_id(struct ctx *c, const struct node *n, const char *id, int
 }
 
 /* The keys a question and a grid item share. */
-static void parse_common(struct ctx *c, const struct node **v, enk_question *qn, struct qinfo *info)
+static void parse_common(struct ctx *c, const enk_yml_node **v, enk_question *qn,
+                         struct qinfo *info)
 {
         if (v[Q_TEXT])
                 get_text(c, v[Q_TEXT], &qn->text, TK_QUESTION);
@@ -1512,7 +1100,7 @@ static void parse_common(struct ctx *c, const struct node **v, enk_question *qn,
         info->show_if = v[Q_SHOW_IF];
 }
 
-static enk_question *new_question(struct ctx *c, const struct node *m, int section)
+static enk_question *new_question(struct ctx *c, const enk_yml_node *m, int section)
 {
         enk_questionnaire *q = c->q;
         if (q->nquestions >= c->max_questions)
@@ -1528,12 +1116,12 @@ static enk_question *new_question(struct ctx *c, const struct node *m, int secti
 }
 
 /* An item of grid gi; grid_area and grid_required are the grid's defaults. */
-static void parse_item(struct ctx *c, const struct node *m, int section, int gi,
-                       const struct node *grid_show_if, int grid_area, bool grid_required)
+static void parse_item(struct ctx *c, const enk_yml_node *m, int section, int gi,
+                       const enk_yml_node *grid_show_if, int grid_area, bool grid_required)
 {
         enk_questionnaire *q = c->q;
         const enk_grid *g = &q->grids[gi];
-        const struct node *v[Q_N];
+        const enk_yml_node *v[Q_N];
         if (!want_map(c, m, "a grid item"))
                 return;
         get_fields(c, m, question_keys, Q_N, v);
@@ -1567,7 +1155,7 @@ static void parse_item(struct ctx *c, const struct node *m, int section, int gi,
                 info->show_if = NULL; /* the grid's applies */
 }
 
-static void parse_grid(struct ctx *c, const struct node *m, const struct node **v,
+static void parse_grid(struct ctx *c, const enk_yml_node *m, const enk_yml_node **v,
                        enk_question *lead, int section)
 {
         enk_questionnaire *q = c->q;
@@ -1596,7 +1184,7 @@ static void parse_grid(struct ctx *c, const struct node *m, const struct node **
                 missing(c, m, "items", what);
                 return;
         }
-        const struct node *items = v[Q_ITEMS];
+        const enk_yml_node *items = v[Q_ITEMS];
         if (!want_list(c, items))
                 return;
         if (items->n < 1 || items->n > 20) {
@@ -1604,15 +1192,15 @@ static void parse_grid(struct ctx *c, const struct node *m, const struct node **
                 if (items->n > 20)
                         return;
         }
-        for (const struct node *it = items->first; it; it = it->next)
+        for (const enk_yml_node *it = items->first; it; it = it->next)
                 parse_item(c, it, section, gi, v[Q_SHOW_IF], area, required);
         g->count = q->nquestions - g->first;
 }
 
-static void parse_question(struct ctx *c, const struct node *m, int section)
+static void parse_question(struct ctx *c, const enk_yml_node *m, int section)
 {
         enk_questionnaire *q = c->q;
-        const struct node *v[Q_N];
+        const enk_yml_node *v[Q_N];
         if (!want_map(c, m, "a question"))
                 return;
         get_fields(c, m, question_keys, Q_N, v);
@@ -1621,7 +1209,7 @@ static void parse_question(struct ctx *c, const struct node *m, int section)
         int type = -1;
         if (!v[Q_TYPE]) {
                 missing(c, m, "type", what_of(c, "question", peek));
-        } else if (v[Q_TYPE]->kind != N_SCALAR || is_null(v[Q_TYPE])) {
+        } else if (v[Q_TYPE]->kind != ENK_YML_SCALAR || enk_yml_is_null(v[Q_TYPE])) {
                 if (!v[Q_TYPE]->bad)
                         err(c, v[Q_TYPE], "expected a question type, got %s", got(c, v[Q_TYPE]));
         } else {
@@ -1730,11 +1318,11 @@ static void parse_question(struct ctx *c, const struct node *m, int section)
 enum { SEC_ID, SEC_TITLE, SEC_INTRO, SEC_QUESTIONS, SEC_N };
 static const char *const section_keys[SEC_N] = {"id", "title", "intro", "questions"};
 
-static void parse_section(struct ctx *c, const struct node *m, int si)
+static void parse_section(struct ctx *c, const enk_yml_node *m, int si)
 {
         enk_questionnaire *q = c->q;
         enk_section *sec = &q->sections[si];
-        const struct node *v[SEC_N];
+        const enk_yml_node *v[SEC_N];
         get_fields(c, m, section_keys, SEC_N, v);
         sec->loc = loc_node(c, m);
         sec->first = q->nquestions;
@@ -1761,7 +1349,7 @@ static void parse_section(struct ctx *c, const struct node *m, int si)
         } else if (want_list(c, v[SEC_QUESTIONS])) {
                 if (v[SEC_QUESTIONS]->n == 0)
                         err(c, v[SEC_QUESTIONS], "%s has no questions", what);
-                for (const struct node *qn = v[SEC_QUESTIONS]->first; qn; qn = qn->next)
+                for (const enk_yml_node *qn = v[SEC_QUESTIONS]->first; qn; qn = qn->next)
                         parse_question(c, qn, si);
         }
         sec->count = q->nquestions - sec->first;
@@ -1771,18 +1359,18 @@ static void parse_section(struct ctx *c, const struct node *m, int si)
 /* References checked once every question is known: show_if and was.       */
 
 /* The value of a show_if on question `on`, or false (reported). */
-static bool condition_value(struct ctx *c, const struct node *n, const enk_question *on,
+static bool condition_value(struct ctx *c, const enk_yml_node *n, const enk_question *on,
                             int32_t *out)
 {
         const enk_questionnaire *q = c->q;
         if (n->bad)
                 return false;
-        if (n->kind != N_SCALAR || is_null(n)) {
+        if (n->kind != ENK_YML_SCALAR || enk_yml_is_null(n)) {
                 err(c, n, "expected a value, got %s", got(c, n));
                 return false;
         }
         long long v;
-        bool is_int = parse_int(n, &v) && v >= -ENK_NUMBER_LIMIT && v <= ENK_NUMBER_LIMIT;
+        bool is_int = enk_yml_int(n, &v) && v >= -ENK_NUMBER_LIMIT && v <= ENK_NUMBER_LIMIT;
         char expected[512] = "";
         size_t len = 0;
         switch (on->type) {
@@ -1855,11 +1443,11 @@ static const char *const condition_keys[C_N] = {"question", "equals", "in"};
 
 /* Resolves a show_if for the questions [first, first + count): the question it
  * names must come before first. Returns the condition, or NULL (reported). */
-static const enk_condition *parse_condition(struct ctx *c, const struct node *m, size_t first,
+static const enk_condition *parse_condition(struct ctx *c, const enk_yml_node *m, size_t first,
                                             bool grid)
 {
         enk_questionnaire *q = c->q;
-        const struct node *v[C_N];
+        const enk_yml_node *v[C_N];
         if (!want_map(c, m, "a condition"))
                 return NULL;
         get_fields(c, m, condition_keys, C_N, v);
@@ -1871,18 +1459,19 @@ static const enk_condition *parse_condition(struct ctx *c, const struct node *m,
                 missing(c, m, "question", "show_if");
                 return NULL;
         }
-        const struct node *qn = v[C_QUESTION];
+        const enk_yml_node *qn = v[C_QUESTION];
         if (qn->bad)
                 return NULL;
-        if (qn->kind != N_SCALAR || is_null(qn)) {
+        if (qn->kind != ENK_YML_SCALAR || enk_yml_is_null(qn)) {
                 err(c, qn, "expected a question id, got %s", got(c, qn));
                 return NULL;
         }
         const struct ident *id = idmap_get(&c->qids, qn->s);
         if (!id) {
-                const char **names = c->errors > SUGGEST_MAX_ERRORS
-                                         ? NULL
-                                         : arena_array(&c->scratch, q->nquestions, sizeof(*names));
+                const char **names =
+                    c->errors > SUGGEST_MAX_ERRORS
+                        ? NULL
+                        : enk_arena_array(&c->scratch, q->nquestions, sizeof(*names));
                 for (size_t i = 0; names && i < q->nquestions; i++)
                         names[i] = q->questions[i].id;
                 const char *hint =
@@ -1915,7 +1504,7 @@ static const enk_condition *parse_condition(struct ctx *c, const struct node *m,
                 return NULL; /* its own errors are reported */
         if ((v[C_EQUALS] != NULL) == (v[C_IN] != NULL))
                 return NULL;
-        const struct node *values = v[C_EQUALS] ? v[C_EQUALS] : v[C_IN];
+        const enk_yml_node *values = v[C_EQUALS] ? v[C_EQUALS] : v[C_IN];
         if (v[C_IN]) {
                 if (!want_list(c, values))
                         return NULL;
@@ -1924,16 +1513,16 @@ static const enk_condition *parse_condition(struct ctx *c, const struct node *m,
                         return NULL;
                 }
         }
-        enk_condition *cond = arena_alloc(c->model, sizeof(*cond));
+        enk_condition *cond = enk_arena_alloc(c->model, sizeof(*cond));
         size_t n = v[C_IN] ? values->n : 1;
-        int32_t *vals = arena_array(c->model, n, sizeof(*vals));
+        int32_t *vals = enk_arena_array(c->model, n, sizeof(*vals));
         if (!cond || !vals)
                 return NULL;
         cond->question = (size_t) id->index;
         cond->values = vals;
         bool ok = true;
-        const struct node *first_value = v[C_IN] ? values->first : values;
-        for (const struct node *x = first_value; x; x = v[C_IN] ? x->next : NULL)
+        const enk_yml_node *first_value = v[C_IN] ? values->first : values;
+        for (const enk_yml_node *x = first_value; x; x = v[C_IN] ? x->next : NULL)
                 if (condition_value(c, x, on, &vals[cond->nvalues]))
                         cond->nvalues++;
                 else
@@ -1963,12 +1552,12 @@ static void check_was(struct ctx *c)
 {
         enk_questionnaire *q = c->q;
         for (size_t i = 0; i < q->nquestions; i++) {
-                const struct node *n = c->qinfo[i].was;
+                const enk_yml_node *n = c->qinfo[i].was;
                 if (!n)
                         continue;
-                const struct node *w = n->kind == N_SEQ ? n->first : n;
-                for (; w; w = n->kind == N_SEQ ? w->next : NULL) {
-                        if (w->kind != N_SCALAR || !valid_id(w->s, w->len))
+                const enk_yml_node *w = n->kind == ENK_YML_LIST ? n->first : n;
+                for (; w; w = n->kind == ENK_YML_LIST ? w->next : NULL) {
+                        if (w->kind != ENK_YML_SCALAR || !valid_id(w->s, w->len))
                                 continue;
                         const struct ident *cur = idmap_get(&c->qids, w->s);
                         if (cur && !(cur->kind == ID_QUESTION && (size_t) cur->index == i)) {
@@ -1992,7 +1581,7 @@ static void check_was(struct ctx *c)
 static void check_areas(struct ctx *c)
 {
         const enk_questionnaire *q = c->q;
-        bool *used = arena_array(&c->scratch, q->nareas, sizeof(*used));
+        bool *used = enk_arena_array(&c->scratch, q->nareas, sizeof(*used));
         if (!used)
                 return;
         for (size_t i = 0; i < q->nquestions; i++)
@@ -2023,41 +1612,31 @@ enum {
 static const char *const top_keys[T_N] = {"survey",  "edition", "languages", "title",   "intro",
                                           "closing", "scales",  "areas",     "sections"};
 
-static const struct node *lookup(const struct node *m, const char *key)
-{
-        if (!m || m->kind != N_MAP)
-                return NULL;
-        for (const struct node *k = m->first; k && k->next; k = k->next->next)
-                if (k->kind == N_SCALAR && !strcmp(k->s, key))
-                        return k->next;
-        return NULL;
-}
-
 /* Upper bounds on the number of questions and grids, to size the arrays. */
-static void count_questions(const struct node *sections, size_t *nq, size_t *ng)
+static void count_questions(const enk_yml_node *sections, size_t *nq, size_t *ng)
 {
         *nq = *ng = 0;
-        if (!sections || sections->kind != N_SEQ)
+        if (!sections || sections->kind != ENK_YML_LIST)
                 return;
-        for (const struct node *s = sections->first; s; s = s->next) {
-                const struct node *qs = lookup(s, "questions");
-                if (!qs || qs->kind != N_SEQ)
+        for (const enk_yml_node *s = sections->first; s; s = s->next) {
+                const enk_yml_node *qs = enk_yml_lookup(s, "questions");
+                if (!qs || qs->kind != ENK_YML_LIST)
                         continue;
-                for (const struct node *qn = qs->first; qn; qn = qn->next) {
-                        const struct node *items = lookup(qn, "items");
+                for (const enk_yml_node *qn = qs->first; qn; qn = qn->next) {
+                        const enk_yml_node *items = enk_yml_lookup(qn, "items");
                         (*nq)++;
                         (*ng)++;
-                        if (items && items->kind == N_SEQ)
+                        if (items && items->kind == ENK_YML_LIST)
                                 *nq += items->n;
                 }
         }
 }
 
-static void parse_list(struct ctx *c, const struct node *n, void *array, size_t size, size_t *count,
-                       const char *what,
-                       void (*parse)(struct ctx *, const struct node *, void *, int))
+static void parse_list(struct ctx *c, const enk_yml_node *n, void *array, size_t size,
+                       size_t *count, const char *what,
+                       void (*parse)(struct ctx *, const enk_yml_node *, void *, int))
 {
-        for (const struct node *it = n->first; it; it = it->next) {
+        for (const enk_yml_node *it = n->first; it; it = it->next) {
                 if (!want_map(c, it, what))
                         continue;
                 parse(c, it, (char *) array + *count * size, (int) *count);
@@ -2065,20 +1644,20 @@ static void parse_list(struct ctx *c, const struct node *n, void *array, size_t 
         }
 }
 
-static void parse_scale_v(struct ctx *c, const struct node *m, void *s, int i)
+static void parse_scale_v(struct ctx *c, const enk_yml_node *m, void *s, int i)
 {
         parse_scale(c, m, s, i);
 }
 
-static void parse_area_v(struct ctx *c, const struct node *m, void *a, int i)
+static void parse_area_v(struct ctx *c, const enk_yml_node *m, void *a, int i)
 {
         parse_area(c, m, a, i);
 }
 
-static void parse_root(struct ctx *c, const struct node *root)
+static void parse_root(struct ctx *c, const enk_yml_node *root)
 {
         enk_questionnaire *q = c->q;
-        const struct node *v[T_N];
+        const enk_yml_node *v[T_N];
         int32_t edition;
         if (!root) {
                 err_loc(c, loc_at(c, 1, 1), "empty file: expected a questionnaire");
@@ -2112,13 +1691,13 @@ static void parse_root(struct ctx *c, const struct node *root)
                 get_text(c, v[T_CLOSING], &q->closing, TK_CLOSING);
 
         if (v[T_SCALES] && want_list(c, v[T_SCALES])) {
-                q->scales = arena_array(c->model, v[T_SCALES]->n, sizeof(*q->scales));
+                q->scales = enk_arena_array(c->model, v[T_SCALES]->n, sizeof(*q->scales));
                 if (q->scales)
                         parse_list(c, v[T_SCALES], q->scales, sizeof(*q->scales), &q->nscales,
                                    "a scale", parse_scale_v);
         }
         if (v[T_AREAS] && want_list(c, v[T_AREAS])) {
-                q->areas = arena_array(c->model, v[T_AREAS]->n, sizeof(*q->areas));
+                q->areas = enk_arena_array(c->model, v[T_AREAS]->n, sizeof(*q->areas));
                 if (q->areas)
                         parse_list(c, v[T_AREAS], q->areas, sizeof(*q->areas), &q->nareas,
                                    "an area", parse_area_v);
@@ -2128,7 +1707,7 @@ static void parse_root(struct ctx *c, const struct node *root)
                 missing(c, root, "sections", what);
                 return;
         }
-        const struct node *sections = v[T_SECTIONS];
+        const enk_yml_node *sections = v[T_SECTIONS];
         if (!want_list(c, sections))
                 return;
         if (sections->n == 0) {
@@ -2136,14 +1715,14 @@ static void parse_root(struct ctx *c, const struct node *root)
                 return;
         }
         count_questions(sections, &c->max_questions, &c->max_grids);
-        q->sections = arena_array(c->model, sections->n, sizeof(*q->sections));
-        q->questions = arena_array(c->model, c->max_questions, sizeof(*q->questions));
-        q->grids = arena_array(c->model, c->max_grids, sizeof(*q->grids));
-        c->qinfo = arena_array(&c->scratch, c->max_questions, sizeof(*c->qinfo));
-        c->grid_show_if = arena_array(&c->scratch, c->max_grids, sizeof(*c->grid_show_if));
+        q->sections = enk_arena_array(c->model, sections->n, sizeof(*q->sections));
+        q->questions = enk_arena_array(c->model, c->max_questions, sizeof(*q->questions));
+        q->grids = enk_arena_array(c->model, c->max_grids, sizeof(*q->grids));
+        c->qinfo = enk_arena_array(&c->scratch, c->max_questions, sizeof(*c->qinfo));
+        c->grid_show_if = enk_arena_array(&c->scratch, c->max_grids, sizeof(*c->grid_show_if));
         if (!q->sections || !q->questions || !q->grids || !c->qinfo || !c->grid_show_if)
                 return;
-        for (const struct node *s = sections->first; s; s = s->next) {
+        for (const enk_yml_node *s = sections->first; s; s = s->next) {
                 if (!want_map(c, s, "a section"))
                         continue;
                 parse_section(c, s, (int) q->nsections++);
@@ -2209,7 +1788,7 @@ enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name
         }
         struct ctx c = {.q = &doc->q, .model = &doc->arena, .diags = mine};
         enk_status st = ENK_OK;
-        c.file = arena_strndup(c.model, name, strlen(name));
+        c.file = enk_arena_strndup(c.model, name, strlen(name));
         if (!c.file) {
                 st = ENK_ERR_NOMEM;
                 goto out;
@@ -2220,7 +1799,7 @@ enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name
                 st = ENK_ERR_SYNTAX;
                 goto out;
         }
-        char *source = arena_alloc(c.model, len + 1);
+        char *source = enk_arena_alloc(c.model, len + 1);
         if (!source) {
                 st = ENK_ERR_NOMEM;
                 goto out;
@@ -2231,8 +1810,8 @@ enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name
         doc->q.source = source;
         doc->q.source_len = len;
 
-        struct node *root;
-        st = build_tree(&c, source, len, &root);
+        enk_yml_node *root;
+        st = enk_yml_parse(source, len, c.file, &c.scratch, &root, &c.errors, c.diags);
         if (st != ENK_OK)
                 goto out;
         parse_root(&c, root);
@@ -2241,7 +1820,7 @@ enk_status enk_questionnaire_parse(const char *buf, size_t len, const char *name
         else if (c.errors)
                 st = ENK_ERR_SCHEMA;
 out:
-        arena_release(&c.scratch);
+        enk_arena_release(&c.scratch);
         if (st == ENK_OK && c.errors)
                 st = ENK_ERR_SCHEMA;
         hand_over(mine, diags);
@@ -2304,7 +1883,7 @@ void enk_questionnaire_free(enk_questionnaire *q)
         if (!q)
                 return;
         struct qdoc *doc = (struct qdoc *) q; /* q is the first member */
-        arena_release(&doc->arena);
+        enk_arena_release(&doc->arena);
         free(doc);
 }
 
@@ -2458,101 +2037,4 @@ const char *enk_qtype_name(enk_qtype type)
                 return "text";
         }
         return "unknown";
-}
-
-/* ------------------------------------------------------------ flat mappings */
-
-/* A mapping file (`column header: question id`, e.g. for enkat import --map) is
- * read here because this is the one module that uses libyaml. */
-enk_status enk_questionnaire_read_pairs(const char *path, enk_pair_fn fn, void *ctx,
-                                        enk_diags *diags)
-{
-        if (!path || !fn)
-                return ENK_ERR_USAGE;
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-                enk_error(diags, ((enk_loc){path, 0, 0}), "cannot read the file: %s",
-                          strerror(errno));
-                return ENK_ERR_IO;
-        }
-        yaml_parser_t p;
-        yaml_event_t ev;
-        enk_status st = ENK_OK;
-        int depth = 0;    /* collections open */
-        char *key = NULL; /* a key waiting for its value */
-        enk_loc key_loc = {path, 0, 0};
-        bool done = false;
-
-        if (!yaml_parser_initialize(&p)) {
-                fclose(f);
-                return ENK_ERR_NOMEM;
-        }
-        yaml_parser_set_input_file(&p, f);
-        while (!done) {
-                if (!yaml_parser_parse(&p, &ev)) {
-                        enk_error(diags,
-                                  ((enk_loc){path, (unsigned) p.problem_mark.line + 1,
-                                             (unsigned) p.problem_mark.column + 1}),
-                                  "%s", p.problem ? p.problem : "invalid YAML");
-                        st = ENK_ERR_SYNTAX;
-                        break;
-                }
-                enk_loc here = {path, (unsigned) ev.start_mark.line + 1,
-                                (unsigned) ev.start_mark.column + 1};
-                switch (ev.type) {
-                case YAML_STREAM_END_EVENT:
-                        done = true;
-                        break;
-                case YAML_MAPPING_START_EVENT:
-                case YAML_SEQUENCE_START_EVENT:
-                        if (depth == 0 && ev.type == YAML_MAPPING_START_EVENT) {
-                                depth++;
-                                break;
-                        }
-                        enk_error(diags, here, "expected %s",
-                                  depth == 0 ? "a mapping of column headers to question ids"
-                                             : "a question id (text), not a list or mapping");
-                        st = ENK_ERR_SYNTAX;
-                        done = true;
-                        break;
-                case YAML_MAPPING_END_EVENT:
-                        depth--;
-                        break;
-                case YAML_ALIAS_EVENT:
-                        enk_error(diags, here, "aliases are not allowed here");
-                        st = ENK_ERR_SYNTAX;
-                        done = true;
-                        break;
-                case YAML_SCALAR_EVENT:
-                        if (depth == 0) {
-                                enk_error(diags, here,
-                                          "expected a mapping of column headers to question ids");
-                                st = ENK_ERR_SYNTAX;
-                                done = true;
-                        } else if (!key) {
-                                key = strndup((const char *) ev.data.scalar.value,
-                                              ev.data.scalar.length);
-                                key_loc = here;
-                                if (!key) {
-                                        st = ENK_ERR_NOMEM;
-                                        done = true;
-                                }
-                        } else {
-                                enk_status r =
-                                    fn(ctx, key, (const char *) ev.data.scalar.value, key_loc);
-                                if (r != ENK_OK && st == ENK_OK)
-                                        st = r;
-                                free(key);
-                                key = NULL;
-                        }
-                        break;
-                default:
-                        break;
-                }
-                yaml_event_delete(&ev);
-        }
-        free(key);
-        yaml_parser_delete(&p);
-        fclose(f);
-        return st;
 }
