@@ -175,6 +175,57 @@ static bool condition_value(struct qs_ctx *c, const enk_yml_node *n, const enk_q
 enum { C_QUESTION, C_EQUALS, C_IN, C_N };
 static const char *const condition_keys[C_N] = {"question", "equals", "in"};
 
+/* The index of the question a show_if for the questions from first on names,
+ * or -1 (reported, unless the question's own errors are). It must be an
+ * earlier question, not a grid, and not a free-text one. */
+static int condition_question(struct qs_ctx *c, const enk_yml_node *qn, size_t first, bool grid)
+{
+        enk_questionnaire *q = c->q;
+        if (qn->bad)
+                return -1;
+        if (qn->kind != ENK_YML_SCALAR || enk_yml_is_null(qn)) {
+                qs_err(c, qn, "expected a question id, got %s", qs_got(c, qn));
+                return -1;
+        }
+        const struct ident *id = qs_idmap_get(&c->qids, qn->s);
+        if (!id) {
+                const char **names =
+                    c->errors > SUGGEST_MAX_ERRORS
+                        ? NULL
+                        : enk_arena_array(&c->scratch, q->nquestions, sizeof(*names));
+                for (size_t i = 0; names && i < q->nquestions; i++)
+                        names[i] = q->questions[i].id;
+                const char *hint =
+                    names && qn->len <= ID_MAX ? qs_closest(c, qn->s, names, q->nquestions) : NULL;
+                if (hint)
+                        qs_err(c, qn, "show_if on unknown question '%s' (did you mean '%s'?)",
+                               qs_show(c, qn), hint);
+                else
+                        qs_err(c, qn, "show_if on unknown question '%s'", qs_show(c, qn));
+                return -1;
+        }
+        if (id->kind == ID_GRID) {
+                qs_err(c, qn, "show_if on grid '%s': name one of its items", id->id);
+                return -1;
+        }
+        const enk_question *on = &q->questions[id->index];
+        if ((size_t) id->index >= first) {
+                if ((size_t) id->index == first && !grid)
+                        qs_err(c, qn, "show_if on question '%s' itself", on->id);
+                else
+                        qs_err(c, qn, "show_if on question '%s', which comes later (at %u:%u)",
+                               on->id, on->loc.line, on->loc.column);
+                return -1;
+        }
+        if (on->type == ENK_Q_TEXT && c->qinfo[id->index].type_ok) {
+                qs_err(c, qn, "show_if on free-text question '%s'", on->id);
+                return -1;
+        }
+        if (!c->qinfo[id->index].type_ok)
+                return -1; /* its own errors are reported */
+        return id->index;
+}
+
 /* Resolves a show_if for the questions [first, first + count): the question it
  * names must come before first. Returns the condition, or NULL (reported). */
 static const enk_condition *parse_condition(struct qs_ctx *c, const enk_yml_node *m, size_t first,
@@ -193,49 +244,10 @@ static const enk_condition *parse_condition(struct qs_ctx *c, const enk_yml_node
                 qs_missing(c, m, "question", "show_if");
                 return NULL;
         }
-        const enk_yml_node *qn = v[C_QUESTION];
-        if (qn->bad)
+        int index = condition_question(c, v[C_QUESTION], first, grid);
+        if (index < 0)
                 return NULL;
-        if (qn->kind != ENK_YML_SCALAR || enk_yml_is_null(qn)) {
-                qs_err(c, qn, "expected a question id, got %s", qs_got(c, qn));
-                return NULL;
-        }
-        const struct ident *id = qs_idmap_get(&c->qids, qn->s);
-        if (!id) {
-                const char **names =
-                    c->errors > SUGGEST_MAX_ERRORS
-                        ? NULL
-                        : enk_arena_array(&c->scratch, q->nquestions, sizeof(*names));
-                for (size_t i = 0; names && i < q->nquestions; i++)
-                        names[i] = q->questions[i].id;
-                const char *hint =
-                    names && qn->len <= ID_MAX ? qs_closest(c, qn->s, names, q->nquestions) : NULL;
-                if (hint)
-                        qs_err(c, qn, "show_if on unknown question '%s' (did you mean '%s'?)",
-                               qs_show(c, qn), hint);
-                else
-                        qs_err(c, qn, "show_if on unknown question '%s'", qs_show(c, qn));
-                return NULL;
-        }
-        if (id->kind == ID_GRID) {
-                qs_err(c, qn, "show_if on grid '%s': name one of its items", id->id);
-                return NULL;
-        }
-        const enk_question *on = &q->questions[id->index];
-        if ((size_t) id->index >= first) {
-                if ((size_t) id->index == first && !grid)
-                        qs_err(c, qn, "show_if on question '%s' itself", on->id);
-                else
-                        qs_err(c, qn, "show_if on question '%s', which comes later (at %u:%u)",
-                               on->id, on->loc.line, on->loc.column);
-                return NULL;
-        }
-        if (on->type == ENK_Q_TEXT && c->qinfo[id->index].type_ok) {
-                qs_err(c, qn, "show_if on free-text question '%s'", on->id);
-                return NULL;
-        }
-        if (!c->qinfo[id->index].type_ok)
-                return NULL; /* its own errors are reported */
+        const enk_question *on = &q->questions[index];
         if ((v[C_EQUALS] != NULL) == (v[C_IN] != NULL))
                 return NULL;
         const enk_yml_node *values = v[C_EQUALS] ? v[C_EQUALS] : v[C_IN];
@@ -252,7 +264,7 @@ static const enk_condition *parse_condition(struct qs_ctx *c, const enk_yml_node
         int32_t *vals = enk_arena_array(c->model, n, sizeof(*vals));
         if (!cond || !vals)
                 return NULL;
-        cond->question = (size_t) id->index;
+        cond->question = (size_t) index;
         cond->values = vals;
         bool ok = true;
         const enk_yml_node *first_value = v[C_IN] ? values->first : values;

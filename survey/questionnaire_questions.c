@@ -222,6 +222,32 @@ static void check_labels(struct qs_ctx *c, const struct coded *e, size_t n)
         }
 }
 
+/* A scale's not-applicable answer; lat gets its label's nodes. Returns whether
+ * its code is usable (a number that is no point's value). */
+static bool parse_na(struct qs_ctx *c, const enk_yml_node *n, enk_scale *s,
+                     const enk_yml_node *lat[ENK_LANG_MAX])
+{
+        if (!qs_want_map(c, n, "a not-applicable answer"))
+                return false;
+        const enk_yml_node *na[NA_N];
+        qs_get_fields(c, n, na_keys, NA_N, na);
+        bool code_ok = false;
+        if (!na[NA_CODE]) {
+                qs_missing(c, n, "code", "not_applicable");
+        } else if (qs_get_int(c, na[NA_CODE], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT, &s->na_code)) {
+                code_ok = !qs_scale_has(s, s->na_code);
+                if (!code_ok)
+                        qs_err(c, na[NA_CODE],
+                               "not-applicable code %d is also the value of a point", s->na_code);
+        }
+        if (na[NA_LABEL])
+                qs_get_text_at(c, na[NA_LABEL], &s->na_label, TK_LABEL, lat);
+        else
+                qs_missing(c, n, "label", "not_applicable");
+        s->has_na = true;
+        return code_ok;
+}
+
 void qs_parse_scale(struct qs_ctx *c, const enk_yml_node *m, enk_scale *s, int index)
 {
         const enk_yml_node *v[S_N];
@@ -252,28 +278,7 @@ void qs_parse_scale(struct qs_ctx *c, const enk_yml_node *m, enk_scale *s, int i
                 parse_positive(c, v[S_POSITIVE], s, points_ok);
         else
                 qs_missing(c, m, "positive", what);
-        bool na_ok = false;
-        if (v[S_NA] && qs_want_map(c, v[S_NA], "a not-applicable answer")) {
-                const enk_yml_node *na[NA_N];
-                qs_get_fields(c, v[S_NA], na_keys, NA_N, na);
-                bool code_ok = false;
-                if (!na[NA_CODE]) {
-                        qs_missing(c, v[S_NA], "code", "not_applicable");
-                } else if (qs_get_int(c, na[NA_CODE], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT,
-                                      &s->na_code)) {
-                        code_ok = !qs_scale_has(s, s->na_code);
-                        if (!code_ok)
-                                qs_err(c, na[NA_CODE],
-                                       "not-applicable code %d is also the value of a point",
-                                       s->na_code);
-                }
-                if (na[NA_LABEL])
-                        qs_get_text_at(c, na[NA_LABEL], &s->na_label, TK_LABEL, lat[s->npoints]);
-                else
-                        qs_missing(c, v[S_NA], "label", "not_applicable");
-                s->has_na = true;
-                na_ok = code_ok;
-        }
+        bool na_ok = v[S_NA] && parse_na(c, v[S_NA], s, lat[s->npoints]);
         struct coded e[11 + 1];
         size_t ne = 0;
         for (size_t i = 0; i < s->npoints; i++)
@@ -573,6 +578,110 @@ static void parse_grid(struct qs_ctx *c, const enk_yml_node *m, const enk_yml_no
         g->count = q->nquestions - g->first;
 }
 
+/* The type a question's `type` names: an enk_qtype, TYPE_GRID, or -1 (reported). */
+static int parse_type(struct qs_ctx *c, const enk_yml_node *m, const enk_yml_node *n,
+                      const char *peek)
+{
+        int type = -1;
+        if (!n) {
+                qs_missing(c, m, "type", qs_what_of(c, "question", peek));
+        } else if (n->kind != ENK_YML_SCALAR || enk_yml_is_null(n)) {
+                if (!n->bad)
+                        qs_err(c, n, "expected a question type, got %s", qs_got(c, n));
+        } else {
+                for (int t = 0; t < NTYPES; t++)
+                        if (!strcmp(n->s, type_names[t]))
+                                type = t;
+                if (type < 0)
+                        qs_unknown(c, n, "question type", type_names, NTYPES);
+        }
+        return type;
+}
+
+/* A `type: grid` entry of a section: its id names the grid; its items are the
+ * questions. */
+static void parse_grid_entry(struct qs_ctx *c, const enk_yml_node *m, const enk_yml_node **v,
+                             const char *peek, int section)
+{
+        enk_questionnaire *q = c->q;
+        enk_question lead = {.id = "", .loc = qs_loc_node(c, m)};
+        const char *what = qs_what_of(c, "grid", peek);
+        if (!v[Q_ID]) {
+                qs_missing(c, m, "id", what);
+        } else if ((lead.id = qs_get_id(c, v[Q_ID]))) {
+                qs_register_id(c, v[Q_ID], lead.id, ID_GRID, (int) q->ngrids);
+        } else {
+                lead.id = "";
+        }
+        if (!v[Q_TEXT])
+                qs_missing(c, m, "text", what);
+        check_applicable(c, m, v, type_keys[TYPE_GRID], "a grid");
+        if (q->ngrids < c->max_grids)
+                parse_grid(c, m, v, &lead, section);
+}
+
+/* A number question's min, max and unit. */
+static void parse_number(struct qs_ctx *c, const enk_yml_node *m, const enk_yml_node **v,
+                         enk_question *qn, const char *what)
+{
+        bool ok = true;
+        if (!v[Q_MIN]) {
+                qs_missing(c, m, "min", what);
+                ok = false;
+        } else {
+                ok = qs_get_int(c, v[Q_MIN], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT, &qn->min) && ok;
+        }
+        if (!v[Q_MAX]) {
+                qs_missing(c, m, "max", what);
+                ok = false;
+        } else {
+                ok = qs_get_int(c, v[Q_MAX], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT, &qn->max) && ok;
+        }
+        if (ok && qn->min >= qn->max)
+                qs_err(c, v[Q_MAX], "max %d is not greater than min %d", qn->max, qn->min);
+        if (v[Q_UNIT])
+                qs_get_text(c, v[Q_UNIT], &qn->unit, TK_UNIT);
+}
+
+/* The keys that belong to qn's type; returns whether they were all valid. */
+static bool parse_type_keys(struct qs_ctx *c, const enk_yml_node *m, const enk_yml_node **v,
+                            enk_question *qn, const char *what)
+{
+        size_t errors = c->errors;
+        char where[64];
+        snprintf(where, sizeof(where), "a question of type '%s'", type_names[qn->type]);
+        check_applicable(c, m, v, type_keys[qn->type], where);
+        switch (qn->type) {
+        case ENK_Q_SCALE:
+                if (v[Q_SCALE])
+                        qn->scale = qs_get_scale_ref(c, v[Q_SCALE]);
+                else
+                        qs_missing(c, m, "scale", what);
+                break;
+        case ENK_Q_SINGLE:
+        case ENK_Q_MULTIPLE:
+                if (v[Q_OPTIONS])
+                        parse_options(c, v[Q_OPTIONS], qn);
+                else
+                        qs_missing(c, m, "options", what);
+                break;
+        case ENK_Q_YESNO:
+                break;
+        case ENK_Q_NUMBER:
+                parse_number(c, m, v, qn, what);
+                break;
+        case ENK_Q_TEXT: {
+                qn->rows = 4;
+                int32_t rows;
+                if (v[Q_ROWS] && qs_get_int(c, v[Q_ROWS], 1, 20, &rows))
+                        qn->rows = (unsigned) rows;
+                break;
+        }
+        }
+        return c->errors == errors;
+}
+
+/* One entry of a section's questions: a question or a grid. */
 static void parse_question(struct qs_ctx *c, const enk_yml_node *m, int section)
 {
         enk_questionnaire *q = c->q;
@@ -581,38 +690,9 @@ static void parse_question(struct qs_ctx *c, const enk_yml_node *m, int section)
                 return;
         qs_get_fields(c, m, question_keys, Q_N, v);
         const char *peek = qs_peek_id(m);
-
-        int type = -1;
-        if (!v[Q_TYPE]) {
-                qs_missing(c, m, "type", qs_what_of(c, "question", peek));
-        } else if (v[Q_TYPE]->kind != ENK_YML_SCALAR || enk_yml_is_null(v[Q_TYPE])) {
-                if (!v[Q_TYPE]->bad)
-                        qs_err(c, v[Q_TYPE], "expected a question type, got %s",
-                               qs_got(c, v[Q_TYPE]));
-        } else {
-                for (int t = 0; t < NTYPES; t++)
-                        if (!strcmp(v[Q_TYPE]->s, type_names[t]))
-                                type = t;
-                if (type < 0)
-                        qs_unknown(c, v[Q_TYPE], "question type", type_names, NTYPES);
-        }
-
+        int type = parse_type(c, m, v[Q_TYPE], peek);
         if (type == TYPE_GRID) {
-                /* A grid's id names the grid; its items are the questions. */
-                enk_question lead = {.id = "", .loc = qs_loc_node(c, m)};
-                const char *what = qs_what_of(c, "grid", peek);
-                if (!v[Q_ID]) {
-                        qs_missing(c, m, "id", what);
-                } else if ((lead.id = qs_get_id(c, v[Q_ID]))) {
-                        qs_register_id(c, v[Q_ID], lead.id, ID_GRID, (int) q->ngrids);
-                } else {
-                        lead.id = "";
-                }
-                if (!v[Q_TEXT])
-                        qs_missing(c, m, "text", what);
-                check_applicable(c, m, v, type_keys[TYPE_GRID], "a grid");
-                if (q->ngrids < c->max_grids)
-                        parse_grid(c, m, v, &lead, section);
+                parse_grid_entry(c, m, v, peek, section);
                 return;
         }
 
@@ -636,59 +716,7 @@ static void parse_question(struct qs_ctx *c, const enk_yml_node *m, int section)
                 return;
         }
         qn->type = (enk_qtype) type;
-        size_t errors = c->errors;
-        char where[64];
-        snprintf(where, sizeof(where), "a question of type '%s'", type_names[type]);
-        check_applicable(c, m, v, type_keys[type], where);
-        switch (qn->type) {
-        case ENK_Q_SCALE:
-                if (v[Q_SCALE])
-                        qn->scale = qs_get_scale_ref(c, v[Q_SCALE]);
-                else
-                        qs_missing(c, m, "scale", what);
-                break;
-        case ENK_Q_SINGLE:
-        case ENK_Q_MULTIPLE:
-                if (v[Q_OPTIONS])
-                        parse_options(c, v[Q_OPTIONS], qn);
-                else
-                        qs_missing(c, m, "options", what);
-                break;
-        case ENK_Q_YESNO:
-                break;
-        case ENK_Q_NUMBER: {
-                bool ok = true;
-                if (!v[Q_MIN]) {
-                        qs_missing(c, m, "min", what);
-                        ok = false;
-                } else {
-                        ok = qs_get_int(c, v[Q_MIN], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT,
-                                        &qn->min) &&
-                             ok;
-                }
-                if (!v[Q_MAX]) {
-                        qs_missing(c, m, "max", what);
-                        ok = false;
-                } else {
-                        ok = qs_get_int(c, v[Q_MAX], -ENK_NUMBER_LIMIT, ENK_NUMBER_LIMIT,
-                                        &qn->max) &&
-                             ok;
-                }
-                if (ok && qn->min >= qn->max)
-                        qs_err(c, v[Q_MAX], "max %d is not greater than min %d", qn->max, qn->min);
-                if (v[Q_UNIT])
-                        qs_get_text(c, v[Q_UNIT], &qn->unit, TK_UNIT);
-                break;
-        }
-        case ENK_Q_TEXT: {
-                qn->rows = 4;
-                int32_t rows;
-                if (v[Q_ROWS] && qs_get_int(c, v[Q_ROWS], 1, 20, &rows))
-                        qn->rows = (unsigned) rows;
-                break;
-        }
-        }
-        info->type_ok = c->errors == errors;
+        info->type_ok = parse_type_keys(c, m, v, qn, what);
 }
 
 /* ------------------------------------------------------------------------ */
