@@ -21,6 +21,24 @@ static const char *const point_keys[P_N] = {"value", "label"};
 enum { NA_CODE, NA_LABEL, NA_N };
 static const char *const na_keys[NA_N] = {"code", "label"};
 
+/* The id of the scale, area or section m (n is its value, NULL when absent),
+ * registered in ids (a duplicate is reported); "" when it is missing or bad
+ * (reported). */
+static const char *define_id(struct qs_ctx *c, const enk_yml_node *m, const enk_yml_node *n,
+                             struct idmap *ids, const char *kind, int index, const char *what)
+{
+        const char *id = NULL;
+        if (!n) {
+                qs_missing(c, m, "id", what);
+        } else if ((id = qs_get_id(c, n))) {
+                const struct ident *first = qs_idmap_put(c, ids, id, 0, index, n);
+                if (first)
+                        qs_err(c, n, "duplicate %s id '%s' (first defined at %u:%u)", kind, id,
+                               first->at->line, first->at->col);
+        }
+        return id ? id : "";
+}
+
 /* Fills s->points; lat[i] gets the nodes of point i's label (see get_text_at). */
 static void parse_points(struct qs_ctx *c, const enk_yml_node *n, enk_scale *s,
                          const enk_yml_node *lat[][ENK_LANG_MAX])
@@ -254,17 +272,7 @@ void qs_parse_scale(struct qs_ctx *c, const enk_yml_node *m, enk_scale *s, int i
         qs_get_fields(c, m, scale_keys, S_N, v);
         s->loc = qs_loc_node(c, m);
         const char *what = qs_what_of(c, "scale", qs_peek_id(m));
-        if (!v[S_ID]) {
-                qs_missing(c, m, "id", what);
-        } else if ((s->id = qs_get_id(c, v[S_ID]))) {
-                const struct ident *first =
-                    qs_idmap_put(c, &c->scale_ids, s->id, 0, index, v[S_ID]);
-                if (first)
-                        qs_err(c, v[S_ID], "duplicate scale id '%s' (first defined at %u:%u)",
-                               s->id, first->at->line, first->at->col);
-        }
-        if (!s->id)
-                s->id = "";
+        s->id = define_id(c, m, v[S_ID], &c->scale_ids, "scale", index, what);
         if (v[S_LABEL])
                 qs_get_text(c, v[S_LABEL], &s->label, TK_LABEL);
         size_t errors = c->errors;
@@ -297,16 +305,7 @@ void qs_parse_area(struct qs_ctx *c, const enk_yml_node *m, enk_area *a, int ind
         qs_get_fields(c, m, area_keys, A_N, v);
         a->loc = qs_loc_node(c, m);
         const char *what = qs_what_of(c, "area", qs_peek_id(m));
-        if (!v[A_ID]) {
-                qs_missing(c, m, "id", what);
-        } else if ((a->id = qs_get_id(c, v[A_ID]))) {
-                const struct ident *first = qs_idmap_put(c, &c->area_ids, a->id, 0, index, v[A_ID]);
-                if (first)
-                        qs_err(c, v[A_ID], "duplicate area id '%s' (first defined at %u:%u)", a->id,
-                               first->at->line, first->at->col);
-        }
-        if (!a->id)
-                a->id = "";
+        a->id = define_id(c, m, v[A_ID], &c->area_ids, "area", index, what);
         if (v[A_LABEL])
                 qs_get_text(c, v[A_LABEL], &a->label, TK_LABEL);
         else
@@ -734,17 +733,7 @@ void qs_parse_section(struct qs_ctx *c, const enk_yml_node *m, int si)
         sec->loc = qs_loc_node(c, m);
         sec->first = q->nquestions;
         const char *what = qs_what_of(c, "section", qs_peek_id(m));
-        if (!v[SEC_ID]) {
-                qs_missing(c, m, "id", what);
-        } else if ((sec->id = qs_get_id(c, v[SEC_ID]))) {
-                const struct ident *first =
-                    qs_idmap_put(c, &c->section_ids, sec->id, 0, si, v[SEC_ID]);
-                if (first)
-                        qs_err(c, v[SEC_ID], "duplicate section id '%s' (first defined at %u:%u)",
-                               sec->id, first->at->line, first->at->col);
-        }
-        if (!sec->id)
-                sec->id = "";
+        sec->id = define_id(c, m, v[SEC_ID], &c->section_ids, "section", si, what);
         if (v[SEC_TITLE])
                 qs_get_text(c, v[SEC_TITLE], &sec->title, TK_TITLE);
         else
