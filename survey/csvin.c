@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "survey/csvin_internal.h"
+#include "survey/yml.h"
 
 const char *const csvin_kind_names[] = {"unknown", "ignored", "respondent", "date",
                                         "unit",    "year",    "question",   "option"};
@@ -882,11 +883,11 @@ enk_status enk_csvin_load_map(enk_csvin *r, const char *path, enk_diags *diags)
 {
         enk_status st;
         if (r && path && is_yaml_path(path)) {
-                /* The YAML form: parsed by the questionnaire module (the one
-                 * libyaml user), each pair checked here like a CSV row. */
+                /* The YAML form: parsed by survey/yml.c (the one libyaml
+                 * user), each pair checked here like a CSV row. */
                 st = read_begin(r, path, diags, MODE_MAP);
                 if (st == ENK_OK) {
-                        enk_status yst = enk_questionnaire_read_pairs(path, yaml_pair, r, diags);
+                        enk_status yst = enk_yml_read_pairs(path, yaml_pair, r, diags);
                         st = read_end(r, ENK_OK);
                         if (yst != ENK_OK)
                                 st = yst;

@@ -217,17 +217,4 @@ bool enk_question_shown(const enk_questionnaire *q, const enk_question *qn, cons
 
 const char *enk_qtype_name(enk_qtype type);
 
-/* Called once per `key: value` pair of a flat mapping file, in file order;
- * loc is the key's place. A status other than ENK_OK is remembered (the first
- * one is returned) but reading goes on, so that every pair is seen. */
-typedef enk_status (*enk_pair_fn)(void *ctx, const char *key, const char *value, enk_loc loc);
-
-/* Reads the YAML file at path, which must be one flat mapping of text keys to
- * text values (e.g. an import's `column header: question id` mapping), and
- * calls fn for every pair. YAML syntax errors, a document that is not a
- * mapping, and values that are lists or mappings go to diags with their
- * file:line:column and return ENK_ERR_SYNTAX; an unreadable file ENK_ERR_IO. */
-enk_status enk_questionnaire_read_pairs(const char *path, enk_pair_fn fn, void *ctx,
-                                        enk_diags *diags);
-
 #endif

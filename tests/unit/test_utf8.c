@@ -1,0 +1,59 @@
+/* tests/unit/test_utf8.c - the UTF-8 helpers: validation, clipping, excerpts,
+ * folding and did-you-mean. */
+#include <stdint.h>
+#include <string.h>
+
+#include "survey/utf8.h"
+#include "tests/unit/check.h"
+
+int main(void)
+{
+        /* Validation: shortest forms only, no surrogates, no NUL, nothing cut. */
+        CHECK(enk_utf8_valid("", 0));
+        CHECK(enk_utf8_valid("Bra \xC3\xA4r \xE2\x82\xAC \xF0\x9F\x98\x80", 16));
+        CHECK(!enk_utf8_valid("a\0b", 3));
+        CHECK(!enk_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+        CHECK(!enk_utf8_valid("\xED\xA0\x80", 3));     /* a surrogate */
+        CHECK(!enk_utf8_valid("\xF4\x90\x80\x80", 4)); /* beyond U+10FFFF */
+        CHECK(!enk_utf8_valid("\xC3", 1));             /* cut short */
+        CHECK(!enk_utf8_valid("\xE4", 1));             /* Latin-1 'ä' */
+
+        /* Characters and clipping never split a character. */
+        CHECK_INT(enk_utf8_chars("h\xC3\xA4st", 5), 4);
+        CHECK_INT(enk_utf8_clip("h\xC3\xA4st", 5, 9), 5);
+        CHECK_INT(enk_utf8_clip("h\xC3\xA4st", 5, 2), 1);
+        CHECK_INT(enk_utf8_clip("h\xC3\xA4st", 5, 3), 3);
+
+        /* Excerpts: controls as '?', cut at 40 bytes on a boundary with "...". */
+        char buf[ENK_UTF8_EXCERPT_SIZE];
+        CHECK_STR(enk_utf8_excerpt("a\tb\x7f", 4, buf, sizeof buf), "a?b?");
+        char long_text[64];
+        memset(long_text, 'x', sizeof long_text);
+        memcpy(long_text + 39, "\xC3\xA4", 2);
+        const char *ex = enk_utf8_excerpt(long_text, sizeof long_text, buf, sizeof buf);
+        CHECK_INT(strlen(ex), 39 + 3);
+        CHECK(!strcmp(ex + 39, "..."));
+        memset(long_text, 'y', 40);
+        CHECK_INT(strlen(enk_utf8_excerpt(long_text, 40, buf, sizeof buf)), 40);
+
+        /* Folding: blanks trimmed and collapsed, ASCII and Latin-1 lowered. */
+        char f[64];
+        const char *label = " \xC2\xA0Mycket  N\xC3\x96JD\t";
+        size_t n = enk_utf8_fold(label, strlen(label), f, sizeof f);
+        CHECK_INT(n, 12);
+        CHECK(!memcmp(f, "mycket n\xC3\xB6jd", 12));
+        CHECK_INT(enk_utf8_fold("\xC3\x97", 2, f, sizeof f), 2); /* × stays */
+        CHECK(!memcmp(f, "\xC3\x97", 2));
+        CHECK_INT(enk_utf8_fold("ABCDEF", 6, f, 3), SIZE_MAX);
+
+        /* Did you mean: a swap of neighbours is one edit. */
+        CHECK_INT(enk_utf8_distance("sclae", "scale"), 1);
+        CHECK_INT(enk_utf8_distance("kitten", "sitting"), 3);
+        const char *types[] = {"scale", "single", "multiple", NULL, "", "number"};
+        CHECK_STR(enk_utf8_closest("sclae", types, 6), "scale");
+        CHECK_STR(enk_utf8_closest("numbr", types, 6), "number");
+        CHECK(enk_utf8_closest("x", types, 6) == NULL);
+        CHECK(enk_utf8_closest("yesno", types, 6) == NULL);
+        CHECK(enk_utf8_closest("sclae", NULL, 0) == NULL);
+        return check_report();
+}
