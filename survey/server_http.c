@@ -127,7 +127,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
                 return;
         }
         /* Closed. MHD closes the socket only after this returns, so under
-         * conns_lock reap never touches a descriptor number reused since. */
+         * conns_lock server_http_reap never touches a descriptor number reused
+         * since. */
         struct conn *k = *socket_context;
         if (!k)
                 return;
