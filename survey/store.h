@@ -124,7 +124,7 @@ int64_t enk_store_wal_pages(const enk_store *store);
  * checkpoint that copied everything, provided no reader then still uses the
  * log; a steady stream of commits or a long-lived reader can thus keep the log
  * growing, and a caller that must bound it pauses its writes for one
- * checkpoint now and then (survey/server.c does).
+ * checkpoint now and then (survey/server_writer.c does).
  * truncate true: a truncating checkpoint, e.g. on the way out. It waits (up to
  * the busy timeout) for writers and readers to finish, keeps new writers out
  * while it runs, copies everything and empties the log file. When the wait
