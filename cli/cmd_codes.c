@@ -4,50 +4,29 @@
  * CSV and the store in step, the collision retry, no-clobber) is
  * enk_codes_issue() in survey/codes.h.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/codes.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat codes --db DB --year YEAR --unit UNIT --count N -o FILE.csv\n"
-              "                   [--questionnaire Q.yaml] [--sent] [--excel] [--lang sv|en]\n"
-              "       enkat codes --db DB --year YEAR --unit UNIT --delete-drafts [--lang sv|en]\n"
-              "\n"
-              "Makes N one-time access codes for the web form (enkat serve) of the wave\n"
-              "UNIT x YEAR: 12 symbols like K7QM-4XPA-93TR, 60 random bits each. The store\n"
-              "keeps only their hashes; the codes themselves are written to FILE.csv, one\n"
-              "row per letter for a mail merge, with the columns kod, enhet, år and rad\n"
-              "(a ready line for the letter; code, unit, year, line with --lang en).\n"
-              "Run it again to add codes to the same wave. FILE.csv must not exist: it\n"
-              "may hold the only copy of earlier codes. docs/codes.md has the details.\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB                the store (created with --questionnaire)\n"
-              "  -y, --year YEAR            the wave's year\n"
-              "  -u, --unit UNIT            the wave's unit (municipality or district)\n"
-              "  -n, --count N              how many codes, 1-100000\n"
-              "  -o, --output FILE.csv      where the codes go\n"
-              "  -q, --questionnaire FILE   the edition, to create the unit and wave when\n"
-              "                             the store does not have them yet\n"
-              "  -s, --sent                 set the wave's number sent out to the number\n"
-              "                             of codes issued for it (all batches)\n"
-              "  -x, --excel                CSV for Swedish Excel: byte-order mark, ';', CRLF\n"
-              "  -l, --lang LANG            language of the CSV and messages: sv (default)\n"
-              "                             or en\n"
-              "      --delete-drafts        when the collection has closed: delete the\n"
-              "                             answers saved but never sent under the wave's\n"
-              "                             codes (they are never counted)\n"
-              "  -h, --help                 show this help\n"
-              "\n"
-              "exit status: 0 codes stored and written, 1 bad input or environment\n"
-              "(nothing stored, no file written), 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat codes --db DB --year YEAR --unit UNIT --count N -o FILE.csv\n"
+    "                   [--questionnaire Q.yaml] [--sent] [--excel] [--lang sv|en]\n"
+    "       enkat codes --db DB --year YEAR --unit UNIT --delete-drafts [--lang sv|en]\n"
+    "\n"
+    "Makes N one-time access codes for the web form (enkat serve) of the wave\n"
+    "UNIT x YEAR: 12 symbols like K7QM-4XPA-93TR, 60 random bits each. The store\n"
+    "keeps only their hashes; the codes themselves are written to FILE.csv, one\n"
+    "row per letter for a mail merge, with the columns kod, enhet, år and rad\n"
+    "(a ready line for the letter; code, unit, year, line with --lang en).\n"
+    "Run it again to add codes to the same wave. FILE.csv must not exist: it\n"
+    "may hold the only copy of earlier codes. docs/codes.md has the details.\n"
+    "\n";
+static const char foot[] = "exit status: 0 codes stored and written, 1 bad input or environment\n"
+                           "(nothing stored, no file written), 2 usage error\n";
 
 struct opts {
         const char *db, *unit, *out, *qpath;
@@ -104,82 +83,59 @@ static int run(const struct opts *o)
         return EXIT_OK;
 }
 
+/* --unit: not empty, and a name the store takes. */
+static int unit_option(const char *cmd, const char *arg, void *value)
+{
+        if (!*arg)
+                return cli_usage_error(cmd, "empty unit name");
+        return cli_opt_unit(cmd, arg, value);
+}
+
+static int output_option(const char *cmd, const char *arg, void *value)
+{
+        if (!*arg)
+                return cli_usage_error(cmd, "empty output file name");
+        *(const char **) value = arg;
+        return EXIT_OK;
+}
+
 int cmd_codes(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},
-            {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'},
-            {"count", required_argument, NULL, 'n'},
-            {"output", required_argument, NULL, 'o'},
-            {"questionnaire", required_argument, NULL, 'q'},
-            {"sent", no_argument, NULL, 's'},
-            {"excel", no_argument, NULL, 'x'},
-            {"lang", required_argument, NULL, 'l'},
-            {"delete-drafts", no_argument, NULL, 'D'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
         struct opts o = {0};
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:y:u:n:o:q:sxl:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        o.db = optarg;
-                        break;
-                case 'y':
-                        if (!cli_parse_int(optarg, 1990, 2100, &o.year))
-                                return cli_usage_error("codes", "year '%s' is not in 1990-2100",
-                                                       optarg);
-                        break;
-                case 'u':
-                        if (!*optarg)
-                                return cli_usage_error("codes", "empty unit name");
-                        if (cli_check_unit_option("codes", optarg) != EXIT_OK)
-                                return EXIT_USAGE;
-                        o.unit = optarg;
-                        break;
-                case 'n':
-                        if (!cli_parse_int(optarg, 1, ENK_CODES_BATCH_MAX, &o.count))
-                                return cli_usage_error("codes", "count '%s' is not in 1-%d", optarg,
-                                                       ENK_CODES_BATCH_MAX);
-                        break;
-                case 'o':
-                        if (!*optarg)
-                                return cli_usage_error("codes", "empty output file name");
-                        o.out = optarg;
-                        break;
-                case 'q':
-                        o.qpath = optarg;
-                        break;
-                case 's':
-                        o.sent = true;
-                        break;
-                case 'x':
-                        o.excel = true;
-                        break;
-                case 'l':
-                        if (!strcmp(optarg, "en"))
-                                o.en = true;
-                        else if (strcmp(optarg, "sv"))
-                                return cli_usage_error("codes", "unknown language '%s'", optarg);
-                        break;
-                case 'D':
-                        o.delete_drafts = true;
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("codes", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("codes", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        const char *lang = "sv";
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&o.db, "the store (created with --questionnaire)"),
+            CLI_OPT_YEAR("YEAR", &o.year, "year '%s' is not in %ld-%ld", "the wave's year"),
+            CLI_CALLBACK('u', "unit", "UNIT", unit_option, &o.unit,
+                         "the wave's unit (municipality or district)"),
+            CLI_INT('n', "count", "N", &o.count, 1, ENK_CODES_BATCH_MAX,
+                    "count '%s' is not in %ld-%ld", "how many codes, 1-100000"),
+            CLI_CALLBACK('o', "output", "FILE.csv", output_option, &o.out, "where the codes go"),
+            CLI_STRING('q', "questionnaire", "FILE", &o.qpath,
+                       "the edition, to create the unit and wave when\n"
+                       "the store does not have them yet"),
+            CLI_FLAG('s', "sent", &o.sent,
+                     "set the wave's number sent out to the number\n"
+                     "of codes issued for it (all batches)"),
+            CLI_FLAG('x', "excel", &o.excel, "CSV for Swedish Excel: byte-order mark, ';', CRLF"),
+            CLI_OPT_LANG(&lang, "language of the CSV and messages: sv (default)\n"
+                                "or en"),
+            CLI_FLAG(0, "delete-drafts", &o.delete_drafts,
+                     "when the collection has closed: delete the\n"
+                     "answers saved but never sent under the wave's\n"
+                     "codes (they are never counted)"),
+            CLI_OPT_HELP,
+        };
+        const struct cli_command cmd = {.name = "codes",
+                                        .head = head,
+                                        .foot = foot,
+                                        .width = 27,
+                                        .opts = opts,
+                                        .nopts = CLI_NOPTS(opts)};
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        o.en = !strcmp(lang, "en");
         if (!o.db)
                 return cli_usage_error("codes", "no store given (--db)");
         if (!o.year)
