@@ -1,5 +1,4 @@
 /* cli/cmd_import.c - `enkat import`: response files into the store, all or nothing. */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,44 +6,28 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/import.h"
 
 #define MAX_QUESTIONNAIRES 32
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
-              "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
-              "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
-              "                    (FILE | --manifest MANIFEST.csv)\n"
-              "\n"
-              "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
-              "stores them in DB (docs/store.md), created when absent. Either one FILE for\n"
-              "the wave --unit, --year, or every file a manifest lists (columns\n"
-              "unit,year,sent,file[,edition]; file relative to the manifest). Each file is\n"
-              "read against the questionnaire of its edition: the manifest's edition\n"
-              "column, else the latest edition given whose year is at most the wave's.\n"
-              "Everything is imported in one transaction: when any file has an error,\n"
-              "nothing is stored. A file imported into the wave before (same content) is\n"
-              "an error unless --replace is given, which replaces the earlier import.\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB                the store (created when absent)\n"
-              "  -q, --questionnaire FILE   a questionnaire edition (repeatable)\n"
-              "  -y, --year YEAR            the wave's year (single FILE)\n"
-              "  -u, --unit UNIT            the wave's unit (single FILE)\n"
-              "  -s, --sent N               questionnaires sent out (single FILE)\n"
-              "  -M, --manifest FILE        import every file the manifest lists\n"
-              "  -m, --map FILE             column mapping, CSV or YAML (docs/csv.md)\n"
-              "  -S, --source SOURCE        import (default), paper, scan or web\n"
-              "  -n, --dry-run              check everything, store nothing\n"
-              "  -r, --replace              replace earlier imports of the same files\n"
-              "  -l, --lang LANG            language of the summary: sv (default) or en\n"
-              "  -h, --help                 show this help\n"
-              "\n"
-              "exit status: 0 imported, 1 bad input (nothing stored), 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
+    "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
+    "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
+    "                    (FILE | --manifest MANIFEST.csv)\n"
+    "\n"
+    "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
+    "stores them in DB (docs/store.md), created when absent. Either one FILE for\n"
+    "the wave --unit, --year, or every file a manifest lists (columns\n"
+    "unit,year,sent,file[,edition]; file relative to the manifest). Each file is\n"
+    "read against the questionnaire of its edition: the manifest's edition\n"
+    "column, else the latest edition given whose year is at most the wave's.\n"
+    "Everything is imported in one transaction: when any file has an error,\n"
+    "nothing is stored. A file imported into the wave before (same content) is\n"
+    "an error unless --replace is given, which replaces the earlier import.\n"
+    "\n";
+static const char foot[] = "exit status: 0 imported, 1 bad input (nothing stored), 2 usage error\n";
 
 /* The progress bar on a terminal: one line, redrawn when the percentage
  * changes, cleared before the file's diagnostics are shown. */
@@ -147,124 +130,95 @@ static int run(const enk_import_opts *o)
         return rc;
 }
 
+/* The questionnaires given (--questionnaire, repeatable). */
+struct qpaths {
+        const char *v[MAX_QUESTIONNAIRES];
+        size_t n;
+};
+
+static int questionnaire_option(const char *cmd, const char *arg, void *value)
+{
+        struct qpaths *q = value;
+        if (q->n == MAX_QUESTIONNAIRES)
+                return cli_usage_error(cmd, "more than %d questionnaires", MAX_QUESTIONNAIRES);
+        q->v[q->n++] = arg;
+        return EXIT_OK;
+}
+
+static int source_option(const char *cmd, const char *arg, void *value)
+{
+        int src = enk_store_source_parse(arg);
+        if (src < 0)
+                return cli_usage_error(cmd, "unknown source '%s'", arg);
+        *(enk_store_source *) value = (enk_store_source) src;
+        return EXIT_OK;
+}
+
 int cmd_import(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},
-            {"questionnaire", required_argument, NULL, 'q'},
-            {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'},
-            {"sent", required_argument, NULL, 's'},
-            {"manifest", required_argument, NULL, 'M'},
-            {"map", required_argument, NULL, 'm'},
-            {"source", required_argument, NULL, 'S'},
-            {"dry-run", no_argument, NULL, 'n'},
-            {"replace", no_argument, NULL, 'r'},
-            {"lang", required_argument, NULL, 'l'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
+        const char *db = NULL, *manifest = NULL, *map = NULL, *unit = NULL, *lang = "sv";
+        struct qpaths q = {.n = 0};
+        long year = 0, sent = -1;
+        bool dry = false, replace = false;
+        enk_store_source source = ENK_SOURCE_IMPORT;
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&db, "the store (created when absent)"),
+            CLI_CALLBACK('q', "questionnaire", "FILE", questionnaire_option, &q,
+                         "a questionnaire edition (repeatable)"),
+            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld",
+                         "the wave's year (single FILE)"),
+            CLI_OPT_UNIT("UNIT", &unit, "the wave's unit (single FILE)"),
+            CLI_INT('s', "sent", "N", &sent, 0, 100000000, "sent '%s' is not a whole number",
+                    "questionnaires sent out (single FILE)"),
+            CLI_STRING('M', "manifest", "FILE", &manifest, "import every file the manifest lists"),
+            CLI_STRING('m', "map", "FILE", &map, "column mapping, CSV or YAML (docs/csv.md)"),
+            CLI_CALLBACK('S', "source", "SOURCE", source_option, &source,
+                         "import (default), paper, scan or web"),
+            CLI_FLAG('n', "dry-run", &dry, "check everything, store nothing"),
+            CLI_FLAG('r', "replace", &replace, "replace earlier imports of the same files"),
+            CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
+            CLI_OPT_HELP,
         };
-        struct {
-                const char *db, *manifest, *map, *unit;
-                const char *qpaths[MAX_QUESTIONNAIRES];
-                size_t nq;
-                long year, sent;
-                bool dry, replace, en;
-                enk_store_source source;
-        } o = {.year = 0, .sent = -1, .source = ENK_SOURCE_IMPORT};
-        int opt, src;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:q:y:u:s:M:m:S:nrl:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        o.db = optarg;
-                        break;
-                case 'q':
-                        if (o.nq == MAX_QUESTIONNAIRES)
-                                return cli_usage_error("import", "more than %d questionnaires",
-                                                       MAX_QUESTIONNAIRES);
-                        o.qpaths[o.nq++] = optarg;
-                        break;
-                case 'y':
-                        if (!cli_parse_int(optarg, 1990, 2100, &o.year))
-                                return cli_usage_error("import", "year '%s' is not in 1990-2100",
-                                                       optarg);
-                        break;
-                case 'u':
-                        o.unit = optarg;
-                        break;
-                case 's':
-                        if (!cli_parse_int(optarg, 0, 100000000, &o.sent))
-                                return cli_usage_error("import", "sent '%s' is not a whole number",
-                                                       optarg);
-                        break;
-                case 'M':
-                        o.manifest = optarg;
-                        break;
-                case 'm':
-                        o.map = optarg;
-                        break;
-                case 'S':
-                        src = enk_store_source_parse(optarg);
-                        if (src < 0)
-                                return cli_usage_error("import", "unknown source '%s'", optarg);
-                        o.source = (enk_store_source) src;
-                        break;
-                case 'n':
-                        o.dry = true;
-                        break;
-                case 'r':
-                        o.replace = true;
-                        break;
-                case 'l':
-                        if (!strcmp(optarg, "en"))
-                                o.en = true;
-                        else if (strcmp(optarg, "sv"))
-                                return cli_usage_error("import", "unknown language '%s'", optarg);
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("import", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("import", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
-        if (!o.db)
+        const struct cli_command cmd = {.name = "import",
+                                        .head = head,
+                                        .foot = foot,
+                                        .width = 27,
+                                        .opts = opts,
+                                        .nopts = CLI_NOPTS(opts)};
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        if (!db)
                 return cli_usage_error("import", "no store given (--db)");
-        if (!o.nq)
+        if (!q.n)
                 return cli_usage_error("import", "no questionnaire given (--questionnaire)");
         if (argc - optind > 1)
                 return cli_usage_error("import", "too many arguments");
         const char *file = optind < argc ? argv[optind] : NULL;
-        if (!file && !o.manifest)
+        if (!file && !manifest)
                 return cli_usage_error("import", "no file given (FILE or --manifest)");
-        if (file && o.manifest)
+        if (file && manifest)
                 return cli_usage_error("import", "give either FILE or --manifest, not both");
-        if (file && (!o.year || !o.unit))
+        if (file && (!year || !unit))
                 return cli_usage_error("import", "a single file needs --unit and --year");
-        if (o.manifest && (o.year || o.unit || o.sent >= 0))
+        if (manifest && (year || unit || sent >= 0))
                 return cli_usage_error("import", "--unit, --year and --sent are for a single "
                                                  "file; the manifest gives them");
-        if (o.unit && cli_check_unit_option("import", o.unit) != EXIT_OK)
+        if (unit && cli_check_unit_option("import", unit) != EXIT_OK)
                 return EXIT_USAGE;
 
-        enk_import_opts io = {.db = o.db,
-                              .questionnaires = o.qpaths,
-                              .nquestionnaires = o.nq,
+        enk_import_opts io = {.db = db,
+                              .questionnaires = q.v,
+                              .nquestionnaires = q.n,
                               .file = file,
-                              .unit = o.unit,
-                              .year = (int) o.year,
-                              .sent = o.sent,
-                              .manifest = o.manifest,
-                              .map = o.map,
-                              .source = o.source,
-                              .dry_run = o.dry,
-                              .replace = o.replace,
-                              .en = o.en};
+                              .unit = unit,
+                              .year = (int) year,
+                              .sent = sent,
+                              .manifest = manifest,
+                              .map = map,
+                              .source = source,
+                              .dry_run = dry,
+                              .replace = replace,
+                              .en = !strcmp(lang, "en")};
         return run(&io);
 }
