@@ -2,8 +2,10 @@
  *
  * Adding a command:
  *   1. write cli/cmd_NAME.c with `int cmd_NAME(int argc, char **argv)`; argv[0]
- *      is the command's name. Parse options with getopt_long and one option
- *      table; print usage on --help (exit 0) and on bad usage (exit 2);
+ *      is the command's name. Declare the options as one table (cli/opts.h,
+ *      the shared rows for --db, --year, --unit, --lang, --min-n, --output,
+ *      --help) and call cli_parse(): it prints the help on --help (exit 0)
+ *      and the usage errors (exit 2);
  *   2. declare it below and add a row to `commands` in cli/main.c;
  *   3. add the file to cli/meson.build and an e2e case for --help and for each
  *      error message a user can meet (tests/e2e/).

@@ -54,9 +54,9 @@ int cmd_check(int argc, char **argv)
                                         .width = 17,
                                         .opts = opts,
                                         .nopts = CLI_NOPTS(opts)};
-        int rc = cli_parse(&cmd, argc, argv);
-        if (rc != CLI_GO)
-                return rc;
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
         bool en = !strcmp(lang, "en");
         if (optind == argc)
                 return cli_usage_error("check", "no questionnaire given");
