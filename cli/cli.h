@@ -39,6 +39,11 @@ bool cli_parse_int(const char *s, long min, long max, long *out);
  * when fine, else prints "enkat CMD: --unit: WHAT IS WRONG" as a usage error
  * and returns EXIT_USAGE. */
 int cli_check_unit_option(const char *cmd, const char *unit);
+/* The exit status for a library call's status st, after its diagnostics
+ * were printed: EXIT_OK for ENK_OK; for out of memory or a caller's mistake
+ * (ENK_ERR_NOMEM, ENK_ERR_USAGE, which bring no diagnostic) first prints
+ * "enkat: error: " and enk_status_str(st), then EXIT_INPUT; else EXIT_INPUT. */
+int cli_exit_status(enk_status st);
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);
 

@@ -48,12 +48,7 @@ int cmd_check(int argc, char **argv)
             CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "check",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 17,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("check", head, foot, 17, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
@@ -69,11 +64,8 @@ int cmd_check(int argc, char **argv)
         enk_status st = enk_questionnaire_load(path, &q, diags);
         cli_print_diags(diags);
         enk_diags_free(diags);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
+        if (st != ENK_OK)
+                return cli_exit_status(st);
         summary(path, q, en);
         enk_questionnaire_free(q);
         return EXIT_OK;

@@ -126,12 +126,7 @@ int cmd_codes(int argc, char **argv)
                      "codes (they are never counted)"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "codes",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 27,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("codes", head, foot, 27, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;

@@ -82,12 +82,7 @@ int cmd_form(int argc, char **argv)
             CLI_OPT_OUTPUT("FILE", &out, "the file to write"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "form",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 21,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("form", head, foot, 21, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
@@ -148,10 +143,5 @@ int cmd_form(int argc, char **argv)
         cli_print_diags(diags);
         enk_diags_free(diags);
         enk_questionnaire_free(q);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
-        return EXIT_OK;
+        return cli_exit_status(st);
 }

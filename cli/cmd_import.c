@@ -179,12 +179,7 @@ int cmd_import(int argc, char **argv)
             CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "import",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 27,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("import", head, foot, 27, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;

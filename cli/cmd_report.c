@@ -42,12 +42,7 @@ int cmd_report(int argc, char **argv)
             CLI_OPT_OUTPUT("FILE", &out, "the workbook to write (.xlsx)"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "report",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 23,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("report", head, foot, 23, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
@@ -86,10 +81,5 @@ int cmd_report(int argc, char **argv)
         enk_diags_free(diags);
         enk_figures_free(f);
         enk_store_free(store);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
-        return EXIT_OK;
+        return cli_exit_status(st);
 }

@@ -116,12 +116,7 @@ int cmd_serve(int argc, char **argv)
                     "filled in, with status 503"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "serve",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 25,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("serve", head, foot, 25, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;

@@ -208,12 +208,7 @@ int cmd_stats(int argc, char **argv)
                        "table (default), csv or json"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "stats",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 21,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("stats", head, foot, 21, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
@@ -239,9 +234,7 @@ int cmd_stats(int argc, char **argv)
         enk_diags_free(diags);
         if (st != ENK_OK) {
                 enk_store_free(store);
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
+                return cli_exit_status(st);
         }
         if (fmt == FMT_TABLE) {
                 print_table(stdout, f, only_year);

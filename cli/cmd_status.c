@@ -216,12 +216,7 @@ int cmd_status(int argc, char **argv)
             CLI_OPT_LANG(&lang, "language of the table: sv (default) or en"),
             CLI_OPT_HELP,
         };
-        const struct cli_command cmd = {.name = "status",
-                                        .head = head,
-                                        .foot = foot,
-                                        .width = 21,
-                                        .opts = opts,
-                                        .nopts = CLI_NOPTS(opts)};
+        const struct cli_command cmd = CLI_COMMAND("status", head, foot, 21, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;

@@ -69,6 +69,12 @@ struct cli_command {
 
 /* The number of rows of a table (an array). */
 #define CLI_NOPTS(opts) (sizeof(opts) / sizeof((opts)[0]))
+/* A command with its help texts and its table (an array). */
+#define CLI_COMMAND(cmdname, headtext, foottext, w, table)                                         \
+        {                                                                                          \
+                .name = (cmdname), .head = (headtext), .foot = (foottext), .width = (w),           \
+                .opts = (table), .nopts = CLI_NOPTS(table)                                         \
+        }
 
 /* Rows of any kind. */
 #define CLI_FLAG(s, l, v, h)                                                                       \
