@@ -2,8 +2,10 @@
  *
  * Adding a command:
  *   1. write cli/cmd_NAME.c with `int cmd_NAME(int argc, char **argv)`; argv[0]
- *      is the command's name. Parse options with getopt_long and one option
- *      table; print usage on --help (exit 0) and on bad usage (exit 2);
+ *      is the command's name. Declare the options as one table (cli/opts.h,
+ *      the shared rows for --db, --year, --unit, --lang, --min-n, --output,
+ *      --help) and call cli_parse(): it prints the help on --help (exit 0)
+ *      and the usage errors (exit 2);
  *   2. declare it below and add a row to `commands` in cli/main.c;
  *   3. add the file to cli/meson.build and an e2e case for --help and for each
  *      error message a user can meet (tests/e2e/).
@@ -37,6 +39,11 @@ bool cli_parse_int(const char *s, long min, long max, long *out);
  * when fine, else prints "enkat CMD: --unit: WHAT IS WRONG" as a usage error
  * and returns EXIT_USAGE. */
 int cli_check_unit_option(const char *cmd, const char *unit);
+/* The exit status for a library call's status st, after its diagnostics
+ * were printed: EXIT_OK for ENK_OK; for out of memory or a caller's mistake
+ * (ENK_ERR_NOMEM, ENK_ERR_USAGE, which bring no diagnostic) first prints
+ * "enkat: error: " and enk_status_str(st), then EXIT_INPUT; else EXIT_INPUT. */
+int cli_exit_status(enk_status st);
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);
 

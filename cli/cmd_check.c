@@ -1,26 +1,19 @@
 /* cli/cmd_check.c - `enkat check`: validates a questionnaire and sums it up. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/questionnaire.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat check [--lang sv|en] FILE.yaml\n"
-              "\n"
-              "Validates a questionnaire (docs/questionnaire.md). When it is valid, prints\n"
-              "one line that sums it up; otherwise prints every problem found as\n"
-              "FILE:LINE:COLUMN: error: MESSAGE on standard error.\n"
-              "\n"
-              "options:\n"
-              "  -l, --lang LANG  language of the summary: sv (default) or en\n"
-              "  -h, --help       show this help\n"
-              "\n"
-              "exit status: 0 valid, 1 invalid or unreadable, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat check [--lang sv|en] FILE.yaml\n"
+    "\n"
+    "Validates a questionnaire (docs/questionnaire.md). When it is valid, prints\n"
+    "one line that sums it up; otherwise prints every problem found as\n"
+    "FILE:LINE:COLUMN: error: MESSAGE on standard error.\n"
+    "\n";
+static const char foot[] = "exit status: 0 valid, 1 invalid or unreadable, 2 usage error\n";
 
 /* "1 fråga" / "31 frågor": the word for n in the summary's language. */
 static const char *word(long n, const char *one, const char *many)
@@ -50,34 +43,16 @@ static void summary(const char *path, const enk_questionnaire *q, bool en)
 
 int cmd_check(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"lang", required_argument, NULL, 'l'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
+        const char *lang = "sv";
+        const struct cli_opt opts[] = {
+            CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
+            CLI_OPT_HELP,
         };
-        bool en = false;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":l:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'l':
-                        if (!strcmp(optarg, "en"))
-                                en = true;
-                        else if (strcmp(optarg, "sv"))
-                                return cli_usage_error("check", "unknown language '%s'", optarg);
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("check", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        const struct cli_command cmd = CLI_COMMAND("check", head, foot, 17, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        bool en = !strcmp(lang, "en");
         if (optind == argc)
                 return cli_usage_error("check", "no questionnaire given");
         if (argc - optind > 1)
@@ -89,11 +64,8 @@ int cmd_check(int argc, char **argv)
         enk_status st = enk_questionnaire_load(path, &q, diags);
         cli_print_diags(diags);
         enk_diags_free(diags);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
+        if (st != ENK_OK)
+                return cli_exit_status(st);
         summary(path, q, en);
         enk_questionnaire_free(q);
         return EXIT_OK;

@@ -1,82 +1,42 @@
 /* cli/cmd_export.c - `enkat export`: the tidy response data as CSV, SPSS or Stata files. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/export.h"
 #include "survey/store.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat export --db DB [--year Y] [--unit U] --format csv|sav|dta\n"
-              "                    [--excel] -o FILE\n"
-              "\n"
-              "Writes the responses, one row per response: unit, year, edition, source,\n"
-              "date, respondent, then one column per question of the latest edition\n"
-              "(docs/csv.md, Export). Values are codes; no answer is empty.\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB          the store (enkat import writes it)\n"
-              "  -y, --year Y         only year Y (default: every year)\n"
-              "  -u, --unit U         only unit U (default: every unit)\n"
-              "  -f, --format FORMAT  csv, sav (SPSS) or dta (Stata)\n"
-              "  -x, --excel          CSV for Swedish Excel: ';', byte-order mark, CRLF\n"
-              "  -o, --output FILE    the file to write\n"
-              "  -h, --help           show this help\n"
-              "\n"
-              "exit status: 0 success, 1 bad input or store, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat export --db DB [--year Y] [--unit U] --format csv|sav|dta\n"
+    "                    [--excel] -o FILE\n"
+    "\n"
+    "Writes the responses, one row per response: unit, year, edition, source,\n"
+    "date, respondent, then one column per question of the latest edition\n"
+    "(docs/csv.md, Export). Values are codes; no answer is empty.\n"
+    "\n";
+static const char foot[] = "exit status: 0 success, 1 bad input or store, 2 usage error\n";
 
 int cmd_export(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},   {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'}, {"format", required_argument, NULL, 'f'},
-            {"excel", no_argument, NULL, 'x'},      {"output", required_argument, NULL, 'o'},
-            {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
-        };
         const char *db = NULL, *out = NULL, *format = NULL;
         enk_export_options eo = {0};
         bool excel = false;
-        long v;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:y:u:f:xo:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        db = optarg;
-                        break;
-                case 'y':
-                        if (!cli_parse_int(optarg, 1990, 2100, &v))
-                                return cli_usage_error("export", "bad year '%s'", optarg);
-                        eo.year = (int) v;
-                        break;
-                case 'u':
-                        eo.unit = optarg;
-                        break;
-                case 'f':
-                        format = optarg;
-                        break;
-                case 'x':
-                        excel = true;
-                        break;
-                case 'o':
-                        out = optarg;
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("export", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("export", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        long year = 0;
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&db, "the store (enkat import writes it)"),
+            CLI_OPT_YEAR("Y", &year, "bad year '%s'", "only year Y (default: every year)"),
+            CLI_OPT_UNIT("U", &eo.unit, "only unit U (default: every unit)"),
+            CLI_STRING('f', "format", "FORMAT", &format, "csv, sav (SPSS) or dta (Stata)"),
+            CLI_FLAG('x', "excel", &excel, "CSV for Swedish Excel: ';', byte-order mark, CRLF"),
+            CLI_OPT_OUTPUT("FILE", &out, "the file to write"),
+            CLI_OPT_HELP,
+        };
+        const struct cli_command cmd = CLI_COMMAND("export", head, foot, 21, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        eo.year = (int) year;
         if (optind < argc)
                 return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
         if (!db)
@@ -105,10 +65,5 @@ int cmd_export(int argc, char **argv)
         cli_print_diags(diags);
         enk_diags_free(diags);
         enk_store_free(store);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
-        return EXIT_OK;
+        return cli_exit_status(st);
 }

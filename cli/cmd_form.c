@@ -1,39 +1,29 @@
 /* cli/cmd_form.c - `enkat form`: writes a questionnaire's form as a PDF, its layout, or a web page.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/outfile.h"
 #include "survey/paper.h"
 #include "survey/questionnaire.h"
 #include "survey/webform.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
-              "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
-              "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
-              "\n"
-              "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
-              "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
-              "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
-              "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
-              "\n"
-              "options:\n"
-              "  -f, --format FORMAT  pdf, layout or html\n"
-              "  -l, --lang LANG      a language of the questionnaire (default: its first)\n"
-              "  -n, --copies N       N copies (1-10000) in one PDF, each with a copy number\n"
-              "                       (00001..N) in its QR codes; never linked to an address\n"
-              "  -o, --output FILE    the file to write\n"
-              "  -h, --help           show this help\n"
-              "\n"
-              "exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
+    "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
+    "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
+    "\n"
+    "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
+    "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
+    "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
+    "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
+    "\n";
+static const char foot[] =
+    "exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n";
 
 enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML };
 
@@ -79,45 +69,23 @@ static enk_status write_html(const enk_questionnaire *q, int lang, const char *o
 
 int cmd_form(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"format", required_argument, NULL, 'f'}, {"lang", required_argument, NULL, 'l'},
-            {"copies", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
-            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-        };
         const char *format_name = NULL, *lang_code = NULL, *out = NULL;
         long copies = 0;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":f:l:n:o:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'f':
-                        format_name = optarg;
-                        break;
-                case 'l':
-                        lang_code = optarg;
-                        break;
-                case 'n':
-                        if (!cli_parse_int(optarg, 1, 10000, &copies))
-                                return cli_usage_error("form",
-                                                       "bad number of copies '%s' "
-                                                       "(expected 1 to 10000)",
-                                                       optarg);
-                        break;
-                case 'o':
-                        out = optarg;
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("form", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("form", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        const struct cli_opt opts[] = {
+            CLI_STRING('f', "format", "FORMAT", &format_name, "pdf, layout or html"),
+            CLI_STRING('l', "lang", "LANG", &lang_code,
+                       "a language of the questionnaire (default: its first)"),
+            CLI_INT('n', "copies", "N", &copies, 1, 10000,
+                    "bad number of copies '%s' (expected %ld to %ld)",
+                    "N copies (1-10000) in one PDF, each with a copy number\n"
+                    "(00001..N) in its QR codes; never linked to an address"),
+            CLI_OPT_OUTPUT("FILE", &out, "the file to write"),
+            CLI_OPT_HELP,
+        };
+        const struct cli_command cmd = CLI_COMMAND("form", head, foot, 21, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
         if (!format_name)
                 return cli_usage_error("form", "no format given (--format pdf|layout|html)");
         enum format format = FORMAT_NONE;
@@ -175,10 +143,5 @@ int cmd_form(int argc, char **argv)
         cli_print_diags(diags);
         enk_diags_free(diags);
         enk_questionnaire_free(q);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
-        return EXIT_OK;
+        return cli_exit_status(st);
 }

@@ -1,6 +1,5 @@
 /* cli/cmd_report.c - `enkat report`: writes the yearly report workbook from the store. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,102 +8,46 @@
 #include "analysis/report.h"
 #include "analysis/stats.h"
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/store.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat report --db DB [--year Y] [--unit U | --all-units] [--lang sv|en]\n"
-              "                    [--min-n N] [--created UNIX_TIME] -o FILE.xlsx\n"
-              "\n"
-              "Writes the report workbook of year Y (default: the latest year in the store):\n"
-              "a summary, every question and area with its share positive, interval, change\n"
-              "and trend, and the method. With --unit the report is about that unit; with\n"
-              "--all-units (or neither) every unit is shown side by side with the weighted\n"
-              "total. The file is written whole or not at all.\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB            the store (enkat import writes it)\n"
-              "  -y, --year Y           the report year (default: the latest)\n"
-              "  -u, --unit U           the report of one unit\n"
-              "  -a, --all-units        every unit and the total\n"
-              "  -l, --lang LANG        language of the report: sv (default) or en\n"
-              "  -n, --min-n N          suppression threshold, at least 3 (default 5)\n"
-              "  -c, --created TIME     the creation time written in the file, Unix seconds\n"
-              "                         (default: SOURCE_DATE_EPOCH, else now); pin it for\n"
-              "                         byte-identical workbooks\n"
-              "  -o, --output FILE      the workbook to write (.xlsx)\n"
-              "  -h, --help             show this help\n"
-              "\n"
-              "exit status: 0 success, 1 bad input, store or output, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat report --db DB [--year Y] [--unit U | --all-units] [--lang sv|en]\n"
+    "                    [--min-n N] [--created UNIX_TIME] -o FILE.xlsx\n"
+    "\n"
+    "Writes the report workbook of year Y (default: the latest year in the store):\n"
+    "a summary, every question and area with its share positive, interval, change\n"
+    "and trend, and the method. With --unit the report is about that unit; with\n"
+    "--all-units (or neither) every unit is shown side by side with the weighted\n"
+    "total. The file is written whole or not at all.\n"
+    "\n";
+static const char foot[] = "exit status: 0 success, 1 bad input, store or output, 2 usage error\n";
 
 int cmd_report(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},      {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'},    {"all-units", no_argument, NULL, 'a'},
-            {"lang", required_argument, NULL, 'l'},    {"min-n", required_argument, NULL, 'n'},
-            {"created", required_argument, NULL, 'c'}, {"output", required_argument, NULL, 'o'},
-            {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-        };
         const char *db = NULL, *out = NULL, *lang = "sv";
         enk_figures_options fo = {0};
-        long long created = 0;
-        bool created_set = false;
-        long v;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:y:u:al:n:c:o:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        db = optarg;
-                        break;
-                case 'y':
-                        if (!cli_parse_int(optarg, 1990, 2100, &v))
-                                return cli_usage_error("report", "bad year '%s'", optarg);
-                        fo.year = (int) v;
-                        break;
-                case 'u':
-                        fo.unit = optarg;
-                        break;
-                case 'a':
-                        fo.all_units = true;
-                        break;
-                case 'l':
-                        if (strcmp(optarg, "sv") && strcmp(optarg, "en"))
-                                return cli_usage_error("report", "unknown language '%s'", optarg);
-                        lang = optarg;
-                        break;
-                case 'n':
-                        if (!cli_parse_int(optarg, 0, 1000000, &v) ||
-                            enk_stats_check_min_n((int) v) != ENK_OK || v == 0)
-                                return cli_usage_error(
-                                    "report", "--min-n must be a number, at least %d: '%s'",
-                                    ENK_STATS_MIN_N_FLOOR, optarg);
-                        fo.min_n = (int) v;
-                        break;
-                case 'c':
-                        if (!cli_parse_int(optarg, 1, 4102444800L, &v))
-                                return cli_usage_error("report", "bad time '%s'", optarg);
-                        created = v;
-                        created_set = true;
-                        break;
-                case 'o':
-                        out = optarg;
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("report", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("report", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        long year = 0, created = 0, v;
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&db, "the store (enkat import writes it)"),
+            CLI_OPT_YEAR("Y", &year, "bad year '%s'", "the report year (default: the latest)"),
+            CLI_OPT_UNIT("U", &fo.unit, "the report of one unit"),
+            CLI_FLAG('a', "all-units", &fo.all_units, "every unit and the total"),
+            CLI_OPT_LANG(&lang, "language of the report: sv (default) or en"),
+            CLI_OPT_MIN_N(&fo.min_n, "suppression threshold, at least 3 (default 5)"),
+            CLI_INT('c', "created", "TIME", &created, 1, 4102444800L, "bad time '%s'",
+                    "the creation time written in the file, Unix seconds\n"
+                    "(default: SOURCE_DATE_EPOCH, else now); pin it for\n"
+                    "byte-identical workbooks"),
+            CLI_OPT_OUTPUT("FILE", &out, "the workbook to write (.xlsx)"),
+            CLI_OPT_HELP,
+        };
+        const struct cli_command cmd = CLI_COMMAND("report", head, foot, 23, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        fo.year = (int) year;
+        bool created_set = created != 0; /* --created is at least 1 */
         if (optind < argc)
                 return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
         if (!db)
@@ -138,10 +81,5 @@ int cmd_report(int argc, char **argv)
         enk_diags_free(diags);
         enk_figures_free(f);
         enk_store_free(store);
-        if (st != ENK_OK) {
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
-        }
-        return EXIT_OK;
+        return cli_exit_status(st);
 }

@@ -1,6 +1,5 @@
 /* cli/cmd_serve.c - `enkat serve`: the web form of one wave, with one-time codes. */
 #include <errno.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,48 +7,27 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/server.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
-              "                   [--lang sv|en] [--access-log stderr|-|off|FILE] [--trust-proxy]\n"
-              "                   [--store-wait N]\n"
-              "\n"
-              "Publishes the questionnaire of the unit's wave of YEAR on the web: a respondent\n"
-              "enters the one-time code from the letter (enkat codes), answers, may save and\n"
-              "come back with the same code, and submits once. Each submission is stored\n"
-              "durably, with its code spent, before the thank-you page is sent. The store\n"
-              "keeps no link between a code and its response (docs/web.md).\n"
-              "\n"
-              "When ready it prints 'enkat serve: listening on http://HOST:PORT/' to stderr\n"
-              "(with port 0 the port the system chose). SIGTERM or SIGINT (Ctrl-C) stops it:\n"
-              "no new connections, requests in flight finish, then it exits 0.\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB              the store (must exist)\n"
-              "  -y, --year YEAR          the wave's year\n"
-              "  -u, --unit UNIT          the wave's unit (municipality)\n"
-              "  -L, --listen HOST:PORT   numeric address and port to listen on\n"
-              "                           (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
-              "  -l, --lang LANG          language of the pages: a language of the\n"
-              "                           questionnaire (default: its first)\n"
-              "  -a, --access-log WHERE   stderr (default), - for stdout, off, or a file to\n"
-              "                           append to; a line is METHOD PATH STATUS BYTES, with\n"
-              "                           no client address, no time, no code and no answer\n"
-              "  -t, --trust-proxy        behind a reverse proxy on this machine: limit wrong\n"
-              "                           codes per the X-Forwarded-For address of\n"
-              "                           connections from 127.0.0.1 or ::1\n"
-              "  -w, --store-wait N       seconds a submission waits for a store that another\n"
-              "                           program (an import) holds locked, 1-600 (default\n"
-              "                           30); then the respondent gets the form back,\n"
-              "                           filled in, with status 503\n"
-              "  -h, --help               show this help\n"
-              "\n"
-              "exit status: 0 stopped by SIGTERM/SIGINT, 1 no such store, unit or wave, no\n"
-              "codes issued, or the address cannot be used, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
+    "                   [--lang sv|en] [--access-log stderr|-|off|FILE] [--trust-proxy]\n"
+    "                   [--store-wait N]\n"
+    "\n"
+    "Publishes the questionnaire of the unit's wave of YEAR on the web: a respondent\n"
+    "enters the one-time code from the letter (enkat codes), answers, may save and\n"
+    "come back with the same code, and submits once. Each submission is stored\n"
+    "durably, with its code spent, before the thank-you page is sent. The store\n"
+    "keeps no link between a code and its response (docs/web.md).\n"
+    "\n"
+    "When ready it prints 'enkat serve: listening on http://HOST:PORT/' to stderr\n"
+    "(with port 0 the port the system chose). SIGTERM or SIGINT (Ctrl-C) stops it:\n"
+    "no new connections, requests in flight finish, then it exits 0.\n"
+    "\n";
+static const char foot[] =
+    "exit status: 0 stopped by SIGTERM/SIGINT, 1 no such store, unit or wave, no\n"
+    "codes issued, or the address cannot be used, 2 usage error\n";
 
 /* The server the signal handlers stop; set while it runs. */
 static enk_server *volatile running;
@@ -109,65 +87,39 @@ static bool parse_listen(const char *s, char *buf, size_t size, unsigned *port)
 
 int cmd_serve(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},    {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'},  {"listen", required_argument, NULL, 'L'},
-            {"lang", required_argument, NULL, 'l'},  {"access-log", required_argument, NULL, 'a'},
-            {"trust-proxy", no_argument, NULL, 't'}, {"store-wait", required_argument, NULL, 'w'},
-            {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-        };
         const char *db = NULL, *unit = NULL, *listen = "127.0.0.1:8080", *lang = NULL;
         const char *log_where = "stderr";
         long year = 0, wait = 0;
         bool trust = false;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:y:u:L:l:a:tw:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        db = optarg;
-                        break;
-                case 'y':
-                        if (!cli_parse_int(optarg, 1990, 2100, &year))
-                                return cli_usage_error("serve", "bad year '%s' (want 1990-2100)",
-                                                       optarg);
-                        break;
-                case 'u':
-                        if (cli_check_unit_option("serve", optarg) != EXIT_OK)
-                                return EXIT_USAGE;
-                        unit = optarg;
-                        break;
-                case 'L':
-                        listen = optarg;
-                        break;
-                case 'l':
-                        if (strcmp(optarg, "sv") && strcmp(optarg, "en"))
-                                return cli_usage_error("serve", "unknown language '%s'", optarg);
-                        lang = optarg;
-                        break;
-                case 'a':
-                        log_where = optarg;
-                        break;
-                case 't':
-                        trust = true;
-                        break;
-                case 'w':
-                        if (!cli_parse_int(optarg, 1, 600, &wait))
-                                return cli_usage_error(
-                                    "serve", "bad store wait '%s' (want 1-600 seconds)", optarg);
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("serve", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&db, "the store (must exist)"),
+            CLI_OPT_YEAR("YEAR", &year, "bad year '%s' (want %ld-%ld)", "the wave's year"),
+            CLI_OPT_UNIT_CHECKED("UNIT", &unit, "the wave's unit (municipality)"),
+            CLI_STRING('L', "listen", "HOST:PORT", &listen,
+                       "numeric address and port to listen on\n"
+                       "(default 127.0.0.1:8080; [::1]:8080 for IPv6)"),
+            CLI_OPT_LANG(&lang, "language of the pages: a language of the\n"
+                                "questionnaire (default: its first)"),
+            CLI_STRING('a', "access-log", "WHERE", &log_where,
+                       "stderr (default), - for stdout, off, or a file to\n"
+                       "append to; a line is METHOD PATH STATUS BYTES, with\n"
+                       "no client address, no time, no code and no answer"),
+            CLI_FLAG('t', "trust-proxy", &trust,
+                     "behind a reverse proxy on this machine: limit wrong\n"
+                     "codes per the X-Forwarded-For address of\n"
+                     "connections from 127.0.0.1 or ::1"),
+            CLI_INT('w', "store-wait", "N", &wait, 1, 600,
+                    "bad store wait '%s' (want %ld-%ld seconds)",
+                    "seconds a submission waits for a store that another\n"
+                    "program (an import) holds locked, 1-600 (default\n"
+                    "30); then the respondent gets the form back,\n"
+                    "filled in, with status 503"),
+            CLI_OPT_HELP,
+        };
+        const struct cli_command cmd = CLI_COMMAND("serve", head, foot, 25, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
         if (!db)
                 return cli_usage_error("serve", "no store given (--db)");
         if (!year)

@@ -1,5 +1,4 @@
 /* cli/cmd_stats.c - `enkat stats`: prints the figures table as a table, CSV or JSON. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,30 +6,19 @@
 #include "analysis/figures.h"
 #include "analysis/stats.h"
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/store.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat stats --db DB [--year Y] [--unit U | --all-units] [--min-n N]\n"
-              "                   [--format table|csv|json]\n"
-              "\n"
-              "Prints the figures of every scale question and area (docs/statistics.md) per\n"
-              "unit and year: answers, share positive with its 95 % interval, mean, index,\n"
-              "the change since the previous year and the trend. Groups with fewer than\n"
-              "N answers are suppressed (\"..\" in the table, empty numbers in CSV/JSON).\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB          the store (enkat import writes it)\n"
-              "  -y, --year Y         only year Y (default: every year up to the latest)\n"
-              "  -u, --unit U         only unit U (default: every unit and the total '*')\n"
-              "  -a, --all-units      every unit side by side and the total '*'\n"
-              "  -n, --min-n N        suppression threshold, at least 3 (default 5)\n"
-              "  -f, --format FORMAT  table (default), csv or json\n"
-              "  -h, --help           show this help\n"
-              "\n"
-              "exit status: 0 success, 1 bad input or store, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat stats --db DB [--year Y] [--unit U | --all-units] [--min-n N]\n"
+    "                   [--format table|csv|json]\n"
+    "\n"
+    "Prints the figures of every scale question and area (docs/statistics.md) per\n"
+    "unit and year: answers, share positive with its 95 % interval, mean, index,\n"
+    "the change since the previous year and the trend. Groups with fewer than\n"
+    "N answers are suppressed (\"..\" in the table, empty numbers in CSV/JSON).\n"
+    "\n";
+static const char foot[] = "exit status: 0 success, 1 bad input or store, 2 usage error\n";
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -208,64 +196,29 @@ static void print_table(FILE *o, const enk_figures *f, bool only_year)
 
 int cmd_stats(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},    {"year", required_argument, NULL, 'y'},
-            {"unit", required_argument, NULL, 'u'},  {"all-units", no_argument, NULL, 'a'},
-            {"min-n", required_argument, NULL, 'n'}, {"format", required_argument, NULL, 'f'},
-            {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-        };
-        const char *db = NULL;
+        static const char *const formats[] = {"table", "csv", "json", NULL};
+        const char *db = NULL, *format = "table";
         enk_figures_options fo = {0};
-        enum format fmt = FMT_TABLE;
-        long v;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:y:u:an:f:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        db = optarg;
-                        break;
-                case 'y':
-                        if (!cli_parse_int(optarg, 1990, 2100, &v))
-                                return cli_usage_error("stats", "bad year '%s'", optarg);
-                        fo.year = (int) v;
-                        break;
-                case 'u':
-                        fo.unit = optarg;
-                        break;
-                case 'a':
-                        fo.all_units = true;
-                        break;
-                case 'n':
-                        if (!cli_parse_int(optarg, 0, 1000000, &v) ||
-                            enk_stats_check_min_n((int) v) != ENK_OK || v == 0)
-                                return cli_usage_error(
-                                    "stats", "--min-n must be a number, at least %d: '%s'",
-                                    ENK_STATS_MIN_N_FLOOR, optarg);
-                        fo.min_n = (int) v;
-                        break;
-                case 'f':
-                        if (!strcmp(optarg, "table"))
-                                fmt = FMT_TABLE;
-                        else if (!strcmp(optarg, "csv"))
-                                fmt = FMT_CSV;
-                        else if (!strcmp(optarg, "json"))
-                                fmt = FMT_JSON;
-                        else
-                                return cli_usage_error("stats", "unknown format '%s'", optarg);
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("stats", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("stats", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        long year = 0;
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&db, "the store (enkat import writes it)"),
+            CLI_OPT_YEAR("Y", &year, "bad year '%s'",
+                         "only year Y (default: every year up to the latest)"),
+            CLI_OPT_UNIT("U", &fo.unit, "only unit U (default: every unit and the total '*')"),
+            CLI_FLAG('a', "all-units", &fo.all_units, "every unit side by side and the total '*'"),
+            CLI_OPT_MIN_N(&fo.min_n, "suppression threshold, at least 3 (default 5)"),
+            CLI_CHOICE('f', "format", "FORMAT", &format, formats, "unknown format '%s'",
+                       "table (default), csv or json"),
+            CLI_OPT_HELP,
+        };
+        const struct cli_command cmd = CLI_COMMAND("stats", head, foot, 21, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        fo.year = (int) year;
+        enum format fmt = !strcmp(format, "csv")    ? FMT_CSV
+                          : !strcmp(format, "json") ? FMT_JSON
+                                                    : FMT_TABLE;
         if (optind < argc)
                 return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
         if (!db)
@@ -284,9 +237,7 @@ int cmd_stats(int argc, char **argv)
         enk_diags_free(diags);
         if (st != ENK_OK) {
                 enk_store_free(store);
-                if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                        return cli_error("%s", enk_status_str(st));
-                return EXIT_INPUT;
+                return cli_exit_status(st);
         }
         if (fmt == FMT_TABLE) {
                 print_table(stdout, f, only_year);

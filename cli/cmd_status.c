@@ -1,35 +1,26 @@
 /* cli/cmd_status.c - `enkat status`: what the store holds, wave by wave. */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "survey/csv.h"
 #include "survey/store.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
-              "\n"
-              "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
-              "questionnaires sent out, response rate (%) and imported files. The table's\n"
-              "headers are in the chosen language; CSV and JSON use the English names\n"
-              "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
-              "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
-              "access codes for the web form (enkat codes), two more columns say how many\n"
-              "were issued and how many used (codes_issued, codes_spent).\n"
-              "\n"
-              "options:\n"
-              "  -d, --db DB          the store (must exist)\n"
-              "  -f, --format FORMAT  table (default), csv or json\n"
-              "  -l, --lang LANG      language of the table: sv (default) or en\n"
-              "  -h, --help           show this help\n"
-              "\n"
-              "exit status: 0 success, 1 no store or unreadable, 2 usage error\n",
-              f);
-}
+static const char head[] =
+    "usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
+    "\n"
+    "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
+    "questionnaires sent out, response rate (%) and imported files. The table's\n"
+    "headers are in the chosen language; CSV and JSON use the English names\n"
+    "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
+    "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
+    "access codes for the web form (enkat codes), two more columns say how many\n"
+    "were issued and how many used (codes_issued, codes_spent).\n"
+    "\n";
+static const char foot[] = "exit status: 0 success, 1 no store or unreadable, 2 usage error\n";
 
 struct wave {
         char *unit;
@@ -216,46 +207,20 @@ static void print_json(const struct waves *ws)
 
 int cmd_status(int argc, char **argv)
 {
-        static const struct option options[] = {
-            {"db", required_argument, NULL, 'd'},
-            {"format", required_argument, NULL, 'f'},
-            {"lang", required_argument, NULL, 'l'},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
+        static const char *const formats[] = {"table", "csv", "json", NULL};
+        const char *db = NULL, *format = "table", *lang = "sv";
+        const struct cli_opt opts[] = {
+            CLI_OPT_DB(&db, "the store (must exist)"),
+            CLI_CHOICE('f', "format", "FORMAT", &format, formats, "unknown format '%s'",
+                       "table (default), csv or json"),
+            CLI_OPT_LANG(&lang, "language of the table: sv (default) or en"),
+            CLI_OPT_HELP,
         };
-        const char *db = NULL, *format = "table";
-        bool en = false;
-        int opt;
-
-        optind = 1;
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":d:f:l:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'd':
-                        db = optarg;
-                        break;
-                case 'f':
-                        if (strcmp(optarg, "table") && strcmp(optarg, "csv") &&
-                            strcmp(optarg, "json"))
-                                return cli_usage_error("status", "unknown format '%s'", optarg);
-                        format = optarg;
-                        break;
-                case 'l':
-                        if (!strcmp(optarg, "en"))
-                                en = true;
-                        else if (strcmp(optarg, "sv"))
-                                return cli_usage_error("status", "unknown language '%s'", optarg);
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                case ':':
-                        return cli_usage_error("status", "option '%s' needs a value",
-                                               argv[optind - 1]);
-                default:
-                        return cli_usage_error("status", "unknown option '%s'", argv[optind - 1]);
-                }
-        }
+        const struct cli_command cmd = CLI_COMMAND("status", head, foot, 21, opts);
+        int parsed = cli_parse(&cmd, argc, argv);
+        if (parsed != CLI_GO)
+                return parsed;
+        bool en = !strcmp(lang, "en");
         if (!db)
                 return cli_usage_error("status", "no store given (--db)");
         if (optind < argc)

@@ -80,6 +80,15 @@ bool cli_parse_int(const char *s, long min, long max, long *out)
         return true;
 }
 
+int cli_exit_status(enk_status st)
+{
+        if (st == ENK_OK)
+                return EXIT_OK;
+        if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
+                return cli_error("%s", enk_status_str(st));
+        return EXIT_INPUT;
+}
+
 bool cli_stderr_is_tty(void)
 {
         return isatty(STDERR_FILENO);

@@ -2,15 +2,26 @@
  *
  * The design and the reasons for the alphabet and the length are in codes.h.
  * Randomness, SHA-256 and derived keys come from survey/hash.h, so this file
- * uses no library of its own.
+ * uses no library of its own. Issuing a batch (the order in codes.h that
+ * keeps the CSV and the store in step) works through survey/store.h and
+ * writes its CSV with survey/csvin.h's field writer.
  */
 #include "survey/codes.h"
+#include "survey/csv.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "survey/csvin.h"
 #include "survey/hash.h"
+#include "survey/questionnaire.h"
+#include "survey/store.h"
 
 const char enk_codes_alphabet[33] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -148,4 +159,313 @@ bool enk_codes_keys(const char *norm, enk_code_keys *keys)
         enk_hash_derive("enkat draft key v1", norm, ENK_CODES_SYMBOLS, keys->draft_key);
         memset(b, 0, sizeof(b));
         return true;
+}
+
+/* ------------------------------------------------ issuing a batch of codes */
+
+/* The codes of the batch: grouped for the CSV, hashed for the store. */
+struct made {
+        char (*codes)[ENK_CODES_GROUPED_SIZE];
+        char (*hashes)[ENK_HASH_HEX_SIZE];
+        const char **hash_ptrs;
+        size_t n;
+};
+
+static void made_free(struct made *b)
+{
+        free(b->codes);
+        free(b->hashes);
+        free(b->hash_ptrs);
+}
+
+static enk_status made_make(struct made *b, enk_diags *diags)
+{
+        for (size_t i = 0; i < b->n; i++) {
+                enk_status st = enk_codes_generate(b->codes[i], diags);
+                if (st != ENK_OK)
+                        return st;
+                char norm[ENK_CODES_NORMALIZED_SIZE];
+                enk_codes_normalize(b->codes[i], norm);
+                enk_codes_hash(norm, b->hashes[i]);
+        }
+        return ENK_OK;
+}
+
+/* The wave's code counts, read back through the store. */
+static enk_status take_counts(void *ctx, const enk_store_wave_info *w)
+{
+        enk_codes_counts *c = ctx;
+        c->issued = w->codes_issued;
+        c->spent = w->codes_spent;
+        return ENK_OK;
+}
+
+/* Writes one row of four fields with survey/csvin.h's field writer. */
+static bool write_row(FILE *fp, const char *const field[4], char sep, const char *eol)
+{
+        for (int c = 0; c < 4; c++)
+                if ((c && fputc(sep, fp) == EOF) ||
+                    enk_csv_write_field(fp, field[c], sep) != ENK_OK)
+                        return false;
+        return fputs(eol, fp) >= 0;
+}
+
+/* Writes the CSV of the batch to fp and syncs it to disk. */
+static bool write_csv(FILE *fp, const enk_codes_batch *o, const struct made *m)
+{
+        char sep = o->excel ? ';' : ',';
+        const char *eol = o->excel ? "\r\n" : "\n";
+        static const char *const head[4] = {"kod", "enhet", "år", "rad"};
+        static const char *const head_en[4] = {"code", "unit", "year", "line"};
+        bool ok = (!o->excel || fputs("\xef\xbb\xbf", fp) >= 0) &&
+                  write_row(fp, o->en ? head_en : head, sep, eol);
+        char year[16], line[128];
+        snprintf(year, sizeof(year), "%d", o->year);
+        for (size_t i = 0; i < m->n && ok; i++) {
+                snprintf(line, sizeof(line),
+                         o->en ? "Your personal code for the %d survey: %s"
+                               : "Din personliga kod till enkäten %d: %s",
+                         o->year, m->codes[i]);
+                const char *row[4] = {m->codes[i], o->unit, year, line};
+                ok = write_row(fp, row, sep, eol);
+        }
+        /* On disk before the store commits: after the commit the file is the
+         * only place the codes exist. */
+        return ok && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+}
+
+/* Syncs the directory of path, so that a rename survives a power cut. */
+static void sync_dir(const char *path)
+{
+        const char *slash = strrchr(path, '/');
+        char *dir = slash ? strndup(path, (size_t) (slash - path) + 1) : strdup(".");
+        int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+        if (fd >= 0) {
+                fsync(fd);
+                close(fd);
+        }
+        free(dir);
+}
+
+/* Renames tmp to out unless out exists (it may have appeared meanwhile). */
+static int rename_new(const char *tmp, const char *out)
+{
+        if (link(tmp, out) == 0) {
+                unlink(tmp); /* should this fail, a second name of the same file stays */
+                return 0;
+        }
+        if (errno == EEXIST)
+                return -1;
+        /* A file system without hard links: check, then rename. */
+        struct stat sb;
+        if (stat(out, &sb) == 0) {
+                errno = EEXIST;
+                return -1;
+        }
+        return rename(tmp, out);
+}
+
+/* The wave to add codes to: found, or with -q made (edition, unit, wave).
+ * Inside the open transaction. */
+static enk_status find_or_make_wave(enk_store *store, const enk_codes_batch *o,
+                                    const enk_questionnaire *q, int64_t *wave, int64_t *edition,
+                                    int64_t *unit, enk_diags *diags)
+{
+        enk_status st;
+        if (q) {
+                if ((st = enk_store_add_edition(store, q, edition, diags)) != ENK_OK ||
+                    (st = enk_store_unit(store, o->unit, unit, diags)) != ENK_OK)
+                        return st;
+                return enk_store_wave(store, *unit, o->year, *edition, -1, wave, diags);
+        }
+        if ((st = enk_store_find_unit(store, o->unit, unit, diags)) != ENK_OK)
+                return st;
+        return enk_store_find_wave(store, *unit, o->year, wave, edition, diags);
+}
+
+/* Creates tmp for writing, refusing an existing output or tmp (neither is
+ * ours to touch). On success *fp is open on tmp. */
+static enk_status open_tmp(const enk_codes_batch *o, const char *tmp, FILE **fp, enk_diags *diags)
+{
+        /* Errors about a file name it first, as every diagnostic does. */
+        enk_loc out_loc = {.file = o->output}, tmp_loc = {.file = tmp};
+        struct stat sb;
+        if (stat(o->output, &sb) == 0) {
+                enk_error(diags, out_loc,
+                          o->en ? "exists and may hold earlier codes: choose a new file name"
+                                : "finns redan och kan innehålla tidigare koder: välj ett nytt "
+                                  "filnamn");
+                return ENK_ERR_EXISTS;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0 && errno == EEXIST) {
+                /* Not ours: never removed. */
+                enk_error(diags, tmp_loc,
+                          o->en ? "exists (left by an earlier run?) and may hold codes: look at "
+                                  "it, then move it away"
+                                : "finns redan (från en tidigare körning?) och kan innehålla "
+                                  "koder: se efter och flytta undan den");
+                return ENK_ERR_EXISTS;
+        }
+        if (fd < 0 || !(*fp = fdopen(fd, "w"))) {
+                enk_error(diags, out_loc,
+                          o->en ? "cannot write file: %s" : "kan inte skriva filen: %s",
+                          strerror(errno));
+                if (fd >= 0) {
+                        close(fd);
+                        unlink(tmp);
+                }
+                return ENK_ERR_IO;
+        }
+        return ENK_OK;
+}
+
+/* Steps 2 and 3 of codes.h inside the open transaction: the wave, the
+ * codes' hashes (made again on a collision), the number sent, the CSV. */
+static enk_status store_and_write(const enk_codes_batch *o, enk_store *store,
+                                  const enk_questionnaire *q, struct made *m, FILE **fp,
+                                  enk_codes_counts *c, enk_diags *diags)
+{
+        int64_t wave = 0, edition = 0, unit = 0;
+        enk_status st = find_or_make_wave(store, o, q, &wave, &edition, &unit, diags);
+        if (st == ENK_ERR_NOTFOUND && !q)
+                enk_diags_add(diags, ENK_SEV_NOTE, (enk_loc){.file = o->db}, NULL,
+                              o->en ? "no wave %s %d: give --questionnaire to create it"
+                                    : "ingen enkätomgång %s %d: ange --questionnaire för att "
+                                      "skapa den",
+                              o->unit, o->year);
+        if (st != ENK_OK)
+                return st;
+        /* A new code equal to one in the store (any wave) has probability
+         * about N * M / 2^60; should it happen, the whole batch is made
+         * again (add_codes adds all or nothing). */
+        for (int attempt = 0;; attempt++) {
+                if ((st = made_make(m, diags)) != ENK_OK)
+                        return st;
+                enk_diags *scratch = enk_diags_new(0);
+                if (!scratch)
+                        return ENK_ERR_NOMEM;
+                st = enk_store_add_codes(store, wave, m->hash_ptrs, m->n, scratch);
+                if (st != ENK_ERR_EXISTS || attempt == 4)
+                        for (size_t i = 0; i < enk_diags_count(scratch); i++) {
+                                const enk_diag *d = enk_diags_get(scratch, i);
+                                enk_diags_add(diags, d->severity,
+                                              (enk_loc){d->file, d->line, d->column}, d->subject,
+                                              "%s", d->message);
+                        }
+                enk_diags_free(scratch);
+                if (st == ENK_OK)
+                        break;
+                if (st != ENK_ERR_EXISTS || attempt == 4)
+                        return st;
+        }
+        enk_store_filter f = {.unit_id = unit, .year = o->year};
+        if ((st = enk_store_waves(store, &f, take_counts, c, diags)) != ENK_OK)
+                return st;
+        if (o->sent &&
+            (st = enk_store_wave(store, unit, o->year, edition, c->issued, &wave, diags)) != ENK_OK)
+                return st;
+
+        /* The reason is the first failure's: closing may set errno again. */
+        bool written = write_csv(*fp, o, m);
+        int err = errno;
+        if (fclose(*fp) != 0 && written) {
+                written = false;
+                err = errno;
+        }
+        *fp = NULL;
+        if (!written) {
+                enk_error(diags, ((enk_loc){.file = o->output}),
+                          o->en ? "cannot write file: %s; no codes were stored"
+                                : "kan inte skriva filen: %s; inga koder sparades",
+                          strerror(err));
+                return ENK_ERR_IO;
+        }
+        return ENK_OK;
+}
+
+static bool made_alloc(struct made *m)
+{
+        m->codes = malloc(m->n * sizeof(*m->codes));
+        m->hashes = malloc(m->n * sizeof(*m->hashes));
+        m->hash_ptrs = malloc(m->n * sizeof(*m->hash_ptrs));
+        if (!m->codes || !m->hashes || !m->hash_ptrs)
+                return false;
+        for (size_t i = 0; i < m->n; i++)
+                m->hash_ptrs[i] = m->hashes[i];
+        return true;
+}
+
+enk_status enk_codes_issue(const enk_codes_batch *o, enk_codes_counts *counts, enk_diags *diags)
+{
+        enk_questionnaire *q = NULL;
+        enk_store *store = NULL;
+        struct made m = {.n = (size_t) o->count};
+        FILE *fp = NULL;
+        bool tmp_ours = false, stored = false;
+        enk_status st = ENK_ERR_NOMEM;
+        char *tmp = NULL;
+        if (asprintf(&tmp, "%s.tmp", o->output) < 0) {
+                tmp = NULL;
+                goto out;
+        }
+        if (o->questionnaire &&
+            (st = enk_questionnaire_load(o->questionnaire, &q, diags)) != ENK_OK)
+                goto out;
+        /* The output first: a file that cannot be written changes nothing. */
+        if ((st = open_tmp(o, tmp, &fp, diags)) != ENK_OK)
+                goto out;
+        tmp_ours = true;
+        st = ENK_ERR_NOMEM;
+        if (!made_alloc(&m))
+                goto out;
+        enk_codes_counts c = {0, 0};
+        if ((st = enk_store_open(o->db, q ? ENK_STORE_CREATE : 0, &store, diags)) != ENK_OK ||
+            (st = enk_store_begin(store, diags)) != ENK_OK ||
+            (st = store_and_write(o, store, q, &m, &fp, &c, diags)) != ENK_OK ||
+            (st = enk_store_commit(store, diags)) != ENK_OK)
+                goto out;
+
+        /* Stored. From here on the codes must not be deleted. */
+        tmp_ours = false;
+        stored = true;
+        if (rename_new(tmp, o->output) != 0) {
+                enk_error(diags, ((enk_loc){.file = tmp}),
+                          o->en ? "the codes are stored, but this file cannot be renamed to '%s' "
+                                  "(%s): use it, it holds all %ld codes"
+                                : "koderna är sparade, men filen kan inte byta namn till '%s' "
+                                  "(%s): använd den, den har alla %ld koder",
+                          o->output, strerror(errno), o->count);
+                st = ENK_ERR_IO;
+                goto out;
+        }
+        sync_dir(o->output);
+        if (counts)
+                *counts = c;
+out:
+        if (fp)
+                fclose(fp);
+        if (tmp_ours)
+                unlink(tmp);
+        if (st != ENK_OK && !stored)
+                enk_store_rollback(store);
+        enk_store_free(store);
+        enk_questionnaire_free(q);
+        made_free(&m);
+        free(tmp);
+        return st;
+}
+
+enk_status enk_codes_delete_drafts(const char *db, const char *unit, int year, int64_t *deleted,
+                                   enk_diags *diags)
+{
+        enk_store *store = NULL;
+        int64_t unit_id = 0, wave = 0;
+        enk_status st;
+        if ((st = enk_store_open(db, 0, &store, diags)) == ENK_OK &&
+            (st = enk_store_find_unit(store, unit, &unit_id, diags)) == ENK_OK &&
+            (st = enk_store_find_wave(store, unit_id, year, &wave, NULL, diags)) == ENK_OK)
+                st = enk_store_delete_drafts(store, wave, deleted, diags);
+        enk_store_free(store);
+        return st;
 }

@@ -39,13 +39,16 @@
  *     A slower hash would cost the server its 2,000 submissions a second.
  * docs/codes.md has the same in an administrator's words.
  *
- * Every function is pure except enk_codes_generate, and all may be called
- * from several threads at once. Buffers are the caller's, of the sizes below.
+ * Every function is pure except enk_codes_generate and the two that work on a
+ * store (enk_codes_issue, enk_codes_delete_drafts), and the pure ones may be
+ * called from several threads at once. Buffers are the caller's, of the sizes
+ * below.
  */
 #ifndef ENK_CODES_H
 #define ENK_CODES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "survey/diag.h"
 
@@ -98,5 +101,59 @@ bool enk_codes_keys(const char *norm, enk_code_keys *keys);
  * of its 12 bytes (no dashes, no NUL) as 64 lower-case hex digits and a NUL.
  * Only a normalised code gives the hash the store knows: normalise first. */
 void enk_codes_hash(const char *norm, char hex[65]);
+
+/* ------------------------------------------------ issuing a batch of codes */
+
+/* The most codes one batch may issue. */
+#define ENK_CODES_BATCH_MAX 100000
+
+/* A batch of codes for the wave unit x year. Strings are borrowed. */
+typedef struct enk_codes_batch {
+        const char *db;            /* the store; created when questionnaire is given */
+        const char *unit;          /* the wave's unit */
+        int year;                  /* the wave's year */
+        long count;                /* how many codes, 1-ENK_CODES_BATCH_MAX */
+        const char *output;        /* the CSV to write; must not exist */
+        const char *questionnaire; /* the edition's YAML, to create the wave; or NULL */
+        bool sent;                 /* set the wave's number sent to the codes issued */
+        bool excel;                /* CSV for Swedish Excel: BOM, ';', CRLF */
+        bool en;                   /* the CSV's and the messages' language: English, else Swedish */
+} enk_codes_batch;
+
+/* The wave's code counts after a batch (all batches). */
+typedef struct enk_codes_counts {
+        int64_t issued, spent;
+} enk_codes_counts;
+
+/* Issues the batch b: makes b->count codes, stores their hashes in the
+ * wave (made first when b->questionnaire is given) and writes the codes to
+ * b->output, a CSV for a mail merge (columns kod, enhet, år, rad; code, unit,
+ * year, line in English). Nothing may be lost between the two places a code
+ * lives, so the order is:
+ *   1. create OUTPUT.tmp (before the store is even opened: an unwritable
+ *      output changes nothing);
+ *   2. in one transaction: the wave (with a questionnaire), the codes'
+ *      hashes; a code equal to one already stored (probability about
+ *      N * M / 2^60) makes the whole batch again, up to five times;
+ *   3. write every code to OUTPUT.tmp and sync it to disk; a failure rolls
+ *      the transaction back and removes OUTPUT.tmp;
+ *   4. commit; a failure removes OUTPUT.tmp, so no CSV holds codes the store
+ *      does not know;
+ *   5. rename OUTPUT.tmp to OUTPUT (never over an existing file). Should this
+ *      fail, or the machine stop just before it, the codes are stored and
+ *      complete in OUTPUT.tmp, and the diagnostic says so.
+ * An existing OUTPUT or OUTPUT.tmp is refused up front: it may hold the only
+ * copy of codes issued earlier, and is never removed.
+ * Returns ENK_OK and, when counts is not NULL, the wave's counts after the
+ * batch; otherwise an error (ENK_ERR_NOMEM without a diagnostic) with the
+ * problems in diags, and nothing stored unless a diagnostic says the codes
+ * are stored. */
+enk_status enk_codes_issue(const enk_codes_batch *b, enk_codes_counts *counts, enk_diags *diags);
+
+/* When the collection of the wave unit x year in the store at db has closed:
+ * deletes the drafts saved under its codes but never sent, in one statement,
+ * and stores how many in *deleted. Problems go to diags. */
+enk_status enk_codes_delete_drafts(const char *db, const char *unit, int year, int64_t *deleted,
+                                   enk_diags *diags);
 
 #endif

@@ -190,22 +190,4 @@ size_t enk_csvin_ncolumns(const enk_csvin *r);
 bool enk_csvin_column(const enk_csvin *r, size_t i, const char **header, int *question,
                       const char **kind);
 
-/* ----------------------------------------- the plain table reader and writer */
-
-/* They live in survey/csv.h (enk_csv_read_table, enk_csv_write_field), the
- * module that wraps libcsv; these names stay for the callers that still use
- * them (the unit tests). New code calls the survey/csv.h names. */
-typedef enk_csv_table_fn enk_csvin_table_fn;
-
-static inline enk_status enk_csvin_read_table(const char *path, enk_csvin_table_fn fn, void *ctx,
-                                              enk_diags *diags)
-{
-        return enk_csv_read_table(path, fn, ctx, diags);
-}
-
-static inline enk_status enk_csvin_write_field(FILE *fp, const char *s, char sep)
-{
-        return enk_csv_write_field(fp, s, sep);
-}
-
 #endif

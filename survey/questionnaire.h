@@ -36,6 +36,9 @@
 #define ENK_NA       (INT32_MIN + 1)
 /* Largest option value of a multiple-choice question (bit 29 of the set). */
 #define ENK_OPTION_MAX 30
+/* The years an edition or a wave may have (the store checks them too). */
+#define ENK_YEAR_MIN 1990
+#define ENK_YEAR_MAX 2100
 /* Numbers must lie within +-ENK_NUMBER_LIMIT. */
 #define ENK_NUMBER_LIMIT 1000000000
 

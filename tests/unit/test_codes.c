@@ -1,5 +1,5 @@
 /* tests/unit/test_codes.c - access codes: alphabet, reading typed codes, grouping, randomness,
- * hash.
+ * hash; issuing a batch into a store and its CSV.
  *
  * Expected values come from Crockford's base32 specification
  * (https://www.crockford.com/base32.html), from sha256sum, and from R's qchisq,
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "survey/codes.h"
 #include "tests/unit/check.h"
@@ -212,6 +214,90 @@ static void test_generate(void)
         CHECK(total > 256.4154227 && total < 516.3335276);
 }
 
+/* The lines of the file at path, -1 when it cannot be read. */
+static int count_lines(const char *path)
+{
+        FILE *fp = fopen(path, "r");
+        if (!fp)
+                return -1;
+        int n = 0, c;
+        while ((c = fgetc(fp)) != EOF)
+                n += c == '\n';
+        fclose(fp);
+        return n;
+}
+
+static bool exists(const char *path)
+{
+        struct stat sb;
+        return stat(path, &sb) == 0;
+}
+
+/* enk_codes_issue: the CSV and the store in step, no clobbering, the wave
+ * made only with a questionnaire. Run from the repository root. */
+static void test_issue(void)
+{
+        char dir[] = "/tmp/test_codes.XXXXXX";
+        if (!mkdtemp(dir))
+                return;
+        char db[256], out[256], tmp[256], other[256];
+        snprintf(db, sizeof(db), "%s/s.db", dir);
+        snprintf(out, sizeof(out), "%s/codes.csv", dir);
+        snprintf(tmp, sizeof(tmp), "%s/codes.csv.tmp", dir);
+        snprintf(other, sizeof(other), "%s/other.csv", dir);
+        enk_diags *d = enk_diags_new(0);
+
+        /* no wave and no questionnaire: a note, no file, no store made */
+        enk_codes_batch b = {.db = db, .unit = "Norra", .year = 2024, .count = 5, .output = out};
+        CHECK(enk_codes_issue(&b, NULL, d) != ENK_OK);
+        CHECK(!exists(out) && !exists(tmp));
+
+        /* with the questionnaire: 5 codes, a header and 5 rows */
+        enk_diags_free(d);
+        d = enk_diags_new(0);
+        b.questionnaire = "examples/familjehem.yaml";
+        b.sent = true;
+        enk_codes_counts c = {-1, -1};
+        CHECK_INT(enk_codes_issue(&b, &c, d), ENK_OK);
+        CHECK_INT(enk_diags_errors(d), 0);
+        CHECK_INT(c.issued, 5);
+        CHECK_INT(c.spent, 0);
+        CHECK_INT(count_lines(out), 6);
+        CHECK(!exists(tmp));
+
+        /* the same output again: refused, the file untouched, no tmp left */
+        CHECK_INT(enk_codes_issue(&b, &c, d), ENK_ERR_EXISTS);
+        CHECK_INT(count_lines(out), 6);
+        CHECK(!exists(tmp));
+
+        /* a second batch into the same wave, without the questionnaire */
+        b.questionnaire = NULL;
+        b.output = other;
+        b.count = 3;
+        CHECK_INT(enk_codes_issue(&b, &c, d), ENK_OK);
+        CHECK_INT(c.issued, 8);
+        CHECK_INT(count_lines(other), 4);
+
+        /* a tmp left by someone else is never removed */
+        FILE *fp = fopen(tmp, "w");
+        if (fp)
+                fclose(fp);
+        b.output = out;
+        unlink(out);
+        CHECK_INT(enk_codes_issue(&b, &c, d), ENK_ERR_EXISTS);
+        CHECK(exists(tmp) && !exists(out));
+
+        int64_t deleted = -1;
+        CHECK_INT(enk_codes_delete_drafts(db, "Norra", 2024, &deleted, d), ENK_OK);
+        CHECK_INT(deleted, 0);
+        CHECK_INT(enk_codes_delete_drafts(db, "Södra", 2024, &deleted, d), ENK_ERR_NOTFOUND);
+        enk_diags_free(d);
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+                printf("could not remove %s\n", dir);
+}
+
 int main(void)
 {
         test_alphabet();
@@ -220,5 +306,6 @@ int main(void)
         test_hash();
         test_keys();
         test_generate();
+        test_issue();
         return check_report();
 }

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "survey/csv.h"
 #include "survey/csvin.h"
 #include "tests/unit/check.h"
 
@@ -1090,7 +1091,7 @@ static void test_endless(void)
         fclose(fp);
         enk_diags_free(D);
         D = enk_diags_new(0);
-        CHECK_INT(enk_csvin_read_table(path, count_table_row, NULL, D), ENK_ERR_SYNTAX);
+        CHECK_INT(enk_csv_read_table(path, count_table_row, NULL, D), ENK_ERR_SYNTAX);
         char want[400];
         snprintf(want, sizeof(want), "%s:2: error: NUL byte (a binary file, not CSV text?)", path);
         CHECK_STR(diag(0), want);

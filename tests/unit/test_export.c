@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "survey/csv.h"
 #include "survey/csvin.h"
 #include "survey/export.h"
 #include "survey/store.h"
@@ -98,7 +99,7 @@ static void field(const char *s, char sep, const char *want)
         CHECK(f != NULL);
         if (!f)
                 return;
-        CHECK_INT(enk_csvin_write_field(f, s, sep), ENK_OK);
+        CHECK_INT(enk_csv_write_field(f, s, sep), ENK_OK);
         char buf[256] = {0};
         rewind(f);
         size_t n = fread(buf, 1, sizeof buf - 1, f);

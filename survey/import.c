@@ -1,0 +1,800 @@
+/* survey/import.c - the batch import: which edition each file gets, duplicate and rate checks, all
+ * or nothing.
+ *
+ * import.h says what a run does. The run is a driver over named phases:
+ * prepare (questionnaires, the jobs from the manifest or the single file,
+ * each job's edition), open the store and begin, import_file for each job
+ * (reader, content hash, the wave and the import's row, the rows), then
+ * commit or roll back. Every problem of every file is collected before the
+ * run gives up, so one run lists them all.
+ */
+#include "survey/import.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "survey/csv.h"
+#include "survey/csvin.h"
+#include "survey/hash.h"
+#include "survey/questionnaire.h"
+
+/* Parses a whole decimal number in [min, max] from s into *out. */
+static bool parse_int(const char *s, long min, long max, long *out)
+{
+        char *end;
+        if (!s || !*s)
+                return false;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || *end || v < min || v > max)
+                return false;
+        *out = v;
+        return true;
+}
+
+/* ------------------------------------------------ the jobs: one per file */
+
+/* One file to import. */
+struct job {
+        char *unit;
+        int year;
+        long sent; /* -1: unknown */
+        char *path;
+        int edition;   /* 0: the latest edition <= year */
+        unsigned line; /* manifest line, 0 for a single FILE */
+        const enk_questionnaire *q;
+};
+
+struct jobs {
+        struct job *v;
+        size_t n, cap;
+        const char *manifest;
+        char *dir;  /* the manifest's directory, with a trailing '/' or "" */
+        int col[5]; /* unit, year, sent, file, edition: field index or -1 */
+        enk_diags *diags;
+};
+
+static enk_status jobs_add(struct jobs *js, struct job j)
+{
+        if (js->n == js->cap) {
+                size_t cap = js->cap ? 2 * js->cap : 32;
+                struct job *v = realloc(js->v, cap * sizeof(*v));
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                js->v = v;
+                js->cap = cap;
+        }
+        js->v[js->n++] = j;
+        return ENK_OK;
+}
+
+static void jobs_free(struct jobs *js)
+{
+        for (size_t i = 0; i < js->n; i++) {
+                free(js->v[i].unit);
+                free(js->v[i].path);
+        }
+        free(js->v);
+        free(js->dir);
+}
+
+static const char *const manifest_cols[5] = {"unit", "year", "sent", "file", "edition"};
+
+/* One manifest row: the first is the header, which says where the columns are. */
+static enk_status manifest_row(void *ctx, unsigned line, const char *const *f, size_t nf)
+{
+        struct jobs *js = ctx;
+        enk_loc loc = {js->manifest, line, 0};
+        if (line == 1 || js->col[0] == -2) {
+                for (int c = 0; c < 5; c++) {
+                        js->col[c] = -1;
+                        for (size_t i = 0; i < nf; i++)
+                                if (!strcmp(f[i], manifest_cols[c]))
+                                        js->col[c] = (int) i;
+                }
+                for (int c = 0; c < 4; c++)
+                        if (js->col[c] < 0 && c != 2) {
+                                enk_error(js->diags, loc, "manifest has no column '%s'",
+                                          manifest_cols[c]);
+                                return ENK_ERR_SYNTAX;
+                        }
+                return ENK_OK;
+        }
+        const char *cell[5];
+        for (int c = 0; c < 5; c++)
+                cell[c] = js->col[c] >= 0 && (size_t) js->col[c] < nf ? f[js->col[c]] : "";
+        struct job j = {.sent = -1, .line = line};
+        long v;
+        bool ok = true;
+        if (!*cell[0]) {
+                enk_error(js->diags, loc, "no unit");
+                ok = false;
+        } else if (enk_store_check_unit_name(
+                       cell[0], (enk_loc){js->manifest, line, (unsigned) js->col[0] + 1},
+                       js->diags) != ENK_OK) {
+                ok = false; /* at the cell: row and column */
+        }
+        if (!parse_int(cell[1], ENK_YEAR_MIN, ENK_YEAR_MAX, &v)) {
+                enk_error(js->diags, loc, "year '%s' is not a year in %d-%d", cell[1], ENK_YEAR_MIN,
+                          ENK_YEAR_MAX);
+                ok = false;
+        } else
+                j.year = (int) v;
+        if (*cell[2]) {
+                if (!parse_int(cell[2], 0, 100000000, &v)) {
+                        enk_error(js->diags, loc, "sent '%s' is not a whole number", cell[2]);
+                        ok = false;
+                } else
+                        j.sent = v;
+        }
+        if (!*cell[3]) {
+                enk_error(js->diags, loc, "no file");
+                ok = false;
+        }
+        if (*cell[4]) {
+                if (!parse_int(cell[4], ENK_YEAR_MIN, ENK_YEAR_MAX, &v)) {
+                        enk_error(js->diags, loc, "edition '%s' is not a year", cell[4]);
+                        ok = false;
+                } else
+                        j.edition = (int) v;
+        }
+        if (!ok)
+                return ENK_OK; /* reported; go on to find every problem */
+        j.unit = strdup(cell[0]);
+        size_t len = strlen(js->dir) + strlen(cell[3]) + 1;
+        j.path = malloc(len);
+        if (!j.unit || !j.path) {
+                free(j.unit);
+                free(j.path);
+                return ENK_ERR_NOMEM;
+        }
+        /* An absolute file name stands as it is. */
+        snprintf(j.path, len, "%s%s", cell[3][0] == '/' ? "" : js->dir, cell[3]);
+        enk_status st = jobs_add(js, j);
+        if (st != ENK_OK) {
+                free(j.unit);
+                free(j.path);
+        }
+        return st;
+}
+
+/* Number of distinct strings (units) among the jobs; n is small. */
+static size_t distinct_units(const struct jobs *js)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < js->n; i++) {
+                size_t j = 0;
+                while (j < i && strcmp(js->v[j].unit, js->v[i].unit))
+                        j++;
+                k += j == i;
+        }
+        return k;
+}
+
+static size_t distinct_years(const struct jobs *js)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < js->n; i++) {
+                size_t j = 0;
+                while (j < i && js->v[j].year != js->v[i].year)
+                        j++;
+                k += j == i;
+        }
+        return k;
+}
+
+/* Picks each job's questionnaire; reports the jobs that have none. */
+static bool choose_editions(struct jobs *js, enk_questionnaire **qs, size_t nq, const char *single,
+                            enk_diags *diags)
+{
+        bool ok = true;
+        for (size_t i = 0; i < js->n; i++) {
+                struct job *j = &js->v[i];
+                enk_loc loc = {j->line ? js->manifest : single, j->line, 0};
+                for (size_t k = 0; k < nq; k++) {
+                        int e = qs[k]->edition;
+                        if (j->edition ? e == j->edition
+                                       : e <= j->year && (!j->q || e > j->q->edition))
+                                j->q = qs[k];
+                }
+                /* One questionnaire given is the one meant, whatever its
+                 * year (the 2020 edition answers the 2017 wave). */
+                if (!j->q && !j->edition && nq == 1)
+                        j->q = qs[0];
+                if (j->q)
+                        continue;
+                ok = false;
+                if (j->edition)
+                        enk_error(diags, loc,
+                                  "no questionnaire of edition %d given (--questionnaire)",
+                                  j->edition);
+                else
+                        enk_error(
+                            diags, loc,
+                            "no questionnaire of edition %d or earlier given (--questionnaire)",
+                            j->year);
+        }
+        return ok;
+}
+
+/* ------------------------------------------------ storing the rows */
+
+/* What the row callback needs to store a response. */
+struct sink {
+        enk_store *store;
+        int64_t wave_id, import_id;
+        enk_store_source source;
+        const enk_questionnaire *q;
+        enk_store_text *texts;
+        enk_diags *diags;
+        enk_diags *scratch; /* the store's own messages, before they are placed */
+        const char *unit;
+        int year;
+};
+
+static enk_status store_row(void *ctx, const enk_csvin_row *row)
+{
+        struct sink *s = ctx;
+        size_t nt = 0;
+        for (size_t i = 0; i < s->q->nquestions; i++)
+                if (row->texts[i])
+                        s->texts[nt++] = (enk_store_text){s->q->questions[i].id, row->texts[i]};
+        size_t before = enk_diags_count(s->scratch);
+        enk_status st = enk_store_add_response(s->store, s->wave_id, s->import_id, s->source,
+                                               row->date, row->respondent, row->values,
+                                               s->q->nquestions, s->texts, nt, NULL, s->scratch);
+        enk_loc loc = {row->file, row->line, 0};
+        if (st == ENK_ERR_EXISTS) {
+                /* a key the store has already: named at its row, and the read
+                 * goes on so that every such key is listed (nothing is kept) */
+                enk_diags_add(s->diags, ENK_SEV_ERROR, loc, "respondent",
+                              "respondent key '%s' already has a response in %s %d in the store",
+                              row->respondent ? row->respondent : "", s->unit, s->year);
+                return ENK_OK;
+        }
+        for (size_t i = before; i < enk_diags_count(s->scratch); i++) {
+                const enk_diag *d = enk_diags_get(s->scratch, i);
+                enk_diags_add(s->diags, d->severity, loc, d->subject, "%s", d->message);
+        }
+        return st;
+}
+
+/* ------------------------------------------------ checks across files and waves */
+
+/* The responses and questionnaires sent of unit x year in the store (0 and
+ * -1 when there is no such wave yet). */
+struct wave_state {
+        int64_t responses, sent;
+};
+
+static enk_status on_wave_state(void *ctx, const enk_store_wave_info *w)
+{
+        struct wave_state *ws = ctx;
+        ws->responses += w->responses;
+        if (w->sent >= 0)
+                ws->sent = w->sent;
+        return ENK_OK;
+}
+
+static struct wave_state wave_state(enk_store *store, const char *unit, int year)
+{
+        struct wave_state ws = {0, -1};
+        enk_store_filter f = {.year = year};
+        if (store && enk_store_find_unit(store, unit, &f.unit_id, NULL) == ENK_OK)
+                enk_store_waves(store, &f, on_wave_state, &ws, NULL);
+        return ws;
+}
+
+/* What an import must not do silently (docs/csv.md, "Imported twice"): the
+ * same file into two waves, a wave that doubles, more responses than
+ * questionnaires sent. Warnings go to fd and are kept in notes for the
+ * summary; a number sent (given now) below the responses is an error. */
+struct checks {
+        char (*hashes)[ENK_HASH_HEX_SIZE]; /* of the files before in this run */
+        size_t n;
+        char **notes;
+        size_t nnotes;
+        bool en;
+};
+
+static void note(struct checks *c, enk_diags *fd, enk_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void note(struct checks *c, enk_diags *fd, enk_loc loc, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        enk_diags_add(fd, ENK_SEV_WARNING, loc, NULL, "%s", msg);
+        char **v = realloc(c->notes, (c->nnotes + 1) * sizeof *v);
+        if (!v)
+                return;
+        c->notes = v;
+        char *line = NULL;
+        if (asprintf(&line, "%s: %s", loc.file, msg) >= 0)
+                c->notes[c->nnotes++] = line;
+}
+
+static void same_content(struct checks *c, enk_store *store, const struct job *j, const char *hash,
+                         enk_diags *fd)
+{
+        enk_loc loc = {j->path, 0, 0};
+        enk_store_import prev;
+        if (store && enk_store_find_import(store, hash, 0, &prev, NULL) == ENK_OK &&
+            (strcmp(prev.unit, j->unit) != 0 || prev.year != j->year))
+                note(c, fd, loc,
+                     c->en ? "the same file (%s) was imported into %s %d on %s"
+                           : "samma fil (%s) importerades till %s %d den %.10s",
+                     prev.file_name, prev.unit, prev.year, prev.created);
+        for (size_t i = 0; i < c->n; i++)
+                if (!strcmp(c->hashes[i], hash)) {
+                        note(c, fd, loc,
+                             c->en ? "the same content as another file of this import"
+                                   : "samma innehåll som en annan fil i denna import");
+                        break;
+                }
+        char(*h)[ENK_HASH_HEX_SIZE] = realloc(c->hashes, (c->n + 1) * sizeof *h);
+        if (h) {
+                c->hashes = h;
+                memcpy(c->hashes[c->n++], hash, ENK_HASH_HEX_SIZE);
+        }
+}
+
+/* After a file: the wave had `before` responses and now has `after`. */
+static enk_status wave_checks(struct checks *c, const struct jobs *js, const struct job *j,
+                              struct wave_state before, int64_t after, enk_diags *fd)
+{
+        enk_loc at = {j->path, 0, 0};
+        if (before.responses > 0 && after >= 2 * before.responses)
+                note(c, fd, at,
+                     c->en ? "%s %d had %lld responses and now has %lld: the same answers "
+                             "twice?"
+                           : "%s %d hade %lld svar och har nu %lld: samma svar två gånger?",
+                     j->unit, j->year, (long long) before.responses, (long long) after);
+        if (j->sent >= 0 && after > j->sent) {
+                /* the number's place: the manifest's row, or the option */
+                enk_loc loc =
+                    j->line ? (enk_loc){js->manifest, j->line, 0} : (enk_loc){"--sent", 0, 0};
+                enk_diags_add(fd, ENK_SEV_ERROR, loc, j->line ? "sent" : NULL,
+                              c->en ? "%ld questionnaires sent, but %s %d has %lld responses"
+                                    : "%ld utskickade enkäter, men %s %d har %lld svar",
+                              j->sent, j->unit, j->year, (long long) after);
+                return ENK_ERR_DATA;
+        }
+        int64_t sent = j->sent >= 0 ? j->sent : before.sent;
+        if (sent > 0 && after > sent)
+                note(c, fd, at,
+                     c->en ? "%s %d has %lld responses to %lld questionnaires sent (a response "
+                             "rate of %.0f %%)"
+                           : "%s %d har %lld svar på %lld utskickade enkäter (svarsfrekvens "
+                             "%.0f %%)",
+                     j->unit, j->year, (long long) after, (long long) sent,
+                     100.0 * (double) after / (double) sent);
+        return ENK_OK;
+}
+
+/* ------------------------------------------------ pipes, read only once */
+
+static enk_status copy_bytes(void *ctx, const void *buf, size_t len)
+{
+        return fwrite(buf, 1, len, ctx) == len ? ENK_OK : ENK_ERR_IO;
+}
+
+/* Whether path is something that can be read twice (a regular file): an
+ * import reads a file once for its content hash and once for its rows. */
+static bool rereadable(const char *path)
+{
+        struct stat sb;
+        return stat(path, &sb) != 0 || S_ISREG(sb.st_mode);
+}
+
+/* A pipe, /dev/stdin or a device is read only once: checked with r as it is
+ * read (so that /dev/zero or a line without an end stops at its place, see
+ * docs/csv.md) and copied to a new temporary file, whose name goes to *copy
+ * (the caller removes the file and frees the name) and which is then hashed
+ * and read like a file. Problems go to diags (warnings only on failure: the
+ * second read reports them again). On failure *copy is NULL. */
+static enk_status spool(enk_csvin *r, const char *path, char **copy, enk_diags *diags)
+{
+        *copy = NULL;
+        const char *dir = getenv("TMPDIR");
+        char *name = NULL;
+        if (asprintf(&name, "%s/enkat-import-XXXXXX", dir && *dir ? dir : "/tmp") < 0)
+                return ENK_ERR_NOMEM;
+        int fdn = mkstemp(name);
+        FILE *fp = fdn >= 0 ? fdopen(fdn, "wb") : NULL;
+        if (!fp) {
+                enk_error(diags, ((enk_loc){name, 0, 0}), "cannot create a temporary copy: %s",
+                          strerror(errno));
+                if (fdn >= 0) {
+                        close(fdn);
+                        unlink(name);
+                }
+                free(name);
+                return ENK_ERR_IO;
+        }
+        enk_diags *pd = enk_diags_new(0);
+        if (!pd) {
+                fclose(fp);
+                unlink(name);
+                free(name);
+                return ENK_ERR_NOMEM;
+        }
+        enk_csvin_set_row_fn(r, NULL, NULL);
+        enk_csvin_set_progress_fn(r, NULL, NULL);
+        enk_csvin_set_bytes_fn(r, copy_bytes, fp);
+        enk_status st = enk_csvin_read_file(r, path, pd);
+        enk_csvin_set_bytes_fn(r, NULL, NULL);
+        if (fclose(fp) != 0 && st == ENK_OK)
+                st = ENK_ERR_IO;
+        if (st == ENK_ERR_IO && !enk_diags_errors(pd))
+                enk_error(diags, ((enk_loc){name, 0, 0}), "cannot write a temporary copy: %s",
+                          strerror(errno));
+        if (st != ENK_OK) {
+                for (size_t i = 0; i < enk_diags_count(pd); i++) {
+                        const enk_diag *d = enk_diags_get(pd, i);
+                        enk_diags_add(diags, d->severity, (enk_loc){d->file, d->line, d->column},
+                                      d->subject, "%s", d->message);
+                }
+                unlink(name);
+                free(name);
+        } else {
+                *copy = name;
+        }
+        enk_diags_free(pd);
+        return st;
+}
+
+/* Reads the file at path, naming it name in messages. */
+static enk_status read_named(enk_csvin *r, const char *path, const char *name, enk_diags *diags)
+{
+        if (!strcmp(path, name))
+                return enk_csvin_read_file(r, path, diags);
+        FILE *fp = fopen(path, "rb");
+        if (!fp) {
+                enk_error(diags, ((enk_loc){path, 0, 0}), "cannot open file: %s", strerror(errno));
+                return ENK_ERR_IO;
+        }
+        enk_status st = enk_csvin_read_stream(r, fp, name, diags);
+        fclose(fp);
+        return st;
+}
+
+/* ------------------------------------------------ the run */
+
+/* Everything one run holds. */
+struct run {
+        const enk_import_opts *o;
+        const enk_import_handlers *h;
+        enk_import_result *res;
+        struct jobs js;
+        enk_questionnaire **qs; /* o->nquestionnaires, loaded */
+        enk_csvin **readers;    /* one per questionnaire, made when first needed */
+        int64_t *edition_ids;   /* the store's id of each questionnaire */
+        enk_store *store;
+        bool writing;   /* a store to write into (not a dry run) */
+        bool map_shown; /* the map's problems are shown once */
+        struct checks checks;
+        enk_diags *scratch;    /* the store's messages, before they are placed */
+        enk_store_text *texts; /* room for the texts of one row */
+};
+
+/* Hands a non-empty list to the caller to show. */
+static void show(const struct run *r, const enk_diags *d)
+{
+        if (r->h && r->h->diags && enk_diags_count(d))
+                r->h->diags(r->h->ctx, d);
+}
+
+/* The csvin progress of the file being read, handed on with its place. */
+struct progress {
+        const struct run *r;
+        size_t i;
+        const char *path;
+};
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+        struct progress *p = ctx;
+        p->r->h->progress(p->r->h->ctx, p->i, p->r->js.n, p->path, done, total);
+}
+
+/* The questionnaires, the jobs and each job's edition. On failure the
+ * problems are in diags. */
+static enk_status prepare(struct run *r, enk_diags *diags)
+{
+        const enk_import_opts *o = r->o;
+        bool ok = true;
+        for (size_t k = 0; k < o->nquestionnaires; k++)
+                if (enk_questionnaire_load(o->questionnaires[k], &r->qs[k], diags) != ENK_OK)
+                        ok = false;
+        if (!ok)
+                return ENK_ERR_SCHEMA;
+        struct jobs *js = &r->js;
+        if (o->manifest) {
+                const char *slash = strrchr(o->manifest, '/');
+                size_t dl = slash ? (size_t) (slash - o->manifest) + 1 : 0;
+                js->dir = strndup(o->manifest, dl);
+                if (!js->dir)
+                        return ENK_ERR_NOMEM;
+                js->col[0] = -2;
+                enk_status st = enk_csv_read_table(o->manifest, manifest_row, js, diags);
+                if (st != ENK_OK)
+                        return st;
+                if (enk_diags_errors(diags))
+                        return ENK_ERR_DATA;
+                if (!js->n) {
+                        enk_error(diags, ((enk_loc){o->manifest, 0, 0}), "manifest lists no files");
+                        return ENK_ERR_DATA;
+                }
+        } else {
+                struct job j = {.unit = strdup(o->unit),
+                                .year = o->year,
+                                .sent = o->sent,
+                                .path = strdup(o->file)};
+                if (!j.unit || !j.path || jobs_add(js, j) != ENK_OK) {
+                        free(j.unit);
+                        free(j.path);
+                        return ENK_ERR_NOMEM;
+                }
+        }
+        if (!choose_editions(js, r->qs, o->nquestionnaires, o->file, diags))
+                return ENK_ERR_NOTFOUND;
+        return ENK_OK;
+}
+
+/* The store (none for a dry run against a store that does not exist yet)
+ * and, when writing, its transaction. */
+static enk_status open_store(struct run *r, enk_diags *diags)
+{
+        const enk_import_opts *o = r->o;
+        struct stat sb;
+        if (!o->dry_run || stat(o->db, &sb) == 0) {
+                enk_status st = enk_store_open(
+                    o->db, o->dry_run ? ENK_STORE_READONLY : ENK_STORE_CREATE, &r->store, diags);
+                if (st != ENK_OK)
+                        return st;
+        }
+        r->writing = r->store && !o->dry_run;
+        size_t maxq = 0;
+        for (size_t k = 0; k < o->nquestionnaires; k++)
+                if (r->qs[k]->nquestions > maxq)
+                        maxq = r->qs[k]->nquestions;
+        r->texts = calloc(maxq ? maxq : 1, sizeof(*r->texts));
+        if (!r->texts)
+                return ENK_ERR_NOMEM;
+        if (r->writing)
+                return enk_store_begin(r->store, diags);
+        return ENK_OK;
+}
+
+/* The reader of questionnaire k, made (with the map, and the edition in the
+ * store) when first needed. */
+static enk_status reader(struct run *r, size_t k, enk_diags *fd)
+{
+        if (r->readers[k])
+                return ENK_OK;
+        r->readers[k] = enk_csvin_new(r->qs[k]);
+        if (!r->readers[k])
+                return ENK_ERR_NOMEM;
+        enk_status st = ENK_OK;
+        if (r->o->map) {
+                /* Every reader loads the map; its problems are shown once. */
+                st = enk_csvin_load_map(r->readers[k], r->o->map, r->map_shown ? NULL : fd);
+                r->map_shown = true;
+        }
+        if (st == ENK_OK && r->writing)
+                st = enk_store_add_edition(r->store, r->qs[k], &r->edition_ids[k], fd);
+        return st;
+}
+
+/* The wave of job j and a new import of its file in it, after taking out the
+ * file's earlier import (replace) or refusing it. A dry run cannot create
+ * the wave, so it looks for the file in any wave and compares the wave's
+ * name. */
+static enk_status register_import(struct run *r, const struct job *j, size_t k, const char *hash,
+                                  struct sink *sink, enk_diags *fd)
+{
+        enk_store_import prev;
+        enk_loc at = {j->path, 0, 0};
+        if (!r->writing) {
+                if (r->store && !r->o->replace &&
+                    enk_store_find_import(r->store, hash, 0, &prev, fd) == ENK_OK &&
+                    !strcmp(prev.unit, j->unit) && prev.year == j->year) {
+                        enk_error(fd, at,
+                                  "already imported into %s %d (use --replace to replace it)",
+                                  j->unit, j->year);
+                        return ENK_ERR_EXISTS;
+                }
+                return ENK_OK;
+        }
+        int64_t unit_id = 0;
+        enk_status st = enk_store_unit(r->store, j->unit, &unit_id, fd);
+        if (st == ENK_OK)
+                st = enk_store_wave(r->store, unit_id, j->year, r->edition_ids[k], j->sent,
+                                    &sink->wave_id, fd);
+        if (st == ENK_OK) {
+                st = enk_store_find_import(r->store, hash, sink->wave_id, &prev, fd);
+                if (st == ENK_OK && r->o->replace)
+                        st = enk_store_delete_import(r->store, prev.id, fd);
+                else if (st == ENK_OK) {
+                        enk_error(fd, at,
+                                  "already imported into %s %d (use --replace to replace it)",
+                                  j->unit, j->year);
+                        st = ENK_ERR_EXISTS;
+                } else if (st == ENK_ERR_NOTFOUND)
+                        st = ENK_OK;
+        }
+        if (st == ENK_OK)
+                st = enk_store_add_import(r->store, sink->wave_id, j->path, hash, &sink->import_id,
+                                          fd);
+        return st;
+}
+
+/* Imports (or checks) job i; its problems go to fd. */
+static enk_status import_file(struct run *r, size_t i, enk_diags *fd)
+{
+        struct job *j = &r->js.v[i];
+        size_t k = 0;
+        while (r->qs[k] != j->q)
+                k++;
+        enk_status st = reader(r, k, fd);
+        /* What is hashed and read: the file, or the copy of a pipe. */
+        char *copy = NULL;
+        if (st == ENK_OK && !rereadable(j->path))
+                st = spool(r->readers[k], j->path, &copy, fd);
+        const char *src = copy ? copy : j->path;
+        char hash[ENK_HASH_HEX_SIZE];
+        if (st == ENK_OK)
+                st = enk_hash_file_sha256_hex(src, hash, fd);
+        if (st == ENK_OK)
+                same_content(&r->checks, r->store, j, hash, fd);
+        struct sink sink = {.store = r->store,
+                            .source = r->o->source,
+                            .q = j->q,
+                            .texts = r->texts,
+                            .diags = fd,
+                            .scratch = r->scratch,
+                            .unit = j->unit,
+                            .year = j->year};
+        if (st == ENK_OK)
+                st = register_import(r, j, k, hash, &sink, fd);
+        /* the wave as it is before this file (after replace took the file's
+         * earlier import out) */
+        struct wave_state before = wave_state(r->store, j->unit, j->year);
+        if (st == ENK_OK) {
+                /* After the first error nothing will be kept, so the
+                 * remaining files are only checked. */
+                bool store_rows = r->writing && r->res->errors == 0;
+                enk_csvin *rd = r->readers[k];
+                enk_csvin_set_row_fn(rd, store_rows ? store_row : NULL, &sink);
+                struct progress pr = {r, i, j->path};
+                bool progress = r->h && r->h->progress;
+                enk_csvin_set_progress_fn(rd, progress ? on_progress : NULL, &pr);
+                st = read_named(rd, src, j->path, fd);
+                enk_csvin_set_progress_fn(rd, NULL, NULL);
+                int64_t added = (int64_t) enk_csvin_stats_get(rd)->rows_valid;
+                r->res->responses += (size_t) added;
+                if (st == ENK_OK && !enk_diags_errors(fd))
+                        st = wave_checks(&r->checks, &r->js, j, before, before.responses + added,
+                                         fd);
+        }
+        if (copy) {
+                unlink(copy);
+                free(copy);
+        }
+        return st;
+}
+
+/* Runs every job, counting errors and warnings into r->res. */
+static enk_status import_files(struct run *r)
+{
+        for (size_t i = 0; i < r->js.n; i++) {
+                enk_diags *fd = enk_diags_new(0);
+                if (!fd)
+                        return ENK_ERR_NOMEM;
+                enk_status st = import_file(r, i, fd);
+                enk_diags_sort(fd);
+                show(r, fd);
+                r->res->errors += enk_diags_errors(fd) + (st != ENK_OK && !enk_diags_errors(fd));
+                r->res->warnings += enk_diags_warnings(fd);
+                enk_diags_free(fd);
+        }
+        return ENK_OK;
+}
+
+static void run_release(struct run *r)
+{
+        for (size_t i = 0; i < r->checks.nnotes; i++)
+                free(r->checks.notes[i]);
+        free(r->checks.notes);
+        free(r->checks.hashes);
+        enk_diags_free(r->scratch);
+        for (size_t k = 0; k < r->o->nquestionnaires; k++) {
+                if (r->readers)
+                        enk_csvin_free(r->readers[k]);
+                if (r->qs)
+                        enk_questionnaire_free(r->qs[k]);
+        }
+        free(r->readers);
+        free(r->qs);
+        free(r->edition_ids);
+        free(r->texts);
+        enk_store_free(r->store);
+        jobs_free(&r->js);
+}
+
+enk_status enk_import_run(const enk_import_opts *opts, const enk_import_handlers *handlers,
+                          enk_import_result *res)
+{
+        *res = (enk_import_result){0};
+        size_t nq = opts->nquestionnaires;
+        struct run r = {.o = opts, .h = handlers, .res = res, .checks = {.en = opts->en}};
+        enk_diags *diags = enk_diags_new(0);
+        r.js.manifest = opts->manifest;
+        r.js.diags = diags;
+        r.scratch = enk_diags_new(0);
+        r.qs = calloc(nq ? nq : 1, sizeof(*r.qs));
+        r.readers = calloc(nq ? nq : 1, sizeof(*r.readers));
+        r.edition_ids = calloc(nq ? nq : 1, sizeof(*r.edition_ids));
+        enk_status st = ENK_ERR_NOMEM;
+        if (!diags || !r.scratch || !r.qs || !r.readers || !r.edition_ids)
+                goto out;
+        st = prepare(&r, diags);
+        show(&r, diags);
+        if (st != ENK_OK)
+                goto out;
+        /* the store's and the commit's problems, shown after the files' */
+        enk_diags_free(diags);
+        r.js.diags = NULL;
+        diags = enk_diags_new(0);
+        if (!diags) {
+                st = ENK_ERR_NOMEM;
+                goto out;
+        }
+        st = open_store(&r, diags);
+        if (st != ENK_OK) {
+                show(&r, diags);
+                goto out;
+        }
+        st = import_files(&r);
+        if (st == ENK_OK && res->errors) {
+                st = ENK_ERR_DATA;
+                if (r.writing)
+                        enk_store_rollback(r.store);
+        } else if (st == ENK_OK && r.writing) {
+                st = enk_store_commit(r.store, diags);
+        }
+        show(&r, diags);
+        if (st != ENK_OK)
+                goto out;
+        res->files = r.js.n;
+        res->units = distinct_units(&r.js);
+        res->years = distinct_years(&r.js);
+        res->notes = r.checks.notes;
+        res->nnotes = r.checks.nnotes;
+        r.checks.notes = NULL;
+        r.checks.nnotes = 0;
+out:
+        run_release(&r);
+        enk_diags_free(diags);
+        return st;
+}
+
+void enk_import_result_release(enk_import_result *res)
+{
+        if (!res)
+                return;
+        for (size_t i = 0; i < res->nnotes; i++)
+                free(res->notes[i]);
+        free(res->notes);
+        *res = (enk_import_result){0};
+}
