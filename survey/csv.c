@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "survey/utf8.h"
+
 #define CHUNK_DEFAULT 65536
 #define SNIFF_SIZE    65536
 /* A field longer than this is taken for a runaway (unterminated) quote. */
@@ -228,41 +230,6 @@ static size_t utf8_lead_len(unsigned char c)
                                         : 0;
 }
 
-/* Whether s[0..len) is valid UTF-8 without NUL bytes. */
-static bool utf8_valid(const unsigned char *s, size_t len)
-{
-        size_t i = 0;
-        while (i < len) {
-                unsigned char c = s[i];
-                if (c >= 0x01 && c < 0x80) {
-                        i++;
-                        continue;
-                }
-                size_t n;
-                uint32_t cp;
-                if (c >= 0xC2 && c <= 0xDF)
-                        n = 1, cp = c & 0x1F;
-                else if (c >= 0xE0 && c <= 0xEF)
-                        n = 2, cp = c & 0x0F;
-                else if (c >= 0xF0 && c <= 0xF4)
-                        n = 3, cp = c & 0x07;
-                else
-                        return false;
-                if (i + n >= len)
-                        return false;
-                for (size_t k = 1; k <= n; k++) {
-                        if ((s[i + k] & 0xC0) != 0x80)
-                                return false;
-                        cp = (cp << 6) | (s[i + k] & 0x3F);
-                }
-                if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                    (cp >= 0xD800 && cp <= 0xDFFF))
-                        return false;
-                i += n + 1;
-        }
-        return true;
-}
-
 /* How many bytes at the end of s[0..len) begin a UTF-8 sequence that the
  * end cuts short (0..3): a sniffed chunk may end inside a character. */
 static size_t utf8_incomplete_tail(const unsigned char *s, size_t len)
@@ -283,7 +250,7 @@ static size_t utf8_incomplete_tail(const unsigned char *s, size_t len)
 static size_t utf8_multibyte_at(const unsigned char *s, size_t len)
 {
         size_t need = utf8_lead_len(s[0]);
-        return need && need <= len && utf8_valid(s, need) ? need : 0;
+        return need && need <= len && enk_utf8_valid((const char *) s, need) ? need : 0;
 }
 
 /* Whether bytes beyond ASCII in s[0..len) are more often UTF-8 characters
@@ -320,7 +287,7 @@ const char *enk_csv_bad_encoding(const enk_csv *r, const char *s, size_t len)
         bool ascii = true;
         for (size_t i = 0; i < len && ascii; i++)
                 ascii = (unsigned char) s[i] < 0x80 && s[i];
-        if (ascii || utf8_valid((const unsigned char *) s, len))
+        if (ascii || enk_utf8_valid(s, len))
                 return NULL;
         if (!r || r->enc == ENC_UTF8 || r->enc == ENC_UTF8_BOM)
                 return "not valid UTF-8 though the file starts as UTF-8";
@@ -778,7 +745,7 @@ static void utf8_bytes(enk_csv *r, const unsigned char *s, size_t n, bool eof)
         r->sep_line = false;
         /* The first character decides, or when it is no UTF-8, what follows
          * it in this chunk. */
-        if ((need && have >= need && utf8_valid(seq, need)) ||
+        if ((need && have >= need && enk_utf8_valid((const char *) seq, need)) ||
             (!r->npending && mostly_utf8(s + k, n - k))) {
                 if (r->npending)
                         emit(r, (const char *) r->pending, r->npending);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "survey/csvin_internal.h"
+#include "survey/utf8.h"
 #include "survey/yml.h"
 
 const char *const csvin_kind_names[] = {"unknown", "ignored", "respondent", "date",
@@ -413,7 +414,7 @@ static bool match_column(enk_csvin *r, size_t c)
                 else
                         csvin_diag(r, ENK_SEV_WARNING, r->rec->line, cno, NULL, false,
                                    "unknown column '%s' ignored%s",
-                                   csvin_excerpt(h, len, ex, sizeof(ex)), hint);
+                                   enk_utf8_excerpt(h, len, ex, sizeof(ex)), hint);
         }
         return found;
 }
@@ -601,7 +602,7 @@ static void add_mapping(enk_csvin *r, unsigned line, unsigned hcol, unsigned tco
                 char ex[64], hint[96];
                 suggest_column(r, t, hint, sizeof(hint));
                 csvin_diag(r, ENK_SEV_ERROR, line, tcol, NULL, false, "unknown question '%s'%s",
-                           csvin_excerpt(t, tl, ex, sizeof(ex)), hint);
+                           enk_utf8_excerpt(t, tl, ex, sizeof(ex)), hint);
         } else if (st == ENK_ERR_EXISTS) {
                 unsigned prev = 0;
                 for (size_t m = 0; m < r->nmaps; m++)
@@ -611,11 +612,11 @@ static void add_mapping(enk_csvin *r, unsigned line, unsigned hcol, unsigned tco
                 if (prev)
                         csvin_diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
                                    "column '%s' is mapped already (row %u)",
-                                   csvin_excerpt(h, hl, ex, sizeof(ex)), prev);
+                                   enk_utf8_excerpt(h, hl, ex, sizeof(ex)), prev);
                 else
                         csvin_diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
                                    "column '%s' is mapped already",
-                                   csvin_excerpt(h, hl, ex, sizeof(ex)));
+                                   enk_utf8_excerpt(h, hl, ex, sizeof(ex)));
         } else if (st == ENK_OK) {
                 struct mapping *mp = &r->maps[r->nmaps - 1];
                 mp->line = line;

@@ -129,9 +129,6 @@ size_t csvin_fold(const char *s, size_t len, char *out, size_t outsize);
 /* Removes blanks and no-break spaces at both ends of s[0..*len), in place:
  * returns the new start and sets *len. */
 char *csvin_trim(char *s, size_t *len);
-/* A short, printable excerpt of a cell for messages (at most size - 4 bytes
- * and "...", cut on a character boundary, control characters shown as '?'). */
-const char *csvin_excerpt(const char *s, size_t len, char *buf, size_t size);
 
 /* Tracks the closest candidate to a word for a "did you mean". */
 struct closest {

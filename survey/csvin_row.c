@@ -17,6 +17,7 @@
 
 #include "survey/csvin_internal.h"
 #include "survey/response.h"
+#include "survey/utf8.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -62,8 +63,6 @@ static utf8proc_ssize_t to_nfc(const char *s, size_t len, utf8proc_int32_t nfc[F
  * Returns the folded length, or SIZE_MAX when it does not fit. */
 size_t csvin_fold(const char *s, size_t len, char *out, size_t outsize)
 {
-        size_t n = 0;
-        bool blank = false;
         utf8proc_int32_t nfc[FOLD_MAX + 1];
         bool ascii = true;
         for (size_t i = 0; i < len && ascii; i++)
@@ -75,41 +74,7 @@ size_t csvin_fold(const char *s, size_t len, char *out, size_t outsize)
                         len = (size_t) nl;
                 }
         }
-        for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char) s[i];
-                if (is_blank_byte(c)) {
-                        blank = true;
-                        continue;
-                }
-                if (c == 0xC2 && i + 1 < len && (unsigned char) s[i + 1] == 0xA0) {
-                        blank = true;
-                        i++;
-                        continue;
-                }
-                if (blank && n > 0) {
-                        if (n >= outsize)
-                                return SIZE_MAX;
-                        out[n++] = ' ';
-                }
-                blank = false;
-                if (c >= 'A' && c <= 'Z') {
-                        c = (unsigned char) (c + 32);
-                } else if (c == 0xC3 && i + 1 < len) {
-                        unsigned char d = (unsigned char) s[i + 1];
-                        if (d >= 0x80 && d <= 0x9E && d != 0x97)
-                                d = (unsigned char) (d + 0x20);
-                        if (n + 2 > outsize)
-                                return SIZE_MAX;
-                        out[n++] = (char) c;
-                        out[n++] = (char) d;
-                        i++;
-                        continue;
-                }
-                if (n >= outsize)
-                        return SIZE_MAX;
-                out[n++] = (char) c;
-        }
-        return n;
+        return enk_utf8_fold(s, len, out, outsize);
 }
 
 /* Removes blanks and no-break spaces at both ends of s[0..*len), in place:
@@ -137,34 +102,6 @@ char *csvin_trim(char *s, size_t *len)
         }
         *len = b - a;
         return s + a;
-}
-
-/* A short, printable excerpt of a cell for messages (at most size - 4 bytes
- * and "...", cut on a character boundary, control characters shown as '?'). */
-const char *csvin_excerpt(const char *s, size_t len, char *buf, size_t size)
-{
-        size_t n = 0, max = size - 4;
-        size_t i = 0;
-        while (i < len && n < max) {
-                unsigned char c = (unsigned char) s[i];
-                size_t clen = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-                if (n + clen > max || i + clen > len)
-                        break;
-                if (c < 0x20 || c == 0x7F) {
-                        buf[n++] = '?';
-                        i++;
-                        continue;
-                }
-                memcpy(buf + n, s + i, clen);
-                n += clen;
-                i += clen;
-        }
-        if (i < len) {
-                memcpy(buf + n, "...", 3);
-                n += 3;
-        }
-        buf[n] = '\0';
-        return buf;
 }
 
 /* Levenshtein distance of two short strings (bytes), capped at 99. */
@@ -503,8 +440,8 @@ static void bad_value(enk_csvin *r, unsigned col, int qi, const char *what, cons
         expected_codes(r, qi, exp, sizeof(exp));
         suggest_label(r, qi, s, len, hint, sizeof(hint));
         csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
-                   "unknown %s '%s' (expected %s)%s", what, csvin_excerpt(s, len, ex, sizeof(ex)),
-                   exp, hint);
+                   "unknown %s '%s' (expected %s)%s", what,
+                   enk_utf8_excerpt(s, len, ex, sizeof(ex)), exp, hint);
         r->qerr[qi] = 1;
 }
 
@@ -512,7 +449,7 @@ static void number_error(enk_csvin *r, unsigned col, int qi, enum numres res, co
                          size_t len)
 {
         char ex[64];
-        csvin_excerpt(s, len, ex, sizeof(ex));
+        enk_utf8_excerpt(s, len, ex, sizeof(ex));
         if (res == NUM_DECIMAL)
                 csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
                            "'%s' is not a whole number", ex);
@@ -560,7 +497,7 @@ static bool ambiguous(enk_csvin *r, unsigned col, int qi, const char *s, size_t 
         csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
                    "ambiguous answer '%s': it could mean %s or %s (a label of the questionnaire is "
                    "another answer's code or label; enkat check refuses it)",
-                   csvin_excerpt(s, len, ex, sizeof(ex)), answer_name(r, qi, a, na, sizeof(na)),
+                   enk_utf8_excerpt(s, len, ex, sizeof(ex)), answer_name(r, qi, a, na, sizeof(na)),
                    answer_name(r, qi, b, nb, sizeof(nb)));
         r->qerr[qi] = 1;
         return true;
@@ -595,7 +532,7 @@ static void read_coded(enk_csvin *r, unsigned col, int qi, const char *s, size_t
                 char ex[64];
                 csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
                            "unknown answer '%s' (expected 1/0, ja/nej or yes/no)",
-                           csvin_excerpt(s, len, ex, sizeof(ex)));
+                           enk_utf8_excerpt(s, len, ex, sizeof(ex)));
                 r->qerr[qi] = 1;
                 return;
         }
@@ -616,7 +553,8 @@ static int32_t read_item(enk_csvin *r, unsigned col, int qi, const char *s, size
         if (res == NUM_OK || res == NUM_BIG) {
                 char ex[64];
                 csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
-                           "%s is not one of the options", csvin_excerpt(s, len, ex, sizeof(ex)));
+                           "%s is not one of the options",
+                           enk_utf8_excerpt(s, len, ex, sizeof(ex)));
                 r->qerr[qi] = 1;
                 return 0;
         }
@@ -674,7 +612,7 @@ static void read_mark(enk_csvin *r, unsigned col, const struct column *c, const 
                 char ex[64];
                 csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
                            "unknown mark '%s' for option %d (expected 1 or 0, x, ja/nej or yes/no)",
-                           csvin_excerpt(s, len, ex, sizeof(ex)), (int) c->option);
+                           enk_utf8_excerpt(s, len, ex, sizeof(ex)), (int) c->option);
                 r->qerr[qi] = 1;
                 return;
         }
@@ -836,7 +774,7 @@ static void read_meta(enk_csvin *r, unsigned cno, const struct column *col, cons
                 else
                         csvin_diag(r, ENK_SEV_ERROR, r->cur_line, cno, subject, false,
                                    "invalid date '%s' (expected YYYY-MM-DD)",
-                                   csvin_excerpt(s, len, ex, sizeof(ex)));
+                                   enk_utf8_excerpt(s, len, ex, sizeof(ex)));
                 break;
         case C_UNIT:
                 m->unit = s;
@@ -847,7 +785,7 @@ static void read_meta(enk_csvin *r, unsigned cno, const struct column *col, cons
                 else
                         csvin_diag(r, ENK_SEV_ERROR, r->cur_line, cno, subject, false,
                                    "invalid year '%s' (expected 1990..2100)",
-                                   csvin_excerpt(s, len, ex, sizeof(ex)));
+                                   enk_utf8_excerpt(s, len, ex, sizeof(ex)));
                 break;
         default:
                 break;
@@ -929,7 +867,7 @@ static void finish_row(enk_csvin *r, size_t index, const struct meta *m)
                 char ex[64];
                 csvin_diag(r, ENK_SEV_ERROR, r->cur_line, (unsigned) r->resp_col + 1, "respondent",
                            false, "duplicate respondent key '%s' (first on row %u)",
-                           csvin_excerpt(m->respondent, strlen(m->respondent), ex, sizeof(ex)),
+                           enk_utf8_excerpt(m->respondent, strlen(m->respondent), ex, sizeof(ex)),
                            first);
         }
         enk_response_validate(q, r->values, report_problem, r);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "survey/server.h"
+#include "survey/utf8.h"
 
 static int hexval(int c)
 {
@@ -22,44 +23,6 @@ static int hexval(int c)
         if (c >= 'A' && c <= 'F')
                 return c - 'A' + 10;
         return -1;
-}
-
-/* Whether the n bytes at s are valid UTF-8 (no overlong forms, no surrogates,
- * nothing above U+10FFFF) without NUL. */
-static bool utf8_ok(const unsigned char *s, size_t n)
-{
-        size_t i = 0;
-        while (i < n) {
-                unsigned c = s[i];
-                if (c == 0)
-                        return false;
-                if (c < 0x80) {
-                        i++;
-                        continue;
-                }
-                size_t len;
-                unsigned cp;
-                if (c >= 0xC2 && c <= 0xDF)
-                        len = 2, cp = c & 0x1F;
-                else if (c >= 0xE0 && c <= 0xEF)
-                        len = 3, cp = c & 0x0F;
-                else if (c >= 0xF0 && c <= 0xF4)
-                        len = 4, cp = c & 0x07;
-                else
-                        return false;
-                if (n - i < len)
-                        return false;
-                for (size_t k = 1; k < len; k++) {
-                        if ((s[i + k] & 0xC0) != 0x80)
-                                return false;
-                        cp = (cp << 6) | (s[i + k] & 0x3F);
-                }
-                if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-                    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-                        return false;
-                i += len;
-        }
-        return true;
 }
 
 /* Decodes s[0..n) into out (which has room for n bytes and a NUL); returns the
@@ -84,7 +47,7 @@ static long unescape(const char *s, size_t n, char *out)
                 }
         }
         out[o] = '\0';
-        if (!utf8_ok((const unsigned char *) out, o))
+        if (!enk_utf8_valid(out, o))
                 return -1;
         return (long) o;
 }

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "survey/response.h"
+#include "survey/utf8.h"
 
 /* What came in for one question. */
 typedef struct answer {
@@ -106,16 +107,13 @@ static bool trimmed(const char *s, char *out, size_t size)
  * feed and carriage return: what a browser sends from a text field. */
 static bool clean_text(const char *s)
 {
-        const unsigned char *p = (const unsigned char *) s;
-        while (*p) {
-                if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+        size_t n = strlen(s);
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char) s[i];
+                if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
                         return false;
-                size_t n = enk_webform_utf8_len(p);
-                if (n == 0)
-                        return false;
-                p += n;
         }
-        return true;
+        return enk_utf8_valid(s, n);
 }
 
 /* Parses a whole number as people type it: spaces, no-break and narrow
