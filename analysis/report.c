@@ -24,6 +24,7 @@
 #include "analysis/report.h"
 #include "analysis/report_internal.h"
 #include "survey/outfile.h"
+#include "survey/utf8.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -54,17 +55,6 @@ void enk_report_note_err(enk_report_ctx *c, lxw_error e)
 {
         if (e != LXW_NO_ERROR && c->err == LXW_NO_ERROR)
                 c->err = e;
-}
-
-/* Cuts s to at most max bytes without splitting a UTF-8 character. */
-static void clip_utf8(char *s, size_t max)
-{
-        size_t n = strlen(s);
-        if (n <= max)
-                return;
-        while (max > 0 && ((unsigned char) s[max] & 0xC0) == 0x80)
-                max--;
-        s[max] = '\0';
 }
 
 /* A formatted string in a buffer the caller owns. */
@@ -152,20 +142,19 @@ unsigned enk_report_text_lines(const char *s, double width)
         size_t line = 0;
         bool glued = false; /* the word follows a hyphen: no space before it */
         while (*s) {
-                size_t word = 0;
                 bool space = !glued;
                 while (*s == ' ')
                         s++;
                 glued = false;
+                const char *start = s;
                 while (*s && *s != ' ') {
-                        if (((unsigned char) *s & 0xC0) != 0x80)
-                                word++;
                         /* a line may also break after a hyphen */
                         if (*s++ == '-' && *s && *s != ' ') {
                                 glued = true;
                                 break;
                         }
                 }
+                size_t word = enk_utf8_chars(start, (size_t) (s - start));
                 if (!word)
                         break;
                 size_t gap = line && space ? 1 : 0;
@@ -507,7 +496,7 @@ void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report
         size_t j = 0;
         /* Excel allows 255 characters in a page header, codes included. */
         enk_report_fmt(title, sizeof title, "%s", enk_report_text(c, &c->q->title));
-        clip_utf8(title, 120);
+        title[enk_utf8_clip(title, strlen(title), 120)] = '\0';
         for (size_t i = 0; title[i] && j + 2 < sizeof esc; i++) {
                 if (title[i] == '&')
                         esc[j++] = '&';

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "survey/store.h"
+#include "survey/strbuf.h"
 
 static const char head[] =
     "usage: enkat stats --db DB [--year Y] [--unit U | --all-units] [--min-n N]\n"
@@ -31,6 +32,9 @@ static void num(FILE *o, double v, enum format fmt)
                 fprintf(o, "%.10g", v);
 }
 
+/* Not enk_csv_write_field (survey/csv.h), which also quotes a field with
+ * blanks at either end: a unit named " x " is written unquoted here, and
+ * enkat stats --format csv keeps its output as it was. */
 static void csv_str(FILE *o, const char *s)
 {
         if (!strpbrk(s, ",\"\n\r")) {
@@ -42,21 +46,6 @@ static void csv_str(FILE *o, const char *s)
                 if (*s == '"')
                         fputc('"', o);
                 fputc(*s, o);
-        }
-        fputc('"', o);
-}
-
-static void json_str(FILE *o, const char *s)
-{
-        fputc('"', o);
-        for (; *s; s++) {
-                unsigned char ch = (unsigned char) *s;
-                if (ch == '"' || ch == '\\')
-                        fprintf(o, "\\%c", ch);
-                else if (ch < 0x20)
-                        fprintf(o, "\\u%04x", ch);
-                else
-                        fputc(ch, o);
         }
         fputc('"', o);
 }
@@ -78,7 +67,7 @@ static void print_record(FILE *o, const enk_figure *r, enum format fmt, bool fir
                 switch (col->type) {
                 case ENK_COL_TEXT:
                         if (cell.text)
-                                (json ? json_str : csv_str)(o, cell.text);
+                                (json ? enk_strbuf_write_json : csv_str)(o, cell.text);
                         else if (json)
                                 fputs("null", o);
                         break;

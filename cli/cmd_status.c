@@ -8,6 +8,8 @@
 #include "cli/opts.h"
 #include "survey/csv.h"
 #include "survey/store.h"
+#include "survey/strbuf.h"
+#include "survey/utf8.h"
 
 static const char head[] =
     "usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
@@ -73,10 +75,7 @@ static void rate(const struct wave *w, char comma, char *buf, size_t size)
 /* Display width of UTF-8 text: its code points (unit names are Latin). */
 static int width(const char *s)
 {
-        int n = 0;
-        for (; *s; s++)
-                n += ((unsigned char) *s & 0xC0) != 0x80;
-        return n;
+        return (int) enk_utf8_chars(s, strlen(s));
 }
 
 static void pad(const char *s, int w, bool right)
@@ -165,21 +164,6 @@ static void print_csv(const struct waves *ws)
         }
 }
 
-static void json_string(const char *s)
-{
-        fputc('"', stdout);
-        for (; *s; s++) {
-                unsigned char c = (unsigned char) *s;
-                if (c == '"' || c == '\\')
-                        printf("\\%c", c);
-                else if (c < 0x20)
-                        printf("\\u%04x", c);
-                else
-                        fputc(c, stdout);
-        }
-        fputc('"', stdout);
-}
-
 static void print_json(const struct waves *ws)
 {
         fputs("[", stdout);
@@ -188,7 +172,7 @@ static void print_json(const struct waves *ws)
                 char r[32];
                 rate(v, '.', r, sizeof(r));
                 fputs(i ? ",\n  {\"unit\": " : "\n  {\"unit\": ", stdout);
-                json_string(v->unit);
+                enk_strbuf_write_json(stdout, v->unit);
                 printf(", \"year\": %d, \"edition\": %d, \"responses\": %lld, ", v->year,
                        v->edition, (long long) v->responses);
                 if (v->sent >= 0)

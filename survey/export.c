@@ -10,6 +10,7 @@
 
 #include "survey/csv.h"
 #include "survey/outfile.h"
+#include "survey/utf8.h"
 
 /* One output column after the six meta columns. */
 typedef struct column {
@@ -254,13 +255,9 @@ static ssize_t rs_write(const void *data, size_t len, void *vctx)
  * value labels hold 120 bytes, .dta variable labels 80. */
 static void cut(char *dst, size_t dstsize, const char *s, size_t max)
 {
-        size_t n = strlen(s);
-        if (n > max)
-                n = max;
-        if (n >= dstsize)
-                n = dstsize - 1;
-        while (n > 0 && n < strlen(s) && ((unsigned char) s[n] & 0xC0) == 0x80)
-                n--;
+        if (max >= dstsize)
+                max = dstsize - 1;
+        size_t n = enk_utf8_clip(s, strlen(s), max);
         memcpy(dst, s, n);
         dst[n] = '\0';
 }

@@ -15,20 +15,7 @@
 
 /* Output-only JSON with a handful of keys does not justify a JSON library:
  * the strings are ids, language codes and the QR text (docs/paper.md), which
- * are escaped all the same. */
-static void put_json_str(enk_strbuf *b, const char *s)
-{
-        enk_strbuf_puts(b, "\"");
-        for (const unsigned char *c = (const unsigned char *) s; *c; c++) {
-                if (*c == '"' || *c == '\\')
-                        enk_strbuf_printf(b, "\\%c", *c);
-                else if (*c < 0x20)
-                        enk_strbuf_printf(b, "\\u%04x", *c);
-                else
-                        enk_strbuf_add(b, (const char *) c, 1);
-        }
-        enk_strbuf_puts(b, "\"");
-}
+ * are escaped all the same, by enk_strbuf_add_json (survey/strbuf.h). */
 
 /* Millimetres as the shortest decimal of their 0.01 mm value (12, 12.5,
  * 12.25), from integers so that neither locale nor float printing matters. */
@@ -82,9 +69,9 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
         const enk_questionnaire *q = p->q;
         enk_strbuf b = {0};
         enk_strbuf_puts(&b, "{\"format\":\"enkat-paper-layout\",\"version\":1,\"survey\":");
-        put_json_str(&b, q->survey);
+        enk_strbuf_add_json(&b, q->survey);
         enk_strbuf_printf(&b, ",\"edition\":%d,\"lang\":", q->edition);
-        put_json_str(&b, q->languages[p->lang]);
+        enk_strbuf_add_json(&b, q->languages[p->lang]);
         enk_strbuf_puts(&b, ",\n\"page\":{\"width_mm\":");
         put_mm(&b, PAGE_W);
         enk_strbuf_puts(&b, ",\"height_mm\":");
@@ -101,7 +88,7 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
                 char qr[256];
                 enk_paper_qr_text(p, i, 0, qr, sizeof qr);
                 enk_strbuf_printf(&b, "%s\n{\"page\":%zu,\"qr_text\":", i ? "," : "", i + 1);
-                put_json_str(&b, qr);
+                enk_strbuf_add_json(&b, qr);
                 enk_strbuf_puts(&b, ",\n \"qr\":{");
                 put_rect(&b, p->qr);
                 enk_strbuf_puts(&b, "},\n \"marks\":[");
@@ -124,7 +111,7 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
                         enk_strbuf_puts(&b, first ? "\n  " : ",\n  ");
                         first = false;
                         enk_strbuf_puts(&b, "{\"question\":");
-                        put_json_str(&b, q->questions[x->question].id);
+                        enk_strbuf_add_json(&b, q->questions[x->question].id);
                         enk_strbuf_printf(&b, ",\"kind\":\"%s\",\"value\":%ld,", kind_name(x->kind),
                                           (long) x->value);
                         put_rect(&b, x->r);
@@ -136,7 +123,7 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
                         enk_strbuf_puts(&b, first ? "\n  " : ",\n  ");
                         first = false;
                         enk_strbuf_puts(&b, "{\"question\":");
-                        put_json_str(&b, q->questions[x->question].id);
+                        enk_strbuf_add_json(&b, q->questions[x->question].id);
                         enk_strbuf_printf(&b, ",\"position\":%u,", x->position);
                         put_rect(&b, x->r);
                         enk_strbuf_puts(&b, "}");
@@ -147,7 +134,7 @@ enk_status enk_paper_layout_json(const enk_paper *p, char **json, size_t *len)
                         enk_strbuf_puts(&b, first ? "\n  " : ",\n  ");
                         first = false;
                         enk_strbuf_puts(&b, "{\"question\":");
-                        put_json_str(&b, q->questions[x->question].id);
+                        enk_strbuf_add_json(&b, q->questions[x->question].id);
                         enk_strbuf_puts(&b, ",");
                         put_rect(&b, x->r);
                         enk_strbuf_puts(&b, "}");

@@ -87,3 +87,48 @@ void enk_strbuf_release(enk_strbuf *b)
         free(b->s);
         *b = (enk_strbuf){0};
 }
+
+/* -------------------------------------------------------- JSON strings */
+
+/* The one loop of both JSON string writers; put appends n bytes to to. */
+static void json_str(const char *s, void (*put)(void *to, const char *s, size_t n), void *to)
+{
+        put(to, "\"", 1);
+        while (*s) {
+                size_t run = 0;
+                while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char) s[run] >= 0x20)
+                        run++;
+                if (run) {
+                        put(to, s, run);
+                        s += run;
+                        continue;
+                }
+                char esc[8];
+                unsigned char c = (unsigned char) *s++;
+                if (c == '"' || c == '\\')
+                        put(to, esc, (size_t) snprintf(esc, sizeof esc, "\\%c", c));
+                else
+                        put(to, esc, (size_t) snprintf(esc, sizeof esc, "\\u%04x", c));
+        }
+        put(to, "\"", 1);
+}
+
+static void put_strbuf(void *to, const char *s, size_t n)
+{
+        enk_strbuf_add(to, s, n);
+}
+
+static void put_file(void *to, const char *s, size_t n)
+{
+        fwrite(s, 1, n, to);
+}
+
+void enk_strbuf_add_json(enk_strbuf *b, const char *s)
+{
+        json_str(s, put_strbuf, b);
+}
+
+void enk_strbuf_write_json(FILE *o, const char *s)
+{
+        json_str(s, put_file, o);
+}

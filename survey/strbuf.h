@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct enk_strbuf {
         char *s;    /* the text, NUL-terminated; NULL while empty */
@@ -30,6 +31,14 @@ void enk_strbuf_add(enk_strbuf *b, const char *s, size_t n);
 void enk_strbuf_puts(enk_strbuf *b, const char *s);
 /* Appends printf-formatted text of any length. */
 void enk_strbuf_printf(enk_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends s as a JSON string: in double quotes, '"' and '\\' escaped with a
+ * backslash, bytes below 0x20 as \u00xx (lower-case hex), every other byte
+ * as it is (the text is UTF-8 already). The one JSON string rule of enkat. */
+void enk_strbuf_add_json(enk_strbuf *b, const char *s);
+/* Writes s to o as a JSON string by the same rule, for writers that print
+ * rather than build text (enkat stats, enkat status). Check ferror(o). */
+void enk_strbuf_write_json(FILE *o, const char *s);
 
 /* Hands the text over: returns it (the caller frees it) and its length in
  * *len (may be NULL), and leaves b empty. Returns NULL, frees the text and
