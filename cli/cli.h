@@ -33,8 +33,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 void cli_print_diags(const enk_diags *diags);
 /* A new diagnostics list; on out-of-memory prints and exits 1 (the CLI may). */
 enk_diags *cli_diags_new(void);
-/* Parses a whole decimal number in [min, max] from s into *out. */
-bool cli_parse_int(const char *s, long min, long max, long *out);
 /* Checks the value of a --unit option with enk_store_check_unit_name(): 0
  * when fine, else prints "enkat CMD: --unit: WHAT IS WRONG" as a usage error
  * and returns EXIT_USAGE. */

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "survey/store.h"
+#include "survey/utf8.h"
 
 static const char head[] =
     "usage: enkat report --db DB [--year Y] [--unit U | --all-units] [--lang sv|en]\n"
@@ -60,7 +61,7 @@ int cmd_report(int argc, char **argv)
                 /* reproducible builds: https://reproducible-builds.org/specs/source-date-epoch/ */
                 const char *sde = getenv("SOURCE_DATE_EPOCH");
                 if (sde && *sde) {
-                        if (!cli_parse_int(sde, 1, 4102444800L, &v))
+                        if (!enk_utf8_parse_int(sde, 1, 4102444800L, &v))
                                 return cli_error("SOURCE_DATE_EPOCH is not a time: '%s'", sde);
                         created = v;
                 }

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "survey/server.h"
+#include "survey/utf8.h"
 
 static const char head[] =
     "usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
@@ -79,7 +80,7 @@ static bool parse_listen(const char *s, char *buf, size_t size, unsigned *port)
                 buf[colon - s] = '\0';
         }
         long p;
-        if (!buf[0] || !cli_parse_int(colon + 1, 0, 65535, &p))
+        if (!buf[0] || !enk_utf8_parse_int(colon + 1, 0, 65535, &p))
                 return false;
         *port = (unsigned) p;
         return true;

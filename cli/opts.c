@@ -7,6 +7,7 @@
 
 #include "analysis/stats.h"
 #include "cli/cli.h"
+#include "survey/utf8.h"
 
 const char *const cli_langs[] = {"sv", "en", NULL};
 
@@ -21,7 +22,7 @@ int cli_opt_unit(const char *cmd, const char *arg, void *value)
 int cli_opt_min_n(const char *cmd, const char *arg, void *value)
 {
         long v;
-        if (!cli_parse_int(arg, 0, 1000000, &v) || enk_stats_check_min_n((int) v) != ENK_OK ||
+        if (!enk_utf8_parse_int(arg, 0, 1000000, &v) || enk_stats_check_min_n((int) v) != ENK_OK ||
             v == 0)
                 return cli_usage_error(cmd, "--min-n must be a number, at least %d: '%s'",
                                        ENK_STATS_MIN_N_FLOOR, arg);
@@ -73,7 +74,7 @@ static int take(const struct cli_command *c, const struct cli_opt *o, char *arg)
                 *(const char **) o->value = arg;
                 break;
         case CLI_KIND_INT:
-                if (!cli_parse_int(arg, o->min, o->max, &v))
+                if (!enk_utf8_parse_int(arg, o->min, o->max, &v))
                         return cli_usage_error(c->name, o->bad, arg, o->min, o->max);
                 *(long *) o->value = v;
                 break;

@@ -1,7 +1,6 @@
 /* cli/util.c - message helpers shared by the commands. */
 #include "cli/cli.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -65,19 +64,6 @@ enk_diags *cli_diags_new(void)
                 exit(EXIT_INPUT);
         }
         return d;
-}
-
-bool cli_parse_int(const char *s, long min, long max, long *out)
-{
-        char *end;
-        if (!s || !*s)
-                return false;
-        errno = 0;
-        long v = strtol(s, &end, 10);
-        if (errno || *end || v < min || v > max)
-                return false;
-        *out = v;
-        return true;
 }
 
 int cli_exit_status(enk_status st)

@@ -23,20 +23,7 @@
 #include "survey/csvin.h"
 #include "survey/hash.h"
 #include "survey/questionnaire.h"
-
-/* Parses a whole decimal number in [min, max] from s into *out. */
-static bool parse_int(const char *s, long min, long max, long *out)
-{
-        char *end;
-        if (!s || !*s)
-                return false;
-        errno = 0;
-        long v = strtol(s, &end, 10);
-        if (errno || *end || v < min || v > max)
-                return false;
-        *out = v;
-        return true;
-}
+#include "survey/utf8.h"
 
 /* ------------------------------------------------ the jobs: one per file */
 
@@ -120,14 +107,14 @@ static enk_status manifest_row(void *ctx, unsigned line, const char *const *f, s
                        js->diags) != ENK_OK) {
                 ok = false; /* at the cell: row and column */
         }
-        if (!parse_int(cell[1], ENK_YEAR_MIN, ENK_YEAR_MAX, &v)) {
+        if (!enk_utf8_parse_int(cell[1], ENK_YEAR_MIN, ENK_YEAR_MAX, &v)) {
                 enk_error(js->diags, loc, "year '%s' is not a year in %d-%d", cell[1], ENK_YEAR_MIN,
                           ENK_YEAR_MAX);
                 ok = false;
         } else
                 j.year = (int) v;
         if (*cell[2]) {
-                if (!parse_int(cell[2], 0, 100000000, &v)) {
+                if (!enk_utf8_parse_int(cell[2], 0, 100000000, &v)) {
                         enk_error(js->diags, loc, "sent '%s' is not a whole number", cell[2]);
                         ok = false;
                 } else
@@ -138,7 +125,7 @@ static enk_status manifest_row(void *ctx, unsigned line, const char *const *f, s
                 ok = false;
         }
         if (*cell[4]) {
-                if (!parse_int(cell[4], ENK_YEAR_MIN, ENK_YEAR_MAX, &v)) {
+                if (!enk_utf8_parse_int(cell[4], ENK_YEAR_MIN, ENK_YEAR_MAX, &v)) {
                         enk_error(js->diags, loc, "edition '%s' is not a year", cell[4]);
                         ok = false;
                 } else

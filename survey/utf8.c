@@ -3,7 +3,9 @@
  */
 #include "survey/utf8.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool enk_utf8_valid(const char *str, size_t len)
@@ -174,4 +176,17 @@ const char *enk_utf8_closest(const char *word, const char *const *cands, size_t 
                 }
         }
         return bestd <= limit && bestd < len ? best : NULL;
+}
+
+bool enk_utf8_parse_int(const char *s, long min, long max, long *out)
+{
+        char *end;
+        if (!s || !*s)
+                return false;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || *end || v < min || v > max)
+                return false;
+        *out = v;
+        return true;
 }

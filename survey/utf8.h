@@ -42,6 +42,12 @@ const char *enk_utf8_excerpt(const char *s, size_t len, char *buf, size_t size);
  * than len, or SIZE_MAX when it does not fit in outsize. */
 size_t enk_utf8_fold(const char *s, size_t len, char *out, size_t outsize);
 
+/* Parses s as a whole decimal number (strtol's syntax: optional leading
+ * blanks and sign, nothing after the digits) in [min, max] into *out.
+ * Returns false, leaving *out alone, for NULL, "", anything else or a number
+ * out of range. Used for command-line values and manifest cells alike. */
+bool enk_utf8_parse_int(const char *s, long min, long max, long *out);
+
 /* Strings longer than this (bytes) are never compared by enk_utf8_distance. */
 #define ENK_UTF8_DISTANCE_MAX 64
 

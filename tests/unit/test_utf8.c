@@ -55,5 +55,19 @@ int main(void)
         CHECK(enk_utf8_closest("x", types, 6) == NULL);
         CHECK(enk_utf8_closest("yesno", types, 6) == NULL);
         CHECK(enk_utf8_closest("sclae", NULL, 0) == NULL);
+
+        /* Whole numbers: all of s, within [min, max]; *out only on success. */
+        long v = -7;
+        CHECK(enk_utf8_parse_int("2020", 1990, 2100, &v));
+        CHECK_INT(v, 2020);
+        CHECK(enk_utf8_parse_int("-3", -5, 5, &v));
+        CHECK_INT(v, -3);
+        v = -7;
+        CHECK(!enk_utf8_parse_int("2020x", 1990, 2100, &v));
+        CHECK(!enk_utf8_parse_int("1989", 1990, 2100, &v));
+        CHECK(!enk_utf8_parse_int("", 0, 10, &v));
+        CHECK(!enk_utf8_parse_int(NULL, 0, 10, &v));
+        CHECK(!enk_utf8_parse_int("99999999999999999999", 0, 10, &v));
+        CHECK_INT(v, -7);
         return check_report();
 }
