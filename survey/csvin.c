@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 #include "survey/csvin_internal.h"
-#include "survey/utf8.h"
 #include "survey/yml.h"
 
 const char *const csvin_kind_names[] = {"unknown", "ignored", "respondent", "date",
@@ -345,6 +344,7 @@ static void suggest_column(const enk_csvin *r, const char *header, char *buf, si
                 csvin_closest_try(&c, r->q->questions[i].id);
         for (size_t i = 0; i < sizeof(meta_names) / sizeof(*meta_names); i++)
                 csvin_closest_try(&c, meta_names[i].name);
+        csvin_closest_done(&c);
         buf[0] = '\0';
         if (c.best) {
                 snprintf(buf, size, "; did you mean '%s'?", c.best);

@@ -13,6 +13,7 @@
 
 #include "survey/csv.h"
 #include "survey/csvin.h"
+#include "survey/utf8.h"
 
 #define CHUNK_DEFAULT 65536
 #define COLUMNS_MAX   ENK_CSV_FIELDS_MAX
@@ -130,15 +131,18 @@ size_t csvin_fold(const char *s, size_t len, char *out, size_t outsize);
  * returns the new start and sets *len. */
 char *csvin_trim(char *s, size_t *len);
 
-/* Tracks the closest candidate to a word for a "did you mean". */
+/* Tracks the closest candidate to a word for a "did you mean": the rule of
+ * enk_utf8_closest (survey/utf8.h) applied to the folded word and labels. */
 struct closest {
-        char word[FOLD_MAX];
-        size_t wlen;
-        const char *best;
-        size_t dist;
+        char word[FOLD_MAX + 1]; /* folded, NUL-terminated */
+        bool ok;                 /* the word folded */
+        enk_utf8_near near;
+        const char *best; /* set by csvin_closest_done() */
 };
 void csvin_closest_init(struct closest *c, const char *s, size_t len);
 void csvin_closest_try(struct closest *c, const char *cand);
+/* Sets c->best to the candidate to suggest, or NULL. */
+void csvin_closest_done(struct closest *c);
 
 /* ------------------------------------------- csvin_row.c: tables and rows */
 

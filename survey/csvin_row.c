@@ -17,7 +17,6 @@
 
 #include "survey/csvin_internal.h"
 #include "survey/response.h"
-#include "survey/utf8.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -104,55 +103,30 @@ char *csvin_trim(char *s, size_t *len)
         return s + a;
 }
 
-/* Levenshtein distance of two short strings (bytes), capped at 99. */
-static size_t distance(const char *a, size_t la, const char *b, size_t lb)
-{
-        if (la > 60 || lb > 60)
-                return 99;
-        size_t d[61];
-        for (size_t j = 0; j <= lb; j++)
-                d[j] = j;
-        for (size_t i = 1; i <= la; i++) {
-                size_t prev = d[0];
-                d[0] = i;
-                for (size_t j = 1; j <= lb; j++) {
-                        size_t cur = d[j];
-                        size_t best = prev + (a[i - 1] != b[j - 1]);
-                        if (d[j] + 1 < best)
-                                best = d[j] + 1;
-                        if (d[j - 1] + 1 < best)
-                                best = d[j - 1] + 1;
-                        d[j] = best;
-                        prev = cur;
-                }
-        }
-        return d[lb];
-}
-
 void csvin_closest_init(struct closest *c, const char *s, size_t len)
 {
-        c->wlen = csvin_fold(s, len, c->word, sizeof(c->word));
-        /* Too short to guess from, or too long to be a typo of a label. */
-        if (c->wlen == SIZE_MAX || c->wlen < 3)
-                c->wlen = 0;
+        size_t n = csvin_fold(s, len, c->word, sizeof(c->word) - 1);
+        c->ok = n != SIZE_MAX;
+        c->word[c->ok ? n : 0] = '\0';
         c->best = NULL;
-        c->dist = SIZE_MAX;
+        enk_utf8_near_init(&c->near, c->word);
 }
 
 void csvin_closest_try(struct closest *c, const char *cand)
 {
-        char f[FOLD_MAX];
-        if (!cand || !c->wlen)
+        char f[FOLD_MAX + 1];
+        if (!cand || !c->ok)
                 return;
-        size_t fl = csvin_fold(cand, strlen(cand), f, sizeof(f));
-        if (fl == SIZE_MAX)
+        size_t n = csvin_fold(cand, strlen(cand), f, sizeof(f) - 1);
+        if (n == SIZE_MAX)
                 return;
-        size_t d = distance(c->word, c->wlen, f, fl);
-        size_t limit = c->wlen < 6 ? 1 : c->wlen < 12 ? 2 : 3;
-        if (d > 0 && d <= limit && d < c->dist) {
-                c->dist = d;
-                c->best = cand;
-        }
+        f[n] = '\0';
+        enk_utf8_near_try(&c->near, cand, f);
+}
+
+void csvin_closest_done(struct closest *c)
+{
+        c->best = c->ok ? enk_utf8_near_best(&c->near) : NULL;
 }
 
 /* ------------------------------------------------------------ lookup tables */
@@ -429,6 +403,7 @@ static void suggest_label(const enk_csvin *r, int qi, const char *s, size_t len,
                         for (size_t l = 0; l < r->q->nlanguages; l++)
                                 csvin_closest_try(&c, qn->options[o].label.s[l]);
         }
+        csvin_closest_done(&c);
         if (c.best)
                 snprintf(buf, size, "; did you mean '%s'?", c.best);
 }

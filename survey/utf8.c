@@ -160,22 +160,38 @@ size_t enk_utf8_distance(const char *a, const char *b)
         return d[la][lb];
 }
 
+void enk_utf8_near_init(enk_utf8_near *n, const char *word)
+{
+        *n = (enk_utf8_near){word, NULL, SIZE_MAX};
+}
+
+void enk_utf8_near_try(enk_utf8_near *n, const char *cand, const char *key)
+{
+        if (!key)
+                key = cand;
+        if (!cand || !key || !*key)
+                return;
+        size_t d = enk_utf8_distance(n->word, key);
+        if (d < n->dist) {
+                n->dist = d;
+                n->best = cand;
+        }
+}
+
+const char *enk_utf8_near_best(const enk_utf8_near *n)
+{
+        size_t len = strlen(n->word);
+        size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+        return n->dist <= limit && n->dist < len ? n->best : NULL;
+}
+
 const char *enk_utf8_closest(const char *word, const char *const *cands, size_t n)
 {
-        size_t len = strlen(word);
-        size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-        const char *best = NULL;
-        size_t bestd = SIZE_MAX;
-        for (size_t i = 0; i < n; i++) {
-                if (!cands[i] || !*cands[i])
-                        continue;
-                size_t d = enk_utf8_distance(word, cands[i]);
-                if (d < bestd) {
-                        bestd = d;
-                        best = cands[i];
-                }
-        }
-        return bestd <= limit && bestd < len ? best : NULL;
+        enk_utf8_near near;
+        enk_utf8_near_init(&near, word);
+        for (size_t i = 0; i < n; i++)
+                enk_utf8_near_try(&near, cands[i], NULL);
+        return enk_utf8_near_best(&near);
 }
 
 bool enk_utf8_parse_int(const char *s, long min, long max, long *out)

@@ -62,4 +62,19 @@ size_t enk_utf8_distance(const char *a, const char *b);
  * NULL and empty candidates are skipped; cands may be NULL when n is 0. */
 const char *enk_utf8_closest(const char *word, const char *const *cands, size_t n);
 
+/* The same search one candidate at a time, for candidates that are not in one
+ * array. Init with the word (kept, not copied: it must outlive the search),
+ * try each candidate, then enk_utf8_near_best() gives what enk_utf8_closest
+ * would have. enk_utf8_near_try() compares key and, when it is the closest so
+ * far, remembers cand (a caller that compares folded text passes the folded
+ * form as key and the original as cand; key NULL compares cand itself). */
+typedef struct enk_utf8_near {
+        const char *word;
+        const char *best;
+        size_t dist;
+} enk_utf8_near;
+void enk_utf8_near_init(enk_utf8_near *n, const char *word);
+void enk_utf8_near_try(enk_utf8_near *n, const char *cand, const char *key);
+const char *enk_utf8_near_best(const enk_utf8_near *n);
+
 #endif
