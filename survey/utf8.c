@@ -1,5 +1,5 @@
 /* survey/utf8.c - small helpers for UTF-8 text: validation, clipping,
- * excerpts for messages, case folding and "did you mean".
+ * excerpts for messages, case folding, "did you mean" and whole numbers.
  */
 #include "survey/utf8.h"
 

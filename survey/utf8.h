@@ -1,10 +1,10 @@
 /* survey/utf8.h - small helpers for UTF-8 text: validation, clipping,
- * excerpts for messages, case folding and "did you mean".
+ * excerpts for messages, case folding, "did you mean" and whole numbers.
  *
  * Every text enkat reads is UTF-8. These helpers are plain byte loops with no
  * library behind them (Unicode normalisation, which needs utf8proc, stays in
- * the CSV reader). None allocates; none keeps a pointer it was given. Lengths
- * are in bytes unless a function says characters. (The prefix is enk_utf8_
+ * the CSV reader). None allocates; only enk_utf8_near keeps a pointer it
+ * was given. Lengths are in bytes unless a function says characters. (The prefix is enk_utf8_
  * because enk_text is the model's multilingual text, survey/questionnaire.h.)
  */
 #ifndef ENK_UTF8_H
