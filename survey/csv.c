@@ -249,8 +249,8 @@ static size_t utf8_incomplete_tail(const unsigned char *s, size_t len)
  * a surrogate, or a character cut by len). */
 static size_t utf8_multibyte_at(const unsigned char *s, size_t len)
 {
-        size_t need = utf8_lead_len(s[0]);
-        return need && need <= len && enk_utf8_valid((const char *) s, need) ? need : 0;
+        size_t n = enk_utf8_next((const char *) s, len, NULL);
+        return n >= 2 ? n : 0;
 }
 
 /* Whether bytes beyond ASCII in s[0..len) are more often UTF-8 characters

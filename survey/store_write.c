@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "survey/hash.h"
+#include "survey/utf8.h"
 
 /* --------------------------------------------------------------- editions */
 
@@ -162,53 +163,28 @@ enk_status enk_store_add_edition(enk_store *store, const enk_questionnaire *q, i
 
 /* ------------------------------------------------------------ units, waves */
 
-/* The code point of the UTF-8 sequence at s, its length in *len; -1 when the
- * bytes are not a shortest-form encoding of a code point (an overlong form, a
- * surrogate, beyond U+10FFFF, a stray or missing continuation byte). */
-static long utf8_next(const unsigned char *s, size_t *len)
-{
-        static const long min[] = {0, 0, 0x80, 0x800, 0x10000};
-        size_t n = s[0] < 0x80                    ? 1
-                   : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-                   : (s[0] & 0xF0) == 0xE0        ? 3
-                   : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
-                                                  : 0;
-        if (!n)
-                return -1;
-        long cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xC0) != 0x80)
-                        return -1;
-                cp = (cp << 6) | (s[i] & 0x3F);
-        }
-        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-                return -1;
-        *len = n;
-        return cp;
-}
-
 enk_status enk_store_check_unit_name(const char *name, enk_loc loc, enk_diags *diags)
 {
         if (!name || !*name) {
                 enk_error(diags, loc, "a unit needs a name");
                 return ENK_ERR_USAGE;
         }
-        const unsigned char *s = (const unsigned char *) name;
-        size_t chars = 0;
+        size_t total = strlen(name), chars = 0;
         bool blank = true;
-        for (size_t i = 0, len; s[i]; i += len) {
-                long cp = utf8_next(s + i, &len);
+        for (size_t i = 0, len; i < total; i += len) {
+                uint32_t cp;
+                len = enk_utf8_next(name + i, total - i, &cp);
                 chars++;
-                if (cp < 0) {
+                if (!len) {
                         enk_error(diags, loc,
-                                  "unit name is not valid UTF-8 (byte 0x%02X at byte %zu)", s[i],
-                                  i + 1);
+                                  "unit name is not valid UTF-8 (byte 0x%02X at byte %zu)",
+                                  (unsigned char) name[i], i + 1);
                         return ENK_ERR_USAGE;
                 }
                 if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
                         enk_error(diags, loc,
                                   "unit name holds a control character (U+%04lX) at character %zu",
-                                  cp, chars);
+                                  (unsigned long) cp, chars);
                         return ENK_ERR_USAGE;
                 }
                 blank = blank && (cp == ' ' || cp == 0xA0);

@@ -8,37 +8,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool enk_utf8_valid(const char *str, size_t len)
+size_t enk_utf8_next(const char *str, size_t len, uint32_t *cp)
 {
         const unsigned char *s = (const unsigned char *) str;
+        if (len == 0)
+                return 0;
+        unsigned char c = s[0];
+        if (c >= 0x01 && c < 0x80) {
+                if (cp)
+                        *cp = c;
+                return 1;
+        }
+        size_t n;
+        uint32_t v;
+        if (c >= 0xC2 && c <= 0xDF)
+                n = 1, v = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+                n = 2, v = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+                n = 3, v = c & 0x07;
+        else
+                return 0;
+        if (n >= len)
+                return 0;
+        for (size_t k = 1; k <= n; k++) {
+                if ((s[k] & 0xC0) != 0x80)
+                        return 0;
+                v = (v << 6) | (s[k] & 0x3F);
+        }
+        if ((n == 2 && v < 0x800) || (n == 3 && (v < 0x10000 || v > 0x10FFFF)) ||
+            (v >= 0xD800 && v <= 0xDFFF))
+                return 0;
+        if (cp)
+                *cp = v;
+        return n + 1;
+}
+
+bool enk_utf8_valid(const char *s, size_t len)
+{
         size_t i = 0;
         while (i < len) {
-                unsigned char c = s[i];
-                if (c >= 0x01 && c < 0x80) {
+                /* ASCII first: most text is. */
+                if ((unsigned char) s[i] >= 0x01 && (unsigned char) s[i] < 0x80) {
                         i++;
                         continue;
                 }
-                size_t n;
-                uint32_t cp;
-                if (c >= 0xC2 && c <= 0xDF)
-                        n = 1, cp = c & 0x1F;
-                else if (c >= 0xE0 && c <= 0xEF)
-                        n = 2, cp = c & 0x0F;
-                else if (c >= 0xF0 && c <= 0xF4)
-                        n = 3, cp = c & 0x07;
-                else
+                size_t n = enk_utf8_next(s + i, len - i, NULL);
+                if (!n)
                         return false;
-                if (i + n >= len)
-                        return false;
-                for (size_t k = 1; k <= n; k++) {
-                        if ((s[i + k] & 0xC0) != 0x80)
-                                return false;
-                        cp = (cp << 6) | (s[i + k] & 0x3F);
-                }
-                if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                    (cp >= 0xD800 && cp <= 0xDFFF))
-                        return false;
-                i += n + 1;
+                i += n;
         }
         return true;
 }

@@ -12,10 +12,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Whether the len bytes at s are valid UTF-8 (shortest forms, no surrogates,
  * nothing above U+10FFFF) without NUL bytes. */
 bool enk_utf8_valid(const char *s, size_t len);
+
+/* The length (1 to 4) of the valid UTF-8 character that begins s[0..len),
+ * its code point in *cp (cp may be NULL); 0 when there is none: a NUL, a
+ * stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF,
+ * or a character that len cuts short. enk_utf8_valid() is this, to the end. */
+size_t enk_utf8_next(const char *s, size_t len, uint32_t *cp);
 
 /* The number of characters (code points) of the UTF-8 text s[0..len): the
  * bytes that do not continue a character. */

@@ -22,6 +22,7 @@
  */
 #include "survey/webform.h"
 #include "survey/strbuf.h"
+#include "survey/utf8.h"
 #include "survey/webform_internal.h"
 
 #include <stdarg.h>
@@ -96,41 +97,13 @@ static void rawf(enk_strbuf *b, const char *fmt, ...)
         va_end(ap);
 }
 
-size_t enk_webform_utf8_len(const unsigned char *s)
-{
-        unsigned char c = s[0];
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xc2 && c <= 0xdf)
-                return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-        if (c >= 0xe0 && c <= 0xef) {
-                if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-                        return 0;
-                if (c == 0xe0 && s[1] < 0xa0)
-                        return 0; /* overlong */
-                if (c == 0xed && s[1] >= 0xa0)
-                        return 0; /* surrogate */
-                return 3;
-        }
-        if (c >= 0xf0 && c <= 0xf4) {
-                if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-                        return 0;
-                if (c == 0xf0 && s[1] < 0x90)
-                        return 0; /* overlong */
-                if (c == 0xf4 && s[1] >= 0x90)
-                        return 0; /* beyond U+10FFFF */
-                return 4;
-        }
-        return 0;
-}
-
 /* Text from elsewhere, safe both as element content and inside a quoted
  * attribute value. Bytes that are not UTF-8 become U+FFFD and control
  * characters are dropped, so the page stays well-formed whatever came in. */
 static void esc(enk_strbuf *b, const char *s)
 {
         const unsigned char *p = (const unsigned char *) (s ? s : "");
-        const unsigned char *run = p;
+        const unsigned char *run = p, *end = p + strlen((const char *) p);
         while (*p) {
                 /* The common case first: printable ASCII that needs nothing. */
                 unsigned char c = *p;
@@ -161,7 +134,7 @@ static void esc(enk_strbuf *b, const char *s)
                         if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f) {
                                 rep = "";
                         } else {
-                                n = enk_webform_utf8_len(p);
+                                n = enk_utf8_next((const char *) p, (size_t) (end - p), NULL);
                                 if (n == 0) {
                                         rep = "\xef\xbf\xbd";
                                         n = 1;

@@ -78,11 +78,6 @@ bool enk_webform_is_en(const enk_questionnaire *q, int lang);
 /* ------------------------------------------------------------------------ */
 /* Text (webform.c)                                                         */
 
-/* The length of the valid UTF-8 sequence at s (1-4), or 0 when s does not
- * start one (a stray continuation byte, an overlong form, a surrogate, a
- * truncated sequence). */
-size_t enk_webform_utf8_len(const unsigned char *s);
-
 /* ------------------------------------------------------------------------ */
 /* A submission, as the pages show it again (webform_read.c)                */
 

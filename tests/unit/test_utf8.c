@@ -18,6 +18,19 @@ int main(void)
         CHECK(!enk_utf8_valid("\xC3", 1));             /* cut short */
         CHECK(!enk_utf8_valid("\xE4", 1));             /* Latin-1 'ä' */
 
+        /* One character at a time: its length and code point, 0 for none. */
+        uint32_t cp = 0;
+        CHECK_INT(enk_utf8_next("\xE2\x82\xAC!", 4, &cp), 3);
+        CHECK_INT(cp, 0x20AC);
+        CHECK_INT(enk_utf8_next("\xF0\x9F\x98\x80", 4, &cp), 4);
+        CHECK_INT(cp, 0x1F600);
+        CHECK_INT(enk_utf8_next("a", 1, NULL), 1);
+        CHECK_INT(enk_utf8_next("\xE2\x82\xAC", 2, &cp), 0); /* cut short */
+        CHECK_INT(enk_utf8_next("\xC0\xAF", 2, &cp), 0);     /* overlong */
+        CHECK_INT(enk_utf8_next("\xED\xA0\x80", 3, &cp), 0); /* a surrogate */
+        CHECK_INT(enk_utf8_next("\x80", 1, &cp), 0);         /* stray */
+        CHECK_INT(enk_utf8_next("", 1, &cp), 0);             /* NUL */
+
         /* Characters and clipping never split a character. */
         CHECK_INT(enk_utf8_chars("h\xC3\xA4st", 5), 4);
         CHECK_INT(enk_utf8_clip("h\xC3\xA4st", 5, 9), 5);
