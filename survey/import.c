@@ -356,7 +356,7 @@ static void same_content(struct checks *c, enk_store *store, const struct job *j
                      prev.created);
         for (size_t i = 0; i < c->n; i++)
                 if (!strcmp(c->hashes[i], hash)) {
-                        note(c, fd, loc, msg(c, MSG_SAME_CONTENT));
+                        note(c, fd, loc, "%s", msg(c, MSG_SAME_CONTENT));
                         break;
                 }
         char(*h)[ENK_HASH_HEX_SIZE] = realloc(c->hashes, (c->n + 1) * sizeof *h);
