@@ -853,10 +853,13 @@ const enk_figure *enk_figures_find(const enk_figures *f, const char *unit, int y
         return NULL;
 }
 
+/* By year, then in the order they were added: the order of
+ * enk_questionnaire_latest, so that the latest edition is also the last. */
 static int cmp_edition(const void *a, const void *b)
 {
         const edition *x = a, *y = b;
-        return cmp_int(&x->q->edition, &y->q->edition);
+        int c = cmp_int(&x->q->edition, &y->q->edition);
+        return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 /* ---- the driver ---- */
@@ -946,8 +949,22 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
         /* The latest edition of the whole store, also for one unit: the
          * questions of every table from one store map the same way, so a
          * unit's table and the all-units table cannot be subtracted. */
-        c->eds[c->neds - 1].shown = true;
-        c->latest = c->eds[c->neds - 1].q;
+        const enk_questionnaire **qs = malloc(c->neds * sizeof *qs);
+        int64_t *ids = malloc(c->neds * sizeof *ids);
+        if (!qs || !ids) {
+                free(qs);
+                free(ids);
+                return ENK_ERR_NOMEM;
+        }
+        for (size_t e = 0; e < c->neds; e++) {
+                qs[e] = c->eds[e].q;
+                ids[e] = c->eds[e].id;
+        }
+        size_t latest = enk_questionnaire_latest(qs, ids, c->neds);
+        free(qs);
+        free(ids);
+        c->eds[latest].shown = true;
+        c->latest = c->eds[latest].q;
         return ENK_OK;
 }
 
@@ -963,13 +980,8 @@ static enk_status map_questions(ctx *c)
                 if (!c->eds[e].map)
                         return ENK_ERR_NOMEM;
                 for (size_t i = 0; i < q->nquestions; i++) {
-                        int li = q == c->latest
-                                     ? (int) i
-                                     : enk_questionnaire_find_linked(c->latest, q->questions[i].id);
-                        if (li >= 0 && (q->questions[i].type != ENK_Q_SCALE ||
-                                        c->latest->questions[li].type != ENK_Q_SCALE))
-                                li = -1;
-                        c->eds[e].map[i] = li;
+                        int li = enk_questionnaire_map(c->latest, q, i);
+                        c->eds[e].map[i] = li >= 0 && q->questions[i].type == ENK_Q_SCALE ? li : -1;
                 }
         }
         c->qslot = malloc((c->nq ? c->nq : 1) * sizeof *c->qslot);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "survey/diag.h"
+#include "survey/lang.h"
 #include "survey/questionnaire.h"
 
 struct enk_store;
@@ -138,8 +139,8 @@ typedef enum enk_column_type {
 } enk_column_type;
 
 typedef struct enk_column {
-        const char *name;     /* the header: stable, for programs */
-        const char *label[2]; /* what it is, for people: sv, en */
+        const char *name;    /* the header: stable, for programs */
+        enk_lang_pair label; /* what it is, for people, in Swedish and English */
         enk_column_type type;
         int digits; /* ENK_COL_NUM: decimals shown */
 } enk_column;

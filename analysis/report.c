@@ -574,11 +574,7 @@ static const char *lxw_message(char *buf, size_t cap, lxw_error e)
 static enk_status set_options(enk_report_ctx *c, const enk_report_options *opts)
 {
         const char *lang = opts && opts->lang ? opts->lang : "sv";
-        if (strcmp(lang, "sv") == 0)
-                c->lang = ENK_REPORT_SV;
-        else if (strcmp(lang, "en") == 0)
-                c->lang = ENK_REPORT_EN;
-        else
+        if (!enk_lang_parse(lang, &c->lang))
                 return fail(c, ENK_ERR_USAGE, "unknown report language '%s' (expected sv or en)",
                             lang);
         c->qlang = 0;

@@ -56,9 +56,9 @@ void enk_report_sheet_data(enk_report_ctx *c)
         colp[ncols] = NULL;
         /* what each column holds, in the report's language, on its header */
         for (size_t i = 0; i < ncols; i++)
-                enk_report_note_err(c,
-                                    worksheet_write_comment(ws, 0, (lxw_col_t) i,
-                                                            enk_figures_columns[i].label[c->lang]));
+                enk_report_note_err(c, worksheet_write_comment(
+                                           ws, 0, (lxw_col_t) i,
+                                           enk_lang_pick(c->lang, enk_figures_columns[i].label)));
         lxw_table_options opt = {0};
         opt.name = "Figures";
         opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;

@@ -36,14 +36,14 @@
 
 #include "analysis/figures.h"
 #include "survey/diag.h"
+#include "survey/lang.h"
 
 /* ------------------------------------------------------------------------ */
 /* Wording (report_words.c)                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* The report's language: the column of the wording table, and the index into
- * enk_column.label (analysis/figures.h, also sv then en). */
-enum enk_report_lang { ENK_REPORT_SV = 0, ENK_REPORT_EN = 1 };
+/* The report's language is an enk_lang (survey/lang.h): it picks a text of the
+ * wording table and of enk_column.label (analysis/figures.h). */
 
 /* The keys of the wording table. They keep a short W_ prefix: they are seen
  * only by the report's files, and read as text in the sheet code. */
@@ -161,7 +161,7 @@ struct enk_report_unit_ref {
 typedef struct enk_report_ctx {
         const enk_figures *f;
         const enk_questionnaire *q;
-        enum enk_report_lang lang;
+        enk_lang lang;
         int qlang; /* index into q->languages */
         const char *path;
         enk_diags *diags;

@@ -77,7 +77,7 @@ static bool first_person(const enk_report_ctx *c, const char *text)
         static const char *const sv[] = {"jag", "mig", "min",  "mitt", "mina", "vi",
                                          "oss", "vår", "vårt", "våra", NULL};
         static const char *const en[] = {"i", "me", "my", "we", "us", "our", NULL};
-        const char *const *list = c->lang == ENK_REPORT_EN ? en : sv;
+        const char *const *list = c->lang == ENK_LANG_EN ? en : sv;
         const unsigned char *p = (const unsigned char *) text;
         char word[32];
         while (*p) {
@@ -107,7 +107,8 @@ static bool first_person(const enk_report_ctx *c, const char *text)
 static const char *share_lead(const enk_report_ctx *c, char *buf, size_t cap, double share)
 {
         int pct = pct_of(share);
-        const char *phrase = enk_stats_share_phrase(share, c->lang == ENK_REPORT_EN ? "en" : "sv");
+        const char *phrase =
+            enk_stats_share_phrase(share, enk_lang_pick(c->lang, (enk_lang_pair){"sv", "en"}));
         if (phrase)
                 enk_report_word_sd(c, buf, cap, W_PCT_PHRASE, phrase, pct);
         else

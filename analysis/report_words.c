@@ -25,9 +25,7 @@
 
 /* Texts with a printf conversion say so in their key's use; %d is a year or a
  * count, %s a unit name or a text. */
-static const struct {
-        const char *sv, *en;
-} words[W_COUNT] = {
+static const enk_lang_pair words[W_COUNT] = {
     [W_SH_SUMMARY] = {"Sammanfattning", "Summary"},
     [W_SH_TRENDS] = {"Trender", "Trends"},
     [W_SH_DIST] = {"Fördelning", "Distribution"},
@@ -203,7 +201,7 @@ static const struct {
 
 const char *enk_report_word(const enk_report_ctx *c, enum enk_report_word k)
 {
-        return c->lang == ENK_REPORT_EN ? words[k].en : words[k].sv;
+        return enk_lang_pick(c->lang, words[k]);
 }
 
 bool enk_report_words_complete(void)
@@ -216,7 +214,7 @@ bool enk_report_words_complete(void)
 
 const char *enk_report_pct_format(const enk_report_ctx *c)
 {
-        return c->lang == ENK_REPORT_EN ? "0%" : "0 %";
+        return enk_lang_pick(c->lang, (enk_lang_pair){"0 %", "0%"});
 }
 
 #pragma GCC diagnostic push

@@ -1,7 +1,7 @@
 /* analysis/stats.c - shares, intervals, tests, trends and suppression on GSL.
  *
  * Each function checks every argument first and only then calls GSL, so
- * GSL's error handler (turned off in main()) is never reached by our calls;
+ * GSL's error handler (turned off by enk_stats_init()) is never reached by our calls;
  * the numbers follow R's definitions (prop.test, binom.test, fisher.test,
  * prop.trend.test, wilcox.test, p.adjust) closely enough that R's output is
  * the test oracle. See analysis/stats.h for the contracts and
@@ -15,10 +15,16 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+
+void enk_stats_init(void)
+{
+        gsl_set_error_handler_off();
+}
 
 static bool level_ok(double level)
 {

@@ -4,9 +4,8 @@
  * outlives a call. Every figure of the project's statistics plan (figures 1-10)
  * is here; docs/statistics.md explains them in words and gives the references.
  * This is the only module that uses GSL. GSL's default error handler aborts;
- * main() turns it off (gsl_set_error_handler_off()) and every function here
- * checks its inputs before calling GSL, so GSL never sees an argument it
- * would reject.
+ * main() turns it off (enk_stats_init()) and every function here checks its
+ * inputs before calling GSL, so GSL never sees an argument it would reject.
  *
  * Conventions for the whole header:
  * - A function that can fail returns enk_status: ENK_OK; ENK_ERR_USAGE for
@@ -37,6 +36,12 @@
 /* The significance level of every test: a (Holm-adjusted) p below it, with an
  * interval that excludes 0, is "statistiskt säkerställd". */
 #define ENK_STATS_ALPHA 0.05
+
+/* Once, at the start of a program, before any thread calls into this module:
+ * turns GSL's default error handler (print and abort) off, so that a GSL error
+ * our input checks missed comes back as a value, never as an abort. Process-
+ * wide (GSL's handler is global); calling it again does nothing more. */
+void enk_stats_init(void);
 
 /* ---------------------------------------------------------------------------
  * Figure 3: a share with its interval

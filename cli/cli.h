@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "survey/diag.h"
+#include "survey/lang.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -42,6 +43,15 @@ int cli_check_unit_option(const char *cmd, const char *unit);
  * (ENK_ERR_NOMEM, ENK_ERR_USAGE, which bring no diagnostic) first prints
  * "enkat: error: " and enk_status_str(st), then EXIT_INPUT; else EXIT_INPUT. */
 int cli_exit_status(enk_status st);
+/* A noun of a summary in both languages, for one and for many:
+ * {{"fråga", "question"}, {"frågor", "questions"}}. A command keeps its nouns
+ * in a table beside its code. */
+struct cli_noun {
+        enk_lang_pair one, many;
+};
+/* The noun for n things in lang. */
+const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w);
+
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);
 

@@ -15,13 +15,14 @@ static const char head[] =
     "\n";
 static const char foot[] = "exit status: 0 valid, 1 invalid or unreadable, 2 usage error\n";
 
-/* "1 fråga" / "31 frågor": the word for n in the summary's language. */
-static const char *word(long n, const char *one, const char *many)
-{
-        return n == 1 ? one : many;
-}
+/* The summary's nouns. */
+static const struct cli_noun sections = {{"avsnitt", "section"}, {"avsnitt", "sections"}},
+                             questions = {{"fråga", "question"}, {"frågor", "questions"}},
+                             grids = {{"matris", "grid"}, {"matriser", "grids"}},
+                             areas = {{"område", "area"}, {"områden", "areas"}},
+                             languages = {{"språk", "language"}, {"språk", "languages"}};
 
-static void summary(const char *path, const enk_questionnaire *q, bool en)
+static void summary(const char *path, const enk_questionnaire *q, enk_lang lang)
 {
         char langs[64] = "";
         size_t len = 0;
@@ -31,28 +32,25 @@ static void summary(const char *path, const enk_questionnaire *q, bool en)
         long ns = (long) q->nsections, nq = (long) q->nquestions, ng = (long) q->ngrids;
         long na = (long) q->nareas, nl = (long) q->nlanguages;
         printf("%s: %s %d, %ld %s, %ld %s", path, q->survey, q->edition, ns,
-               en ? word(ns, "section", "sections") : "avsnitt", nq,
-               en ? word(nq, "question", "questions") : word(nq, "fråga", "frågor"));
+               cli_noun(lang, ns, &sections), nq, cli_noun(lang, nq, &questions));
         if (ng)
-                printf(" (%ld %s)", ng,
-                       en ? word(ng, "grid", "grids") : word(ng, "matris", "matriser"));
-        printf(", %ld %s, %ld %s (%s)\n", na,
-               en ? word(na, "area", "areas") : word(na, "område", "områden"), nl,
-               en ? word(nl, "language", "languages") : "språk", langs);
+                printf(" (%ld %s)", ng, cli_noun(lang, ng, &grids));
+        printf(", %ld %s, %ld %s (%s)\n", na, cli_noun(lang, na, &areas), nl,
+               cli_noun(lang, nl, &languages), langs);
 }
 
 int cmd_check(int argc, char **argv)
 {
-        const char *lang = "sv";
+        const char *lang_code = "sv";
         const struct cli_opt opts[] = {
-            CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
+            CLI_OPT_LANG(&lang_code, "language of the summary: sv (default) or en"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("check", head, foot, 17, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        bool en = !strcmp(lang, "en");
+        enk_lang lang = enk_lang_of(lang_code);
         if (optind == argc)
                 return cli_usage_error("check", "no questionnaire given");
         if (argc - optind > 1)
@@ -66,7 +64,7 @@ int cmd_check(int argc, char **argv)
         enk_diags_free(diags);
         if (st != ENK_OK)
                 return cli_exit_status(st);
-        summary(path, q, en);
+        summary(path, q, lang);
         enk_questionnaire_free(q);
         return EXIT_OK;
 }

@@ -130,7 +130,7 @@ int cmd_codes(int argc, char **argv)
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        o.en = !strcmp(lang, "en");
+        o.en = enk_lang_of(lang) == ENK_LANG_EN;
         if (!o.db)
                 return cli_usage_error("codes", "no store given (--db)");
         if (!o.year)

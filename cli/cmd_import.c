@@ -69,9 +69,25 @@ static double now(void)
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-static const char *word(size_t n, const char *one, const char *many)
+/* The summary's words. */
+static const struct cli_noun responses_n = {{"svar", "response"}, {"svar", "responses"}},
+                             files_n = {{"fil", "file"}, {"filer", "files"}},
+                             units_n = {{"enhet", "unit"}, {"enheter", "units"}},
+                             years_n = {{"år", "year"}, {"år", "years"}},
+                             warnings_n = {{"varning", "warning"}, {"varningar", "warnings"}},
+                             errors_n = {{"fel", "error"}, {"fel", "errors"}};
+static const enk_lang_pair checked = {"kontrollerade", "checked"},
+                           imported = {"importerade", "imported"}, from = {"från", "from"},
+                           for_db = {"för", "for"}, into_db = {"till", "into"},
+                           in_secs = {"", "in "},
+                           note_line = {"  varning: %s\n", "  warning: %s\n"},
+                           nothing_imported = {"enkat: error: %zu %s; ingenting importerades\n",
+                                               "enkat: error: %zu %s; nothing was imported\n"};
+
+/* The language of the summary (enk_import_opts keeps it as a flag). */
+static enk_lang summary_lang(const enk_import_opts *o)
 {
-        return n == 1 ? one : many;
+        return o->en ? ENK_LANG_EN : ENK_LANG_SV;
 }
 
 /* The summary line on stdout and the warnings again below it. */
@@ -81,23 +97,19 @@ static void print_summary(const enk_import_opts *o, const enk_import_result *res
         size_t responses = res->responses, warnings = res->warnings;
         char s[32];
         snprintf(s, sizeof(s), "%.2f", secs);
-        if (!o->en)
+        enk_lang lang = summary_lang(o);
+        if (lang == ENK_LANG_SV)
                 *strchr(s, '.') = ',';
-        if (o->en)
-                printf("%s %zu %s from %zu %s %s %s (%zu %s, %zu %s), %zu %s, in %s s\n",
-                       o->dry_run ? "checked" : "imported", responses,
-                       word(responses, "response", "responses"), nf, word(nf, "file", "files"),
-                       o->dry_run ? "for" : "into", o->db, nu, word(nu, "unit", "units"), ny,
-                       word(ny, "year", "years"), warnings, word(warnings, "warning", "warnings"),
-                       s);
-        else
-                printf("%s %zu svar från %zu %s %s %s (%zu %s, %zu år), %zu %s, %s s\n",
-                       o->dry_run ? "kontrollerade" : "importerade", responses, nf,
-                       word(nf, "fil", "filer"), o->dry_run ? "för" : "till", o->db, nu,
-                       word(nu, "enhet", "enheter"), ny, warnings,
-                       word(warnings, "varning", "varningar"), s);
+        printf("%s %zu %s %s %zu %s %s %s (%zu %s, %zu %s), %zu %s, %s%s s\n",
+               enk_lang_pick(lang, o->dry_run ? checked : imported), responses,
+               cli_noun(lang, (long long) responses, &responses_n), enk_lang_pick(lang, from), nf,
+               cli_noun(lang, (long long) nf, &files_n),
+               enk_lang_pick(lang, o->dry_run ? for_db : into_db), o->db, nu,
+               cli_noun(lang, (long long) nu, &units_n), ny,
+               cli_noun(lang, (long long) ny, &years_n), warnings,
+               cli_noun(lang, (long long) warnings, &warnings_n), enk_lang_pick(lang, in_secs), s);
         for (size_t i = 0; i < res->nnotes; i++)
-                printf(o->en ? "  warning: %s\n" : "  varning: %s\n", res->notes[i]);
+                printf(enk_lang_pick(lang, note_line), res->notes[i]);
 }
 
 /* Imports (or checks) what o names. Returns the exit status; prints as it goes. */
@@ -115,11 +127,9 @@ static int run(const enk_import_opts *o)
                 print_summary(o, &res, now() - t0);
         } else if (res.errors) {
                 size_t errors = res.errors;
-                fprintf(stderr,
-                        o->en ? "enkat: error: %zu %s; nothing was imported\n"
-                              : "enkat: error: %zu %s; ingenting importerades\n",
-                        errors,
-                        o->en ? word(errors, "error", "errors") : word(errors, "fel", "fel"));
+                enk_lang lang = summary_lang(o);
+                fprintf(stderr, enk_lang_pick(lang, nothing_imported), errors,
+                        cli_noun(lang, (long long) errors, &errors_n));
                 rc = EXIT_INPUT;
         } else if (st == ENK_ERR_NOMEM) {
                 rc = cli_error("out of memory");
@@ -214,6 +224,6 @@ int cmd_import(int argc, char **argv)
                               .source = source,
                               .dry_run = dry,
                               .replace = replace,
-                              .en = !strcmp(lang, "en")};
+                              .en = enk_lang_of(lang) == ENK_LANG_EN};
         return run(&io);
 }

@@ -87,15 +87,18 @@ static void pad(const char *s, int w, bool right)
                 printf("%s%*s", s, fill > 0 ? fill : 0, "");
 }
 
-static void print_table(const struct waves *ws, bool en)
+/* The table's column headers. */
+static const enk_lang_pair columns[9] = {
+    {"enhet", "unit"},       {"år", "year"},      {"utgåva", "edition"},
+    {"svar", "responses"},   {"utskick", "sent"}, {"svarsfrekvens (%)", "response rate (%)"},
+    {"importer", "imports"}, {"koder", "codes"},  {"använda koder", "codes used"},
+};
+
+static void print_table(const struct waves *ws, enk_lang lang)
 {
-        const char *head[9] = {"enhet",    "år",      "utgåva",
-                               "svar",     "utskick", "svarsfrekvens (%)",
-                               "importer", "koder",   "använda koder"};
-        const char *head_en[9] = {"unit",      "year",  "edition",
-                                  "responses", "sent",  "response rate (%)",
-                                  "imports",   "codes", "codes used"};
-        const char **h = en ? head_en : head;
+        const char *h[9];
+        for (int c = 0; c < 9; c++)
+                h[c] = enk_lang_pick(lang, columns[c]);
         /* The code columns only when some wave has codes. */
         int ncol = ws->codes ? 9 : 7;
         int w[9];
@@ -119,7 +122,7 @@ static void print_table(const struct waves *ws, bool en)
                                 snprintf(cell[4], sizeof(cell[4]), "%lld", (long long) v->sent);
                         else
                                 snprintf(cell[4], sizeof(cell[4]), "%s", "-");
-                        rate(v, en ? '.' : ',', cell[5], sizeof(cell[5]));
+                        rate(v, lang == ENK_LANG_EN ? '.' : ',', cell[5], sizeof(cell[5]));
                         if (!cell[5][0])
                                 snprintf(cell[5], sizeof(cell[5]), "%s", "-");
                         snprintf(cell[6], sizeof(cell[6]), "%lld", (long long) v->imports);
@@ -192,19 +195,19 @@ static void print_json(const struct waves *ws)
 int cmd_status(int argc, char **argv)
 {
         static const char *const formats[] = {"table", "csv", "json", NULL};
-        const char *db = NULL, *format = "table", *lang = "sv";
+        const char *db = NULL, *format = "table", *lang_code = "sv";
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (must exist)"),
             CLI_CHOICE('f', "format", "FORMAT", &format, formats, "unknown format '%s'",
                        "table (default), csv or json"),
-            CLI_OPT_LANG(&lang, "language of the table: sv (default) or en"),
+            CLI_OPT_LANG(&lang_code, "language of the table: sv (default) or en"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("status", head, foot, 21, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        bool en = !strcmp(lang, "en");
+        enk_lang lang = enk_lang_of(lang_code);
         if (!db)
                 return cli_usage_error("status", "no store given (--db)");
         if (optind < argc)
@@ -229,7 +232,7 @@ int cmd_status(int argc, char **argv)
         else if (!strcmp(format, "json"))
                 print_json(&ws);
         else
-                print_table(&ws, en);
+                print_table(&ws, lang);
         for (size_t i = 0; i < ws.n; i++)
                 free(ws.v[i].unit);
         free(ws.v);

@@ -1,9 +1,9 @@
 /* cli/main.c - the enkat program: finds the command and hands over. */
-#include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/stats.h"
 #include "cli/cli.h"
 #include "survey/outfile.h"
 
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 {
         /* GSL aborts on a domain error by default; we check inputs first and
          * want a status, never an abort. */
-        gsl_set_error_handler_off();
+        enk_stats_init();
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         signal(SIGHUP, on_signal);

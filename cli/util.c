@@ -79,3 +79,8 @@ bool cli_stderr_is_tty(void)
 {
         return isatty(STDERR_FILENO);
 }
+
+const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w)
+{
+        return enk_lang_pick(lang, n == 1 ? w->one : w->many);
+}

@@ -453,14 +453,8 @@ static enk_status build_columns(ctx *c)
                 c->eds[e].map = malloc((eq->nquestions ? eq->nquestions : 1) * sizeof(int));
                 if (!c->eds[e].map)
                         return ENK_ERR_NOMEM;
-                for (size_t i = 0; i < eq->nquestions; i++) {
-                        int li = eq == q ? (int) i
-                                         : enk_questionnaire_find_linked(q, eq->questions[i].id);
-                        /* an answer is only comparable under the same type */
-                        if (li >= 0 && q->questions[li].type != eq->questions[i].type)
-                                li = -1;
-                        c->eds[e].map[i] = li;
-                }
+                for (size_t i = 0; i < eq->nquestions; i++)
+                        c->eds[e].map[i] = enk_questionnaire_map(q, eq, i);
         }
         return ENK_OK;
 }
@@ -506,15 +500,22 @@ enk_status enk_export_write(enk_store *store, const enk_export_options *o, const
                 st = ENK_ERR_NOTFOUND;
                 goto done;
         }
-        /* the latest edition: the highest year, the one added last among equals */
-        c.latest = c.eds[0].q;
-        int64_t latest_id = c.eds[0].id;
-        for (size_t e = 1; e < c.neds; e++)
-                if (c.eds[e].q->edition > c.latest->edition ||
-                    (c.eds[e].q->edition == c.latest->edition && c.eds[e].id > latest_id)) {
-                        c.latest = c.eds[e].q;
-                        latest_id = c.eds[e].id;
-                }
+        /* the latest edition, by the model's one rule */
+        const enk_questionnaire **qs = malloc(c.neds * sizeof *qs);
+        int64_t *ids = malloc(c.neds * sizeof *ids);
+        if (!qs || !ids) {
+                free(qs);
+                free(ids);
+                st = ENK_ERR_NOMEM;
+                goto done;
+        }
+        for (size_t e = 0; e < c.neds; e++) {
+                qs[e] = c.eds[e].q;
+                ids[e] = c.eds[e].id;
+        }
+        c.latest = qs[enk_questionnaire_latest(qs, ids, c.neds)];
+        free(qs);
+        free(ids);
         st = build_columns(&c);
         if (st != ENK_OK)
                 goto done;

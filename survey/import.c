@@ -22,6 +22,7 @@
 #include "survey/csv.h"
 #include "survey/csvin.h"
 #include "survey/hash.h"
+#include "survey/lang.h"
 #include "survey/questionnaire.h"
 #include "survey/utf8.h"
 
@@ -287,8 +288,29 @@ struct checks {
         size_t n;
         char **notes;
         size_t nnotes;
-        bool en;
+        enk_lang lang;
 };
+
+/* The checks' messages, in the language of the run's summary. */
+enum check_msg { MSG_SAME_FILE, MSG_SAME_CONTENT, MSG_DOUBLED, MSG_OVER_SENT, MSG_RATE, NMSGS };
+static const enk_lang_pair check_msgs[NMSGS] = {
+    [MSG_SAME_FILE] = {"samma fil (%s) importerades till %s %d den %.10s",
+                       "the same file (%s) was imported into %s %d on %s"},
+    [MSG_SAME_CONTENT] = {"samma innehåll som en annan fil i denna import",
+                          "the same content as another file of this import"},
+    [MSG_DOUBLED] = {"%s %d hade %lld svar och har nu %lld: samma svar två gånger?",
+                     "%s %d had %lld responses and now has %lld: the same answers twice?"},
+    [MSG_OVER_SENT] = {"%ld utskickade enkäter, men %s %d har %lld svar",
+                       "%ld questionnaires sent, but %s %d has %lld responses"},
+    [MSG_RATE] =
+        {"%s %d har %lld svar på %lld utskickade enkäter (svarsfrekvens %.0f %%)",
+         "%s %d has %lld responses to %lld questionnaires sent (a response rate of %.0f %%)"},
+};
+
+static const char *msg(const struct checks *c, enum check_msg k)
+{
+        return enk_lang_pick(c->lang, check_msgs[k]);
+}
 
 static void note(struct checks *c, enk_diags *fd, enk_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -317,15 +339,11 @@ static void same_content(struct checks *c, enk_store *store, const struct job *j
         enk_store_import prev;
         if (store && enk_store_find_import(store, hash, 0, &prev, NULL) == ENK_OK &&
             (strcmp(prev.unit, j->unit) != 0 || prev.year != j->year))
-                note(c, fd, loc,
-                     c->en ? "the same file (%s) was imported into %s %d on %s"
-                           : "samma fil (%s) importerades till %s %d den %.10s",
-                     prev.file_name, prev.unit, prev.year, prev.created);
+                note(c, fd, loc, msg(c, MSG_SAME_FILE), prev.file_name, prev.unit, prev.year,
+                     prev.created);
         for (size_t i = 0; i < c->n; i++)
                 if (!strcmp(c->hashes[i], hash)) {
-                        note(c, fd, loc,
-                             c->en ? "the same content as another file of this import"
-                                   : "samma innehåll som en annan fil i denna import");
+                        note(c, fd, loc, "%s", msg(c, MSG_SAME_CONTENT));
                         break;
                 }
         char(*h)[ENK_HASH_HEX_SIZE] = realloc(c->hashes, (c->n + 1) * sizeof *h);
@@ -341,30 +359,20 @@ static enk_status wave_checks(struct checks *c, const struct jobs *js, const str
 {
         enk_loc at = {j->path, 0, 0};
         if (before.responses > 0 && after >= 2 * before.responses)
-                note(c, fd, at,
-                     c->en ? "%s %d had %lld responses and now has %lld: the same answers "
-                             "twice?"
-                           : "%s %d hade %lld svar och har nu %lld: samma svar två gånger?",
-                     j->unit, j->year, (long long) before.responses, (long long) after);
+                note(c, fd, at, msg(c, MSG_DOUBLED), j->unit, j->year, (long long) before.responses,
+                     (long long) after);
         if (j->sent >= 0 && after > j->sent) {
                 /* the number's place: the manifest's row, or the option */
                 enk_loc loc =
                     j->line ? (enk_loc){js->manifest, j->line, 0} : (enk_loc){"--sent", 0, 0};
                 enk_diags_add(fd, ENK_SEV_ERROR, loc, j->line ? "sent" : NULL,
-                              c->en ? "%ld questionnaires sent, but %s %d has %lld responses"
-                                    : "%ld utskickade enkäter, men %s %d har %lld svar",
-                              j->sent, j->unit, j->year, (long long) after);
+                              msg(c, MSG_OVER_SENT), j->sent, j->unit, j->year, (long long) after);
                 return ENK_ERR_DATA;
         }
         int64_t sent = j->sent >= 0 ? j->sent : before.sent;
         if (sent > 0 && after > sent)
-                note(c, fd, at,
-                     c->en ? "%s %d has %lld responses to %lld questionnaires sent (a response "
-                             "rate of %.0f %%)"
-                           : "%s %d har %lld svar på %lld utskickade enkäter (svarsfrekvens "
-                             "%.0f %%)",
-                     j->unit, j->year, (long long) after, (long long) sent,
-                     100.0 * (double) after / (double) sent);
+                note(c, fd, at, msg(c, MSG_RATE), j->unit, j->year, (long long) after,
+                     (long long) sent, 100.0 * (double) after / (double) sent);
         return ENK_OK;
 }
 
@@ -724,7 +732,10 @@ enk_status enk_import_run(const enk_import_opts *opts, const enk_import_handlers
 {
         *res = (enk_import_result){0};
         size_t nq = opts->nquestionnaires;
-        struct run r = {.o = opts, .h = handlers, .res = res, .checks = {.en = opts->en}};
+        struct run r = {.o = opts,
+                        .h = handlers,
+                        .res = res,
+                        .checks = {.lang = opts->en ? ENK_LANG_EN : ENK_LANG_SV}};
         enk_diags *diags = enk_diags_new(0);
         r.js.manifest = opts->manifest;
         r.js.diags = diags;

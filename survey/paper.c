@@ -282,40 +282,20 @@ static void title_block(struct enk_paper_lay *L, struct enk_paper_oplist *l)
         double top = y;
         double ix = X0 + 5.0, tx = X0 + 22.0, tw = X1 - 5.0 - tx;
         y += 4.0;
-        y += enk_paper_text(
-                 L, l, S_BOLD,
-                 enk_paper_sv_en(L, "Så här fyller du i enkäten", "How to fill in the form"), ix, y,
-                 X1 - X0 - 10, A_LEFT, NULL) +
+        y += enk_paper_text(L, l, S_BOLD, enk_paper_word(L, PW_HOW_TITLE), ix, y, X1 - X0 - 10,
+                            A_LEFT, NULL) +
              2.5;
         double base;
-        double h = enk_paper_text(
-            L, l, S_BODY,
-            enk_paper_sv_en(L,
-                            "Sätt ett kryss i rutan för det svar som stämmer bäst. Använd en "
-                            "kulspetspenna med blått eller svart bläck.",
-                            "Put a cross in the box of the answer that fits best. Please use a "
-                            "ballpoint pen with blue or black ink."),
-            tx, y, tw, A_LEFT, &base);
+        double h =
+            enk_paper_text(L, l, S_BODY, enk_paper_word(L, PW_HOW_CROSS), tx, y, tw, A_LEFT, &base);
         example(L, l, ix + 7.0, y + enk_paper_box_on_line(base, 10), 0);
         y += h + 3.0;
-        h = enk_paper_text(
-            L, l, S_BODY,
-            enk_paper_sv_en(
-                L,
-                "Om du har kryssat fel: fyll i hela den felaktiga rutan och sätt ett kryss "
-                "i rätt ruta.",
-                "If you ticked the wrong box: fill that box in completely and put a cross in "
-                "the right one."),
-            tx, y, tw, A_LEFT, &base);
+        h = enk_paper_text(L, l, S_BODY, enk_paper_word(L, PW_HOW_WRONG), tx, y, tw, A_LEFT, &base);
         example(L, l, ix, y + enk_paper_box_on_line(base, 10), 1);
         example(L, l, ix + 7.0, y + enk_paper_box_on_line(base, 10), 0);
         y += h + 3.0;
-        h = enk_paper_text(
-            L, l, S_BODY,
-            enk_paper_sv_en(
-                L, "Skriv siffror tydligt, en siffra i varje ruta. Skriv fritt på linjerna.",
-                "Write numbers clearly, one digit in each box. Write freely on the lines."),
-            tx, y, tw, A_LEFT, &base);
+        h = enk_paper_text(L, l, S_BODY, enk_paper_word(L, PW_HOW_DIGITS), tx, y, tw, A_LEFT,
+                           &base);
         /* two small digit boxes, written in */
         double mid = y + enk_paper_box_on_line(base, 10) + BOX / 2;
         for (int d = 0; d < 2; d++) {
@@ -365,11 +345,9 @@ static void section_head(struct enk_paper_lay *L, struct enk_paper_oplist *l, co
 
 static void closing_block(struct enk_paper_lay *L, struct enk_paper_oplist *l)
 {
-        double y =
-            enk_paper_text(L, l, S_HEAD,
-                           enk_paper_sv_en(L, "Tack för dina svar!", "Thank you for your answers!"),
-                           X0, 0, X1 - X0, A_LEFT, NULL) +
-            2.0;
+        double y = enk_paper_text(L, l, S_HEAD, enk_paper_word(L, PW_THANKS), X0, 0, X1 - X0,
+                                  A_LEFT, NULL) +
+                   2.0;
         if (enk_paper_tr(L, &L->q->closing)[0])
                 y += enk_paper_text(L, l, S_BODY, enk_paper_tr(L, &L->q->closing), X0, y, 150.0,
                                     A_LEFT, NULL);
@@ -393,8 +371,7 @@ static void furnish(struct enk_paper_lay *L)
                 double mid = QR_Y + QR_SIZE / 2;
                 enk_paper_text(L, l, S_FOOT, enk_paper_tr(L, &L->q->title), X0, mid - base + 1.0,
                                110.0, A_LEFT, NULL);
-                char *s = enk_paper_fmt(L, enk_paper_sv_en(L, "Sida %zu av %zu", "Page %zu of %zu"),
-                                        i + 1, p->npages);
+                char *s = enk_paper_fmt(L, enk_paper_word(L, PW_PAGE), i + 1, p->npages);
                 if (s)
                         enk_paper_text(L, l, S_FOOT, s, QR_X - 4.0 - 40.0, mid - base + 1.0, 40.0,
                                        A_RIGHT, NULL);
@@ -544,7 +521,7 @@ enk_status enk_paper_layout(const enk_questionnaire *q, const enk_paper_options 
         }
 
         struct enk_paper_lay L = {.p = p, .q = q, .lang = lang, .diags = diags};
-        L.en = !strcmp(q->languages[lang], "en");
+        L.words = enk_lang_of(q->languages[lang]);
         L.qnum = calloc(q->nquestions + 1, sizeof *L.qnum);
         if (!L.qnum) {
                 enk_paper_free(p);

@@ -23,6 +23,7 @@
 
 #include <math.h>
 
+#include "survey/lang.h"
 #include "survey/outfile.h"
 #include "survey/paper.h"
 
@@ -149,8 +150,8 @@ struct enk_paper {
 struct enk_paper_lay {
         enk_paper *p;
         const enk_questionnaire *q;
-        int lang;
-        bool en;
+        int lang;       /* the questionnaire's language */
+        enk_lang words; /* the language of the form's own words */
         bool nomem;
         enk_diags *diags;
         char **qnum; /* per question: "4", "5b" */
@@ -208,12 +209,30 @@ static inline double enk_paper_box_on_line(double base, double size_pt)
         return base - 0.36 * size_pt / MM_PT - BOX / 2;
 }
 
-/* Wording: the form's own text, Swedish or English. */
-static inline const char *enk_paper_sv_en(const struct enk_paper_lay *L, const char *sv,
-                                          const char *en)
-{
-        return L->en ? en : sv;
-}
+/* Wording (paper_words.c): the form's own texts. PW_PAGE, PW_IF_* and
+ * PW_SKIP_* are printf formats: "%zu of %zu" pages; "%s" the quoted answers,
+ * "%s" the question's number. */
+enum enk_paper_word {
+        PW_HOW_TITLE,
+        PW_HOW_CROSS,
+        PW_HOW_WRONG,
+        PW_HOW_DIGITS,
+        PW_THANKS,
+        PW_PAGE,
+        PW_YES,
+        PW_NO,
+        PW_OR,
+        PW_OPEN_QUOTE,
+        PW_MULTIPLE,
+        PW_IF_TICKED,
+        PW_IF_ANSWERED,
+        PW_SKIP_IF_ONLY_TICKED,
+        PW_SKIP_IF_ANSWERED,
+        PW_COUNT
+};
+
+/* Word k in the form's language. */
+const char *enk_paper_word(const struct enk_paper_lay *L, enum enk_paper_word k);
 
 /* A text of the questionnaire in the form's language. */
 static inline const char *enk_paper_tr(const struct enk_paper_lay *L, const enk_text *t)

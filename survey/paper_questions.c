@@ -22,7 +22,7 @@ static const char *value_label(const struct enk_paper_lay *L, const enk_question
         const enk_scale *sc = enk_question_scale(L->q, qn);
         switch (qn->type) {
         case ENK_Q_YESNO:
-                return v ? enk_paper_sv_en(L, "Ja", "Yes") : enk_paper_sv_en(L, "Nej", "No");
+                return v ? enk_paper_word(L, PW_YES) : enk_paper_word(L, PW_NO);
         case ENK_Q_SCALE:
                 if (sc && sc->has_na && v == ENK_NA)
                         return enk_paper_tr(L, &sc->na_label);
@@ -81,12 +81,10 @@ static void quote_list(const struct enk_paper_lay *L, const enk_question *qn, co
         size_t len = strlen(buf);
         for (size_t i = 0; i < n && len < cap; i++) {
                 char num[16];
-                const char *sep = i == 0      ? ""
-                                  : i + 1 < n ? ", "
-                                              : enk_paper_sv_en(L, " eller ", " or ");
+                const char *sep = i == 0 ? "" : i + 1 < n ? ", " : enk_paper_word(L, PW_OR);
                 /* Swedish quotes with ” on both sides, English with “ and ” */
                 len += (size_t) snprintf(buf + len, cap - len, "%s%s%s\u201d", sep,
-                                         enk_paper_sv_en(L, "\u201d", "\u201c"),
+                                         enk_paper_word(L, PW_OPEN_QUOTE),
                                          value_label(L, qn, v[i], num, sizeof num));
         }
 }
@@ -104,17 +102,8 @@ static char *skip_hint(struct enk_paper_lay *L, const enk_condition *c)
         if (nall == 0 || c->nvalues * 2 <= nall) {
                 quote_list(L, on, c->values, c->nvalues, list, sizeof list);
                 if (on->type == ENK_Q_MULTIPLE)
-                        return enk_paper_fmt(
-                            L,
-                            enk_paper_sv_en(
-                                L, "Besvara frågan om du kryssade för %s i fråga %s.",
-                                "Answer this question if you ticked %s in question %s."),
-                            list, num);
-                return enk_paper_fmt(
-                    L,
-                    enk_paper_sv_en(L, "Besvara frågan om du svarade %s på fråga %s.",
-                                    "Answer this question if you answered %s to question %s."),
-                    list, num);
+                        return enk_paper_fmt(L, enk_paper_word(L, PW_IF_TICKED), list, num);
+                return enk_paper_fmt(L, enk_paper_word(L, PW_IF_ANSWERED), list, num);
         }
         int32_t rest[64];
         size_t nrest = 0;
@@ -123,16 +112,8 @@ static char *skip_hint(struct enk_paper_lay *L, const enk_condition *c)
                         rest[nrest++] = all[i];
         quote_list(L, on, rest, nrest, list, sizeof list);
         if (on->type == ENK_Q_MULTIPLE)
-                return enk_paper_fmt(
-                    L,
-                    enk_paper_sv_en(L, "Hoppa över frågan om du bara kryssade för %s i fråga %s.",
-                                    "Skip this question if you only ticked %s in question %s."),
-                    list, num);
-        return enk_paper_fmt(
-            L,
-            enk_paper_sv_en(L, "Hoppa över frågan om du svarade %s på fråga %s.",
-                            "Skip this question if you answered %s to question %s."),
-            list, num);
+                return enk_paper_fmt(L, enk_paper_word(L, PW_SKIP_IF_ONLY_TICKED), list, num);
+        return enk_paper_fmt(L, enk_paper_word(L, PW_SKIP_IF_ANSWERED), list, num);
 }
 
 /* The number, text, hints and help of a question (or a grid's lead) at the
@@ -147,10 +128,8 @@ static double head(struct enk_paper_lay *L, struct enk_paper_oplist *l, const ch
         free(n);
         double y = enk_paper_text(L, l, S_QTEXT, qtext, QX, 0, w, A_LEFT, NULL);
         if (multiple)
-                y += 0.6 + enk_paper_text(
-                               L, l, S_HELP,
-                               enk_paper_sv_en(L, "Flera svar möjliga.", "Tick all that apply."),
-                               QX, y + 0.6, w, A_LEFT, NULL);
+                y += 0.6 + enk_paper_text(L, l, S_HELP, enk_paper_word(L, PW_MULTIPLE), QX, y + 0.6,
+                                          w, A_LEFT, NULL);
         if (cond) {
                 char *h = skip_hint(L, cond);
                 if (h)
@@ -512,10 +491,10 @@ static void q_yesno(struct enk_paper_lay *L, size_t qi, struct enk_paper_parts *
                         false, X1 - QX) +
                    2.5;
         double base;
-        double h = enk_paper_text(L, l, S_LABEL, enk_paper_sv_en(L, "Ja", "Yes"), QX + BOX + 3.0, y,
-                                  0, A_LEFT, &base);
-        enk_paper_text(L, l, S_LABEL, enk_paper_sv_en(L, "Nej", "No"), QX + 28.0 + BOX + 3.0, y, 0,
-                       A_LEFT, NULL);
+        double h = enk_paper_text(L, l, S_LABEL, enk_paper_word(L, PW_YES), QX + BOX + 3.0, y, 0,
+                                  A_LEFT, &base);
+        enk_paper_text(L, l, S_LABEL, enk_paper_word(L, PW_NO), QX + 28.0 + BOX + 3.0, y, 0, A_LEFT,
+                       NULL);
         enk_paper_checkbox(L, l, QX, y + enk_paper_box_on_line(base, 9.5), qi, ENK_PAPER_YESNO, 1);
         enk_paper_checkbox(L, l, QX + 28.0, y + enk_paper_box_on_line(base, 9.5), qi,
                            ENK_PAPER_YESNO, 0);

@@ -659,6 +659,26 @@ int enk_questionnaire_find_linked(const enk_questionnaire *q, const char *id)
         return -1;
 }
 
+size_t enk_questionnaire_latest(const enk_questionnaire *const *eds, const int64_t *order, size_t n)
+{
+        size_t best = 0;
+        for (size_t i = 1; i < n; i++)
+                if (eds[i]->edition > eds[best]->edition ||
+                    (eds[i]->edition == eds[best]->edition && order[i] > order[best]))
+                        best = i;
+        return best;
+}
+
+int enk_questionnaire_map(const enk_questionnaire *latest, const enk_questionnaire *q, size_t i)
+{
+        if (!latest || !q || i >= q->nquestions)
+                return -1;
+        if (q == latest)
+                return (int) i;
+        int li = enk_questionnaire_find_linked(latest, q->questions[i].id);
+        return li >= 0 && latest->questions[li].type == q->questions[i].type ? li : -1;
+}
+
 int enk_questionnaire_area(const enk_questionnaire *q, const char *id)
 {
         if (!q || !id)

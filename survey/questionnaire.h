@@ -196,6 +196,19 @@ int enk_questionnaire_find(const enk_questionnaire *q, const char *id);
 int enk_questionnaire_find_linked(const enk_questionnaire *q, const char *id);
 /* Index of the area with this id, or -1. */
 int enk_questionnaire_area(const enk_questionnaire *q, const char *id);
+
+/* The one rule for which of n editions of a survey is the latest, used by
+ * every reader of several editions (figures, export): the highest edition
+ * year; among editions of the same year, the one added last, i.e. with the
+ * highest order[i] (the store's edition id). Returns its index, 0 when n is 0. */
+size_t enk_questionnaire_latest(const enk_questionnaire *const *eds, const int64_t *order,
+                                size_t n);
+
+/* The one rule for where question i of edition q is answered in edition
+ * latest: its own index when q is latest; else the question whose id or
+ * `was` list names it, when that question has the same type; else -1 (its
+ * answers are not comparable and belong to no column of the latest). */
+int enk_questionnaire_map(const enk_questionnaire *latest, const enk_questionnaire *q, size_t i);
 /* Index of the language with this code ("sv"), or -1. */
 int enk_questionnaire_lang(const enk_questionnaire *q, const char *code);
 

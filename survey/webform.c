@@ -214,7 +214,7 @@ static void page_head(enk_strbuf *b, const char *lang_code, bool error, const ch
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<title>");
         if (error)
-                raw(b, enk_webform_word(strcmp(lang_code, "en") == 0, W_ERROR_PREFIX));
+                raw(b, enk_webform_word(enk_lang_of(lang_code), W_ERROR_PREFIX));
         if (subtitle) {
                 esc(b, subtitle);
                 raw(b, " – ");
@@ -231,21 +231,21 @@ static void page_head(enk_strbuf *b, const char *lang_code, bool error, const ch
         raw(b, "</head>\n<body>\n");
 }
 
-static void page_header(enk_strbuf *b, bool en, const char *title)
+static void page_header(enk_strbuf *b, enk_lang words, const char *title)
 {
         rawf(b, "<a class=\"skip-link\" href=\"#main\">%s</a>\n",
-             enk_webform_word(en, W_SKIP_LINK));
+             enk_webform_word(words, W_SKIP_LINK));
         raw(b, "<header class=\"header\"><div class=\"wrap\"><p class=\"header-title\">");
         esc(b, title);
         raw(b, "</p></div></header>\n<div class=\"wrap\">\n<main class=\"main\" id=\"main\">\n");
 }
 
-static void page_tail(enk_strbuf *b, bool en, bool inline_script)
+static void page_tail(enk_strbuf *b, enk_lang words, bool inline_script)
 {
         rawf(b,
              "</main>\n</div>\n<footer class=\"footer\"><div class=\"wrap\"><p>%s</p></div>"
              "</footer>\n",
-             enk_webform_word(en, W_FOOTER));
+             enk_webform_word(words, W_FOOTER));
         if (inline_script) {
                 raw(b, "<script>");
                 raw(b, enk_webform_script());
@@ -260,7 +260,7 @@ typedef struct rctx {
         enk_strbuf *b;
         const enk_questionnaire *q;
         int lang;
-        bool en;
+        enk_lang words;
         const enk_webform_input *in; /* NULL: an empty form */
         bool errors;                 /* show the input's errors */
 } rctx;
@@ -326,7 +326,7 @@ static const char *value_label(const rctx *r, const enk_question *qn, int32_t v,
                                size_t size)
 {
         if (qn->type == ENK_Q_YESNO)
-                return enk_webform_word(r->en, v == 1 ? W_YES : W_NO);
+                return enk_webform_word(r->words, v == 1 ? W_YES : W_NO);
         if (qn->type == ENK_Q_SCALE) {
                 const enk_scale *s = enk_question_scale(r->q, qn);
                 if (s && v == ENK_NA)
@@ -373,8 +373,8 @@ static void show_if_note(const rctx *r, const enk_condition *c, const char *id)
                 char num[32];
                 if (k)
                         rawf(&vals, k + 1 < c->nvalues ? ", " : " %s ",
-                             enk_webform_word(r->en, W_OR));
-                raw(&vals, r->en ? "“" : "”");
+                             enk_webform_word(r->words, W_OR));
+                raw(&vals, enk_webform_word(r->words, W_OPEN_QUOTE));
                 raw(&vals, value_label(r, on, c->values[k], num, sizeof(num)));
                 raw(&vals, "”");
         }
@@ -383,13 +383,13 @@ static void show_if_note(const rctx *r, const enk_condition *c, const char *id)
         enum enk_webform_word k = on->type != ENK_Q_MULTIPLE ? W_COND_ANSWERED
                                   : c->nvalues > 1           ? W_COND_TICKED_ANY
                                                              : W_COND_TICKED;
-        const char *fmt = enk_webform_word(r->en, k);
+        const char *fmt = enk_webform_word(r->words, k);
         const char *pct = strstr(fmt, "%s");
         rawn(b, fmt, (size_t) (pct - fmt));
         esc(b, vals.s ? vals.s : "");
         raw(b, pct + 2);
         raw(b, " ");
-        const char *qfmt = enk_webform_word(r->en, W_COND_QUESTION);
+        const char *qfmt = enk_webform_word(r->words, W_COND_QUESTION);
         pct = strstr(qfmt, "%s");
         rawn(b, qfmt, (size_t) (pct - qfmt));
         esc(b, T(r, &on->text));
@@ -424,7 +424,7 @@ static void required_mark(const rctx *r, const enk_question *qn)
 {
         if (qn->required)
                 rawf(r->b, " <span class=\"required\">%s</span>",
-                     enk_webform_word(r->en, W_REQUIRED));
+                     enk_webform_word(r->words, W_REQUIRED));
 }
 
 /* The condition note (when note_id is not NULL), hint and error message above
@@ -443,7 +443,7 @@ static void question_notes(const rctx *r, size_t i, const char *note_id, bool hi
                 if (qn->type == ENK_Q_NUMBER) {
                         const char *unit = T(r, &qn->unit);
                         raw(b, "<p>");
-                        rawf(b, enk_webform_word(r->en, W_NUMBER_HINT), (int) qn->min,
+                        rawf(b, enk_webform_word(r->words, W_NUMBER_HINT), (int) qn->min,
                              (int) qn->max);
                         if (*unit) {
                                 raw(b, " ");
@@ -458,7 +458,7 @@ static void question_notes(const rctx *r, size_t i, const char *note_id, bool hi
                 rawf(b,
                      "<p class=\"error-message\" id=\"q-%s-error\"><span "
                      "class=\"visually-hidden\">%s</span>",
-                     qn->id, enk_webform_word(r->en, W_ERROR_PREFIX));
+                     qn->id, enk_webform_word(r->words, W_ERROR_PREFIX));
                 esc(b, err);
                 raw(b, "</p>\n");
         }
@@ -586,7 +586,7 @@ static void render_question(const rctx *r, size_t i)
                 }
                 if (s && s->has_na) {
                         rawf(b, "<p class=\"choice-divider\">%s</p>\n",
-                             enk_webform_word(r->en, W_OR));
+                             enk_webform_word(r->words, W_OR));
                         choice(r, i, "radio", "na", T(r, &s->na_label), "choice-na");
                 }
                 raw(b, "</div>\n");
@@ -604,8 +604,8 @@ static void render_question(const rctx *r, size_t i)
                 break;
         case ENK_Q_YESNO:
                 raw(b, "<div class=\"choices choices-inline\">\n");
-                choice(r, i, "radio", "ja", enk_webform_word(r->en, W_YES), NULL);
-                choice(r, i, "radio", "nej", enk_webform_word(r->en, W_NO), NULL);
+                choice(r, i, "radio", "ja", enk_webform_word(r->words, W_YES), NULL);
+                choice(r, i, "radio", "nej", enk_webform_word(r->words, W_NO), NULL);
                 raw(b, "</div>\n");
                 break;
         case ENK_Q_NUMBER:
@@ -711,7 +711,8 @@ static void error_summary(const rctx *r)
              "aria-labelledby=\"error-summary-title\">\n"
              "<h2 class=\"error-summary-title\" id=\"error-summary-title\">%s</h2>\n"
              "<p>%s</p>\n<ul class=\"error-summary-list\">\n",
-             enk_webform_word(r->en, W_SUMMARY_TITLE), enk_webform_word(r->en, W_SUMMARY_TEXT));
+             enk_webform_word(r->words, W_SUMMARY_TITLE),
+             enk_webform_word(r->words, W_SUMMARY_TEXT));
         for (size_t i = 0; i < r->q->nquestions; i++) {
                 const char *err = error_of(r, i);
                 if (!err)
@@ -737,12 +738,12 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
         int lang = opt->lang >= 0 && (size_t) opt->lang < q->nlanguages ? opt->lang : 0;
         const char *code = q->languages[lang] ? q->languages[lang] : "sv";
         enk_strbuf b = {0};
-        rctx r = {&b, q, lang, enk_webform_is_en(q, lang), opt->input, opt->show_errors};
+        rctx r = {&b, q, lang, enk_webform_lang(q, lang), opt->input, opt->show_errors};
         bool errors = opt->input && opt->show_errors && enk_webform_nerrors(opt->input) > 0;
         const char *title = enk_text_get(&q->title, lang);
 
         page_head(&b, code, errors, title, NULL, opt->script_src);
-        page_header(&b, r.en, title);
+        page_header(&b, r.words, title);
         if (errors)
                 error_summary(&r);
         if (opt->notice) {
@@ -764,10 +765,10 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
                 any_required = any_required || q->questions[i].required;
         if (any_required)
                 rawf(&b, "<p class=\"required-rule\">%s</p>\n",
-                     enk_webform_word(r.en, W_REQUIRED_RULE));
+                     enk_webform_word(r.words, W_REQUIRED_RULE));
         if (!opt->action)
                 rawf(&b, "<div class=\"preview-note\"><p>%s</p></div>\n",
-                     enk_webform_word(r.en, W_PREVIEW));
+                     enk_webform_word(r.words, W_PREVIEW));
 
         raw(&b, "<form class=\"survey-form\" method=\"post\"");
         if (opt->action) {
@@ -790,7 +791,7 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
                      sec->id, sec->id);
                 if (q->nsections > 1) {
                         raw(&b, "<span class=\"caption\">");
-                        rawf(&b, enk_webform_word(r.en, W_PART), si + 1, q->nsections);
+                        rawf(&b, enk_webform_word(r.words, W_PART), si + 1, q->nsections);
                         raw(&b, "</span> ");
                 }
                 esc(&b, T(&r, &sec->title));
@@ -809,7 +810,7 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
                         conditional = conditional || q->questions[k].show_if;
                 if (conditional)
                         rawf(&b, "<p class=\"section-skipped\" hidden>%s</p>\n",
-                             enk_webform_word(r.en, W_SECTION_SKIPPED));
+                             enk_webform_word(r.words, W_SECTION_SKIPPED));
                 while (i < end && i < q->nquestions) {
                         const enk_question *qn = &q->questions[i];
                         if (qn->grid >= 0 && (size_t) qn->grid < q->ngrids &&
@@ -829,14 +830,14 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
              "</button>\n"
              "<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
              "value=\"spara\"%s>%s</button>\n</div>\n</form>\n",
-             dis, enk_webform_word(r.en, W_SEND), dis, enk_webform_word(r.en, W_SAVE));
-        page_tail(&b, r.en, opt->script_src == NULL);
+             dis, enk_webform_word(r.words, W_SEND), dis, enk_webform_word(r.words, W_SAVE));
+        page_tail(&b, r.words, opt->script_src == NULL);
         return finish(&b, html, len);
 }
 
 /* ------------------------------------------------------------------ other pages */
 
-static void code_form(enk_strbuf *b, bool en, const char *error, const char *typed,
+static void code_form(enk_strbuf *b, enk_lang words, const char *error, const char *typed,
                       const char *action)
 {
         rawf(b, "<form class=\"code-form\" method=\"post\" action=\"");
@@ -845,15 +846,16 @@ static void code_form(enk_strbuf *b, bool en, const char *error, const char *typ
         rawf(b,
              "<div class=\"question%s\">\n<label class=\"label\" for=\"kod\">%s</label>\n"
              "<div class=\"hint\" id=\"kod-hint\"><p>",
-             error ? " question-error" : "", enk_webform_word(en, W_CODE_LABEL));
+             error ? " question-error" : "", enk_webform_word(words, W_CODE_LABEL));
         /* the example is not broken at its dashes */
-        rawf(b, enk_webform_word(en, W_CODE_HINT), "<span class=\"nowrap\">K7QM-4XPA-93TR</span>");
+        rawf(b, enk_webform_word(words, W_CODE_HINT),
+             "<span class=\"nowrap\">K7QM-4XPA-93TR</span>");
         raw(b, "</p></div>\n");
         if (error) {
                 rawf(b,
                      "<p class=\"error-message\" id=\"kod-error\"><span "
                      "class=\"visually-hidden\">%s</span>",
-                     enk_webform_word(en, W_ERROR_PREFIX));
+                     enk_webform_word(words, W_ERROR_PREFIX));
                 esc(b, error);
                 raw(b, "</p>\n");
         }
@@ -873,7 +875,7 @@ static void code_form(enk_strbuf *b, bool en, const char *error, const char *typ
         rawf(b,
              "<div class=\"actions\"><button class=\"button\" type=\"submit\">%s</button>"
              "</div>\n</form>\n",
-             enk_webform_word(en, W_CODE_BUTTON));
+             enk_webform_word(words, W_CODE_BUTTON));
 }
 
 enk_status enk_webform_page_render(enk_webform_page page, const char *title, const char *lang_code,
@@ -891,8 +893,8 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
 {
         if (!html)
                 return ENK_ERR_USAGE;
-        const char *lc = lang_code && strcmp(lang_code, "en") == 0 ? "en" : "sv";
-        bool en = lc[0] == 'e';
+        enk_lang words = enk_lang_of(lang_code);
+        const char *lc = enk_lang_pick(words, (enk_lang_pair){"sv", "en"});
         const char *t = title ? title : "";
         enk_strbuf b = {0};
         const char *error = NULL;
@@ -906,7 +908,7 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
         case ENK_PAGE_CODE_UNKNOWN:
                 heading = W_CODE_TITLE;
                 text = W_CODE_TEXT;
-                error = message ? message : enk_webform_word(en, W_CODE_UNKNOWN);
+                error = message ? message : enk_webform_word(words, W_CODE_UNKNOWN);
                 break;
         case ENK_PAGE_THANKS:
                 heading = W_THANKS_TITLE;
@@ -928,25 +930,25 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
                 return ENK_ERR_USAGE;
         }
         bool is_error = error != NULL || page == ENK_PAGE_ERROR;
-        page_head(&b, lc, is_error, t, enk_webform_word(en, heading), NULL);
-        page_header(&b, en, t);
+        page_head(&b, lc, is_error, t, enk_webform_word(words, heading), NULL);
+        page_header(&b, words, t);
         if (error) {
                 rawf(&b,
                      "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
                      "autofocus aria-labelledby=\"error-summary-title\">\n<h2 "
                      "class=\"error-summary-title\" id=\"error-summary-title\">%s</h2>\n"
                      "<ul class=\"error-summary-list\">\n<li><a href=\"#kod\">",
-                     enk_webform_word(en, W_SUMMARY_TITLE));
+                     enk_webform_word(words, W_SUMMARY_TITLE));
                 esc(&b, error);
                 raw(&b, "</a></li>\n</ul>\n</div>\n");
         }
-        rawf(&b, "<h1>%s</h1>\n", enk_webform_word(en, heading));
+        rawf(&b, "<h1>%s</h1>\n", enk_webform_word(words, heading));
         if (page == ENK_PAGE_ERROR && message) {
                 raw(&b, "<p class=\"lead\">");
                 esc(&b, message);
                 raw(&b, "</p>\n");
         } else {
-                rawf(&b, "<p>%s</p>\n", enk_webform_word(en, text));
+                rawf(&b, "<p>%s</p>\n", enk_webform_word(words, text));
                 if (message && !error) {
                         raw(&b, "<p>");
                         esc(&b, message);
@@ -954,11 +956,11 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
                 }
         }
         if (page == ENK_PAGE_CODE || page == ENK_PAGE_CODE_UNKNOWN)
-                code_form(&b, en, error, typed, action);
+                code_form(&b, words, error, typed, action);
         else if (page == ENK_PAGE_SAVED)
-                rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(en, W_SAVED_LINK));
+                rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(words, W_SAVED_LINK));
         else if (page == ENK_PAGE_ERROR || page == ENK_PAGE_CODE_USED)
-                rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(en, W_START_LINK));
-        page_tail(&b, en, false);
+                rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(words, W_START_LINK));
+        page_tail(&b, words, false);
         return finish(&b, html, len);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "survey/lang.h"
 #include "survey/webform.h"
 
 /* ------------------------------------------------------------------------ */
@@ -48,6 +49,7 @@ enum enk_webform_word {
         W_COND_TICKED,
         W_COND_TICKED_ANY,
         W_COND_QUESTION,
+        W_OPEN_QUOTE,
         W_FOOTER,
         W_CODE_TITLE,
         W_CODE_TEXT,
@@ -69,11 +71,11 @@ enum enk_webform_word {
         NWORDS
 };
 
-/* Word k in Swedish, or in English when en. */
-const char *enk_webform_word(bool en, enum enk_webform_word k);
-/* Whether language lang of q is English ("en"): the module's own wording is
- * Swedish otherwise. */
-bool enk_webform_is_en(const enk_questionnaire *q, int lang);
+/* Word k in lang. */
+const char *enk_webform_word(enk_lang lang, enum enk_webform_word k);
+/* The language of the module's own words for language lang of q: English
+ * when it is "en", Swedish otherwise. */
+enk_lang enk_webform_lang(const enk_questionnaire *q, int lang);
 
 /* ------------------------------------------------------------------------ */
 /* Text (webform.c)                                                         */

@@ -214,7 +214,7 @@ static int32_t choice_value(const enk_questionnaire *q, const enk_question *qn, 
         return enk_question_allows(q, qn, v) ? v : ENK_MISSING;
 }
 
-static void read_question(enk_webform_input *in, size_t i, bool en)
+static void read_question(enk_webform_input *in, size_t i, enk_lang words)
 {
         const enk_questionnaire *q = in->q;
         const enk_question *qn = &q->questions[i];
@@ -226,7 +226,7 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
                 uint32_t set = 0;
                 for (size_t k = 0; k < a->nraw; k++) {
                         if (!trimmed(a->raw[k], val, sizeof(val))) {
-                                set_error(in, i, "%s", enk_webform_word(en, W_ERR_CHOOSE));
+                                set_error(in, i, "%s", enk_webform_word(words, W_ERR_CHOOSE));
                                 continue;
                         }
                         if (!*val)
@@ -240,7 +240,7 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
                                         ok = ok || qn->options[o].value == v;
                         }
                         if (!ok)
-                                set_error(in, i, "%s", enk_webform_word(en, W_ERR_CHOOSE));
+                                set_error(in, i, "%s", enk_webform_word(words, W_ERR_CHOOSE));
                         else
                                 set |= UINT32_C(1) << (v - 1);
                 }
@@ -252,11 +252,11 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
                 if (a->nraw == 0)
                         return;
                 if (a->nraw > 1) {
-                        set_error(in, i, "%s", enk_webform_word(en, W_ERR_ONE_TEXT));
+                        set_error(in, i, "%s", enk_webform_word(words, W_ERR_ONE_TEXT));
                         return;
                 }
                 if (!clean_text(a->raw[0])) {
-                        set_error(in, i, "%s", enk_webform_word(en, W_ERR_INVALID_TEXT));
+                        set_error(in, i, "%s", enk_webform_word(words, W_ERR_INVALID_TEXT));
                         return;
                 }
                 size_t n;
@@ -270,7 +270,7 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
         if (n == 0)
                 return;
         if (n < 0) {
-                set_error(in, i, "%s", enk_webform_word(en, W_ERR_CHOOSE_ONE));
+                set_error(in, i, "%s", enk_webform_word(words, W_ERR_CHOOSE_ONE));
                 return;
         }
         switch (qn->type) {
@@ -278,7 +278,7 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
         case ENK_Q_SINGLE: {
                 int32_t v = choice_value(q, qn, val);
                 if (v == ENK_MISSING)
-                        set_error(in, i, "%s", enk_webform_word(en, W_ERR_CHOOSE));
+                        set_error(in, i, "%s", enk_webform_word(words, W_ERR_CHOOSE));
                 else
                         in->values[i] = v;
                 return;
@@ -289,7 +289,7 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
                 else if (strcmp(val, "nej") == 0)
                         in->values[i] = 0;
                 else
-                        set_error(in, i, "%s", enk_webform_word(en, W_ERR_YESNO));
+                        set_error(in, i, "%s", enk_webform_word(words, W_ERR_YESNO));
                 return;
         case ENK_Q_NUMBER: {
                 int32_t v;
@@ -297,10 +297,10 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
                 if (r < 0)
                         r = parse_with_unit(q, qn, val, &v);
                 if (r < 0) {
-                        set_error(in, i, enk_webform_word(en, W_ERR_NUMBER), (int) qn->min,
+                        set_error(in, i, enk_webform_word(words, W_ERR_NUMBER), (int) qn->min,
                                   (int) qn->max);
                 } else if (r > 0 || v < qn->min || v > qn->max) {
-                        set_error(in, i, enk_webform_word(en, W_ERR_RANGE), (int) qn->min,
+                        set_error(in, i, enk_webform_word(words, W_ERR_RANGE), (int) qn->min,
                                   (int) qn->max);
                         /* Kept although out of range: it still counts as an
                          * answer for show-if, as import counts it (one wrong
@@ -319,29 +319,29 @@ static void read_question(enk_webform_input *in, size_t i, bool en)
 }
 
 /* The required-message for a question left blank, worded for its type. */
-static const char *required_message(const enk_question *qn, bool en, char *buf, size_t size)
+static const char *required_message(const enk_question *qn, enk_lang words, char *buf, size_t size)
 {
         switch (qn->type) {
         case ENK_Q_SCALE:
         case ENK_Q_SINGLE:
-                return enk_webform_word(en, W_ERR_CHOOSE);
+                return enk_webform_word(words, W_ERR_CHOOSE);
         case ENK_Q_YESNO:
-                return enk_webform_word(en, W_ERR_YESNO);
+                return enk_webform_word(words, W_ERR_YESNO);
         case ENK_Q_MULTIPLE:
-                return enk_webform_word(en, W_ERR_MULTIPLE);
+                return enk_webform_word(words, W_ERR_MULTIPLE);
         case ENK_Q_NUMBER:
-                snprintf(buf, size, enk_webform_word(en, W_ERR_RANGE), (int) qn->min,
+                snprintf(buf, size, enk_webform_word(words, W_ERR_RANGE), (int) qn->min,
                          (int) qn->max);
                 return buf;
         case ENK_Q_TEXT:
-                return enk_webform_word(en, W_ERR_TEXT);
+                return enk_webform_word(words, W_ERR_TEXT);
         }
-        return enk_webform_word(en, W_ERR_CHOOSE);
+        return enk_webform_word(words, W_ERR_CHOOSE);
 }
 
 typedef struct validate_ctx {
         enk_webform_input *in;
-        bool en;
+        enk_lang words;
 } validate_ctx;
 
 static void on_problem(void *ctx, enk_severity severity, size_t question,
@@ -354,9 +354,9 @@ static void on_problem(void *ctx, enk_severity severity, size_t question,
                 return;
         const enk_question *qn = &v->in->q->questions[question];
         if (problem == ENK_RESPONSE_REQUIRED)
-                set_error(v->in, question, "%s", required_message(qn, v->en, buf, sizeof(buf)));
+                set_error(v->in, question, "%s", required_message(qn, v->words, buf, sizeof(buf)));
         else
-                set_error(v->in, question, "%s", enk_webform_word(v->en, W_ERR_CHOOSE));
+                set_error(v->in, question, "%s", enk_webform_word(v->words, W_ERR_CHOOSE));
 }
 
 /* Copies the text answer s for storing: without the white space around it,
@@ -381,7 +381,7 @@ enk_status enk_webform_read(const enk_questionnaire *q, int lang, const enk_webf
 {
         if (!q || !out || (nfields && !fields))
                 return ENK_ERR_USAGE;
-        bool en = enk_webform_is_en(q, lang);
+        enk_lang words = enk_webform_lang(q, lang);
         size_t nq = q->nquestions;
         enk_webform_input *in = calloc(1, sizeof(*in));
         if (!in)
@@ -403,9 +403,9 @@ enk_status enk_webform_read(const enk_questionnaire *q, int lang, const enk_webf
                         goto nomem;
         }
         for (size_t i = 0; i < nq; i++)
-                read_question(in, i, en);
+                read_question(in, i, words);
 
-        validate_ctx v = {in, en};
+        validate_ctx v = {in, words};
         enk_response_validate(q, in->values, on_problem, &v);
 
         /* An error on a question the answers skip is not the respondent's to

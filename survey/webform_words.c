@@ -7,10 +7,7 @@
  */
 #include "survey/webform_internal.h"
 
-#include <string.h>
-
-/* { Swedish, English } */
-static const char *const words[NWORDS][2] = {
+static const enk_lang_pair words[NWORDS] = {
     [W_REQUIRED] = {"(obligatorisk)", "(required)"},
     [W_REQUIRED_RULE] = {"Frågor som är märkta med (obligatorisk) måste du svara på. Övriga "
                          "frågor kan du hoppa över om du vill.",
@@ -51,6 +48,7 @@ static const char *const words[NWORDS][2] = {
     [W_COND_TICKED_ANY] = {"Svara bara om du valde något av %s på frågan",
                            "Answer only if you chose any of %s in the question"},
     [W_COND_QUESTION] = {"”%s”", "“%s”"},
+    [W_OPEN_QUOTE] = {"”", "“"},
     [W_FOOTER] = {"Dina svar är anonyma.", "Your answers are anonymous."},
     [W_CODE_TITLE] = {"Skriv in din kod", "Enter your code"},
     [W_CODE_TEXT] = {"Du hittar koden i brevet med inbjudan till enkäten. Koden kan bara användas "
@@ -93,13 +91,12 @@ static const char *const words[NWORDS][2] = {
                            "part. Go on to the next part."},
 };
 
-const char *enk_webform_word(bool en, enum enk_webform_word k)
+const char *enk_webform_word(enk_lang lang, enum enk_webform_word k)
 {
-        return words[k][en ? 1 : 0];
+        return enk_lang_pick(lang, words[k]);
 }
 
-bool enk_webform_is_en(const enk_questionnaire *q, int lang)
+enk_lang enk_webform_lang(const enk_questionnaire *q, int lang)
 {
-        return lang >= 0 && (size_t) lang < q->nlanguages && q->languages[lang] &&
-               strcmp(q->languages[lang], "en") == 0;
+        return enk_lang_of(lang >= 0 && (size_t) lang < q->nlanguages ? q->languages[lang] : NULL);
 }

@@ -775,6 +775,60 @@ static void test_text_limits(void)
                      "t.yaml:12:2080: error: unit too long: 201 characters (the limit is 200)\n");
 }
 
+/* The one rule for the latest of several editions, and for mapping an
+ * earlier edition's question onto it (used by figures and export alike). */
+static enk_questionnaire *edition_yaml(int year, const char *q1, const char *was, const char *type)
+{
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "survey: s\nedition: %d\nlanguages: [sv]\ntitle: T\n"
+                 "scales:\n  - id: tre\n    points:\n      - {value: 1, label: Nej}\n"
+                 "      - {value: 2, label: Delvis}\n      - {value: 3, label: Ja}\n"
+                 "    positive: [3]\n"
+                 "sections:\n  - id: s\n    title: S\n    questions:\n"
+                 "      - {id: %s, %s%s%stype: %s, text: X%s}\n"
+                 "      - {id: fri, type: text, text: Y}\n",
+                 year, q1, was ? "was: " : "", was ? was : "", was ? ", " : "", type,
+                 strcmp(type, "scale") == 0 ? ", scale: tre" : "");
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *q = NULL;
+        CHECK_INT(enk_questionnaire_parse(yaml, strlen(yaml), "e.yaml", &q, d), ENK_OK);
+        enk_diags_free(d);
+        return q;
+}
+
+static void test_latest_and_map(void)
+{
+        enk_questionnaire *old = edition_yaml(2019, "nojd", NULL, "scale");
+        enk_questionnaire *a = edition_yaml(2020, "nojd_a", "nojd", "scale");
+        enk_questionnaire *b = edition_yaml(2020, "nojd_b", "nojd", "scale");
+        enk_questionnaire *t = edition_yaml(2021, "nojd_t", "nojd", "yesno");
+        if (!old || !a || !b || !t)
+                goto out;
+        /* the highest year wins; among equal years the one added last
+         * (highest order), wherever it stands in the array */
+        const enk_questionnaire *eds[] = {b, old, a};
+        int64_t order[] = {7, 3, 5};
+        CHECK_INT(enk_questionnaire_latest(eds, order, 3), 0);
+        int64_t order2[] = {5, 3, 7};
+        CHECK_INT(enk_questionnaire_latest(eds, order2, 3), 2);
+        const enk_questionnaire *eds3[] = {b, t, a};
+        CHECK_INT(enk_questionnaire_latest(eds3, order, 3), 1);
+        CHECK_INT(enk_questionnaire_latest(eds, order, 0), 0);
+        /* mapping: itself, through `was`, and not across a change of type */
+        CHECK_INT(enk_questionnaire_map(b, b, 0), 0);
+        CHECK_INT(enk_questionnaire_map(b, old, 0), 0);
+        CHECK_INT(enk_questionnaire_map(b, old, 1), 1);  /* fri: same id, same type */
+        CHECK_INT(enk_questionnaire_map(t, old, 0), -1); /* scale -> yes/no */
+        CHECK_INT(enk_questionnaire_map(b, old, 2), -1); /* no such question */
+        CHECK_INT(enk_questionnaire_map(NULL, old, 0), -1);
+out:
+        enk_questionnaire_free(old);
+        enk_questionnaire_free(a);
+        enk_questionnaire_free(b);
+        enk_questionnaire_free(t);
+}
+
 int main(void)
 {
         enk_questionnaire *q = load_full();
@@ -795,5 +849,6 @@ int main(void)
         test_text_limits();
         test_api_edges();
         test_limits();
+        test_latest_and_map();
         return check_report();
 }
