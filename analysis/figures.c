@@ -663,6 +663,8 @@ static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
         if (k >= 2 && enk_stats_trend(xs, ns, yrs, k, false, &tr) == ENK_OK) {
                 r->trend_slope_pp = tr.slope.slope_pp;
                 r->trend_p = tr.p;
+                if (isfinite(tr.p) && tr.p < ENK_STATS_ALPHA && tr.slope.slope_pp != 0)
+                        r->trend_change = tr.slope.slope_pp > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
         }
 }
 
@@ -773,7 +775,7 @@ static void scrub(ctx *c)
                 nan_figure(r);
                 r->positive = 0;
                 r->exact_ci = r->fisher = r->prev_hidden = false;
-                r->change = ENK_CHANGE_NONE;
+                r->change = r->trend_change = ENK_CHANGE_NONE;
         }
 }
 

@@ -78,8 +78,9 @@ typedef struct enk_figure {
         /* trend over the shown years up to this one (figure 6); hidden years
          * are left out, so the slope reveals nothing of them */
         int first_year;
-        double trend_slope_pp; /* percentage points per year */
-        double trend_p;        /* Cochran-Armitage */
+        double trend_slope_pp;   /* percentage points per year */
+        double trend_p;          /* Cochran-Armitage */
+        enk_change trend_change; /* a significant trend (p below ENK_STATS_ALPHA), up or down */
 
         /* protection and precision (docs/statistics.md, section 11): a hidden
          * row keeps n, na and missing only; its other numbers are NaN, positive

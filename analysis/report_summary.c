@@ -157,9 +157,10 @@ enum {
 
 #define SUM_LABEL_W 52
 
-static const char *up_down(double v)
+/* The mark of a significant change or trend (figures decides which are). */
+static const char *up_down(enk_change v)
 {
-        return v > 0 ? "▲" : "▼";
+        return v == ENK_CHANGE_UP ? "▲" : "▼";
 }
 
 static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t item)
@@ -190,13 +191,10 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
                 enk_report_put_num(c, ws, row, S_CHANGE, r->diff * 100.0, c->fmt.pp);
         }
         if (r->change != ENK_CHANGE_NONE)
-                enk_report_put_str(c, ws, row, S_CHANGE_MARK,
-                                   r->change == ENK_CHANGE_UP ? "▲" : "▼", c->fmt.mark);
+                enk_report_put_str(c, ws, row, S_CHANGE_MARK, up_down(r->change), c->fmt.mark);
         enk_report_put_num(c, ws, row, S_TREND, r->trend_slope_pp, c->fmt.pp);
-        if (isfinite(r->trend_p) && r->trend_p < ENK_STATS_ALPHA && isfinite(r->trend_slope_pp) &&
-            r->trend_slope_pp != 0)
-                enk_report_put_str(c, ws, row, S_TREND_MARK, up_down(r->trend_slope_pp),
-                                   c->fmt.mark);
+        if (r->trend_change != ENK_CHANGE_NONE)
+                enk_report_put_str(c, ws, row, S_TREND_MARK, up_down(r->trend_change), c->fmt.mark);
 
         if (r->low_precision || enk_stats_low_precision(r->n))
                 strcat(note, "*");

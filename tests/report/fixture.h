@@ -267,6 +267,7 @@ static int fixture_init(fixture *fx)
         rise->diff_p = 0.004;
         rise->diff_p_adj = 0.016;
         rise->trend_p = 0.03;
+        rise->trend_change = ENK_CHANGE_UP;
         /* Valdemarsvik's stod_nojd 2024: 3 answers, below min_n. */
         fx->rows[(1 * FX_YEARS + 2) * FX_ITEMS + 3].suppressed = true;
 

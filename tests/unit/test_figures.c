@@ -273,6 +273,7 @@ static void test_all_units(enk_store *s)
                 CHECK_INT(r->change, ENK_CHANGE_NONE);
                 /* prop.trend.test(c(5,10,18), c(8,14,24), score=c(2020,2021,2022))$p.value */
                 CHECK_NEAR(r->trend_p, 0.510970629728836, 1e-7);
+                CHECK_INT(r->trend_change, ENK_CHANGE_NONE); /* p > 0.05: no mark */
                 /* coef(lm(c(5/8,10/14,18/24)*100 ~ c(2020,2021,2022)))[2] */
                 CHECK_NEAR(r->trend_slope_pp, 6.25, 1e-9);
                 CHECK_INT(r->first_year, 2020);
