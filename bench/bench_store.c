@@ -153,9 +153,12 @@ int main(int argc, char **argv)
                                 char key[32], date[32];
                                 snprintf(key, sizeof(key), "R%04d", r + 1);
                                 snprintf(date, sizeof(date), "%d-03-%02d", 2011 + y, 1 + r % 28);
-                                if (enk_store_add_response(s, wave, imp, ENK_SOURCE_IMPORT, date,
-                                                           key, values, NQ, NULL, 0, NULL,
-                                                           d) != ENK_OK)
+                                enk_response resp = {.q = q,
+                                                     .values = values,
+                                                     .respondent_key = key,
+                                                     .date = date,
+                                                     .source = ENK_SOURCE_IMPORT};
+                                if (enk_store_add_response(s, wave, imp, &resp, NULL, d) != ENK_OK)
                                         return fail(d, "adding a response");
                                 n++;
                         }

@@ -118,6 +118,8 @@ int main(int argc, char **argv)
                t2 - t1);
 
         int32_t values[NQ];
+        enk_response resp = {
+            .q = q, .values = values, .date = "2025-05-01", .source = ENK_SOURCE_WEB};
         int done = 0;
         double c0 = cpu();
         t0 = now();
@@ -127,8 +129,7 @@ int main(int argc, char **argv)
                 for (int k = 0; k < BATCH && done < NCODES - SINGLE; k++, done++) {
                         for (int i = 0; i < NQ; i++)
                                 values[i] = 1 + (done + i) % 5;
-                        if (enk_store_submit(s, wave, codes[done], "2025-05-01", values, NQ, NULL,
-                                             0, d) != ENK_OK)
+                        if (enk_store_submit(s, wave, codes[done], &resp, d) != ENK_OK)
                                 die("submit", d);
                 }
                 if (enk_store_commit(s, d) != ENK_OK)
@@ -143,8 +144,7 @@ int main(int argc, char **argv)
         int single = 0;
         t0 = now();
         for (; done < NCODES; done++, single++)
-                if (enk_store_submit(s, wave, codes[done], "2025-05-01", values, NQ, NULL, 0, d) !=
-                    ENK_OK)
+                if (enk_store_submit(s, wave, codes[done], &resp, d) != ENK_OK)
                         die("submit", d);
         t1 = now();
         printf("%d submissions one per durable commit: %.3f s, %.0f/s\n", single, t1 - t0,

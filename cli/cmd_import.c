@@ -160,7 +160,7 @@ static int source_option(const char *cmd, const char *arg, void *value)
         int src = enk_store_source_parse(arg);
         if (src < 0)
                 return cli_usage_error(cmd, "unknown source '%s'", arg);
-        *(enk_store_source *) value = (enk_store_source) src;
+        *(enk_response_source *) value = (enk_response_source) src;
         return EXIT_OK;
 }
 
@@ -170,7 +170,7 @@ int cmd_import(int argc, char **argv)
         struct qpaths q = {.n = 0};
         long year = 0, sent = -1;
         bool dry = false, replace = false;
-        enk_store_source source = ENK_SOURCE_IMPORT;
+        enk_response_source source = ENK_SOURCE_IMPORT;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (created when absent)"),
             CLI_CALLBACK('q', "questionnaire", "FILE", questionnaire_option, &q,

@@ -81,22 +81,20 @@
 #include "survey/csv.h"
 #include "survey/diag.h"
 #include "survey/questionnaire.h"
+#include "survey/response.h"
 
 typedef struct enk_csvin enk_csvin;
 
 /* One valid response, as delivered to the row callback. */
 typedef struct enk_csvin_row {
-        const char *file;         /* the name the file was read under */
-        unsigned line;            /* physical line on which the record starts */
-        size_t index;             /* 0-based number of this data row among all
-                                   * non-blank data rows of the file */
-        const char *respondent;   /* the key, trimmed; NULL when no column or blank */
-        const char *date;         /* "YYYY-MM-DD"; NULL when no column or blank */
-        const char *unit;         /* trimmed; NULL when no column or blank */
-        int year;                 /* 0 when no column or blank */
-        const int32_t *values;    /* q->nquestions answer values, validated */
-        const char *const *texts; /* q->nquestions entries: the answer of each
-                                   * answered free-text question, else NULL */
+        enk_response response; /* the row's answers, validated: values and
+                                * texts (q->nquestions entries each),
+                                * respondent key and date (NULL when no column
+                                * or blank), source ENK_SOURCE_IMPORT (the
+                                * caller may say otherwise), origin the file's
+                                * name and the row's line and number */
+        const char *unit;      /* trimmed; NULL when no column or blank */
+        int year;              /* 0 when no column or blank */
 } enk_csvin_row;
 
 /* Called once per valid row, in file order. Returning anything but ENK_OK

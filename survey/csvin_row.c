@@ -854,15 +854,15 @@ static void finish_row(enk_csvin *r, size_t index, const struct meta *m)
         if (!r->row_fn)
                 return;
         enk_csvin_row row = {
-            .file = r->name,
-            .line = r->cur_line,
-            .index = index,
-            .respondent = m->respondent,
-            .date = m->date,
+            .response = {.q = q,
+                         .values = r->values,
+                         .texts = (const char *const *) r->texts,
+                         .respondent_key = m->respondent,
+                         .date = m->date,
+                         .source = ENK_SOURCE_IMPORT,
+                         .origin = {.file = r->name, .line = r->cur_line, .row = index + 1}},
             .unit = m->unit,
             .year = m->year,
-            .values = r->values,
-            .texts = r->texts,
         };
         enk_status st = r->row_fn(r->row_ctx, &row);
         if (st != ENK_OK) {

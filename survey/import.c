@@ -217,9 +217,7 @@ static bool choose_editions(struct jobs *js, enk_questionnaire **qs, size_t nq, 
 struct sink {
         enk_store *store;
         int64_t wave_id, import_id;
-        enk_store_source source;
-        const enk_questionnaire *q;
-        enk_store_text *texts;
+        enk_response_source source;
         enk_diags *diags;
         enk_diags *scratch; /* the store's own messages, before they are placed */
         const char *unit;
@@ -229,21 +227,18 @@ struct sink {
 static enk_status store_row(void *ctx, const enk_csvin_row *row)
 {
         struct sink *s = ctx;
-        size_t nt = 0;
-        for (size_t i = 0; i < s->q->nquestions; i++)
-                if (row->texts[i])
-                        s->texts[nt++] = (enk_store_text){s->q->questions[i].id, row->texts[i]};
+        enk_response r = row->response;
+        r.source = s->source;
         size_t before = enk_diags_count(s->scratch);
-        enk_status st = enk_store_add_response(s->store, s->wave_id, s->import_id, s->source,
-                                               row->date, row->respondent, row->values,
-                                               s->q->nquestions, s->texts, nt, NULL, s->scratch);
-        enk_loc loc = {row->file, row->line, 0};
+        enk_status st =
+            enk_store_add_response(s->store, s->wave_id, s->import_id, &r, NULL, s->scratch);
+        enk_loc loc = {r.origin.file, r.origin.line, 0};
         if (st == ENK_ERR_EXISTS) {
                 /* a key the store has already: named at its row, and the read
                  * goes on so that every such key is listed (nothing is kept) */
                 enk_diags_add(s->diags, ENK_SEV_ERROR, loc, "respondent",
                               "respondent key '%s' already has a response in %s %d in the store",
-                              row->respondent ? row->respondent : "", s->unit, s->year);
+                              r.respondent_key ? r.respondent_key : "", s->unit, s->year);
                 return ENK_OK;
         }
         for (size_t i = before; i < enk_diags_count(s->scratch); i++) {
@@ -478,8 +473,7 @@ struct run {
         bool writing;   /* a store to write into (not a dry run) */
         bool map_shown; /* the map's problems are shown once */
         struct checks checks;
-        enk_diags *scratch;    /* the store's messages, before they are placed */
-        enk_store_text *texts; /* room for the texts of one row */
+        enk_diags *scratch; /* the store's messages, before they are placed */
 };
 
 /* Hands a non-empty list to the caller to show. */
@@ -559,13 +553,6 @@ static enk_status open_store(struct run *r, enk_diags *diags)
                         return st;
         }
         r->writing = r->store && !o->dry_run;
-        size_t maxq = 0;
-        for (size_t k = 0; k < o->nquestionnaires; k++)
-                if (r->qs[k]->nquestions > maxq)
-                        maxq = r->qs[k]->nquestions;
-        r->texts = calloc(maxq ? maxq : 1, sizeof(*r->texts));
-        if (!r->texts)
-                return ENK_ERR_NOMEM;
         if (r->writing)
                 return enk_store_begin(r->store, diags);
         return ENK_OK;
@@ -654,8 +641,6 @@ static enk_status import_file(struct run *r, size_t i, enk_diags *fd)
                 same_content(&r->checks, r->store, j, hash, fd);
         struct sink sink = {.store = r->store,
                             .source = r->o->source,
-                            .q = j->q,
-                            .texts = r->texts,
                             .diags = fd,
                             .scratch = r->scratch,
                             .unit = j->unit,
@@ -722,7 +707,6 @@ static void run_release(struct run *r)
         free(r->readers);
         free(r->qs);
         free(r->edition_ids);
-        free(r->texts);
         enk_store_free(r->store);
         jobs_free(&r->js);
 }

@@ -39,7 +39,7 @@ typedef struct enk_import_opts {
         long sent;                         /* the single file's number sent, -1: unknown */
         const char *manifest;              /* the manifest, or NULL with file */
         const char *map;                   /* a column mapping file, or NULL */
-        enk_store_source source;           /* how the responses came in */
+        enk_response_source source;        /* how the responses came in */
         bool dry_run;                      /* check everything, store nothing */
         bool replace;                      /* replace earlier imports of the same files */
         bool en;                           /* the warnings' language: English, else Swedish */

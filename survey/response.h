@@ -1,4 +1,4 @@
-/* survey/response.h - validating one response against its questionnaire.
+/* survey/response.h - one response, and validating it against its questionnaire.
  *
  * Every way a response enters enkat (a CSV import, a web form submission, a
  * scanned paper form) ends in the same array of answer values, indexed like
@@ -38,6 +38,41 @@ typedef enum enk_response_problem {
  * shows the id as the diagnostic's subject), borrowed for the call only. */
 typedef void (*enk_response_report_fn)(void *ctx, enk_severity severity, size_t question,
                                        enk_response_problem problem, const char *message);
+
+/* ------------------------------------------------------------ a response */
+
+/* How a response came in (the store keeps it with the response). */
+typedef enum enk_response_source {
+        ENK_SOURCE_WEB,    /* submitted on the web form */
+        ENK_SOURCE_PAPER,  /* a paper form keyed in */
+        ENK_SOURCE_IMPORT, /* a file from another survey tool */
+        ENK_SOURCE_SCAN,   /* a paper form read by enkat scan */
+} enk_response_source;
+
+/* Where a response came from, for messages and for the record. */
+typedef struct enk_response_origin {
+        const char *file; /* the file it was read from; NULL for a web submission */
+        unsigned line;    /* CSV: the physical line on which its record starts; else 0 */
+        size_t row;       /* CSV: its 1-based number among the file's data rows; else 0 */
+        unsigned page;    /* scan: the 1-based page of file; else 0 */
+} enk_response_origin;
+
+/* One response, the one shape every producer fills (the CSV reader, the web
+ * form, the scanner) and the store takes as it is (enk_store_add_response,
+ * enk_store_submit). values and texts are indexed like q->questions. Every
+ * pointer is borrowed from the producer, valid for as long as it says. */
+typedef struct enk_response {
+        const enk_questionnaire *q; /* the edition answered */
+        int32_t *values;            /* q->nquestions answer values */
+        const char *const *texts;   /* NULL, or q->nquestions entries: the answer
+                                     * of each answered free-text question, else
+                                     * NULL (an empty text is no answer) */
+        const char *respondent_key; /* identifies the respondent within the wave,
+                                     * or NULL */
+        const char *date;           /* "YYYY-MM-DD", or NULL for unknown */
+        enk_response_source source;
+        enk_response_origin origin;
+} enk_response;
 
 /* Sets all q->nquestions values to ENK_MISSING. */
 void enk_response_clear(const enk_questionnaire *q, int32_t *values);

@@ -67,11 +67,8 @@ enum job_kind { JOB_SUBMIT, JOB_DRAFT };
 struct job {
         enum job_kind kind;
         char code[ENK_CODES_NORMALIZED_SIZE]; /* normalised */
-        const int32_t *values;
-        size_t nvalues;
-        const enk_store_text *texts;
-        size_t ntexts;
-        const char *data; /* JOB_DRAFT */
+        const enk_response *response;         /* JOB_SUBMIT; its date is the writer's */
+        const char *data;                     /* JOB_DRAFT */
         size_t len;
         double deadline; /* monotonic: give up waiting for a locked store */
         enk_status result;

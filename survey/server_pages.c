@@ -305,9 +305,7 @@ static void submit(enk_server *srv, const enk_server_form *f, struct job *j, con
                 enk_webform_input_free(in);
                 return;
         }
-        j->values = enk_webform_values(in);
-        j->nvalues = srv->q->nquestions;
-        j->texts = enk_webform_texts(in, &j->ntexts);
+        j->response = enk_webform_response(in);
         enk_status st = server_write(srv, j);
         if (st == ENK_OK) {
                 enk_webform_input_free(in);

@@ -87,13 +87,15 @@ static bool run_batch(enk_server *srv, struct job *batch)
                          * while an unknown or spent code's would name its
                          * hash, which stays out of every log. */
                         enk_diags *jd = enk_diags_new(8);
-                        if (j->kind == JOB_SUBMIT)
-                                j->result = enk_store_submit(srv->writer, srv->wave_id, j->code,
-                                                             date, j->values, j->nvalues, j->texts,
-                                                             j->ntexts, jd);
-                        else
+                        if (j->kind == JOB_SUBMIT) {
+                                enk_response r = *j->response;
+                                r.date = date;
+                                j->result =
+                                    enk_store_submit(srv->writer, srv->wave_id, j->code, &r, jd);
+                        } else {
                                 j->result = enk_store_save_draft(srv->writer, srv->wave_id, j->code,
                                                                  j->data, j->len, jd);
+                        }
                         if (fatal(j->result)) {
                                 st = j->result;
                                 server_report(srv, jd);

@@ -52,6 +52,7 @@
 
 #include "survey/diag.h"
 #include "survey/questionnaire.h"
+#include "survey/response.h"
 
 /* The schema version this enkat writes (PRAGMA user_version). Older stores are
  * migrated when opened writable; newer ones are refused. */
@@ -263,43 +264,27 @@ enk_status enk_store_delete_import(enk_store *store, int64_t import_id, enk_diag
 
 /* -------------------------------------------------------------- responses */
 
-typedef enum enk_store_source {
-        ENK_SOURCE_WEB,    /* submitted on the web form */
-        ENK_SOURCE_PAPER,  /* a paper form keyed in */
-        ENK_SOURCE_IMPORT, /* a file from another survey tool */
-        ENK_SOURCE_SCAN,   /* a paper form read by enkat scan */
-} enk_store_source;
-
 /* "web", "paper", "import", "scan" (how the store writes them); "?" otherwise. */
-const char *enk_store_source_name(enk_store_source source);
+const char *enk_store_source_name(enk_response_source source);
 /* The source written name, or -1. */
 int enk_store_source_parse(const char *name);
 
-/* The free-text answer to the question question_id (a text question of the
- * wave's edition). */
-typedef struct enk_store_text {
-        const char *question_id;
-        const char *text;
-} enk_store_text;
-
-/* Adds one response to wave_id: nvalues answers, which must be exactly the
- * number of questions of the wave's edition, in its order (ENK_ERR_USAGE
- * otherwise); import_id is the import it came from, or 0. date is "YYYY-MM-DD"
- * or NULL for unknown: the store never keeps a time of day, so that responses
- * cannot be matched to moments. respondent_key identifies the respondent
- * within the wave (e.g. a spent access code's hash) or is NULL; a key that
- * already has a response in the wave fails with ENK_ERR_EXISTS and the key as
- * the diagnostic's subject. texts (ntexts of them, may be NULL) are the
- * free-text answers; their question ids must be distinct text questions of the
- * edition, and empty texts are not kept. The store does not otherwise validate
- * values: that is the importer's job, against the questionnaire. On success
- * *response_id (may be NULL) is the new response's id.
+/* Adds one response r to wave_id. r->q must be the wave's edition (at least:
+ * as many questions, ENK_ERR_USAGE otherwise); import_id is the import it
+ * came from, or 0. r->date is "YYYY-MM-DD" or NULL for unknown: the store never
+ * keeps a time of day, so that responses cannot be matched to moments.
+ * r->respondent_key identifies the respondent within the wave (e.g. a spent
+ * access code's hash) or is NULL; a key that already has a response in the
+ * wave fails with ENK_ERR_EXISTS and the key as the diagnostic's subject.
+ * r->texts (may be NULL) are the free-text answers, each to a text question of
+ * the edition (ENK_ERR_USAGE otherwise); empty texts are not kept. The store
+ * does not otherwise validate values: that is the producer's job, against the
+ * questionnaire (enk_response_validate). r->origin is not kept here: an import
+ * is recorded by import_id, a scanned page by the scan's own record. On
+ * success *response_id (may be NULL) is the new response's id.
  * Fast: statements are prepared once per store. */
 enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
-                                  enk_store_source source, const char *date,
-                                  const char *respondent_key, const int32_t *values, size_t nvalues,
-                                  const enk_store_text *texts, size_t ntexts, int64_t *response_id,
-                                  enk_diags *diags);
+                                  const enk_response *r, int64_t *response_id, enk_diags *diags);
 
 /* ---------------------------------------------------------------- reading */
 
@@ -311,6 +296,13 @@ typedef struct enk_store_filter {
         bool texts;         /* scan: also read the free texts (slower) */
 } enk_store_filter;
 
+/* A stored free-text answer, as a scan reads it back: the id of its question
+ * (the response's edition's) and the text. */
+typedef struct enk_store_text {
+        const char *question_id;
+        const char *text;
+} enk_store_text;
+
 /* One response, as a scan hands it to its callback. All pointers are borrowed
  * and valid only during the callback. */
 typedef struct enk_store_row {
@@ -320,7 +312,7 @@ typedef struct enk_store_row {
         const char *unit;
         int year;
         int64_t edition_id;
-        enk_store_source source;
+        enk_response_source source;
         const char *date;           /* "YYYY-MM-DD" or NULL */
         const char *respondent_key; /* or NULL */
         const int32_t *values;      /* one per question of the edition, in order */
@@ -436,18 +428,16 @@ enk_status enk_store_load_draft(enk_store *store, int64_t wave_id, const char *c
 enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *deleted,
                                    enk_diags *diags);
 
-/* Stores a web submission in one step: checks that the normalised code is
- * open in wave_id, adds the response (source web, date "YYYY-MM-DD", no
- * respondent key, a random response id; values and texts as for
- * enk_store_add_response), adds the code's spent mark (its row in codes is
- * not changed) and deletes its draft. Inside the caller's transaction
- * (the server commits many submissions at once) or, outside one, in its own.
- * ENK_ERR_NOTFOUND for an unknown code; ENK_ERR_EXISTS when it is already
- * spent. On any failure nothing of this submission is written (a savepoint),
- * and earlier work in the transaction is intact. */
-enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code, const char *date,
-                            const int32_t *values, size_t nvalues, const enk_store_text *texts,
-                            size_t ntexts, enk_diags *diags);
+/* Stores a web submission r in one step: checks that the normalised code is
+ * open in wave_id, adds the response (source web whatever r->source says,
+ * r->date "YYYY-MM-DD" or NULL, no respondent key whatever r says, a random
+ * response id; values and texts as for enk_store_add_response), adds the code's spent mark (its row
+ * in codes is not changed) and deletes its draft. Inside the caller's transaction (the server
+ * commits many submissions at once) or, outside one, in its own. ENK_ERR_NOTFOUND for an unknown
+ * code; ENK_ERR_EXISTS when it is already spent. On any failure nothing of this submission is
+ * written (a savepoint), and earlier work in the transaction is intact. */
+enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code,
+                            const enk_response *r, enk_diags *diags);
 
 /* A secret of this store called name (e.g. "csrf"): 32 bytes from the CSPRNG
  * made on first use and kept in the store, so that the server's tokens stay

@@ -161,10 +161,20 @@ bool store_date_ok(const char *date);
 enk_status store_wave_slots(enk_store *s, int64_t wave_id, size_t *slots, int64_t *edition,
                             enk_diags *d);
 
-/* Adds the free-text answers of response_id, checking that each names a text
- * question of edition_id. */
+/* Checks what enk_store_add_response and enk_store_submit both require of r
+ * for wave_id (a date or none, as many answers as the wave's edition has
+ * questions), then packs its answers into s->blob; *edition is the wave's
+ * edition. */
+enk_status store_response_ok(enk_store *s, int64_t wave_id, const enk_response *r, int64_t *edition,
+                             enk_diags *d);
+
+/* Adds the free-text answers of r as those of response_id, checking that each
+ * is to a text question of edition_id. */
 enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id,
-                           const enk_store_text *texts, size_t ntexts, enk_diags *d);
+                           const enk_response *r, enk_diags *d);
+
+/* Whether r has a free-text answer to keep. */
+bool store_has_texts(const enk_response *r);
 
 /* Packs n answers into s->blob (4 * n bytes, big-endian). */
 enk_status store_pack(enk_store *s, const int32_t *values, size_t n, enk_diags *d);

@@ -303,7 +303,7 @@ static void clear_texts(enk_store_text *texts, size_t *n)
         *n = 0;
 }
 
-static enk_store_source source_of(const unsigned char *name)
+static enk_response_source source_of(const unsigned char *name)
 {
         /* The CHECK constraint admits only these four; compare the first letter. */
         switch (name ? name[0] : 0) {

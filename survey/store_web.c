@@ -379,9 +379,8 @@ static enk_status insert_web(enk_store *s, int64_t wave_id, const char *date, si
 }
 
 /* The writes of a submission of code k, inside the caller's savepoint. */
-static enk_status spend(enk_store *s, int64_t wave_id, const enk_code_keys *k, const char *date,
-                        size_t nvalues, const enk_store_text *texts, size_t ntexts,
-                        int64_t edition_id, enk_diags *d)
+static enk_status spend(enk_store *s, int64_t wave_id, const enk_code_keys *k,
+                        const enk_response *r, int64_t edition_id, enk_diags *d)
 {
         /* Spend first. The check that the code is open is the INSERT's WHERE
          * clause and the mark's primary key, so nothing can spend it between
@@ -402,9 +401,9 @@ static enk_status spend(enk_store *s, int64_t wave_id, const enk_code_keys *k, c
                 return store_db_fail(s, d, rc, "spending an access code");
 
         int64_t id = 0;
-        enk_status status = insert_web(s, wave_id, date, nvalues * 4, &id, d);
-        if (status == ENK_OK && texts && ntexts)
-                status = store_add_texts(s, id, edition_id, texts, ntexts, d);
+        enk_status status = insert_web(s, wave_id, r->date, r->q->nquestions * 4, &id, d);
+        if (status == ENK_OK)
+                status = store_add_texts(s, id, edition_id, r, d);
         /* The draft goes in the same step: it is never copied into the
          * response, and secure_delete zeroes its bytes in the file. */
         if (status == ENK_OK)
@@ -414,41 +413,29 @@ static enk_status spend(enk_store *s, int64_t wave_id, const enk_code_keys *k, c
         return status;
 }
 
-enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code, const char *date,
-                            const int32_t *values, size_t nvalues, const enk_store_text *texts,
-                            size_t ntexts, enk_diags *diags)
+enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code,
+                            const enk_response *r, enk_diags *diags)
 {
-        enk_loc loc = store_where(store);
         enk_status status = store_txn_ok(store, diags);
         if (status != ENK_OK)
                 return status;
-        if (!store_date_ok(date)) {
-                enk_error(diags, loc, "date '%s' is not a date YYYY-MM-DD", date);
-                return ENK_ERR_USAGE;
-        }
-        size_t slots = 0;
         int64_t edition_id = 0;
-        if ((status = store_wave_slots(store, wave_id, &slots, &edition_id, diags)) != ENK_OK)
-                return status;
-        if (nvalues != slots) {
-                enk_error(diags, loc, "a response to this wave has %zu answers, not %zu", slots,
-                          nvalues);
-                return ENK_ERR_USAGE;
-        }
         enk_code_keys k;
+        if ((status = store_response_ok(store, wave_id, r, &edition_id, diags)) != ENK_OK)
+                return status;
         if (!code_keys(code, &k)) {
-                enk_error(diags, loc, "unknown access code");
+                enk_error(diags, store_where(store), "unknown access code");
                 return ENK_ERR_NOTFOUND;
         }
-        if ((status = store_pack(store, values, nvalues, diags)) != ENK_OK ||
-            (status = store_savepoint(store, diags)) != ENK_OK) {
+        if ((status = store_savepoint(store, diags)) != ENK_OK) {
                 enk_hash_wipe(&k, sizeof(k));
                 return status;
         }
-        status = spend(store, wave_id, &k, date, nvalues, texts, ntexts, edition_id, diags);
+        status = spend(store, wave_id, &k, r, edition_id, diags);
         enk_hash_wipe(&k, sizeof(k));
         return store_release(store, diags, status);
 }
+
 enk_status enk_store_secret(enk_store *store, const char *name, unsigned char secret[32],
                             enk_diags *diags)
 {

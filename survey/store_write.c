@@ -450,7 +450,7 @@ enk_status enk_store_delete_import(enk_store *store, int64_t import_id, enk_diag
 
 static const char *const source_names[] = {"web", "paper", "import", "scan"};
 
-const char *enk_store_source_name(enk_store_source source)
+const char *enk_store_source_name(enk_response_source source)
 {
         return (unsigned) source < 4 ? source_names[source] : "?";
 }
@@ -520,53 +520,93 @@ enk_status store_wave_slots(enk_store *s, int64_t wave_id, size_t *slots, int64_
         return status;
 }
 
-enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id,
-                           const enk_store_text *texts, size_t ntexts, enk_diags *d)
+bool store_has_texts(const enk_response *r)
 {
-        for (size_t i = 0; i < ntexts; i++) {
-                const char *qid = texts[i].question_id;
-                if (!qid) {
-                        enk_error(d, store_where(s), "a free-text answer names no question");
-                        return ENK_ERR_USAGE;
-                }
-                if (!texts[i].text || !texts[i].text[0])
+        if (r->texts)
+                for (size_t i = 0; i < r->q->nquestions; i++)
+                        if (r->texts[i] && r->texts[i][0])
+                                return true;
+        return false;
+}
+
+/* Adds the text of question qid of edition_id as an answer of response_id. */
+static enk_status add_text(enk_store *s, int64_t response_id, int64_t edition_id, const char *qid,
+                           const char *text, enk_diags *d)
+{
+        sqlite3_stmt *st = store_stmt(s, ST_TEXT_QUESTION, d);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_int64(st, 1, edition_id);
+        sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        bool is_text =
+            rc == SQLITE_ROW && !strcmp((const char *) sqlite3_column_text(st, 0), "text");
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return store_db_fail(s, d, rc, "reading questions");
+        if (!is_text) {
+                enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
+                              rc == SQLITE_ROW ? "question '%s' is not a free-text question"
+                                               : "question '%s' is not in the wave's edition",
+                              qid);
+                return ENK_ERR_USAGE;
+        }
+        st = store_stmt(s, ST_TEXT_INSERT, d);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_int64(st, 1, response_id);
+        sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+                enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
+                              "two free-text answers to question '%s'", qid);
+                return ENK_ERR_USAGE;
+        }
+        if (rc != SQLITE_DONE)
+                return store_db_fail(s, d, rc, "storing a free-text answer");
+        return ENK_OK;
+}
+
+enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id,
+                           const enk_response *r, enk_diags *d)
+{
+        if (!r->texts)
+                return ENK_OK;
+        for (size_t i = 0; i < r->q->nquestions; i++) {
+                if (!r->texts[i] || !r->texts[i][0])
                         continue;
-                sqlite3_stmt *st = store_stmt(s, ST_TEXT_QUESTION, d);
-                if (!st)
-                        return ENK_ERR_STORE;
-                sqlite3_bind_int64(st, 1, edition_id);
-                sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
-                int rc = sqlite3_step(st);
-                bool is_text =
-                    rc == SQLITE_ROW && !strcmp((const char *) sqlite3_column_text(st, 0), "text");
-                sqlite3_reset(st);
-                if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                        return store_db_fail(s, d, rc, "reading questions");
-                if (!is_text) {
-                        enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
-                                      rc == SQLITE_ROW
-                                          ? "question '%s' is not a free-text question"
-                                          : "question '%s' is not in the wave's edition",
-                                      qid);
-                        return ENK_ERR_USAGE;
-                }
-                st = store_stmt(s, ST_TEXT_INSERT, d);
-                if (!st)
-                        return ENK_ERR_STORE;
-                sqlite3_bind_int64(st, 1, response_id);
-                sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
-                sqlite3_bind_text(st, 3, texts[i].text, -1, SQLITE_STATIC);
-                rc = sqlite3_step(st);
-                sqlite3_reset(st);
-                if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-                        enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
-                                      "two free-text answers to question '%s'", qid);
-                        return ENK_ERR_USAGE;
-                }
-                if (rc != SQLITE_DONE)
-                        return store_db_fail(s, d, rc, "storing a free-text answer");
+                enk_status status =
+                    add_text(s, response_id, edition_id, r->q->questions[i].id, r->texts[i], d);
+                if (status != ENK_OK)
+                        return status;
         }
         return ENK_OK;
+}
+
+enk_status store_response_ok(enk_store *s, int64_t wave_id, const enk_response *r, int64_t *edition,
+                             enk_diags *d)
+{
+        enk_loc loc = store_where(s);
+        if (!r || !r->q || (!r->values && r->q->nquestions)) {
+                enk_error(d, loc, "a response needs its questionnaire and answers");
+                return ENK_ERR_USAGE;
+        }
+        if (!store_date_ok(r->date)) {
+                enk_error(d, loc, "date '%s' is not a date YYYY-MM-DD", r->date);
+                return ENK_ERR_USAGE;
+        }
+        size_t slots = 0;
+        enk_status status = store_wave_slots(s, wave_id, &slots, edition, d);
+        if (status != ENK_OK)
+                return status;
+        if (r->q->nquestions != slots) {
+                enk_error(d, loc, "a response to this wave has %zu answers, not %zu", slots,
+                          r->q->nquestions);
+                return ENK_ERR_USAGE;
+        }
+        return store_pack(s, r->values, slots, d);
 }
 
 /* Packs the answers into store->blob (4 * n bytes). */
@@ -596,38 +636,23 @@ enk_status store_pack(enk_store *store, const int32_t *values, size_t n, enk_dia
 }
 
 enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
-                                  enk_store_source source, const char *date,
-                                  const char *respondent_key, const int32_t *values, size_t nvalues,
-                                  const enk_store_text *texts, size_t ntexts, int64_t *response_id,
-                                  enk_diags *diags)
+                                  const enk_response *r, int64_t *response_id, enk_diags *diags)
 {
         enk_loc loc = store_where(store);
         if (store->aborted)
                 return store_txn_ok(store, diags);
-        if ((unsigned) source >= 4) {
-                enk_error(diags, loc, "unknown response source %d", (int) source);
+        if (r && (unsigned) r->source >= 4) {
+                enk_error(diags, loc, "unknown response source %d", (int) r->source);
                 return ENK_ERR_USAGE;
         }
-        if (!store_date_ok(date)) {
-                enk_error(diags, loc, "date '%s' is not a date YYYY-MM-DD", date);
-                return ENK_ERR_USAGE;
-        }
-        size_t slots = 0;
         int64_t edition_id = 0;
-        enk_status status = store_wave_slots(store, wave_id, &slots, &edition_id, diags);
+        enk_status status = store_response_ok(store, wave_id, r, &edition_id, diags);
         if (status != ENK_OK)
                 return status;
-        if (nvalues != slots) {
-                enk_error(diags, loc, "a response to this wave has %zu answers, not %zu", slots,
-                          nvalues);
-                return ENK_ERR_USAGE;
-        }
+        size_t bytes = r->q->nquestions * 4;
+        const char *date = r->date, *respondent_key = r->respondent_key;
 
-        size_t bytes = nvalues * 4;
-        if ((status = store_pack(store, values, nvalues, diags)) != ENK_OK)
-                return status;
-
-        bool with_texts = texts && ntexts;
+        bool with_texts = store_has_texts(r);
         if (with_texts && (status = store_savepoint(store, diags)) != ENK_OK)
                 return status;
         sqlite3_stmt *st = store_stmt(store, ST_RESPONSE_INSERT, diags);
@@ -636,7 +661,7 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         sqlite3_bind_int64(st, 1, wave_id);
         if (import_id)
                 sqlite3_bind_int64(st, 2, import_id);
-        sqlite3_bind_text(st, 3, source_names[source], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, source_names[r->source], -1, SQLITE_STATIC);
         if (date)
                 sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
         if (respondent_key)
@@ -649,9 +674,8 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         if (rc == SQLITE_DONE) {
                 int64_t id = sqlite3_last_insert_rowid(store->db);
                 if (with_texts)
-                        status = store_release(
-                            store, diags,
-                            store_add_texts(store, id, edition_id, texts, ntexts, diags));
+                        status = store_release(store, diags,
+                                               store_add_texts(store, id, edition_id, r, diags));
                 if (status == ENK_OK && response_id)
                         *response_id = id;
                 return status;

@@ -44,7 +44,7 @@
 
 #include "survey/diag.h"
 #include "survey/questionnaire.h"
-#include "survey/store.h"
+#include "survey/response.h"
 
 /* One submitted field, as decoded from the request body (names may repeat). */
 typedef struct enk_webform_field {
@@ -74,12 +74,11 @@ void enk_webform_input_free(enk_webform_input *in);
 /* Number of errors found (0: the response may be stored). */
 size_t enk_webform_nerrors(const enk_webform_input *in);
 
-/* The q->nquestions answer values (borrowed, valid until enk_webform_input_free). */
-const int32_t *enk_webform_values(const enk_webform_input *in);
-
-/* The non-empty free-text answers, as enk_store_submit() takes them; *n is
- * set to their number. Borrowed, valid until enk_webform_input_free. */
-const enk_store_text *enk_webform_texts(const enk_webform_input *in, size_t *n);
+/* The submission as a response (source web, no respondent key, no date: the
+ * server adds the day it is stored), as enk_store_submit() takes it: the
+ * q->nquestions answer values, and the text of each answered free-text
+ * question. Borrowed, valid until enk_webform_input_free. */
+const enk_response *enk_webform_response(const enk_webform_input *in);
 
 /* What the page around the form says and where it posts. */
 typedef struct enk_webform_options {

@@ -32,8 +32,8 @@ struct enk_webform_input {
         int32_t *values;
         answer *answers;
         size_t nerrors;
-        enk_store_text *texts;
-        size_t ntexts;
+        char **texts; /* q->nquestions: each answered text question's text */
+        enk_response response;
         bool nomem;
 };
 
@@ -425,15 +425,16 @@ enk_status enk_webform_read(const enk_questionnaire *q, int lang, const enk_webf
                 const enk_question *qn = &q->questions[i];
                 if (qn->type != ENK_Q_TEXT || in->values[i] != 1 || in->answers[i].error)
                         continue;
-                enk_store_text *t = &in->texts[in->ntexts];
-                t->question_id = strdup(qn->id);
-                t->text = store_text(in->answers[i].raw[0]);
-                in->ntexts++;
-                if (!t->question_id || !t->text)
+                in->texts[i] = store_text(in->answers[i].raw[0]);
+                if (!in->texts[i])
                         goto nomem;
         }
         if (in->nomem)
                 goto nomem;
+        in->response = (enk_response){.q = q,
+                                      .values = in->values,
+                                      .texts = (const char *const *) in->texts,
+                                      .source = ENK_SOURCE_WEB};
         *out = in;
         return ENK_OK;
 nomem:
@@ -453,12 +454,9 @@ void enk_webform_input_free(enk_webform_input *in)
                         free(in->answers[i].error);
                 }
         }
-        if (in->texts) {
-                for (size_t t = 0; t < in->ntexts; t++) {
-                        free((char *) in->texts[t].question_id);
-                        free((char *) in->texts[t].text);
-                }
-        }
+        if (in->texts)
+                for (size_t i = 0; i < in->q->nquestions; i++)
+                        free(in->texts[i]);
         free(in->texts);
         free(in->answers);
         free(in->values);
@@ -470,16 +468,9 @@ size_t enk_webform_nerrors(const enk_webform_input *in)
         return in ? in->nerrors : 0;
 }
 
-const int32_t *enk_webform_values(const enk_webform_input *in)
+const enk_response *enk_webform_response(const enk_webform_input *in)
 {
-        return in ? in->values : NULL;
-}
-
-const enk_store_text *enk_webform_texts(const enk_webform_input *in, size_t *n)
-{
-        if (n)
-                *n = in ? in->ntexts : 0;
-        return in && in->ntexts ? in->texts : NULL;
+        return in ? &in->response : NULL;
 }
 
 const enk_questionnaire *enk_webform_input_questionnaire(const enk_webform_input *in)

@@ -30,17 +30,17 @@ static enk_status on_row(void *ctx, const enk_csvin_row *row)
         struct result *res = ctx;
         for (size_t i = 0; i < q->nquestions; i++) {
                 const enk_question *qn = &q->questions[i];
-                int32_t v = row->values[i];
+                int32_t v = row->response.values[i];
                 if (v != ENK_MISSING && !enk_question_allows(q, qn, v))
                         __builtin_trap();
-                if (v != ENK_MISSING && !enk_question_shown(q, qn, row->values))
+                if (v != ENK_MISSING && !enk_question_shown(q, qn, row->response.values))
                         __builtin_trap();
-                if ((row->texts[i] != NULL) != (qn->type == ENK_Q_TEXT && v == 1))
+                if ((row->response.texts[i] != NULL) != (qn->type == ENK_Q_TEXT && v == 1))
                         __builtin_trap();
                 res->sum = res->sum * 31 + (uint32_t) v;
         }
         res->rows++;
-        res->sum += row->line;
+        res->sum += row->response.origin.line;
         return ENK_OK;
 }
 

@@ -33,7 +33,7 @@ static enk_status on_row(void *ctx, const enk_csvin_row *row)
 {
         size_t *rows = ctx;
         for (size_t i = 0; i < q->nquestions; i++) {
-                int32_t v = row->values[i];
+                int32_t v = row->response.values[i];
                 if (v != ENK_MISSING && !enk_question_allows(q, &q->questions[i], v))
                         __builtin_trap();
         }

@@ -112,18 +112,19 @@ static enk_status on_row(void *ctx, const enk_csvin_row *row)
         (void) ctx;
         if (got.n < MAXROWS) {
                 size_t i = got.n;
-                got.line[i] = row->line;
-                memcpy(got.v[i], row->values, sizeof(got.v[i]));
+                got.line[i] = row->response.origin.line;
+                memcpy(got.v[i], row->response.values, sizeof(got.v[i]));
                 snprintf(got.resp[i], sizeof(got.resp[i]), "%s",
-                         row->respondent ? row->respondent : "(null)");
-                snprintf(got.date[i], sizeof(got.date[i]), "%s", row->date ? row->date : "(null)");
+                         row->response.respondent_key ? row->response.respondent_key : "(null)");
+                snprintf(got.date[i], sizeof(got.date[i]), "%s",
+                         row->response.date ? row->response.date : "(null)");
                 snprintf(got.unit[i], sizeof(got.unit[i]), "%s", row->unit ? row->unit : "(null)");
                 got.year[i] = row->year;
                 snprintf(got.text[i], sizeof(got.text[i]), "%s",
-                         row->texts[FORSLAG] ? row->texts[FORSLAG] : "(null)");
+                         row->response.texts[FORSLAG] ? row->response.texts[FORSLAG] : "(null)");
         }
         snprintf(got.last_text, sizeof(got.last_text), "%s",
-                 row->texts[FORSLAG] ? row->texts[FORSLAG] : "(null)");
+                 row->response.texts[FORSLAG] ? row->response.texts[FORSLAG] : "(null)");
         got.n++;
         if (got.stop_after && got.n == got.stop_after)
                 return ENK_ERR_STORE;

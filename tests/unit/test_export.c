@@ -9,6 +9,7 @@
 #include "survey/export.h"
 #include "survey/store.h"
 #include "tests/unit/check.h"
+#include "tests/unit/response_fixture.h"
 
 /* Slots: 0 nojd (scale 1-5, NA code 9), 1 typ (single 1/2), 2 utb (multiple
  * 1, 2, 30), 3 skolbarn (yesno), 4 antal (number), 5 forslag (text). */
@@ -150,17 +151,16 @@ static void test_export(void)
         /* utb {1, 30}: bits 0 and 29 */
         int32_t r1[6] = {ENK_NA, 2, (1 << 0) | (1 << 29), 0, -5, 1};
         enk_store_text t1 = {"forslag", "sa \"hej\", då"};
-        CHECK_INT(enk_store_add_response(s, w20, 0, ENK_SOURCE_PAPER, "2020-10-01", "K1", r1, 6,
-                                         &t1, 1, NULL, d),
-                  ENK_OK);
-        int32_t r2[6] = {3, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING};
         CHECK_INT(
-            enk_store_add_response(s, w20, 0, ENK_SOURCE_WEB, NULL, NULL, r2, 6, NULL, 0, NULL, d),
+            fixture_add(s, w20, 0, ENK_SOURCE_PAPER, "2020-10-01", "K1", r1, 6, &t1, 1, NULL, d),
             ENK_OK);
-        int32_t r3[2] = {4, ENK_MISSING};
-        CHECK_INT(enk_store_add_response(s, w21, 0, ENK_SOURCE_SCAN, "2021-09-30", "K9", r3, 2,
-                                         NULL, 0, NULL, d),
+        int32_t r2[6] = {3, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING};
+        CHECK_INT(fixture_add(s, w20, 0, ENK_SOURCE_WEB, NULL, NULL, r2, 6, NULL, 0, NULL, d),
                   ENK_OK);
+        int32_t r3[2] = {4, ENK_MISSING};
+        CHECK_INT(
+            fixture_add(s, w21, 0, ENK_SOURCE_SCAN, "2021-09-30", "K9", r3, 2, NULL, 0, NULL, d),
+            ENK_OK);
 
         /* one edition: every type, written by hand from docs/csv.md (Export) */
         enk_export_options o = {.unit = "Norr", .year = 2020, .format = ENK_EXPORT_CSV};
@@ -218,8 +218,11 @@ int main(void)
 {
         if (!mkdtemp(dir))
                 return 1;
+        fixture_yaml(yaml_a);
+        fixture_yaml(yaml_b);
         test_field();
         test_export();
         rmdir(dir);
+        fixture_done();
         return check_report();
 }

@@ -8,6 +8,7 @@
 
 #include "survey/store.h"
 #include "tests/unit/check.h"
+#include "tests/unit/response_fixture.h"
 
 /* The 2020 edition: slots typ (single), gammal_nojd (scale fem), hjalp (scale
  * fem, asked only when typ = 1), trygg (scale tre, 1-3, positive 3). */
@@ -153,9 +154,9 @@ static void add(enk_store *s, int64_t wave, bool old, int typ, int32_t nojd, enk
         v[3] = answered ? (old ? 3 : 4) : ENK_MISSING;
         v[4] = 2;
         int64_t id;
-        CHECK_INT(enk_store_add_response(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v, old ? 4 : 5,
-                                         NULL, 0, &id, d),
-                  ENK_OK);
+        CHECK_INT(
+            fixture_add(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v, old ? 4 : 5, NULL, 0, &id, d),
+            ENK_OK);
 }
 
 static void build(const char *file)
@@ -439,6 +440,8 @@ int main(void)
         CHECK(fd >= 0);
         close(fd);
         unlink(path);
+        fixture_yaml(yaml_old);
+        fixture_yaml(yaml_new);
         build(path);
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
@@ -456,5 +459,6 @@ int main(void)
         unlink(buf);
         snprintf(buf, sizeof buf, "%s-shm", path);
         unlink(buf);
+        fixture_done();
         return check_report();
 }

@@ -21,6 +21,7 @@
 #include "survey/codes.h"
 #include "survey/hash.h"
 #include "survey/store.h"
+#include "tests/unit/response_fixture.h"
 #include "tests/unit/check.h"
 
 /* Slots, in file order: 0 nojd (scale 1-5, NA code 9), 1 typ (single 1/2),
@@ -455,9 +456,9 @@ static void test_waves(void)
         CHECK_INT(raw_int(path, sql), ea);
         /* ... with them it may not. */
         int32_t v[NA_SLOTS] = {5, 1, 1, 1, 3, ENK_MISSING};
-        CHECK_INT(enk_store_add_response(s, w3, 0, ENK_SOURCE_PAPER, NULL, NULL, v, NA_SLOTS, NULL,
-                                         0, NULL, d),
-                  ENK_OK);
+        CHECK_INT(
+            fixture_add(s, w3, 0, ENK_SOURCE_PAPER, NULL, NULL, v, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_OK);
         size_t before = enk_diags_errors(d);
         CHECK_INT(enk_store_wave(s, u1, 2021, eb, -1, &w2, d), ENK_ERR_EXISTS);
         CHECK_INT(enk_diags_errors(d), before + 1);
@@ -477,7 +478,7 @@ static void test_waves(void)
 static const struct response {
         const char *unit;
         int year;
-        enk_store_source source;
+        enk_response_source source;
         const char *date;
         const char *key;
         int32_t v[NA_SLOTS];
@@ -591,9 +592,8 @@ static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_
                 CHECK_INT(enk_store_wave(s, unit, r->year, *edition, -1, &wave_ids[i], d), ENK_OK);
                 enk_store_text t = {"forslag", r->text};
                 int64_t id = 0;
-                CHECK_INT(enk_store_add_response(s, wave_ids[i], 0, r->source, r->date, r->key,
-                                                 r->v, NA_SLOTS, r->text ? &t : NULL,
-                                                 r->text ? 1 : 0, &id, d),
+                CHECK_INT(fixture_add(s, wave_ids[i], 0, r->source, r->date, r->key, r->v, NA_SLOTS,
+                                      r->text ? &t : NULL, r->text ? 1 : 0, &id, d),
                           ENK_OK);
                 CHECK_INT(id, i + 1);
         }
@@ -654,15 +654,14 @@ static void test_round_trip(void)
 
         /* Bad input. */
         int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, 5, NULL, 0,
-                                         NULL, d),
+        CHECK_INT(fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, 5, NULL, 0, NULL, d),
                   ENK_ERR_USAGE);
         CHECK(has_diag(d, enk_store_path(s), "has 6 answers, not 5"));
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, "2020-02-30", NULL, v,
-                                         NA_SLOTS, NULL, 0, NULL, d),
+        CHECK_INT(fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, "2020-02-30", NULL, v, NA_SLOTS, NULL,
+                              0, NULL, d),
                   ENK_ERR_USAGE);
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, "2020-02-03 10:15", NULL,
-                                         v, NA_SLOTS, NULL, 0, NULL, d),
+        CHECK_INT(fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, "2020-02-03 10:15", NULL, v, NA_SLOTS,
+                              NULL, 0, NULL, d),
                   ENK_ERR_USAGE);
         CHECK(has_diag(d, NULL, "date '2020-02-03 10:15' is not a date"));
         /* The schema itself keeps out what is not a real date (a client other
@@ -677,18 +676,17 @@ static void test_round_trip(void)
         CHECK_INT(raw_exec(path, "BEGIN; INSERT INTO responses (wave_id, source, date, answers)"
                                  " VALUES (1, 'web', '2020-02-29', x''); ROLLBACK"),
                   SQLITE_OK);
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, "2021-02-29", NULL, v,
-                                         NA_SLOTS, NULL, 0, NULL, d),
+        CHECK_INT(fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, "2021-02-29", NULL, v, NA_SLOTS, NULL,
+                              0, NULL, d),
                   ENK_ERR_USAGE);
-        CHECK_INT(enk_store_add_response(s, 999, 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL,
-                                         0, NULL, d),
+        CHECK_INT(fixture_add(s, 999, 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL, 0, NULL, d),
                   ENK_ERR_NOTFOUND);
-        CHECK_INT(enk_store_add_response(s, waves[0], 999, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
-                                         NULL, 0, NULL, d),
+        CHECK_INT(fixture_add(s, waves[0], 999, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL, 0,
+                              NULL, d),
                   ENK_ERR_NOTFOUND);
         enk_store_text wrong = {"typ", "text to a choice question"};
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "new", v, NA_SLOTS,
-                                         &wrong, 1, NULL, d),
+        CHECK_INT(fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "new", v, NA_SLOTS, &wrong, 1,
+                              NULL, d),
                   ENK_ERR_USAGE);
         CHECK(has_diag(d, NULL, "question 'typ' is not a free-text question"));
         /* ... and that failed response left nothing behind (no savepoint leak). */
@@ -811,8 +809,8 @@ static void test_view_agrees(void)
                         int j = i * NA_SLOTS + k;
                         in[i][k] = j < 16 * 4 ? edges[j % 16] : (int32_t) (x ^ (x << 13));
                 }
-                CHECK_INT(enk_store_add_response(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, in[i],
-                                                 NA_SLOTS, NULL, 0, NULL, d),
+                CHECK_INT(fixture_add(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, in[i], NA_SLOTS, NULL,
+                                      0, NULL, d),
                           ENK_OK);
         }
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
@@ -891,9 +889,9 @@ static void test_rollback(void)
         int32_t v[2] = {1, 1};
         enk_store_text t = {"ovrigt", "hej"};
         for (int i = 0; i < 100; i++)
-                CHECK_INT(enk_store_add_response(s, wave, imp, ENK_SOURCE_IMPORT, NULL, NULL, v, 2,
-                                                 &t, 1, NULL, d),
-                          ENK_OK);
+                CHECK_INT(
+                    fixture_add(s, wave, imp, ENK_SOURCE_IMPORT, NULL, NULL, v, 2, &t, 1, NULL, d),
+                    ENK_OK);
         /* Inside the transaction the store sees its own writes ... */
         int64_t n = 0;
         CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
@@ -918,17 +916,17 @@ static void test_rollback(void)
         CHECK_INT(enk_store_wave(s, unit, 2021, ea2, 40, &wave2, d), ENK_OK);
         CHECK_INT(wave2, wave);
         int32_t v6[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
-        CHECK_INT(enk_store_add_response(s, wave2, 0, ENK_SOURCE_WEB, NULL, NULL, v6, NA_SLOTS,
-                                         NULL, 0, NULL, d),
-                  ENK_OK);
+        CHECK_INT(
+            fixture_add(s, wave2, 0, ENK_SOURCE_WEB, NULL, NULL, v6, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_OK);
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(raw_int(path, sql[5]), NRESP + 1);
 
         /* Closing with a transaction open rolls it back. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
-        CHECK_INT(enk_store_add_response(s, wave2, 0, ENK_SOURCE_WEB, NULL, NULL, v6, NA_SLOTS,
-                                         NULL, 0, NULL, d),
-                  ENK_OK);
+        CHECK_INT(
+            fixture_add(s, wave2, 0, ENK_SOURCE_WEB, NULL, NULL, v6, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_OK);
         char *keep = strdup(path);
         enk_store_free(s);
         CHECK_INT(raw_int(keep, sql[5]), NRESP + 1);
@@ -945,24 +943,24 @@ static void test_duplicate_keys(void)
         enk_diags *d = enk_diags_new(0);
         int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
         /* responses[0] has key k1 in Vetlanda 2020 (waves[0]). */
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k1", v, NA_SLOTS,
-                                         NULL, 0, NULL, d),
-                  ENK_ERR_EXISTS);
+        CHECK_INT(
+            fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k1", v, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_ERR_EXISTS);
         CHECK_INT(enk_diags_count(d), 1);
         const enk_diag *g = enk_diags_get(d, 0);
         CHECK(g && g->subject && !strcmp(g->subject, "k1"));
         CHECK(has_diag(d, enk_store_path(s), "respondent key 'k1' already has a response"));
         /* Inside a transaction the failure leaves the transaction usable. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k2", v, NA_SLOTS,
-                                         NULL, 0, NULL, d),
-                  ENK_OK);
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k2", v, NA_SLOTS,
-                                         NULL, 0, NULL, d),
-                  ENK_ERR_EXISTS);
-        CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
-                                         NULL, 0, NULL, d),
-                  ENK_OK);
+        CHECK_INT(
+            fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k2", v, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_OK);
+        CHECK_INT(
+            fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, "k2", v, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_ERR_EXISTS);
+        CHECK_INT(
+            fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL, 0, NULL, d),
+            ENK_OK);
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(raw_int(enk_store_path(s), "SELECT count(*) FROM responses"), NRESP + 2);
         enk_store_free(s);
@@ -1004,13 +1002,13 @@ static void test_imports(void)
         int32_t v[2] = {1, 1};
         enk_store_text t = {"ovrigt", "text"};
         for (int i = 0; i < 7; i++)
-                CHECK_INT(enk_store_add_response(s, wave, imp1, ENK_SOURCE_IMPORT, NULL, NULL, v, 2,
-                                                 &t, 1, NULL, d),
-                          ENK_OK);
+                CHECK_INT(
+                    fixture_add(s, wave, imp1, ENK_SOURCE_IMPORT, NULL, NULL, v, 2, &t, 1, NULL, d),
+                    ENK_OK);
         for (int i = 0; i < 3; i++)
-                CHECK_INT(enk_store_add_response(s, wave, imp2, ENK_SOURCE_IMPORT, NULL, NULL, v, 2,
-                                                 &t, 1, NULL, d),
-                          ENK_OK);
+                CHECK_INT(
+                    fixture_add(s, wave, imp2, ENK_SOURCE_IMPORT, NULL, NULL, v, 2, &t, 1, NULL, d),
+                    ENK_OK);
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(enk_store_add_import(s, 999, "x.csv", "cccc", &imp2, d), ENK_ERR_NOTFOUND);
 
@@ -1049,8 +1047,7 @@ static void test_imports(void)
         CHECK_INT(enk_store_delete_import(s, imp1, d), ENK_ERR_NOTFOUND);
         int64_t imp3;
         CHECK_INT(enk_store_add_import(s, wave, "kinda-a.csv", "aaaa", &imp3, d), ENK_OK);
-        CHECK_INT(enk_store_add_response(s, wave, imp3, ENK_SOURCE_IMPORT, NULL, NULL, v, 2, NULL,
-                                         0, NULL, d),
+        CHECK_INT(fixture_add(s, wave, imp3, ENK_SOURCE_IMPORT, NULL, NULL, v, 2, NULL, 0, NULL, d),
                   ENK_OK);
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 4);
@@ -1087,8 +1084,8 @@ static void test_crash(void)
                         _exit(2);
                 int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
                 for (int i = 0; i < 5000; i++)
-                        if (enk_store_add_response(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v,
-                                                   NA_SLOTS, NULL, 0, NULL, NULL) != ENK_OK)
+                        if (fixture_add(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
+                                        NULL, 0, NULL, NULL) != ENK_OK)
                                 _exit(3);
                 raise(SIGKILL); /* killed mid-import: no commit, no close */
                 _exit(4);
@@ -1134,8 +1131,8 @@ static void test_disk_full(void)
                 int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
                 enk_status st = ENK_OK;
                 for (int i = 0; i < 200000 && st == ENK_OK; i++)
-                        st = enk_store_add_response(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v,
-                                                    NA_SLOTS, NULL, 0, NULL, d);
+                        st = fixture_add(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
+                                         NULL, 0, NULL, d);
                 if (st == ENK_OK)
                         st = enk_store_commit(c, d);
                 int code = st == ENK_ERR_STORE && enk_diags_count(d) >= 1 &&
@@ -1146,8 +1143,8 @@ static void test_disk_full(void)
                 /* Once SQLite abandoned the transaction, writes are refused. */
                 if (st == ENK_ERR_STORE && enk_diags_count(d) >= 2 &&
                     enk_diags_get(d, 1)->severity == ENK_SEV_NOTE &&
-                    enk_store_add_response(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS,
-                                           NULL, 0, NULL, d) != ENK_ERR_STORE)
+                    fixture_add(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL, 0,
+                                NULL, d) != ENK_ERR_STORE)
                         code = 6;
                 enk_store_rollback(c);
                 enk_store_free(c);
@@ -1238,8 +1235,8 @@ static void test_readonly(void)
                 int64_t unit;
                 CHECK_INT(enk_store_unit(s, "Ny", &unit, d), ENK_ERR_STORE);
                 int32_t v[NA_SLOTS] = {1, 1, 1, 1, 1, ENK_MISSING};
-                CHECK_INT(enk_store_add_response(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v,
-                                                 NA_SLOTS, NULL, 0, NULL, d),
+                CHECK_INT(fixture_add(s, waves[0], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL,
+                                      0, NULL, d),
                           ENK_ERR_STORE);
         }
         enk_store_free(s);
@@ -1275,8 +1272,8 @@ static void commit_pages(enk_store *s, int64_t wave, int n)
         int32_t v[NA_SLOTS] = {3, 1, 2, 0, 7, 1};
         CHECK_INT(enk_store_begin(s, NULL), ENK_OK);
         for (int i = 0; i < n; i++)
-                CHECK_INT(enk_store_add_response(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v,
-                                                 NA_SLOTS, &t, 1, NULL, NULL),
+                CHECK_INT(fixture_add(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, &t, 1,
+                                      NULL, NULL),
                           ENK_OK);
         CHECK_INT(enk_store_commit(s, NULL), ENK_OK);
 }
@@ -1715,7 +1712,7 @@ static void test_drafts(void)
 
         /* A spent code keeps no draft and takes none. */
         int32_t v[NA_SLOTS] = {4, 1, 0, 1, 3, ENK_MISSING};
-        CHECK_INT(enk_store_submit(s, w2020, c[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(fixture_submit(s, w2020, c[0], "2020-05-01", v, NA_SLOTS, NULL, 0, d), ENK_OK);
         CHECK_INT(state_of(s, w2020, c[0], &draft), ENK_CODE_SPENT);
         CHECK(!draft);
         CHECK_INT(enk_store_load_draft(s, w2020, c[0], &data, &len, d), ENK_ERR_NOTFOUND);
@@ -1758,7 +1755,7 @@ static void test_submit(void)
 
         int32_t v[NA_SLOTS] = {ENK_NA, 2, 1 | 1 << 29, 0, -10, 1};
         enk_store_text t = {"forslag", "Mer stöd, tack"};
-        CHECK_INT(enk_store_submit(s, w2020, c[0], "2020-05-01", v, NA_SLOTS, &t, 1, d), ENK_OK);
+        CHECK_INT(fixture_submit(s, w2020, c[0], "2020-05-01", v, NA_SLOTS, &t, 1, d), ENK_OK);
         CHECK_INT(enk_diags_errors(d), 0);
         CHECK_INT(state_of(s, w2020, c[0], NULL), ENK_CODE_SPENT);
         CHECK_INT(state_of(s, w2020, c[1], NULL), ENK_CODE_OPEN);
@@ -1793,36 +1790,35 @@ static void test_submit(void)
 
         /* A second submission with the same code: refused, nothing written. */
         size_t errors = enk_diags_errors(d);
-        CHECK_INT(enk_store_submit(s, w2020, c[0], "2020-05-02", v, NA_SLOTS, &t, 1, d),
+        CHECK_INT(fixture_submit(s, w2020, c[0], "2020-05-02", v, NA_SLOTS, &t, 1, d),
                   ENK_ERR_EXISTS);
         CHECK(has_diag(d, path, "access code already used"));
         CHECK_INT(enk_diags_errors(d), errors + 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM texts"), 1);
         /* Unknown, another wave's, malformed: not found, nothing written. */
-        CHECK_INT(enk_store_submit(s, w2020, code_of(9), "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, code_of(9), "2020-05-02", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_NOTFOUND);
         CHECK(has_diag(d, path, "unknown access code"));
-        CHECK_INT(enk_store_submit(s, w2021, c[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2021, c[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_NOTFOUND);
-        CHECK_INT(
-            enk_store_submit(s, w2020, "K7QM-4XPA-93TR", "2020-05-02", v, NA_SLOTS, NULL, 0, d),
-            ENK_ERR_NOTFOUND);
+        CHECK_INT(fixture_submit(s, w2020, "K7QM-4XPA-93TR", "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_NOTFOUND);
         /* Bad requests: the code stays open, nothing written. A bad text
          * fails after the code was spent and the response inserted: the
          * savepoint takes both back. */
         CHECK_INT(enk_store_save_draft(s, w2020, c[1], "keep", 4, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-05-02", v, NA_SLOTS - 1, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, c[1], "2020-05-02", v, NA_SLOTS - 1, NULL, 0, d),
                   ENK_ERR_USAGE);
-        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-02-30", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, c[1], "2020-02-30", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_USAGE);
-        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-05-02 12:00", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, c[1], "2020-05-02 12:00", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_USAGE);
         enk_store_text not_text = {"nojd", "fyra"};
-        CHECK_INT(enk_store_submit(s, w2020, c[1], "2020-05-02", v, NA_SLOTS, &not_text, 1, d),
+        CHECK_INT(fixture_submit(s, w2020, c[1], "2020-05-02", v, NA_SLOTS, &not_text, 1, d),
                   ENK_ERR_USAGE);
         CHECK(has_diag(d, path, "question 'nojd' is not a free-text question"));
-        CHECK_INT(enk_store_submit(s, w2021 + 10, c[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2021 + 10, c[1], "2020-05-02", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_NOTFOUND);
         CHECK_INT(state_of(s, w2020, c[1], NULL), ENK_CODE_OPEN);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
@@ -1834,7 +1830,7 @@ static void test_submit(void)
                         CHECK(strstr(enk_diags_get(d, i)->message, h[k]) == NULL);
 
         /* Then it works, without a date too; the waves count it. */
-        CHECK_INT(enk_store_submit(s, w2020, c[1], NULL, v, NA_SLOTS, NULL, 0, d), ENK_OK);
+        CHECK_INT(fixture_submit(s, w2020, c[1], NULL, v, NA_SLOTS, NULL, 0, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
         struct wave_list l = {0};
         CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
@@ -1886,9 +1882,8 @@ static void test_submit_order(void)
                 if (i % 10 == 0)
                         CHECK_INT(enk_store_begin(s, d), ENK_OK);
                 int32_t v[NA_SLOTS] = {4, 1, 1, 1, i, 1};
-                CHECK_INT(
-                    enk_store_submit(s, w2020, code_of(i), "2020-05-01", v, NA_SLOTS, &t, 1, d),
-                    ENK_OK);
+                CHECK_INT(fixture_submit(s, w2020, code_of(i), "2020-05-01", v, NA_SLOTS, &t, 1, d),
+                          ENK_OK);
                 if (i % 10 == 9)
                         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         }
@@ -1935,8 +1930,8 @@ static void test_submit_order(void)
         int64_t imp = 0, rid = 0;
         CHECK_INT(enk_store_add_import(s, w2021, "f.csv", "abcd", &imp, d), ENK_OK);
         int32_t v[NA_SLOTS] = {4, 1, 1, 1, 1, ENK_MISSING};
-        CHECK_INT(enk_store_add_response(s, w2021, imp, ENK_SOURCE_IMPORT, NULL, "R1", v, NA_SLOTS,
-                                         NULL, 0, &rid, d),
+        CHECK_INT(fixture_add(s, w2021, imp, ENK_SOURCE_IMPORT, NULL, "R1", v, NA_SLOTS, NULL, 0,
+                              &rid, d),
                   ENK_OK);
         CHECK_INT(rid, max + 1);
         for (int i = 0; i < N; i++)
@@ -1961,8 +1956,8 @@ static void test_submit_rollback(void)
         /* A batch rolled back: every code open again, drafts back, no response. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
         for (int i = 0; i < 4; i++)
-                CHECK_INT(enk_store_submit(s, w2020, code_of(100 + i), "2020-05-01", v, NA_SLOTS,
-                                           NULL, 0, d),
+                CHECK_INT(fixture_submit(s, w2020, code_of(100 + i), "2020-05-01", v, NA_SLOTS,
+                                         NULL, 0, d),
                           ENK_OK);
         CHECK_INT(state_of(s, w2020, code_of(100), NULL), ENK_CODE_SPENT); /* seen inside */
         enk_store_rollback(s);
@@ -1979,11 +1974,11 @@ static void test_submit_rollback(void)
         /* A batch with a failing submission in the middle (the same code twice):
          * the others are kept and commit. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, code_of(100), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, code_of(100), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
                   ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, code_of(100), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, code_of(100), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
                   ENK_ERR_EXISTS);
-        CHECK_INT(enk_store_submit(s, w2020, code_of(101), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, code_of(101), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
                   ENK_OK);
         CHECK_INT(enk_store_commit(s, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 2);
@@ -1992,7 +1987,7 @@ static void test_submit_rollback(void)
 
         /* Closing with a batch open loses it, as a crash would. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
-        CHECK_INT(enk_store_submit(s, w2020, code_of(102), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, w2020, code_of(102), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
                   ENK_OK);
         char *keep = strdup(path);
         enk_store_free(s);
@@ -2125,7 +2120,7 @@ static void test_migrate_1(void)
         const char *h = code_hash(1);
         CHECK_INT(enk_store_add_codes(s, wave, &h, 1, d), ENK_OK);
         int32_t v[3] = {5, 1, ENK_MISSING};
-        CHECK_INT(enk_store_submit(s, wave, code_of(1), "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
+        CHECK_INT(fixture_submit(s, wave, code_of(1), "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
         enk_store_free(s);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 4);
         CHECK_INT(enk_diags_errors(d), 1);
@@ -2196,7 +2191,7 @@ static void test_migrate_2(void)
         CHECK_STR((const char *) data, "PLAIN-DRAFT-2");
         free(data);
         int32_t v[3] = {5, 1, ENK_MISSING};
-        CHECK_INT(enk_store_submit(s, wave, code_of(1), "2020-06-01", v, 3, NULL, 0, d),
+        CHECK_INT(fixture_submit(s, wave, code_of(1), "2020-06-01", v, 3, NULL, 0, d),
                   ENK_ERR_EXISTS);
         /* Saved again, the draft is sealed and the plain one is gone; a
          * submission deletes a plain draft too. */
@@ -2206,7 +2201,7 @@ static void test_migrate_2(void)
         CHECK_INT(enk_store_load_draft(s, wave, code_of(2), &data, &len, d), ENK_OK);
         CHECK_STR((const char *) data, "SEALED-2");
         free(data);
-        CHECK_INT(enk_store_submit(s, wave, code_of(3), "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
+        CHECK_INT(fixture_submit(s, wave, code_of(3), "2020-06-01", v, 3, NULL, 0, d), ENK_OK);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts_plain"), 1);
         CHECK_INT(state_of(s, wave, code_of(3), &draft), ENK_CODE_SPENT);
         CHECK(!draft);
@@ -2233,6 +2228,8 @@ int main(void)
                 perror("mkdtemp");
                 return 1;
         }
+        fixture_yaml(yaml_a);
+        fixture_yaml(yaml_b);
         test_open();
         test_refuses();
         test_editions();
@@ -2264,5 +2261,6 @@ int main(void)
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 remove_store(path_in_dir(names[i]));
         rmdir(dir);
+        fixture_done();
         return check_report();
 }
