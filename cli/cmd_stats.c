@@ -7,6 +7,7 @@
 #include "analysis/stats.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "survey/csv.h"
 #include "survey/store.h"
 #include "survey/strbuf.h"
 
@@ -32,22 +33,10 @@ static void num(FILE *o, double v, enum format fmt)
                 fprintf(o, "%.10g", v);
 }
 
-/* Not enk_csv_write_field (survey/csv.h), which also quotes a field with
- * blanks at either end: a unit named " x " is written unquoted here, and
- * enkat stats --format csv keeps its output as it was. */
+/* One CSV text field: the one quoting rule of survey/csv.h. */
 static void csv_str(FILE *o, const char *s)
 {
-        if (!strpbrk(s, ",\"\n\r")) {
-                fputs(s, o);
-                return;
-        }
-        fputc('"', o);
-        for (; *s; s++) {
-                if (*s == '"')
-                        fputc('"', o);
-                fputc(*s, o);
-        }
-        fputc('"', o);
+        enk_csv_write_field(o, s, ',');
 }
 
 /* One row through the figures' one column table (analysis/figures.h), so
