@@ -199,8 +199,49 @@ static const char schema_3[] = "ALTER TABLE drafts RENAME TO drafts_plain;\n"
                                "  wave_id INTEGER NOT NULL REFERENCES waves (id)\n"
                                ") WITHOUT ROWID;\n";
 
+/* 3 -> 4: scanned paper (survey/store_scan.c, docs/scan.md). A copy is one
+ * filled-in paper form, known by the serial its QR codes carry (a piece of
+ * paper, never a person: docs/paper.md); reading holds its answers as the
+ * scanner read them, packed like responses.answers, with every answer that
+ * waits for a person left missing; response_id is set when the copy has
+ * become a response (the response's only link to the paper it came from).
+ * A page records the scan file and page it was read from and the transform
+ * from layout millimetres to that image's pixels, so that the review can
+ * show a crop of the scan without the store ever holding an image. A review
+ * is one answer waiting for a person; decision stays NULL until decided. */
+static const char schema_4[] =
+    "CREATE TABLE scan_copies (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
+    "  serial TEXT NOT NULL,\n"
+    "  reading BLOB NOT NULL CHECK (length(reading) % 4 = 0),\n"
+    "  response_id INTEGER REFERENCES responses (id),\n"
+    "  UNIQUE (wave_id, serial)\n"
+    ");\n"
+    "CREATE TABLE scan_pages (\n"
+    "  copy_id INTEGER NOT NULL REFERENCES scan_copies (id) ON DELETE CASCADE,\n"
+    "  page INTEGER NOT NULL CHECK (page >= 1),\n"
+    "  file TEXT NOT NULL,\n"
+    "  file_page INTEGER NOT NULL CHECK (file_page >= 1),\n"
+    "  rotated INTEGER NOT NULL CHECK (rotated IN (0, 1)),\n"
+    "  residual REAL,\n"
+    "  transform BLOB NOT NULL CHECK (length(transform) = 64),\n"
+    "  PRIMARY KEY (copy_id, page)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE scan_reviews (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  copy_id INTEGER NOT NULL REFERENCES scan_copies (id) ON DELETE CASCADE,\n"
+    "  slot INTEGER NOT NULL CHECK (slot >= 0),\n"
+    "  reason TEXT NOT NULL\n"
+    "    CHECK (reason IN ('uncertain', 'multiple', 'skipped', 'digits')),\n"
+    "  reading INTEGER,\n"
+    "  decision INTEGER,\n"
+    "  UNIQUE (copy_id, slot)\n"
+    ");\n"
+    "CREATE INDEX scan_reviews_waiting ON scan_reviews (copy_id) WHERE decision IS NULL;\n";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
-static const char *const migrations[] = {schema_1, schema_2, schema_3};
+static const char *const migrations[] = {schema_1, schema_2, schema_3, schema_4};
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");
 

@@ -56,7 +56,7 @@
 
 /* The schema version this enkat writes (PRAGMA user_version). Older stores are
  * migrated when opened writable; newer ones are refused. */
-#define ENK_STORE_SCHEMA 3
+#define ENK_STORE_SCHEMA 4
 
 typedef struct enk_store enk_store;
 
@@ -431,11 +431,13 @@ enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *d
 /* Stores a web submission r in one step: checks that the normalised code is
  * open in wave_id, adds the response (source web whatever r->source says,
  * r->date "YYYY-MM-DD" or NULL, no respondent key whatever r says, a random
- * response id; values and texts as for enk_store_add_response), adds the code's spent mark (its row
- * in codes is not changed) and deletes its draft. Inside the caller's transaction (the server
- * commits many submissions at once) or, outside one, in its own. ENK_ERR_NOTFOUND for an unknown
- * code; ENK_ERR_EXISTS when it is already spent. On any failure nothing of this submission is
- * written (a savepoint), and earlier work in the transaction is intact. */
+ * response id; values and texts as for enk_store_add_response), adds the
+ * code's spent mark (its row in codes is not changed) and deletes its draft.
+ * Inside the caller's transaction (the server commits many submissions at
+ * once) or, outside one, in its own. ENK_ERR_NOTFOUND for an unknown code;
+ * ENK_ERR_EXISTS when it is already spent. On any failure nothing of this
+ * submission is written (a savepoint), and earlier work in the transaction
+ * is intact. */
 enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code,
                             const enk_response *r, enk_diags *diags);
 
@@ -444,5 +446,98 @@ enk_status enk_store_submit(enk_store *store, int64_t wave_id, const char *code,
  * valid across restarts. Writes (once), so not with ENK_STORE_READONLY. */
 enk_status enk_store_secret(enk_store *store, const char *name, unsigned char secret[32],
                             enk_diags *diags);
+
+/* ---------------------------------------------------------- scanned paper
+ * (survey/store_scan.c). The store keeps what the scanner read and what
+ * waits for a person; the rules (which answer is certain, what a decision
+ * makes of a copy) are survey/paperin.h's. */
+
+/* One page of a scanned copy: where it was read, and how. */
+typedef struct enk_store_scan_page {
+        unsigned page;       /* the form's page, 1-based */
+        const char *file;    /* the scan file, as it was named */
+        unsigned file_page;  /* its 1-based page in that file */
+        bool rotated;        /* it lay upside down and was turned */
+        double residual_mm;  /* how far the fitted transform misses the marks */
+        double transform[8]; /* layout mm -> pixels of the (turned) page image,
+                              * projective: x' = (t0 x + t1 y + t2) / (t6 x +
+                              * t7 y + 1), y' = (t3 x + t4 y + t5) / (same) */
+} enk_store_scan_page;
+
+/* An answer that waits for a person. */
+typedef struct enk_store_scan_review {
+        size_t question;    /* index into the edition's questions */
+        const char *reason; /* "uncertain", "multiple", "skipped" or "digits" */
+        int32_t reading;    /* what the boxes suggest; ENK_MISSING for nothing */
+} enk_store_scan_review;
+
+/* A scanned copy as enk_store_add_scan takes it. */
+typedef struct enk_store_scan_copy {
+        const char *serial;       /* the copy's serial ("00017") */
+        const enk_response *read; /* the answers as read (source scan; r->q the
+                                   * wave's edition), each answer under review
+                                   * ENK_MISSING */
+        const enk_store_scan_page *pages;
+        size_t npages;
+        const enk_store_scan_review *reviews;
+        size_t nreviews;
+} enk_store_scan_copy;
+
+/* Records scanned copy c in wave_id. With no review waiting, its response
+ * c->read is stored at once and *response_id (may be NULL) set; else 0.
+ * ENK_ERR_EXISTS (with the serial as the subject) when the wave already has
+ * a copy of that serial: the same sheet scanned twice. All or nothing. */
+enk_status enk_store_add_scan(enk_store *store, int64_t wave_id, const enk_store_scan_copy *c,
+                              int64_t *copy_id, int64_t *response_id, enk_diags *diags);
+
+/* A review as enk_store_reviews hands it; borrowed for the call. */
+typedef struct enk_store_review {
+        int64_t id, copy_id, wave_id, edition_id;
+        const char *unit;
+        int year;
+        const char *serial;
+        size_t question; /* index into the edition's questions */
+        const char *reason;
+        int32_t reading; /* ENK_MISSING: nothing */
+        bool decided;
+        int32_t decision;                 /* when decided; ENK_MISSING: no answer */
+        const enk_store_scan_page *pages; /* the copy's pages, in page order */
+        size_t npages;
+} enk_store_review;
+
+typedef enk_status (*enk_store_review_fn)(void *ctx, const enk_store_review *review);
+
+/* Calls fn for each review (only the undecided ones when waiting_only), in
+ * the order unit, year, copy, question. */
+enk_status enk_store_reviews(enk_store *store, bool waiting_only, enk_store_review_fn fn, void *ctx,
+                             enk_diags *diags);
+
+/* Records a person's decision on review_id: value is the answer
+ * (ENK_MISSING: no answer). ENK_ERR_NOTFOUND for an unknown review;
+ * ENK_ERR_EXISTS when its copy has already become a response. */
+enk_status enk_store_decide(enk_store *store, int64_t review_id, int32_t value, enk_diags *diags);
+
+/* The answers of copy_id as read, with its decisions put in: n values (the
+ * edition's number of questions, ENK_ERR_USAGE otherwise) into values;
+ * *waiting (may be NULL) the reviews still undecided; *response_id (may be
+ * NULL) its response, or 0. */
+enk_status enk_store_scan_values(enk_store *store, int64_t copy_id, int32_t *values, size_t n,
+                                 size_t *waiting, int64_t *response_id, enk_diags *diags);
+
+/* Stores r as the response of copy_id, whose reviews are all decided (else
+ * ENK_ERR_USAGE), and links the two. ENK_ERR_EXISTS when it has one. */
+enk_status enk_store_scan_finish(enk_store *store, int64_t copy_id, const enk_response *r,
+                                 int64_t *response_id, enk_diags *diags);
+
+/* Scanned paper of one wave, for enkat status. */
+typedef struct enk_store_scan_tally {
+        int64_t copies;  /* copies scanned */
+        int64_t waiting; /* copies with reviews still undecided */
+        int64_t reviews; /* reviews still undecided */
+        int64_t stored;  /* copies that became responses */
+} enk_store_scan_tally;
+
+enk_status enk_store_scan_counts(enk_store *store, int64_t wave_id, enk_store_scan_tally *out,
+                                 enk_diags *diags);
 
 #endif

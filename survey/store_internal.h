@@ -1,14 +1,15 @@
 /* survey/store_internal.h - what the files of the store share; not a public header.
  *
- * The store is one module (survey/store.h, prefix enk_store_) in four files:
+ * The store is one module (survey/store.h, prefix enk_store_) in five files:
  *   store.c        opening, pragmas, migrations, the statement cache, errors,
  *                  checkpoints and transactions;
  *   store_write.c  writing editions, units, waves, imports and responses;
  *   store_read.c   the reading API: finding editions, units, waves and
  *                  imports, scanning responses, listing waves, counting;
  *   store_web.c    the web-collection tables: access codes, spent marks,
- *                  drafts, submissions, secrets.
- * Only these four include this header, and only they use SQLite. The
+ *                  drafts, submissions, secrets;
+ *   store_scan.c   the scanned-paper tables: copies, pages, reviews.
+ * Only these five include this header, and only they use SQLite. The
  * functions below are shared among them and prefixed store_ (not enk_store_):
  * they are not part of the interface.
  */

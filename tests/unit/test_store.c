@@ -213,7 +213,7 @@ static void test_open(void)
         /* What makes it an enkat store, read independently. 1701735284 is
          * 0x656e6b74, the bytes of "enkt". */
         CHECK_INT(raw_int(path, "PRAGMA application_id"), 1701735284);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 4);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM units WHERE name = 'Vetlanda'"), 1);
         sqlite3 *db = NULL;
         sqlite3_open(path, &db);
@@ -249,10 +249,10 @@ static void test_refuses(void)
         CHECK_INT(enk_store_open(newer, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
         s = NULL;
-        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 4"), SQLITE_OK);
+        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 5"), SQLITE_OK);
         CHECK_INT(enk_store_open(newer, 0, &s, d), ENK_ERR_STORE);
         CHECK(s == NULL);
-        CHECK(has_diag(d, newer, "schema version 4, newer than this enkat knows (3)"));
+        CHECK(has_diag(d, newer, "schema version 5, newer than this enkat knows (4)"));
         CHECK_INT(enk_store_open(newer, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
         remove_store(newer);
 
@@ -291,7 +291,7 @@ static void test_refuses(void)
         CHECK(has_diag(d, empty, "not an enkat store (the database is empty)"));
         CHECK_INT(enk_store_open(empty, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
-        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 3);
+        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 4);
         remove_store(empty);
 
         /* A directory. */
@@ -2080,12 +2080,12 @@ static void test_migrate_1(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
-        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 3"));
+        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 4"));
         CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
 
         /* Writable: migrated, the data intact. */
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 4);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                 " ('codes', 'drafts', 'drafts_plain', 'secrets', 'codes_wave',"
                                 " 'spent')"),
@@ -2175,7 +2175,7 @@ static void test_migrate_2(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 3);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 4);
         int64_t unit = 0, wave = 0;
         CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
         CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
@@ -2222,6 +2222,131 @@ static void test_migrate_2(void)
         remove_store(path);
 }
 
+/* Scanned paper (schema 4): a copy without reviews is a response at once; a
+ * serial twice is refused and writes nothing; a copy with reviews waits,
+ * lists them with its pages, takes decisions, and becomes a response only
+ * when all are decided. */
+/* The responses of the store s (every wave). */
+static int64_t responses_in(enk_store *s)
+{
+        int64_t n = -1;
+        CHECK_INT(enk_store_count(s, &(enk_store_filter){0}, &n, NULL), ENK_OK);
+        return n;
+}
+
+struct reviews_seen {
+        int n;
+        int64_t ids[4];
+        size_t question[4];
+        unsigned pages;
+        double t5;
+        char file[64];
+};
+
+static enk_status on_review(void *ctx, const enk_store_review *r)
+{
+        struct reviews_seen *c = ctx;
+        if (c->n < 4) {
+                c->ids[c->n] = r->id;
+                c->question[c->n] = r->question;
+        }
+        c->n++;
+        c->pages = (unsigned) r->npages;
+        if (r->npages == 2) {
+                c->t5 = r->pages[1].transform[5];
+                snprintf(c->file, sizeof(c->file), "%s:%u", r->pages[1].file,
+                         r->pages[1].file_page);
+        }
+        return ENK_OK;
+}
+
+static void test_scanned_paper(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("paper.db", &w2020, &w2021, &unit);
+        enk_diags *d = enk_diags_new(0);
+        const enk_questionnaire *q = fixture_q(NA_SLOTS, "forslag");
+        int32_t v[NA_SLOTS] = {4, 1, ENK_MISSING, 1, ENK_MISSING, 1};
+        const char *texts[NA_SLOTS] = {NULL, NULL, NULL, NULL, NULL, "[skrivet]"};
+        enk_response r = {.q = q, .values = v, .texts = texts, .source = ENK_SOURCE_SCAN};
+        enk_store_scan_page pages[2] = {
+            {1, "batch.pdf", 3, false, 0.1, {11.8, 0, 5, 0, 11.8, 7, 0, 0}},
+            {2, "batch.pdf", 1, true, 0.2, {11.8, 0.1, 5, -0.1, 11.8, 9.5, 0, 0}}};
+        enk_store_scan_copy c = {"00001", &r, pages, 2, NULL, 0};
+        int64_t copy = 0, resp = 0;
+        CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_OK);
+        CHECK(copy > 0 && resp > 0);
+        CHECK_INT(responses_in(s), 1);
+        /* the same sheet again: refused, nothing written */
+        CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_ERR_EXISTS);
+        CHECK(has_diag(d, NULL, "copy 00001 has been scanned into this wave already"));
+        CHECK_INT(responses_in(s), 1);
+
+        /* two answers wait for a person */
+        v[0] = ENK_MISSING;
+        v[4] = ENK_MISSING;
+        enk_store_scan_review rv[2] = {{0, "multiple", ENK_MISSING}, {4, "digits", ENK_MISSING}};
+        c = (enk_store_scan_copy){"00002", &r, pages, 2, rv, 2};
+        CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_OK);
+        CHECK_INT(resp, 0);
+        CHECK_INT(responses_in(s), 1);
+        enk_store_scan_tally t;
+        CHECK_INT(enk_store_scan_counts(s, w2020, &t, d), ENK_OK);
+        CHECK_INT(t.copies, 2);
+        CHECK_INT(t.stored, 1);
+        CHECK_INT(t.waiting, 1);
+        CHECK_INT(t.reviews, 2);
+        struct reviews_seen seen = {0};
+        CHECK_INT(enk_store_reviews(s, true, on_review, &seen, d), ENK_OK);
+        CHECK_INT(seen.n, 2);
+        CHECK_INT(seen.question[0], 0);
+        CHECK_INT(seen.question[1], 4);
+        CHECK_INT(seen.pages, 2);
+        CHECK(seen.t5 == 9.5);
+        CHECK_STR(seen.file, "batch.pdf:1");
+
+        /* not all decided: cannot become a response */
+        CHECK_INT(enk_store_decide(s, seen.ids[0], 5, d), ENK_OK);
+        int32_t back[NA_SLOTS];
+        size_t waiting = 9;
+        int64_t linked = -1;
+        CHECK_INT(enk_store_scan_values(s, copy, back, NA_SLOTS, &waiting, &linked, d), ENK_OK);
+        CHECK_INT(back[0], 5);
+        CHECK_INT(back[4], ENK_MISSING);
+        CHECK_INT(waiting, 1);
+        CHECK_INT(linked, 0);
+        CHECK_INT(enk_store_scan_finish(s, copy, &r, &resp, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_store_decide(s, seen.ids[1], 12, d), ENK_OK);
+        CHECK_INT(enk_store_scan_values(s, copy, back, NA_SLOTS, &waiting, NULL, d), ENK_OK);
+        CHECK_INT(back[4], 12);
+        CHECK_INT(waiting, 0);
+        r.values = back;
+        CHECK_INT(enk_store_scan_finish(s, copy, &r, &resp, d), ENK_OK);
+        CHECK(resp > 0);
+        CHECK_INT(responses_in(s), 2);
+        CHECK_INT(enk_store_scan_finish(s, copy, &r, &resp, d), ENK_ERR_EXISTS);
+        CHECK_INT(enk_store_decide(s, seen.ids[1], 3, d), ENK_ERR_EXISTS);
+        CHECK_INT(enk_store_decide(s, 999, 3, d), ENK_ERR_NOTFOUND);
+        seen = (struct reviews_seen){0};
+        CHECK_INT(enk_store_reviews(s, true, on_review, &seen, d), ENK_OK);
+        CHECK_INT(seen.n, 0);
+        CHECK_INT(enk_store_scan_counts(s, w2020, &t, d), ENK_OK);
+        CHECK_INT(t.stored, 2);
+        CHECK_INT(t.waiting, 0);
+        /* the response is from a scan, with its values */
+        enk_store_free(s);
+        long long n = raw_int(path_in_dir("paper.db"),
+                              "SELECT count(*) FROM responses r JOIN scan_copies c ON "
+                              "c.response_id = r.id WHERE r.source = 'scan' AND c.serial = '00002' "
+                              "AND hex(r.answers) LIKE '00000005%0000000C%'");
+        CHECK_INT(n, 1);
+        CHECK_INT(
+            raw_int(path_in_dir("paper.db"), "SELECT count(*) FROM texts WHERE text = '[skrivet]'"),
+            2);
+        enk_diags_free(d);
+        remove_store(path_in_dir("paper.db"));
+}
+
 int main(void)
 {
         if (!mkdtemp(dir)) {
@@ -2254,6 +2379,7 @@ int main(void)
         test_secret();
         test_migrate_1();
         test_migrate_2();
+        test_scanned_paper();
         /* Leave nothing behind. */
         static const char *const names[] = {"editions.db", "waves.db", "round.db",   "view.db",
                                             "rollback.db", "keys.db",  "imports.db", "locked.db",
