@@ -31,7 +31,9 @@
 #define WRITE_DOUBT  0.012
 #define FILL_WHITE   0.10 /* filled: under 10 % of the inside still light */
 #define DENSE_WHITE  0.25 /* under 25 %: neither a clear mark nor filled */
-#define AREA_WRITTEN 3.0  /* mm^2 of ink in a text area: written */
+#define BASE_MAX     0.05 /* an empty box never has more ink than this */
+#define NOISE_MAX    0.01
+#define AREA_WRITTEN 3.0 /* mm^2 of ink in a text area: written */
 #define AREA_DOUBT   0.8
 
 struct geom {
@@ -314,6 +316,10 @@ enk_status enk_scan_read(enk_scan_page *pg, enk_diags *d)
                         dev += fabs(inks[i] - base);
                 noise = dev / (third + 1);
         }
+        /* a page of three boxes, two of them marked, has no lower third
+         * that is empty: what empty can be at most is fixed */
+        base = fmin(base, BASE_MAX);
+        noise = fmin(noise, NOISE_MAX);
         double t_mark = base + fmax(MARK_MIN, 8 * noise),
                t_doubt = base + fmax(DOUBT_MIN, 4 * noise);
         double t_write = base + fmax(WRITE_MIN, 6 * noise),
