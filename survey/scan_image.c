@@ -280,6 +280,40 @@ static enk_status next_pdf(enk_scan_file *f, enk_scan_image **img, enk_diags *d)
         return new_image(pix, f->path, no, dpi, img);
 }
 
+/* Whether the PNG at path has its chunks whole up to IEND. libpng reports a
+ * truncated file on stderr before Leptonica sees the error, and the library
+ * never prints: such a file is refused here first. */
+static bool png_whole(const char *path)
+{
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+                return false;
+        unsigned char h[8];
+        bool ok = fread(h, 1, 8, fp) == 8;
+        while (ok) {
+                if (fread(h, 1, 8, fp) != 8) {
+                        ok = false;
+                        break;
+                }
+                unsigned long len = (unsigned long) h[0] << 24 | (unsigned long) h[1] << 16 |
+                                    (unsigned long) h[2] << 8 | h[3];
+                if (len > 0x7fffffffUL || fseek(fp, (long) len + 4, SEEK_CUR) != 0) {
+                        ok = false;
+                        break;
+                }
+                long here = ftell(fp);
+                if (fseek(fp, 0, SEEK_END) != 0 || ftell(fp) < here ||
+                    fseek(fp, here, SEEK_SET) != 0) {
+                        ok = false;
+                        break;
+                }
+                if (memcmp(h + 4, "IEND", 4) == 0)
+                        break;
+        }
+        fclose(fp);
+        return ok;
+}
+
 static PIX *grey_of(PIX *pix)
 {
         PIX *grey =
@@ -305,7 +339,9 @@ enk_status enk_scan_next(enk_scan_file *f, enk_scan_image **img, enk_diags *d)
                 if (f->offset == 0)
                         f->done = true; /* that was the last directory, or a bad one */
         } else {
-                pix = pixRead(f->path);
+                l_int32 format = IFF_UNKNOWN;
+                findFileFormat(f->path, &format);
+                pix = format == IFF_PNG && !png_whole(f->path) ? NULL : pixRead(f->path);
                 f->done = true;
         }
         if (!pix) {
