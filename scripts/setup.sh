@@ -10,9 +10,11 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential meson ninja-build pkg-config
       libyaml-dev libgsl-dev libxlsxwriter-dev libsqlite3-dev libcsv-dev libutf8proc-dev libsodium-dev
       libreadstat-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev libqrencode-dev
+      libleptonica-dev libzbar-dev libpoppler-glib-dev libtiff-dev
       fonts-dejavu-core fonts-open-sans python3"
 TEST_PKGS="clang libclang-rt-14-dev valgrind python3-openpyxl python3-pandas sqlite3 poppler-utils zbar-tools python3-yaml strace
-      libreoffice-calc-nogui chromium python3-html5lib"
+      libreoffice-calc-nogui chromium python3-html5lib
+      ghostscript python3-pil python3-numpy"
 
 # Node.js and npm drive the browser tests (tests/web). A machine that already has
 # them keeps its own: NodeSource's nodejs bundles npm and conflicts with Debian's.

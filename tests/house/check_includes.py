@@ -40,13 +40,22 @@ LIBRARIES = {
     "libmicrohttpd": (["microhttpd.h"], ["survey/server_http.c"]),
     "libsodium": (["sodium.h", "sodium/*"], ["survey/hash.c"]),
     "cairo": (["cairo.h", "cairo-*.h", "cairo/*"],
-              ["survey/paper_pdf.c", "survey/paper_text.c"]),
+              ["survey/paper_pdf.c", "survey/paper_text.c",
+               # poppler renders a vector PDF page onto a cairo surface
+               "survey/scan_image.c"]),
     "Pango": (["pango/*", "pango*.h"], ["survey/paper_text.c"]),
     # GLib comes with Pango; only the font code touches its objects.
     "GLib": (["glib.h", "glib/*", "glib-object.h", "gobject/*"],
-             ["survey/paper_text.c"]),
+             ["survey/paper_text.c",
+              # poppler-glib's documents are GObjects
+              "survey/scan_image.c"]),
     "libqrencode": (["qrencode.h"], ["survey/paper_pdf.c"]),
     "ReadStat": (["readstat.h"], ["survey/export.c"]),
+    "Leptonica": (["leptonica/*"],
+                  ["survey/scan_image.c", "survey/scan_page.c", "survey/scan_marks.c",
+                   "survey/scan_internal.h"]),
+    "zbar": (["zbar.h", "zbar/*"], ["survey/scan_page.c"]),
+    "poppler": (["poppler.h", "poppler/*", "poppler-*.h"], ["survey/scan_image.c"]),
     "utf8proc": (["utf8proc.h"], ["survey/csvin*.c", "survey/csvin_internal.h"]),
 }
 
