@@ -201,7 +201,8 @@ static const char schema_3[] = "ALTER TABLE drafts RENAME TO drafts_plain;\n"
 
 /* 3 -> 4: scanned paper (survey/store_scan.c, docs/scan.md). A copy is one
  * filled-in paper form, known by the serial its QR codes carry (a piece of
- * paper, never a person: docs/paper.md); reading holds its answers as the
+ * paper, never a person: docs/paper.md) and the language it was printed in
+ * (the layout differs); reading holds its answers as the
  * scanner read them, packed like responses.answers, with every answer that
  * waits for a person left missing; response_id is set when the copy has
  * become a response (the response's only link to the paper it came from).
@@ -214,6 +215,7 @@ static const char schema_4[] =
     "  id INTEGER PRIMARY KEY,\n"
     "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
     "  serial TEXT NOT NULL,\n"
+    "  lang TEXT NOT NULL,\n"
     "  reading BLOB NOT NULL CHECK (length(reading) % 4 = 0),\n"
     "  response_id INTEGER REFERENCES responses (id),\n"
     "  UNIQUE (wave_id, serial)\n"

@@ -474,6 +474,7 @@ typedef struct enk_store_scan_review {
 /* A scanned copy as enk_store_add_scan takes it. */
 typedef struct enk_store_scan_copy {
         const char *serial;       /* the copy's serial ("00017") */
+        const char *lang;         /* the language it was printed in ("sv") */
         const enk_response *read; /* the answers as read (source scan; r->q the
                                    * wave's edition), each answer under review
                                    * ENK_MISSING */
@@ -496,7 +497,8 @@ typedef struct enk_store_review {
         const char *unit;
         int year;
         const char *serial;
-        size_t question; /* index into the edition's questions */
+        const char *lang; /* the copy's language (its paper layout's) */
+        size_t question;  /* index into the edition's questions */
         const char *reason;
         int32_t reading; /* ENK_MISSING: nothing */
         bool decided;

@@ -132,12 +132,13 @@ static enk_status insert_copy(enk_store *s, int64_t wave_id, const enk_store_sca
         if (status != ENK_OK)
                 return status;
         sqlite3_stmt *st =
-            prep(s, "INSERT INTO scan_copies (wave_id, serial, reading) VALUES (?,?,?)", d);
+            prep(s, "INSERT INTO scan_copies (wave_id, serial, lang, reading) VALUES (?,?,?,?)", d);
         if (!st)
                 return ENK_ERR_STORE;
         sqlite3_bind_int64(st, 1, wave_id);
         sqlite3_bind_text(st, 2, c->serial, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, s->blob ? (const void *) s->blob : "",
+        sqlite3_bind_text(st, 3, c->lang ? c->lang : "sv", -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, s->blob ? (const void *) s->blob : "",
                           (int) (c->read->q->nquestions * 4), SQLITE_STATIC);
         int rc = write_once(st);
         if ((rc & 0xff) == SQLITE_CONSTRAINT) {
@@ -252,6 +253,7 @@ static enk_status hand_review(enk_store *s, sqlite3_stmt *st, enk_store_review_f
             .decided = sqlite3_column_type(st, 10) != SQLITE_NULL,
         };
         r.decision = r.decided ? sqlite3_column_int(st, 10) : ENK_MISSING;
+        r.lang = (const char *) sqlite3_column_text(st, 11);
         enk_store_scan_page *pages = NULL;
         enk_status status = read_pages(s, r.copy_id, &pages, &r.npages, d);
         r.pages = pages;
@@ -270,12 +272,12 @@ enk_status enk_store_reviews(enk_store *store, bool waiting_only, enk_store_revi
             prep(store,
                  waiting_only
                      ? "SELECT r.id, c.id, w.id, w.edition_id, u.name, w.year, c.serial, r.slot, "
-                       "r.reason, r.reading, r.decision FROM scan_reviews r "
+                       "r.reason, r.reading, r.decision, c.lang FROM scan_reviews r "
                        "JOIN scan_copies c ON c.id = r.copy_id JOIN waves w ON w.id = c.wave_id "
                        "JOIN units u ON u.id = w.unit_id WHERE r.decision IS NULL "
                        "ORDER BY u.name, w.year, c.serial, r.slot"
                      : "SELECT r.id, c.id, w.id, w.edition_id, u.name, w.year, c.serial, r.slot, "
-                       "r.reason, r.reading, r.decision FROM scan_reviews r "
+                       "r.reason, r.reading, r.decision, c.lang FROM scan_reviews r "
                        "JOIN scan_copies c ON c.id = r.copy_id JOIN waves w ON w.id = c.wave_id "
                        "JOIN units u ON u.id = w.unit_id ORDER BY u.name, w.year, c.serial, r.slot",
                  diags);

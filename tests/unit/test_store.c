@@ -2240,7 +2240,7 @@ struct reviews_seen {
         size_t question[4];
         unsigned pages;
         double t5;
-        char file[64];
+        char file[64], lang[8];
 };
 
 static enk_status on_review(void *ctx, const enk_store_review *r)
@@ -2252,6 +2252,7 @@ static enk_status on_review(void *ctx, const enk_store_review *r)
         }
         c->n++;
         c->pages = (unsigned) r->npages;
+        snprintf(c->lang, sizeof(c->lang), "%s", r->lang);
         if (r->npages == 2) {
                 c->t5 = r->pages[1].transform[5];
                 snprintf(c->file, sizeof(c->file), "%s:%u", r->pages[1].file,
@@ -2272,7 +2273,7 @@ static void test_scanned_paper(void)
         enk_store_scan_page pages[2] = {
             {1, "batch.pdf", 3, false, 0.1, {11.8, 0, 5, 0, 11.8, 7, 0, 0}},
             {2, "batch.pdf", 1, true, 0.2, {11.8, 0.1, 5, -0.1, 11.8, 9.5, 0, 0}}};
-        enk_store_scan_copy c = {"00001", &r, pages, 2, NULL, 0};
+        enk_store_scan_copy c = {"00001", "sv", &r, pages, 2, NULL, 0};
         int64_t copy = 0, resp = 0;
         CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_OK);
         CHECK(copy > 0 && resp > 0);
@@ -2286,7 +2287,7 @@ static void test_scanned_paper(void)
         v[0] = ENK_MISSING;
         v[4] = ENK_MISSING;
         enk_store_scan_review rv[2] = {{0, "multiple", ENK_MISSING}, {4, "digits", ENK_MISSING}};
-        c = (enk_store_scan_copy){"00002", &r, pages, 2, rv, 2};
+        c = (enk_store_scan_copy){"00002", "en", &r, pages, 2, rv, 2};
         CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_OK);
         CHECK_INT(resp, 0);
         CHECK_INT(responses_in(s), 1);
@@ -2304,6 +2305,7 @@ static void test_scanned_paper(void)
         CHECK_INT(seen.pages, 2);
         CHECK(seen.t5 == 9.5);
         CHECK_STR(seen.file, "batch.pdf:1");
+        CHECK_STR(seen.lang, "en");
 
         /* not all decided: cannot become a response */
         CHECK_INT(enk_store_decide(s, seen.ids[0], 5, d), ENK_OK);
