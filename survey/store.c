@@ -206,10 +206,11 @@ static const char schema_3[] = "ALTER TABLE drafts RENAME TO drafts_plain;\n"
  * scanner read them, packed like responses.answers, with every answer that
  * waits for a person left missing; response_id is set when the copy has
  * become a response (the response's only link to the paper it came from).
- * A page records the scan file and page it was read from and the transform
- * from layout millimetres to that image's pixels, so that the review can
- * show a crop of the scan without the store ever holding an image. A review
- * is one answer waiting for a person; decision stays NULL until decided. */
+ * A page records the scan file and page it was read from. A review is one
+ * answer waiting for a person, with the form page and the pixel rectangle
+ * of that page's (turned) image where the question lies, so that the review
+ * shows a crop of the scan without the store ever holding an image;
+ * decision stays NULL until decided. */
 static const char schema_4[] =
     "CREATE TABLE scan_copies (\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -227,7 +228,6 @@ static const char schema_4[] =
     "  file_page INTEGER NOT NULL CHECK (file_page >= 1),\n"
     "  rotated INTEGER NOT NULL CHECK (rotated IN (0, 1)),\n"
     "  residual REAL,\n"
-    "  transform BLOB NOT NULL CHECK (length(transform) = 64),\n"
     "  PRIMARY KEY (copy_id, page)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE scan_reviews (\n"
@@ -238,6 +238,9 @@ static const char schema_4[] =
     "    CHECK (reason IN ('uncertain', 'multiple', 'skipped', 'digits')),\n"
     "  reading INTEGER,\n"
     "  decision INTEGER,\n"
+    "  page INTEGER NOT NULL CHECK (page >= 1),\n"
+    "  crop_x INTEGER NOT NULL, crop_y INTEGER NOT NULL,\n"
+    "  crop_w INTEGER NOT NULL CHECK (crop_w > 0), crop_h INTEGER NOT NULL CHECK (crop_h > 0),\n"
     "  UNIQUE (copy_id, slot)\n"
     ");\n"
     "CREATE INDEX scan_reviews_waiting ON scan_reviews (copy_id) WHERE decision IS NULL;\n";

@@ -454,14 +454,11 @@ enk_status enk_store_secret(enk_store *store, const char *name, unsigned char se
 
 /* One page of a scanned copy: where it was read, and how. */
 typedef struct enk_store_scan_page {
-        unsigned page;       /* the form's page, 1-based */
-        const char *file;    /* the scan file, as it was named */
-        unsigned file_page;  /* its 1-based page in that file */
-        bool rotated;        /* it lay upside down and was turned */
-        double residual_mm;  /* how far the fitted transform misses the marks */
-        double transform[8]; /* layout mm -> pixels of the (turned) page image,
-                              * projective: x' = (t0 x + t1 y + t2) / (t6 x +
-                              * t7 y + 1), y' = (t3 x + t4 y + t5) / (same) */
+        unsigned page;      /* the form's page, 1-based */
+        const char *file;   /* the scan file, as it was named */
+        unsigned file_page; /* its 1-based page in that file */
+        bool rotated;       /* it lay upside down and was turned */
+        double residual_mm; /* how far the fitted transform misses the marks */
 } enk_store_scan_page;
 
 /* An answer that waits for a person. */
@@ -469,6 +466,9 @@ typedef struct enk_store_scan_review {
         size_t question;    /* index into the edition's questions */
         const char *reason; /* "uncertain", "multiple", "skipped" or "digits" */
         int32_t reading;    /* what the boxes suggest; ENK_MISSING for nothing */
+        unsigned page;      /* the form page (1-based) the question is on */
+        int crop[4];        /* x, y, w, h: where, in pixels of that page's
+                             * (turned) image */
 } enk_store_scan_review;
 
 /* A scanned copy as enk_store_add_scan takes it. */
@@ -503,6 +503,8 @@ typedef struct enk_store_review {
         int32_t reading; /* ENK_MISSING: nothing */
         bool decided;
         int32_t decision;                 /* when decided; ENK_MISSING: no answer */
+        unsigned page;                    /* the form page of the crop */
+        int crop[4];                      /* x, y, w, h in that page's image */
         const enk_store_scan_page *pages; /* the copy's pages, in page order */
         size_t npages;
 } enk_store_review;

@@ -30,27 +30,6 @@ static int write_once(sqlite3_stmt *st)
         return rc;
 }
 
-/* The transform as 64 bytes, little-endian IEEE doubles. */
-static void pack_transform(const double t[8], unsigned char out[64])
-{
-        for (int i = 0; i < 8; i++) {
-                uint64_t u;
-                memcpy(&u, &t[i], 8);
-                for (int b = 0; b < 8; b++)
-                        out[8 * i + b] = (unsigned char) (u >> (8 * b));
-        }
-}
-
-static void unpack_transform(const unsigned char *in, double t[8])
-{
-        for (int i = 0; i < 8; i++) {
-                uint64_t u = 0;
-                for (int b = 0; b < 8; b++)
-                        u |= (uint64_t) in[8 * i + b] << (8 * b);
-                memcpy(&t[i], &u, 8);
-        }
-}
-
 static enk_status add_pages(enk_store *s, int64_t copy_id, const enk_store_scan_copy *c,
                             enk_diags *d)
 {
@@ -58,19 +37,16 @@ static enk_status add_pages(enk_store *s, int64_t copy_id, const enk_store_scan_
                 const enk_store_scan_page *p = &c->pages[i];
                 sqlite3_stmt *st = prep(s,
                                         "INSERT INTO scan_pages (copy_id, page, file, file_page, "
-                                        "rotated, residual, transform) VALUES (?,?,?,?,?,?,?)",
+                                        "rotated, residual) VALUES (?,?,?,?,?,?)",
                                         d);
                 if (!st)
                         return ENK_ERR_STORE;
-                unsigned char t[64];
-                pack_transform(p->transform, t);
                 sqlite3_bind_int64(st, 1, copy_id);
                 sqlite3_bind_int(st, 2, (int) p->page);
                 sqlite3_bind_text(st, 3, p->file ? p->file : "", -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 4, (int) p->file_page);
                 sqlite3_bind_int(st, 5, p->rotated);
                 sqlite3_bind_double(st, 6, p->residual_mm);
-                sqlite3_bind_blob(st, 7, t, 64, SQLITE_TRANSIENT);
                 int rc = write_once(st);
                 if (rc != SQLITE_DONE)
                         return store_db_fail(s, d, rc, "storing a scanned page");
@@ -89,8 +65,9 @@ static enk_status add_reviews(enk_store *s, int64_t copy_id, const enk_store_sca
                         return ENK_ERR_USAGE;
                 }
                 sqlite3_stmt *st = prep(s,
-                                        "INSERT INTO scan_reviews (copy_id, slot, reason, reading) "
-                                        "VALUES (?,?,?,?)",
+                                        "INSERT INTO scan_reviews (copy_id, slot, reason, reading, "
+                                        "page, crop_x, crop_y, crop_w, crop_h) "
+                                        "VALUES (?,?,?,?,?,?,?,?,?)",
                                         d);
                 if (!st)
                         return ENK_ERR_STORE;
@@ -99,6 +76,9 @@ static enk_status add_reviews(enk_store *s, int64_t copy_id, const enk_store_sca
                 sqlite3_bind_text(st, 3, v->reason, -1, SQLITE_STATIC);
                 if (v->reading != ENK_MISSING)
                         sqlite3_bind_int(st, 4, v->reading);
+                sqlite3_bind_int(st, 5, (int) v->page);
+                for (int k = 0; k < 4; k++)
+                        sqlite3_bind_int(st, 6 + k, v->crop[k]);
                 int rc = write_once(st);
                 if ((rc & 0xff) == SQLITE_CONSTRAINT) {
                         enk_error(d, store_where(s), "review reason '%s' or question %zu twice",
@@ -196,7 +176,7 @@ static enk_status read_pages(enk_store *s, int64_t copy_id, enk_store_scan_page 
         *pages = NULL;
         *n = 0;
         sqlite3_stmt *st = prep(s,
-                                "SELECT page, file, file_page, rotated, residual, transform "
+                                "SELECT page, file, file_page, rotated, residual "
                                 "FROM scan_pages WHERE copy_id = ? ORDER BY page",
                                 d);
         if (!st)
@@ -218,8 +198,6 @@ static enk_status read_pages(enk_store *s, int64_t copy_id, enk_store_scan_page 
                 p->file_page = (unsigned) sqlite3_column_int(st, 2);
                 p->rotated = sqlite3_column_int(st, 3) != 0;
                 p->residual_mm = sqlite3_column_double(st, 4);
-                if (sqlite3_column_bytes(st, 5) == 64)
-                        unpack_transform(sqlite3_column_blob(st, 5), p->transform);
         }
         if (status == ENK_OK && rc != SQLITE_DONE)
                 status = store_db_fail(s, d, rc, "reading scanned pages");
@@ -254,6 +232,9 @@ static enk_status hand_review(enk_store *s, sqlite3_stmt *st, enk_store_review_f
         };
         r.decision = r.decided ? sqlite3_column_int(st, 10) : ENK_MISSING;
         r.lang = (const char *) sqlite3_column_text(st, 11);
+        r.page = (unsigned) sqlite3_column_int(st, 12);
+        for (int k = 0; k < 4; k++)
+                r.crop[k] = sqlite3_column_int(st, 13 + k);
         enk_store_scan_page *pages = NULL;
         enk_status status = read_pages(s, r.copy_id, &pages, &r.npages, d);
         r.pages = pages;
@@ -268,19 +249,21 @@ enk_status enk_store_reviews(enk_store *store, bool waiting_only, enk_store_revi
 {
         if (!fn)
                 return ENK_ERR_USAGE;
-        sqlite3_stmt *st =
-            prep(store,
-                 waiting_only
-                     ? "SELECT r.id, c.id, w.id, w.edition_id, u.name, w.year, c.serial, r.slot, "
-                       "r.reason, r.reading, r.decision, c.lang FROM scan_reviews r "
-                       "JOIN scan_copies c ON c.id = r.copy_id JOIN waves w ON w.id = c.wave_id "
-                       "JOIN units u ON u.id = w.unit_id WHERE r.decision IS NULL "
-                       "ORDER BY u.name, w.year, c.serial, r.slot"
-                     : "SELECT r.id, c.id, w.id, w.edition_id, u.name, w.year, c.serial, r.slot, "
-                       "r.reason, r.reading, r.decision, c.lang FROM scan_reviews r "
-                       "JOIN scan_copies c ON c.id = r.copy_id JOIN waves w ON w.id = c.wave_id "
-                       "JOIN units u ON u.id = w.unit_id ORDER BY u.name, w.year, c.serial, r.slot",
-                 diags);
+        sqlite3_stmt *st = prep(
+            store,
+            waiting_only
+                ? "SELECT r.id, c.id, w.id, w.edition_id, u.name, w.year, c.serial, r.slot, "
+                  "r.reason, r.reading, r.decision, c.lang, r.page, r.crop_x, r.crop_y, r.crop_w, "
+                  "r.crop_h FROM scan_reviews r "
+                  "JOIN scan_copies c ON c.id = r.copy_id JOIN waves w ON w.id = c.wave_id "
+                  "JOIN units u ON u.id = w.unit_id WHERE r.decision IS NULL "
+                  "ORDER BY u.name, w.year, c.serial, r.slot"
+                : "SELECT r.id, c.id, w.id, w.edition_id, u.name, w.year, c.serial, r.slot, "
+                  "r.reason, r.reading, r.decision, c.lang, r.page, r.crop_x, r.crop_y, r.crop_w, "
+                  "r.crop_h FROM scan_reviews r "
+                  "JOIN scan_copies c ON c.id = r.copy_id JOIN waves w ON w.id = c.wave_id "
+                  "JOIN units u ON u.id = w.unit_id ORDER BY u.name, w.year, c.serial, r.slot",
+            diags);
         if (!st)
                 return ENK_ERR_STORE;
         int rc;

@@ -2239,7 +2239,7 @@ struct reviews_seen {
         int64_t ids[4];
         size_t question[4];
         unsigned pages;
-        double t5;
+        int crop_h;
         char file[64], lang[8];
 };
 
@@ -2254,7 +2254,7 @@ static enk_status on_review(void *ctx, const enk_store_review *r)
         c->pages = (unsigned) r->npages;
         snprintf(c->lang, sizeof(c->lang), "%s", r->lang);
         if (r->npages == 2) {
-                c->t5 = r->pages[1].transform[5];
+                c->crop_h = r->crop[3];
                 snprintf(c->file, sizeof(c->file), "%s:%u", r->pages[1].file,
                          r->pages[1].file_page);
         }
@@ -2270,9 +2270,8 @@ static void test_scanned_paper(void)
         int32_t v[NA_SLOTS] = {4, 1, ENK_MISSING, 1, ENK_MISSING, 1};
         const char *texts[NA_SLOTS] = {NULL, NULL, NULL, NULL, NULL, "[skrivet]"};
         enk_response r = {.q = q, .values = v, .texts = texts, .source = ENK_SOURCE_SCAN};
-        enk_store_scan_page pages[2] = {
-            {1, "batch.pdf", 3, false, 0.1, {11.8, 0, 5, 0, 11.8, 7, 0, 0}},
-            {2, "batch.pdf", 1, true, 0.2, {11.8, 0.1, 5, -0.1, 11.8, 9.5, 0, 0}}};
+        enk_store_scan_page pages[2] = {{1, "batch.pdf", 3, false, 0.1},
+                                        {2, "batch.pdf", 1, true, 0.2}};
         enk_store_scan_copy c = {"00001", "sv", &r, pages, 2, NULL, 0};
         int64_t copy = 0, resp = 0;
         CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_OK);
@@ -2286,7 +2285,8 @@ static void test_scanned_paper(void)
         /* two answers wait for a person */
         v[0] = ENK_MISSING;
         v[4] = ENK_MISSING;
-        enk_store_scan_review rv[2] = {{0, "multiple", ENK_MISSING}, {4, "digits", ENK_MISSING}};
+        enk_store_scan_review rv[2] = {{0, "multiple", ENK_MISSING, 1, {10, 20, 300, 40}},
+                                       {4, "digits", ENK_MISSING, 2, {15, 25, 200, 9}}};
         c = (enk_store_scan_copy){"00002", "en", &r, pages, 2, rv, 2};
         CHECK_INT(enk_store_add_scan(s, w2020, &c, &copy, &resp, d), ENK_OK);
         CHECK_INT(resp, 0);
@@ -2303,7 +2303,7 @@ static void test_scanned_paper(void)
         CHECK_INT(seen.question[0], 0);
         CHECK_INT(seen.question[1], 4);
         CHECK_INT(seen.pages, 2);
-        CHECK(seen.t5 == 9.5);
+        CHECK_INT(seen.crop_h, 9);
         CHECK_STR(seen.file, "batch.pdf:1");
         CHECK_STR(seen.lang, "en");
 
