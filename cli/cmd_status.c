@@ -20,7 +20,10 @@ static const char head[] =
     "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
     "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
     "access codes for the web form (enkat codes), two more columns say how many\n"
-    "were issued and how many used (codes_issued, codes_spent).\n"
+    "were issued and how many used (codes_issued, codes_spent); when a wave has\n"
+    "scanned paper forms (enkat scan), three more say how many copies were\n"
+    "scanned, how many of them wait for review (enkat review) and how many\n"
+    "answers wait (scanned, scan_waiting, scan_reviews).\n"
     "\n";
 static const char foot[] = "exit status: 0 success, 1 no store or unreadable, 2 usage error\n";
 
@@ -29,12 +32,14 @@ struct wave {
         int year, edition;
         int64_t responses, sent, imports;
         int64_t codes_issued, codes_spent;
+        int64_t scanned, scan_waiting, scan_reviews;
 };
 
 struct waves {
         struct wave *v;
         size_t n, cap;
         bool codes; /* some wave has access codes: show their columns */
+        bool scans; /* some wave has scanned paper: show its columns */
 };
 
 static enk_status collect(void *ctx, const enk_store_wave_info *w)
@@ -51,10 +56,13 @@ static enk_status collect(void *ctx, const enk_store_wave_info *w)
         char *unit = strdup(w->unit);
         if (!unit)
                 return ENK_ERR_NOMEM;
-        ws->v[ws->n++] = (struct wave){unit,    w->year,    w->edition_year, w->responses,
-                                       w->sent, w->imports, w->codes_issued, w->codes_spent};
+        ws->v[ws->n++] = (struct wave){unit,       w->year,         w->edition_year, w->responses,
+                                       w->sent,    w->imports,      w->codes_issued, w->codes_spent,
+                                       w->scanned, w->scan_waiting, w->scan_reviews};
         if (w->codes_issued > 0)
                 ws->codes = true;
+        if (w->scanned > 0)
+                ws->scans = true;
         return ENK_OK;
 }
 
@@ -88,23 +96,67 @@ static void pad(const char *s, int w, bool right)
 }
 
 /* The table's column headers. */
-static const enk_lang_pair columns[9] = {
-    {"enhet", "unit"},       {"år", "year"},      {"utgåva", "edition"},
-    {"svar", "responses"},   {"utskick", "sent"}, {"svarsfrekvens (%)", "response rate (%)"},
-    {"importer", "imports"}, {"koder", "codes"},  {"använda koder", "codes used"},
+enum { NCOLUMNS = 12 };
+static const enk_lang_pair columns[NCOLUMNS] = {
+    {"enhet", "unit"},
+    {"år", "year"},
+    {"utgåva", "edition"},
+    {"svar", "responses"},
+    {"utskick", "sent"},
+    {"svarsfrekvens (%)", "response rate (%)"},
+    {"importer", "imports"},
+    {"koder", "codes"},
+    {"använda koder", "codes used"},
+    {"skannade", "scanned"},
+    {"väntar på granskning", "awaiting review"},
+    {"svar att granska", "answers to review"},
 };
+
+/* The columns shown: the code columns only when some wave has codes, the
+ * scan columns only when some wave has scanned paper. */
+static int shown_columns(const struct waves *ws, int *col)
+{
+        int n = 0;
+        for (int c = 0; c < NCOLUMNS; c++)
+                if ((c != 7 && c != 8) || ws->codes)
+                        if (c < 9 || ws->scans)
+                                col[n++] = c;
+        return n;
+}
+
+/* Every column's cell of wave v (the unit's is ""). */
+static void wave_cells(const struct wave *v, enk_lang lang, char cell[NCOLUMNS][64])
+{
+        snprintf(cell[0], 64, "%s", "");
+        snprintf(cell[1], 64, "%d", v->year);
+        snprintf(cell[2], 64, "%d", v->edition);
+        snprintf(cell[3], 64, "%lld", (long long) v->responses);
+        if (v->sent >= 0)
+                snprintf(cell[4], 64, "%lld", (long long) v->sent);
+        else
+                snprintf(cell[4], 64, "%s", "-");
+        rate(v, lang == ENK_LANG_EN ? '.' : ',', cell[5], 64);
+        if (!cell[5][0])
+                snprintf(cell[5], 64, "%s", "-");
+        snprintf(cell[6], 64, "%lld", (long long) v->imports);
+        snprintf(cell[7], 64, "%lld", (long long) v->codes_issued);
+        snprintf(cell[8], 64, "%lld", (long long) v->codes_spent);
+        snprintf(cell[9], 64, "%lld", (long long) v->scanned);
+        snprintf(cell[10], 64, "%lld", (long long) v->scan_waiting);
+        snprintf(cell[11], 64, "%lld", (long long) v->scan_reviews);
+}
 
 static void print_table(const struct waves *ws, enk_lang lang)
 {
-        const char *h[9];
-        for (int c = 0; c < 9; c++)
-                h[c] = enk_lang_pick(lang, columns[c]);
-        /* The code columns only when some wave has codes. */
-        int ncol = ws->codes ? 9 : 7;
-        int w[9];
-        for (int c = 0; c < ncol; c++)
-                w[c] = width(h[c]);
-        char cell[9][64];
+        int col[NCOLUMNS];
+        int ncol = shown_columns(ws, col);
+        const char *h[NCOLUMNS];
+        int w[NCOLUMNS];
+        for (int k = 0; k < ncol; k++) {
+                h[k] = enk_lang_pick(lang, columns[col[k]]);
+                w[k] = width(h[k]);
+        }
+        char all[NCOLUMNS][64], cell[NCOLUMNS][64];
         for (int pass = 0; pass < 2; pass++) {
                 if (pass) {
                         for (int c = 0; c < ncol; c++) {
@@ -114,20 +166,9 @@ static void print_table(const struct waves *ws, enk_lang lang)
                 }
                 for (size_t i = 0; i < ws->n; i++) {
                         const struct wave *v = &ws->v[i];
-                        snprintf(cell[0], sizeof(cell[0]), "%s", "");
-                        snprintf(cell[1], sizeof(cell[1]), "%d", v->year);
-                        snprintf(cell[2], sizeof(cell[2]), "%d", v->edition);
-                        snprintf(cell[3], sizeof(cell[3]), "%lld", (long long) v->responses);
-                        if (v->sent >= 0)
-                                snprintf(cell[4], sizeof(cell[4]), "%lld", (long long) v->sent);
-                        else
-                                snprintf(cell[4], sizeof(cell[4]), "%s", "-");
-                        rate(v, lang == ENK_LANG_EN ? '.' : ',', cell[5], sizeof(cell[5]));
-                        if (!cell[5][0])
-                                snprintf(cell[5], sizeof(cell[5]), "%s", "-");
-                        snprintf(cell[6], sizeof(cell[6]), "%lld", (long long) v->imports);
-                        snprintf(cell[7], sizeof(cell[7]), "%lld", (long long) v->codes_issued);
-                        snprintf(cell[8], sizeof(cell[8]), "%lld", (long long) v->codes_spent);
+                        wave_cells(v, lang, all);
+                        for (int k = 0; k < ncol; k++)
+                                memcpy(cell[k], all[col[k]], sizeof(cell[k]));
                         if (!pass) {
                                 if (width(v->unit) > w[0])
                                         w[0] = width(v->unit);
@@ -148,9 +189,9 @@ static void print_table(const struct waves *ws, enk_lang lang)
 
 static void print_csv(const struct waves *ws)
 {
-        puts(ws->codes ? "unit,year,edition,responses,sent,response_rate,imports,codes_issued,"
-                         "codes_spent"
-                       : "unit,year,edition,responses,sent,response_rate,imports");
+        printf("unit,year,edition,responses,sent,response_rate,imports%s%s\n",
+               ws->codes ? ",codes_issued,codes_spent" : "",
+               ws->scans ? ",scanned,scan_waiting,scan_reviews" : "");
         for (size_t i = 0; i < ws->n; i++) {
                 const struct wave *v = &ws->v[i];
                 char r[32], sent[32] = "";
@@ -163,6 +204,9 @@ static void print_csv(const struct waves *ws)
                 if (ws->codes)
                         printf(",%lld,%lld", (long long) v->codes_issued,
                                (long long) v->codes_spent);
+                if (ws->scans)
+                        printf(",%lld,%lld,%lld", (long long) v->scanned,
+                               (long long) v->scan_waiting, (long long) v->scan_reviews);
                 putchar('\n');
         }
 }
@@ -187,6 +231,11 @@ static void print_json(const struct waves *ws)
                 if (ws->codes)
                         printf(", \"codes_issued\": %lld, \"codes_spent\": %lld",
                                (long long) v->codes_issued, (long long) v->codes_spent);
+                if (ws->scans)
+                        printf(", \"scanned\": %lld, \"scan_waiting\": %lld, "
+                               "\"scan_reviews\": %lld",
+                               (long long) v->scanned, (long long) v->scan_waiting,
+                               (long long) v->scan_reviews);
                 fputc('}', stdout);
         }
         fputs(ws->n ? "\n]\n" : "]\n", stdout);

@@ -351,6 +351,11 @@ typedef struct enk_store_wave_info {
          * 0 and 0 for a wave without codes. */
         int64_t codes_issued;
         int64_t codes_spent;
+        /* Paper forms scanned (enkat scan), those of them still waiting for
+         * review (not yet responses), and the answers waiting. */
+        int64_t scanned;
+        int64_t scan_waiting;
+        int64_t scan_reviews;
 } enk_store_wave_info;
 
 typedef enk_status (*enk_store_wave_fn)(void *ctx, const enk_store_wave_info *wave);

@@ -432,6 +432,9 @@ enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk
                     .imports = sqlite3_column_int64(st, 9),
                     .codes_issued = sqlite3_column_int64(st, 10),
                     .codes_spent = sqlite3_column_int64(st, 11),
+                    .scanned = sqlite3_column_int64(st, 12),
+                    .scan_waiting = sqlite3_column_int64(st, 13),
+                    .scan_reviews = sqlite3_column_int64(st, 14),
                 };
                 status = fn(ctx, &w);
         }
