@@ -590,7 +590,8 @@ static void add_mapping(enk_csvin *r, unsigned line, unsigned hcol, unsigned tco
         (void) ft;
         if (!hl || fhl == SIZE_MAX) {
                 csvin_diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
-                           hl ? "column header too long" : "empty column header");
+                           hl ? ENK_MSGID("column header too long")
+                              : ENK_MSGID("empty column header"));
                 return;
         }
         if (!tl) {

@@ -545,8 +545,8 @@ enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id
                 if (!is_text) {
                         enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
                                       rc == SQLITE_ROW
-                                          ? "question '%s' is not a free-text question"
-                                          : "question '%s' is not in the wave's edition",
+                                          ? ENK_MSGID("question '%s' is not a free-text question")
+                                          : ENK_MSGID("question '%s' is not in the wave's edition"),
                                       qid);
                         return ENK_ERR_USAGE;
                 }
