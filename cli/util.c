@@ -40,6 +40,8 @@ static void bind_catalogue(void)
         }
         bindtextdomain(ENK_TEXTDOMAIN, where);
         bind_textdomain_codeset(ENK_TEXTDOMAIN, "UTF-8");
+        /* strerror()'s texts: LC_CTYPE stays "C", which would make them ASCII. */
+        bind_textdomain_codeset("libc", "UTF-8");
 }
 
 void cli_use_lang(enk_lang lang)

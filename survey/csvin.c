@@ -347,7 +347,7 @@ static void suggest_column(const enk_csvin *r, const char *header, char *buf, si
         csvin_closest_done(&c);
         buf[0] = '\0';
         if (c.best) {
-                snprintf(buf, size, "; did you mean '%s'?", c.best);
+                snprintf(buf, size, enk_diag_text("; did you mean '%s'?"), c.best);
                 return;
         }
         /* The id a question had in an earlier edition: say so, since a file
