@@ -48,6 +48,9 @@ LIBRARIES = {
     "libqrencode": (["qrencode.h"], ["survey/paper_pdf.c"]),
     "ReadStat": (["readstat.h"], ["survey/export.c"]),
     "utf8proc": (["utf8proc.h"], ["survey/csvin*.c", "survey/csvin_internal.h"]),
+    # GNU gettext (glibc's libintl): the diagnostics translate their formats,
+    # the CLI chooses the run's language (survey/diag.h).
+    "gettext": (["libintl.h"], ["survey/diag.c", "cli/util.c"]),
 }
 
 # The C library and POSIX: anyone may include these.
