@@ -522,7 +522,7 @@ def test_errors(enkat, tmp):
     expect(["--format", "pdf", "--lang", "xx", "-o", o, good], 2, [r"xx"])
     expect(["--format", "pdf", "--lang", "", "-o", o, good], 2)
     for c in ("0", "-1", "abc", "3x", ""):
-        expect(["--format", "pdf", "--copies", c, "-o", o, good], 2, [r"copies"])
+        expect(["--format", "pdf", "--copies", c, "-o", o, good], 2, [r"exemplar"])
     expect(["--format", "pdf", good], 2)                      # no -o
     expect(["--format", "pdf", "-o", o], 2)                   # no questionnaire
     expect(["--format", "pdf", "-o", o, good, good], 2)       # two questionnaires
