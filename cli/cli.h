@@ -23,8 +23,18 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
+/* Makes every message of this run, the library's and the CLI's, Swedish
+ * (ENK_LANG_SV, the catalogue po/sv.po) or English (the message ids),
+ * whatever the machine's locale settings say. main() chooses Swedish;
+ * cli_parse() chooses again from a command's --lang before it reports
+ * anything. Call it before any thread starts (it sets the process's
+ * LC_MESSAGES and LANGUAGE). */
+void cli_use_lang(enk_lang lang);
+
 /* Prints "enkat: error: MESSAGE" to stderr and returns EXIT_INPUT, so error
- * paths stay one line: `return cli_error("cannot open '%s'", path);` */
+ * paths stay one line: `return cli_error("cannot open '%s'", path);`. fmt is
+ * a message id in English, printed in the run's language (cli_use_lang);
+ * the same holds for cli_usage_error(). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "enkat CMD: MESSAGE" and "try 'enkat CMD --help'" to stderr and
  * returns EXIT_USAGE. */

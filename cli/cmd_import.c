@@ -81,7 +81,7 @@ static const enk_lang_pair checked = {"kontrollerade", "checked"},
                            for_db = {"för", "for"}, into_db = {"till", "into"},
                            in_secs = {"", "in "},
                            note_line = {"  varning: %s\n", "  warning: %s\n"},
-                           nothing_imported = {"enkat: error: %zu %s; ingenting importerades\n",
+                           nothing_imported = {"enkat: fel: %zu %s; ingenting importerades\n",
                                                "enkat: error: %zu %s; nothing was imported\n"};
 
 /* The language of the summary (enk_import_opts keeps it as a flag). */

@@ -66,6 +66,8 @@ int main(int argc, char **argv)
         /* GSL aborts on a domain error by default; we check inputs first and
          * want a status, never an abort. */
         enk_stats_init();
+        /* Swedish until a command's --lang says otherwise (cli_parse). */
+        cli_use_lang(ENK_LANG_SV);
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         signal(SIGHUP, on_signal);
@@ -83,7 +85,8 @@ int main(int argc, char **argv)
                 if (argc > 2 && strcmp(name, "help") == 0) {
                         const struct enk_cmd *c = find(argv[2]);
                         if (!c) {
-                                fprintf(stderr, "enkat: unknown command '%s'\n", argv[2]);
+                                fprintf(stderr, enk_diag_text("enkat: unknown command '%s'\n"),
+                                        argv[2]);
                                 return EXIT_USAGE;
                         }
                         char *args[] = {(char *) c->name, "--help", NULL};
@@ -94,7 +97,8 @@ int main(int argc, char **argv)
         }
         const struct enk_cmd *c = find(name);
         if (!c) {
-                fprintf(stderr, "enkat: unknown command '%s'\ntry 'enkat help'\n", name);
+                fprintf(stderr, enk_diag_text("enkat: unknown command '%s'\ntry 'enkat help'\n"),
+                        name);
                 return EXIT_USAGE;
         }
         return c->fn(argc - 1, argv + 1);

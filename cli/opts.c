@@ -96,6 +96,28 @@ static int take(const struct cli_command *c, const struct cli_opt *o, char *arg)
         return CLI_GO;
 }
 
+/* The language of the run's messages, from the row named "lang" (sv/en, or a
+ * questionnaire's language code: English for "en" only), found by a first,
+ * silent pass over the options, so that also a usage error before --lang is
+ * in it: `enkat import --bad --lang en`. */
+static void use_lang(const struct cli_command *c, int argc, char **argv, const char *shorts,
+                     const struct option *longs)
+{
+        size_t row = 0;
+        while (row < c->nopts && strcmp(c->opts[row].name, "lang") != 0)
+                row++;
+        if (row == c->nopts)
+                return;
+        const char *code = NULL;
+        int opt;
+        optind = 0;
+        while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1)
+                if (opt == key(c, row))
+                        code = optarg;
+        if (code)
+                cli_use_lang(enk_lang_of(code));
+}
+
 int cli_parse(const struct cli_command *c, int argc, char **argv)
 {
         struct option *longs = calloc(c->nopts + 1, sizeof(*longs));
@@ -119,8 +141,9 @@ int cli_parse(const struct cli_command *c, int argc, char **argv)
         }
         shorts[ns] = '\0';
         int rc = CLI_GO, opt;
-        optind = 1;
         opterr = 0;
+        use_lang(c, argc, argv, shorts, longs);
+        optind = 0; /* getopt starts afresh after the first pass */
         while (rc == CLI_GO && (opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
                 if (opt == ':') {
                         rc =

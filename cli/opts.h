@@ -110,7 +110,8 @@ extern const char *const cli_langs[]; /* "sv", "en" */
 #define CLI_OPT_UNIT_CHECKED(arg, v, h) CLI_CALLBACK('u', "unit", arg, cli_opt_unit, v, h)
 #define CLI_OPT_YEAR(arg, v, badmsg, h)                                                            \
         CLI_INT('y', "year", arg, v, ENK_YEAR_MIN, ENK_YEAR_MAX, badmsg, h)
-#define CLI_OPT_LANG(v, h)        CLI_CHOICE('l', "lang", "LANG", v, cli_langs, "unknown language '%s'", h)
+#define CLI_OPT_LANG(v, h)                                                                         \
+        CLI_CHOICE('l', "lang", "LANG", v, cli_langs, ENK_MSGID("unknown language '%s'"), h)
 #define CLI_OPT_MIN_N(v, h)       CLI_CALLBACK('n', "min-n", "N", cli_opt_min_n, v, h)
 #define CLI_OPT_OUTPUT(arg, v, h) CLI_STRING('o', "output", arg, v, h)
 #define CLI_OPT_HELP                                                                               \

@@ -1,18 +1,76 @@
-/* cli/util.c - message helpers shared by the commands. */
+/* cli/util.c - message helpers shared by the commands, and the run's language.
+ *
+ * Every message on stderr is written in English in the code and looked up in
+ * the gettext catalogue (survey/diag.h) where it is applied: here for the
+ * CLI's own messages, in enk_diags_addv() for the library's. cli_use_lang()
+ * makes the lookup give Swedish or English for the whole run, whatever the
+ * machine's locale settings are.
+ */
 #include "cli/cli.h"
 
+#include <libintl.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "survey/store.h"
 
+/* The catalogues: beside the program when it runs from a meson build tree
+ * (build/cli/enkat finds build/po/sv/LC_MESSAGES/enkat.mo, built by ninja),
+ * else where meson install put them (ENK_LOCALEDIR). */
+static void bind_catalogue(void)
+{
+        char exe[PATH_MAX], dir[PATH_MAX + 32];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        const char *where = ENK_LOCALEDIR;
+        if (n > 0) {
+                exe[n] = '\0';
+                char *slash = strrchr(exe, '/');
+                if (slash) {
+                        *slash = '\0';
+                        snprintf(dir, sizeof(dir), "%s/../build.ninja", exe);
+                        if (access(dir, F_OK) == 0) {
+                                snprintf(dir, sizeof(dir), "%s/../po", exe);
+                                where = dir;
+                        }
+                }
+        }
+        bindtextdomain(ENK_TEXTDOMAIN, where);
+        bind_textdomain_codeset(ENK_TEXTDOMAIN, "UTF-8");
+        /* strerror()'s texts: LC_CTYPE stays "C", which would make them ASCII. */
+        bind_textdomain_codeset("libc", "UTF-8");
+}
+
+void cli_use_lang(enk_lang lang)
+{
+        static bool bound;
+        if (!bound) {
+                bind_catalogue();
+                bound = true;
+        }
+        /* gettext honours LANGUAGE under any locale but "C"; C.UTF-8 is built
+         * into glibc (2.35 and later), so this needs no generated locale and
+         * ignores LANG, LC_ALL and LANGUAGE from the environment. Only the
+         * messages' category changes: numbers and character types stay "C".
+         * English is the message ids themselves ("C"). The C library's own
+         * texts (strerror) follow too, when Debian's libc-l10n is there. */
+        if (lang == ENK_LANG_SV && setlocale(LC_MESSAGES, "C.UTF-8")) {
+                setenv("LANGUAGE", "sv", 1);
+        } else {
+                setlocale(LC_MESSAGES, "C");
+                unsetenv("LANGUAGE");
+        }
+}
+
 int cli_error(const char *fmt, ...)
 {
         va_list ap;
-        fputs("enkat: error: ", stderr);
+        fputs(enk_diag_text("enkat: error: "), stderr);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vfprintf(stderr, enk_diag_text(fmt), ap);
         va_end(ap);
         fputc('\n', stderr);
         return EXIT_INPUT;
@@ -23,9 +81,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
         va_list ap;
         fprintf(stderr, "enkat %s: ", cmd);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vfprintf(stderr, enk_diag_text(fmt), ap);
         va_end(ap);
-        fprintf(stderr, "\ntry 'enkat %s --help'\n", cmd);
+        fputc('\n', stderr);
+        fprintf(stderr, enk_diag_text("try 'enkat %s --help'\n"), cmd);
         return EXIT_USAGE;
 }
 
@@ -35,7 +94,8 @@ int cli_check_unit_option(const char *cmd, const char *unit)
         int rc = EXIT_OK;
         if (enk_store_check_unit_name(unit, (enk_loc){NULL, 0, 0}, d) != ENK_OK) {
                 const enk_diag *g = enk_diags_get(d, 0);
-                rc = cli_usage_error(cmd, "--unit: %s", g ? g->message : "bad unit name");
+                rc = cli_usage_error(cmd, "--unit: %s",
+                                     g ? g->message : enk_diag_text("bad unit name"));
         }
         enk_diags_free(d);
         return rc;
@@ -52,7 +112,7 @@ void cli_print_diags(const enk_diags *diags)
                 }
         }
         if (enk_diags_dropped(diags))
-                fprintf(stderr, "enkat: note: %zu more problems not shown\n",
+                fprintf(stderr, enk_diag_text("enkat: note: %zu more problems not shown\n"),
                         enk_diags_dropped(diags));
 }
 
@@ -60,7 +120,7 @@ enk_diags *cli_diags_new(void)
 {
         enk_diags *d = enk_diags_new(0);
         if (!d) {
-                fputs("enkat: error: out of memory\n", stderr);
+                fputs(enk_diag_text("enkat: error: out of memory\n"), stderr);
                 exit(EXIT_INPUT);
         }
         return d;
@@ -71,7 +131,7 @@ int cli_exit_status(enk_status st)
         if (st == ENK_OK)
                 return EXIT_OK;
         if (st == ENK_ERR_NOMEM || st == ENK_ERR_USAGE)
-                return cli_error("%s", enk_status_str(st));
+                return cli_error("%s", enk_diag_text(enk_status_str(st)));
         return EXIT_INPUT;
 }
 

@@ -292,25 +292,19 @@ static enk_status open_tmp(const enk_codes_batch *o, const char *tmp, FILE **fp,
         struct stat sb;
         if (stat(o->output, &sb) == 0) {
                 enk_error(diags, out_loc,
-                          o->en ? "exists and may hold earlier codes: choose a new file name"
-                                : "finns redan och kan innehålla tidigare koder: välj ett nytt "
-                                  "filnamn");
+                          "exists and may hold earlier codes: choose a new file name");
                 return ENK_ERR_EXISTS;
         }
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0 && errno == EEXIST) {
                 /* Not ours: never removed. */
                 enk_error(diags, tmp_loc,
-                          o->en ? "exists (left by an earlier run?) and may hold codes: look at "
-                                  "it, then move it away"
-                                : "finns redan (från en tidigare körning?) och kan innehålla "
-                                  "koder: se efter och flytta undan den");
+                          "exists (left by an earlier run?) and may hold codes: look at "
+                          "it, then move it away");
                 return ENK_ERR_EXISTS;
         }
         if (fd < 0 || !(*fp = fdopen(fd, "w"))) {
-                enk_error(diags, out_loc,
-                          o->en ? "cannot write file: %s" : "kan inte skriva filen: %s",
-                          strerror(errno));
+                enk_error(diags, out_loc, "cannot write file: %s", strerror(errno));
                 if (fd >= 0) {
                         close(fd);
                         unlink(tmp);
@@ -330,10 +324,7 @@ static enk_status store_and_write(const enk_codes_batch *o, enk_store *store,
         enk_status st = find_or_make_wave(store, o, q, &wave, &edition, &unit, diags);
         if (st == ENK_ERR_NOTFOUND && !q)
                 enk_diags_add(diags, ENK_SEV_NOTE, (enk_loc){.file = o->db}, NULL,
-                              o->en ? "no wave %s %d: give --questionnaire to create it"
-                                    : "ingen enkätomgång %s %d: ange --questionnaire för att "
-                                      "skapa den",
-                              o->unit, o->year);
+                              "no wave %s %d: give --questionnaire to create it", o->unit, o->year);
         if (st != ENK_OK)
                 return st;
         /* A new code equal to one in the store (any wave) has probability
@@ -376,9 +367,7 @@ static enk_status store_and_write(const enk_codes_batch *o, enk_store *store,
         *fp = NULL;
         if (!written) {
                 enk_error(diags, ((enk_loc){.file = o->output}),
-                          o->en ? "cannot write file: %s; no codes were stored"
-                                : "kan inte skriva filen: %s; inga koder sparades",
-                          strerror(err));
+                          "cannot write file: %s; no codes were stored", strerror(err));
                 return ENK_ERR_IO;
         }
         return ENK_OK;
@@ -431,10 +420,8 @@ enk_status enk_codes_issue(const enk_codes_batch *o, enk_codes_counts *counts, e
         stored = true;
         if (rename_new(tmp, o->output) != 0) {
                 enk_error(diags, ((enk_loc){.file = tmp}),
-                          o->en ? "the codes are stored, but this file cannot be renamed to '%s' "
-                                  "(%s): use it, it holds all %ld codes"
-                                : "koderna är sparade, men filen kan inte byta namn till '%s' "
-                                  "(%s): använd den, den har alla %ld koder",
+                          "the codes are stored, but this file cannot be renamed to '%s' "
+                          "(%s): use it, it holds all %ld codes",
                           o->output, strerror(errno), o->count);
                 st = ENK_ERR_IO;
                 goto out;

@@ -117,7 +117,7 @@ typedef struct enk_codes_batch {
         const char *questionnaire; /* the edition's YAML, to create the wave; or NULL */
         bool sent;                 /* set the wave's number sent to the codes issued */
         bool excel;                /* CSV for Swedish Excel: BOM, ';', CRLF */
-        bool en;                   /* the CSV's and the messages' language: English, else Swedish */
+        bool en;                   /* the CSV's language: English, else Swedish */
 } enk_codes_batch;
 
 /* The wave's code counts after a batch (all batches). */

@@ -347,7 +347,7 @@ static void suggest_column(const enk_csvin *r, const char *header, char *buf, si
         csvin_closest_done(&c);
         buf[0] = '\0';
         if (c.best) {
-                snprintf(buf, size, "; did you mean '%s'?", c.best);
+                snprintf(buf, size, enk_diag_text("; did you mean '%s'?"), c.best);
                 return;
         }
         /* The id a question had in an earlier edition: say so, since a file
@@ -590,7 +590,8 @@ static void add_mapping(enk_csvin *r, unsigned line, unsigned hcol, unsigned tco
         (void) ft;
         if (!hl || fhl == SIZE_MAX) {
                 csvin_diag(r, ENK_SEV_ERROR, line, hcol, NULL, false,
-                           hl ? "column header too long" : "empty column header");
+                           hl ? ENK_MSGID("column header too long")
+                              : ENK_MSGID("empty column header"));
                 return;
         }
         if (!tl) {

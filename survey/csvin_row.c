@@ -405,7 +405,7 @@ static void suggest_label(const enk_csvin *r, int qi, const char *s, size_t len,
         }
         csvin_closest_done(&c);
         if (c.best)
-                snprintf(buf, size, "; did you mean '%s'?", c.best);
+                snprintf(buf, size, enk_diag_text("; did you mean '%s'?"), c.best);
 }
 
 static void bad_value(enk_csvin *r, unsigned col, int qi, const char *what, const char *s,
@@ -415,7 +415,7 @@ static void bad_value(enk_csvin *r, unsigned col, int qi, const char *what, cons
         expected_codes(r, qi, exp, sizeof(exp));
         suggest_label(r, qi, s, len, hint, sizeof(hint));
         csvin_diag(r, ENK_SEV_ERROR, r->cur_line, col, csvin_qid(r, qi), false,
-                   "unknown %s '%s' (expected %s)%s", what,
+                   "unknown %s '%s' (expected %s)%s", enk_diag_text(what),
                    enk_utf8_excerpt(s, len, ex, sizeof(ex)), exp, hint);
         r->qerr[qi] = 1;
 }
@@ -441,8 +441,10 @@ static void number_error(enk_csvin *r, unsigned col, int qi, enum numres res, co
 static const char *answer_name(const enk_csvin *r, int qi, int32_t v, char *buf, size_t size)
 {
         if (v == ENK_NA)
-                return "the not-applicable answer";
-        snprintf(buf, size, "%s %d", r->q->questions[qi].type == ENK_Q_SCALE ? "point" : "option",
+                return enk_diag_text(ENK_MSGID("the not-applicable answer"));
+        snprintf(buf, size,
+                 enk_diag_text(r->q->questions[qi].type == ENK_Q_SCALE ? ENK_MSGID("point %d")
+                                                                       : ENK_MSGID("option %d")),
                  (int) v);
         return buf;
 }
@@ -511,7 +513,8 @@ static void read_coded(enk_csvin *r, unsigned col, int qi, const char *s, size_t
                 r->qerr[qi] = 1;
                 return;
         }
-        bad_value(r, col, qi, qn->type == ENK_Q_SCALE ? "answer" : "option", s, len);
+        bad_value(r, col, qi, qn->type == ENK_Q_SCALE ? ENK_MSGID("answer") : ENK_MSGID("option"),
+                  s, len);
 }
 
 /* One item of a multiple-choice list: its option value, or 0 after an error. */
@@ -533,7 +536,7 @@ static int32_t read_item(enk_csvin *r, unsigned col, int qi, const char *s, size
                 r->qerr[qi] = 1;
                 return 0;
         }
-        bad_value(r, col, qi, "option", s, len);
+        bad_value(r, col, qi, ENK_MSGID("option"), s, len);
         return 0;
 }
 

@@ -1,6 +1,7 @@
 /* survey/diag.c - status strings and the diagnostics list. */
 #include "survey/diag.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,33 +12,39 @@ struct enk_diags {
         size_t errors, warnings, dropped;
 };
 
+const char *enk_diag_text(const char *msgid)
+{
+        /* gettext("") is the catalogue's header, not "". */
+        return msgid && *msgid ? dgettext(ENK_TEXTDOMAIN, msgid) : msgid;
+}
+
 const char *enk_status_str(enk_status status)
 {
         switch (status) {
         case ENK_OK:
-                return "success";
+                return ENK_MSGID("success");
         case ENK_ERR_NOMEM:
-                return "out of memory";
+                return ENK_MSGID("out of memory");
         case ENK_ERR_IO:
-                return "input/output error";
+                return ENK_MSGID("input/output error");
         case ENK_ERR_SYNTAX:
-                return "syntax error";
+                return ENK_MSGID("syntax error");
         case ENK_ERR_SCHEMA:
-                return "invalid questionnaire";
+                return ENK_MSGID("invalid questionnaire");
         case ENK_ERR_DATA:
-                return "invalid responses";
+                return ENK_MSGID("invalid responses");
         case ENK_ERR_STORE:
-                return "store error";
+                return ENK_MSGID("store error");
         case ENK_ERR_USAGE:
-                return "invalid arguments";
+                return ENK_MSGID("invalid arguments");
         case ENK_ERR_NOTFOUND:
-                return "not found";
+                return ENK_MSGID("not found");
         case ENK_ERR_EXISTS:
-                return "already exists";
+                return ENK_MSGID("already exists");
         case ENK_ERR_MATH:
-                return "statistic undefined for this input";
+                return ENK_MSGID("statistic undefined for this input");
         }
-        return "unknown error";
+        return ENK_MSGID("unknown error");
 }
 
 enk_diags *enk_diags_new(size_t cap)
@@ -90,7 +97,7 @@ void enk_diags_addv(enk_diags *diags, enk_severity severity, enk_loc loc, const 
                 diags->alloc = alloc;
         }
         char *message = NULL;
-        if (vasprintf(&message, fmt, ap) < 0) {
+        if (vasprintf(&message, enk_diag_text(fmt), ap) < 0) {
                 diags->dropped++;
                 return;
         }
@@ -167,7 +174,8 @@ void enk_diags_sort(enk_diags *diags)
 
 char *enk_diag_format(const enk_diag *d)
 {
-        static const char *const sev[] = {"error", "warning", "note"};
+        static const char *const sev[] = {ENK_MSGID("error"), ENK_MSGID("warning"),
+                                          ENK_MSGID("note")};
         char place[512] = "";
         size_t len = 0;
 
@@ -184,7 +192,8 @@ char *enk_diag_format(const enk_diag *d)
                 len += (size_t) snprintf(place + len, sizeof(place) - len, "%s(%s)", len ? " " : "",
                                          d->subject);
         char *out = NULL;
-        if (asprintf(&out, "%s%s%s: %s", place, len ? ": " : "", sev[d->severity], d->message) < 0)
+        if (asprintf(&out, "%s%s%s: %s", place, len ? ": " : "", enk_diag_text(sev[d->severity]),
+                     d->message) < 0)
                 return NULL;
         return out;
 }

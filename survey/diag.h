@@ -7,6 +7,17 @@
  *
  * Ownership: an enk_diags owns copies of every string passed to it, so callers
  * may pass reused buffers (SQLite's and libyaml's error texts) directly.
+ *
+ * Language: messages are written in English, and the English text is the
+ * message id of GNU gettext (domain ENK_TEXTDOMAIN, the catalogue
+ * po/sv.po). enk_diags_addv() looks the format up in the catalogue before
+ * applying it, so a call site writes English and the run gets its language:
+ * Swedish when the program chose it (cli/util.c, cli_use_lang), the English
+ * itself otherwise (also in the unit tests, which choose nothing). A format
+ * passed to a message function is found by xgettext through the function's
+ * name (po/keywords lists them); a text that reaches a message by another
+ * way is marked ENK_MSGID("...") where it is written and looked up with
+ * enk_diag_text() where it is used. docs/architecture.md, "Two languages".
  */
 #ifndef ENK_DIAG_H
 #define ENK_DIAG_H
@@ -14,6 +25,17 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The gettext domain of enkat's messages (po/). */
+#define ENK_TEXTDOMAIN "enkat"
+/* Marks a message id for xgettext where it is written; translate it where it
+ * is used, with enk_diag_text(). */
+#define ENK_MSGID(s) s
+
+/* msgid in the run's language: its translation in ENK_TEXTDOMAIN, or msgid
+ * itself (English, or no catalogue chosen). Borrowed, never NULL for a
+ * non-NULL msgid; "" stays "". */
+const char *enk_diag_text(const char *msgid) __attribute__((format_arg(1)));
 
 /* Append new codes at the end only: the numbers are part of the API. */
 typedef enum enk_status {
@@ -30,7 +52,8 @@ typedef enum enk_status {
         ENK_ERR_MATH,     /* a statistic is undefined for its input */
 } enk_status;
 
-/* A fixed English phrase for status; never NULL, also for unknown codes. */
+/* A fixed English phrase for status (a message id: enk_diag_text() gives it
+ * in the run's language); never NULL, also for unknown codes. */
 const char *enk_status_str(enk_status status);
 
 typedef enum enk_severity {
@@ -67,8 +90,9 @@ enk_diags *enk_diags_new(size_t cap);
 /* Frees the list and everything in it. NULL is a no-op. */
 void enk_diags_free(enk_diags *diags);
 
-/* Appends a diagnostic at loc about subject (may be NULL). Never fails
- * visibly: when out of memory the diagnostic is counted but not kept. */
+/* Appends a diagnostic at loc about subject (may be NULL). fmt is a message
+ * id, translated (enk_diag_text) before it is applied. Never fails visibly:
+ * when out of memory the diagnostic is counted but not kept. */
 void enk_diags_add(enk_diags *diags, enk_severity severity, enk_loc loc, const char *subject,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void enk_diags_addv(enk_diags *diags, enk_severity severity, enk_loc loc, const char *subject,
@@ -91,8 +115,9 @@ size_t enk_diags_dropped(const enk_diags *diags);
 void enk_diags_sort(enk_diags *diags);
 
 /* Formats d as "FILE:LINE:COLUMN (SUBJECT): error: MESSAGE" into a new string
- * owned by the caller (free()); parts that are unknown are left out. NULL when
- * out of memory. */
+ * owned by the caller (free()); parts that are unknown are left out. The
+ * severity word is in the run's language ("fel", "varning", "obs" in
+ * Swedish). NULL when out of memory. */
 char *enk_diag_format(const enk_diag *d);
 
 #endif

@@ -29,11 +29,14 @@ static enk_status io_fail(enk_diags *d, const char *path, const char *fmt, const
 
 static const char *kind_name(enk_outfile_kind k)
 {
-        static const char *const names[] = {
-            "an enkat export (CSV)",     "an HTML page", "an enkat paper layout",
-            "an Excel workbook (.xlsx)", "a PDF",        "an SPSS file (.sav)",
-            "a Stata file (.dta)"};
-        return names[k];
+        static const char *const names[] = {ENK_MSGID("an enkat export (CSV)"),
+                                            ENK_MSGID("an HTML page"),
+                                            ENK_MSGID("an enkat paper layout"),
+                                            ENK_MSGID("an Excel workbook (.xlsx)"),
+                                            ENK_MSGID("a PDF"),
+                                            ENK_MSGID("an SPSS file (.sav)"),
+                                            ENK_MSGID("a Stata file (.dta)")};
+        return enk_diag_text(names[k]);
 }
 
 static bool starts(const unsigned char *b, size_t n, const char *sig)

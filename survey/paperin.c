@@ -832,8 +832,8 @@ enk_status enk_paperin_finish(enk_store *store, int64_t copy_id, int64_t *respon
         if (st == ENK_OK && (waiting || have)) {
                 enk_loc loc = {0};
                 enk_error(diags, loc,
-                          have ? "scanned copy %lld is a response already"
-                               : "scanned copy %lld has reviews undecided",
+                          have ? ENK_MSGID("scanned copy %lld is a response already")
+                               : ENK_MSGID("scanned copy %lld has reviews undecided"),
                           (long long) copy_id);
                 st = have ? ENK_ERR_EXISTS : ENK_ERR_USAGE;
         }

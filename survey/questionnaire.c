@@ -121,7 +121,7 @@ static bool condition_value(struct qs_ctx *c, const enk_yml_node *n, const enk_q
                                 return true;
                         }
                 }
-                snprintf(expected, sizeof(expected), "yes or no");
+                snprintf(expected, sizeof(expected), "%s", enk_diag_text(ENK_MSGID("yes or no")));
                 break;
         }
         case ENK_Q_SCALE: {
@@ -412,7 +412,7 @@ static void parse_root(struct qs_ctx *c, const enk_yml_node *root)
         if (!qs_want_map(c, root, "a questionnaire"))
                 return;
         qs_get_fields(c, root, top_keys, T_N, v);
-        const char *what = "the questionnaire";
+        const char *what = enk_diag_text(ENK_MSGID("the questionnaire"));
         if (!v[T_SURVEY])
                 qs_missing(c, root, "survey", what);
         else

@@ -92,6 +92,9 @@ void qs_err_loc(struct qs_ctx *c, enk_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void qs_warn(struct qs_ctx *c, const enk_yml_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* kind ("scale", "area", "section", "grid", "grid item", "question",
+ * "question type", "key") alone, in the run's language; another kind as it is. */
+const char *qs_noun(const char *kind);
 /* A printable excerpt of a scalar's text, in scratch memory. */
 const char *qs_show(struct qs_ctx *c, const enk_yml_node *n);
 /* How a value that is not what was expected is described: "got a list". */

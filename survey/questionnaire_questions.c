@@ -33,8 +33,8 @@ static const char *define_id(struct qs_ctx *c, const enk_yml_node *m, const enk_
         } else if ((id = qs_get_id(c, n))) {
                 const struct ident *first = qs_idmap_put(c, ids, id, 0, index, n);
                 if (first)
-                        qs_err(c, n, "duplicate %s id '%s' (first defined at %u:%u)", kind, id,
-                               first->at->line, first->at->col);
+                        qs_err(c, n, "duplicate %s id '%s' (first defined at %u:%u)", qs_noun(kind),
+                               id, first->at->line, first->at->col);
         }
         return id ? id : "";
 }
@@ -140,12 +140,14 @@ struct coded {
 static const char *coded_name(struct qs_ctx *c, const struct coded *e)
 {
         if (!e->kind)
-                return "the not-applicable answer";
-        size_t len = strlen(e->kind) + 16;
+                return enk_diag_text(ENK_MSGID("the not-applicable answer"));
+        const char *f = enk_diag_text(!strcmp(e->kind, "point") ? ENK_MSGID("point %d")
+                                                                : ENK_MSGID("option %d"));
+        size_t len = strlen(f) + 16;
         char *out = enk_arena_alloc(&c->scratch, len);
         if (!out)
                 return e->kind;
-        snprintf(out, len, "%s %d", e->kind, (int) e->code);
+        snprintf(out, len, f, (int) e->code);
         return out;
 }
 
@@ -217,7 +219,8 @@ static void check_labels(struct qs_ctx *c, const struct coded *e, size_t n)
                                                        "label '%s' of %s is the %s of %s: a data "
                                                        "file's '%s' could mean either",
                                                        qs_show(c, at), coded_name(c, &e[i]),
-                                                       e[j].kind ? "value" : "code",
+                                                       enk_diag_text(e[j].kind ? ENK_MSGID("value")
+                                                                               : ENK_MSGID("code")),
                                                        coded_name(c, &e[j]), qs_show(c, at));
                                                 clash = true;
                                         }
@@ -232,7 +235,9 @@ static void check_labels(struct qs_ctx *c, const struct coded *e, size_t n)
                                                "%u:%u)%s",
                                                qs_show(c, at), coded_name(c, &e[i]),
                                                coded_name(c, &e[j]), first->line, first->col,
-                                               same ? "" : " when case and blanks are ignored");
+                                               same ? ""
+                                                    : enk_diag_text(ENK_MSGID(
+                                                          " when case and blanks are ignored")));
                                         clash = true;
                                 }
                         }
@@ -379,7 +384,8 @@ static void check_applicable(struct qs_ctx *c, const enk_yml_node *m, const enk_
                 const enk_yml_node *k = m->first;
                 while (k && k->next && k->next != v[i])
                         k = k->next->next;
-                qs_err(c, k ? k : m, "key '%s' does not apply to %s", question_keys[i], where);
+                qs_err(c, k ? k : m, "key '%s' does not apply to %s", question_keys[i],
+                       enk_diag_text(where));
         }
 }
 

@@ -70,23 +70,25 @@ const char *qs_show(struct qs_ctx *c, const enk_yml_node *n)
  * it a string in YAML: the message then says why '2020' is not an integer. */
 static const char *quoted(const enk_yml_node *n)
 {
-        return n->kind == ENK_YML_SCALAR && !n->plain && !n->bad ? "a quoted string " : "";
+        return n->kind == ENK_YML_SCALAR && !n->plain && !n->bad
+                   ? enk_diag_text(ENK_MSGID("a quoted string "))
+                   : "";
 }
 
 /* How a value that is not what was expected is described: "got a list". */
 const char *qs_got(struct qs_ctx *c, const enk_yml_node *n)
 {
         if (n->kind == ENK_YML_MAP)
-                return "a mapping";
+                return enk_diag_text(ENK_MSGID("a mapping"));
         if (n->kind == ENK_YML_LIST)
-                return "a list";
+                return enk_diag_text(ENK_MSGID("a list"));
         if (enk_yml_is_null(n))
-                return "nothing";
+                return enk_diag_text(ENK_MSGID("nothing"));
         const char *s = qs_show(c, n);
         size_t len = strlen(s) + 3;
         char *out = enk_arena_alloc(&c->scratch, len);
         if (!out)
-                return "a value";
+                return enk_diag_text(ENK_MSGID("a value"));
         snprintf(out, len, "'%s'", s);
         return out;
 }
@@ -103,10 +105,43 @@ const char *qs_closest(const struct qs_ctx *c, const char *word, const char *con
         return enk_utf8_closest(word, cands, n);
 }
 
+/* The words a message uses for a kind of thing ("scale"): alone, with its
+ * id ("scale 'x'") and without ("a scale"), each a message id, so that a
+ * language whose nouns change with their article (Swedish: "skalan 'x'",
+ * "en skala") gets whole phrases. */
+static const struct noun {
+        const char *kind, *alone, *named, *some;
+} nouns[] = {
+    {"scale", ENK_MSGID("scale"), ENK_MSGID("scale '%s'"), ENK_MSGID("a scale")},
+    {"area", ENK_MSGID("area"), ENK_MSGID("area '%s'"), ENK_MSGID("an area")},
+    {"section", ENK_MSGID("section"), ENK_MSGID("section '%s'"), ENK_MSGID("a section")},
+    {"grid", ENK_MSGID("grid"), ENK_MSGID("grid '%s'"), ENK_MSGID("a grid")},
+    {"grid item", ENK_MSGID("grid item"), ENK_MSGID("grid item '%s'"), ENK_MSGID("a grid item")},
+    {"question", ENK_MSGID("question"), ENK_MSGID("question '%s'"), ENK_MSGID("a question")},
+    {"question type", ENK_MSGID("question type"), ENK_MSGID("question type '%s'"),
+     ENK_MSGID("a question type")},
+    {"key", ENK_MSGID("key"), ENK_MSGID("key '%s'"), ENK_MSGID("a key")},
+};
+
+static const struct noun *noun_of(const char *kind)
+{
+        for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+                if (!strcmp(nouns[i].kind, kind))
+                        return &nouns[i];
+        return NULL;
+}
+
+const char *qs_noun(const char *kind)
+{
+        const struct noun *w = noun_of(kind);
+        return w ? enk_diag_text(w->alone) : kind;
+}
+
 /* Reports "unknown WHAT 'word'", with a did-you-mean when one is close. */
 void qs_unknown(struct qs_ctx *c, const enk_yml_node *n, const char *what, const char *const *cands,
                 size_t ncands)
 {
+        what = qs_noun(what);
         const char *s = qs_show(c, n);
         const char *hint = n->len <= ID_MAX ? qs_closest(c, n->s, cands, ncands) : NULL;
         if (hint)
@@ -203,7 +238,7 @@ void qs_get_fields(struct qs_ctx *c, const enk_yml_node *m, const char *const *n
 
 void qs_missing(struct qs_ctx *c, const enk_yml_node *m, const char *key, const char *what)
 {
-        qs_err(c, m, "missing required key '%s' in %s", key, what);
+        qs_err(c, m, "missing required key '%s' in %s", key, enk_diag_text(what));
 }
 
 bool qs_want_map(struct qs_ctx *c, const enk_yml_node *n, const char *what)
@@ -211,7 +246,7 @@ bool qs_want_map(struct qs_ctx *c, const enk_yml_node *n, const char *what)
         if (n->kind == ENK_YML_MAP)
                 return true;
         if (!n->bad)
-                qs_err(c, n, "expected %s (a mapping), got %s", what, qs_got(c, n));
+                qs_err(c, n, "expected %s (a mapping), got %s", enk_diag_text(what), qs_got(c, n));
         return false;
 }
 
@@ -428,6 +463,16 @@ void qs_get_text(struct qs_ctx *c, const enk_yml_node *n, enk_text *t, enum tkin
 /* "scale 'x'" or "a scale" for messages. */
 const char *qs_what_of(struct qs_ctx *c, const char *kind, const char *id)
 {
+        const struct noun *w = noun_of(kind);
+        if (w) {
+                const char *f = enk_diag_text(id && *id ? w->named : w->some);
+                size_t len = strlen(f) + (id ? strlen(id) : 0) + 1;
+                char *out = enk_arena_alloc(&c->scratch, len);
+                if (!out)
+                        return kind;
+                snprintf(out, len, f, id && *id ? id : "");
+                return out;
+        }
         if (!id || !*id) {
                 const char *article = strchr("aeiou", kind[0]) ? "an" : "a";
                 size_t len = strlen(kind) + 4;
@@ -465,7 +510,7 @@ static int get_ref(struct qs_ctx *c, const enk_yml_node *n, const struct idmap *
         if (n->bad)
                 return -1;
         if (n->kind != ENK_YML_SCALAR || enk_yml_is_null(n)) {
-                qs_err(c, n, "expected %s id, got %s", what, qs_got(c, n));
+                qs_err(c, n, "expected %s id, got %s", qs_noun(what), qs_got(c, n));
                 return -1;
         }
         const struct ident *id = qs_idmap_get(ids, n->s);
@@ -500,5 +545,6 @@ void qs_register_id(struct qs_ctx *c, const enk_yml_node *n, const char *id, int
         const struct ident *first = qs_idmap_put(c, &c->qids, id, kind, index, n);
         if (first)
                 qs_err(c, n, "duplicate %s id '%s' (first defined at %u:%u)",
-                       kind == ID_GRID ? "grid" : "question", id, first->at->line, first->at->col);
+                       qs_noun(kind == ID_GRID ? "grid" : "question"), id, first->at->line,
+                       first->at->col);
 }

@@ -78,35 +78,39 @@ static void invalid_message(const enk_questionnaire *q, const enk_question *qn, 
         case ENK_Q_SCALE: {
                 const enk_scale *s = enk_question_scale(q, qn);
                 if (value == ENK_NA)
-                        put(buf, size, &len, "scale '%s' has no not-applicable answer",
+                        put(buf, size, &len,
+                            enk_diag_text("scale '%s' has no not-applicable answer"),
                             s ? s->id : "?");
                 else
-                        put(buf, size, &len, "%d is not a point of scale '%s'", (int) value,
-                            s ? s->id : "?");
+                        put(buf, size, &len, enk_diag_text("%d is not a point of scale '%s'"),
+                            (int) value, s ? s->id : "?");
                 return;
         }
         case ENK_Q_SINGLE:
-                put(buf, size, &len, "%d is not one of the options", (int) value);
+                put(buf, size, &len, enk_diag_text("%d is not one of the options"), (int) value);
                 return;
         case ENK_Q_MULTIPLE:
-                put(buf, size, &len, "the set of options 0x%x holds options that do not exist",
+                put(buf, size, &len,
+                    enk_diag_text("the set of options 0x%x holds options that do not exist"),
                     (unsigned) value);
                 return;
         case ENK_Q_YESNO:
-                put(buf, size, &len, "%d is not 1 (yes) or 0 (no)", (int) value);
+                put(buf, size, &len, enk_diag_text("%d is not 1 (yes) or 0 (no)"), (int) value);
                 return;
         case ENK_Q_NUMBER:
                 if (value == ENK_NA)
-                        put(buf, size, &len, "a number question has no not-applicable answer");
+                        put(buf, size, &len,
+                            enk_diag_text("a number question has no not-applicable answer"));
                 else
-                        put(buf, size, &len, "%d is out of range %d..%d", (int) value,
-                            (int) qn->min, (int) qn->max);
+                        put(buf, size, &len, enk_diag_text("%d is out of range %d..%d"),
+                            (int) value, (int) qn->min, (int) qn->max);
                 return;
         case ENK_Q_TEXT:
-                put(buf, size, &len, "a free-text answer must be marked 1, not %d", (int) value);
+                put(buf, size, &len, enk_diag_text("a free-text answer must be marked 1, not %d"),
+                    (int) value);
                 return;
         }
-        put(buf, size, &len, "%d is not allowed", (int) value);
+        put(buf, size, &len, enk_diag_text("%d is not allowed"), (int) value);
 }
 
 size_t enk_response_validate(const enk_questionnaire *q, int32_t *values,

@@ -371,6 +371,7 @@ enk_loc store_where(const enk_store *s)
  * diagnostics list at once: SQLite reuses its buffer). */
 enk_status store_db_fail(enk_store *s, enk_diags *d, int rc, const char *doing)
 {
+        doing = enk_diag_text(doing); /* a message id, as every caller's doing is */
         enk_loc loc = store_where(s);
         enk_status status = ENK_ERR_STORE;
         switch (rc & 0xff) {

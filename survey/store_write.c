@@ -546,8 +546,9 @@ static enk_status add_text(enk_store *s, int64_t response_id, int64_t edition_id
                 return store_db_fail(s, d, rc, "reading questions");
         if (!is_text) {
                 enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
-                              rc == SQLITE_ROW ? "question '%s' is not a free-text question"
-                                               : "question '%s' is not in the wave's edition",
+                              rc == SQLITE_ROW
+                                  ? ENK_MSGID("question '%s' is not a free-text question")
+                                  : ENK_MSGID("question '%s' is not in the wave's edition"),
                               qid);
                 return ENK_ERR_USAGE;
         }

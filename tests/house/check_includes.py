@@ -57,6 +57,9 @@ LIBRARIES = {
     "zbar": (["zbar.h", "zbar/*"], ["survey/scan_page.c"]),
     "poppler": (["poppler.h", "poppler/*", "poppler-*.h"], ["survey/scan_image.c"]),
     "utf8proc": (["utf8proc.h"], ["survey/csvin*.c", "survey/csvin_internal.h"]),
+    # GNU gettext (glibc's libintl): the diagnostics translate their formats,
+    # the CLI chooses the run's language (survey/diag.h).
+    "gettext": (["libintl.h"], ["survey/diag.c", "cli/util.c"]),
 }
 
 # The C library and POSIX: anyone may include these.

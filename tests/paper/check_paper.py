@@ -516,13 +516,13 @@ def test_errors(enkat, tmp):
     o = os.path.join(out, "f.pdf")
     # The bad questionnaire: line 10, column 15 is where 'sliderr' starts.
     for fmt in ("pdf", "layout"):
-        expect(["--format", fmt, "-o", o, bad], 1, [re.escape(bad) + r":10:15: error: .*'sliderr'"])
+        expect(["--format", fmt, "-o", o, bad], 1, [re.escape(bad) + r":10:15: fel: .*'sliderr'"])
     expect(["--format", "pdf", "-o", o, os.path.join(tmp, "no-such.yaml")], 1, [r"no-such\.yaml"])
     expect(["--format", "docx", "-o", o, good], 2, [r"docx"])
     expect(["--format", "pdf", "--lang", "xx", "-o", o, good], 2, [r"xx"])
     expect(["--format", "pdf", "--lang", "", "-o", o, good], 2)
     for c in ("0", "-1", "abc", "3x", ""):
-        expect(["--format", "pdf", "--copies", c, "-o", o, good], 2, [r"copies"])
+        expect(["--format", "pdf", "--copies", c, "-o", o, good], 2, [r"exemplar"])
     expect(["--format", "pdf", good], 2)                      # no -o
     expect(["--format", "pdf", "-o", o], 2)                   # no questionnaire
     expect(["--format", "pdf", "-o", o, good, good], 2)       # two questionnaires
