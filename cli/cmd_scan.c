@@ -55,7 +55,7 @@ static void json_page(struct out *o, const enk_paperin_page *p)
 
 static void text_page(const struct out *o, const enk_paperin_page *p)
 {
-        static const enk_lang_pair page = {"sida", "page"}, copy = {"kopia", "copy"},
+        static const enk_lang_pair page = {"sida", "page"}, copy = {"exemplar", "copy"},
                                    turned = {", vänd", ", turned"};
         enk_lang l = o->en ? ENK_LANG_EN : ENK_LANG_SV;
         printf("%s:%u  %s", p->file, p->page, p->status);
@@ -96,11 +96,27 @@ static void json_answer(const enk_questionnaire *q, const enk_paperin_answer *a,
         fputs("]}", stdout);
 }
 
+/* A copy's outcome in the run's language. */
+static const char *outcome_word(const struct out *o, const char *outcome)
+{
+        static const char *const codes[] = {"stored", "waiting", "incomplete", "exists", "read"};
+        static const enk_lang_pair words[] = {{"sparat som svar", "stored as a response"},
+                                              {"väntar på granskning", "waiting for review"},
+                                              {"sidor saknas", "pages missing"},
+                                              {"redan inskannat", "scanned before"},
+                                              {"läst", "read"}};
+        for (size_t i = 0; outcome && i < sizeof(codes) / sizeof(codes[0]); i++)
+                if (!strcmp(outcome, codes[i]))
+                        return enk_lang_pick(o->en ? ENK_LANG_EN : ENK_LANG_SV, words[i]);
+        return outcome ? outcome : "";
+}
+
 static void on_copy(void *ctx, const enk_paperin_copy *c)
 {
         struct out *o = ctx;
         if (!o->json) {
-                printf("%s %05u: %s", o->en ? "copy" : "kopia", c->serial, c->outcome);
+                printf("%s %05u: %s", o->en ? "copy" : "exemplar", c->serial,
+                       outcome_word(o, c->outcome));
                 if (c->nreviews)
                         printf(" (%zu %s)", c->nreviews, o->en ? "to review" : "att granska");
                 putchar('\n');
@@ -139,7 +155,7 @@ static void summary(const struct out *o, const enk_paperin_result *r, bool dry)
                        r->pages, r->pages_ok, r->copies, r->stored,
                        dry ? "would be stored" : "stored as responses", r->waiting, r->reviews);
         else
-                printf("%zu sidor (%zu lästa), %zu kopior: %zu %s, %zu väntar på granskning "
+                printf("%zu sidor (%zu lästa), %zu exemplar: %zu %s, %zu väntar på granskning "
                        "(%zu svar)\n",
                        r->pages, r->pages_ok, r->copies, r->stored,
                        dry ? "skulle sparas" : "sparade som svar", r->waiting, r->reviews);

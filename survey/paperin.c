@@ -343,6 +343,18 @@ static const char *unknown_status(const struct run *r, const struct pi_page *p)
         return "unknown";
 }
 
+/* Why a page with status was not read, when the scan module said nothing. */
+static const char *why_not(const char *status)
+{
+        if (!strcmp(status, "no-qr"))
+                return ENK_MSGID("no readable QR code");
+        if (!strcmp(status, "no-marks"))
+                return ENK_MSGID("the corner marks were not found");
+        if (!strcmp(status, "foreign"))
+                return ENK_MSGID("the QR code is not an enkat page code");
+        return ENK_MSGID("the page is not one of this form's");
+}
+
 /* Sets p's status and message; a page that is neither read nor blank is an
  * error named by its file and page. */
 static void classify(struct run *r, struct pi_page *p)
@@ -371,8 +383,8 @@ static void classify(struct run *r, struct pi_page *p)
                           p->qr.survey, p->qr.edition, p->qr.lang, r->q->survey, r->q->edition,
                           p->qr_text);
         else
-                enk_error(r->diags, loc, "page not read (%s)%s%s", p->status,
-                          p->message[0] ? ": " : "", p->message);
+                enk_error(r->diags, loc, "page not read: %s",
+                          p->message[0] ? p->message : enk_diag_text(why_not(p->status)));
         r->res->errors++;
 }
 
