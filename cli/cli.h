@@ -64,5 +64,6 @@ int cmd_export(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
 int cmd_form(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 #endif
