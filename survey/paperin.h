@@ -39,29 +39,29 @@
 #include "survey/store.h"
 
 typedef struct enk_paperin_opts {
-        const char *db;    /* the store */
-        const char *unit;  /* the unit the forms came back to */
-        int year;          /* the wave's year */
-        bool dry_run;      /* read and report; store nothing */
+        const char *db;   /* the store */
+        const char *unit; /* the unit the forms came back to */
+        int year;         /* the wave's year */
+        bool dry_run;     /* read and report; store nothing */
         const char *const *files;
         size_t nfiles;
-        unsigned threads;  /* worker threads; 0: the machine's cores */
-        enk_lang lang;     /* the language of the words handed to handlers */
+        unsigned threads; /* worker threads; 0: the machine's cores */
+        enk_lang lang;    /* the language of the words handed to handlers */
 } enk_paperin_opts;
 
 /* What became of one page. */
 typedef struct enk_paperin_page {
         const char *file;
-        unsigned page;          /* 1-based page of file */
-        const char *status;     /* "ok", "blank", "no-qr", "foreign", "unknown",
-                                 * "no-marks", "other-survey", "other-edition",
-                                 * "twice", "error" */
-        const char *message;    /* why, when not ok (NULL otherwise) */
-        const char *qr;         /* the QR code's text, "" when none */
-        unsigned serial;        /* 0: none */
-        unsigned form_page;     /* 1-based; 0 when unknown */
+        unsigned page;       /* 1-based page of file */
+        const char *status;  /* "ok", "blank", "no-qr", "foreign", "unknown",
+                              * "no-marks", "other-survey", "other-edition",
+                              * "twice", "error" */
+        const char *message; /* why, when not ok (NULL otherwise) */
+        const char *qr;      /* the QR code's text, "" when none */
+        unsigned serial;     /* 0: none */
+        unsigned form_page;  /* 1-based; 0 when unknown */
         bool rotated;
-        double residual_mm;     /* -1 when not located */
+        double residual_mm; /* -1 when not located */
 } enk_paperin_page;
 
 /* What a question of a copy came to. */
@@ -76,14 +76,20 @@ typedef struct enk_paperin_answer {
         enk_paperin_state state;
         const char *reason; /* "uncertain", "multiple", "skipped", "digits"; NULL */
         int32_t value;      /* the answer, or what the boxes suggest; ENK_MISSING */
+        /* The question's boxes as read, in layout order: each one's value (a
+         * checkbox's answer value, else 0) and state ("empty", "marked",
+         * "filled", "written", "uncertain"). */
+        size_t nboxes;
+        const int32_t *box_values;
+        const char *const *box_states;
 } enk_paperin_answer;
 
 /* A copy put together. */
 typedef struct enk_paperin_copy {
         unsigned serial;
         const enk_questionnaire *q;
-        bool complete;             /* every page of the form was found */
-        const unsigned *missing;   /* the missing form pages (1-based) */
+        bool complete;           /* every page of the form was found */
+        const unsigned *missing; /* the missing form pages (1-based) */
         size_t nmissing;
         const enk_paperin_answer *answers; /* q->nquestions */
         size_t nreviews;

@@ -521,6 +521,11 @@ enk_status enk_store_reviews(enk_store *store, bool waiting_only, enk_store_revi
  * ENK_ERR_EXISTS when its copy has already become a response. */
 enk_status enk_store_decide(enk_store *store, int64_t review_id, int32_t value, enk_diags *diags);
 
+/* The edition of the wave of scanned copy copy_id (ENK_ERR_NOTFOUND when
+ * there is no such copy). */
+enk_status enk_store_scan_edition(enk_store *store, int64_t copy_id, int64_t *edition_id,
+                                  enk_diags *diags);
+
 /* The answers of copy_id as read, with its decisions put in: n values (the
  * edition's number of questions, ENK_ERR_USAGE otherwise) into values;
  * *waiting (may be NULL) the reviews still undecided; *response_id (may be

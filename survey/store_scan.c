@@ -313,6 +313,29 @@ enk_status enk_store_decide(enk_store *store, int64_t review_id, int32_t value, 
         return rc == SQLITE_DONE ? ENK_OK : store_db_fail(store, diags, rc, "storing a decision");
 }
 
+enk_status enk_store_scan_edition(enk_store *store, int64_t copy_id, int64_t *edition_id,
+                                  enk_diags *diags)
+{
+        sqlite3_stmt *st = prep(store,
+                                "SELECT w.edition_id FROM scan_copies c JOIN waves w "
+                                "ON w.id = c.wave_id WHERE c.id = ?",
+                                diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_int64(st, 1, copy_id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+                *edition_id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW)
+                return ENK_OK;
+        if (rc != SQLITE_DONE)
+                return store_db_fail(store, diags, rc, "reading a scanned copy");
+        enk_error(diags, store_where(store), "no scanned copy %lld in the store",
+                  (long long) copy_id);
+        return ENK_ERR_NOTFOUND;
+}
+
 /* Unpacks a big-endian reading into n values. */
 static void unpack(const unsigned char *b, int32_t *values, size_t n)
 {
