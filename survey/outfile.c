@@ -29,10 +29,14 @@ static enk_status io_fail(enk_diags *d, const char *path, const char *fmt, const
 
 static const char *kind_name(enk_outfile_kind k)
 {
-        static const char *const names[] = {
-            "an enkat export (CSV)",     "an HTML page", "an enkat paper layout",
-            "an Excel workbook (.xlsx)", "a PDF",        "an SPSS file (.sav)",
-            "a Stata file (.dta)"};
+        static const char *const names[] = {"an enkat export (CSV)",
+                                            "an HTML page",
+                                            "an enkat paper layout",
+                                            "an Excel workbook (.xlsx)",
+                                            "a PDF",
+                                            "an SPSS file (.sav)",
+                                            "a Stata file (.dta)",
+                                            "an enkat review decisions CSV"};
         return names[k];
 }
 

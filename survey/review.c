@@ -29,6 +29,7 @@ struct enk_review {
         enk_scan_image *img;
         char *img_file;
         unsigned img_page;
+        bool img_turned;
 };
 
 /* ------------------------------------------------------------ words */
@@ -341,7 +342,8 @@ size_t enk_review_finished(const enk_review *rv)
 
 static enk_status load_page(enk_review *rv, const enk_review_item *it, enk_diags *diags)
 {
-        if (rv->img && !strcmp(rv->img_file, it->file) && rv->img_page == it->file_page)
+        if (rv->img && !strcmp(rv->img_file, it->file) && rv->img_page == it->file_page &&
+            rv->img_turned == it->rotated)
                 return ENK_OK;
         enk_scan_image_free(rv->img);
         rv->img = NULL;
@@ -374,6 +376,7 @@ static enk_status load_page(enk_review *rv, const enk_review_item *it, enk_diags
         }
         rv->img = img;
         rv->img_page = it->file_page;
+        rv->img_turned = it->rotated;
         return ENK_OK;
 }
 
