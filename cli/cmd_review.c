@@ -28,8 +28,10 @@ static const char head[] =
     "when any is wrong, none.\n"
     "\n";
 static const char foot[] =
-    "When ready the server prints 'enkat review: N answers wait; open\n"
-    "http://127.0.0.1:PORT/' to stderr. SIGTERM or SIGINT (Ctrl-C) stops it.\n"
+    "When ready the server prints where to open the page to stderr ('enkat\n"
+    "review: N svar väntar; öppna http://127.0.0.1:PORT/'). SIGTERM or SIGINT\n"
+    "(Ctrl-C) stops it; the copies whose answers are all decided then become\n"
+    "responses.\n"
     "exit status: 0 done, 1 no such store, a file that cannot be read or\n"
     "written, a wrong decision in the CSV, or the port cannot be used, 2 usage\n"
     "error\n";
