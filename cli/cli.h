@@ -74,6 +74,7 @@ int cmd_export(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
 int cmd_form(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
 #endif

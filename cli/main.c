@@ -24,6 +24,7 @@ static const struct enk_cmd commands[] = {
     {"form", cmd_form, "write the paper form (PDF), its layout, or the web form (HTML)"},
     {"serve", cmd_serve, "serve the web form with one-time codes"},
     {"scan", cmd_scan, "read scanned paper forms into a wave"},
+    {"review", cmd_review, "decide the scanned answers that wait for a person"},
 };
 
 static void usage(FILE *f)

@@ -35,7 +35,8 @@ static const char *kind_name(enk_outfile_kind k)
                                             ENK_MSGID("an Excel workbook (.xlsx)"),
                                             ENK_MSGID("a PDF"),
                                             ENK_MSGID("an SPSS file (.sav)"),
-                                            ENK_MSGID("a Stata file (.dta)")};
+                                            ENK_MSGID("a Stata file (.dta)"),
+                                            ENK_MSGID("an enkat review decisions CSV")};
         return enk_diag_text(names[k]);
 }
 
@@ -68,6 +69,12 @@ static bool is_kind(enk_outfile_kind k, const unsigned char *b, size_t n)
                 return starts(b, n, "$FL2") || starts(b, n, "$FL3");
         case ENK_OUT_DTA:
                 return starts(b, n, "<stata_dta>");
+        case ENK_OUT_REVIEW_CSV:
+                if (starts(b, n, "\xEF\xBB\xBF")) {
+                        b += 3;
+                        n -= 3;
+                }
+                return starts(b, n, "review;unit;year;");
         }
         return false;
 }

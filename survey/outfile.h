@@ -49,8 +49,9 @@ typedef enum enk_outfile_kind {
         ENK_OUT_LAYOUT,     /* {"format":"enkat-paper-layout" */
         ENK_OUT_XLSX,       /* a zip (Office Open XML) */
         ENK_OUT_PDF,
-        ENK_OUT_SAV, /* SPSS */
-        ENK_OUT_DTA, /* Stata 117 or later: <stata_dta> */
+        ENK_OUT_SAV,        /* SPSS */
+        ENK_OUT_DTA,        /* Stata 117 or later: <stata_dta> */
+        ENK_OUT_REVIEW_CSV, /* enkat review --export: [BOM] review;unit;year; */
 } enk_outfile_kind;
 
 typedef struct enk_outfile_options {

@@ -89,6 +89,11 @@ enk_status enk_scan_image_from_grey(const uint8_t *px, unsigned w, unsigned h, s
                                     double dpi, const char *file, unsigned page,
                                     enk_scan_image **out);
 
+/* Turns img 180 degrees in place, as enk_scan_recognise turns a page that
+ * lay upside down (the review turns a page the store says was turned, so
+ * that its crop rectangles fit). ENK_ERR_NOMEM. */
+enk_status enk_scan_image_turn(enk_scan_image *img);
+
 /* A pixel rectangle: x, y its top-left pixel, w, h in pixels. */
 typedef struct enk_scan_rect {
         int x, y, w, h;

@@ -366,6 +366,14 @@ void enk_scan_image_free(enk_scan_image *img)
         free(img);
 }
 
+enk_status enk_scan_image_turn(enk_scan_image *img)
+{
+        if (!img)
+                return ENK_ERR_USAGE;
+        enk_scan_quiet();
+        return pixRotate180(img->pix, img->pix) ? ENK_OK : ENK_ERR_NOMEM;
+}
+
 const char *enk_scan_image_file(const enk_scan_image *img)
 {
         return img->file;

@@ -43,6 +43,7 @@
 #include <stddef.h>
 
 #include "survey/diag.h"
+#include "survey/lang.h"
 #include "survey/webform.h"
 
 typedef struct enk_server enk_server;
@@ -109,6 +110,46 @@ void enk_server_stop(enk_server *srv);
 
 /* Stops the server if it is still running and frees it. NULL is a no-op. */
 void enk_server_free(enk_server *srv);
+
+/* ------------------------------------------ the review of scanned answers (server_review.c) */
+
+/* `enkat review`: a page on 127.0.0.1 that shows the answers of scanned
+ * paper forms waiting for a person (survey/review.h) one after another: the
+ * crop of the question from the scan, the question and its answers with a
+ * key each, the scanner's reading chosen beforehand and the reason in plain
+ * words. One key and Enter decide; Backspace or the left arrow goes back.
+ * docs/scan.md ("The review") describes the page, its keys and its paths.
+ * Only this machine can reach it: it listens on 127.0.0.1, answers only
+ * requests whose Host is that address (no DNS rebinding) and takes a
+ * decision only from its own pages (no other site can post one). */
+
+typedef struct enk_server_review enk_server_review;
+
+typedef struct enk_server_review_options {
+        const char *db;            /* the store (must exist) */
+        unsigned port;             /* 0: any free port (enk_server_review_port says which) */
+        enk_lang lang;             /* the page's own words */
+        enk_server_log_fn log;     /* may be NULL */
+        enk_server_error_fn error; /* may be NULL: a decision that could not be stored */
+        void *ctx;
+} enk_server_review_options;
+
+/* Opens the store's review queue (enk_review_open) and starts serving.
+ * ENK_ERR_NOTFOUND no store; ENK_ERR_IO the port cannot be used; the store's
+ * statuses. */
+enk_status enk_server_review_new(const enk_server_review_options *opt, enk_server_review **out,
+                                 enk_diags *diags);
+unsigned enk_server_review_port(const enk_server_review *srv);
+/* Answers in the queue, and of them still undecided. */
+size_t enk_server_review_count(const enk_server_review *srv);
+size_t enk_server_review_waiting(const enk_server_review *srv);
+/* Serves until enk_server_review_stop, then stops and turns the copies whose
+ * reviews are all decided into responses. *finished (may be NULL): the
+ * copies turned into responses during the whole run. */
+enk_status enk_server_review_run(enk_server_review *srv, size_t *finished, enk_diags *diags);
+/* Async-signal-safe, like enk_server_stop. */
+void enk_server_review_stop(enk_server_review *srv);
+void enk_server_review_free(enk_server_review *srv);
 
 /* ---------------------------------------------- the body's encoding (public for its tests) */
 

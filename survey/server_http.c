@@ -30,6 +30,12 @@
  * "address in use" comes with its reason, and port 0 gives its real port. */
 enk_status server_listen(enk_server *srv, const char *host, unsigned port, enk_diags *diags)
 {
+        return server_bind(host, port, &srv->listen_fd, &srv->port, diags);
+}
+
+enk_status server_bind(const char *host, unsigned port, int *fd_out, unsigned *port_out,
+                       enk_diags *diags)
+{
         /* The address is the place of its diagnostics, as written on the
          * command line ("[::1]:8080" for IPv6). */
         char where[300], ports[16];
@@ -71,9 +77,9 @@ enk_status server_listen(enk_server *srv, const char *host, unsigned port, enk_d
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
         getsockname(fd, (struct sockaddr *) &ss, &sl);
-        srv->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &ss)->sin6_port
+        *port_out = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *) &ss)->sin6_port
                                                    : ((struct sockaddr_in *) &ss)->sin_port);
-        srv->listen_fd = fd;
+        *fd_out = fd;
         return ENK_OK;
 }
 
@@ -511,4 +517,210 @@ void server_http_stop(enk_server *srv)
         MHD_stop_daemon(srv->daemon);
         srv->daemon = NULL;
         srv->listen_fd = -1; /* closed by MHD when it was not quiesced */
+}
+
+/* ------------------------------------------------ the local server (enkat review) */
+
+/* A second, small front on the same library, for a page one person uses on
+ * this machine (the review of scanned answers, server_review.c). It shares
+ * the listening socket, the security headers and the same-origin check with
+ * the collection server, and leaves out what a public server needs and a
+ * local one does not (the request deadline, limits per address, the writer
+ * thread). One thread, libmicrohttpd's own: requests are answered one at a
+ * time, so the handler needs no lock. What a local server needs instead: a
+ * page of any web site the person has open could send requests to it, so the
+ * Host header must name the loopback address and port it listens on (a
+ * rebound DNS name cannot) and a POST must come from its own pages. */
+
+#define LOCAL_MAX_BODY 4096
+
+struct server_local {
+        struct MHD_Daemon *daemon;
+        int fd;
+        unsigned port;
+        char *csp;
+        server_local_fn fn;
+        void *ctx;
+        enk_server_log_fn log;
+        void *log_ctx;
+};
+
+struct local_request {
+        enk_strbuf body;
+        bool too_big;
+        bool replied;
+        const char *path; /* for the log: the handler's route, or "-" */
+};
+
+static enum MHD_Result local_send(struct server_local *ls, struct MHD_Connection *c,
+                                  struct local_request *r, const char *method,
+                                  const struct reply *rp)
+{
+        struct MHD_Response *resp = MHD_create_response_from_buffer(
+            rp->len, rp->body, rp->persistent ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+        if (!resp) {
+                if (!rp->persistent)
+                        free(rp->body);
+                return MHD_NO;
+        }
+        MHD_add_response_header(resp, "Content-Type", rp->type ? rp->type : HTML_TYPE);
+        MHD_add_response_header(resp, "Content-Security-Policy", ls->csp);
+        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+        MHD_add_response_header(resp, "Cache-Control", rp->cache ? rp->cache : "no-store");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+        if (rp->location)
+                MHD_add_response_header(resp, "Location", rp->location);
+        if (rp->allow)
+                MHD_add_response_header(resp, "Allow", rp->allow);
+        enum MHD_Result ret = MHD_queue_response(c, (unsigned) rp->status, resp);
+        MHD_destroy_response(resp);
+        r->replied = true;
+        if (ls->log)
+                ls->log(ls->log_ctx, log_method(method), rp->log_path ? rp->log_path : "-",
+                        rp->status, rp->len);
+        return ret;
+}
+
+/* A plain-text refusal that says why. */
+static enum MHD_Result local_refuse(struct server_local *ls, struct MHD_Connection *c,
+                                    struct local_request *r, const char *method, int status,
+                                    const char *why)
+{
+        struct reply rp = {.status = status,
+                           .body = (char *) why,
+                           .len = strlen(why),
+                           .persistent = true,
+                           .type = "text/plain; charset=utf-8"};
+        return local_send(ls, c, r, method, &rp);
+}
+
+static bool local_host(const struct server_local *ls, const char *host)
+{
+        char want[64];
+        if (!host)
+                return false;
+        snprintf(want, sizeof(want), "127.0.0.1:%u", ls->port);
+        if (!strcmp(host, want))
+                return true;
+        snprintf(want, sizeof(want), "localhost:%u", ls->port);
+        return !strcasecmp(host, want);
+}
+
+static enum MHD_Result local_request(void *cls, struct MHD_Connection *c, const char *url,
+                                     const char *method, const char *version, const char *upload,
+                                     size_t *upload_size, void **con_cls)
+{
+        (void) version;
+        struct server_local *ls = cls;
+        struct local_request *r = *con_cls;
+        bool post = !strcmp(method, "POST");
+        if (!r) {
+                if (!(r = calloc(1, sizeof(*r))))
+                        return MHD_NO;
+                *con_cls = r;
+                if (ambiguous_framing(c))
+                        return local_refuse(ls, c, r, method, 400,
+                                            "400 Bad Request: the body's length is given twice\n");
+                if (!local_host(ls, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
+                        return local_refuse(ls, c, r, method, 421,
+                                            "421 Misdirected Request: this server answers "
+                                            "only to its own address (Host)\n");
+                if (post && cross_site(c))
+                        return local_refuse(ls, c, r, method, 403,
+                                            "403 Forbidden: a form of another site\n");
+                if (post &&
+                    !form_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")))
+                        return local_refuse(ls, c, r, method, 415,
+                                            "415 Unsupported Media Type: want "
+                                            "application/x-www-form-urlencoded\n");
+                const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+                if (cl && strtoull(cl, NULL, 10) > LOCAL_MAX_BODY)
+                        return local_refuse(ls, c, r, method, 413,
+                                            "413 Content Too Large: at most 4096 bytes\n");
+                if (post)
+                        return MHD_YES;
+        }
+        if (r->replied) {
+                *upload_size = 0;
+                return MHD_YES;
+        }
+        if (*upload_size) {
+                if (r->body.len + *upload_size > LOCAL_MAX_BODY)
+                        r->too_big = true;
+                else
+                        enk_strbuf_add(&r->body, upload, *upload_size);
+                *upload_size = 0;
+                return r->body.nomem ? MHD_NO : MHD_YES;
+        }
+        if (r->too_big)
+                return local_refuse(ls, c, r, method, 413,
+                                    "413 Content Too Large: at most 4096 bytes\n");
+        struct reply rp = {0};
+        ls->fn(ls->ctx, method, url, r->body.s ? r->body.s : "", r->body.len, &rp);
+        return local_send(ls, c, r, method, &rp);
+}
+
+static void local_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                            enum MHD_RequestTerminationCode toe)
+{
+        (void) cls;
+        (void) c;
+        (void) toe;
+        struct local_request *r = *con_cls;
+        if (!r)
+                return;
+        enk_strbuf_release(&r->body);
+        free(r);
+        *con_cls = NULL;
+}
+
+enk_status server_local_start(unsigned port, const char *csp, server_local_fn fn, void *ctx,
+                              enk_server_log_fn log, void *log_ctx, struct server_local **out,
+                              enk_diags *diags)
+{
+        struct server_local *ls = calloc(1, sizeof(*ls));
+        if (!ls || !(ls->csp = strdup(csp))) {
+                free(ls);
+                return ENK_ERR_NOMEM;
+        }
+        ls->fn = fn;
+        ls->ctx = ctx;
+        ls->log = log;
+        ls->log_ctx = log_ctx;
+        enk_status st = server_bind("127.0.0.1", port, &ls->fd, &ls->port, diags);
+        if (st == ENK_OK) {
+                ls->daemon = MHD_start_daemon(
+                    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, local_request,
+                    ls, MHD_OPTION_LISTEN_SOCKET, ls->fd, MHD_OPTION_NOTIFY_COMPLETED,
+                    local_completed, ls, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONN_TIMEOUT,
+                    MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
+                if (!ls->daemon) {
+                        enk_loc none = {NULL, 0, 0};
+                        enk_error(diags, none, "cannot start the HTTP server");
+                        close(ls->fd);
+                        st = ENK_ERR_IO;
+                }
+        }
+        if (st != ENK_OK) {
+                free(ls->csp);
+                free(ls);
+                return st;
+        }
+        *out = ls;
+        return ENK_OK;
+}
+
+unsigned server_local_port(const struct server_local *ls)
+{
+        return ls->port;
+}
+
+void server_local_stop(struct server_local *ls)
+{
+        if (!ls)
+                return;
+        MHD_stop_daemon(ls->daemon); /* closes the listening socket */
+        free(ls->csp);
+        free(ls);
 }

@@ -88,6 +88,8 @@ struct reply {
         const char *location;
         const char *allow;
         int retry_after;
+        const char *cache;    /* Cache-Control (the local server); NULL: no-store */
+        const char *log_path; /* the path for the access log (the local server) */
 };
 
 struct conn;       /* an open connection (server_http.c) */
@@ -173,6 +175,9 @@ void server_report(enk_server *srv, enk_diags *diags);
 /* Binds and listens on host:port (numeric); srv->listen_fd and srv->port on
  * success. ENK_ERR_IO with a diagnostic naming the address. */
 enk_status server_listen(enk_server *srv, const char *host, unsigned port, enk_diags *diags);
+/* The same for any listener: the socket in *fd, the port bound in *port_out. */
+enk_status server_bind(const char *host, unsigned port, int *fd, unsigned *port_out,
+                       enk_diags *diags);
 
 /* Starts libmicrohttpd on srv->listen_fd. ENK_ERR_IO. */
 enk_status server_http_start(enk_server *srv, enk_diags *diags);
@@ -183,6 +188,22 @@ void server_http_reap(enk_server *srv);
 /* Stops accepting, lets the requests in flight finish (up to
  * SHUTDOWN_WAIT_MS), stops libmicrohttpd. Harmless when it never started. */
 void server_http_stop(enk_server *srv);
+
+/* The local server (enkat review): 127.0.0.1 only, one request at a time.
+ * The handler answers a request whose Host is the server's own address and
+ * whose POST (a form body of at most 4096 bytes) comes from its own pages;
+ * path is as sent, body NUL-terminated. It fills rp (body malloc'ed unless
+ * persistent). */
+typedef void (*server_local_fn)(void *ctx, const char *method, const char *path, const char *body,
+                                size_t len, struct reply *rp);
+struct server_local;
+enk_status server_local_start(unsigned port, const char *csp, server_local_fn fn, void *ctx,
+                              enk_server_log_fn log, void *log_ctx, struct server_local **out,
+                              enk_diags *diags);
+unsigned server_local_port(const struct server_local *ls);
+/* Stops it (a request being answered is finished first) and frees it. NULL
+ * is a no-op. */
+void server_local_stop(struct server_local *ls);
 
 /* ------------------------------------------------------- server_pages.c */
 

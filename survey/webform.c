@@ -153,6 +153,11 @@ static void esc(enk_strbuf *b, const char *s)
         rawn(b, (const char *) run, (size_t) (p - run));
 }
 
+void enk_webform_escape(enk_strbuf *b, const char *s)
+{
+        esc(b, s);
+}
+
 /* A plain text as paragraphs: a blank line starts a new paragraph, a single
  * line break is kept as <br>. */
 static void paragraphs(enk_strbuf *b, const char *s)

@@ -45,6 +45,7 @@
 #include "survey/diag.h"
 #include "survey/questionnaire.h"
 #include "survey/response.h"
+#include "survey/strbuf.h"
 
 /* One submitted field, as decoded from the request body (names may repeat). */
 typedef struct enk_webform_field {
@@ -137,5 +138,11 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
  * /form.js and compute its CSP hashes). */
 const char *enk_webform_css(void);
 const char *enk_webform_script(void);
+
+/* Appends s to b escaped for HTML, safe both as element content and inside a
+ * quoted attribute value: & < > " ' as references, bytes that are not UTF-8
+ * as U+FFFD, control characters dropped. The one HTML escaper of enkat's
+ * pages (the web form's, the review's). NULL is "". */
+void enk_webform_escape(enk_strbuf *b, const char *s);
 
 #endif
