@@ -12,6 +12,7 @@ PKGS="build-essential meson ninja-build pkg-config
       libreadstat-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev libqrencode-dev
       fonts-dejavu-core fonts-open-sans python3"
 TEST_PKGS="clang libclang-rt-14-dev valgrind python3-openpyxl python3-pandas sqlite3 poppler-utils zbar-tools python3-yaml strace
+      ghostscript python3-pil python3-numpy
       libreoffice-calc-nogui chromium python3-html5lib"
 
 # Node.js and npm drive the browser tests (tests/web). A machine that already has
