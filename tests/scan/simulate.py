@@ -211,9 +211,11 @@ class Copy:
                 digits.setdefault(d["question"], []).append(d)
             for t in pg["text_areas"]:
                 areas[t["question"]] = t
-        # one question of each special kind per copy that has it
+        # one question of each special kind per copy that has it, from a place in the
+        # questionnaire drawn at random (the first fitting question from there on)
         todo = set(self.specials) & {"multiple", "skipped", "correction", "ambiguous",
                                      "filled-alone", "multiple-choice-correction"}
+        start = {name: r.randrange(len(questions)) for name in todo if name != "skipped"}
         empty_copy = "empty-copy" in self.specials
         for q in questions:
             qid, t = q["id"], q["type"]
@@ -230,7 +232,10 @@ class Copy:
             answering = (not empty_copy and page != self.blank_page and is_shown
                          and r.random() < (0.98 if q["required"] else 0.9))
             if t in ("scale", "single", "yesno", "multiple"):
-                self.plan_boxes(q, ent, boxes[qid], is_shown, answering, todo, concluded, degr)
+                now = {name for name in todo if start.get(name, 0) <= questions.index(q)}
+                left = set(now)
+                self.plan_boxes(q, ent, boxes[qid], is_shown, answering, left, concluded, degr)
+                todo -= now - left  # the ones this question used
             elif t == "number":
                 if answering:
                     v = r.randint(q["min"], min(q["max"], 30) if r.random() < 0.9 else q["max"])
@@ -598,7 +603,7 @@ def degrade(img, k, rng, profile, mode, plan):
     inv /= inv[2, 2]
     identity = np.allclose(h_px, np.eye(3), atol=1e-9)
     if not identity:
-        resample = Image.BILINEAR if profile == "bench" else Image.BICUBIC
+        resample = Image.BILINEAR  # bicubic costs twice the time and looks the same
         fill = (255, 255, 255) if img.mode == "RGB" else 255
         img = img.transform(size, Image.PERSPECTIVE, tuple(inv.flatten()[:8]), resample,
                             fillcolor=fill)
@@ -607,14 +612,17 @@ def degrade(img, k, rng, profile, mode, plan):
         canvas.paste(img, (0, 0))
         img = canvas
     if profile != "clean":
-        blur = rng.choice([0, 0, 0.5, 0.8, 1.1]) * k / 11.8  # in px at 300 dpi terms
+        # in px at 300 dpi; at 150 dpi a QR module is only 2.3 px and a blur of more
+        # than 0.4 px with noise and a threshold merges them (check_simulate.py found it)
+        blur = min(rng.choice([0, 0, 0.5, 0.8, 1.1]) * k / 11.8, 0.4 if k < 8 else 1.1)
         if profile == "bench":
             blur = 0
         if blur > 0.15:
             img = img.filter(ImageFilter.GaussianBlur(blur))
             info["blur_px"] = round(blur, 2)
         copier = plan.get("photocopy", False)
-        sigma = rng.uniform(2, 9)
+        # a scanner's noise is slight (and bloats every JPEG); a photocopy's is more
+        sigma = rng.uniform(1, 3) if profile == "bench" else rng.uniform(1.5, 6 if k > 8 else 4)
         a = np.asarray(img, dtype=np.float32)
         if copier:  # contrast loss: black goes grey, white goes grey
             lo, hi = rng.uniform(45, 80), rng.uniform(200, 232)
@@ -849,7 +857,8 @@ def main(argv=None):
     copy_objs = []
     for i in range(copies):
         serial = f"{i + 1:05d}"
-        forced = [SPECIALS[i % len(SPECIALS)]] if degr and i < 3 * len(SPECIALS) else []
+        forced = [SPECIALS[i % len(SPECIALS)]] if degr and i < 3 * len(SPECIALS) else \
+            ["correction"] if i == 0 else []
         copy_objs.append(Copy(serial, questions, layout, profile,
                               random.Random(f"{a.seed}:copy:{serial}"), forced))
 
