@@ -14,8 +14,8 @@
 #include "survey/strbuf.h"
 
 static const char head[] =
-    "usage: enkat scan --db DB --year YEAR --unit UNIT [--dry-run] [--json]\n"
-    "                  [--threads N] [--lang sv|en] FILE...\n"
+    "usage: enkat scan --db DB --year YEAR --unit UNIT [--questionnaire Q.yaml]\n"
+    "                  [--dry-run] [--json] [--threads N] [--lang sv|en] FILE...\n"
     "\n"
     "Reads scanned paper forms (PDF, TIFF, PNG or JPEG, 150-600 dpi, any\n"
     "page order, across files) into the wave UNIT x YEAR. Each page is located\n"
@@ -163,13 +163,16 @@ static void summary(const struct out *o, const enk_paperin_result *r, bool dry)
 
 int cmd_scan(int argc, char **argv)
 {
-        const char *db = NULL, *unit = NULL, *lang = "sv";
+        const char *db = NULL, *unit = NULL, *lang = "sv", *qpath = NULL;
         long year = 0, threads = 0;
         bool dry = false, json = false;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store"),
             CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld", "the wave's year"),
             CLI_OPT_UNIT_CHECKED("UNIT", &unit, "the wave's unit"),
+            CLI_STRING('q', "questionnaire", "FILE", &qpath,
+                       "the edition, to create the store, unit and wave\n"
+                       "when the store does not have them yet"),
             CLI_FLAG('n', "dry-run", &dry, "read and report, store nothing"),
             CLI_FLAG('j', "json", &json, "report as JSON on standard output"),
             CLI_INT('t', "threads", "N", &threads, 1, 16, "threads '%s' is not in %ld-%ld",
@@ -190,6 +193,7 @@ int cmd_scan(int argc, char **argv)
         if (optind >= argc)
                 return cli_usage_error("scan", "no scan files given");
         enk_paperin_opts po = {.db = db,
+                               .questionnaire = qpath,
                                .unit = unit,
                                .year = (int) year,
                                .dry_run = dry,

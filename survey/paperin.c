@@ -74,6 +74,7 @@ struct run {
         enk_store *store;
         int64_t wave_id;
         const enk_questionnaire *q;
+        enk_questionnaire *own_q; /* --questionnaire, when given */
         struct layouts lay;
         struct pi_page **pages;
         size_t npages, cappages;
@@ -739,9 +740,8 @@ static enk_status copies(struct run *r)
         }
         r->res->copies = n;
         report_pages(r);
+        /* the transaction open_wave began; nothing of it stays on an error */
         bool store = st == ENK_OK && !r->res->errors && !r->o->dry_run;
-        if (store)
-                st = enk_store_begin(r->store, r->diags);
         for (size_t i = 0; st == ENK_OK && i < n; i++) {
                 struct pi_copy *c = &cs[i];
                 if (c->nmissing)
@@ -759,8 +759,6 @@ static enk_status copies(struct run *r)
         }
         if (store && st == ENK_OK)
                 st = enk_store_commit(r->store, r->diags);
-        else if (store)
-                enk_store_rollback(r->store);
         for (size_t i = 0; i < n; i++)
                 report_copy(r, &cs[i]);
         free_copies(cs, n);
@@ -769,19 +767,52 @@ static enk_status copies(struct run *r)
 
 /* ------------------------------------------------------------- the run */
 
-/* The store and the wave of o->unit x o->year, with its edition. */
+/* The wave of o->unit x o->year in the open store, made with the edition
+ * o->questionnaire when the store lacks it (r->own_q), inside the run's
+ * transaction. A dry run makes nothing: it reads with the questionnaire
+ * when the store has no such wave. */
+static enk_status find_or_make_wave(struct run *r)
+{
+        const enk_paperin_opts *o = r->o;
+        int64_t unit = 0, edition = 0;
+        enk_diags *quiet = enk_diags_new(2);
+        enk_status st = enk_store_find_unit(r->store, o->unit, &unit, quiet);
+        if (st == ENK_OK)
+                st = enk_store_find_wave(r->store, unit, o->year, &r->wave_id, &edition, quiet);
+        if (st == ENK_OK || !r->own_q) {
+                if (st != ENK_OK)
+                        copy_diags(r->diags, quiet);
+                enk_diags_free(quiet);
+                return st == ENK_OK ? enk_store_edition(r->store, edition, &r->q, r->diags) : st;
+        }
+        enk_diags_free(quiet);
+        r->q = r->own_q;
+        if (o->dry_run)
+                return ENK_OK;
+        if ((st = enk_store_add_edition(r->store, r->own_q, &edition, r->diags)) != ENK_OK ||
+            (st = enk_store_unit(r->store, o->unit, &unit, r->diags)) != ENK_OK)
+                return st;
+        return enk_store_wave(r->store, unit, o->year, edition, -1, &r->wave_id, r->diags);
+}
+
+/* The store (a transaction open unless this is a dry run) and the wave. */
 static enk_status open_wave(struct run *r)
 {
         const enk_paperin_opts *o = r->o;
-        enk_status st =
-            enk_store_open(o->db, o->dry_run ? ENK_STORE_READONLY : 0, &r->store, r->diags);
-        int64_t unit = 0, edition = 0;
+        enk_status st = ENK_OK;
+        if (o->questionnaire)
+                st = enk_questionnaire_load(o->questionnaire, &r->own_q, r->diags);
+        int flags = o->dry_run ? ENK_STORE_READONLY : o->questionnaire ? ENK_STORE_CREATE : 0;
+        if (st == ENK_OK && o->dry_run && r->own_q && access(o->db, F_OK) != 0) {
+                r->q = r->own_q; /* a dry run before there is a store */
+                return ENK_OK;
+        }
         if (st == ENK_OK)
-                st = enk_store_find_unit(r->store, o->unit, &unit, r->diags);
+                st = enk_store_open(o->db, flags, &r->store, r->diags);
+        if (st == ENK_OK && !o->dry_run)
+                st = enk_store_begin(r->store, r->diags);
         if (st == ENK_OK)
-                st = enk_store_find_wave(r->store, unit, o->year, &r->wave_id, &edition, r->diags);
-        if (st == ENK_OK)
-                st = enk_store_edition(r->store, edition, &r->q, r->diags);
+                st = find_or_make_wave(r);
         return st;
 }
 
@@ -798,7 +829,10 @@ static void free_run(struct run *r)
         free(r->pages);
         for (size_t i = 0; i < ENK_LANG_MAX; i++)
                 enk_paper_free(r->lay.paper[i]);
+        if (r->store && enk_store_in_transaction(r->store))
+                enk_store_rollback(r->store);
         enk_store_free(r->store);
+        enk_questionnaire_free(r->own_q);
 }
 
 enk_status enk_paperin_run(const enk_paperin_opts *o, const enk_paperin_handlers *h,

@@ -39,10 +39,12 @@
 #include "survey/store.h"
 
 typedef struct enk_paperin_opts {
-        const char *db;   /* the store */
-        const char *unit; /* the unit the forms came back to */
-        int year;         /* the wave's year */
-        bool dry_run;     /* read and report; store nothing */
+        const char *db;            /* the store */
+        const char *questionnaire; /* the edition, to make the store, unit and
+                                    * wave when the store lacks them; NULL */
+        const char *unit;          /* the unit the forms came back to */
+        int year;                  /* the wave's year */
+        bool dry_run;              /* read and report; store nothing */
         const char *const *files;
         size_t nfiles;
         unsigned threads; /* worker threads; 0: the machine's cores */
@@ -118,9 +120,9 @@ typedef struct enk_paperin_result {
         size_t errors;     /* errors reported (then nothing is stored) */
 } enk_paperin_result;
 
-/* Reads o->files into the wave o->unit x o->year of o->db (which must exist:
- * `enkat codes` or `enkat import` made it, or the store has the edition the
- * pages name and the wave is made for it). Reports every page and copy
+/* Reads o->files into the wave o->unit x o->year of o->db (made by `enkat
+ * codes` or `enkat import`, or here from o->questionnaire). All of it is one
+ * transaction. Reports every page and copy
  * through h (may be NULL). Errors (a file that cannot be read, a page of
  * another survey, a copy with a page missing, a copy scanned before) are
  * counted in res->errors; with any, nothing is stored. */
