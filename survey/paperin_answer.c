@@ -3,7 +3,9 @@
  *
  * The rules (docs/scan.md, "From boxes to answers"):
  *   - a blackened box (ENK_SCAN_FILLED) is the form's correction, "not this
- *     one": it counts as no mark;
+ *     one": it counts as no mark when the question has a cross elsewhere; a
+ *     blackened box alone waits for a person ("uncertain": a correction that
+ *     took back the only answer, or a respondent who answers by filling);
  *   - one mark on a single-choice question (scale, single, yes/no) is its
  *     answer; none is no answer; two or more wait for a person ("multiple");
  *   - a multiple-choice question's marks are its answer, as a set;
@@ -22,15 +24,24 @@
 /* A single-choice question from its checkboxes. */
 static void single(const struct pi_box *b, size_t n, enk_paperin_answer *a)
 {
-        size_t marked = 0, uncertain = 0;
-        int32_t value = ENK_MISSING;
+        size_t marked = 0, uncertain = 0, filled = 0;
+        int32_t value = ENK_MISSING, filled_value = ENK_MISSING;
         for (size_t i = 0; i < n; i++) {
                 if (b[i].state == ENK_SCAN_MARKED) {
                         marked++;
                         value = b[i].value;
                 } else if (b[i].state == ENK_SCAN_UNCERTAIN) {
                         uncertain++;
+                } else if (b[i].state == ENK_SCAN_FILLED) {
+                        filled++;
+                        filled_value = b[i].value;
                 }
+        }
+        /* A blackened box with no cross beside it: a correction that took
+         * back the only answer, or a respondent who fills boxes to answer. */
+        if (!marked && filled) {
+                uncertain++;
+                value = filled == 1 ? filled_value : ENK_MISSING;
         }
         if (marked > 1) {
                 a->state = ENK_PAPERIN_REVIEW;
@@ -50,14 +61,18 @@ static void single(const struct pi_box *b, size_t n, enk_paperin_answer *a)
 static void multiple(const struct pi_box *b, size_t n, enk_paperin_answer *a)
 {
         int32_t set = 0;
-        bool uncertain = false;
+        bool uncertain = false, filled = false;
         for (size_t i = 0; i < n; i++) {
                 if (b[i].state == ENK_SCAN_MARKED && b[i].value >= 1 &&
                     b[i].value <= ENK_OPTION_MAX)
                         set |= (int32_t) (1u << (b[i].value - 1));
                 else if (b[i].state == ENK_SCAN_UNCERTAIN)
                         uncertain = true;
+                else if (b[i].state == ENK_SCAN_FILLED)
+                        filled = true;
         }
+        if (!set && filled)
+                uncertain = true; /* as for a single choice */
         a->value = set ? set : ENK_MISSING;
         if (uncertain) {
                 a->state = ENK_PAPERIN_REVIEW;

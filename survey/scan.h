@@ -134,7 +134,8 @@ typedef enum enk_scan_outcome {
                                  * that does not agree with the QR code */
 } enk_scan_outcome;
 
-/* A short English phrase for status; never NULL. */
+/* A short English phrase for status (a message id: enk_diag_text() gives the
+ * run's language); never NULL. */
 const char *enk_scan_outcome_str(enk_scan_outcome status);
 
 /* Returns the paper form (survey/paper.h) for the survey, edition and language

@@ -103,6 +103,53 @@ struct qr_found {
         zbar_orientation_t orient;
 };
 
+/* Reads a QR code in the bw x bh grey buffer buf, whose pixel (x, y) is the
+ * page's (x0 + x f, y0 + y f). true when one was read. */
+static bool zbar_read(const unsigned char *buf, int bw, int bh, double x0, double y0, double f,
+                      struct qr_found *qf)
+{
+        zbar_image_scanner_t *sc = zbar_image_scanner_create();
+        zbar_image_t *zi = zbar_image_create();
+        bool ok = false;
+        if (sc && zi) {
+                zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+                zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+                zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
+                zbar_image_set_size(zi, (unsigned) bw, (unsigned) bh);
+                zbar_image_set_data(zi, (void *) buf, (unsigned long) bw * bh, NULL);
+                if (zbar_scan_image(sc, zi) > 0) {
+                        for (const zbar_symbol_t *sym = zbar_image_first_symbol(zi); sym && !ok;
+                             sym = zbar_symbol_next(sym)) {
+                                if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
+                                        continue;
+                                const char *data = zbar_symbol_get_data(sym);
+                                unsigned len = zbar_symbol_get_data_length(sym);
+                                if (!data || len >= sizeof qf->text)
+                                        continue;
+                                memcpy(qf->text, data, len);
+                                qf->text[len] = '\0';
+                                unsigned n = zbar_symbol_get_loc_size(sym);
+                                qf->npts = n == 4 ? 4 : 0;
+                                for (int i = 0; i < qf->npts; i++) {
+                                        /* zbar's points are module corners in
+                                         * the halved image's pixel grid */
+                                        qf->x[i] =
+                                            x0 + zbar_symbol_get_loc_x(sym, (unsigned) i) * f;
+                                        qf->y[i] =
+                                            y0 + zbar_symbol_get_loc_y(sym, (unsigned) i) * f;
+                                }
+                                qf->orient = zbar_symbol_get_orientation(sym);
+                                ok = true;
+                        }
+                }
+        }
+        if (zi)
+                zbar_image_destroy(zi);
+        if (sc)
+                zbar_image_scanner_destroy(sc);
+        return ok;
+}
+
 /* Reads a QR code in the region (x0, y0, w, h) of pix, halving it when
  * half is set. true when one was read. */
 static bool qr_in(PIX *pix, int x0, int y0, int w, int h, bool half, struct qr_found *qf)
@@ -142,46 +189,34 @@ static bool qr_in(PIX *pix, int x0, int y0, int w, int h, bool half, struct qr_f
                         buf[(size_t) y * bw + x] = (unsigned char) v;
                 }
         }
-        zbar_image_scanner_t *sc = zbar_image_scanner_create();
-        zbar_image_t *zi = zbar_image_create();
-        bool ok = false;
-        if (sc && zi) {
-                zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-                zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-                zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
-                zbar_image_set_size(zi, (unsigned) bw, (unsigned) bh);
-                zbar_image_set_data(zi, buf, (unsigned long) bw * bh, NULL);
-                if (zbar_scan_image(sc, zi) > 0) {
-                        for (const zbar_symbol_t *sym = zbar_image_first_symbol(zi); sym && !ok;
-                             sym = zbar_symbol_next(sym)) {
-                                if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
-                                        continue;
-                                const char *data = zbar_symbol_get_data(sym);
-                                unsigned len = zbar_symbol_get_data_length(sym);
-                                if (!data || len >= sizeof qf->text)
-                                        continue;
-                                memcpy(qf->text, data, len);
-                                qf->text[len] = '\0';
-                                unsigned n = zbar_symbol_get_loc_size(sym);
-                                qf->npts = n == 4 ? 4 : 0;
-                                for (int i = 0; i < qf->npts; i++) {
-                                        /* zbar's points are module corners in
-                                         * the halved image's pixel grid */
-                                        qf->x[i] =
-                                            x0 + zbar_symbol_get_loc_x(sym, (unsigned) i) * f;
-                                        qf->y[i] =
-                                            y0 + zbar_symbol_get_loc_y(sym, (unsigned) i) * f;
-                                }
-                                qf->orient = zbar_symbol_get_orientation(sym);
-                                ok = true;
-                        }
-                }
-        }
-        if (zi)
-                zbar_image_destroy(zi);
-        if (sc)
-                zbar_image_scanner_destroy(sc);
+        bool ok = zbar_read(buf, bw, bh, x0, y0, f, qf);
         free(buf);
+        return ok;
+}
+
+/* Reads a QR code in the region (x0, y0, w, h) of pix enlarged up times
+ * (bilinear): at 150 dpi a module of the 14 mm symbol is barely two pixels,
+ * too few for zbar once the page is blurred or turned. */
+static bool qr_up(PIX *pix, int x0, int y0, int w, int h, int up, struct qr_found *qf)
+{
+        BOX *box = boxCreate(x0 < 0 ? 0 : x0, y0 < 0 ? 0 : y0, w, h);
+        PIX *clip = box ? pixClipRectangle(pix, box, NULL) : NULL;
+        PIX *big = clip ? pixScaleGrayLI(clip, (float) up, (float) up) : NULL;
+        bool ok = false;
+        if (big) {
+                int bw = pixGetWidth(big), bh = pixGetHeight(big), wpl = pixGetWpl(big);
+                unsigned char *buf = malloc((size_t) bw * bh);
+                l_uint32 *data = pixGetData(big);
+                for (int y = 0; buf && y < bh; y++)
+                        for (int x = 0; x < bw; x++)
+                                buf[(size_t) y * bw + x] =
+                                    (unsigned char) GET_DATA_BYTE(data + (size_t) y * wpl, x);
+                ok = buf && zbar_read(buf, bw, bh, x0 < 0 ? 0 : x0, y0 < 0 ? 0 : y0, 1.0 / up, qf);
+                free(buf);
+        }
+        pixDestroy(&big);
+        pixDestroy(&clip);
+        boxDestroy(&box);
         return ok;
 }
 
@@ -202,6 +237,16 @@ static bool find_qr(PIX *pix, struct qr_found *qf, int *where)
                         return true;
                 }
                 if (qr_in(pix, 0, 0, rw, rh, h, qf)) {
+                        *where = 1;
+                        return true;
+                }
+        }
+        if (k < 7.0) { /* under about 180 dpi */
+                if (qr_up(pix, W - rw, H - rh, rw, rh, 3, qf)) {
+                        *where = 0;
+                        return true;
+                }
+                if (qr_up(pix, 0, 0, rw, rh, 3, qf)) {
                         *where = 1;
                         return true;
                 }
@@ -485,19 +530,19 @@ const char *enk_scan_outcome_str(enk_scan_outcome status)
 {
         switch (status) {
         case ENK_SCAN_PAGE_OK:
-                return "recognised";
+                return ENK_MSGID("recognised");
         case ENK_SCAN_PAGE_BLANK:
-                return "blank page";
+                return ENK_MSGID("blank page");
         case ENK_SCAN_PAGE_NO_QR:
-                return "no readable QR code";
+                return ENK_MSGID("no readable QR code");
         case ENK_SCAN_PAGE_FOREIGN:
-                return "not an enkat page code";
+                return ENK_MSGID("not an enkat page code");
         case ENK_SCAN_PAGE_UNKNOWN:
-                return "no such form";
+                return ENK_MSGID("no such form");
         case ENK_SCAN_PAGE_NO_MARKS:
-                return "corner marks not found";
+                return ENK_MSGID("corner marks not found");
         }
-        return "unknown page status";
+        return ENK_MSGID("unknown page status");
 }
 
 /* How far (mm) the fourth of four marks is from where the affine fit of the
@@ -609,7 +654,7 @@ enk_status enk_scan_recognise(enk_scan_image *img, enk_scan_lookup lookup, void 
         if (!find_qr(img->pix, &qf, &where)) {
                 pg->status =
                     ink_share(img->pix) < 0.0005 ? ENK_SCAN_PAGE_BLANK : ENK_SCAN_PAGE_NO_QR;
-                enk_warning(d, at(img), "%s", enk_scan_outcome_str(pg->status));
+                enk_warning(d, at(img), "%s", enk_diag_text(enk_scan_outcome_str(pg->status)));
                 *out = pg;
                 return ENK_OK;
         }
@@ -650,7 +695,7 @@ enk_status enk_scan_recognise(enk_scan_image *img, enk_scan_lookup lookup, void 
         }
         if (pg->status != ENK_SCAN_PAGE_OK)
                 enk_warning(d, at(img), "%s: the page cannot be located",
-                            enk_scan_outcome_str(pg->status));
+                            enk_diag_text(enk_scan_outcome_str(pg->status)));
         *out = pg;
         return ENK_OK;
 }

@@ -273,7 +273,7 @@ def check_answers(truth, qyaml, specials_wanted):
                 if marked != [a["value"]]:
                     problem(f"{where}: certain {a['value']} but marked {marked}")
             elif q["type"] == "multiple" and st == "certain":
-                if sum(1 << v for v in marked) != a["value"]:
+                if sum(1 << (v - 1) for v in marked) != a["value"]:
                     problem(f"{where}: certain {a['value']} but marked {marked}")
             elif st == "review" and a["reason"] == "multiple":
                 if len(marked) < 2 or q["type"] == "multiple":
@@ -288,7 +288,7 @@ def check_answers(truth, qyaml, specials_wanted):
                                                        a["reason"] == "skipped"):
                 problem(f"{where}: {st} but not shown")
             if st == "certain" and q["type"] == "multiple":
-                concluded[q["id"]] = tuple(v for v in range(31) if a["value"] >> v & 1)
+                concluded[q["id"]] = tuple(v + 1 for v in range(30) if a["value"] >> v & 1)
             else:
                 concluded[q["id"]] = a["value"] if st == "certain" else None
     pages = [p for f in truth["files"] for p in f["pages"]]
@@ -418,7 +418,7 @@ def main():
             "obscured-corner", "photocopy"])
         check_confusion(t, deg, tmp)
         kinds = {p["kind"] for f in t["files"] for p in f["pages"]}
-        for k in ("blank-sheet", "other-lang", "other-edition"):
+        for k in ("blank-sheet", "other-edition"):
             if k not in kinds:
                 problem(f"pages: no {k} page in the degraded set")
         print(f"150 dpi black-and-white pages whose QR code zbar could not decode: "

@@ -326,7 +326,7 @@ class Copy:
                 todo.discard("multiple-choice-correction")
                 todo.discard("correction")
                 fill(r.choice([v for v in vals if v not in chosen]))
-            ent.update(state="certain", reason=None, value=sum(1 << v for v in chosen))
+            ent.update(state="certain", reason=None, value=sum(1 << (v - 1) for v in chosen))
             concluded[qid] = tuple(chosen)
         else:
             v = self.choose(q)
@@ -889,9 +889,10 @@ def main(argv=None):
             items.append(it)
     extras = []
     if degr and profile != "bench" and copies >= 3:
-        # a duplex scan's empty backs, and pages of another language and edition
-        other = [("other-lang", a.questionnaire, "en", "other-lang"),
-                 ("other-edition", a.other_edition, a.lang, "other-edition")]
+        # a duplex scan's empty backs, and a page of another edition. (A page
+        # of the questionnaire's other language is no stray: the wave may have
+        # copies printed in each of its languages, numbered apart.)
+        other = [("other-edition", a.other_edition, a.lang, "other-edition")]
         for name, yml, lang, status in other:
             pdf = os.path.join(work, f"{name}.pdf")
             run([a.enkat, "form", "--format", "pdf", "--lang", lang, "--copies", "1",
