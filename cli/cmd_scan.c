@@ -53,12 +53,40 @@ static void json_page(struct out *o, const enk_paperin_page *p)
                p->serial, p->form_page, yesno(p->rotated), p->residual_mm);
 }
 
+/* A page's status in the run's language (--json keeps the codes). */
+static const char *status_word(enk_lang l, const char *status)
+{
+        static const char *const codes[] = {
+            "ok",           "blank",         "no-qr",      "foreign", "unknown", "no-marks",
+            "other-survey", "other-edition", "other-lang", "twice",   "error"};
+        static const enk_lang_pair words[] = {
+            {"läst", "read"},
+            {"tom sida", "blank page"},
+            {"ingen läsbar QR-kod", "no readable QR code"},
+            {"främmande QR-kod", "foreign QR code"},
+            {"okänd sida", "unknown page"},
+            {"hörnmarkeringar saknas", "corner marks not found"},
+            {"annan enkät", "another survey"},
+            {"annan utgåva", "another edition"},
+            {"annat språk", "another language"},
+            {"läst två gånger", "read twice"},
+            {"fel", "error"},
+        };
+        for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+                if (!strcmp(status, codes[i]))
+                        return enk_lang_pick(l, words[i]);
+        return status;
+}
+
 static void text_page(const struct out *o, const enk_paperin_page *p)
 {
         static const enk_lang_pair page = {"sida", "page"}, copy = {"exemplar", "copy"},
                                    turned = {", vänd", ", turned"};
         enk_lang l = o->en ? ENK_LANG_EN : ENK_LANG_SV;
-        printf("%s:%u  %s", p->file, p->page, p->status);
+        if (p->page)
+                printf("%s:%u  %s", p->file, p->page, status_word(l, p->status));
+        else
+                printf("%s  %s", p->file, status_word(l, p->status));
         if (p->form_page)
                 printf("  %s %u %s %05u", enk_lang_pick(l, page), p->form_page,
                        enk_lang_pick(l, copy), p->serial);

@@ -816,6 +816,17 @@ static enk_status open_wave(struct run *r)
         return st;
 }
 
+/* Removes the store file path and its log files. */
+static void remove_store(const char *path)
+{
+        char buf[4096];
+        unlink(path);
+        for (int i = 0; i < 2; i++) {
+                snprintf(buf, sizeof(buf), "%s%s", path, i ? "-shm" : "-wal");
+                unlink(buf);
+        }
+}
+
 static void free_run(struct run *r)
 {
         for (size_t i = 0; i < r->npages; i++) {
@@ -842,6 +853,8 @@ enk_status enk_paperin_run(const enk_paperin_opts *o, const enk_paperin_handlers
                 return ENK_ERR_USAGE;
         memset(res, 0, sizeof(*res));
         struct run r = {.o = o, .h = h, .res = res, .diags = diags};
+        /* a store this run makes and then keeps nothing in is not left behind */
+        bool made = !o->dry_run && o->questionnaire && access(o->db, F_OK) != 0;
         enk_status st = open_wave(&r);
         if (st == ENK_OK)
                 st = make_layouts(&r);
@@ -854,6 +867,8 @@ enk_status enk_paperin_run(const enk_paperin_opts *o, const enk_paperin_handlers
         if (st == ENK_OK)
                 st = copies(&r);
         free_run(&r);
+        if (made && (st != ENK_OK || res->errors))
+                remove_store(o->db);
         return st;
 }
 
