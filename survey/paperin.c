@@ -955,8 +955,9 @@ bool enk_paperin_question_area(const enk_paper *paper, size_t question, unsigned
         if (!any)
                 return false;
         /* the question's line of text before its boxes, and a margin */
+        /* the whole width of the text column: the question's words too */
         double x0 = 18, y0 = r->y - 9 > 14 ? r->y - 9 : 14;
-        double x1 = r->x + r->w + 4 < 196 ? r->x + r->w + 4 : 196;
+        double x1 = r->x + r->w + 4 > 194 ? r->x + r->w + 4 : 194;
         r->h = r->y + r->h + 3 - y0;
         r->y = y0;
         r->x = x0;

@@ -79,7 +79,7 @@ enum word {
 static const enk_lang_pair words[NWORDS] = {
     [W_TITLE] = {"Granska skannade svar", "Review scanned answers"},
     [W_PROGRESS] = {"%zu av %zu", "%zu of %zu"},
-    [W_COPY] = {"Kopia %s · %s %d · sidan %u", "Copy %s · %s %d · page %u"},
+    [W_COPY] = {"Exemplar %s · %s %d · sidan %u", "Copy %s · %s %d · page %u"},
     [W_REASON] = {"Skäl:", "Reason:"},
     [W_READING] = {"Skannern läste:", "The scanner read:"},
     [W_READ_NOTHING] = {"inget säkert svar", "no certain answer"},
@@ -107,7 +107,7 @@ static const enk_lang_pair words[NWORDS] = {
     [W_DIGITS_LABEL] = {"Talet (%d–%d)", "The number (%d–%d)"},
     [W_CROP_ALT] = {"Frågan som den ser ut på den skannade sidan",
                     "The question as it looks on the scanned page"},
-    [W_FINISHED] = {"Kopian är redan sparad som svar och kan inte ändras här.",
+    [W_FINISHED] = {"Exemplaret är redan sparat som svar och kan inte ändras här.",
                     "The copy has been stored as a response and cannot be changed here."},
     [W_DONE_TITLE] = {"Alla svar är granskade", "All answers are reviewed"},
     [W_DONE_TEXT] = {"%zu svar granskade; %zu exemplar har blivit svar. Du kan stänga sidan och "
