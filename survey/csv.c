@@ -290,12 +290,13 @@ const char *enk_csv_bad_encoding(const enk_csv *r, const char *s, size_t len)
         if (ascii || enk_utf8_valid(s, len))
                 return NULL;
         if (!r || r->enc == ENC_UTF8 || r->enc == ENC_UTF8_BOM)
-                return "not valid UTF-8 though the file starts as UTF-8";
+                return enk_diag_text(ENK_MSGID("not valid UTF-8 though the file starts as UTF-8"));
         if (r->enc != ENC_CP1252)
-                return "not valid UTF-16";
+                return enk_diag_text(ENK_MSGID("not valid UTF-16"));
         if (memchr(s, MARK_UTF8_IN_CP, len))
-                return "a UTF-8 character in a Windows-1252 file (mixed encodings)";
-        return "neither UTF-8 nor Windows-1252";
+                return enk_diag_text(
+                    ENK_MSGID("a UTF-8 character in a Windows-1252 file (mixed encodings)"));
+        return enk_diag_text(ENK_MSGID("neither UTF-8 nor Windows-1252"));
 }
 
 /* ------------------------------------------------------------ libcsv glue */

@@ -359,15 +359,16 @@ static void expected_codes(const enk_csvin *r, int qi, char *buf, size_t size)
         if (qn->type == ENK_Q_SCALE) {
                 const enk_scale *s = enk_question_scale(r->q, qn);
                 if (!s || !s->npoints) {
-                        snprintf(buf, size, "a code or a label");
+                        snprintf(buf, size, "%s", enk_diag_text(ENK_MSGID("a code or a label")));
                         return;
                 }
                 if (s->has_na)
-                        snprintf(buf, size, "%d..%d, %d or a label", (int) s->points[0].value,
-                                 (int) s->points[s->npoints - 1].value, (int) s->na_code);
+                        snprintf(buf, size, enk_diag_text(ENK_MSGID("%d..%d, %d or a label")),
+                                 (int) s->points[0].value, (int) s->points[s->npoints - 1].value,
+                                 (int) s->na_code);
                 else
-                        snprintf(buf, size, "%d..%d or a label", (int) s->points[0].value,
-                                 (int) s->points[s->npoints - 1].value);
+                        snprintf(buf, size, enk_diag_text(ENK_MSGID("%d..%d or a label")),
+                                 (int) s->points[0].value, (int) s->points[s->npoints - 1].value);
                 return;
         }
         int32_t lo = INT32_MAX, hi = INT32_MIN;
@@ -376,9 +377,10 @@ static void expected_codes(const enk_csvin *r, int qi, char *buf, size_t size)
                 hi = qn->options[o].value > hi ? qn->options[o].value : hi;
         }
         if (qn->noptions)
-                snprintf(buf, size, "%d..%d or a label", (int) lo, (int) hi);
+                snprintf(buf, size, enk_diag_text(ENK_MSGID("%d..%d or a label")), (int) lo,
+                         (int) hi);
         else
-                snprintf(buf, size, "a label");
+                snprintf(buf, size, "%s", enk_diag_text(ENK_MSGID("a label")));
 }
 
 /* "; did you mean 'LABEL'?" among the labels of question qi, or "". */

@@ -57,14 +57,15 @@ void enk_response_condition_str(const enk_questionnaire *q, const enk_question *
         const enk_question *on = &q->questions[c->question];
         size_t len = 0;
         if (on->type == ENK_Q_MULTIPLE)
-                put(buf, size, &len, "'%s' includes ", on->id);
+                put(buf, size, &len, enk_diag_text(ENK_MSGID("'%s' includes ")), on->id);
         else if (c->nvalues == 1)
-                put(buf, size, &len, "'%s' is ", on->id);
+                put(buf, size, &len, enk_diag_text(ENK_MSGID("'%s' is ")), on->id);
         else
-                put(buf, size, &len, "'%s' is one of ", on->id);
+                put(buf, size, &len, enk_diag_text(ENK_MSGID("'%s' is one of ")), on->id);
         for (size_t i = 0; i < c->nvalues; i++) {
                 if (i > 0)
-                        put(buf, size, &len, "%s", i + 1 < c->nvalues ? ", " : " or ");
+                        put(buf, size, &len, "%s",
+                            i + 1 < c->nvalues ? ", " : enk_diag_text(ENK_MSGID(" or ")));
                 put_value(buf, size, &len, on, c->values[i]);
         }
 }
