@@ -25,18 +25,19 @@
 #define LINE_BAND_MM 0.8  /* around a text area's printed line, not ink */
 
 /* Thresholds on the ink (0..1), over the page's empty baseline; docs/scan.md. */
-#define MARK_MIN     0.08  /* a checkbox with this much more ink is marked */
-#define DOUBT_MIN    0.035 /* ... with this much more, uncertain */
-#define WRITE_MIN    0.03  /* a digit box with this much more is written */
-#define WRITE_DOUBT  0.012
-#define FILL_WHITE   0.10 /* filled: under 10 % of the inside still light */
-#define DENSE_WHITE  0.25 /* under 25 %: neither a clear mark nor filled */
-#define BASE_MAX     0.05 /* an empty box never has more ink than this */
-#define NOISE_MAX    0.01
-#define AREA_WRITTEN 8.0 /* mm^2 of ink in a text area: written (a short word;
-                          * 4 mm^2 of blur and noise were seen on a degraded
-                          * 150 dpi page) */
-#define AREA_DOUBT   0.8
+#define MARK_MIN    0.08  /* a checkbox with this much more ink is marked */
+#define DOUBT_MIN   0.035 /* ... with this much more, uncertain */
+#define WRITE_MIN   0.03  /* a digit box with this much more is written */
+#define WRITE_DOUBT 0.012
+#define FILL_WHITE  0.10 /* filled: under 10 % of the inside still light */
+#define DENSE_WHITE 0.25 /* under 25 %: neither a clear mark nor filled */
+#define BASE_MAX    0.05 /* an empty box never has more ink than this */
+#define NOISE_MAX   0.01
+#define AREA_WRITTEN                                                                               \
+        8.0 /* mm^2 of ink in a text area: written (a short word;                                  \
+             * 4 mm^2 of blur and noise were seen on a degraded                                    \
+             * 150 dpi page) */
+#define AREA_DOUBT 0.8
 
 struct geom {
         double x[4], y[4]; /* the box's corners in pixels: tl, tr, bl, br */
@@ -229,6 +230,58 @@ const char *enk_scan_state_str(enk_scan_state state)
         return "unknown";
 }
 
+/* Calls each of the k boxes from its measure, with thresholds from what
+ * empty looks like on this page: inks holds the nchk checkboxes' ink
+ * (sorted here). */
+static void classify(enk_scan_box *boxes, const struct measure *ms, size_t k, double *inks,
+                     size_t nchk)
+{
+        /* what empty looks like on this page: the lower third of its
+         * checkboxes (most boxes of a page are empty), and their spread */
+        double base = 0, noise = 0;
+        if (nchk) {
+                qsort(inks, nchk, sizeof *inks, cmp_double);
+                size_t third = nchk / 3;
+                base = inks[third];
+                double dev = 0;
+                for (size_t i = 0; i <= third; i++)
+                        dev += fabs(inks[i] - base);
+                noise = dev / (third + 1);
+        }
+        /* a page of three boxes, two of them marked, has no lower third
+         * that is empty: what empty can be at most is fixed */
+        base = fmin(base, BASE_MAX);
+        noise = fmin(noise, NOISE_MAX);
+        double t_mark = base + fmax(MARK_MIN, 8 * noise),
+               t_doubt = base + fmax(DOUBT_MIN, 4 * noise);
+        double t_write = base + fmax(WRITE_MIN, 6 * noise),
+               t_wdoubt = base + fmax(WRITE_DOUBT, 3 * noise);
+        for (size_t i = 0; i < k; i++) {
+                enk_scan_box *b = &boxes[i];
+                const struct measure *m = &ms[i];
+                if (b->kind == ENK_SCAN_CHECKBOX) {
+                        if (m->light < FILL_WHITE)
+                                b->state = ENK_SCAN_FILLED;
+                        else if (m->light < DENSE_WHITE)
+                                b->state = ENK_SCAN_UNCERTAIN;
+                        else if (m->ink >= t_mark)
+                                b->state = ENK_SCAN_MARKED;
+                        else if (m->ink >= t_doubt)
+                                b->state = ENK_SCAN_UNCERTAIN;
+                        else
+                                b->state = ENK_SCAN_EMPTY;
+                } else if (b->kind == ENK_SCAN_DIGIT) {
+                        b->state = m->ink >= t_write    ? ENK_SCAN_WRITTEN
+                                   : m->ink >= t_wdoubt ? ENK_SCAN_UNCERTAIN
+                                                        : ENK_SCAN_EMPTY;
+                } else {
+                        b->state = m->solid >= AREA_WRITTEN ? ENK_SCAN_WRITTEN
+                                   : m->solid >= AREA_DOUBT ? ENK_SCAN_UNCERTAIN
+                                                            : ENK_SCAN_EMPTY;
+                }
+        }
+}
+
 enk_status enk_scan_read(enk_scan_page *pg, enk_diags *d)
 {
         (void) d;
@@ -306,50 +359,7 @@ enk_status enk_scan_read(enk_scan_page *pg, enk_diags *d)
                         k++;
                 }
         }
-        /* what empty looks like on this page: the lower third of its
-         * checkboxes (most boxes of a page are empty), and their spread */
-        double base = 0, noise = 0;
-        if (nchk) {
-                qsort(inks, nchk, sizeof *inks, cmp_double);
-                size_t third = nchk / 3;
-                base = inks[third];
-                double dev = 0;
-                for (size_t i = 0; i <= third; i++)
-                        dev += fabs(inks[i] - base);
-                noise = dev / (third + 1);
-        }
-        /* a page of three boxes, two of them marked, has no lower third
-         * that is empty: what empty can be at most is fixed */
-        base = fmin(base, BASE_MAX);
-        noise = fmin(noise, NOISE_MAX);
-        double t_mark = base + fmax(MARK_MIN, 8 * noise),
-               t_doubt = base + fmax(DOUBT_MIN, 4 * noise);
-        double t_write = base + fmax(WRITE_MIN, 6 * noise),
-               t_wdoubt = base + fmax(WRITE_DOUBT, 3 * noise);
-        for (size_t i = 0; i < k; i++) {
-                enk_scan_box *b = &boxes[i];
-                const struct measure *m = &ms[i];
-                if (b->kind == ENK_SCAN_CHECKBOX) {
-                        if (m->light < FILL_WHITE)
-                                b->state = ENK_SCAN_FILLED;
-                        else if (m->light < DENSE_WHITE)
-                                b->state = ENK_SCAN_UNCERTAIN;
-                        else if (m->ink >= t_mark)
-                                b->state = ENK_SCAN_MARKED;
-                        else if (m->ink >= t_doubt)
-                                b->state = ENK_SCAN_UNCERTAIN;
-                        else
-                                b->state = ENK_SCAN_EMPTY;
-                } else if (b->kind == ENK_SCAN_DIGIT) {
-                        b->state = m->ink >= t_write    ? ENK_SCAN_WRITTEN
-                                   : m->ink >= t_wdoubt ? ENK_SCAN_UNCERTAIN
-                                                        : ENK_SCAN_EMPTY;
-                } else {
-                        b->state = m->solid >= AREA_WRITTEN ? ENK_SCAN_WRITTEN
-                                   : m->solid >= AREA_DOUBT ? ENK_SCAN_UNCERTAIN
-                                                            : ENK_SCAN_EMPTY;
-                }
-        }
+        classify(boxes, ms, k, inks, nchk);
         free(inks);
         free(ms);
         free(pg->boxes);

@@ -327,6 +327,138 @@ static void value_label(enk_server_review *s, const enk_review_item *it, int32_t
         snprintf(buf, size, "%ld", (long) v);
 }
 
+/* The controls of review item it: a key per answer, or the digits field. */
+static void answer_controls(enk_server_review *s, const enk_review_item *it, int32_t chosen,
+                            const char *typed, enk_strbuf *bp)
+{
+        const enk_question *qn = &it->q->questions[it->question];
+        char buf[512];
+        const char *readw = w(s, W_READ_MARK);
+        char key[24], value[32];
+        switch (qn->type) {
+        case ENK_Q_SCALE: {
+                const enk_scale *sc = enk_question_scale(it->q, qn);
+                for (size_t k = 0; sc && k < sc->npoints; k++) {
+                        int32_t v = sc->points[k].value;
+                        snprintf(key, sizeof(key), "%zu", k + 1);
+                        enk_review_value_format(it->q, qn, v, true, value, sizeof(value));
+                        value_label(s, it, v, buf, sizeof(buf));
+                        answer(bp, false, "v", value, k < 9 ? key : NULL, buf, chosen == v,
+                               it->reading == v, readw);
+                }
+                if (sc && sc->has_na) {
+                        enk_review_value_format(it->q, qn, ENK_NA, true, value, sizeof(value));
+                        value_label(s, it, ENK_NA, buf, sizeof(buf));
+                        answer(bp, false, "v", value, "v", buf, chosen == ENK_NA,
+                               it->reading == ENK_NA, readw);
+                }
+                break;
+        }
+        case ENK_Q_SINGLE:
+                for (size_t k = 0; k < qn->noptions; k++) {
+                        int32_t v = qn->options[k].value;
+                        snprintf(key, sizeof(key), "%zu", k + 1);
+                        snprintf(value, sizeof(value), "%ld", (long) v);
+                        answer(bp, false, "v", value, k < 9 ? key : NULL,
+                               enk_text_get(&qn->options[k].label, it->qlang), chosen == v,
+                               it->reading == v, readw);
+                }
+                break;
+        case ENK_Q_YESNO:
+                answer(bp, false, "v", "1", "1", w(s, W_YES), chosen == 1, it->reading == 1, readw);
+                answer(bp, false, "v", "0", "2", w(s, W_NO), chosen == 0, it->reading == 0, readw);
+                break;
+        case ENK_Q_MULTIPLE:
+                for (size_t k = 0; k < qn->noptions; k++) {
+                        int32_t o = qn->options[k].value;
+                        bool on = chosen != ENK_MISSING && o >= 1 && o <= ENK_OPTION_MAX &&
+                                  ((uint32_t) chosen & (UINT32_C(1) << (o - 1)));
+                        bool read = it->reading != ENK_MISSING && o >= 1 && o <= ENK_OPTION_MAX &&
+                                    ((uint32_t) it->reading & (UINT32_C(1) << (o - 1)));
+                        snprintf(key, sizeof(key), "%zu", k + 1);
+                        snprintf(value, sizeof(value), "%ld", (long) o);
+                        answer(bp, true, "o", value, k < 9 ? key : NULL,
+                               enk_text_get(&qn->options[k].label, it->qlang), on, read, readw);
+                }
+                break;
+        case ENK_Q_NUMBER:
+        case ENK_Q_TEXT: {
+                snprintf(buf, sizeof(buf), w(s, W_DIGITS_LABEL), (int) qn->min, (int) qn->max);
+                enk_strbuf_puts(bp, "<label>");
+                esc(bp, buf);
+                enk_strbuf_puts(bp, " <input type=\"text\" name=\"v\" id=\"digits\" "
+                                    "inputmode=\"numeric\" autocomplete=\"off\" autofocus "
+                                    "value=\"");
+                if (typed)
+                        esc(bp, typed);
+                else if (chosen != ENK_MISSING || it->decided) {
+                        enk_review_value_format(it->q, qn, chosen, true, value, sizeof(value));
+                        esc(bp, value);
+                }
+                enk_strbuf_puts(bp, "\"></label>\n");
+                break;
+        }
+        }
+        if (qn->type != ENK_Q_NUMBER && qn->type != ENK_Q_TEXT) {
+                if (qn->type == ENK_Q_MULTIPLE)
+                        answer(bp, true, "v", "-", "0", w(s, W_NO_ANSWER),
+                               it->decided && chosen == ENK_MISSING, false, readw);
+                else
+                        answer(bp, false, "v", "-", "0", w(s, W_NO_ANSWER),
+                               chosen == ENK_MISSING && it->decided, false, readw);
+        }
+}
+
+/* What the scanner read or the decision, the button, the way back and on,
+ * and the keys of item i of n. */
+static void page_foot(enk_server_review *s, size_t i, size_t n, bool open, enk_strbuf *bp)
+{
+        const enk_review_item *it = enk_review_get(s->rv, i);
+        const enk_question *qn = &it->q->questions[it->question];
+        char buf[512];
+        enk_strbuf_puts(bp, "</fieldset>\n<p>");
+        if (it->decided) {
+                value_label(s, it, it->decision, buf, sizeof(buf));
+                esc(bp, w(s, W_DECIDED));
+        } else {
+                if (it->reading == ENK_MISSING)
+                        snprintf(buf, sizeof(buf), "%s", w(s, W_READ_NOTHING));
+                else
+                        value_label(s, it, it->reading, buf, sizeof(buf));
+                esc(bp, w(s, W_READING));
+        }
+        enk_strbuf_puts(bp, " <strong id=\"reading\">");
+        esc(bp, buf);
+        enk_strbuf_puts(bp, "</strong></p>\n");
+        if (open) {
+                enk_strbuf_puts(bp, "<button type=\"submit\"><kbd>Enter</kbd>");
+                esc(bp, w(s, W_SAVE));
+                enk_strbuf_puts(bp, "</button>\n</form>\n");
+        } else {
+                enk_strbuf_puts(bp, "<p class=\"note\">");
+                esc(bp, w(s, W_FINISHED));
+                enk_strbuf_puts(bp, "</p>\n");
+        }
+        enk_strbuf_puts(bp, "<nav>");
+        if (i > 0) {
+                enk_strbuf_printf(bp, "<a id=\"prev\" rel=\"prev\" href=\"/r/%zu\">← ", i);
+                esc(bp, w(s, W_PREV));
+                enk_strbuf_puts(bp, "</a>");
+        } else {
+                enk_strbuf_puts(bp, "<span></span>");
+        }
+        if (i + 1 < n && it->decided) {
+                enk_strbuf_printf(bp, "<a id=\"next\" rel=\"next\" href=\"/r/%zu\">", i + 2);
+                esc(bp, w(s, W_NEXT));
+                enk_strbuf_puts(bp, " →</a>");
+        }
+        enk_strbuf_puts(bp, "</nav>\n<p class=\"keys\" id=\"keys\">");
+        esc(bp, w(s, qn->type == ENK_Q_MULTIPLE                           ? W_KEYS_MULTIPLE
+                     : qn->type == ENK_Q_NUMBER || qn->type == ENK_Q_TEXT ? W_KEYS_DIGITS
+                                                                          : W_KEYS_CHOICE));
+        enk_strbuf_puts(bp, "</p>\n</main></body></html>\n");
+}
+
 static void review_page(enk_server_review *s, size_t i, int status, const char *error,
                         const char *typed, struct reply *rp)
 {
@@ -379,121 +511,8 @@ static void review_page(enk_server_review *s, size_t i, int status, const char *
         enk_strbuf_puts(&b, "</span> <small class=\"qid\">");
         esc(&b, qn->id);
         enk_strbuf_puts(&b, "</small></legend>\n");
-        const char *readw = w(s, W_READ_MARK);
-        char key[24], value[32];
-        switch (qn->type) {
-        case ENK_Q_SCALE: {
-                const enk_scale *sc = enk_question_scale(it->q, qn);
-                for (size_t k = 0; sc && k < sc->npoints; k++) {
-                        int32_t v = sc->points[k].value;
-                        snprintf(key, sizeof(key), "%zu", k + 1);
-                        enk_review_value_format(it->q, qn, v, true, value, sizeof(value));
-                        value_label(s, it, v, buf, sizeof(buf));
-                        answer(&b, false, "v", value, k < 9 ? key : NULL, buf, chosen == v,
-                               it->reading == v, readw);
-                }
-                if (sc && sc->has_na) {
-                        enk_review_value_format(it->q, qn, ENK_NA, true, value, sizeof(value));
-                        value_label(s, it, ENK_NA, buf, sizeof(buf));
-                        answer(&b, false, "v", value, "v", buf, chosen == ENK_NA,
-                               it->reading == ENK_NA, readw);
-                }
-                break;
-        }
-        case ENK_Q_SINGLE:
-                for (size_t k = 0; k < qn->noptions; k++) {
-                        int32_t v = qn->options[k].value;
-                        snprintf(key, sizeof(key), "%zu", k + 1);
-                        snprintf(value, sizeof(value), "%ld", (long) v);
-                        answer(&b, false, "v", value, k < 9 ? key : NULL,
-                               enk_text_get(&qn->options[k].label, it->qlang), chosen == v,
-                               it->reading == v, readw);
-                }
-                break;
-        case ENK_Q_YESNO:
-                answer(&b, false, "v", "1", "1", w(s, W_YES), chosen == 1, it->reading == 1, readw);
-                answer(&b, false, "v", "0", "2", w(s, W_NO), chosen == 0, it->reading == 0, readw);
-                break;
-        case ENK_Q_MULTIPLE:
-                for (size_t k = 0; k < qn->noptions; k++) {
-                        int32_t o = qn->options[k].value;
-                        bool on = chosen != ENK_MISSING && o >= 1 && o <= ENK_OPTION_MAX &&
-                                  ((uint32_t) chosen & (UINT32_C(1) << (o - 1)));
-                        bool read = it->reading != ENK_MISSING && o >= 1 && o <= ENK_OPTION_MAX &&
-                                    ((uint32_t) it->reading & (UINT32_C(1) << (o - 1)));
-                        snprintf(key, sizeof(key), "%zu", k + 1);
-                        snprintf(value, sizeof(value), "%ld", (long) o);
-                        answer(&b, true, "o", value, k < 9 ? key : NULL,
-                               enk_text_get(&qn->options[k].label, it->qlang), on, read, readw);
-                }
-                break;
-        case ENK_Q_NUMBER:
-        case ENK_Q_TEXT: {
-                snprintf(buf, sizeof(buf), w(s, W_DIGITS_LABEL), (int) qn->min, (int) qn->max);
-                enk_strbuf_puts(&b, "<label>");
-                esc(&b, buf);
-                enk_strbuf_puts(&b, " <input type=\"text\" name=\"v\" id=\"digits\" "
-                                    "inputmode=\"numeric\" autocomplete=\"off\" autofocus "
-                                    "value=\"");
-                if (typed)
-                        esc(&b, typed);
-                else if (chosen != ENK_MISSING || it->decided) {
-                        enk_review_value_format(it->q, qn, chosen, true, value, sizeof(value));
-                        esc(&b, value);
-                }
-                enk_strbuf_puts(&b, "\"></label>\n");
-                break;
-        }
-        }
-        if (qn->type != ENK_Q_NUMBER && qn->type != ENK_Q_TEXT) {
-                if (qn->type == ENK_Q_MULTIPLE)
-                        answer(&b, true, "v", "-", "0", w(s, W_NO_ANSWER),
-                               it->decided && chosen == ENK_MISSING, false, readw);
-                else
-                        answer(&b, false, "v", "-", "0", w(s, W_NO_ANSWER),
-                               chosen == ENK_MISSING && it->decided, false, readw);
-        }
-        enk_strbuf_puts(&b, "</fieldset>\n<p>");
-        if (it->decided) {
-                value_label(s, it, it->decision, buf, sizeof(buf));
-                esc(&b, w(s, W_DECIDED));
-        } else {
-                if (it->reading == ENK_MISSING)
-                        snprintf(buf, sizeof(buf), "%s", w(s, W_READ_NOTHING));
-                else
-                        value_label(s, it, it->reading, buf, sizeof(buf));
-                esc(&b, w(s, W_READING));
-        }
-        enk_strbuf_puts(&b, " <strong id=\"reading\">");
-        esc(&b, buf);
-        enk_strbuf_puts(&b, "</strong></p>\n");
-        if (open) {
-                enk_strbuf_puts(&b, "<button type=\"submit\"><kbd>Enter</kbd>");
-                esc(&b, w(s, W_SAVE));
-                enk_strbuf_puts(&b, "</button>\n</form>\n");
-        } else {
-                enk_strbuf_puts(&b, "<p class=\"note\">");
-                esc(&b, w(s, W_FINISHED));
-                enk_strbuf_puts(&b, "</p>\n");
-        }
-        enk_strbuf_puts(&b, "<nav>");
-        if (i > 0) {
-                enk_strbuf_printf(&b, "<a id=\"prev\" rel=\"prev\" href=\"/r/%zu\">← ", i);
-                esc(&b, w(s, W_PREV));
-                enk_strbuf_puts(&b, "</a>");
-        } else {
-                enk_strbuf_puts(&b, "<span></span>");
-        }
-        if (i + 1 < n && it->decided) {
-                enk_strbuf_printf(&b, "<a id=\"next\" rel=\"next\" href=\"/r/%zu\">", i + 2);
-                esc(&b, w(s, W_NEXT));
-                enk_strbuf_puts(&b, " →</a>");
-        }
-        enk_strbuf_puts(&b, "</nav>\n<p class=\"keys\" id=\"keys\">");
-        esc(&b, w(s, qn->type == ENK_Q_MULTIPLE                           ? W_KEYS_MULTIPLE
-                     : qn->type == ENK_Q_NUMBER || qn->type == ENK_Q_TEXT ? W_KEYS_DIGITS
-                                                                          : W_KEYS_CHOICE));
-        enk_strbuf_puts(&b, "</p>\n</main></body></html>\n");
+        answer_controls(s, it, chosen, typed, &b);
+        page_foot(s, i, n, open, &b);
         finish_reply(&b, status, "/r/N", rp);
 }
 
