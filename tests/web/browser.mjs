@@ -395,7 +395,10 @@ try {
     if (req.method() === 'POST' && new URL(req.url()).pathname === '/svar') posts.push(req);
   };
   page.on('request', onRequest);
-  await Promise.all([page.waitForURL('**/tack'), submit.dblclick()]);
+  // The second click may abort the first navigation (net::ERR_ABORTED, more
+  // often on a loaded machine): wait again for the one that lands.
+  await Promise.all([page.waitForURL('**/tack').catch(() => {}), submit.dblclick()]);
+  await page.waitForURL('**/tack');
   await page.waitForLoadState('load');
   page.off('request', onRequest);
   check(posts.length >= 1, 'a double click on submit sends the form', `${posts.length} POSTs`);
