@@ -56,6 +56,9 @@ LIBRARIES = {
                    "survey/scan_internal.h"]),
     "zbar": (["zbar.h", "zbar/*"], ["survey/scan_page.c"]),
     "poppler": (["poppler.h", "poppler/*", "poppler-*.h"], ["survey/scan_image.c"]),
+    # the JPEG page images of scanned PDFs, taken as stored (poppler's own
+    # decoding of them is ten times slower)
+    "qpdf": (["qpdf/*"], ["survey/scan_image.c"]),
     "utf8proc": (["utf8proc.h"], ["survey/csvin*.c", "survey/csvin_internal.h"]),
     # GNU gettext (glibc's libintl): the diagnostics translate their formats,
     # the CLI chooses the run's language (survey/diag.h).
