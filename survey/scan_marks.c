@@ -25,9 +25,11 @@
 #define LINE_BAND_MM 0.8  /* around a text area's printed line, not ink */
 
 /* Thresholds on the ink (0..1), over the page's empty baseline; docs/scan.md. */
-#define MARK_MIN    0.08  /* a checkbox with this much more ink is marked */
-#define DOUBT_MIN   0.035 /* ... with this much more, uncertain */
-#define WRITE_MIN   0.03  /* a digit box with this much more is written */
+#define MARK_MIN 0.08 /* a checkbox with this much more ink is marked */
+#define DOUBT_MIN                                                                                  \
+        0.015            /* ... with this much more, uncertain (faint strokes of                   \
+                          * 0.026-0.033 were seen on simulated scans) */
+#define WRITE_MIN   0.03 /* a digit box with this much more is written */
 #define WRITE_DOUBT 0.012
 #define FILL_WHITE  0.10 /* filled: under 10 % of the inside still light */
 #define DENSE_WHITE 0.25 /* under 25 %: neither a clear mark nor filled */
@@ -156,6 +158,56 @@ static bool locate(const struct img *im, struct geom *g)
         return fx && fy;
 }
 
+enum { LINE_SEGS = 8, MAX_LINES = 32 };
+
+/* Where each printed line of a text area really is, segment by segment of
+ * its width: the transform's small errors add up over a line 160 mm long
+ * (three corner marks and a little perspective leave a millimetre or two,
+ * a slant of a degree), more than the band left around it. For line k and
+ * segment s, off[k][s] is how far (mm) the darkest row within 3 mm of where
+ * the line should be lies from there; 0 when no row is dark along half the
+ * segment (the line is then taken where the transform puts it). */
+static void find_lines(const struct img *im, const struct geom *g, enk_paper_rect r, unsigned lines,
+                       double off[MAX_LINES][LINE_SEGS])
+{
+        for (unsigned k = 0; k < lines && k < MAX_LINES; k++) {
+                double yk = (k + 1) * LINE_PITCH;
+                for (int seg = 0; seg < LINE_SEGS; seg++) {
+                        double best = 0, best_dy = 0;
+                        for (double dy = -3; dy <= 3.001; dy += 0.1) {
+                                double v = (yk + dy) / r.h;
+                                if (v <= 0 || v >= 1)
+                                        continue;
+                                int dark_n = 0, n = 0;
+                                for (double u = (seg + 0.05) / LINE_SEGS;
+                                     u < (seg + 0.95) / LINE_SEGS; u += 0.25 / r.w) {
+                                        double x, y;
+                                        at_uv(g, u, v, &x, &y);
+                                        dark_n += dark(im, (int) floor(x), (int) floor(y)) > 0.3;
+                                        n++;
+                                }
+                                double share = n ? (double) dark_n / n : 0;
+                                if (share > best) {
+                                        best = share;
+                                        best_dy = dy;
+                                }
+                        }
+                        off[k][seg] = best >= 0.5 ? best_dy : 0;
+                }
+        }
+}
+
+/* Whether (u, ymm) of a text area lies on one of its printed lines. */
+static bool on_line(double u, double ymm, unsigned lines, double off[MAX_LINES][LINE_SEGS])
+{
+        int seg = (int) (u * LINE_SEGS);
+        seg = seg < 0 ? 0 : seg >= LINE_SEGS ? LINE_SEGS - 1 : seg;
+        for (unsigned k = 0; k < lines && k < MAX_LINES; k++)
+                if (fabs(ymm - ((k + 1) * LINE_PITCH + off[k][seg])) < LINE_BAND_MM)
+                        return true;
+        return ymm < LINE_BAND_MM;
+}
+
 struct measure {
         double ink;   /* mean darkness */
         double light; /* share of samples under 0.3 */
@@ -173,16 +225,16 @@ static struct measure measure(const struct img *im, const struct geom *g, enk_pa
                 return out;
         long n = 0, light = 0, solid = 0;
         double sum = 0;
+        double off[MAX_LINES][LINE_SEGS] = {{0}};
+        if (lines)
+                find_lines(im, g, r, lines, off);
         for (int j = 0; j < nv; j++) {
                 double ymm = m + (j + 0.5) * (r.h - 2 * m) / nv;
-                if (lines) {
-                        double f = fmod(ymm, LINE_PITCH);
-                        if (f < LINE_BAND_MM || f > LINE_PITCH - LINE_BAND_MM)
-                                continue;
-                }
                 double v = ymm / r.h;
                 for (int i = 0; i < nu; i++) {
                         double u = (m + (i + 0.5) * (r.w - 2 * m) / nu) / r.w, x, y;
+                        if (lines && on_line(u, ymm, lines, off))
+                                continue;
                         at_uv(g, u, v, &x, &y);
                         double d = dark(im, (int) floor(x), (int) floor(y));
                         sum += d;
