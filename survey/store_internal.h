@@ -177,6 +177,9 @@ enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id
 /* Whether r has a free-text answer to keep. */
 bool store_has_texts(const enk_response *r);
 
+/* Unpacks n answers from the 4 * n big-endian bytes b (store_pack's). */
+void store_unpack(const unsigned char *b, int32_t *values, size_t n);
+
 /* Packs n answers into s->blob (4 * n bytes, big-endian). */
 enk_status store_pack(enk_store *s, const int32_t *values, size_t n, enk_diags *d);
 

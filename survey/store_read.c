@@ -350,12 +350,7 @@ static enk_status scan_wave(enk_store *s, const struct scan_wave *w, const enk_s
                         status = ENK_ERR_STORE;
                         break;
                 }
-                for (size_t i = 0; i < w->slots; i++) {
-                        const unsigned char *p = blob + 4 * i;
-                        uint32_t u = (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 |
-                                     (uint32_t) p[2] << 8 | p[3];
-                        s->values[i] = (int32_t) u; /* two's complement, as C23 and gcc/clang */
-                }
+                store_unpack(blob, s->values, w->slots);
                 if (f && f->texts)
                         status = read_texts(s, id, &texts, &ntexts, &texts_cap, d);
                 if (status != ENK_OK)

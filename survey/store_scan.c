@@ -336,14 +336,6 @@ enk_status enk_store_scan_edition(enk_store *store, int64_t copy_id, int64_t *ed
         return ENK_ERR_NOTFOUND;
 }
 
-/* Unpacks a big-endian reading into n values. */
-static void unpack(const unsigned char *b, int32_t *values, size_t n)
-{
-        for (size_t i = 0; i < n; i++, b += 4)
-                values[i] = (int32_t) ((uint32_t) b[0] << 24 | (uint32_t) b[1] << 16 |
-                                       (uint32_t) b[2] << 8 | b[3]);
-}
-
 /* Puts the decisions of copy_id into values; *waiting the undecided. */
 static enk_status apply_decisions(enk_store *s, int64_t copy_id, int32_t *values, size_t n,
                                   size_t *waiting, enk_diags *d)
@@ -385,7 +377,7 @@ enk_status enk_store_scan_values(enk_store *store, int64_t copy_id, int32_t *val
                                   (long long) copy_id, sqlite3_column_bytes(st, 0) / 4, n);
                         status = ENK_ERR_USAGE;
                 } else {
-                        unpack(sqlite3_column_blob(st, 0), values, n);
+                        store_unpack(sqlite3_column_blob(st, 0), values, n);
                         if (response_id)
                                 *response_id = sqlite3_column_int64(st, 1);
                 }

@@ -610,6 +610,15 @@ enk_status store_response_ok(enk_store *s, int64_t wave_id, const enk_response *
         return store_pack(s, r->values, slots, d);
 }
 
+void store_unpack(const unsigned char *b, int32_t *values, size_t n)
+{
+        for (size_t i = 0; i < n; i++, b += 4) {
+                uint32_t u =
+                    (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16 | (uint32_t) b[2] << 8 | b[3];
+                values[i] = (int32_t) u; /* two's complement, as C23 and gcc/clang */
+        }
+}
+
 /* Packs the answers into store->blob (4 * n bytes). */
 enk_status store_pack(enk_store *store, const int32_t *values, size_t n, enk_diags *d)
 {
