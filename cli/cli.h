@@ -48,6 +48,10 @@ enk_diags *cli_diags_new(void);
  * when fine, else prints "enkat CMD: --unit: WHAT IS WRONG" as a usage error
  * and returns EXIT_USAGE. */
 int cli_check_unit_option(const char *cmd, const char *unit);
+
+/* The options that name a wave, --db, --year and --unit, all given:
+ * CLI_GO, else the usage error for the first one missing. */
+int cli_need_wave(const char *cmd, const char *db, long year, const char *unit);
 /* The exit status for a library call's status st, after its diagnostics
  * were printed: EXIT_OK for ENK_OK; for out of memory or a caller's mistake
  * (ENK_ERR_NOMEM, ENK_ERR_USAGE, which bring no diagnostic) first prints

@@ -131,12 +131,9 @@ int cmd_codes(int argc, char **argv)
         if (parsed != CLI_GO)
                 return parsed;
         o.en = enk_lang_of(lang) == ENK_LANG_EN;
-        if (!o.db)
-                return cli_usage_error("codes", "no store given (--db)");
-        if (!o.year)
-                return cli_usage_error("codes", "no year given (--year)");
-        if (!o.unit)
-                return cli_usage_error("codes", "no unit given (--unit)");
+        int need = cli_need_wave("codes", o.db, o.year, o.unit);
+        if (need != CLI_GO)
+                return need;
         if (o.delete_drafts) {
                 if (o.count || o.out || o.qpath || o.sent || o.excel)
                         return cli_usage_error("codes", "--delete-drafts makes no codes: give "

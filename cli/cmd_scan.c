@@ -212,12 +212,9 @@ int cmd_scan(int argc, char **argv)
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        if (!db)
-                return cli_usage_error("scan", "no store given (--db)");
-        if (!year)
-                return cli_usage_error("scan", "no year given (--year)");
-        if (!unit)
-                return cli_usage_error("scan", "no unit given (--unit)");
+        int need = cli_need_wave("scan", db, year, unit);
+        if (need != CLI_GO)
+                return need;
         if (optind >= argc)
                 return cli_usage_error("scan", "no scan files given");
         enk_paperin_opts po = {.db = db,

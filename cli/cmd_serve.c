@@ -121,12 +121,9 @@ int cmd_serve(int argc, char **argv)
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        if (!db)
-                return cli_usage_error("serve", "no store given (--db)");
-        if (!year)
-                return cli_usage_error("serve", "no year given (--year)");
-        if (!unit)
-                return cli_usage_error("serve", "no unit given (--unit)");
+        int need = cli_need_wave("serve", db, year, unit);
+        if (need != CLI_GO)
+                return need;
         if (optind < argc)
                 return cli_usage_error("serve", "too many arguments");
         char host[256];

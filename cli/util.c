@@ -7,6 +7,7 @@
  * machine's locale settings are.
  */
 #include "cli/cli.h"
+#include "cli/opts.h"
 
 #include <libintl.h>
 #include <limits.h>
@@ -86,6 +87,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
         fputc('\n', stderr);
         fprintf(stderr, enk_diag_text("try 'enkat %s --help'\n"), cmd);
         return EXIT_USAGE;
+}
+
+int cli_need_wave(const char *cmd, const char *db, long year, const char *unit)
+{
+        if (!db)
+                return cli_usage_error(cmd, "no store given (--db)");
+        if (!year)
+                return cli_usage_error(cmd, "no year given (--year)");
+        if (!unit)
+                return cli_usage_error(cmd, "no unit given (--unit)");
+        return CLI_GO;
 }
 
 int cli_check_unit_option(const char *cmd, const char *unit)
