@@ -891,7 +891,7 @@ enk_status enk_paperin_finish(enk_store *store, int64_t copy_id, int64_t *respon
         int64_t have = 0;
         st = enk_store_scan_values(store, copy_id, values, q->nquestions, &waiting, &have, diags);
         if (st == ENK_OK && (waiting || have)) {
-                enk_loc loc = {0};
+                enk_loc loc = {enk_store_path(store), 0, 0};
                 enk_error(diags, loc,
                           have ? ENK_MSGID("scanned copy %lld is a response already")
                                : ENK_MSGID("scanned copy %lld has reviews undecided"),

@@ -5,7 +5,10 @@
  * expected values are written from those rules and from survey/questionnaire.h
  * (a multiple choice is bit v - 1 for option v), not from the code's output.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "survey/paperin_internal.h"
 #include "tests/unit/check.h"
@@ -153,6 +156,65 @@ static void test_skips(void)
         check_answer(a[NOJD], ENK_PAPERIN_CERTAIN, NULL, 3);
 }
 
+static enk_status first_review(void *ctx, const enk_store_review *r)
+{
+        if (!*(int64_t *) ctx)
+                *(int64_t *) ctx = r->id;
+        return ENK_OK;
+}
+
+/* enk_paperin_finish: a copy with an answer undecided is refused, naming
+ * the store; decided, it becomes one response with the decision in it; a
+ * second time it is refused again. */
+static void test_finish(void)
+{
+        char path[] = "/tmp/enk_test_paperin_XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        close(fd);
+        unlink(path);
+        enk_diags *d = enk_diags_new(0);
+        enk_store *s = NULL;
+        int64_t ed = 0, unit = 0, wave = 0, copy = 0, resp = -1;
+        CHECK_INT(enk_store_open(path, ENK_STORE_CREATE, &s, d), ENK_OK);
+        if (!s)
+                return;
+        CHECK_INT(enk_store_add_edition(s, Q, &ed, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Vetlanda", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, unit, 2025, ed, -1, &wave, d), ENK_OK);
+        int32_t v[NQ] = {1, ENK_MISSING, ENK_MISSING, ENK_MISSING, ENK_MISSING};
+        enk_response r = {.q = Q, .values = v, .source = ENK_SOURCE_SCAN};
+        enk_store_scan_page pg = {1, "scan.pdf", 1, false, 0.1};
+        enk_store_scan_review rv = {NOJD, "multiple", ENK_MISSING, 1, {0, 0, 10, 10}};
+        enk_store_scan_copy c = {"00001", "sv", &r, &pg, 1, &rv, 1};
+        CHECK_INT(enk_store_add_scan(s, wave, &c, &copy, &resp, d), ENK_OK);
+        CHECK_INT(resp, 0);
+        enk_diags *e = enk_diags_new(0);
+        CHECK_INT(enk_paperin_finish(s, copy, &resp, e), ENK_ERR_USAGE);
+        const enk_diag *g = enk_diags_get(e, 0);
+        CHECK(g && g->file && !strcmp(g->file, path));
+        int64_t review = 0;
+        CHECK_INT(enk_store_reviews(s, true, first_review, &review, d), ENK_OK);
+        CHECK_INT(enk_store_decide(s, review, 2, d), ENK_OK);
+        CHECK_INT(enk_paperin_finish(s, copy, &resp, d), ENK_OK);
+        CHECK(resp > 0);
+        int32_t back[NQ];
+        int64_t linked = 0;
+        CHECK_INT(enk_store_scan_values(s, copy, back, NQ, NULL, &linked, d), ENK_OK);
+        CHECK_INT(back[NOJD], 2);
+        CHECK_INT(linked, resp);
+        CHECK_INT(enk_paperin_finish(s, copy, &resp, e), ENK_ERR_EXISTS);
+        enk_diags_free(e);
+        enk_diags_free(d);
+        enk_store_free(s);
+        unlink(path);
+        char aux[64];
+        snprintf(aux, sizeof(aux), "%s-wal", path);
+        unlink(aux);
+        snprintf(aux, sizeof(aux), "%s-shm", path);
+        unlink(aux);
+}
+
 int main(void)
 {
         CHECK_INT(enk_questionnaire_parse(yaml, strlen(yaml), "t.yaml", &Q, NULL), ENK_OK);
@@ -163,6 +225,7 @@ int main(void)
         test_multiple();
         test_written();
         test_skips();
+        test_finish();
         enk_questionnaire_free(Q);
         return check_report();
 }
