@@ -59,6 +59,9 @@ LIBRARIES = {
     # the JPEG page images of scanned PDFs, taken as stored (poppler's own
     # decoding of them is ten times slower)
     "qpdf": (["qpdf/*"], ["survey/scan_image.c"]),
+    # the CCITT Group 4 page images of scanned PDFs, decoded as a fax TIFF's
+    # strip (poppler's own decoding of them takes 300 ms a page)
+    "libtiff": (["tiffio.h", "tiff.h"], ["survey/scan_image.c"]),
     "utf8proc": (["utf8proc.h"], ["survey/csvin*.c", "survey/csvin_internal.h"]),
     # GNU gettext (glibc's libintl): the diagnostics translate their formats,
     # the CLI chooses the run's language (survey/diag.h).
