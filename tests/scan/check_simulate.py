@@ -364,7 +364,7 @@ def check_confusion(truth, out, tmp):
     p["serial"] = "99999"
     cases.append(("a misidentified page", s, 1, "pages misidentified: 1;"))
     s = perfect_scan(truth)  # a blank sheet taken for a form page
-    p = next((x for x in s["pages"] if x["status"] == "no-qr"), None)
+    p = next((x for x in s["pages"] if x["status"] == "blank"), None)
     if p:
         p.update(status="ok", serial="00001", form_page=1)
         cases.append(("a blank sheet read as a page", s, 1, "pages misidentified: 1;"))

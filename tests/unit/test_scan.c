@@ -283,6 +283,35 @@ static void test_pages(void)
         CHECK_INT(enk_scan_page_status(pg), ENK_SCAN_PAGE_BLANK);
         enk_scan_page_free(pg);
         enk_scan_image_free(img2);
+        /* a duplex scan's empty back side as scanners give it: specks of
+         * noise and dust (one pixel in 200 black, 0.5 % of the page where
+         * 0.05 % of ink is a page with something on it), a few two-pixel
+         * dots, faint show-through of the other side: blank */
+        srand(14);
+        for (size_t i = 0; i < (size_t) w * h / 200; i++)
+                px[(size_t) rand() % ((size_t) w * h)] = 0;
+        for (int i = 0; i < 300; i++) {
+                size_t at = (size_t) rand() % ((size_t) w * (h - 1) - 1);
+                px[at] = px[at + 1] = 0;
+        }
+        for (int i = 0; i < 30; i++)
+                rect(px, w, k, 20 + i * 5, 30 + i * 8, 60 + i * 5, 31.5 + i * 8, 225);
+        CHECK_INT(enk_scan_image_from_grey(px, w, h, w, 300, "back.png", 4, &img2), ENK_OK);
+        pg = read_page(img2, lookup);
+        CHECK_INT(enk_scan_page_status(pg), ENK_SCAN_PAGE_BLANK);
+        enk_scan_page_free(pg);
+        enk_scan_image_free(img2);
+        /* the same back with a note written on it (two words of 0.4 mm
+         * strokes, 50 mm long): something is there, never called blank */
+        for (int i = 0; i < 20; i++)
+                rect(px, w, k, 40 + i * 2.5, 100, 40.4 + i * 2.5, 104, 30);
+        rect(px, w, k, 40, 104, 90, 104.4, 30);
+        CHECK_INT(enk_scan_image_from_grey(px, w, h, w, 300, "note.png", 4, &img2), ENK_OK);
+        pg = read_page(img2, lookup);
+        CHECK_INT(enk_scan_page_status(pg), ENK_SCAN_PAGE_NO_QR);
+        enk_scan_page_free(pg);
+        enk_scan_image_free(img2);
+        memset(px, 250, (size_t) w * h);
         rect(px, w, k, 30, 40, 180, 200, 0);
         CHECK_INT(enk_scan_image_from_grey(px, w, h, w, 300, "dark.png", 3, &img2), ENK_OK);
         pg = read_page(img2, lookup);
