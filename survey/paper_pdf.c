@@ -124,7 +124,7 @@ static void draw_marks(const enk_paper *p, cairo_t *cr)
 
 static enk_status draw_qr(const enk_paper *p, cairo_t *cr, const char *txt)
 {
-        QRcode *code = QRcode_encodeString8bit(txt, 0, QR_ECLEVEL_H);
+        QRcode *code = QRcode_encodeString8bit(txt, 0, QR_ECLEVEL_M);
         if (!code)
                 return errno == ENOMEM ? ENK_ERR_NOMEM : ENK_ERR_USAGE;
         double m = p->qr.w / code->width;
