@@ -828,6 +828,9 @@ def main(argv=None):
     ap.add_argument("--other-edition", default=os.path.join(ROOT, "examples",
                                                             "familjehem-2014.yaml"))
     ap.add_argument("--lang", default="sv")
+    ap.add_argument("--complete", action="store_true",
+                    help="no copy with a page missing, so that the set can be stored "
+                         "(bench/bench_scan.sh times the store writes too)")
     a = ap.parse_args(argv)
     t0 = time.time()
     profile = a.profile
@@ -857,7 +860,8 @@ def main(argv=None):
     copy_objs = []
     for i in range(copies):
         serial = f"{i + 1:05d}"
-        forced = [SPECIALS[i % len(SPECIALS)]] if degr and i < 3 * len(SPECIALS) else \
+        specials = [x for x in SPECIALS if not (a.complete and x == "missing-page")]
+        forced = [specials[i % len(specials)]] if degr and i < 3 * len(specials) else \
             ["correction"] if i == 0 else []
         copy_objs.append(Copy(serial, questions, layout, profile,
                               random.Random(f"{a.seed}:copy:{serial}"), forced))
