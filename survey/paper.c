@@ -431,21 +431,13 @@ static void collect(struct enk_paper_lay *L)
                 }
 }
 
-/* Numbers the questions as the respondent sees them: 1, 2, ... with a grid's
- * items lettered (5a, 5b). */
+/* Numbers the questions as the respondent sees them (enk_question_number). */
 static void number_questions(struct enk_paper_lay *L)
 {
-        int n = 0;
         for (size_t i = 0; i < L->q->nquestions && !L->nomem; i++) {
-                const enk_question *qn = &L->q->questions[i];
-                if (qn->grid < 0) {
-                        L->qnum[i] = enk_paper_fmt(L, "%d", ++n);
-                } else {
-                        const enk_grid *g = &L->q->grids[qn->grid];
-                        if (i == g->first)
-                                n++;
-                        L->qnum[i] = enk_paper_fmt(L, "%d%c", n, (char) ('a' + (i - g->first)));
-                }
+                char num[32];
+                enk_question_number(L->q, i, num, sizeof num);
+                L->qnum[i] = enk_paper_fmt(L, "%s", num);
         }
 }
 
