@@ -320,6 +320,14 @@ static struct column *columns(const struct ks *k, size_t *n)
         return v;
 }
 
+/* The lines the longer of a and b takes in a column 55 characters wide
+ * (a little less, as words wrap whole). */
+static size_t text_lines(const char *a, const char *b)
+{
+        size_t n = enk_utf8_chars(a, strlen(a)), m = enk_utf8_chars(b, strlen(b));
+        return (n > m ? n : m) / 48 + 1;
+}
+
 /* The instructions sheet: how to key, then every column with its question
  * and its answers. */
 static void instructions(struct ks *k, const struct column *cols, size_t ncols, const char *path)
@@ -331,16 +339,22 @@ static void instructions(struct ks *k, const struct column *cols, size_t ncols, 
                 return;
         }
         worksheet_set_column(ws, 0, 0, 22, k->wrap);
-        worksheet_set_column(ws, 1, 1, 60, k->wrap);
-        worksheet_set_column(ws, 2, 2, 70, k->wrap);
+        worksheet_set_column(ws, 1, 1, 55, k->wrap);
+        worksheet_set_column(ws, 2, 2, 55, k->wrap);
+        /* printed, the three columns fit the width of a landscape page */
+        worksheet_set_landscape(ws);
+        worksheet_fit_to_pages(ws, 1, 0);
         char *s = NULL;
         if (asprintf(&s, word(k, W_TITLE), tr(k, &k->q->title)) >= 0) {
                 check(k, worksheet_write_string(ws, 0, 0, s, k->bold));
                 free(s);
         }
         lxw_row_t r = 2;
-        for (enum word w = W_HOW1; w <= W_HOW6; w++)
-                check(k, worksheet_merge_range(ws, r, 0, r, 2, word(k, w), k->wrap)), r++;
+        /* a merged cell does not grow with its text: two lines each */
+        for (enum word w = W_HOW1; w <= W_HOW6; w++, r++) {
+                worksheet_set_row(ws, r, 30, NULL);
+                check(k, worksheet_merge_range(ws, r, 0, r, 2, word(k, w), k->wrap));
+        }
         const char *base = strrchr(path, '/');
         if (asprintf(&s, word(k, W_IMPORT), base ? base + 1 : path) >= 0) {
                 check(k, worksheet_merge_range(ws, r, 0, r, 2, s, k->wrap));
@@ -371,14 +385,16 @@ static void instructions(struct ks *k, const struct column *cols, size_t ncols, 
                         s = NULL;
                 }
                 char *l = legend(k, c);
-                if (!s || !l)
+                if (!s || !l) {
                         k->failed = true;
-                else if (!c->serial)
+                } else {
+                        /* rows do not grow with wrapped text when opened: as
+                         * many lines as the longer text needs */
+                        worksheet_set_row(ws, r, 15.0 * (double) text_lines(s, l), NULL);
                         check(k, worksheet_write_string(ws, r, 1, s, k->wrap));
-                if (l && !c->serial)
-                        check(k, worksheet_write_string(ws, r, 2, l, k->wrap));
-                else if (s)
-                        check(k, worksheet_write_string(ws, r, 1, s, k->wrap));
+                        if (!c->serial)
+                                check(k, worksheet_write_string(ws, r, 2, l, k->wrap));
+                }
                 free(s);
                 free(l);
         }
@@ -394,11 +410,15 @@ static void answer_sheet(struct ks *k, const struct column *cols, size_t ncols)
         }
         worksheet_set_row(ws, 0, 30, k->head);
         worksheet_freeze_panes(ws, 1, 1);
+        worksheet_set_landscape(ws);
         for (size_t i = 0; i < ncols; i++) {
                 const struct column *c = &cols[i];
                 const enk_question *qn = &k->q->questions[c->qi];
                 lxw_col_t col = (lxw_col_t) i;
-                double width = c->serial || qn->type == ENK_Q_MULTIPLE ? 12 : 16;
+                /* the column's name on one line */
+                double width = (double) strlen(c->header) + 2;
+                if (width < 12)
+                        width = 12;
                 if (!c->serial && qn->type == ENK_Q_TEXT)
                         width = 40;
                 worksheet_set_column(ws, col, col, width, NULL);
