@@ -1,4 +1,5 @@
-/* cli/cmd_form.c - `enkat form`: writes a questionnaire's form as a PDF, its layout, or a web page.
+/* cli/cmd_form.c - `enkat form`: writes a questionnaire's form as a PDF, its layout, a web page or
+ * a keying workbook.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "survey/keysheet.h"
 #include "survey/outfile.h"
 #include "survey/paper.h"
 #include "survey/questionnaire.h"
@@ -16,16 +18,19 @@ static const char head[] =
     "usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
     "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
     "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
+    "       enkat form --format xlsx [--lang LANG] -o FILE.xlsx Q.yaml\n"
     "\n"
     "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
     "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
     "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
     "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
+    "  xlsx    a workbook to key paper answers into by hand, read back by\n"
+    "          enkat import --source paper (docs/csv.md)\n"
     "\n";
 static const char foot[] =
     "exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n";
 
-enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML };
+enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML, FORMAT_XLSX };
 
 /* The paper formats: one layout pass, then the PDF or the JSON from it. */
 static enk_status write_paper(const enk_questionnaire *q, int lang, enum format format,
@@ -72,7 +77,7 @@ int cmd_form(int argc, char **argv)
         const char *format_name = NULL, *lang_code = NULL, *out = NULL;
         long copies = 0;
         const struct cli_opt opts[] = {
-            CLI_STRING('f', "format", "FORMAT", &format_name, "pdf, layout or html"),
+            CLI_STRING('f', "format", "FORMAT", &format_name, "pdf, layout, html or xlsx"),
             CLI_STRING('l', "lang", "LANG", &lang_code,
                        "a language of the questionnaire (default: its first)"),
             CLI_INT('n', "copies", "N", &copies, 1, 10000,
@@ -87,7 +92,7 @@ int cmd_form(int argc, char **argv)
         if (parsed != CLI_GO)
                 return parsed;
         if (!format_name)
-                return cli_usage_error("form", "no format given (--format pdf|layout|html)");
+                return cli_usage_error("form", "no format given (--format pdf|layout|html|xlsx)");
         enum format format = FORMAT_NONE;
         if (!strcmp(format_name, "pdf"))
                 format = FORMAT_PDF;
@@ -95,8 +100,11 @@ int cmd_form(int argc, char **argv)
                 format = FORMAT_LAYOUT;
         else if (!strcmp(format_name, "html"))
                 format = FORMAT_HTML;
+        else if (!strcmp(format_name, "xlsx"))
+                format = FORMAT_XLSX;
         else
-                return cli_usage_error("form", "unknown format '%s' (expected pdf, layout or html)",
+                return cli_usage_error("form",
+                                       "unknown format '%s' (expected pdf, layout, html or xlsx)",
                                        format_name);
         if (copies && format != FORMAT_PDF)
                 return cli_usage_error("form", "--copies is for --format pdf only");
@@ -135,6 +143,9 @@ int cmd_form(int argc, char **argv)
                         break;
                 case FORMAT_HTML:
                         st = write_html(q, lang, out, diags);
+                        break;
+                case FORMAT_XLSX:
+                        st = enk_keysheet_write(q, lang, out, q->file, diags);
                         break;
                 case FORMAT_NONE:
                         break;

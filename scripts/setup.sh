@@ -11,6 +11,7 @@ PKGS="build-essential meson ninja-build pkg-config
       libyaml-dev libgsl-dev libxlsxwriter-dev libsqlite3-dev libcsv-dev libutf8proc-dev libsodium-dev
       libreadstat-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev libqrencode-dev
       libleptonica-dev libzbar-dev libpoppler-glib-dev libqpdf-dev libtiff-dev
+      libzip-dev libexpat1-dev
       fonts-dejavu-core fonts-open-sans python3 gettext libc-l10n"
 TEST_PKGS="clang libclang-rt-14-dev valgrind python3-openpyxl python3-pandas sqlite3 poppler-utils zbar-tools python3-yaml strace
       libreoffice-calc-nogui chromium python3-html5lib

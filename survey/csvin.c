@@ -710,6 +710,8 @@ enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target)
 
 static void sync_stats(enk_csvin *r)
 {
+        if (r->records)
+                return;
         r->stats.bytes = enk_csv_bytes(r->csv);
         r->stats.separator = enk_csv_separator(r->csv);
         r->stats.encoding = enk_csv_encoding(r->csv);
@@ -851,6 +853,26 @@ enk_status enk_csvin_read_buf(enk_csvin *r, const void *buf, size_t len, const c
         if (!r || (!buf && len))
                 return ENK_ERR_USAGE;
         return read_input(r, NULL, buf, len, name, len, diags, MODE_DATA);
+}
+
+enk_status enk_csvin_read_records(enk_csvin *r, const char *name, enk_csvin_records_fn produce,
+                                  void *ctx, enk_diags *diags)
+{
+        if (!r || !produce)
+                return ENK_ERR_USAGE;
+        enk_status st = read_begin(r, name, diags, MODE_DATA);
+        if (st != ENK_OK) {
+                read_release(r);
+                return st;
+        }
+        r->records = true;
+        st = produce(ctx, on_record, r);
+        r->records = false;
+        if (st == ENK_ERR_NOMEM || st == ENK_ERR_IO) {
+                read_release(r);
+                return st;
+        }
+        return read_end(r, st);
 }
 
 /* One `header: question id` pair of a YAML mapping file. */

@@ -174,6 +174,18 @@ enk_status enk_csvin_read_stream(enk_csvin *r, FILE *fp, const char *name, enk_d
 enk_status enk_csvin_read_buf(enk_csvin *r, const void *buf, size_t len, const char *name,
                               enk_diags *diags);
 
+/* Hands the records of one read to the reader: produce calls record(rctx,
+ * rec) for the header and then every row, in order, each record's line its
+ * row number, and returns what a record call returned when it was not ENK_OK
+ * (the read then stops), its own failure (ENK_ERR_SYNTAX with a diagnostic,
+ * ENK_ERR_IO, ENK_ERR_NOMEM) or ENK_OK. For a decoder of another format of
+ * rows and fields (survey/xlsxin.h: a keyed workbook), so that the header,
+ * cell and row rules are the CSV reader's. Returns as enk_csvin_read_file;
+ * the stats' bytes, separator and encoding stay 0 and NULL. */
+typedef enk_status (*enk_csvin_records_fn)(void *ctx, enk_csv_record_fn record, void *rctx);
+enk_status enk_csvin_read_records(enk_csvin *r, const char *name, enk_csvin_records_fn produce,
+                                  void *ctx, enk_diags *diags);
+
 /* What the last read found; borrowed, valid until the next read or
  * enk_csvin_free(). Never NULL for a non-NULL reader. */
 const enk_csvin_stats *enk_csvin_stats_get(const enk_csvin *r);

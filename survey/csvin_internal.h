@@ -97,6 +97,8 @@ struct enk_csvin {
         enk_status stop_status; /* set when stop is set by a callback or NOMEM */
         bool syntax_err, data_err;
         const enk_csv_record *rec; /* the record being read, during its call */
+        bool records;              /* the records come from another decoder
+                                    * (enk_csvin_read_records): no CSV stats */
 
         /* the header */
         bool header_done;

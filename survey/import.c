@@ -25,6 +25,7 @@
 #include "survey/lang.h"
 #include "survey/questionnaire.h"
 #include "survey/utf8.h"
+#include "survey/xlsxin.h"
 
 /* ------------------------------------------------ the jobs: one per file */
 
@@ -443,9 +444,12 @@ static enk_status spool(enk_csvin *r, const char *path, char **copy, enk_diags *
         return st;
 }
 
-/* Reads the file at path, naming it name in messages. */
+/* Reads the file at path, naming it name in messages: a workbook (by its
+ * name's ending) through survey/xlsxin.h, anything else as CSV. */
 static enk_status read_named(enk_csvin *r, const char *path, const char *name, enk_diags *diags)
 {
+        if (enk_xlsxin_is_workbook(name))
+                return enk_xlsxin_read(r, path, name, diags);
         if (!strcmp(path, name))
                 return enk_csvin_read_file(r, path, diags);
         FILE *fp = fopen(path, "rb");
@@ -631,7 +635,7 @@ static enk_status import_file(struct run *r, size_t i, enk_diags *fd)
         enk_status st = reader(r, k, fd);
         /* What is hashed and read: the file, or the copy of a pipe. */
         char *copy = NULL;
-        if (st == ENK_OK && !rereadable(j->path))
+        if (st == ENK_OK && !rereadable(j->path) && !enk_xlsxin_is_workbook(j->path))
                 st = spool(r->readers[k], j->path, &copy, fd);
         const char *src = copy ? copy : j->path;
         char hash[ENK_HASH_HEX_SIZE];

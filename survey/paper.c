@@ -80,6 +80,24 @@ void enk_paper_append(struct enk_paper_lay *L, struct enk_paper_oplist *dst,
         src->n = src->cap = 0;
 }
 
+void enk_paper_shade(struct enk_paper_lay *L, struct enk_paper_oplist *l, double x, double y,
+                     double h)
+{
+        struct enk_paper_op *f = enk_paper_push(L, l, OP_FILL);
+        if (!f)
+                return;
+        f->x = enk_paper_round(x);
+        f->y = enk_paper_round(y);
+        f->w = enk_paper_round(X1 + 1.5 - f->x);
+        f->h = enk_paper_round(h);
+        f->grey = 0.93;
+        /* the shading goes under everything else: boxes are drawn white on
+         * top of it */
+        struct enk_paper_op tmp = *f;
+        memmove(l->v + 1, l->v, (l->n - 1) * sizeof *l->v);
+        l->v[0] = tmp;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Text and boxes                                                           */
 
@@ -413,27 +431,21 @@ static void collect(struct enk_paper_lay *L)
                 }
 }
 
-/* Numbers the questions as the respondent sees them: 1, 2, ... with a grid's
- * items lettered (5a, 5b). */
+/* Numbers the questions as the respondent sees them (enk_question_number). */
 static void number_questions(struct enk_paper_lay *L)
 {
-        int n = 0;
         for (size_t i = 0; i < L->q->nquestions && !L->nomem; i++) {
-                const enk_question *qn = &L->q->questions[i];
-                if (qn->grid < 0) {
-                        L->qnum[i] = enk_paper_fmt(L, "%d", ++n);
-                } else {
-                        const enk_grid *g = &L->q->grids[qn->grid];
-                        if (i == g->first)
-                                n++;
-                        L->qnum[i] = enk_paper_fmt(L, "%d%c", n, (char) ('a' + (i - g->first)));
-                }
+                char num[32];
+                enk_question_number(L->q, i, num, sizeof num);
+                L->qnum[i] = enk_paper_fmt(L, "%s", num);
         }
 }
 
 /* A section: its heading kept with its first question, then the questions
  * and grids. A scale question right under one on the same scale leaves out
- * the point labels when it then stays on the page, under its neighbour. */
+ * the point labels when it then stays on the page, under its neighbour: the
+ * run then reads as one table, every other row shaded as in a grid, so that
+ * the eye follows a row from its text to its boxes. */
 static void section(struct enk_paper_lay *L, const enk_section *sec)
 {
         const enk_questionnaire *q = L->q;
@@ -441,6 +453,7 @@ static void section(struct enk_paper_lay *L, const enk_section *sec)
         section_head(L, &lead, sec);
         bool first = true;
         int prev_scale = -1;
+        size_t run_row = 0; /* the row of a run of compact scale questions */
         for (size_t i = sec->first; i < sec->first + sec->count && !L->nomem; i++) {
                 const enk_question *qn = &q->questions[i];
                 prev_scale = i > sec->first && q->questions[i - 1].grid < 0 &&
@@ -459,6 +472,9 @@ static void section(struct enk_paper_lay *L, const enk_section *sec)
                         if (qn->type == ENK_Q_SCALE && !first && prev_scale == qn->scale) {
                                 bool compact = enk_paper_question(L, i, &ps, false);
                                 if (compact && L->y + RUN_GAP + parts_height(&ps) <= Y1) {
+                                        if (++run_row % 2 == 1)
+                                                enk_paper_shade(L, &ps.v[0], X0 - 1.5, -RUN_GAP / 2,
+                                                                ps.v[0].h + RUN_GAP);
                                         place(L, NULL, &ps, RUN_GAP, "");
                                         parts_release(&ps);
                                         continue;
@@ -466,6 +482,7 @@ static void section(struct enk_paper_lay *L, const enk_section *sec)
                                 parts_release(&ps);
                         }
                         enk_paper_question(L, i, &ps, true);
+                        run_row = 0;
                         snprintf(what, sizeof what, "question '%s'", qn->id);
                 }
                 place(L, first ? &lead : NULL, &ps, first ? SEC_GAP : Q_GAP, what);

@@ -194,6 +194,11 @@ double enk_paper_text_pt(struct enk_paper_lay *L, struct enk_paper_oplist *l,
 double enk_paper_text(struct enk_paper_lay *L, struct enk_paper_oplist *l, enum enk_paper_style s,
                       const char *str, double x, double y, double w, enum enk_paper_align a,
                       double *base);
+/* Puts a grey band under everything in l, from y to y + h, from x to the
+ * content column's right edge: the shading of every other row of a grid or a run of scale
+ * questions. */
+void enk_paper_shade(struct enk_paper_lay *L, struct enk_paper_oplist *l, double x, double y,
+                     double h);
 /* Adds a scannable checkbox with its top-left corner at (x, y). */
 void enk_paper_checkbox(struct enk_paper_lay *L, struct enk_paper_oplist *l, double x, double y,
                         size_t qi, enk_paper_kind kind, int32_t value);
@@ -211,7 +216,8 @@ static inline double enk_paper_box_on_line(double base, double size_pt)
 
 /* Wording (paper_words.c): the form's own texts. PW_PAGE, PW_IF_* and
  * PW_SKIP_* are printf formats: "%zu of %zu" pages; "%s" the quoted answers,
- * "%s" the question's number. */
+ * "%s" the question's number; PW_GOTO "%s" the number of the question an
+ * answer sends the respondent to. */
 enum enk_paper_word {
         PW_HOW_TITLE,
         PW_HOW_CROSS,
@@ -228,6 +234,8 @@ enum enk_paper_word {
         PW_IF_ANSWERED,
         PW_SKIP_IF_ONLY_TICKED,
         PW_SKIP_IF_ANSWERED,
+        PW_GOTO,
+        PW_GOTO_END,
         PW_COUNT
 };
 

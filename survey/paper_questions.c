@@ -116,6 +116,44 @@ static char *skip_hint(struct enk_paper_lay *L, const enk_condition *c)
         return enk_paper_fmt(L, enk_paper_word(L, PW_SKIP_IF_ANSWERED), list, num);
 }
 
+/* Whether question j is skipped on paper by answer v to question qi: its
+ * condition is on qi and v is not among the answers that lead to it, or its
+ * condition is on a question that is skipped itself (skip[] holds those). */
+static bool skipped_by(const struct enk_paper_lay *L, size_t qi, int32_t v, size_t j,
+                       const bool *skip)
+{
+        const enk_condition *c = L->q->questions[j].show_if;
+        if (!c)
+                return false;
+        if (c->question == qi)
+                return !has_value(c, v);
+        return c->question > qi && c->question < j && skip[c->question - qi];
+}
+
+/* The go-to instruction beside the box of answer v of question qi ("→ gå
+ * till fråga 7"), when that answer skips the question right after it: it
+ * names the first later question the answer does not skip, or the end of the
+ * form. NULL when v skips nothing (or memory ran out). */
+static char *goto_hint(struct enk_paper_lay *L, size_t qi, int32_t v)
+{
+        size_t nq = L->q->nquestions;
+        bool skip[256] = {false};
+        size_t j = qi + 1;
+        while (j < nq && j - qi < sizeof skip && skipped_by(L, qi, v, j, skip))
+                skip[j++ - qi] = true;
+        if (j == qi + 1 || j - qi >= sizeof skip)
+                return NULL;
+        if (j == nq)
+                return enk_paper_fmt(L, "%s", enk_paper_word(L, PW_GOTO_END));
+        /* a whole grid is named by its number, without the item's letter */
+        const enk_question *to = &L->q->questions[j];
+        char num[32];
+        snprintf(num, sizeof num, "%s", L->qnum[j]);
+        if (to->grid >= 0 && L->q->grids[to->grid].first == j)
+                num[strlen(num) - 1] = '\0';
+        return enk_paper_fmt(L, enk_paper_word(L, PW_GOTO), num);
+}
+
 /* The number, text, hints and help of a question (or a grid's lead) at the
  * top of part l, text wrapped to w; returns the height. */
 static double head(struct enk_paper_lay *L, struct enk_paper_oplist *l, const char *num,
@@ -201,14 +239,15 @@ static const char *col_label(const struct enk_paper_lay *L, const enk_scale *sc,
 }
 
 /* The sizes a point label may shrink to, step by step, before a word of it is
- * let stick out of its column. */
-static const double label_pt[] = {7.5, 7.0, 6.5};
+ * let stick out of its column: none below 8 pt, which is as small as a label
+ * reads well on paper. */
+static const double label_pt[] = {8.0};
 #define LABEL_SEP 2.0 /* clear space between the labels of two columns */
 
 /* The point labels over the columns, from top; returns their height. Each is
  * centred over its column and wrapped at word boundaries to the column's
  * width. A word wider than that is not broken (Pango would break it at any
- * letter, with a hyphen): the label is first set smaller, down to 6.5 pt, and
+ * letter, with a hyphen): the label is first set smaller (label_pt), and
  * if the word still does not fit it sticks out on both sides, like an anchor
  * label at the end of a 0-10 scale. Such a label is then lifted above every
  * neighbour's label it would run into, so that the short labels ("1", "2")
@@ -392,22 +431,9 @@ void enk_paper_grid(struct enk_paper_lay *L, size_t gi, struct enk_paper_parts *
                 }
                 scale_boxes(L, &row, &c, by, qi);
                 row.h = rh;
-                if (k % 2 == 0) {
-                        /* shading every other row guides the eye along it;
-                         * boxes are drawn white on top */
-                        struct enk_paper_op *f = enk_paper_push(L, &row, OP_FILL);
-                        if (f) {
-                                f->x = QX - 1.5;
-                                f->y = 0;
-                                f->w = enk_paper_round(X1 + 1.5 - f->x);
-                                f->h = enk_paper_round(rh);
-                                f->grey = 0.93;
-                                /* the shading goes under everything else */
-                                struct enk_paper_op tmp = *f;
-                                memmove(row.v + 1, row.v, (row.n - 1) * sizeof *row.v);
-                                row.v[0] = tmp;
-                        }
-                }
+                /* shading every other row guides the eye along it */
+                if (k % 2 == 0)
+                        enk_paper_shade(L, &row, QX - 1.5, 0, rh);
                 if (k == 0) {
                         enk_paper_append(L, l, &row, 0, y);
                         l->h = y + rh;
@@ -418,6 +444,26 @@ void enk_paper_grid(struct enk_paper_lay *L, size_t gi, struct enk_paper_parts *
                 }
                 enk_paper_oplist_release(&row);
         }
+}
+
+/* The go-to instruction of an option whose label (h high, wrapped to lw)
+ * starts at x: beside a label of one line when it fits there, else on a line
+ * of its own under it. Returns the height of both. */
+static double goto_after(struct enk_paper_lay *L, struct enk_paper_oplist *l, size_t qi, int32_t v,
+                         const char *label, double x, double lw, double h)
+{
+        char *hint = goto_hint(L, qi, v);
+        if (!hint)
+                return h;
+        double w, hw;
+        enk_paper_measure(L, S_LABEL, label, 0, NULL, &w);
+        enk_paper_fonts_measure(L->p->fonts, S_BOLD, 9.5, hint, 0, NULL, &hw);
+        if (w + 2.0 + hw <= lw)
+                enk_paper_text_pt(L, l, S_BOLD, 9.5, hint, x + w + 2.0, 0, 0, A_LEFT, NULL);
+        else
+                h += enk_paper_text_pt(L, l, S_BOLD, 9.5, hint, x, h, lw, A_LEFT, NULL);
+        free(hint);
+        return h;
 }
 
 /* Single and multiple choice: one box per option, down the page; two columns
@@ -463,11 +509,13 @@ static void q_choice(struct enk_paper_lay *L, size_t qi, struct enk_paper_parts 
                                 break;
                         double x = QX + (double) cidx * (X1 - QX) / 2;
                         double base;
-                        double h =
-                            enk_paper_text(L, &row, S_LABEL, enk_paper_tr(L, &qn->options[i].label),
-                                           x + BOX + 3.0, 0, lw, A_LEFT, &base);
+                        const char *label = enk_paper_tr(L, &qn->options[i].label);
+                        double h = enk_paper_text(L, &row, S_LABEL, label, x + BOX + 3.0, 0, lw,
+                                                  A_LEFT, &base);
                         enk_paper_checkbox(L, &row, x, enk_paper_box_on_line(base, 9.5), qi, kind,
                                            qn->options[i].value);
+                        h = goto_after(L, &row, qi, qn->options[i].value, label, x + BOX + 3.0, lw,
+                                       h);
                         rh = fmax(rh, h);
                 }
                 rh = fmax(rh + 3.5, ROW_MIN - 0.5);
@@ -483,6 +531,24 @@ static void q_choice(struct enk_paper_lay *L, size_t qi, struct enk_paper_parts 
         }
 }
 
+/* The go-to instruction of answer v set after its label, whose text ends at
+ * x, on the line whose top is y; returns where it ends (x when v skips
+ * nothing). */
+static double goto_beside(struct enk_paper_lay *L, struct enk_paper_oplist *l, size_t qi, int32_t v,
+                          double x, double y)
+{
+        char *h = goto_hint(L, qi, v);
+        if (!h)
+                return x;
+        double w;
+        enk_paper_fonts_measure(L->p->fonts, S_BOLD, 9.5, h, 0, NULL, &w);
+        enk_paper_text_pt(L, l, S_BOLD, 9.5, h, x + 2.0, y, 0, A_LEFT, NULL);
+        free(h);
+        return x + 2.0 + w;
+}
+
+/* Yes and no side by side, each followed by its go-to instruction when it
+ * skips questions. */
 static void q_yesno(struct enk_paper_lay *L, size_t qi, struct enk_paper_parts *ps)
 {
         const enk_question *qn = &L->q->questions[qi];
@@ -490,14 +556,17 @@ static void q_yesno(struct enk_paper_lay *L, size_t qi, struct enk_paper_parts *
         double y = head(L, l, L->qnum[qi], enk_paper_tr(L, &qn->text), &qn->help, qn->show_if,
                         false, X1 - QX) +
                    2.5;
-        double base;
-        double h = enk_paper_text(L, l, S_LABEL, enk_paper_word(L, PW_YES), QX + BOX + 3.0, y, 0,
-                                  A_LEFT, &base);
-        enk_paper_text(L, l, S_LABEL, enk_paper_word(L, PW_NO), QX + 28.0 + BOX + 3.0, y, 0, A_LEFT,
-                       NULL);
-        enk_paper_checkbox(L, l, QX, y + enk_paper_box_on_line(base, 9.5), qi, ENK_PAPER_YESNO, 1);
-        enk_paper_checkbox(L, l, QX + 28.0, y + enk_paper_box_on_line(base, 9.5), qi,
-                           ENK_PAPER_YESNO, 0);
+        double x = QX, h = 0;
+        for (int32_t v = 1; v >= 0; v--) {
+                const char *label = enk_paper_word(L, v ? PW_YES : PW_NO);
+                double base, w;
+                h = enk_paper_text(L, l, S_LABEL, label, x + BOX + 3.0, y, 0, A_LEFT, &base);
+                enk_paper_measure(L, S_LABEL, label, 0, NULL, &w);
+                enk_paper_checkbox(L, l, x, y + enk_paper_box_on_line(base, 9.5), qi,
+                                   ENK_PAPER_YESNO, v);
+                double end = goto_beside(L, l, qi, v, x + BOX + 3.0 + w, y);
+                x = fmax(x + 28.0, end + 8.0);
+        }
         l->h = y + h;
 }
 

@@ -62,7 +62,7 @@ static const struct {
         [S_QTEXT] = {FONT_FAMILY " Semi-Bold 10", 0.0},
         [S_HELP]  = {FONT_FAMILY " Italic 9", 0.3},
         [S_LABEL] = {FONT_FAMILY " 9.5", 0.1},
-        [S_COL]   = {FONT_FAMILY " 7.5", 0.15},
+        [S_COL]   = {FONT_FAMILY " 8", 0.15},
         [S_FOOT]  = {FONT_FAMILY " 8", 0.35},
         [S_BOLD]  = {FONT_FAMILY " Bold 10", 0.0},
         [S_DIGIT] = {FONT_FAMILY " Italic 11", 0.0},

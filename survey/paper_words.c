@@ -32,6 +32,8 @@ static const enk_lang_pair words[PW_COUNT] = {
                         "Answer this question if you answered %s to question %s."},
     [PW_SKIP_IF_ONLY_TICKED] = {"Hoppa över frågan om du bara kryssade för %s i fråga %s.",
                                 "Skip this question if you only ticked %s in question %s."},
+    [PW_GOTO] = {"\u2192 gå till fråga %s", "\u2192 go to question %s"},
+    [PW_GOTO_END] = {"\u2192 gå till slutet av enkäten", "\u2192 go to the end of the form"},
     [PW_SKIP_IF_ANSWERED] = {"Hoppa över frågan om du svarade %s på fråga %s.",
                              "Skip this question if you answered %s to question %s."},
 };

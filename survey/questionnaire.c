@@ -708,6 +708,21 @@ const char *enk_text_get(const enk_text *t, int lang)
         return t->s[0] ? t->s[0] : "";
 }
 
+void enk_question_number(const enk_questionnaire *q, size_t i, char *buf, size_t n)
+{
+        int num = 0;
+        for (size_t k = 0; k <= i && k < q->nquestions; k++) {
+                const enk_question *qn = &q->questions[k];
+                if (qn->grid < 0 || q->grids[qn->grid].first == k)
+                        num++;
+        }
+        const enk_question *qn = &q->questions[i];
+        if (qn->grid < 0)
+                snprintf(buf, n, "%d", num);
+        else
+                snprintf(buf, n, "%d%c", num, (char) ('a' + (i - q->grids[qn->grid].first)));
+}
+
 const enk_scale *enk_question_scale(const enk_questionnaire *q, const enk_question *qn)
 {
         if (!q || !qn || qn->type != ENK_Q_SCALE || qn->scale < 0 ||

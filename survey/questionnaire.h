@@ -216,6 +216,10 @@ int enk_questionnaire_lang(const enk_questionnaire *q, const char *code);
  * text was not given at all. Never NULL. */
 const char *enk_text_get(const enk_text *t, int lang);
 
+/* The number question i carries on the forms, as the respondent sees it:
+ * "1", "2", ... in order, a grid counted once and its items lettered ("5a",
+ * "5b"); into buf (n bytes, at least 16). */
+void enk_question_number(const enk_questionnaire *q, size_t i, char *buf, size_t n);
 /* The scale of a scale question, or NULL. */
 const enk_scale *enk_question_scale(const enk_questionnaire *q, const enk_question *qn);
 /* Whether value is a possible answer to qn (ENK_MISSING is not; ENK_NA is when

@@ -36,7 +36,11 @@ LIBRARIES = {
              # turns GSL's abort handler off itself, as enk_stats_init() does
              "tests/unit/test_stats.c"]),
     "libxlsxwriter": (["xlsxwriter.h", "xlsxwriter/*"],
-                      ["analysis/report*.c", "analysis/report_internal.h"]),
+                      ["analysis/report*.c", "analysis/report_internal.h",
+                       # the keying workbook (enkat form --format xlsx)
+                       "survey/keysheet.c"]),
+    "libzip": (["zip.h", "zipconf.h"], ["survey/xlsxin.c"]),
+    "expat": (["expat.h", "expat_external.h"], ["survey/xlsxin.c"]),
     "libmicrohttpd": (["microhttpd.h"], ["survey/server_http.c"]),
     "libsodium": (["sodium.h", "sodium/*"], ["survey/hash.c"]),
     "cairo": (["cairo.h", "cairo-*.h", "cairo/*"],

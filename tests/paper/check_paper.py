@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/paper/check_paper.py - tests of the paper form (`enkat form --format pdf|layout`).
 
-Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry long errors
+Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry long errors skips
 
   text      pdftotext of the example's PDF (sv and en) shows every text of the
             questionnaire (read from the YAML with PyYAML), "Sida k av N" on page
@@ -25,6 +25,14 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
             and has every question's boxes, counted from the YAML
   long      tests/paper/long.yaml (very long texts, many options, a 12-item grid)
             passes `enkat check`, and its form passes text, geometry and pixels
+  skips     the example (sv and en): every answer of a yes/no or choice question
+            that skips the question after it has "→ gå till fråga N" right of
+            its box, N the first question it does not skip (worked out from the
+            YAML's show_if), and no other box has an arrow; point labels are as
+            large as the 8 pt footer; in a run of scale questions printed
+            without their labels, every other row is shaded, the first one
+            shaded; each instruction said once ("Flera svar möjliga" and no
+            help saying the same); the example words "don't know" one way
   errors    bad questionnaire: exit 1 and its diagnostic; unknown --format,
             --lang, bad --copies: exit 2; unwritable -o or a write failing
             half-way (a file size limit): exit 1, no file, an old one kept
@@ -40,6 +48,8 @@ import shutil
 import signal
 import sys
 import tempfile
+
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -474,6 +484,130 @@ sections:
 """
 
 
+# ---------------------------------------------------------------------------
+# Skip instructions, label size, runs, the example's wording
+
+GOTO = {"sv": "→ gå till fråga {n}", "en": "→ go to question {n}"}
+GOTO_END = {"sv": "→ gå till slutet av enkäten", "en": "→ go to the end of the form"}
+
+
+def flat_questions(path):
+    """The example's questions in order, grid items flattened, as dicts with id,
+    type, show_if and num (the printed number: "6" for a grid, "6a" an item)."""
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    out, n = [], 0
+    for s in doc["sections"]:
+        for q in s["questions"]:
+            n += 1
+            if q["type"] == "grid":
+                for k, it in enumerate(q["items"]):
+                    out.append({"id": it["id"], "type": "scale", "num": f"{n}{chr(97 + k)}",
+                                "grid_num": str(n) if k == 0 else None,
+                                "show_if": it.get("show_if", q.get("show_if"))})
+            else:
+                out.append({"id": q["id"], "type": q["type"], "num": str(n), "grid_num": None,
+                            "show_if": q.get("show_if")})
+    return out, doc
+
+
+def cond_values(c):
+    if "equals" in c:
+        v = c["equals"]
+        return {1 if v is True else 0 if v is False else int(v)}
+    return {int(v) for v in c["in"]}
+
+
+def expected_goto(qs, i, v, lang):
+    """The instruction answer v of question i should carry, or None."""
+    skipped = set()
+    j = i + 1
+    while j < len(qs):
+        c = qs[j]["show_if"]
+        if not c:
+            break
+        on = next(k for k, q in enumerate(qs) if q["id"] == c["question"])
+        if not ((on == i and v not in cond_values(c)) or on in skipped):
+            break
+        skipped.add(j)
+        j += 1
+    if j == i + 1:
+        return None
+    if j == len(qs):
+        return GOTO_END[lang]
+    return GOTO[lang].format(n=qs[j]["grid_num"] or qs[j]["num"])
+
+
+def test_skips(enkat, tmp):
+    f = Failures()
+    qs, doc = flat_questions(pl.EXAMPLE)
+    for lang in ("sv", "en"):
+        pdf = pl.form(enkat, "pdf", os.path.join(tmp, f"s-{lang}.pdf"), pl.EXAMPLE, lang)
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, f"s-{lang}.json"), pl.EXAMPLE, lang))
+        pages = pl.pdf_words(pdf)
+        imgs = pl.render(pdf, tmp, dpi=50)
+        ngoto = 0
+        for words, lp, img in zip(pages, lay["pages"], imgs):
+            n = lp["page"]
+            foot = [w for w in words if w[0] in ("Sida", "Page") and w[2] > 250]
+            foot_h = foot[0][4] - foot[0][2] if foot else None
+            compact = 0
+            prev_q = None
+            for b in lp.get("boxes", []):
+                i = next(k for k, q in enumerate(qs) if q["id"] == b["question"])
+                q = qs[i]
+                mid = b["y"] + b["h"] / 2
+                line = sorted((w for w in words if w[1] >= b["x"] + b["w"] and w[2] <= mid <= w[4]),
+                              key=lambda w: w[1])
+                # what stands right of the box, up to the next box on its line
+                nxt = [o["x"] for o in lp["boxes"] if o is not b and abs(o["y"] - b["y"]) < 1 and o["x"] > b["x"]]
+                line = [w for w in line if not nxt or w[3] <= min(nxt)]
+                beside = " ".join(w[0] for w in line)
+                if q["type"] in ("yesno", "single", "multiple"):
+                    want = expected_goto(qs, i, b["value"], lang)
+                    if want:
+                        ngoto += 1
+                    if want and want not in beside:
+                        f.append(f"{lang} page {n}: {q['id']}={b['value']} skips to another question, "
+                                 f"but right of its box stands {beside!r}, want {want!r}")
+                    elif not want and "→" in beside:
+                        f.append(f"{lang} page {n}: {q['id']}={b['value']} skips nothing, but reads {beside!r}")
+                if q["type"] != "scale" or q["grid_num"] is not None:
+                    continue
+                if any(c.isalpha() for c in q["num"]) or q["id"] == prev_q:
+                    continue
+                prev_q = q["id"]
+                # the point labels over this row: words in the 8 mm above its first box
+                above = [w for w in words if b["y"] - 8.0 <= w[4] <= b["y"] + 0.1 and w[3] >= b["x"] - 6]
+                for w in above:
+                    if foot_h and w[4] - w[2] < foot_h - 0.02:
+                        f.append(f"{lang} page {n}: point label {w[0]!r} over {q['id']} is "
+                                 f"{w[4] - w[2]:.2f} mm high, smaller than the 8 pt footer ({foot_h:.2f} mm)")
+                if above:
+                    compact = 0
+                    continue
+                compact += 1
+                px = img.region(18.8, mid - 0.5, 19.2, mid + 0.5)
+                grey = min(px) < 245
+                if grey != (compact % 2 == 1):
+                    f.append(f"{lang} page {n}: {q['id']}, row {compact} of a run printed without "
+                             f"labels, is {'shaded' if grey else 'white'}; want every other row shaded, "
+                             f"the first one too")
+        if ngoto == 0:
+            f.append(f"{lang}: no answer of the example skips a question (the test reads nothing)")
+    # the example: an instruction said once; "don't know" one way
+    texts = pl.pdf_text_pages(os.path.join(tmp, "s-sv.pdf"))
+    whole = " ".join(" ".join(t.split()) for t in texts)
+    if re.search(r"flera alternativ|kan markera flera", whole, re.I):
+        f.append("sv: a help text repeats \"Flera svar möjliga\"")
+    dont_know = set()
+    for node in re.findall(r"Vet [a-zåäö]+", open(pl.EXAMPLE, encoding="utf-8").read()):
+        dont_know.add(node)
+    if len(dont_know) != 1:
+        f.append(f"the example words \"don't know\" in {len(dont_know)} ways: {sorted(dont_know)}")
+    return f
+
+
 def limit_size(nbytes):
     """A preexec_fn limiting the size of files the child writes (RLIMIT_FSIZE), with
     SIGXFSZ ignored so that a write past it fails with EFBIG as on a full disk."""
@@ -602,7 +736,7 @@ def test_errors(enkat, tmp):
 
 
 TESTS = {"text": test_text, "golden": test_golden, "qr": test_qr, "pixels": test_pixels,
-         "geometry": test_geometry, "long": test_long, "errors": test_errors}
+         "geometry": test_geometry, "long": test_long, "errors": test_errors, "skips": test_skips}
 
 
 def main():
