@@ -32,6 +32,7 @@ enk_csvin *enk_csvin_new(const enk_questionnaire *q)
                 return NULL;
         r->q = q;
         r->chunk = CHUNK_DEFAULT;
+        r->source = ENK_SOURCE_IMPORT;
         r->csv = enk_csv_new();
         size_t nq = q->nquestions ? q->nquestions : 1;
         r->values = malloc(nq * sizeof(*r->values));
@@ -84,6 +85,12 @@ void enk_csvin_free(enk_csvin *r)
         enk_csv_free(r->csv);
         free(r->name);
         free(r);
+}
+
+void enk_csvin_set_source(enk_csvin *r, enk_response_source source)
+{
+        if (r)
+                r->source = source;
 }
 
 void enk_csvin_set_row_fn(enk_csvin *r, enk_csvin_row_fn fn, void *ctx)

@@ -90,8 +90,8 @@ typedef struct enk_csvin_row {
         enk_response response; /* the row's answers, validated: values and
                                 * texts (q->nquestions entries each),
                                 * respondent key and date (NULL when no column
-                                * or blank), source ENK_SOURCE_IMPORT (the
-                                * caller may say otherwise), origin the file's
+                                * or blank), source the reader's
+                                * (enk_csvin_set_source), origin the file's
                                 * name and the row's line and number */
         const char *unit;      /* trimmed; NULL when no column or blank */
         int year;              /* 0 when no column or blank */
@@ -146,6 +146,11 @@ enk_status enk_csvin_map(enk_csvin *r, const char *header, const char *target);
  * errors are kept even when others fail. A mapped header that a data file
  * lacks gives a warning at the mapping's row when that file is read. */
 enk_status enk_csvin_load_map(enk_csvin *r, const char *path, enk_diags *diags);
+
+/* Sets what the rows are (default ENK_SOURCE_IMPORT): their responses' source,
+ * and with it whether a required question left blank is an error
+ * (enk_response_source_insists: not for paper keyed in). */
+void enk_csvin_set_source(enk_csvin *r, enk_response_source source);
 
 /* Sets the function called for every valid row (NULL: rows are only checked,
  * which is a dry run) and its context. */

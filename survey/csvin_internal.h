@@ -80,6 +80,7 @@ struct enk_csvin {
         struct mapping *maps;
         size_t nmaps, maps_cap;
 
+        enk_response_source source; /* what the rows are: ENK_SOURCE_IMPORT unless set */
         enk_csvin_row_fn row_fn;
         void *row_ctx;
         enk_csvin_progress_fn progress_fn;

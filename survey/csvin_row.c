@@ -850,7 +850,7 @@ static void finish_row(enk_csvin *r, size_t index, const struct meta *m)
                            enk_utf8_excerpt(m->respondent, strlen(m->respondent), ex, sizeof(ex)),
                            first);
         }
-        enk_response_validate(q, r->values, report_problem, r);
+        enk_response_validate(q, r->source, r->values, report_problem, r);
         if (r->row_errors) {
                 r->stats.rows_invalid++;
                 return;
@@ -864,7 +864,7 @@ static void finish_row(enk_csvin *r, size_t index, const struct meta *m)
                          .texts = (const char *const *) r->texts,
                          .respondent_key = m->respondent,
                          .date = m->date,
-                         .source = ENK_SOURCE_IMPORT,
+                         .source = r->source,
                          .origin = {.file = r->name, .line = r->cur_line, .row = index + 1}},
             .unit = m->unit,
             .year = m->year,

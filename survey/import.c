@@ -228,8 +228,7 @@ struct sink {
 static enk_status store_row(void *ctx, const enk_csvin_row *row)
 {
         struct sink *s = ctx;
-        enk_response r = row->response;
-        r.source = s->source;
+        enk_response r = row->response; /* its source the reader's (r->o->source) */
         size_t before = enk_diags_count(s->scratch);
         enk_status st =
             enk_store_add_response(s->store, s->wave_id, s->import_id, &r, NULL, s->scratch);
@@ -571,6 +570,7 @@ static enk_status reader(struct run *r, size_t k, enk_diags *fd)
         r->readers[k] = enk_csvin_new(r->qs[k]);
         if (!r->readers[k])
                 return ENK_ERR_NOMEM;
+        enk_csvin_set_source(r->readers[k], r->o->source);
         enk_status st = ENK_OK;
         if (r->o->map) {
                 /* Every reader loads the map; its problems are shown once. */

@@ -642,7 +642,7 @@ static enk_status store_copy(struct run *r, struct pi_copy *c)
                                                  p->residual};
         }
         if (st == ENK_OK) {
-                enk_response_validate(q, values, NULL, NULL);
+                enk_response_validate(q, ENK_SOURCE_SCAN, values, NULL, NULL);
                 enk_response resp = {
                     .q = q,
                     .values = values,
@@ -901,8 +901,8 @@ enk_status enk_paperin_finish(enk_store *store, int64_t copy_id, int64_t *respon
         if (st == ENK_OK) {
                 /* a decision may leave an answer the skip logic skips: dropped,
                  * as every source's are; a required question left blank on
-                 * paper stays blank (paper cannot insist) */
-                enk_response_validate(q, values, NULL, NULL);
+                 * paper stays blank (enk_response_source_insists) */
+                enk_response_validate(q, ENK_SOURCE_SCAN, values, NULL, NULL);
                 enk_response r = {.q = q, .values = values, .source = ENK_SOURCE_SCAN};
                 st = enk_store_scan_finish(store, copy_id, &r, response_id, diags);
         }

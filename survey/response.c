@@ -114,8 +114,13 @@ static void invalid_message(const enk_questionnaire *q, const enk_question *qn, 
         put(buf, size, &len, enk_diag_text("%d is not allowed"), (int) value);
 }
 
-size_t enk_response_validate(const enk_questionnaire *q, int32_t *values,
-                             enk_response_report_fn report, void *ctx)
+bool enk_response_source_insists(enk_response_source source)
+{
+        return source == ENK_SOURCE_WEB || source == ENK_SOURCE_IMPORT;
+}
+
+size_t enk_response_validate(const enk_questionnaire *q, enk_response_source source,
+                             int32_t *values, enk_response_report_fn report, void *ctx)
 {
         if (!q || !values)
                 return 0;
@@ -129,8 +134,9 @@ size_t enk_response_validate(const enk_questionnaire *q, int32_t *values,
                                 char cond[160];
                                 enk_response_condition_str(q, qn, cond, sizeof(cond));
                                 snprintf(msg, sizeof(msg),
-                                         "answered although skipped (asked only when %s); the "
-                                         "answer is dropped",
+                                         enk_diag_text(ENK_MSGID(
+                                             "answered although skipped (asked only when %s); "
+                                             "the answer is dropped")),
                                          cond);
                                 values[i] = ENK_MISSING;
                                 if (report)
@@ -139,11 +145,12 @@ size_t enk_response_validate(const enk_questionnaire *q, int32_t *values,
                         continue;
                 }
                 if (values[i] == ENK_MISSING) {
-                        if (qn->required) {
+                        if (qn->required && enk_response_source_insists(source)) {
                                 errors++;
                                 if (report)
                                         report(ctx, ENK_SEV_ERROR, i, ENK_RESPONSE_REQUIRED,
-                                               "required question left blank");
+                                               enk_diag_text(
+                                                   ENK_MSGID("required question left blank")));
                         }
                         continue;
                 }

@@ -77,15 +77,23 @@ typedef struct enk_response {
 /* Sets all q->nquestions values to ENK_MISSING. */
 void enk_response_clear(const enk_questionnaire *q, int32_t *values);
 
-/* Checks the q->nquestions values (in/out) against q, question by question in
- * order, calling report (may be NULL) for every problem: invalid values and
- * required questions left blank are errors, answers to skipped questions are
- * warnings and are set to ENK_MISSING in values. An invalid value is left as
+/* Whether a required question left blank is an error for responses from
+ * source: yes where the respondent could be held to it (the web form insists;
+ * another survey tool's export is taken to have insisted too), no for paper
+ * (keyed or scanned): paper cannot insist, and a person who left a question
+ * blank on paper has answered the others. */
+bool enk_response_source_insists(enk_response_source source);
+
+/* Checks the q->nquestions values (in/out) of a response from source against
+ * q, question by question in order, calling report (may be NULL) for every
+ * problem: invalid values and (where the source insists) required questions
+ * left blank are errors, answers to skipped questions are warnings and are set
+ * to ENK_MISSING in values. An invalid value is left as
  * it is and counts as an answer for show_if (so one wrong code gives one error,
  * not a cascade). Returns the number of errors (warnings not counted); 0 means
  * the response may be stored. */
-size_t enk_response_validate(const enk_questionnaire *q, int32_t *values,
-                             enk_response_report_fn report, void *ctx);
+size_t enk_response_validate(const enk_questionnaire *q, enk_response_source source,
+                             int32_t *values, enk_response_report_fn report, void *ctx);
 
 /* Writes the condition under which qn is shown, for messages, into buf (size
  * bytes, always NUL-terminated when size > 0): "'har_skolbarn' is yes",

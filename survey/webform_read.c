@@ -406,7 +406,7 @@ enk_status enk_webform_read(const enk_questionnaire *q, int lang, const enk_webf
                 read_question(in, i, words);
 
         validate_ctx v = {in, words};
-        enk_response_validate(q, in->values, on_problem, &v);
+        enk_response_validate(q, ENK_SOURCE_WEB, in->values, on_problem, &v);
 
         /* An error on a question the answers skip is not the respondent's to
          * fix: without the script every question is on the page, and what was

@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         if (!copy)
                                 __builtin_trap();
                         memcpy(copy, v, q->nquestions * sizeof(*copy));
-                        if (enk_response_validate(q, copy, NULL, NULL) != 0)
+                        if (enk_response_validate(q, ENK_SOURCE_WEB, copy, NULL, NULL) != 0)
                                 __builtin_trap();
                         free(copy);
                 }

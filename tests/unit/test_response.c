@@ -67,7 +67,7 @@ static void report(void *ctx, enk_severity sev, size_t question, enk_response_pr
 static size_t validate(int32_t *v)
 {
         nseen = 0;
-        return enk_response_validate(Q, v, report, NULL);
+        return enk_response_validate(Q, ENK_SOURCE_WEB, v, report, NULL);
 }
 
 static void test_valid(void)
@@ -97,6 +97,24 @@ static void test_required(void)
         int32_t w[NQ] = {1, M, M, M, M, M, M, 2};
         CHECK_INT(validate(w), 1);
         CHECK_STR(seen[0], "error b 1: required question left blank");
+
+        /* paper cannot insist: a form keyed in or scanned with required
+         * questions left blank is a response; another tool's export is held
+         * to them as the web form is */
+        enk_response_source paper[] = {ENK_SOURCE_PAPER, ENK_SOURCE_SCAN};
+        for (size_t i = 0; i < 2; i++) {
+                int32_t x[NQ] = {M, M, M, M, M, M, M, M};
+                nseen = 0;
+                CHECK_INT(enk_response_validate(Q, paper[i], x, report, NULL), 0);
+                CHECK_INT(nseen, 0);
+                CHECK(!enk_response_source_insists(paper[i]));
+                /* an invalid value is still an error */
+                int32_t y[NQ] = {7, M, M, M, M, M, M, M};
+                CHECK_INT(enk_response_validate(Q, paper[i], y, NULL, NULL), 1);
+        }
+        int32_t z[NQ] = {M, M, M, M, M, M, M, M};
+        CHECK_INT(enk_response_validate(Q, ENK_SOURCE_IMPORT, z, NULL, NULL), 2);
+        CHECK(enk_response_source_insists(ENK_SOURCE_WEB));
 }
 
 static void test_skipped_cascade(void)
@@ -167,9 +185,9 @@ static void test_helpers(void)
         CHECK_STR(buf, "'b' is ");
         /* NULL report function: still validates and drops. */
         int32_t w[NQ] = {0, 1, M, M, M, M, M, M};
-        CHECK_INT(enk_response_validate(Q, w, NULL, NULL), 1);
+        CHECK_INT(enk_response_validate(Q, ENK_SOURCE_WEB, w, NULL, NULL), 1);
         CHECK_INT(w[B], M);
-        CHECK_INT(enk_response_validate(NULL, w, NULL, NULL), 0);
+        CHECK_INT(enk_response_validate(NULL, ENK_SOURCE_WEB, w, NULL, NULL), 0);
 }
 
 int main(void)
