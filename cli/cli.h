@@ -23,13 +23,24 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-/* Makes every message of this run, the library's and the CLI's, Swedish
- * (ENK_LANG_SV, the catalogue po/sv.po) or English (the message ids),
- * whatever the machine's locale settings say. main() chooses Swedish;
+/* Makes every message of this run, the library's and the CLI's, and every
+ * --help text Swedish (ENK_LANG_SV, the catalogue po/sv.po) or English (the
+ * message ids). main() chooses from the environment (cli_env_lang());
  * cli_parse() chooses again from a command's --lang before it reports
  * anything. Call it before any thread starts (it sets the process's
  * LC_MESSAGES and LANGUAGE). */
 void cli_use_lang(enk_lang lang);
+/* The run's language: the last one cli_use_lang() set. Commands use it for
+ * their summaries and tables, so that one run speaks one language. */
+enk_lang cli_lang(void);
+/* The language the environment asks for when no --lang is given: English
+ * when the first of LC_ALL, LC_MESSAGES and LANG that is set and not empty
+ * (POSIX's order) begins with "en" (en_GB.UTF-8, en), else Swedish. */
+enk_lang cli_env_lang(void);
+/* The language a --lang value names: ENK_LANG_EN for "en", ENK_LANG_SV for
+ * "sv"; for anything else (a questionnaire's language code, `form --lang
+ * de`) the run's language stays as it is and this returns cli_lang(). */
+enk_lang cli_lang_named(const char *code);
 
 /* Prints "enkat: error: MESSAGE" to stderr and returns EXIT_INPUT, so error
  * paths stay one line: `return cli_error("cannot open '%s'", path);`. fmt is

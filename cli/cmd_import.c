@@ -12,22 +12,23 @@
 #define MAX_QUESTIONNAIRES 32
 
 static const char head[] =
-    "usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
-    "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
-    "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
-    "                    (FILE | --manifest MANIFEST.csv)\n"
-    "\n"
-    "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
-    "stores them in DB (docs/store.md), created when absent. Either one FILE for\n"
-    "the wave --unit, --year, or every file a manifest lists (columns\n"
-    "unit,year,sent,file[,edition]; file relative to the manifest). Each file is\n"
-    "read against the questionnaire of its edition: the manifest's edition\n"
-    "column, else the latest edition given whose year is at most the wave's.\n"
-    "Everything is imported in one transaction: when any file has an error,\n"
-    "nothing is stored. A file imported into the wave before (same content) is\n"
-    "an error unless --replace is given, which replaces the earlier import.\n"
-    "\n";
-static const char foot[] = "exit status: 0 imported, 1 bad input (nothing stored), 2 usage error\n";
+    ENK_MSGID("usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
+              "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
+              "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
+              "                    (FILE | --manifest MANIFEST.csv)\n"
+              "\n"
+              "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
+              "stores them in DB (docs/store.md), created when absent. Either one FILE for\n"
+              "the wave --unit, --year, or every file a manifest lists (columns\n"
+              "unit,year,sent,file[,edition]; file relative to the manifest). Each file is\n"
+              "read against the questionnaire of its edition: the manifest's edition\n"
+              "column, else the latest edition given whose year is at most the wave's.\n"
+              "Everything is imported in one transaction: when any file has an error,\n"
+              "nothing is stored. A file imported into the wave before (same content) is\n"
+              "an error unless --replace is given, which replaces the earlier import.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 imported, 1 bad input (nothing stored), 2 usage error\n");
 
 /* The progress bar on a terminal: one line, redrawn when the percentage
  * changes, cleared before the file's diagnostics are shown. */
@@ -176,17 +177,18 @@ int cmd_import(int argc, char **argv)
             CLI_CALLBACK('q', "questionnaire", "FILE", questionnaire_option, &q,
                          "a questionnaire edition (repeatable)"),
             CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld",
-                         "the wave's year (single FILE)"),
+                         ENK_MSGID("the wave's year (single FILE)")),
             CLI_OPT_UNIT("UNIT", &unit, "the wave's unit (single FILE)"),
             CLI_INT('s', "sent", "N", &sent, 0, 100000000, "sent '%s' is not a whole number",
-                    "questionnaires sent out (single FILE)"),
+                    ENK_MSGID("questionnaires sent out (single FILE)")),
             CLI_STRING('M', "manifest", "FILE", &manifest, "import every file the manifest lists"),
             CLI_STRING('m', "map", "FILE", &map, "column mapping, CSV or YAML (docs/csv.md)"),
             CLI_CALLBACK('S', "source", "SOURCE", source_option, &source,
                          "import (default), paper, scan or web"),
             CLI_FLAG('n', "dry-run", &dry, "check everything, store nothing"),
             CLI_FLAG('r', "replace", &replace, "replace earlier imports of the same files"),
-            CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
+            CLI_OPT_LANG(&lang, "language of the summary: sv or en\n"
+                                "(default sv; en when LANG begins with en)"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("import", head, foot, 27, opts);
@@ -224,6 +226,6 @@ int cmd_import(int argc, char **argv)
                               .source = source,
                               .dry_run = dry,
                               .replace = replace,
-                              .en = enk_lang_of(lang) == ENK_LANG_EN};
+                              .en = cli_lang() == ENK_LANG_EN};
         return run(&io);
 }

@@ -11,16 +11,19 @@
 #include "survey/store.h"
 #include "survey/strbuf.h"
 
+/* printed with fputs: "95 % interval" is no conversion */
 static const char head[] =
-    "usage: enkat stats --db DB [--year Y] [--unit U | --all-units] [--min-n N]\n"
-    "                   [--format table|csv|json]\n"
-    "\n"
-    "Prints the figures of every scale question and area (docs/statistics.md) per\n"
-    "unit and year: answers, share positive with its 95 % interval, mean, index,\n"
-    "the change since the previous year and the trend. Groups with fewer than\n"
-    "N answers are suppressed (\"..\" in the table, empty numbers in CSV/JSON).\n"
-    "\n";
-static const char foot[] = "exit status: 0 success, 1 bad input or store, 2 usage error\n";
+    /* xgettext:no-c-format */
+    ENK_MSGID("usage: enkat stats --db DB [--year Y] [--unit U | --all-units] [--min-n N]\n"
+              "                   [--format table|csv|json]\n"
+              "\n"
+              "Prints the figures of every scale question and area (docs/statistics.md) per\n"
+              "unit and year: answers, share positive with its 95 % interval, mean, index,\n"
+              "the change since the previous year and the trend. Groups with fewer than\n"
+              "N answers are suppressed (\"..\" in the table, empty numbers in CSV/JSON).\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 success, 1 bad input or store, 2 usage error\n");
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -181,12 +184,12 @@ int cmd_stats(int argc, char **argv)
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (enkat import writes it)"),
             CLI_OPT_YEAR("Y", &year, "bad year '%s'",
-                         "only year Y (default: every year up to the latest)"),
+                         ENK_MSGID("only year Y (default: every year up to the latest)")),
             CLI_OPT_UNIT("U", &fo.unit, "only unit U (default: every unit and the total '*')"),
             CLI_FLAG('a', "all-units", &fo.all_units, "every unit side by side and the total '*'"),
             CLI_OPT_MIN_N(&fo.min_n, "suppression threshold, at least 3 (default 5)"),
             CLI_CHOICE('f', "format", "FORMAT", &format, formats, "unknown format '%s'",
-                       "table (default), csv or json"),
+                       ENK_MSGID("table (default), csv or json")),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("stats", head, foot, 21, opts);

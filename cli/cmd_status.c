@@ -12,20 +12,21 @@
 #include "survey/utf8.h"
 
 static const char head[] =
-    "usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
-    "\n"
-    "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
-    "questionnaires sent out, response rate (%) and imported files. The table's\n"
-    "headers are in the chosen language; CSV and JSON use the English names\n"
-    "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
-    "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
-    "access codes for the web form (enkat codes), two more columns say how many\n"
-    "were issued and how many used (codes_issued, codes_spent); when a wave has\n"
-    "scanned paper forms (enkat scan), three more say how many copies were\n"
-    "scanned, how many of them wait for review (enkat review) and how many\n"
-    "answers wait (scanned, scan_waiting, scan_reviews).\n"
-    "\n";
-static const char foot[] = "exit status: 0 success, 1 no store or unreadable, 2 usage error\n";
+    ENK_MSGID("usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
+              "\n"
+              "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
+              "questionnaires sent out, response rate (%) and imported files. The table's\n"
+              "headers are in the chosen language; CSV and JSON use the English names\n"
+              "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
+              "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
+              "access codes for the web form (enkat codes), two more columns say how many\n"
+              "were issued and how many used (codes_issued, codes_spent); when a wave has\n"
+              "scanned paper forms (enkat scan), three more say how many copies were\n"
+              "scanned, how many of them wait for review (enkat review) and how many\n"
+              "answers wait (scanned, scan_waiting, scan_reviews).\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 success, 1 no store or unreadable, 2 usage error\n");
 
 struct wave {
         char *unit;
@@ -248,15 +249,16 @@ int cmd_status(int argc, char **argv)
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (must exist)"),
             CLI_CHOICE('f', "format", "FORMAT", &format, formats, "unknown format '%s'",
-                       "table (default), csv or json"),
-            CLI_OPT_LANG(&lang_code, "language of the table: sv (default) or en"),
+                       ENK_MSGID("table (default), csv or json")),
+            CLI_OPT_LANG(&lang_code, "language of the table: sv or en\n"
+                                     "(default sv; en when LANG begins with en)"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("status", head, foot, 21, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        enk_lang lang = enk_lang_of(lang_code);
+        enk_lang lang = cli_lang();
         if (!db)
                 return cli_usage_error("status", "no store given (--db)");
         if (optind < argc)

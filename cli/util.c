@@ -45,9 +45,37 @@ static void bind_catalogue(void)
         bind_textdomain_codeset("libc", "UTF-8");
 }
 
+static enk_lang run_lang = ENK_LANG_SV;
+
+enk_lang cli_lang(void)
+{
+        return run_lang;
+}
+
+enk_lang cli_env_lang(void)
+{
+        static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+        for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+                const char *v = getenv(vars[i]);
+                if (v && *v)
+                        return strncmp(v, "en", 2) == 0 ? ENK_LANG_EN : ENK_LANG_SV;
+        }
+        return ENK_LANG_SV;
+}
+
+enk_lang cli_lang_named(const char *code)
+{
+        if (code && !strcmp(code, "en"))
+                return ENK_LANG_EN;
+        if (code && !strcmp(code, "sv"))
+                return ENK_LANG_SV;
+        return run_lang;
+}
+
 void cli_use_lang(enk_lang lang)
 {
         static bool bound;
+        run_lang = lang;
         if (!bound) {
                 bind_catalogue();
                 bound = true;
