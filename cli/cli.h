@@ -77,6 +77,13 @@ struct cli_noun {
 /* The noun for n things in lang. */
 const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w);
 
+/* n as a person reads it in lang's text output (tables, summaries), into
+ * buf (size bytes, at least 32) and returned: Swedish groups the digits by
+ * three with a no-break space, U+00A0 (1898 -> "1 898"; two bytes, one
+ * column: pad by characters); English keeps the plain digits. CSV and JSON
+ * never use it. */
+const char *cli_number(enk_lang lang, long long n, char *buf, size_t size);
+
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);
 

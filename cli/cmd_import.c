@@ -76,12 +76,15 @@ static const struct cli_noun responses_n = {{"svar", "response"}, {"svar", "resp
                              units_n = {{"enhet", "unit"}, {"enheter", "units"}},
                              years_n = {{"år", "year"}, {"år", "years"}},
                              warnings_n = {{"varning", "warning"}, {"varningar", "warnings"}},
-                             errors_n = {{"fel", "error"}, {"fel", "errors"}};
+                             errors_n = {{"fel", "error"}, {"fel", "errors"}},
+                             cells_n = {{"cell", "cell"}, {"celler", "cells"}};
 static const enk_lang_pair checked = {"kontrollerade", "checked"},
                            imported = {"importerade", "imported"}, from = {"från", "from"},
                            for_db = {"för", "for"}, into_db = {"till", "into"},
                            in_secs = {"", "in "},
                            note_line = {"  varning: %s\n", "  warning: %s\n"},
+                           cells_line = {"  %s ifyllda %s i okända kolumner lästes inte\n",
+                                         "  %s non-empty %s in unknown columns not read\n"},
                            nothing_imported = {"enkat: fel: %zu %s; ingenting importerades\n",
                                                "enkat: error: %zu %s; nothing was imported\n"};
 
@@ -101,14 +104,23 @@ static void print_summary(const enk_import_opts *o, const enk_import_result *res
         enk_lang lang = summary_lang(o);
         if (lang == ENK_LANG_SV)
                 *strchr(s, '.') = ',';
-        printf("%s %zu %s %s %zu %s %s %s (%zu %s, %zu %s), %zu %s, %s%s s\n",
-               enk_lang_pick(lang, o->dry_run ? checked : imported), responses,
+        char nr[32], nw[32];
+        cli_number(lang, (long long) responses, nr, sizeof(nr));
+        cli_number(lang, (long long) warnings, nw, sizeof(nw));
+        printf("%s %s %s %s %zu %s %s %s (%zu %s, %zu %s), %s %s, %s%s s\n",
+               enk_lang_pick(lang, o->dry_run ? checked : imported), nr,
                cli_noun(lang, (long long) responses, &responses_n), enk_lang_pick(lang, from), nf,
                cli_noun(lang, (long long) nf, &files_n),
                enk_lang_pick(lang, o->dry_run ? for_db : into_db), o->db, nu,
                cli_noun(lang, (long long) nu, &units_n), ny,
-               cli_noun(lang, (long long) ny, &years_n), warnings,
+               cli_noun(lang, (long long) ny, &years_n), nw,
                cli_noun(lang, (long long) warnings, &warnings_n), enk_lang_pick(lang, in_secs), s);
+        if (res->cells_ignored) {
+                char n[32];
+                cli_number(lang, (long long) res->cells_ignored, n, sizeof(n));
+                printf(enk_lang_pick(lang, cells_line), n,
+                       cli_noun(lang, (long long) res->cells_ignored, &cells_n));
+        }
         for (size_t i = 0; i < res->nnotes; i++)
                 printf(enk_lang_pick(lang, note_line), res->notes[i]);
 }

@@ -184,3 +184,24 @@ const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w)
 {
         return enk_lang_pick(lang, n == 1 ? w->one : w->many);
 }
+
+const char *cli_number(enk_lang lang, long long n, char *buf, size_t size)
+{
+        char digits[32];
+        int len = snprintf(digits, sizeof(digits), "%lld", n);
+        if (lang != ENK_LANG_SV || len < 0) {
+                snprintf(buf, size, "%s", digits);
+                return buf;
+        }
+        size_t o = 0, first = digits[0] == '-' ? 1 : 0;
+        for (size_t i = 0; i < (size_t) len && o + 3 < size; i++) {
+                size_t left = (size_t) len - i; /* digits from here to the end */
+                if (i > first && left % 3 == 0) {
+                        buf[o++] = (char) 0xC2; /* U+00A0 NO-BREAK SPACE */
+                        buf[o++] = (char) 0xA0;
+                }
+                buf[o++] = digits[i];
+        }
+        buf[o] = '\0';
+        return buf;
+}
