@@ -60,6 +60,17 @@ enk_diags *cli_diags_new(void);
  * and returns EXIT_USAGE. */
 int cli_check_unit_option(const char *cmd, const char *unit);
 
+/* Checks that the store (at path db, open as store) has a wave of a unit
+ * named unit (ENK_ALL_UNITS "*", the total, passes): ENK_OK, else adds to
+ * diags "DB: error: no unit 'UNIT' in the store; did you mean 'NAME'? its
+ * units: A, B, C" (the closest name when one is close, the units in Swedish
+ * order, at most 30 of them) and returns ENK_ERR_NOTFOUND; ENK_ERR_NOMEM,
+ * or the store's error. For the commands that take --unit of a store that
+ * exists (stats, report, export). */
+struct enk_store;
+enk_status cli_unit_known(struct enk_store *store, const char *db, const char *unit,
+                          enk_diags *diags);
+
 /* The options that name a wave, --db, --year and --unit, all given:
  * CLI_GO, else the usage error for the first one missing. */
 int cli_need_wave(const char *cmd, const char *db, long year, const char *unit);

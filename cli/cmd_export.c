@@ -63,6 +63,8 @@ int cmd_export(int argc, char **argv)
         int64_t rows = 0;
         enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
         if (st == ENK_OK)
+                st = cli_unit_known(store, db, eo.unit, diags);
+        if (st == ENK_OK)
                 st = enk_export_write(store, &eo, out, &rows, diags);
         cli_print_diags(diags);
         enk_diags_free(diags);

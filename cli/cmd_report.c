@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/figures.h"
 #include "analysis/report.h"
@@ -58,6 +59,12 @@ int cmd_report(int argc, char **argv)
                 return cli_usage_error("report", "no store given (--db)");
         if (!out)
                 return cli_usage_error("report", "no output file given (-o FILE.xlsx)");
+        size_t olen = strlen(out);
+        if (olen < 5 || strcasecmp(out + olen - 5, ".xlsx") != 0)
+                return cli_usage_error("report",
+                                       "the report is an Excel workbook: give -o a name "
+                                       "ending in .xlsx, not '%s'",
+                                       out);
         if (fo.unit && fo.all_units)
                 return cli_usage_error("report", "--unit and --all-units exclude each other");
         if (!created_set) {
@@ -74,6 +81,8 @@ int cmd_report(int argc, char **argv)
         enk_store *store = NULL;
         enk_figures *f = NULL;
         enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
+        if (st == ENK_OK)
+                st = cli_unit_known(store, db, fo.unit, diags);
         if (st == ENK_OK)
                 st = enk_figures_compute(store, &fo, &f, diags);
         if (st == ENK_OK) {

@@ -10,6 +10,7 @@
 #include "survey/csv.h"
 #include "survey/store.h"
 #include "survey/strbuf.h"
+#include "survey/utf8.h"
 
 /* printed with fputs: "95 % interval" is no conversion */
 static const char head[] =
@@ -160,11 +161,13 @@ static void print_table(FILE *o, const enk_figures *f, bool only_year)
                         snprintf(ci, sizeof ci, "%s–%s", lo, hi);
                 char qname[128];
                 snprintf(qname, sizeof qname, "%s%s", r->is_area ? "område " : "", r->question);
-                char n[24] = "..";
+                char n[32] = "..";
                 if (!r->counts_hidden)
-                        snprintf(n, sizeof n, "%lld", (long long) r->n);
-                fprintf(o, "%-*s %4d  %-*s %6s %7s %15s %7s %8s %6s %s\n", uw, r->unit, r->year, qw,
-                        qname, n, share, ci, idx, diff, trend,
+                        cli_number(ENK_LANG_SV, (long long) r->n, n, sizeof n);
+                /* the no-break space of 1 234 is two bytes in one column */
+                int nw = 6 + (int) (strlen(n) - enk_utf8_chars(n, strlen(n)));
+                fprintf(o, "%-*s %4d  %-*s %*s %7s %15s %7s %8s %6s %s\n", uw, r->unit, r->year, qw,
+                        qname, nw, n, share, ci, idx, diff, trend,
                         r->low_precision && !r->suppressed ? "(osäker)" : "");
         }
         fprintf(
@@ -212,6 +215,8 @@ int cmd_stats(int argc, char **argv)
         enk_store *store = NULL;
         enk_figures *f = NULL;
         enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
+        if (st == ENK_OK)
+                st = cli_unit_known(store, db, fo.unit, diags);
         if (st == ENK_OK)
                 st = enk_figures_compute(store, &fo, &f, diags);
         cli_print_diags(diags);

@@ -39,6 +39,7 @@ LIBRARIES = {
                       ["analysis/report*.c", "analysis/report_internal.h"]),
     "libmicrohttpd": (["microhttpd.h"], ["survey/server_http.c"]),
     "libsodium": (["sodium.h", "sodium/*"], ["survey/hash.c"]),
+    "ICU": (["unicode/*"], ["survey/collate.c"]),
     "cairo": (["cairo.h", "cairo-*.h", "cairo/*"],
               ["survey/paper_pdf.c", "survey/paper_text.c",
                # poppler renders a vector PDF page onto a cairo surface
