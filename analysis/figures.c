@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/stats.h"
+#include "survey/collate.h"
 #include "survey/hash.h"
 #include "survey/store.h"
 
@@ -73,11 +74,6 @@ static void fail(enk_diags *d, const char *store_file, const char *msg, const ch
 {
         enk_loc loc = {.file = store_file};
         enk_error(d, loc, msg, arg);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -945,7 +941,8 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
                         enk_error(diags, loc, "the store has no responses in %d", c->report_year);
                 return ENK_ERR_NOTFOUND;
         }
-        qsort(c->units, c->nunits, sizeof *c->units, cmp_str);
+        /* units in Swedish order: Å, Ä, Ö after Z (survey/collate.h) */
+        qsort(c->units, c->nunits, sizeof *c->units, enk_collate_sv_ptr);
         qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
         qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
         /* The latest edition of the whole store, also for one unit: the

@@ -23,6 +23,7 @@
  */
 #include "analysis/report.h"
 #include "analysis/report_internal.h"
+#include "survey/collate.h"
 #include "survey/outfile.h"
 #include "survey/utf8.h"
 
@@ -185,8 +186,8 @@ void enk_report_fit_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, unsign
 
 static int cmp_unit_ref(const void *a, const void *b)
 {
-        return strcmp(((const struct enk_report_unit_ref *) a)->name,
-                      ((const struct enk_report_unit_ref *) b)->name);
+        return enk_collate_sv(((const struct enk_report_unit_ref *) a)->name,
+                              ((const struct enk_report_unit_ref *) b)->name);
 }
 
 /* Index of unit name (the total is c->nunits - 1), or -1. */

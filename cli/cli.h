@@ -23,13 +23,24 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-/* Makes every message of this run, the library's and the CLI's, Swedish
- * (ENK_LANG_SV, the catalogue po/sv.po) or English (the message ids),
- * whatever the machine's locale settings say. main() chooses Swedish;
+/* Makes every message of this run, the library's and the CLI's, and every
+ * --help text Swedish (ENK_LANG_SV, the catalogue po/sv.po) or English (the
+ * message ids). main() chooses from the environment (cli_env_lang());
  * cli_parse() chooses again from a command's --lang before it reports
  * anything. Call it before any thread starts (it sets the process's
  * LC_MESSAGES and LANGUAGE). */
 void cli_use_lang(enk_lang lang);
+/* The run's language: the last one cli_use_lang() set. Commands use it for
+ * their summaries and tables, so that one run speaks one language. */
+enk_lang cli_lang(void);
+/* The language the environment asks for when no --lang is given: English
+ * when the first of LC_ALL, LC_MESSAGES and LANG that is set and not empty
+ * (POSIX's order) begins with "en" (en_GB.UTF-8, en), else Swedish. */
+enk_lang cli_env_lang(void);
+/* The language a --lang value names: ENK_LANG_EN for "en", ENK_LANG_SV for
+ * "sv"; for anything else (a questionnaire's language code, `form --lang
+ * de`) the run's language stays as it is and this returns cli_lang(). */
+enk_lang cli_lang_named(const char *code);
 
 /* Prints "enkat: error: MESSAGE" to stderr and returns EXIT_INPUT, so error
  * paths stay one line: `return cli_error("cannot open '%s'", path);`. fmt is
@@ -49,6 +60,17 @@ enk_diags *cli_diags_new(void);
  * and returns EXIT_USAGE. */
 int cli_check_unit_option(const char *cmd, const char *unit);
 
+/* Checks that the store (at path db, open as store) has a wave of a unit
+ * named unit (ENK_ALL_UNITS "*", the total, passes): ENK_OK, else adds to
+ * diags "DB: error: no unit 'UNIT' in the store; did you mean 'NAME'? its
+ * units: A, B, C" (the closest name when one is close, the units in Swedish
+ * order, at most 30 of them) and returns ENK_ERR_NOTFOUND; ENK_ERR_NOMEM,
+ * or the store's error. For the commands that take --unit of a store that
+ * exists (stats, report, export). */
+struct enk_store;
+enk_status cli_unit_known(struct enk_store *store, const char *db, const char *unit,
+                          enk_diags *diags);
+
 /* The options that name a wave, --db, --year and --unit, all given:
  * CLI_GO, else the usage error for the first one missing. */
 int cli_need_wave(const char *cmd, const char *db, long year, const char *unit);
@@ -65,6 +87,13 @@ struct cli_noun {
 };
 /* The noun for n things in lang. */
 const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w);
+
+/* n as a person reads it in lang's text output (tables, summaries), into
+ * buf (size bytes, at least 32) and returned: Swedish groups the digits by
+ * three with a no-break space, U+00A0 (1898 -> "1 898"; two bytes, one
+ * column: pad by characters); English keeps the plain digits. CSV and JSON
+ * never use it. */
+const char *cli_number(enk_lang lang, long long n, char *buf, size_t size);
 
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);

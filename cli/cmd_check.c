@@ -7,13 +7,14 @@
 #include "survey/questionnaire.h"
 
 static const char head[] =
-    "usage: enkat check [--lang sv|en] FILE.yaml\n"
-    "\n"
-    "Validates a questionnaire (docs/questionnaire.md). When it is valid, prints\n"
-    "one line that sums it up; otherwise prints every problem found as\n"
-    "FILE:LINE:COLUMN: error: MESSAGE on standard error.\n"
-    "\n";
-static const char foot[] = "exit status: 0 valid, 1 invalid or unreadable, 2 usage error\n";
+    ENK_MSGID("usage: enkat check [--lang sv|en] FILE.yaml\n"
+              "\n"
+              "Validates a questionnaire (docs/questionnaire.md). When it is valid, prints\n"
+              "one line that sums it up; otherwise prints every problem found as\n"
+              "FILE:LINE:COLUMN: error: MESSAGE on standard error.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 valid, 1 invalid or unreadable, 2 usage error\n");
 
 /* The summary's nouns. */
 static const struct cli_noun sections = {{"avsnitt", "section"}, {"avsnitt", "sections"}},
@@ -43,14 +44,15 @@ int cmd_check(int argc, char **argv)
 {
         const char *lang_code = "sv";
         const struct cli_opt opts[] = {
-            CLI_OPT_LANG(&lang_code, "language of the summary: sv (default) or en"),
+            CLI_OPT_LANG(&lang_code, "language of the summary: sv or en\n"
+                                     "(default sv; en when LANG begins with en)"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("check", head, foot, 17, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        enk_lang lang = enk_lang_of(lang_code);
+        enk_lang lang = cli_lang();
         if (optind == argc)
                 return cli_usage_error("check", "no questionnaire given");
         if (argc - optind > 1)

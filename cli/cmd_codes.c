@@ -13,20 +13,21 @@
 #include "survey/codes.h"
 
 static const char head[] =
-    "usage: enkat codes --db DB --year YEAR --unit UNIT --count N -o FILE.csv\n"
-    "                   [--questionnaire Q.yaml] [--sent] [--excel] [--lang sv|en]\n"
-    "       enkat codes --db DB --year YEAR --unit UNIT --delete-drafts [--lang sv|en]\n"
-    "\n"
-    "Makes N one-time access codes for the web form (enkat serve) of the wave\n"
-    "UNIT x YEAR: 12 symbols like K7QM-4XPA-93TR, 60 random bits each. The store\n"
-    "keeps only their hashes; the codes themselves are written to FILE.csv, one\n"
-    "row per letter for a mail merge, with the columns kod, enhet, år and rad\n"
-    "(a ready line for the letter; code, unit, year, line with --lang en).\n"
-    "Run it again to add codes to the same wave. FILE.csv must not exist: it\n"
-    "may hold the only copy of earlier codes. docs/codes.md has the details.\n"
-    "\n";
-static const char foot[] = "exit status: 0 codes stored and written, 1 bad input or environment\n"
-                           "(nothing stored, no file written), 2 usage error\n";
+    ENK_MSGID("usage: enkat codes --db DB --year YEAR --unit UNIT --count N -o FILE.csv\n"
+              "                   [--questionnaire Q.yaml] [--sent] [--excel] [--lang sv|en]\n"
+              "       enkat codes --db DB --year YEAR --unit UNIT --delete-drafts [--lang sv|en]\n"
+              "\n"
+              "Makes N one-time access codes for the web form (enkat serve) of the wave\n"
+              "UNIT x YEAR: 12 symbols like K7QM-4XPA-93TR, 60 random bits each. The store\n"
+              "keeps only their hashes; the codes themselves are written to FILE.csv, one\n"
+              "row per letter for a mail merge, with the columns kod, enhet, år and rad\n"
+              "(a ready line for the letter; code, unit, year, line with --lang en).\n"
+              "Run it again to add codes to the same wave. FILE.csv must not exist: it\n"
+              "may hold the only copy of earlier codes. docs/codes.md has the details.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 codes stored and written, 1 bad input or environment\n"
+              "(nothing stored, no file written), 2 usage error\n");
 
 struct opts {
         const char *db, *unit, *out, *qpath;
@@ -105,11 +106,12 @@ int cmd_codes(int argc, char **argv)
         const char *lang = "sv";
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&o.db, "the store (created with --questionnaire)"),
-            CLI_OPT_YEAR("YEAR", &o.year, "year '%s' is not in %ld-%ld", "the wave's year"),
+            CLI_OPT_YEAR("YEAR", &o.year, "year '%s' is not in %ld-%ld",
+                         ENK_MSGID("the wave's year")),
             CLI_CALLBACK('u', "unit", "UNIT", unit_option, &o.unit,
                          "the wave's unit (municipality or district)"),
             CLI_INT('n', "count", "N", &o.count, 1, ENK_CODES_BATCH_MAX,
-                    "count '%s' is not in %ld-%ld", "how many codes, 1-100000"),
+                    "count '%s' is not in %ld-%ld", ENK_MSGID("how many codes, 1-100000")),
             CLI_CALLBACK('o', "output", "FILE.csv", output_option, &o.out, "where the codes go"),
             CLI_STRING('q', "questionnaire", "FILE", &o.qpath,
                        "the edition, to create the unit and wave when\n"
@@ -118,8 +120,8 @@ int cmd_codes(int argc, char **argv)
                      "set the wave's number sent out to the number\n"
                      "of codes issued for it (all batches)"),
             CLI_FLAG('x', "excel", &o.excel, "CSV for Swedish Excel: byte-order mark, ';', CRLF"),
-            CLI_OPT_LANG(&lang, "language of the CSV and messages: sv (default)\n"
-                                "or en"),
+            CLI_OPT_LANG(&lang, "language of the CSV and messages: sv or en\n"
+                                "(default sv; en when LANG begins with en)"),
             CLI_FLAG(0, "delete-drafts", &o.delete_drafts,
                      "when the collection has closed: delete the\n"
                      "answers saved but never sent under the wave's\n"
@@ -130,7 +132,7 @@ int cmd_codes(int argc, char **argv)
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        o.en = enk_lang_of(lang) == ENK_LANG_EN;
+        o.en = cli_lang() == ENK_LANG_EN;
         int need = cli_need_wave("codes", o.db, o.year, o.unit);
         if (need != CLI_GO)
                 return need;

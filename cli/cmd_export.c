@@ -8,14 +8,15 @@
 #include "survey/store.h"
 
 static const char head[] =
-    "usage: enkat export --db DB [--year Y] [--unit U] --format csv|sav|dta\n"
-    "                    [--excel] -o FILE\n"
-    "\n"
-    "Writes the responses, one row per response: unit, year, edition, source,\n"
-    "date, respondent, then one column per question of the latest edition\n"
-    "(docs/csv.md, Export). Values are codes; no answer is empty.\n"
-    "\n";
-static const char foot[] = "exit status: 0 success, 1 bad input or store, 2 usage error\n";
+    ENK_MSGID("usage: enkat export --db DB [--year Y] [--unit U] --format csv|sav|dta\n"
+              "                    [--excel] -o FILE\n"
+              "\n"
+              "Writes the responses, one row per response: unit, year, edition, source,\n"
+              "date, respondent, then one column per question of the latest edition\n"
+              "(docs/csv.md, Export). Values are codes; no answer is empty.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 success, 1 bad input or store, 2 usage error\n");
 
 int cmd_export(int argc, char **argv)
 {
@@ -25,7 +26,8 @@ int cmd_export(int argc, char **argv)
         long year = 0;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (enkat import writes it)"),
-            CLI_OPT_YEAR("Y", &year, "bad year '%s'", "only year Y (default: every year)"),
+            CLI_OPT_YEAR("Y", &year, "bad year '%s'",
+                         ENK_MSGID("only year Y (default: every year)")),
             CLI_OPT_UNIT("U", &eo.unit, "only unit U (default: every unit)"),
             CLI_STRING('f', "format", "FORMAT", &format, "csv, sav (SPSS) or dta (Stata)"),
             CLI_FLAG('x', "excel", &excel, "CSV for Swedish Excel: ';', byte-order mark, CRLF"),
@@ -60,6 +62,8 @@ int cmd_export(int argc, char **argv)
         enk_store *store = NULL;
         int64_t rows = 0;
         enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
+        if (st == ENK_OK)
+                st = cli_unit_known(store, db, eo.unit, diags);
         if (st == ENK_OK)
                 st = enk_export_write(store, &eo, out, &rows, diags);
         cli_print_diags(diags);

@@ -15,20 +15,20 @@
 #include "survey/webform.h"
 
 static const char head[] =
-    "usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
-    "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
-    "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
-    "       enkat form --format xlsx [--lang LANG] -o FILE.xlsx Q.yaml\n"
-    "\n"
-    "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
-    "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
-    "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
-    "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
-    "  xlsx    a workbook to key paper answers into by hand, read back by\n"
-    "          enkat import --source paper (docs/csv.md)\n"
-    "\n";
+    ENK_MSGID("usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
+              "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
+              "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
+              "       enkat form --format xlsx [--lang LANG] -o FILE.xlsx Q.yaml\n"
+              "\n"
+              "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
+              "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
+              "  layout  where every box of the paper form lies, as JSON (docs/paper.md)\n"
+              "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
+              "  xlsx    a workbook to key paper answers into by hand, read back by\n"
+              "          enkat import --source paper (docs/csv.md)\n"
+              "\n");
 static const char foot[] =
-    "exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n";
+    ENK_MSGID("exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n");
 
 enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML, FORMAT_XLSX };
 
@@ -82,8 +82,8 @@ int cmd_form(int argc, char **argv)
                        "a language of the questionnaire (default: its first)"),
             CLI_INT('n', "copies", "N", &copies, 1, 10000,
                     "bad number of copies '%s' (expected %ld to %ld)",
-                    "N copies (1-10000) in one PDF, each with a copy number\n"
-                    "(00001..N) in its QR codes; never linked to an address"),
+                    ENK_MSGID("N copies (1-10000) in one PDF, each with a copy number\n"
+                              "(00001..N) in its QR codes; never linked to an address")),
             CLI_OPT_OUTPUT("FILE", &out, "the file to write"),
             CLI_OPT_HELP,
         };

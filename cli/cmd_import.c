@@ -12,22 +12,23 @@
 #define MAX_QUESTIONNAIRES 32
 
 static const char head[] =
-    "usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
-    "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
-    "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
-    "                    (FILE | --manifest MANIFEST.csv)\n"
-    "\n"
-    "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
-    "stores them in DB (docs/store.md), created when absent. Either one FILE for\n"
-    "the wave --unit, --year, or every file a manifest lists (columns\n"
-    "unit,year,sent,file[,edition]; file relative to the manifest). Each file is\n"
-    "read against the questionnaire of its edition: the manifest's edition\n"
-    "column, else the latest edition given whose year is at most the wave's.\n"
-    "Everything is imported in one transaction: when any file has an error,\n"
-    "nothing is stored. A file imported into the wave before (same content) is\n"
-    "an error unless --replace is given, which replaces the earlier import.\n"
-    "\n";
-static const char foot[] = "exit status: 0 imported, 1 bad input (nothing stored), 2 usage error\n";
+    ENK_MSGID("usage: enkat import --db DB --questionnaire Q.yaml [--questionnaire Q.yaml]...\n"
+              "                    [--year YEAR --unit UNIT] [--sent N] [--dry-run] [--replace]\n"
+              "                    [--map MAP.csv|MAP.yaml] [--source SOURCE]\n"
+              "                    (FILE | --manifest MANIFEST.csv)\n"
+              "\n"
+              "Reads response files (CSV, docs/csv.md) against their questionnaire and\n"
+              "stores them in DB (docs/store.md), created when absent. Either one FILE for\n"
+              "the wave --unit, --year, or every file a manifest lists (columns\n"
+              "unit,year,sent,file[,edition]; file relative to the manifest). Each file is\n"
+              "read against the questionnaire of its edition: the manifest's edition\n"
+              "column, else the latest edition given whose year is at most the wave's.\n"
+              "Everything is imported in one transaction: when any file has an error,\n"
+              "nothing is stored. A file imported into the wave before (same content) is\n"
+              "an error unless --replace is given, which replaces the earlier import.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 imported, 1 bad input (nothing stored), 2 usage error\n");
 
 /* The progress bar on a terminal: one line, redrawn when the percentage
  * changes, cleared before the file's diagnostics are shown. */
@@ -75,12 +76,15 @@ static const struct cli_noun responses_n = {{"svar", "response"}, {"svar", "resp
                              units_n = {{"enhet", "unit"}, {"enheter", "units"}},
                              years_n = {{"år", "year"}, {"år", "years"}},
                              warnings_n = {{"varning", "warning"}, {"varningar", "warnings"}},
-                             errors_n = {{"fel", "error"}, {"fel", "errors"}};
+                             errors_n = {{"fel", "error"}, {"fel", "errors"}},
+                             cells_n = {{"cell", "cell"}, {"celler", "cells"}};
 static const enk_lang_pair checked = {"kontrollerade", "checked"},
                            imported = {"importerade", "imported"}, from = {"från", "from"},
                            for_db = {"för", "for"}, into_db = {"till", "into"},
                            in_secs = {"", "in "},
                            note_line = {"  varning: %s\n", "  warning: %s\n"},
+                           cells_line = {"  %s ifyllda %s i okända kolumner lästes inte\n",
+                                         "  %s non-empty %s in unknown columns not read\n"},
                            nothing_imported = {"enkat: fel: %zu %s; ingenting importerades\n",
                                                "enkat: error: %zu %s; nothing was imported\n"};
 
@@ -100,14 +104,23 @@ static void print_summary(const enk_import_opts *o, const enk_import_result *res
         enk_lang lang = summary_lang(o);
         if (lang == ENK_LANG_SV)
                 *strchr(s, '.') = ',';
-        printf("%s %zu %s %s %zu %s %s %s (%zu %s, %zu %s), %zu %s, %s%s s\n",
-               enk_lang_pick(lang, o->dry_run ? checked : imported), responses,
+        char nr[32], nw[32];
+        cli_number(lang, (long long) responses, nr, sizeof(nr));
+        cli_number(lang, (long long) warnings, nw, sizeof(nw));
+        printf("%s %s %s %s %zu %s %s %s (%zu %s, %zu %s), %s %s, %s%s s\n",
+               enk_lang_pick(lang, o->dry_run ? checked : imported), nr,
                cli_noun(lang, (long long) responses, &responses_n), enk_lang_pick(lang, from), nf,
                cli_noun(lang, (long long) nf, &files_n),
                enk_lang_pick(lang, o->dry_run ? for_db : into_db), o->db, nu,
                cli_noun(lang, (long long) nu, &units_n), ny,
-               cli_noun(lang, (long long) ny, &years_n), warnings,
+               cli_noun(lang, (long long) ny, &years_n), nw,
                cli_noun(lang, (long long) warnings, &warnings_n), enk_lang_pick(lang, in_secs), s);
+        if (res->cells_ignored) {
+                char n[32];
+                cli_number(lang, (long long) res->cells_ignored, n, sizeof(n));
+                printf(enk_lang_pick(lang, cells_line), n,
+                       cli_noun(lang, (long long) res->cells_ignored, &cells_n));
+        }
         for (size_t i = 0; i < res->nnotes; i++)
                 printf(enk_lang_pick(lang, note_line), res->notes[i]);
 }
@@ -176,17 +189,18 @@ int cmd_import(int argc, char **argv)
             CLI_CALLBACK('q', "questionnaire", "FILE", questionnaire_option, &q,
                          "a questionnaire edition (repeatable)"),
             CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld",
-                         "the wave's year (single FILE)"),
+                         ENK_MSGID("the wave's year (single FILE)")),
             CLI_OPT_UNIT("UNIT", &unit, "the wave's unit (single FILE)"),
             CLI_INT('s', "sent", "N", &sent, 0, 100000000, "sent '%s' is not a whole number",
-                    "questionnaires sent out (single FILE)"),
+                    ENK_MSGID("questionnaires sent out (single FILE)")),
             CLI_STRING('M', "manifest", "FILE", &manifest, "import every file the manifest lists"),
             CLI_STRING('m', "map", "FILE", &map, "column mapping, CSV or YAML (docs/csv.md)"),
             CLI_CALLBACK('S', "source", "SOURCE", source_option, &source,
                          "import (default), paper, scan or web"),
             CLI_FLAG('n', "dry-run", &dry, "check everything, store nothing"),
             CLI_FLAG('r', "replace", &replace, "replace earlier imports of the same files"),
-            CLI_OPT_LANG(&lang, "language of the summary: sv (default) or en"),
+            CLI_OPT_LANG(&lang, "language of the summary: sv or en\n"
+                                "(default sv; en when LANG begins with en)"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("import", head, foot, 27, opts);
@@ -224,6 +238,6 @@ int cmd_import(int argc, char **argv)
                               .source = source,
                               .dry_run = dry,
                               .replace = replace,
-                              .en = enk_lang_of(lang) == ENK_LANG_EN};
+                              .en = cli_lang() == ENK_LANG_EN};
         return run(&io);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/figures.h"
 #include "analysis/report.h"
@@ -13,16 +14,17 @@
 #include "survey/utf8.h"
 
 static const char head[] =
-    "usage: enkat report --db DB [--year Y] [--unit U | --all-units] [--lang sv|en]\n"
-    "                    [--min-n N] [--created UNIX_TIME] -o FILE.xlsx\n"
-    "\n"
-    "Writes the report workbook of year Y (default: the latest year in the store):\n"
-    "a summary, every question and area with its share positive, interval, change\n"
-    "and trend, and the method. With --unit the report is about that unit; with\n"
-    "--all-units (or neither) every unit is shown side by side with the weighted\n"
-    "total. The file is written whole or not at all.\n"
-    "\n";
-static const char foot[] = "exit status: 0 success, 1 bad input, store or output, 2 usage error\n";
+    ENK_MSGID("usage: enkat report --db DB [--year Y] [--unit U | --all-units] [--lang sv|en]\n"
+              "                    [--min-n N] [--created UNIX_TIME] -o FILE.xlsx\n"
+              "\n"
+              "Writes the report workbook of year Y (default: the latest year in the store):\n"
+              "a summary, every question and area with its share positive, interval, change\n"
+              "and trend, and the method. With --unit the report is about that unit; with\n"
+              "--all-units (or neither) every unit is shown side by side with the weighted\n"
+              "total. The file is written whole or not at all.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 success, 1 bad input, store or output, 2 usage error\n");
 
 int cmd_report(int argc, char **argv)
 {
@@ -31,15 +33,17 @@ int cmd_report(int argc, char **argv)
         long year = 0, created = 0, v;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (enkat import writes it)"),
-            CLI_OPT_YEAR("Y", &year, "bad year '%s'", "the report year (default: the latest)"),
+            CLI_OPT_YEAR("Y", &year, "bad year '%s'",
+                         ENK_MSGID("the report year (default: the latest)")),
             CLI_OPT_UNIT("U", &fo.unit, "the report of one unit"),
             CLI_FLAG('a', "all-units", &fo.all_units, "every unit and the total"),
-            CLI_OPT_LANG(&lang, "language of the report: sv (default) or en"),
+            CLI_OPT_LANG(&lang, "language of the report: sv or en\n"
+                                "(default sv; en when LANG begins with en)"),
             CLI_OPT_MIN_N(&fo.min_n, "suppression threshold, at least 3 (default 5)"),
             CLI_INT('c', "created", "TIME", &created, 1, 4102444800L, "bad time '%s'",
-                    "the creation time written in the file, Unix seconds\n"
-                    "(default: SOURCE_DATE_EPOCH, else now); pin it for\n"
-                    "byte-identical workbooks"),
+                    ENK_MSGID("the creation time written in the file, Unix seconds\n"
+                              "(default: SOURCE_DATE_EPOCH, else now); pin it for\n"
+                              "byte-identical workbooks")),
             CLI_OPT_OUTPUT("FILE", &out, "the workbook to write (.xlsx)"),
             CLI_OPT_HELP,
         };
@@ -55,6 +59,12 @@ int cmd_report(int argc, char **argv)
                 return cli_usage_error("report", "no store given (--db)");
         if (!out)
                 return cli_usage_error("report", "no output file given (-o FILE.xlsx)");
+        size_t olen = strlen(out);
+        if (olen < 5 || strcasecmp(out + olen - 5, ".xlsx") != 0)
+                return cli_usage_error("report",
+                                       "the report is an Excel workbook: give -o a name "
+                                       "ending in .xlsx, not '%s'",
+                                       out);
         if (fo.unit && fo.all_units)
                 return cli_usage_error("report", "--unit and --all-units exclude each other");
         if (!created_set) {
@@ -72,10 +82,14 @@ int cmd_report(int argc, char **argv)
         enk_figures *f = NULL;
         enk_status st = enk_store_open(db, ENK_STORE_READONLY, &store, diags);
         if (st == ENK_OK)
+                st = cli_unit_known(store, db, fo.unit, diags);
+        if (st == ENK_OK)
                 st = enk_figures_compute(store, &fo, &f, diags);
         if (st == ENK_OK) {
-                enk_report_options ro = {
-                    .lang = lang, .created = created, .unit = fo.unit, .keep = db};
+                enk_report_options ro = {.lang = cli_lang() == ENK_LANG_EN ? "en" : "sv",
+                                         .created = created,
+                                         .unit = fo.unit,
+                                         .keep = db};
                 st = enk_report_write(f, &ro, out, diags);
         }
         cli_print_diags(diags);

@@ -10,31 +10,31 @@
 #include "survey/server.h"
 
 static const char head[] =
-    "usage: enkat review --db DB [--port N] [--lang sv|en]\n"
-    "       enkat review --db DB --export FILE.csv [--lang sv|en]\n"
-    "       enkat review --db DB --import FILE.csv\n"
-    "\n"
-    "The answers enkat scan could not read safely (an unclear mark, two marks,\n"
-    "a mark on a question to be skipped, written digits) wait in the store for a\n"
-    "person. Without --export or --import, serves a page on 127.0.0.1 that shows\n"
-    "them one after another: the question as it looks on the scan, its answers\n"
-    "with a key each, the scanner's reading chosen beforehand. A key and Enter\n"
-    "decide (Enter alone keeps the reading); Backspace or the left arrow goes\n"
-    "back. A copy whose answers are all decided becomes a response.\n"
-    "\n"
-    "--export writes the waiting answers to a CSV (separator ';') with an empty\n"
-    "decision column; --import reads it back with the decisions filled in (an\n"
-    "empty decision stays waiting, - is no answer) and stores them all, or,\n"
-    "when any is wrong, none.\n"
-    "\n";
+    ENK_MSGID("usage: enkat review --db DB [--port N] [--lang sv|en]\n"
+              "       enkat review --db DB --export FILE.csv [--lang sv|en]\n"
+              "       enkat review --db DB --import FILE.csv\n"
+              "\n"
+              "The answers enkat scan could not read safely (an unclear mark, two marks,\n"
+              "a mark on a question to be skipped, written digits) wait in the store for a\n"
+              "person. Without --export or --import, serves a page on 127.0.0.1 that shows\n"
+              "them one after another: the question as it looks on the scan, its answers\n"
+              "with a key each, the scanner's reading chosen beforehand. A key and Enter\n"
+              "decide (Enter alone keeps the reading); Backspace or the left arrow goes\n"
+              "back. A copy whose answers are all decided becomes a response.\n"
+              "\n"
+              "--export writes the waiting answers to a CSV (separator ';') with an empty\n"
+              "decision column; --import reads it back with the decisions filled in (an\n"
+              "empty decision stays waiting, - is no answer) and stores them all, or,\n"
+              "when any is wrong, none.\n"
+              "\n");
 static const char foot[] =
-    "When ready the server prints where to open the page to stderr ('enkat\n"
-    "review: N svar väntar; öppna http://127.0.0.1:PORT/'). SIGTERM or SIGINT\n"
-    "(Ctrl-C) stops it; the copies whose answers are all decided then become\n"
-    "responses.\n"
-    "exit status: 0 done, 1 no such store, a file that cannot be read or\n"
-    "written, a wrong decision in the CSV, or the port cannot be used, 2 usage\n"
-    "error\n";
+    ENK_MSGID("When ready the server prints where to open the page to stderr ('enkat\n"
+              "review: N svar väntar; öppna http://127.0.0.1:PORT/'). SIGTERM or SIGINT\n"
+              "(Ctrl-C) stops it; the copies whose answers are all decided then become\n"
+              "responses.\n"
+              "exit status: 0 done, 1 no such store, a file that cannot be read or\n"
+              "written, a wrong decision in the CSV, or the port cannot be used, 2 usage\n"
+              "error\n");
 
 static enk_server_review *volatile running;
 
@@ -100,10 +100,10 @@ int cmd_review(int argc, char **argv)
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (must exist)"),
             CLI_INT('p', "port", "N", &port, 0, 65535, "bad port '%s' (want %ld-%ld)",
-                    "port on 127.0.0.1 to serve the page on\n"
-                    "(default 8081; 0 any free port)"),
+                    ENK_MSGID("port on 127.0.0.1 to serve the page on\n"
+                              "(default 8081; 0 any free port)")),
             CLI_OPT_LANG(&lang_s, "language of the page and the CSV's reasons:\n"
-                                  "sv (default) or en"),
+                                  "sv or en (default sv; en when LANG begins with en)"),
             CLI_STRING('e', "export", "FILE", &export, "write the waiting answers to FILE (CSV)"),
             CLI_STRING('i', "import", "FILE", &import, "read the decisions back from FILE (CSV)"),
             CLI_OPT_HELP,
@@ -118,7 +118,7 @@ int cmd_review(int argc, char **argv)
                 return cli_usage_error("review", "too many arguments");
         if (export && import)
                 return cli_usage_error("review", "--export and --import go in separate runs");
-        enk_lang lang = enk_lang_of(lang_s);
+        enk_lang lang = cli_lang();
         if (!export && !import)
                 return serve(db, port, lang);
 

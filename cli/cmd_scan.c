@@ -14,19 +14,20 @@
 #include "survey/strbuf.h"
 
 static const char head[] =
-    "usage: enkat scan --db DB --year YEAR --unit UNIT [--questionnaire Q.yaml]\n"
-    "                  [--dry-run] [--json] [--threads N] [--lang sv|en] FILE...\n"
-    "\n"
-    "Reads scanned paper forms (PDF, TIFF, PNG or JPEG, 150-600 dpi, any\n"
-    "page order, across files) into the wave UNIT x YEAR. Each page is located\n"
-    "by its QR code and corner marks, each box read; a copy whose answers are\n"
-    "all certain becomes a response, one with an uncertain or contradictory\n"
-    "answer or written digits waits for `enkat review`. A page that cannot be\n"
-    "read, a page of another survey or edition and a copy with a page missing\n"
-    "are errors: then nothing is stored. docs/scan.md has the details.\n"
-    "\n";
-static const char foot[] = "exit status: 0 read (and stored unless --dry-run), 1 bad input or\n"
-                           "environment (nothing stored), 2 usage error\n";
+    ENK_MSGID("usage: enkat scan --db DB --year YEAR --unit UNIT [--questionnaire Q.yaml]\n"
+              "                  [--dry-run] [--json] [--threads N] [--lang sv|en] FILE...\n"
+              "\n"
+              "Reads scanned paper forms (PDF, TIFF, PNG or JPEG, 150-600 dpi, any\n"
+              "page order, across files) into the wave UNIT x YEAR. Each page is located\n"
+              "by its QR code and corner marks, each box read; a copy whose answers are\n"
+              "all certain becomes a response, one with an uncertain or contradictory\n"
+              "answer or written digits waits for `enkat review`. A page that cannot be\n"
+              "read, a page of another survey or edition and a copy with a page missing\n"
+              "are errors: then nothing is stored. docs/scan.md has the details.\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 read (and stored unless --dry-run), 1 bad input or\n"
+              "environment (nothing stored), 2 usage error\n");
 
 struct out {
         bool json, en, first_page, first_copy;
@@ -196,7 +197,8 @@ int cmd_scan(int argc, char **argv)
         bool dry = false, json = false;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store"),
-            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld", "the wave's year"),
+            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld",
+                         ENK_MSGID("the wave's year")),
             CLI_OPT_UNIT_CHECKED("UNIT", &unit, "the wave's unit"),
             CLI_STRING('q', "questionnaire", "FILE", &qpath,
                        "the edition, to create the store, unit and wave\n"
@@ -204,8 +206,9 @@ int cmd_scan(int argc, char **argv)
             CLI_FLAG('n', "dry-run", &dry, "read and report, store nothing"),
             CLI_FLAG('j', "json", &json, "report as JSON on standard output"),
             CLI_INT('t', "threads", "N", &threads, 1, 16, "threads '%s' is not in %ld-%ld",
-                    "reading threads (default: one per core)"),
-            CLI_OPT_LANG(&lang, "language of the report: sv (default) or en"),
+                    ENK_MSGID("reading threads (default: one per core)")),
+            CLI_OPT_LANG(&lang, "language of the report: sv or en\n"
+                                "(default sv; en when LANG begins with en)"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("scan", head, foot, 22, opts);
@@ -225,7 +228,7 @@ int cmd_scan(int argc, char **argv)
                                .files = (const char *const *) argv + optind,
                                .nfiles = (size_t) (argc - optind),
                                .threads = (unsigned) threads,
-                               .lang = enk_lang_of(lang)};
+                               .lang = cli_lang()};
         struct out o = {json, po.lang == ENK_LANG_EN, true, true};
         enk_paperin_handlers h = {on_page, on_copy, NULL, &o};
         enk_paperin_result res;

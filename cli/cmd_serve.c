@@ -12,23 +12,23 @@
 #include "survey/utf8.h"
 
 static const char head[] =
-    "usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
-    "                   [--lang sv|en] [--access-log stderr|-|off|FILE] [--trust-proxy]\n"
-    "                   [--store-wait N]\n"
-    "\n"
-    "Publishes the questionnaire of the unit's wave of YEAR on the web: a respondent\n"
-    "enters the one-time code from the letter (enkat codes), answers, may save and\n"
-    "come back with the same code, and submits once. Each submission is stored\n"
-    "durably, with its code spent, before the thank-you page is sent. The store\n"
-    "keeps no link between a code and its response (docs/web.md).\n"
-    "\n"
-    "When ready it prints 'enkat serve: listening on http://HOST:PORT/' to stderr\n"
-    "(with port 0 the port the system chose). SIGTERM or SIGINT (Ctrl-C) stops it:\n"
-    "no new connections, requests in flight finish, then it exits 0.\n"
-    "\n";
+    ENK_MSGID("usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
+              "                   [--lang sv|en] [--access-log stderr|-|off|FILE] [--trust-proxy]\n"
+              "                   [--store-wait N]\n"
+              "\n"
+              "Publishes the questionnaire of the unit's wave of YEAR on the web: a respondent\n"
+              "enters the one-time code from the letter (enkat codes), answers, may save and\n"
+              "come back with the same code, and submits once. Each submission is stored\n"
+              "durably, with its code spent, before the thank-you page is sent. The store\n"
+              "keeps no link between a code and its response (docs/web.md).\n"
+              "\n"
+              "When ready it prints 'enkat serve: listening on http://HOST:PORT/' to stderr\n"
+              "(with port 0 the port the system chose). SIGTERM or SIGINT (Ctrl-C) stops it:\n"
+              "no new connections, requests in flight finish, then it exits 0.\n"
+              "\n");
 static const char foot[] =
-    "exit status: 0 stopped by SIGTERM/SIGINT, 1 no such store, unit or wave, no\n"
-    "codes issued, or the address cannot be used, 2 usage error\n";
+    ENK_MSGID("exit status: 0 stopped by SIGTERM/SIGINT, 1 no such store, unit or wave, no\n"
+              "codes issued, or the address cannot be used, 2 usage error\n");
 
 /* The server the signal handlers stop; set while it runs. */
 static enk_server *volatile running;
@@ -94,7 +94,8 @@ int cmd_serve(int argc, char **argv)
         bool trust = false;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (must exist)"),
-            CLI_OPT_YEAR("YEAR", &year, "bad year '%s' (want %ld-%ld)", "the wave's year"),
+            CLI_OPT_YEAR("YEAR", &year, "bad year '%s' (want %ld-%ld)",
+                         ENK_MSGID("the wave's year")),
             CLI_OPT_UNIT_CHECKED("UNIT", &unit, "the wave's unit (municipality)"),
             CLI_STRING('L', "listen", "HOST:PORT", &listen,
                        "numeric address and port to listen on\n"
@@ -111,10 +112,10 @@ int cmd_serve(int argc, char **argv)
                      "connections from 127.0.0.1 or ::1"),
             CLI_INT('w', "store-wait", "N", &wait, 1, 600,
                     "bad store wait '%s' (want %ld-%ld seconds)",
-                    "seconds a submission waits for a store that another\n"
-                    "program (an import) holds locked, 1-600 (default\n"
-                    "30); then the respondent gets the form back,\n"
-                    "filled in, with status 503"),
+                    ENK_MSGID("seconds a submission waits for a store that another\n"
+                              "program (an import) holds locked, 1-600 (default\n"
+                              "30); then the respondent gets the form back,\n"
+                              "filled in, with status 503")),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("serve", head, foot, 25, opts);

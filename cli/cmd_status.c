@@ -6,26 +6,28 @@
 
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "survey/collate.h"
 #include "survey/csv.h"
 #include "survey/store.h"
 #include "survey/strbuf.h"
 #include "survey/utf8.h"
 
 static const char head[] =
-    "usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
-    "\n"
-    "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
-    "questionnaires sent out, response rate (%) and imported files. The table's\n"
-    "headers are in the chosen language; CSV and JSON use the English names\n"
-    "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
-    "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
-    "access codes for the web form (enkat codes), two more columns say how many\n"
-    "were issued and how many used (codes_issued, codes_spent); when a wave has\n"
-    "scanned paper forms (enkat scan), three more say how many copies were\n"
-    "scanned, how many of them wait for review (enkat review) and how many\n"
-    "answers wait (scanned, scan_waiting, scan_reviews).\n"
-    "\n";
-static const char foot[] = "exit status: 0 success, 1 no store or unreadable, 2 usage error\n";
+    ENK_MSGID("usage: enkat status --db DB [--format table|csv|json] [--lang sv|en]\n"
+              "\n"
+              "Lists every wave of the store: unit, year, questionnaire edition, responses,\n"
+              "questionnaires sent out, response rate (%) and imported files. The table's\n"
+              "headers are in the chosen language; CSV and JSON use the English names\n"
+              "unit, year, edition, responses, sent, response_rate, imports (an unknown\n"
+              "sent number and its rate are empty in CSV, null in JSON). When a wave has\n"
+              "access codes for the web form (enkat codes), two more columns say how many\n"
+              "were issued and how many used (codes_issued, codes_spent); when a wave has\n"
+              "scanned paper forms (enkat scan), three more say how many copies were\n"
+              "scanned, how many of them wait for review (enkat review) and how many\n"
+              "answers wait (scanned, scan_waiting, scan_reviews).\n"
+              "\n");
+static const char foot[] =
+    ENK_MSGID("exit status: 0 success, 1 no store or unreadable, 2 usage error\n");
 
 struct wave {
         char *unit;
@@ -124,26 +126,34 @@ static int shown_columns(const struct waves *ws, int *col)
         return n;
 }
 
-/* Every column's cell of wave v (the unit's is ""). */
+/* Every column's cell of wave v (the unit's is ""); counts grouped by three
+ * in Swedish (cli_number). */
 static void wave_cells(const struct wave *v, enk_lang lang, char cell[NCOLUMNS][64])
 {
         snprintf(cell[0], 64, "%s", "");
         snprintf(cell[1], 64, "%d", v->year);
         snprintf(cell[2], 64, "%d", v->edition);
-        snprintf(cell[3], 64, "%lld", (long long) v->responses);
+        cli_number(lang, v->responses, cell[3], 64);
         if (v->sent >= 0)
-                snprintf(cell[4], 64, "%lld", (long long) v->sent);
+                cli_number(lang, v->sent, cell[4], 64);
         else
                 snprintf(cell[4], 64, "%s", "-");
         rate(v, lang == ENK_LANG_EN ? '.' : ',', cell[5], 64);
         if (!cell[5][0])
                 snprintf(cell[5], 64, "%s", "-");
-        snprintf(cell[6], 64, "%lld", (long long) v->imports);
-        snprintf(cell[7], 64, "%lld", (long long) v->codes_issued);
-        snprintf(cell[8], 64, "%lld", (long long) v->codes_spent);
-        snprintf(cell[9], 64, "%lld", (long long) v->scanned);
-        snprintf(cell[10], 64, "%lld", (long long) v->scan_waiting);
-        snprintf(cell[11], 64, "%lld", (long long) v->scan_reviews);
+        const int64_t counts[] = {v->imports, v->codes_issued, v->codes_spent,
+                                  v->scanned, v->scan_waiting, v->scan_reviews};
+        for (int k = 0; k < 6; k++)
+                cli_number(lang, counts[k], cell[6 + k], 64);
+}
+
+/* Waves by unit in Swedish order (Å, Ä, Ö after Z: survey/collate.h), then
+ * by year. */
+static int by_unit_year(const void *a, const void *b)
+{
+        const struct wave *x = a, *y = b;
+        int c = enk_collate_sv(x->unit, y->unit);
+        return c ? c : (x->year > y->year) - (x->year < y->year);
 }
 
 static void print_table(const struct waves *ws, enk_lang lang)
@@ -248,15 +258,16 @@ int cmd_status(int argc, char **argv)
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (must exist)"),
             CLI_CHOICE('f', "format", "FORMAT", &format, formats, "unknown format '%s'",
-                       "table (default), csv or json"),
-            CLI_OPT_LANG(&lang_code, "language of the table: sv (default) or en"),
+                       ENK_MSGID("table (default), csv or json")),
+            CLI_OPT_LANG(&lang_code, "language of the table: sv or en\n"
+                                     "(default sv; en when LANG begins with en)"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("status", head, foot, 21, opts);
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        enk_lang lang = enk_lang_of(lang_code);
+        enk_lang lang = cli_lang();
         if (!db)
                 return cli_usage_error("status", "no store given (--db)");
         if (optind < argc)
@@ -270,6 +281,8 @@ int cmd_status(int argc, char **argv)
                 enk_store_filter all = {0};
                 st = enk_store_waves(store, &all, collect, &ws, diags);
         }
+        if (st == ENK_OK)
+                qsort(ws.v, ws.n, sizeof(*ws.v), by_unit_year);
         cli_print_diags(diags);
         int rc = EXIT_OK;
         if (st == ENK_ERR_NOMEM)

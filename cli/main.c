@@ -14,34 +14,53 @@ struct enk_cmd {
 };
 
 static const struct enk_cmd commands[] = {
-    {"check", cmd_check, "validate a questionnaire"},
-    {"import", cmd_import, "import response files into a store"},
-    {"status", cmd_status, "list the waves of a store"},
-    {"stats", cmd_stats, "print the figures of a store"},
-    {"report", cmd_report, "write the report workbook"},
-    {"export", cmd_export, "write the responses as CSV, SPSS or Stata files"},
-    {"codes", cmd_codes, "make one-time access codes for the web form"},
-    {"form", cmd_form, "write the paper form (PDF), its layout, or the web form (HTML)"},
-    {"serve", cmd_serve, "serve the web form with one-time codes"},
-    {"scan", cmd_scan, "read scanned paper forms into a wave"},
-    {"review", cmd_review, "decide the scanned answers that wait for a person"},
+    {"check", cmd_check, ENK_MSGID("validate a questionnaire")},
+    {"import", cmd_import, ENK_MSGID("import response files into a store")},
+    {"status", cmd_status, ENK_MSGID("list the waves of a store")},
+    {"stats", cmd_stats, ENK_MSGID("print the figures of a store")},
+    {"report", cmd_report, ENK_MSGID("write the report workbook")},
+    {"export", cmd_export, ENK_MSGID("write the responses as CSV, SPSS or Stata files")},
+    {"codes", cmd_codes, ENK_MSGID("make one-time access codes for the web form")},
+    {"form", cmd_form, ENK_MSGID("write the paper form (PDF), its layout, or the web form (HTML)")},
+    {"serve", cmd_serve, ENK_MSGID("serve the web form with one-time codes")},
+    {"scan", cmd_scan, ENK_MSGID("read scanned paper forms into a wave")},
+    {"review", cmd_review, ENK_MSGID("decide the scanned answers that wait for a person")},
 };
 
 static void usage(FILE *f)
 {
-        fputs("usage: enkat COMMAND [OPTIONS] [ARGS]\n"
-              "       enkat --version\n"
-              "       enkat help [COMMAND]\n"
-              "\n"
-              "Annual questionnaire surveys of foster homes and emergency homes.\n"
-              "\n"
-              "commands:\n",
+        fputs(enk_diag_text("usage: enkat COMMAND [OPTIONS] [ARGS]\n"
+                            "       enkat --version\n"
+                            "       enkat help [COMMAND] [--lang sv|en]\n"
+                            "\n"
+                            "Annual questionnaire surveys of foster homes and emergency homes.\n"
+                            "\n"
+                            "commands:\n"),
               f);
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-                fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-        fputs("\n'enkat COMMAND --help' describes a command.\n"
-              "exit status: 0 success, 1 bad input or environment, 2 usage error\n",
+                fprintf(f, "  %-10s %s\n", commands[i].name, enk_diag_text(commands[i].summary));
+        fputs(enk_diag_text("\n'enkat COMMAND --help' describes a command.\n"
+                            "Messages and help are in Swedish; in English with --lang en, or\n"
+                            "when LC_ALL, LC_MESSAGES or LANG (the first one set) begins with\n"
+                            "\"en\".\n"
+                            "exit status: 0 success, 1 bad input or environment, 2 usage error\n"),
               f);
+}
+
+/* `enkat --help --lang en`, `enkat help import -l en`: the language of the
+ * program's own help, from the arguments after argv[1] (a command's help
+ * finds its --lang itself). */
+static void help_lang(int argc, char **argv)
+{
+        for (int i = 2; i < argc; i++) {
+                const char *code = NULL;
+                if ((!strcmp(argv[i], "--lang") || !strcmp(argv[i], "-l")) && i + 1 < argc)
+                        code = argv[i + 1];
+                else if (!strncmp(argv[i], "--lang=", 7))
+                        code = argv[i] + 7;
+                if (code)
+                        cli_use_lang(cli_lang_named(code));
+        }
 }
 
 static const struct enk_cmd *find(const char *name)
@@ -67,8 +86,9 @@ int main(int argc, char **argv)
         /* GSL aborts on a domain error by default; we check inputs first and
          * want a status, never an abort. */
         enk_stats_init();
-        /* Swedish until a command's --lang says otherwise (cli_parse). */
-        cli_use_lang(ENK_LANG_SV);
+        /* The environment's language (Swedish unless it asks for English)
+         * until a command's --lang says otherwise (cli_parse). */
+        cli_use_lang(cli_env_lang());
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         signal(SIGHUP, on_signal);
@@ -83,7 +103,8 @@ int main(int argc, char **argv)
                 return EXIT_OK;
         }
         if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
-                if (argc > 2 && strcmp(name, "help") == 0) {
+                help_lang(argc, argv);
+                if (argc > 2 && strcmp(name, "help") == 0 && argv[2][0] != '-') {
                         const struct enk_cmd *c = find(argv[2]);
                         if (!c) {
                                 fprintf(stderr, enk_diag_text("enkat: unknown command '%s'\n"),

@@ -32,8 +32,8 @@ int cli_opt_min_n(const char *cmd, const char *arg, void *value)
 
 void cli_print_help(const struct cli_command *c, FILE *f)
 {
-        fputs(c->head, f);
-        fputs("options:\n", f);
+        fputs(enk_diag_text(c->head), f);
+        fputs(enk_diag_text("options:\n"), f);
         for (size_t i = 0; i < c->nopts; i++) {
                 const struct cli_opt *o = &c->opts[i];
                 char left[128];
@@ -45,7 +45,7 @@ void cli_print_help(const struct cli_command *c, FILE *f)
                 if (o->argname && n >= 0 && (size_t) n < sizeof(left))
                         snprintf(left + n, sizeof(left) - (size_t) n, " %s", o->argname);
                 fprintf(f, "  %-*s", c->width, left);
-                for (const char *h = o->help; *h; h++) {
+                for (const char *h = enk_diag_text(o->help); *h; h++) {
                         fputc(*h, f);
                         if (*h == '\n')
                                 fprintf(f, "  %*s", c->width, "");
@@ -53,7 +53,7 @@ void cli_print_help(const struct cli_command *c, FILE *f)
                 fputc('\n', f);
         }
         fputc('\n', f);
-        fputs(c->foot, f);
+        fputs(enk_diag_text(c->foot), f);
 }
 
 /* The getopt value of row i: its letter, or a number past every letter. */
@@ -96,10 +96,11 @@ static int take(const struct cli_command *c, const struct cli_opt *o, char *arg)
         return CLI_GO;
 }
 
-/* The language of the run's messages, from the row named "lang" (sv/en, or a
- * questionnaire's language code: English for "en" only), found by a first,
- * silent pass over the options, so that also a usage error before --lang is
- * in it: `enkat import --bad --lang en`. */
+/* The language of the run's messages and help, from the row named "lang"
+ * (sv/en; a questionnaire's other language codes leave the run's language
+ * as the environment chose it), found by a first, silent pass over the
+ * options, so that also a usage error or the help before --lang is in it:
+ * `enkat import --bad --lang en`, `enkat import --help --lang en`. */
 static void use_lang(const struct cli_command *c, int argc, char **argv, const char *shorts,
                      const struct option *longs)
 {
@@ -115,7 +116,7 @@ static void use_lang(const struct cli_command *c, int argc, char **argv, const c
                 if (opt == key(c, row))
                         code = optarg;
         if (code)
-                cli_use_lang(enk_lang_of(code));
+                cli_use_lang(cli_lang_named(code));
 }
 
 int cli_parse(const struct cli_command *c, int argc, char **argv)

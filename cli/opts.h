@@ -18,6 +18,15 @@
  *
  * Adding an option: add a row where it should appear in --help, with its
  * destination; nothing else changes.
+ *
+ * Languages: the help is printed in the run's language (cli_use_lang), so a
+ * command's head and foot and every row's help text are message ids (English,
+ * translated in po/sv.po). The head and foot are marked ENK_MSGID() where
+ * they are written; a row's help text is found by xgettext as an argument
+ * of its macro (po/keywords), except in CLI_INT, CLI_CHOICE and
+ * CLI_OPT_YEAR, whose keyword is the usage error's text: there the help
+ * text is marked ENK_MSGID() in the row (xgettext takes one argument per
+ * macro).
  */
 #ifndef ENK_CLI_OPTS_H
 #define ENK_CLI_OPTS_H
@@ -116,7 +125,8 @@ extern const char *const cli_langs[]; /* "sv", "en" */
 #define CLI_OPT_OUTPUT(arg, v, h) CLI_STRING('o', "output", arg, v, h)
 #define CLI_OPT_HELP                                                                               \
         {                                                                                          \
-                .short_name = 'h', .name = "help", .help = "show this help", .kind = CLI_KIND_HELP \
+                .short_name = 'h', .name = "help", .help = ENK_MSGID("show this help"),            \
+                .kind = CLI_KIND_HELP                                                              \
         }
 
 /* The callbacks of the shared rows: --unit checked (into const char *),

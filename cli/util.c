@@ -17,7 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "survey/collate.h"
 #include "survey/store.h"
+#include "survey/strbuf.h"
+#include "survey/utf8.h"
 
 /* The catalogues: beside the program when it runs from a meson build tree
  * (build/cli/enkat finds build/po/sv/LC_MESSAGES/enkat.mo, built by ninja),
@@ -45,9 +48,37 @@ static void bind_catalogue(void)
         bind_textdomain_codeset("libc", "UTF-8");
 }
 
+static enk_lang run_lang = ENK_LANG_SV;
+
+enk_lang cli_lang(void)
+{
+        return run_lang;
+}
+
+enk_lang cli_env_lang(void)
+{
+        static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+        for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+                const char *v = getenv(vars[i]);
+                if (v && *v)
+                        return strncmp(v, "en", 2) == 0 ? ENK_LANG_EN : ENK_LANG_SV;
+        }
+        return ENK_LANG_SV;
+}
+
+enk_lang cli_lang_named(const char *code)
+{
+        if (code && !strcmp(code, "en"))
+                return ENK_LANG_EN;
+        if (code && !strcmp(code, "sv"))
+                return ENK_LANG_SV;
+        return run_lang;
+}
+
 void cli_use_lang(enk_lang lang)
 {
         static bool bound;
+        run_lang = lang;
         if (!bound) {
                 bind_catalogue();
                 bound = true;
@@ -113,6 +144,91 @@ int cli_check_unit_option(const char *cmd, const char *unit)
         return rc;
 }
 
+/* The distinct unit names of a store's waves. */
+struct names {
+        char **v;
+        size_t n, cap;
+};
+
+static enk_status add_unit(void *ctx, const enk_store_wave_info *w)
+{
+        struct names *u = ctx;
+        for (size_t i = 0; i < u->n; i++)
+                if (!strcmp(u->v[i], w->unit))
+                        return ENK_OK;
+        if (u->n == u->cap) {
+                size_t cap = u->cap ? 2 * u->cap : 16;
+                char **v = realloc(u->v, cap * sizeof(*v));
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                u->v = v;
+                u->cap = cap;
+        }
+        if (!(u->v[u->n] = strdup(w->unit)))
+                return ENK_ERR_NOMEM;
+        u->n++;
+        return ENK_OK;
+}
+
+/* The name closest to unit (folded: case and blanks do not count), or NULL. */
+static const char *closest_unit(const struct names *u, const char *unit)
+{
+        enum { MAX = 256 };
+        char word[MAX + 1], key[MAX + 1];
+        size_t n = enk_utf8_fold(unit, strlen(unit), word, MAX);
+        if (n == SIZE_MAX)
+                return NULL;
+        word[n] = '\0';
+        enk_utf8_near near;
+        enk_utf8_near_init(&near, word);
+        for (size_t i = 0; i < u->n; i++) {
+                size_t k = enk_utf8_fold(u->v[i], strlen(u->v[i]), key, MAX);
+                if (k == SIZE_MAX)
+                        continue;
+                key[k] = '\0';
+                enk_utf8_near_try(&near, u->v[i], key);
+        }
+        return enk_utf8_near_best(&near);
+}
+
+enk_status cli_unit_known(struct enk_store *store, const char *db, const char *unit,
+                          enk_diags *diags)
+{
+        if (!unit || !strcmp(unit, "*"))
+                return ENK_OK;
+        struct names u = {0};
+        enk_store_filter all = {0};
+        enk_status st = enk_store_waves(store, &all, add_unit, &u, diags);
+        bool found = false;
+        for (size_t i = 0; st == ENK_OK && i < u.n && !found; i++)
+                found = !strcmp(u.v[i], unit);
+        if (st == ENK_OK && !found) {
+                qsort(u.v, u.n, sizeof(*u.v), enk_collate_sv_ptr);
+                enum { SHOWN = 30 };
+                enk_strbuf list = {0};
+                for (size_t i = 0; i < u.n && i < SHOWN; i++)
+                        enk_strbuf_printf(&list, "%s%s", i ? ", " : "", u.v[i]);
+                if (u.n > SHOWN)
+                        enk_strbuf_printf(&list, enk_diag_text(", ... (%zu more)"), u.n - SHOWN);
+                const char *near = closest_unit(&u, unit);
+                enk_loc loc = {.file = db};
+                if (near)
+                        enk_error(diags, loc,
+                                  "no unit '%s' in the store; did you mean '%s'? its "
+                                  "units: %s",
+                                  unit, near, (list.s && !list.nomem ? list.s : ""));
+                else
+                        enk_error(diags, loc, "no unit '%s' in the store; its units: %s", unit,
+                                  u.n ? (list.s && !list.nomem ? list.s : "") : "-");
+                enk_strbuf_release(&list);
+                st = ENK_ERR_NOTFOUND;
+        }
+        for (size_t i = 0; i < u.n; i++)
+                free(u.v[i]);
+        free(u.v);
+        return st;
+}
+
 void cli_print_diags(const enk_diags *diags)
 {
         size_t n = enk_diags_count(diags);
@@ -155,4 +271,25 @@ bool cli_stderr_is_tty(void)
 const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w)
 {
         return enk_lang_pick(lang, n == 1 ? w->one : w->many);
+}
+
+const char *cli_number(enk_lang lang, long long n, char *buf, size_t size)
+{
+        char digits[32];
+        int len = snprintf(digits, sizeof(digits), "%lld", n);
+        if (lang != ENK_LANG_SV || len < 0) {
+                snprintf(buf, size, "%s", digits);
+                return buf;
+        }
+        size_t o = 0, first = digits[0] == '-' ? 1 : 0;
+        for (size_t i = 0; i < (size_t) len && o + 3 < size; i++) {
+                size_t left = (size_t) len - i; /* digits from here to the end */
+                if (i > first && left % 3 == 0) {
+                        buf[o++] = (char) 0xC2; /* U+00A0 NO-BREAK SPACE */
+                        buf[o++] = (char) 0xA0;
+                }
+                buf[o++] = digits[i];
+        }
+        buf[o] = '\0';
+        return buf;
 }

@@ -343,6 +343,34 @@ static void describe(struct column *c)
                 snprintf(c->desc, sizeof(c->desc), "%s", csvin_kind_names[c->kind]);
 }
 
+/* The question whose id or text (in any language of the questionnaire) the
+ * unknown header is close to, as a "did you mean" would suggest it: a
+ * misspelled question column, whose answers would otherwise be dropped
+ * silently. NULL when none is close. */
+static const char *near_question(const enk_csvin *r, const char *header)
+{
+        struct closest c;
+        csvin_closest_init(&c, header, strlen(header));
+        for (size_t i = 0; i < r->q->nquestions; i++) {
+                const enk_question *qu = &r->q->questions[i];
+                csvin_closest_try(&c, qu->id);
+                for (size_t l = 0; l < r->q->nlanguages; l++)
+                        csvin_closest_try(&c, qu->text.s[l]);
+        }
+        csvin_closest_done(&c);
+        if (!c.best)
+                return NULL;
+        for (size_t i = 0; i < r->q->nquestions; i++) {
+                const enk_question *qu = &r->q->questions[i];
+                if (c.best == qu->id)
+                        return qu->id;
+                for (size_t l = 0; l < r->q->nlanguages; l++)
+                        if (c.best == qu->text.s[l])
+                                return qu->id;
+        }
+        return NULL;
+}
+
 static void suggest_column(const enk_csvin *r, const char *header, char *buf, size_t size)
 {
         struct closest c;
@@ -366,7 +394,7 @@ static void suggest_column(const enk_csvin *r, const char *header, char *buf, si
         f[len] = '\0';
         int k = enk_questionnaire_find_linked(r->q, f);
         if (k >= 0 && strcmp(r->q->questions[k].id, f) != 0)
-                snprintf(buf, size, " (the id of '%s' in an earlier edition)",
+                snprintf(buf, size, enk_diag_text(" (the id of '%s' in an earlier edition)"),
                          r->q->questions[k].id);
 }
 
@@ -414,6 +442,17 @@ static bool match_column(enk_csvin *r, size_t c)
         describe(col);
         if (!found) {
                 char hint[96], ex[64];
+                const char *qid = len ? near_question(r, col->header) : NULL;
+                if (qid) {
+                        /* an error, not a warning: the question's answers
+                         * would be lost without a word in the summary */
+                        csvin_diag(r, ENK_SEV_ERROR, r->rec->line, cno, NULL, false,
+                                   "unknown column '%s' is close to question '%s': correct "
+                                   "the header, or map the column in a --map file (to the "
+                                   "question, or to '-' to ignore it)",
+                                   enk_utf8_excerpt(h, len, ex, sizeof(ex)), qid);
+                        return false;
+                }
                 suggest_column(r, col->header, hint, sizeof(hint));
                 if (len == 0)
                         csvin_diag(r, ENK_SEV_WARNING, r->rec->line, cno, NULL, false,

@@ -24,8 +24,13 @@
  *      such a column holds 1/0 (also x, ja/nej, yes/no, true/false, or the
  *      option's label) and together the option columns make the answer; and
  *      a grid item as `GRID TEXT [ITEM TEXT]` (as Google Forms writes grids).
- * Other columns are reported as warnings and ignored. The user's version of
- * all this, with every message, is docs/csv.md.
+ * A column that matches nothing but is close to a question's id or text (a
+ * "did you mean" would name the question: `stod_alvar`) is an error: a
+ * misspelled header would otherwise drop the question's answers. The
+ * mapping file says what such a column is, or `-` to ignore it. Other
+ * columns are reported as warnings and ignored, and their non-empty cells
+ * counted (enk_csvin_stats.cells_ignored). The user's version of all this,
+ * with every message, is docs/csv.md.
  *
  * Cells: blank is no answer (ENK_MISSING). Scale: a point's code (`4`) or label
  * in any language (`Stämmer ganska bra`), the not-applicable answer by its code
@@ -120,6 +125,8 @@ typedef struct enk_csvin_stats {
         size_t rows_blank;       /* rows skipped because every field was blank */
         size_t columns;          /* fields in the header */
         size_t question_columns; /* header columns matched to questions */
+        size_t cells_ignored;    /* non-empty cells of unknown columns (the
+                                  * warned ones; not those mapped to '-') */
         char separator;          /* ';', ',' or '\t'; 0 before the header is read */
         const char *encoding;    /* "UTF-8", "UTF-8 with BOM", "Windows-1252",
                                   * "UTF-16LE", "UTF-16BE"; NULL before reading */

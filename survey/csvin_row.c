@@ -824,7 +824,9 @@ static void read_cells(enk_csvin *r, struct meta *m)
                                 r->qerr[col->q] = 1;
                         continue;
                 }
-                if (col->kind == C_OPTION)
+                if (col->kind == C_UNKNOWN)
+                        r->stats.cells_ignored++;
+                else if (col->kind == C_OPTION)
                         read_mark(r, cno, col, s, len);
                 else if (col->kind == C_QUESTION)
                         read_answer(r, cno, col->q, s, len);

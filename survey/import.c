@@ -666,6 +666,7 @@ static enk_status import_file(struct run *r, size_t i, enk_diags *fd)
                 st = read_named(rd, src, j->path, fd);
                 enk_csvin_set_progress_fn(rd, NULL, NULL);
                 int64_t added = (int64_t) enk_csvin_stats_get(rd)->rows_valid;
+                r->res->cells_ignored += enk_csvin_stats_get(rd)->cells_ignored;
                 r->res->responses += (size_t) added;
                 if (st == ENK_OK && !enk_diags_errors(fd))
                         st = wave_checks(&r->checks, &r->js, j, before, before.responses + added,

@@ -58,13 +58,15 @@ typedef struct enk_import_handlers {
 
 /* What a run did, for the summary. */
 typedef struct enk_import_result {
-        size_t files;     /* files imported or checked */
-        size_t units;     /* distinct units among them */
-        size_t years;     /* distinct years among them */
-        size_t responses; /* valid responses read */
-        size_t errors;    /* errors in the files; 0 when the run stopped before them */
-        size_t warnings;  /* warnings in the files */
-        char **notes;     /* the warnings again, "FILE: MESSAGE", for after the summary */
+        size_t files;         /* files imported or checked */
+        size_t units;         /* distinct units among them */
+        size_t years;         /* distinct years among them */
+        size_t responses;     /* valid responses read */
+        size_t errors;        /* errors in the files; 0 when the run stopped before them */
+        size_t warnings;      /* warnings in the files */
+        size_t cells_ignored; /* non-empty cells of unknown columns, not read
+                               * (enk_csvin_stats.cells_ignored, all files) */
+        char **notes;         /* the warnings again, "FILE: MESSAGE", for after the summary */
         size_t nnotes;
 } enk_import_result;
 

@@ -43,6 +43,7 @@ LIBRARIES = {
     "expat": (["expat.h", "expat_external.h"], ["survey/xlsxin.c"]),
     "libmicrohttpd": (["microhttpd.h"], ["survey/server_http.c"]),
     "libsodium": (["sodium.h", "sodium/*"], ["survey/hash.c"]),
+    "ICU": (["unicode/*"], ["survey/collate.c"]),
     "cairo": (["cairo.h", "cairo-*.h", "cairo/*"],
               ["survey/paper_pdf.c", "survey/paper_text.c",
                # poppler renders a vector PDF page onto a cairo surface

@@ -1065,8 +1065,10 @@ def cli_errors(db, tmp):
                  base + ["--bogus"]):
         r = run(args)
         check(r.returncode == 2, "usage error %s: exit 2 (got %d)" % (args, r.returncode))
+    r = run(["--help", "--lang", "en"])
+    check(r.returncode == 0 and "usage: enkat serve" in r.stdout, "--help --lang en: exit 0")
     r = run(["--help"])
-    check(r.returncode == 0 and "usage: enkat serve" in r.stdout, "--help: exit 0")
+    check(r.returncode == 0 and "användning: enkat serve" in r.stdout, "--help in Swedish: exit 0")
 
 
 if __name__ == "__main__":

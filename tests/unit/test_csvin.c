@@ -552,13 +552,40 @@ static void test_header_matching(void)
                   "t.csv:3:2 (date): error: invalid date '2020-02-30' (expected YYYY-MM-DD)");
         CHECK_INT(enk_diags_count(D), 2);
 
-        /* Unknown columns are warnings (with a did-you-mean); the row is read. */
-        CHECK_INT(run("hemtyp,har_barn,stod_nojdd,stod_nojd,extra\n1,0,4,4,x\n"), ENK_OK);
-        CHECK_INT(enk_diags_count(D), 2);
-        CHECK_STR(diag(0), "t.csv:1:3: warning: unknown column 'stod_nojdd' ignored; did you "
-                           "mean 'stod_nojd'?");
+        /* A column close to a question's id is an error (its answers would
+         * be lost); other unknown columns are warnings, the row is read, and
+         * their non-empty cells are counted. */
+        CHECK_INT(run("hemtyp,har_barn,stod_nojdd,stod_nojd,extra\n1,0,4,4,x\n"), ENK_ERR_DATA);
+        CHECK_STR(diag(0), "t.csv:1:3: error: unknown column 'stod_nojdd' is close to question "
+                           "'stod_nojd': correct the header, or map the column in a --map file "
+                           "(to the question, or to '-' to ignore it)");
         CHECK_STR(diag(1), "t.csv:1:5: warning: unknown column 'extra' ignored");
-        CHECK_INT(got.n, 1);
+        CHECK_INT(enk_diags_count(D), 2);
+        /* ... also close to a question's text, in any language */
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd,Har du skolbarm?\n1,0,4,1\n"), ENK_ERR_DATA);
+        CHECK_STR(diag(0), "t.csv:1:4: error: unknown column 'Har du skolbarm?' is close to "
+                           "question 'har_barn': correct the header, or map the column in a "
+                           "--map file (to the question, or to '-' to ignore it)");
+        CHECK_INT(run("hemtyp,har_barn,stod_nojd,extra,datun\n1,0,4,x,\n2,0,4,y,2020-01-01\n"
+                      "1,0,4,,\n"),
+                  ENK_OK);
+        CHECK_STR(diag(0), "t.csv:1:4: warning: unknown column 'extra' ignored");
+        CHECK_STR(diag(1), "t.csv:1:5: warning: unknown column 'datun' ignored; did you mean "
+                           "'datum'?");
+        CHECK_INT(got.n, 3);
+        CHECK_INT((long long) S.cells_ignored, 3);
+        {
+                /* mapped to '-': ignored on purpose, neither error nor count */
+                enk_diags_free(D);
+                D = enk_diags_new(0);
+                enk_csvin *r = enk_csvin_new(Q);
+                CHECK_INT(enk_csvin_map(r, "stod_nojdd", "-"), ENK_OK);
+                const char *csv = "hemtyp,har_barn,stod_nojdd,stod_nojd\n1,0,4,4\n";
+                CHECK_INT(enk_csvin_read_buf(r, csv, strlen(csv), "t.csv", D), ENK_OK);
+                CHECK_INT(enk_diags_count(D), 0);
+                CHECK_INT((long long) enk_csvin_stats_get(r)->cells_ignored, 0);
+                enk_csvin_free(r);
+        }
 
         /* A question's id in an earlier edition is not read, but named. */
         CHECK_INT(run("hemtyp,har_barn,stod_nojd,Samarbete_Skola\n1,1,4,4\n"), ENK_OK);
