@@ -257,7 +257,7 @@ static void test_issue(void)
         d = enk_diags_new(0);
         b.questionnaire = "examples/familjehem.yaml";
         b.sent = true;
-        enk_codes_counts c = {-1, -1};
+        enk_codes_counts c = {-1, -1, -1, -1};
         CHECK_INT(enk_codes_issue(&b, &c, d), ENK_OK);
         CHECK_INT(enk_diags_errors(d), 0);
         CHECK_INT(c.issued, 5);
