@@ -34,6 +34,8 @@ static const enk_lang_pair words[PW_COUNT] = {
                                 "Skip this question if you only ticked %s in question %s."},
     [PW_SKIP_IF_ANSWERED] = {"Hoppa över frågan om du svarade %s på fråga %s.",
                              "Skip this question if you answered %s to question %s."},
+    [PW_ABOUT_DEADLINE] = {"Svara senast %s", "Please answer by %s"},
+    [PW_ABOUT_CONTACT] = {"Frågor om enkäten: %s", "Questions about the survey: %s"},
 };
 
 const char *enk_paper_word(const struct enk_paper_lay *L, enum enk_paper_word k)
