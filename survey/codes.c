@@ -628,7 +628,7 @@ static enk_status reminder_row(void *ctx, unsigned line, const char *const *f, s
         const char *typed = m->code_col < n ? f[m->code_col] : "";
         char norm[ENK_CODES_NORMALIZED_SIZE];
         if (!enk_codes_normalize(typed, norm)) {
-                row_error(m, line, "'%s' is not an access code", typed);
+                row_error(m, line, ENK_MSGID("'%s' is not an access code"), typed);
                 return ENK_OK;
         }
         enk_code_state state = ENK_CODE_UNKNOWN;
@@ -637,7 +637,7 @@ static enk_status reminder_row(void *ctx, unsigned line, const char *const *f, s
         if (st != ENK_OK)
                 return st;
         if (state == ENK_CODE_UNKNOWN) {
-                row_error(m, line, "code %s is not one of this wave's codes", typed);
+                row_error(m, line, ENK_MSGID("code %s is not one of this wave's codes"), typed);
                 return ENK_OK;
         }
         if (state == ENK_CODE_SPENT || m->errors)
