@@ -12,10 +12,12 @@
 #include "survey/outfile.h"
 #include "survey/paper.h"
 #include "survey/questionnaire.h"
+#include "survey/store.h"
 #include "survey/webform.h"
 
 static const char head[] =
-    ENK_MSGID("usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
+    ENK_MSGID("usage: enkat form --format pdf [--lang LANG] [--copies N] [--db DB --year YEAR\n"
+              "                  --unit UNIT] -o FILE.pdf Q.yaml\n"
               "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
               "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
               "       enkat form --format xlsx [--lang LANG] -o FILE.xlsx Q.yaml\n"
@@ -34,9 +36,13 @@ enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML, FORMAT_XLSX }
 
 /* The paper formats: one layout pass, then the PDF or the JSON from it. */
 static enk_status write_paper(const enk_questionnaire *q, int lang, enum format format,
-                              unsigned copies, const char *out, enk_diags *diags)
+                              unsigned copies, const char *out, const enk_store_wave_details *w,
+                              enk_diags *diags)
 {
-        enk_paper_options po = {.lang = lang};
+        enk_paper_options po = {.lang = lang,
+                                .municipality = w->municipality,
+                                .deadline = w->deadline,
+                                .contact = w->contact};
         enk_paper *paper = NULL;
         enk_status st = enk_paper_layout(q, &po, &paper, diags);
         if (st == ENK_OK)
@@ -49,9 +55,10 @@ static enk_status write_paper(const enk_questionnaire *q, int lang, enum format 
 /* The web page: the library renders it into a buffer; the file is written
  * whole or not at all, as every output (survey/outfile.h). */
 static enk_status write_html(const enk_questionnaire *q, int lang, const char *out,
-                             enk_diags *diags)
+                             const enk_store_wave_details *w, enk_diags *diags)
 {
-        enk_webform_options wo = {.lang = lang};
+        enk_webform_about about = {w->municipality, w->deadline, w->contact};
+        enk_webform_options wo = {.lang = lang, .about = &about};
         char *html = NULL;
         size_t len = 0;
         enk_status st = enk_webform_render(q, &wo, &html, &len);
@@ -72,10 +79,24 @@ static enk_status write_html(const enk_questionnaire *q, int lang, const char *o
         return st;
 }
 
+/* The details of the wave unit x year (who asks), read from the store at
+ * db, which stays open in *store for the strings' sake. */
+static enk_status wave_details(const char *db, const char *unit, long year, enk_store **store,
+                               enk_store_wave_details *w, enk_diags *diags)
+{
+        int64_t unit_id = 0, wave = 0;
+        enk_status st;
+        if ((st = enk_store_open(db, ENK_STORE_READONLY, store, diags)) == ENK_OK &&
+            (st = enk_store_find_unit(*store, unit, &unit_id, diags)) == ENK_OK &&
+            (st = enk_store_find_wave(*store, unit_id, (int) year, &wave, NULL, diags)) == ENK_OK)
+                st = enk_store_wave_details_get(*store, wave, w, diags);
+        return st;
+}
+
 int cmd_form(int argc, char **argv)
 {
-        const char *format_name = NULL, *lang_code = NULL, *out = NULL;
-        long copies = 0;
+        const char *format_name = NULL, *lang_code = NULL, *out = NULL, *db = NULL, *unit = NULL;
+        long copies = 0, year = 0;
         const struct cli_opt opts[] = {
             CLI_STRING('f', "format", "FORMAT", &format_name, "pdf, layout, html or xlsx"),
             CLI_STRING('l', "lang", "LANG", &lang_code,
@@ -85,6 +106,11 @@ int cmd_form(int argc, char **argv)
                     ENK_MSGID("N copies (1-10000) in one PDF, each with a copy number\n"
                               "(00001..N) in its QR codes; never linked to an address")),
             CLI_OPT_OUTPUT("FILE", &out, "the file to write"),
+            CLI_OPT_DB(&db, "with --year and --unit: the wave whose\n"
+                            "municipality, deadline and contact the form\n"
+                            "shows (set with enkat codes)"),
+            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld", "the wave's year"),
+            CLI_OPT_UNIT("UNIT", &unit, "the wave's unit"),
             CLI_OPT_HELP,
         };
         const struct cli_command cmd = CLI_COMMAND("form", head, foot, 21, opts);
@@ -115,10 +141,22 @@ int cmd_form(int argc, char **argv)
         if (argc - optind > 1)
                 return cli_usage_error("form", "too many arguments");
         const char *path = argv[optind];
+        if (db || year || unit) {
+                if (format == FORMAT_LAYOUT)
+                        return cli_usage_error("form", "the layout shows no wave: --db, --year "
+                                                       "and --unit are for pdf and html");
+                int need = cli_need_wave("form", db, year, unit);
+                if (need != CLI_GO)
+                        return need;
+        }
 
         enk_diags *diags = cli_diags_new();
         enk_questionnaire *q = NULL;
+        enk_store *store = NULL;
+        enk_store_wave_details w = {0};
         enk_status st = enk_questionnaire_load(path, &q, diags);
+        if (st == ENK_OK && db)
+                st = wave_details(db, unit, year, &store, &w, diags);
         int lang = 0;
         if (st == ENK_OK && lang_code) {
                 lang = enk_questionnaire_lang(q, lang_code);
@@ -131,6 +169,7 @@ int cmd_form(int argc, char **argv)
                         cli_print_diags(diags);
                         enk_diags_free(diags);
                         enk_questionnaire_free(q);
+                        enk_store_free(store);
                         return cli_usage_error("form", "unknown language '%s' (%s has %s)",
                                                lang_code, path, list);
                 }
@@ -139,10 +178,10 @@ int cmd_form(int argc, char **argv)
                 switch (format) {
                 case FORMAT_PDF:
                 case FORMAT_LAYOUT:
-                        st = write_paper(q, lang, format, (unsigned) copies, out, diags);
+                        st = write_paper(q, lang, format, (unsigned) copies, out, &w, diags);
                         break;
                 case FORMAT_HTML:
-                        st = write_html(q, lang, out, diags);
+                        st = write_html(q, lang, out, &w, diags);
                         break;
                 case FORMAT_XLSX:
                         st = enk_keysheet_write(q, lang, out, q->file, diags);
@@ -154,5 +193,6 @@ int cmd_form(int argc, char **argv)
         cli_print_diags(diags);
         enk_diags_free(diags);
         enk_questionnaire_free(q);
+        enk_store_free(store);
         return cli_exit_status(st);
 }

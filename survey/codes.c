@@ -4,7 +4,8 @@
  * Randomness, SHA-256 and derived keys come from survey/hash.h, so this file
  * uses no library of its own. Issuing a batch (the order in codes.h that
  * keeps the CSV and the store in step) works through survey/store.h and
- * writes its CSV with survey/csvin.h's field writer.
+ * writes its CSV with survey/csv.h's field writer; a reminder reads the
+ * letters' CSV back with survey/csv.h's table reader.
  */
 #include "survey/codes.h"
 #include "survey/csv.h"
@@ -15,13 +16,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "survey/csvin.h"
 #include "survey/hash.h"
+#include "survey/lang.h"
 #include "survey/questionnaire.h"
 #include "survey/store.h"
+#include "survey/utf8.h"
 
 const char enk_codes_alphabet[33] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -197,37 +201,150 @@ static enk_status take_counts(void *ctx, const enk_store_wave_info *w)
         enk_codes_counts *c = ctx;
         c->issued = w->codes_issued;
         c->spent = w->codes_spent;
+        c->tests_issued = w->tests_issued;
+        c->tests_spent = w->tests_spent;
         return ENK_OK;
 }
 
-/* Writes one row of four fields with survey/csvin.h's field writer. */
-static bool write_row(FILE *fp, const char *const field[4], char sep, const char *eol)
+/* ------------------------------------------------------- a wave's details */
+
+/* Whether s is a detail a page and a letter can show: UTF-8, not too long,
+ * no control character (a line of a letter, a CSV field, a web page). */
+static bool detail_text_ok(const char *s)
 {
-        for (int c = 0; c < 4; c++)
+        size_t n = strlen(s);
+        if (n > ENK_CODES_DETAIL_MAX || !enk_utf8_valid(s, n))
+                return false;
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                if (*p < 0x20 || *p == 0x7f)
+                        return false;
+        return true;
+}
+
+enk_status enk_codes_check_details(const enk_store_wave_details *d, enk_diags *diags)
+{
+        enk_status st = ENK_OK;
+        enk_loc none = {0};
+        const struct {
+                const char *value, *what;
+        } text[3] = {{d->municipality, ENK_MSGID("municipality")},
+                     {d->contact, ENK_MSGID("contact")},
+                     {d->url, ENK_MSGID("web address")}};
+        for (int i = 0; i < 3; i++)
+                if (text[i].value && !detail_text_ok(text[i].value)) {
+                        /* Not quoted: it may be what breaks the line. */
+                        enk_error(diags, none,
+                                  "the %s holds a line break or another control character, or "
+                                  "is longer than %d bytes",
+                                  enk_diag_text(text[i].what), ENK_CODES_DETAIL_MAX);
+                        st = ENK_ERR_USAGE;
+                }
+        char words[32];
+        if (d->deadline && *d->deadline && !enk_lang_date(ENK_LANG_SV, d->deadline, words)) {
+                enk_error(diags, none, "deadline '%s' is not a date YYYY-MM-DD", d->deadline);
+                st = ENK_ERR_USAGE;
+        }
+        /* The line of the letter sends people there: a typo here reaches every home. */
+        const char *u = d->url;
+        if (u && *u &&
+            ((strncmp(u, "https://", 8) && strncmp(u, "http://", 7)) || strpbrk(u, " \t") ||
+             !strchr(u, '.'))) {
+                enk_error(diags, none,
+                          "web address '%s' is not an address like https://enkat.example.se", u);
+                st = ENK_ERR_USAGE;
+        }
+        return st;
+}
+
+static bool any_detail(const enk_store_wave_details *d)
+{
+        return d->municipality || d->deadline || d->contact || d->url;
+}
+
+enk_status enk_codes_set_details(const char *db, const char *unit, int year,
+                                 const enk_store_wave_details *d, enk_diags *diags)
+{
+        enk_status st = enk_codes_check_details(d, diags);
+        if (st != ENK_OK)
+                return st;
+        enk_store *store = NULL;
+        int64_t unit_id = 0, wave = 0;
+        if ((st = enk_store_open(db, 0, &store, diags)) == ENK_OK &&
+            (st = enk_store_find_unit(store, unit, &unit_id, diags)) == ENK_OK &&
+            (st = enk_store_find_wave(store, unit_id, year, &wave, NULL, diags)) == ENK_OK)
+                st = enk_store_set_wave_details(store, wave, d, diags);
+        enk_store_free(store);
+        return st;
+}
+
+/* ---------------------------------------------------------------- the CSV */
+
+enum { NCOLS = 8 };
+
+/* Writes one row of NCOLS fields with survey/csv.h's field writer. */
+static bool write_row(FILE *fp, const char *const *field, size_t n, char sep, const char *eol)
+{
+        for (size_t c = 0; c < n; c++)
                 if ((c && fputc(sep, fp) == EOF) ||
                     enk_csv_write_field(fp, field[c], sep) != ENK_OK)
                         return false;
         return fputs(eol, fp) >= 0;
 }
 
-/* Writes the CSV of the batch to fp and syncs it to disk. */
-static bool write_csv(FILE *fp, const enk_codes_batch *o, const struct made *m)
+/* The line of the letter: where to go, which code, by when. Each part is
+ * left out when the wave does not know it. A new malloc'ed string. */
+static char *letter_line(const enk_codes_batch *o, const enk_store_wave_details *w,
+                         const char *code)
+{
+        enk_lang lang = o->en ? ENK_LANG_EN : ENK_LANG_SV;
+        char *where = NULL, *line = NULL, day[32];
+        int n = w->url
+                    ? asprintf(
+                          &where,
+                          enk_lang_pick(lang, (enk_lang_pair){"Gå till %s och skriv in din kod %s.",
+                                                              "Go to %s and enter your code %s."}),
+                          w->url, code)
+                    : asprintf(&where,
+                               enk_lang_pick(
+                                   lang, (enk_lang_pair){"Din personliga kod till enkäten %d: %s.",
+                                                         "Your personal code for the %d survey: "
+                                                         "%s."}),
+                               o->year, code);
+        if (n < 0)
+                return NULL;
+        if (enk_lang_date(lang, w->deadline, day))
+                n = asprintf(&line,
+                             enk_lang_pick(lang, (enk_lang_pair){"%s Svara senast %s.",
+                                                                 "%s Please answer by %s."}),
+                             where, day);
+        else
+                n = asprintf(&line, "%s", where);
+        free(where);
+        return n < 0 ? NULL : line;
+}
+
+/* Writes the CSV of the batch to fp and syncs it to disk; w is what the
+ * wave says about itself. */
+static bool write_csv(FILE *fp, const enk_codes_batch *o, const enk_store_wave_details *w,
+                      const struct made *m)
 {
         char sep = o->excel ? ';' : ',';
         const char *eol = o->excel ? "\r\n" : "\n";
-        static const char *const head[4] = {"kod", "enhet", "år", "rad"};
-        static const char *const head_en[4] = {"code", "unit", "year", "line"};
+        static const char *const head[NCOLS] = {"kod",        "enhet",        "år",      "rad",
+                                                "webbadress", "svara_senast", "kontakt", "kommun"};
+        static const char *const head_en[NCOLS] = {"code", "unit",     "year",    "line",
+                                                   "url",  "deadline", "contact", "municipality"};
         bool ok = (!o->excel || fputs("\xef\xbb\xbf", fp) >= 0) &&
-                  write_row(fp, o->en ? head_en : head, sep, eol);
-        char year[16], line[128];
+                  write_row(fp, o->en ? head_en : head, NCOLS, sep, eol);
+        char year[16], day[32];
         snprintf(year, sizeof(year), "%d", o->year);
+        enk_lang_date(o->en ? ENK_LANG_EN : ENK_LANG_SV, w->deadline, day);
         for (size_t i = 0; i < m->n && ok; i++) {
-                snprintf(line, sizeof(line),
-                         o->en ? "Your personal code for the %d survey: %s"
-                               : "Din personliga kod till enkäten %d: %s",
-                         o->year, m->codes[i]);
-                const char *row[4] = {m->codes[i], o->unit, year, line};
-                ok = write_row(fp, row, sep, eol);
+                char *line = letter_line(o, w, m->codes[i]);
+                const char *row[NCOLS] = {m->codes[i], o->unit, year,       line,
+                                          w->url,      day,     w->contact, w->municipality};
+                ok = line && write_row(fp, row, NCOLS, sep, eol);
+                free(line);
         }
         /* On disk before the store commits: after the commit the file is the
          * only place the codes exist. */
@@ -285,12 +402,12 @@ static enk_status find_or_make_wave(enk_store *store, const enk_codes_batch *o,
 
 /* Creates tmp for writing, refusing an existing output or tmp (neither is
  * ours to touch). On success *fp is open on tmp. */
-static enk_status open_tmp(const enk_codes_batch *o, const char *tmp, FILE **fp, enk_diags *diags)
+static enk_status open_tmp(const char *output, const char *tmp, FILE **fp, enk_diags *diags)
 {
         /* Errors about a file name it first, as every diagnostic does. */
-        enk_loc out_loc = {.file = o->output}, tmp_loc = {.file = tmp};
+        enk_loc out_loc = {.file = output}, tmp_loc = {.file = tmp};
         struct stat sb;
-        if (stat(o->output, &sb) == 0) {
+        if (stat(output, &sb) == 0) {
                 enk_error(diags, out_loc,
                           "exists and may hold earlier codes: choose a new file name");
                 return ENK_ERR_EXISTS;
@@ -327,6 +444,11 @@ static enk_status store_and_write(const enk_codes_batch *o, enk_store *store,
                               "no wave %s %d: give --questionnaire to create it", o->unit, o->year);
         if (st != ENK_OK)
                 return st;
+        enk_store_wave_details w;
+        if ((any_detail(&o->details) &&
+             (st = enk_store_set_wave_details(store, wave, &o->details, diags)) != ENK_OK) ||
+            (st = enk_store_wave_details_get(store, wave, &w, diags)) != ENK_OK)
+                return st;
         /* A new code equal to one in the store (any wave) has probability
          * about N * M / 2^60; should it happen, the whole batch is made
          * again (add_codes adds all or nothing). */
@@ -336,7 +458,8 @@ static enk_status store_and_write(const enk_codes_batch *o, enk_store *store,
                 enk_diags *scratch = enk_diags_new(0);
                 if (!scratch)
                         return ENK_ERR_NOMEM;
-                st = enk_store_add_codes(store, wave, m->hash_ptrs, m->n, scratch);
+                st = o->test ? enk_store_add_test_codes(store, wave, m->hash_ptrs, m->n, scratch)
+                             : enk_store_add_codes(store, wave, m->hash_ptrs, m->n, scratch);
                 if (st != ENK_ERR_EXISTS || attempt == 4)
                         for (size_t i = 0; i < enk_diags_count(scratch); i++) {
                                 const enk_diag *d = enk_diags_get(scratch, i);
@@ -358,7 +481,7 @@ static enk_status store_and_write(const enk_codes_batch *o, enk_store *store,
                 return st;
 
         /* The reason is the first failure's: closing may set errno again. */
-        bool written = write_csv(*fp, o, m);
+        bool written = write_csv(*fp, o, &w, m);
         int err = errno;
         if (fclose(*fp) != 0 && written) {
                 written = false;
@@ -398,17 +521,19 @@ enk_status enk_codes_issue(const enk_codes_batch *o, enk_codes_counts *counts, e
                 tmp = NULL;
                 goto out;
         }
+        if ((st = enk_codes_check_details(&o->details, diags)) != ENK_OK)
+                goto out;
         if (o->questionnaire &&
             (st = enk_questionnaire_load(o->questionnaire, &q, diags)) != ENK_OK)
                 goto out;
         /* The output first: a file that cannot be written changes nothing. */
-        if ((st = open_tmp(o, tmp, &fp, diags)) != ENK_OK)
+        if ((st = open_tmp(o->output, tmp, &fp, diags)) != ENK_OK)
                 goto out;
         tmp_ours = true;
         st = ENK_ERR_NOMEM;
         if (!made_alloc(&m))
                 goto out;
-        enk_codes_counts c = {0, 0};
+        enk_codes_counts c = {0};
         if ((st = enk_store_open(o->db, q ? ENK_STORE_CREATE : 0, &store, diags)) != ENK_OK ||
             (st = enk_store_begin(store, diags)) != ENK_OK ||
             (st = store_and_write(o, store, q, &m, &fp, &c, diags)) != ENK_OK ||
@@ -440,6 +565,154 @@ out:
         enk_questionnaire_free(q);
         made_free(&m);
         free(tmp);
+        return st;
+}
+
+/* ------------------------------------------------------------- reminders */
+
+/* How many wrong rows a reminder reports before it only counts them. */
+#define REMINDER_ERRORS_MAX 20
+
+struct reminder {
+        const enk_codes_reminder *r;
+        enk_store *store;
+        int64_t wave;
+        FILE *fp;
+        char sep;
+        const char *eol;
+        size_t code_col; /* SIZE_MAX until the header is read */
+        int64_t kept, rows;
+        size_t errors;
+        enk_diags *diags;
+};
+
+/* The letters' separator and line end, as survey/csv.h's table reader finds
+ * the separator (the first of ';', tab and ',' on the first line), and
+ * whether they begin with a byte-order mark. */
+static void sniff(const char *path, char *sep, bool *bom)
+{
+        char buf[4096] = "";
+        FILE *fp = fopen(path, "rb");
+        size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+        if (fp)
+                fclose(fp);
+        buf[n] = '\0';
+        *bom = !strncmp(buf, "\xef\xbb\xbf", 3);
+        size_t at = strcspn(buf, ";\t,\r\n");
+        *sep = strchr(";\t,", buf[at]) && buf[at] ? buf[at] : ',';
+}
+
+static void row_error(struct reminder *m, unsigned line, const char *fmt, const char *field)
+{
+        if (m->errors++ < REMINDER_ERRORS_MAX)
+                enk_error(m->diags, ((enk_loc){m->r->letters, line, (unsigned) m->code_col + 1}),
+                          fmt, field);
+}
+
+static enk_status reminder_row(void *ctx, unsigned line, const char *const *f, size_t n)
+{
+        struct reminder *m = ctx;
+        if (m->code_col == SIZE_MAX) {
+                for (size_t c = 0; c < n && m->code_col == SIZE_MAX; c++)
+                        if (!strcasecmp(f[c], "kod") || !strcasecmp(f[c], "code"))
+                                m->code_col = c;
+                if (m->code_col == SIZE_MAX) {
+                        enk_error(m->diags, ((enk_loc){m->r->letters, line, 0}),
+                                  "no column 'kod' or 'code' in the first row: not the CSV "
+                                  "of the letters (enkat codes -o)?");
+                        return ENK_ERR_SYNTAX;
+                }
+                return write_row(m->fp, f, n, m->sep, m->eol) ? ENK_OK : ENK_ERR_IO;
+        }
+        m->rows++;
+        const char *typed = m->code_col < n ? f[m->code_col] : "";
+        char norm[ENK_CODES_NORMALIZED_SIZE];
+        if (!enk_codes_normalize(typed, norm)) {
+                row_error(m, line, ENK_MSGID("'%s' is not an access code"), typed);
+                return ENK_OK;
+        }
+        enk_code_state state = ENK_CODE_UNKNOWN;
+        enk_status st = enk_store_code_state(m->store, m->wave, norm, &state, NULL, m->diags);
+        memset(norm, 0, sizeof(norm));
+        if (st != ENK_OK)
+                return st;
+        if (state == ENK_CODE_UNKNOWN) {
+                row_error(m, line, ENK_MSGID("code %s is not one of this wave's codes"), typed);
+                return ENK_OK;
+        }
+        if (state == ENK_CODE_SPENT || m->errors)
+                return ENK_OK;
+        m->kept++;
+        return write_row(m->fp, f, n, m->sep, m->eol) ? ENK_OK : ENK_ERR_IO;
+}
+
+enk_status enk_codes_unused(const enk_codes_reminder *r, int64_t *kept, int64_t *rows,
+                            enk_diags *diags)
+{
+        struct reminder m = {.r = r, .code_col = SIZE_MAX, .diags = diags};
+        int64_t unit_id = 0;
+        char *tmp = NULL;
+        bool tmp_ours = false;
+        enk_status st = ENK_ERR_NOMEM;
+        if (asprintf(&tmp, "%s.tmp", r->output) < 0) {
+                tmp = NULL;
+                goto out;
+        }
+        /* Made as the letters' CSV is (it holds their codes): readable by
+         * its owner only, never over an existing file. */
+        if ((st = enk_store_open(r->db, ENK_STORE_READONLY, &m.store, diags)) != ENK_OK ||
+            (st = enk_store_find_unit(m.store, r->unit, &unit_id, diags)) != ENK_OK ||
+            (st = enk_store_find_wave(m.store, unit_id, r->year, &m.wave, NULL, diags)) != ENK_OK ||
+            (st = open_tmp(r->output, tmp, &m.fp, diags)) != ENK_OK)
+                goto out;
+        tmp_ours = true;
+        bool bom = false;
+        sniff(r->letters, &m.sep, &bom);
+        m.eol = m.sep == ';' ? "\r\n" : "\n";
+        st = bom && fputs("\xef\xbb\xbf", m.fp) < 0 ? ENK_ERR_IO : ENK_OK;
+        if (st == ENK_OK)
+                st = enk_csv_read_table(r->letters, reminder_row, &m, diags);
+        if (st == ENK_OK && m.code_col == SIZE_MAX) {
+                enk_error(diags, ((enk_loc){.file = r->letters}), "no rows: an empty file?");
+                st = ENK_ERR_SYNTAX;
+        }
+        if (st == ENK_OK && m.errors) {
+                if (m.errors > REMINDER_ERRORS_MAX)
+                        enk_diags_add(diags, ENK_SEV_NOTE, (enk_loc){.file = r->letters}, NULL,
+                                      "%zu more rows with a code that is wrong",
+                                      m.errors - REMINDER_ERRORS_MAX);
+                st = ENK_ERR_SYNTAX;
+        }
+        if (st == ENK_OK && (fflush(m.fp) != 0 || fsync(fileno(m.fp)) != 0))
+                st = ENK_ERR_IO;
+        int err = errno;
+        if (fclose(m.fp) != 0 && st == ENK_OK) {
+                st = ENK_ERR_IO;
+                err = errno;
+        }
+        m.fp = NULL;
+        if (st == ENK_OK && rename_new(tmp, r->output) != 0) {
+                st = ENK_ERR_IO;
+                err = errno;
+        }
+        if (st == ENK_ERR_IO)
+                enk_error(diags, ((enk_loc){.file = r->output}), "cannot write file: %s",
+                          strerror(err));
+        if (st != ENK_OK)
+                goto out;
+        tmp_ours = false;
+        sync_dir(r->output);
+        if (kept)
+                *kept = m.kept;
+        if (rows)
+                *rows = m.rows;
+out:
+        if (m.fp)
+                fclose(m.fp);
+        if (tmp_ours)
+                unlink(tmp);
+        free(tmp);
+        enk_store_free(m.store);
         return st;
 }
 

@@ -51,6 +51,7 @@
 #include <stdint.h>
 
 #include "survey/diag.h"
+#include "survey/store.h"
 
 /* Symbols in a code. */
 #define ENK_CODES_SYMBOLS 12
@@ -107,6 +108,25 @@ void enk_codes_hash(const char *norm, char hex[65]);
 /* The most codes one batch may issue. */
 #define ENK_CODES_BATCH_MAX 100000
 
+/* The longest detail of a wave (municipality, contact, address), in bytes. */
+#define ENK_CODES_DETAIL_MAX 200
+
+/* Checks the details d of a wave before they are stored (NULL fields are
+ * not checked; "" clears one and is fine): each at most
+ * ENK_CODES_DETAIL_MAX bytes of UTF-8 without control characters; the
+ * deadline a date YYYY-MM-DD; the address beginning with https:// or
+ * http:// and holding no blank. Returns ENK_OK, or ENK_ERR_USAGE with one
+ * error for each detail that is wrong, saying what and why. */
+enk_status enk_codes_check_details(const enk_store_wave_details *d, enk_diags *diags);
+
+/* Sets the details d (checked as above; NULL fields keep what is stored,
+ * "" clears) of the existing wave unit x year in the store at db: how they
+ * are changed after the codes are made. ENK_ERR_NOTFOUND for no such unit
+ * or wave; nothing is changed on any error. A running `enkat serve` shows
+ * the new details once restarted. */
+enk_status enk_codes_set_details(const char *db, const char *unit, int year,
+                                 const enk_store_wave_details *d, enk_diags *diags);
+
 /* A batch of codes for the wave unit x year. Strings are borrowed. */
 typedef struct enk_codes_batch {
         const char *db;            /* the store; created when questionnaire is given */
@@ -118,17 +138,28 @@ typedef struct enk_codes_batch {
         bool sent;                 /* set the wave's number sent to the codes issued */
         bool excel;                /* CSV for Swedish Excel: BOM, ';', CRLF */
         bool en;                   /* the CSV's language: English, else Swedish */
+        bool test;                 /* test codes (enk_store_add_test_codes) */
+        /* Set on the wave with the codes (NULL fields keep what it has);
+         * the CSV then carries what the wave has. */
+        enk_store_wave_details details;
 } enk_codes_batch;
 
-/* The wave's code counts after a batch (all batches). */
+/* The wave's code counts after a batch (all batches); test codes apart. */
 typedef struct enk_codes_counts {
         int64_t issued, spent;
+        int64_t tests_issued, tests_spent;
 } enk_codes_counts;
 
 /* Issues the batch b: makes b->count codes, stores their hashes in the
  * wave (made first when b->questionnaire is given) and writes the codes to
- * b->output, a CSV for a mail merge (columns kod, enhet, år, rad; code, unit,
- * year, line in English). Nothing may be lost between the two places a code
+ * b->output, a CSV for a mail merge (columns kod, enhet, år, rad,
+ * webbadress, svara_senast, kontakt, kommun; code, unit, year, line, url,
+ * deadline, contact, municipality in English): rad is the letter's line,
+ * saying where to go (the wave's address), which code to type and by when
+ * (its deadline), and the last four are the wave's details as set with
+ * this batch or before (the deadline in words: "31 mars 2026"). The
+ * details are checked (enk_codes_check_details) before anything is
+ * written. Nothing may be lost between the two places a code
  * lives, so the order is:
  *   1. create OUTPUT.tmp (before the store is even opened: an unwritable
  *      output changes nothing);
@@ -149,6 +180,29 @@ typedef struct enk_codes_counts {
  * problems in diags, and nothing stored unless a diagnostic says the codes
  * are stored. */
 enk_status enk_codes_issue(const enk_codes_batch *b, enk_codes_counts *counts, enk_diags *diags);
+
+/* ------------------------------------------------------------- reminders */
+
+/* A reminder: the rows of the letters' CSV whose codes are still unused. */
+typedef struct enk_codes_reminder {
+        const char *db, *unit; /* the wave */
+        int year;
+        const char *letters; /* a CSV enk_codes_issue wrote (or one edited from
+                              * it): a header row with a column kod or code */
+        const char *output;  /* the reminder's CSV; must not exist */
+} enk_codes_reminder;
+
+/* Writes to r->output the header and every row of r->letters whose code is
+ * issued for the wave and not yet used (a code with saved, unsent answers
+ * is unused: only what is sent counts), field for field as they were, with
+ * the letters' separator (and byte-order mark and CRLF when they had ';').
+ * What the store is asked is only that, used or not, which is all it knows
+ * of a code: nothing about any answer. A row whose code is not a code, or
+ * not one of the wave's, is an error at LETTERS:LINE:COLUMN, and then
+ * nothing is written. *kept and *rows (either may be NULL) are the rows
+ * written and read. The store is opened read-only. */
+enk_status enk_codes_unused(const enk_codes_reminder *r, int64_t *kept, int64_t *rows,
+                            enk_diags *diags);
 
 /* When the collection of the wave unit x year in the store at db has closed:
  * deletes the drafts saved under its codes but never sent, in one statement,

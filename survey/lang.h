@@ -37,4 +37,9 @@ static inline const char *enk_lang_pick(enk_lang lang, enk_lang_pair p)
         return lang == ENK_LANG_EN ? p.en : p.sv;
 }
 
+/* Writes the date iso ("2026-03-31") as people write it in lang: "31 mars
+ * 2026", "31 March 2026" (at most 32 bytes with the NUL). Returns false, and
+ * writes "", when iso is not a date YYYY-MM-DD (also NULL). */
+bool enk_lang_date(enk_lang lang, const char *iso, char out[32]);
+
 #endif

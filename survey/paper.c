@@ -372,6 +372,35 @@ static void closing_block(struct enk_paper_lay *L, struct enk_paper_oplist *l)
         l->h = y;
 }
 
+/* Who asks, at the foot of the first page where the title goes on the
+ * others: "Vetlanda kommun · Svara senast 31 mars 2026" and, under it, whom
+ * to ask; centred on the footer's line y. Outside the scanned layout, so the
+ * form reads back the same with or without it. false when there is none. */
+static bool about(struct enk_paper_lay *L, struct enk_paper_oplist *l, double y)
+{
+        const enk_paper_options *o = L->opt;
+        char day[32];
+        bool deadline = o && enk_lang_date(L->words, o->deadline, day);
+        if (!o || (!o->municipality && !deadline && !o->contact))
+                return false;
+        char *when = deadline ? enk_paper_fmt(L, enk_paper_word(L, PW_ABOUT_DEADLINE), day) : NULL;
+        char *first = enk_paper_fmt(L, "%s%s%s", o->municipality ? o->municipality : "",
+                                    o->municipality && when ? " · " : "", when ? when : "");
+        char *ask =
+            o->contact ? enk_paper_fmt(L, enk_paper_word(L, PW_ABOUT_CONTACT), o->contact) : NULL;
+        /* Two lines of 8 pt about 3.5 mm apart, around the line's middle. */
+        double y1 = ask && first && *first ? y - 1.9 : y;
+        if (first && *first)
+                enk_paper_text(L, l, S_FOOT, first, X0, y1, 120.0, A_LEFT, NULL);
+        if (ask)
+                enk_paper_text(L, l, S_FOOT, ask, X0, first && *first ? y1 + 3.6 : y, 120.0, A_LEFT,
+                               NULL);
+        free(when);
+        free(first);
+        free(ask);
+        return true;
+}
+
 /* The marks, the QR code's place and the footer: the same on every page, but
  * "Sida 2 av 6" needs the page count, so they come last. */
 static void furnish(struct enk_paper_lay *L)
@@ -387,8 +416,9 @@ static void furnish(struct enk_paper_lay *L)
                 double base;
                 enk_paper_measure(L, S_FOOT, "X", 0, &base, NULL);
                 double mid = QR_Y + QR_SIZE / 2;
-                enk_paper_text(L, l, S_FOOT, enk_paper_tr(L, &L->q->title), X0, mid - base + 1.0,
-                               110.0, A_LEFT, NULL);
+                if (i > 0 || !about(L, l, mid - base + 1.0))
+                        enk_paper_text(L, l, S_FOOT, enk_paper_tr(L, &L->q->title), X0,
+                                       mid - base + 1.0, 110.0, A_LEFT, NULL);
                 char *s = enk_paper_fmt(L, enk_paper_word(L, PW_PAGE), i + 1, p->npages);
                 if (s)
                         enk_paper_text(L, l, S_FOOT, s, QR_X - 4.0 - 40.0, mid - base + 1.0, 40.0,
@@ -537,7 +567,7 @@ enk_status enk_paper_layout(const enk_questionnaire *q, const enk_paper_options 
                 return st;
         }
 
-        struct enk_paper_lay L = {.p = p, .q = q, .lang = lang, .diags = diags};
+        struct enk_paper_lay L = {.p = p, .q = q, .lang = lang, .diags = diags, .opt = opt};
         L.words = enk_lang_of(q->languages[lang]);
         L.qnum = calloc(q->nquestions + 1, sizeof *L.qnum);
         if (!L.qnum) {

@@ -87,6 +87,12 @@ typedef struct enk_paper_mark {
 
 typedef struct enk_paper_options {
         int lang; /* index into q->languages; 0 is the default language */
+        /* Who asks, from the wave (survey/store.h, enk_store_wave_details),
+         * printed at the foot of the first page instead of the title: the
+         * municipality, the last day to answer ("YYYY-MM-DD") and whom to
+         * ask. Each may be NULL (left out). Outside the scanned layout: the
+         * boxes and the JSON are the same with them or without. Copied. */
+        const char *municipality, *deadline, *contact;
 } enk_paper_options;
 
 /* Lays out q in language opt->lang (opt may be NULL: the default language).

@@ -154,8 +154,9 @@ struct enk_paper_lay {
         enk_lang words; /* the language of the form's own words */
         bool nomem;
         enk_diags *diags;
-        char **qnum; /* per question: "4", "5b" */
-        double y;    /* where the next thing goes on the last page */
+        char **qnum;                  /* per question: "4", "5b" */
+        const enk_paper_options *opt; /* as given, or NULL */
+        double y;                     /* where the next thing goes on the last page */
 };
 
 /* A question laid out as parts, each with y relative to its own top
@@ -236,6 +237,8 @@ enum enk_paper_word {
         PW_SKIP_IF_ANSWERED,
         PW_GOTO,
         PW_GOTO_END,
+        PW_ABOUT_DEADLINE,
+        PW_ABOUT_CONTACT,
         PW_COUNT
 };
 

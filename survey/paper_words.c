@@ -36,6 +36,8 @@ static const enk_lang_pair words[PW_COUNT] = {
     [PW_GOTO_END] = {"\u2192 gå till slutet av enkäten", "\u2192 go to the end of the form"},
     [PW_SKIP_IF_ANSWERED] = {"Hoppa över frågan om du svarade %s på fråga %s.",
                              "Skip this question if you answered %s to question %s."},
+    [PW_ABOUT_DEADLINE] = {"Svara senast %s", "Please answer by %s"},
+    [PW_ABOUT_CONTACT] = {"Frågor om enkäten: %s", "Questions about the survey: %s"},
 };
 
 const char *enk_paper_word(const struct enk_paper_lay *L, enum enk_paper_word k)

@@ -116,6 +116,9 @@ struct enk_server {
         const char *title;     /* borrowed from q */
         bool en;
         int64_t wave_id;
+        /* Who asks, on every page: the wave's details, read at start from
+         * reader (the strings are the reader's, valid while it is open). */
+        enk_webform_about about;
         unsigned char secret[32];
         char *csp;
         char *code_page, *thanks_page;

@@ -22,8 +22,8 @@ static void page(const enk_server *srv, int status, enk_webform_page which, cons
 {
         *rp = (struct reply){
             .status = status, .type = HTML_TYPE, .allow = allow, .retry_after = retry_after};
-        if (enk_webform_code_page_render(which, srv->title, srv->lang_code, message, typed,
-                                         "/start", &rp->body, &rp->len) != ENK_OK) {
+        if (enk_webform_wave_page_render(which, srv->title, srv->lang_code, message, typed,
+                                         "/start", &srv->about, &rp->body, &rp->len) != ENK_OK) {
                 static char fallback[] = "<!DOCTYPE html><title>enkat</title><p>Fel / Error";
                 rp->body = fallback;
                 rp->len = sizeof(fallback) - 1;
@@ -124,7 +124,8 @@ static void form_page(enk_server *srv, int status, const char *norm, const char 
                                  .script_src = "/form.js",
                                  .input = input,
                                  .show_errors = show_errors,
-                                 .notice = notice};
+                                 .notice = notice,
+                                 .about = &srv->about};
         *rp = (struct reply){.status = status, .type = HTML_TYPE, .retry_after = retry_after};
         if (!input && !notice && srv->form) {
                 /* The empty form differs from code to code only in the two
@@ -202,7 +203,24 @@ void server_page_start(enk_server *srv, const unsigned char key[LIMIT_KEY],
 {
         int wait = server_limit_wait(srv, key);
         if (wait > 0) {
-                page(srv, 429, ENK_PAGE_ERROR, message(srv, 429), NULL, NULL, wait, rp);
+                /* How long, in whole minutes rounded up: "a while" sent
+                 * people back at once, to be refused again. */
+                char text[160];
+                int minutes = (wait + 59) / 60;
+                if (minutes == 1)
+                        snprintf(text, sizeof(text), "%s",
+                                 srv->en ? "Too many wrong codes. Wait a minute and then try "
+                                           "again."
+                                         : "För många felaktiga koder. Vänta en minut och försök "
+                                           "sedan igen.");
+                else
+                        snprintf(text, sizeof(text),
+                                 srv->en ? "Too many wrong codes. Wait %d minutes and then try "
+                                           "again."
+                                         : "För många felaktiga koder. Vänta %d minuter och "
+                                           "försök sedan igen.",
+                                 minutes);
+                page(srv, 429, ENK_PAGE_ERROR, text, NULL, NULL, wait, rp);
                 return;
         }
         const char *typed = field(f, "kod");
@@ -393,7 +411,8 @@ static enk_status form_template(enk_server *srv)
                                  .action = "/svar",
                                  .hidden = hidden,
                                  .nhidden = 2,
-                                 .script_src = "/form.js"};
+                                 .script_src = "/form.js",
+                                 .about = &srv->about};
         enk_status st = enk_webform_render(srv->q, &o, &srv->form, &srv->form_len);
         if (st != ENK_OK)
                 return st;
@@ -421,11 +440,21 @@ enk_status server_pages_init(enk_server *srv)
         if (!(srv->csp = malloc(n)))
                 return ENK_ERR_NOMEM;
         snprintf(srv->csp, n, fmt, b64);
-        enk_status st = enk_webform_page_render(ENK_PAGE_CODE, srv->title, srv->lang_code, NULL,
-                                                "/start", &srv->code_page, &srv->code_len);
+        enk_store_wave_details w;
+        enk_diags *diags = enk_diags_new(8);
+        enk_status st = enk_store_wave_details_get(srv->reader, srv->wave_id, &w, diags);
+        if (st != ENK_OK)
+                server_report(srv, diags);
+        enk_diags_free(diags);
+        if (st != ENK_OK)
+                return st;
+        srv->about = (enk_webform_about){w.municipality, w.deadline, w.contact};
+        st = enk_webform_wave_page_render(ENK_PAGE_CODE, srv->title, srv->lang_code, NULL, NULL,
+                                          "/start", &srv->about, &srv->code_page, &srv->code_len);
         if (st == ENK_OK)
-                st = enk_webform_page_render(ENK_PAGE_THANKS, srv->title, srv->lang_code, NULL,
-                                             NULL, &srv->thanks_page, &srv->thanks_len);
+                st = enk_webform_wave_page_render(ENK_PAGE_THANKS, srv->title, srv->lang_code, NULL,
+                                                  NULL, NULL, &srv->about, &srv->thanks_page,
+                                                  &srv->thanks_len);
         if (st == ENK_OK)
                 st = form_template(srv);
         return st;

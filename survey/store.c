@@ -245,8 +245,24 @@ static const char schema_4[] =
     ");\n"
     "CREATE INDEX scan_reviews_waiting ON scan_reviews (copy_id) WHERE decision IS NULL;\n";
 
+/* 4 -> 5: who asks, and trying the form first (docs/codes.md). A wave
+ * keeps what its letters and pages say about it: the municipality, the
+ * last day to answer, whom to contact and the web form's address (all
+ * NULL until set). A test code is a code like any other, marked test in
+ * its row; its spent mark is marked test too, so that neither counts in
+ * the wave's codes, and a submission with it stores no response at all.
+ * Knowing that a code or a mark is a test one tells nothing about a home:
+ * test codes go to no home. */
+static const char schema_5[] =
+    "ALTER TABLE waves ADD COLUMN municipality TEXT;\n"
+    "ALTER TABLE waves ADD COLUMN deadline TEXT CHECK (deadline = date(deadline, '+0 days'));\n"
+    "ALTER TABLE waves ADD COLUMN contact TEXT;\n"
+    "ALTER TABLE waves ADD COLUMN url TEXT;\n"
+    "ALTER TABLE codes ADD COLUMN test INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1));\n"
+    "ALTER TABLE spent ADD COLUMN test INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1));\n";
+
 /* migrations[i] takes a store from schema version i to i + 1. */
-static const char *const migrations[] = {schema_1, schema_2, schema_3, schema_4};
+static const char *const migrations[] = {schema_1, schema_2, schema_3, schema_4, schema_5};
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");
 
@@ -309,17 +325,20 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_LIST_WAVES] = "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
                       " (SELECT count(*) FROM responses r WHERE r.wave_id = w.id), w.sent,"
                       " (SELECT count(*) FROM imports i WHERE i.wave_id = w.id),"
-                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id),"
-                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1)"
-                      " + coalesce(m.n, 0),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.test = 0),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.spent = 1"
+                      "  AND c.test = 0) + coalesce(m.n, 0),"
                       " (SELECT count(*) FROM scan_copies k WHERE k.wave_id = w.id),"
                       " (SELECT count(DISTINCT k.id) FROM scan_copies k JOIN scan_reviews v"
                       "  ON v.copy_id = k.id WHERE k.wave_id = w.id AND v.decision IS NULL),"
                       " (SELECT count(*) FROM scan_copies k JOIN scan_reviews v"
-                      "  ON v.copy_id = k.id WHERE k.wave_id = w.id AND v.decision IS NULL)"
+                      "  ON v.copy_id = k.id WHERE k.wave_id = w.id AND v.decision IS NULL),"
+                      " (SELECT count(*) FROM codes c WHERE c.wave_id = w.id AND c.test = 1),"
+                      " (SELECT count(*) FROM spent s WHERE s.wave_id = w.id AND s.test = 1)"
                       " FROM waves w JOIN units u ON u.id = w.unit_id"
                       " JOIN editions e ON e.id = w.edition_id"
-                      " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent GROUP BY wave_id) m"
+                      " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent WHERE test = 0"
+                      "  GROUP BY wave_id) m"
                       " ON m.wave_id = w.id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
     [ST_COUNT] = "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id"
                  " JOIN editions e ON e.id = w.edition_id" FILTER_SQL,
@@ -327,19 +346,19 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_RELEASE] = "RELEASE enk",
     [ST_ROLLBACK_TO] = "ROLLBACK TO enk",
     [ST_UNIT_NAME] = "SELECT name FROM units WHERE id = ?1",
-    [ST_CODE_INSERT] = "INSERT INTO codes (hash, wave_id) VALUES (?1, ?2)",
+    [ST_CODE_INSERT] = "INSERT INTO codes (hash, wave_id, test) VALUES (?1, ?2, ?3)",
     /* ?1 the code's hash, ?2 its spent mark, ?3 its draft's row. A code
      * spent under schema 2 has spent = 1 in its row. */
     [ST_CODE_STATE] =
         "SELECT c.wave_id, c.spent OR EXISTS (SELECT 1 FROM spent s WHERE s.tag = ?2),"
         " EXISTS (SELECT 1 FROM drafts d WHERE d.tag = ?3)"
-        " OR EXISTS (SELECT 1 FROM drafts_plain p WHERE p.hash = c.hash)"
+        " OR EXISTS (SELECT 1 FROM drafts_plain p WHERE p.hash = c.hash), c.test"
         " FROM codes c WHERE c.hash = ?1",
     /* Written only when the code is open in the wave: the check and the
      * write are one statement, so nothing can come between them, and a
      * second mark of the same code is refused by the primary key. */
-    [ST_CODE_SPEND] = "INSERT INTO spent (tag, wave_id) SELECT ?1, ?2 WHERE EXISTS"
-                      " (SELECT 1 FROM codes WHERE hash = ?3 AND wave_id = ?2 AND spent = 0)",
+    [ST_CODE_SPEND] = "INSERT INTO spent (tag, wave_id, test) SELECT ?1, ?2, test FROM codes"
+                      " WHERE hash = ?3 AND wave_id = ?2 AND spent = 0",
     [ST_DRAFT_SAVE] = "INSERT INTO drafts (tag, wave_id, box) SELECT ?1, ?2, ?3 WHERE EXISTS"
                       " (SELECT 1 FROM codes WHERE hash = ?4 AND wave_id = ?2 AND spent = 0)"
                       " AND NOT EXISTS (SELECT 1 FROM spent WHERE tag = ?5)"
@@ -355,6 +374,14 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_WEB_INSERT] = "INSERT INTO responses (id, wave_id, source, date, answers)"
                       " VALUES (?1, ?2, 'web', ?3, ?4)",
     [ST_SECRET_GET] = "SELECT value FROM secrets WHERE name = ?1",
+    [ST_WAVE_DETAILS_GET] = "SELECT municipality, deadline, contact, url FROM waves"
+                            " WHERE id = ?1",
+    /* NULL keeps a detail, '' clears it. */
+    [ST_WAVE_DETAILS_SET] = "UPDATE waves SET"
+                            " municipality = nullif(coalesce(?2, municipality), ''),"
+                            " deadline = nullif(coalesce(?3, deadline), ''),"
+                            " contact = nullif(coalesce(?4, contact), ''),"
+                            " url = nullif(coalesce(?5, url), '') WHERE id = ?1",
     [ST_SECRET_PUT] = "INSERT INTO secrets (name, value) VALUES (?1, ?2)"
                       " ON CONFLICT (name) DO NOTHING",
 };
@@ -743,8 +770,10 @@ void enk_store_free(enk_store *store)
         for (size_t i = 0; i < store->neditions; i++)
                 enk_questionnaire_free(store->editions[i].q);
         free(store->editions);
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < 4; i++) {
                 free(store->import_strs[i]);
+                free(store->details[i]);
+        }
         free(store->txn_imports);
         free(store->blob);
         free(store->values);

@@ -56,7 +56,7 @@
 
 /* The schema version this enkat writes (PRAGMA user_version). Older stores are
  * migrated when opened writable; newer ones are refused. */
-#define ENK_STORE_SCHEMA 4
+#define ENK_STORE_SCHEMA 5
 
 typedef struct enk_store enk_store;
 
@@ -229,6 +229,27 @@ enk_status enk_store_find_unit(enk_store *store, const char *name, int64_t *unit
 enk_status enk_store_wave(enk_store *store, int64_t unit_id, int year, int64_t edition_id,
                           int64_t sent, int64_t *wave_id, enk_diags *diags);
 
+/* What a wave's letters and pages say about who asks (schema 5): each a
+ * string, or NULL when not set. */
+typedef struct enk_store_wave_details {
+        const char *municipality; /* "Vetlanda kommun" */
+        const char *deadline;     /* the last day to answer, "YYYY-MM-DD" */
+        const char *contact;      /* whom to ask: "Anna Berg, 0383-970 00" */
+        const char *url;          /* the web form's public address */
+} enk_store_wave_details;
+
+/* Sets the details of wave_id that d gives: a NULL field keeps what is
+ * stored, "" clears it. ENK_ERR_USAGE (nothing changed) for a deadline that
+ * is not a date YYYY-MM-DD; ENK_ERR_NOTFOUND for an unknown wave. The store
+ * checks nothing else: survey/codes.h says what a detail may hold. */
+enk_status enk_store_set_wave_details(enk_store *store, int64_t wave_id,
+                                      const enk_store_wave_details *d, enk_diags *diags);
+
+/* The details of wave_id into *out; its strings are borrowed, valid until
+ * the next call or enk_store_free(). ENK_ERR_NOTFOUND for an unknown wave. */
+enk_status enk_store_wave_details_get(enk_store *store, int64_t wave_id,
+                                      enk_store_wave_details *out, enk_diags *diags);
+
 /* ---------------------------------------------------------------- imports */
 
 /* An imported file, as the store keeps it. Strings are borrowed: valid until
@@ -356,6 +377,11 @@ typedef struct enk_store_wave_info {
         int64_t scanned;
         int64_t scan_waiting;
         int64_t scan_reviews;
+        /* Test codes issued for the wave and used (schema 5): in neither
+         * codes_issued nor codes_spent, and their submissions are no
+         * responses. */
+        int64_t tests_issued;
+        int64_t tests_spent;
 } enk_store_wave_info;
 
 typedef enk_status (*enk_store_wave_fn)(void *ctx, const enk_store_wave_info *wave);
@@ -398,6 +424,14 @@ enk_status enk_store_find_wave(enk_store *store, int64_t unit_id, int year, int6
 enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
                                size_t n, enk_diags *diags);
 
+/* As enk_store_add_codes, for test codes (schema 5): codes to try the form
+ * with before the letters go out. A test code is opened, saved under and
+ * spent like any other, but counts in neither the wave's codes nor its
+ * number sent, and its submission is checked in full and then stores no
+ * response (enk_store_submit). */
+enk_status enk_store_add_test_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
+                                    size_t n, enk_diags *diags);
+
 typedef enum enk_code_state {
         ENK_CODE_UNKNOWN, /* no such code in this wave */
         ENK_CODE_OPEN,    /* issued, not yet spent */
@@ -439,7 +473,8 @@ enk_status enk_store_delete_drafts(enk_store *store, int64_t wave_id, int64_t *d
  * response id; values and texts as for enk_store_add_response), adds the
  * code's spent mark (its row in codes is not changed) and deletes its draft.
  * Inside the caller's transaction (the server commits many submissions at
- * once) or, outside one, in its own. ENK_ERR_NOTFOUND for an unknown code;
+ * once) or, outside one, in its own. A test code is spent the same way, but
+ * no response is stored and its draft is deleted. ENK_ERR_NOTFOUND for an unknown code;
  * ENK_ERR_EXISTS when it is already spent. On any failure nothing of this
  * submission is written (a savepoint), and earlier work in the transaction
  * is intact. */

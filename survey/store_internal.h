@@ -70,6 +70,8 @@ enum stmt_id {
         ST_WEB_INSERT,
         ST_SECRET_GET,
         ST_SECRET_PUT,
+        ST_WAVE_DETAILS_GET,
+        ST_WAVE_DETAILS_SET,
         ST_COUNT_
 };
 
@@ -108,6 +110,7 @@ struct enk_store {
         size_t neditions, editions_cap;
 
         char *import_strs[4]; /* find_import's borrowed strings */
+        char *details[4];     /* wave_details' borrowed strings */
 };
 
 /* ---------------------------------------------------- store.c: helpers */

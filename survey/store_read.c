@@ -430,6 +430,8 @@ enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk
                     .scanned = sqlite3_column_int64(st, 12),
                     .scan_waiting = sqlite3_column_int64(st, 13),
                     .scan_reviews = sqlite3_column_int64(st, 14),
+                    .tests_issued = sqlite3_column_int64(st, 15),
+                    .tests_spent = sqlite3_column_int64(st, 16),
                 };
                 status = fn(ctx, &w);
         }

@@ -1,5 +1,5 @@
 /* survey/store_web.c - the store's web-collection tables: access codes, spent
- * marks, drafts, submissions, secrets (schema 2 and 3).
+ * marks, drafts, submissions, secrets (schema 2 and 3; test codes, schema 5).
  *
  * A code is kept only as its hash; its spent mark and its draft are filed
  * under keys derived from the code itself (survey/codes.h, enk_codes_keys),
@@ -48,8 +48,8 @@ static int cmp_batch_hash(const void *a, const void *b)
         return memcmp(((const struct batch_hash *) a)->h, ((const struct batch_hash *) b)->h, 64);
 }
 
-enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
-                               size_t n, enk_diags *diags)
+static enk_status add_codes(enk_store *store, int64_t wave_id, const char *const *hashes, size_t n,
+                            bool test, enk_diags *diags)
 {
         enk_loc loc = store_where(store);
         enk_status status = store_txn_ok(store, diags);
@@ -96,6 +96,7 @@ enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *co
                 }
                 sqlite3_bind_text(st, 1, v[k].h, 64, SQLITE_STATIC);
                 sqlite3_bind_int64(st, 2, wave_id);
+                sqlite3_bind_int(st, 3, test);
                 int rc = store_step_write(st);
                 if (rc == SQLITE_DONE)
                         continue;
@@ -115,6 +116,18 @@ enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *co
         return store_release(store, diags, status);
 }
 
+enk_status enk_store_add_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
+                               size_t n, enk_diags *diags)
+{
+        return add_codes(store, wave_id, hashes, n, false, diags);
+}
+
+enk_status enk_store_add_test_codes(enk_store *store, int64_t wave_id, const char *const *hashes,
+                                    size_t n, enk_diags *diags)
+{
+        return add_codes(store, wave_id, hashes, n, true, diags);
+}
+
 /* The keys of the normalised code (survey/codes.h), false for anything
  * that is not one. */
 static bool code_keys(const char *code, enk_code_keys *k)
@@ -125,7 +138,7 @@ static bool code_keys(const char *code, enk_code_keys *k)
 /* The row of code k: ENK_OK with its wave, whether it is spent and whether a
  * draft is kept; ENK_ERR_NOTFOUND (no diagnostic) when there is none. */
 static enk_status code_row(enk_store *s, const enk_code_keys *k, int64_t *wave, bool *spent,
-                           bool *draft, enk_diags *d)
+                           bool *draft, bool *test, enk_diags *d)
 {
         sqlite3_stmt *st = store_stmt(s, ST_CODE_STATE, d);
         if (!st)
@@ -139,6 +152,8 @@ static enk_status code_row(enk_store *s, const enk_code_keys *k, int64_t *wave, 
                 *wave = sqlite3_column_int64(st, 0);
                 *spent = sqlite3_column_int(st, 1) != 0;
                 *draft = sqlite3_column_int(st, 2) != 0;
+                if (test)
+                        *test = sqlite3_column_int(st, 3) != 0;
                 status = ENK_OK;
         } else if (rc != SQLITE_DONE) {
                 status = store_db_fail(s, d, rc, "reading access codes");
@@ -153,7 +168,7 @@ static enk_status code_refused(enk_store *s, int64_t wave_id, const enk_code_key
 {
         int64_t wave = 0;
         bool spent = false, draft = false;
-        enk_status status = code_row(s, k, &wave, &spent, &draft, d);
+        enk_status status = code_row(s, k, &wave, &spent, &draft, NULL, d);
         if (status == ENK_OK && wave == wave_id && spent) {
                 enk_error(d, store_where(s), "access code already used");
                 return ENK_ERR_EXISTS;
@@ -183,8 +198,9 @@ enk_status enk_store_code_state(enk_store *store, int64_t wave_id, const char *c
         enk_code_keys k;
         int64_t wave = 0;
         bool spent = false, draft = false;
-        enk_status status = code_keys(code, &k) ? code_row(store, &k, &wave, &spent, &draft, diags)
-                                                : ENK_ERR_NOTFOUND;
+        enk_status status = code_keys(code, &k)
+                                ? code_row(store, &k, &wave, &spent, &draft, NULL, diags)
+                                : ENK_ERR_NOTFOUND;
         enk_hash_wipe(&k, sizeof(k));
         if (status != ENK_OK && status != ENK_ERR_NOTFOUND)
                 return status;
@@ -400,10 +416,17 @@ static enk_status spend(enk_store *s, int64_t wave_id, const enk_code_keys *k,
         if (rc != SQLITE_DONE)
                 return store_db_fail(s, d, rc, "spending an access code");
 
-        int64_t id = 0;
-        enk_status status = insert_web(s, wave_id, r->date, r->q->nquestions * 4, &id, d);
-        if (status == ENK_OK)
-                status = store_add_texts(s, id, edition_id, r, d);
+        /* A test code's answers were checked like any others; they are
+         * kept nowhere, so nothing can count them. */
+        int64_t wave = 0;
+        bool spent = false, draft = false, test = false;
+        enk_status status = code_row(s, k, &wave, &spent, &draft, &test, d);
+        if (status == ENK_OK && !test) {
+                int64_t id = 0;
+                status = insert_web(s, wave_id, r->date, r->q->nquestions * 4, &id, d);
+                if (status == ENK_OK)
+                        status = store_add_texts(s, id, edition_id, r, d);
+        }
         /* The draft goes in the same step: it is never copied into the
          * response, and secure_delete zeroes its bytes in the file. */
         if (status == ENK_OK)

@@ -706,3 +706,74 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         }
         return with_texts ? store_release(store, diags, status) : status;
 }
+
+/* ----------------------------------------------------- a wave's details */
+
+enk_status enk_store_set_wave_details(enk_store *store, int64_t wave_id,
+                                      const enk_store_wave_details *d, enk_diags *diags)
+{
+        enk_status status = store_txn_ok(store, diags);
+        if (status != ENK_OK)
+                return status;
+        sqlite3_stmt *st = store_stmt(store, ST_WAVE_DETAILS_SET, diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        const char *v[4] = {d->municipality, d->deadline, d->contact, d->url};
+        sqlite3_bind_int64(st, 1, wave_id);
+        for (int i = 0; i < 4; i++)
+                if (v[i])
+                        sqlite3_bind_text(st, i + 2, v[i], -1, SQLITE_STATIC);
+        int rc = store_step_write(st);
+        if (rc == SQLITE_DONE && !sqlite3_changes(store->db)) {
+                enk_error(diags, store_where(store), "no wave with id %lld in the store",
+                          (long long) wave_id);
+                return ENK_ERR_NOTFOUND;
+        }
+        if (rc == SQLITE_CONSTRAINT_CHECK) {
+                enk_error(diags, store_where(store), "deadline '%s' is not a date YYYY-MM-DD",
+                          d->deadline ? d->deadline : "");
+                return ENK_ERR_USAGE;
+        }
+        return rc == SQLITE_DONE ? ENK_OK
+                                 : store_db_fail(store, diags, rc, "storing a wave's details");
+}
+
+enk_status enk_store_wave_details_get(enk_store *store, int64_t wave_id,
+                                      enk_store_wave_details *out, enk_diags *diags)
+{
+        sqlite3_stmt *st = store_stmt(store, ST_WAVE_DETAILS_GET, diags);
+        if (!st)
+                return ENK_ERR_STORE;
+        sqlite3_bind_int64(st, 1, wave_id);
+        int rc = sqlite3_step(st);
+        enk_status status = ENK_OK;
+        char *v[4] = {NULL, NULL, NULL, NULL};
+        if (rc == SQLITE_ROW) {
+                for (int i = 0; i < 4 && status == ENK_OK; i++) {
+                        const char *t = (const char *) sqlite3_column_text(st, i);
+                        if (t && !(v[i] = store_strdup(t)))
+                                status = ENK_ERR_NOMEM;
+                }
+                if (status == ENK_ERR_NOMEM)
+                        enk_error(diags, store_where(store), "out of memory");
+        } else if (rc == SQLITE_DONE) {
+                enk_error(diags, store_where(store), "no wave with id %lld in the store",
+                          (long long) wave_id);
+                status = ENK_ERR_NOTFOUND;
+        } else {
+                status = store_db_fail(store, diags, rc, "reading a wave's details");
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (status != ENK_OK) {
+                for (int i = 0; i < 4; i++)
+                        free(v[i]);
+                return status;
+        }
+        for (int i = 0; i < 4; i++) {
+                free(store->details[i]);
+                store->details[i] = v[i];
+        }
+        *out = (enk_store_wave_details){v[0], v[1], v[2], v[3]};
+        return ENK_OK;
+}

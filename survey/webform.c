@@ -236,21 +236,50 @@ static void page_head(enk_strbuf *b, const char *lang_code, bool error, const ch
         raw(b, "</head>\n<body>\n");
 }
 
-static void page_header(enk_strbuf *b, enk_lang words, const char *title)
+/* The word k, a format with one %s, with value escaped in its place. */
+static void word_with(enk_strbuf *b, enk_lang words, enum enk_webform_word k, const char *value)
+{
+        const char *fmt = enk_webform_word(words, k), *at = strstr(fmt, "%s");
+        rawn(b, fmt, at ? (size_t) (at - fmt) : strlen(fmt));
+        if (at) {
+                esc(b, value);
+                raw(b, at + 2);
+        }
+}
+
+static void page_header(enk_strbuf *b, enk_lang words, const char *title,
+                        const enk_webform_about *about)
 {
         rawf(b, "<a class=\"skip-link\" href=\"#main\">%s</a>\n",
              enk_webform_word(words, W_SKIP_LINK));
         raw(b, "<header class=\"header\"><div class=\"wrap\"><p class=\"header-title\">");
         esc(b, title);
-        raw(b, "</p></div></header>\n<div class=\"wrap\">\n<main class=\"main\" id=\"main\">\n");
+        raw(b, "</p>");
+        char day[32];
+        bool deadline = about && enk_lang_date(words, about->deadline, day);
+        if (about && (about->municipality || deadline)) {
+                raw(b, "<p class=\"header-about\">");
+                esc(b, about->municipality);
+                if (about->municipality && deadline)
+                        raw(b, " · ");
+                if (deadline)
+                        word_with(b, words, W_ABOUT_DEADLINE, day);
+                raw(b, "</p>");
+        }
+        raw(b, "</div></header>\n<div class=\"wrap\">\n<main class=\"main\" id=\"main\">\n");
 }
 
-static void page_tail(enk_strbuf *b, enk_lang words, bool inline_script)
+static void page_tail(enk_strbuf *b, enk_lang words, bool inline_script,
+                      const enk_webform_about *about)
 {
-        rawf(b,
-             "</main>\n</div>\n<footer class=\"footer\"><div class=\"wrap\"><p>%s</p></div>"
-             "</footer>\n",
+        rawf(b, "</main>\n</div>\n<footer class=\"footer\"><div class=\"wrap\"><p>%s</p>",
              enk_webform_word(words, W_FOOTER));
+        if (about && about->contact) {
+                raw(b, "<p>");
+                word_with(b, words, W_ABOUT_CONTACT, about->contact);
+                raw(b, "</p>");
+        }
+        raw(b, "</div></footer>\n");
         if (inline_script) {
                 raw(b, "<script>");
                 raw(b, enk_webform_script());
@@ -748,7 +777,7 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
         const char *title = enk_text_get(&q->title, lang);
 
         page_head(&b, code, errors, title, NULL, opt->script_src);
-        page_header(&b, r.words, title);
+        page_header(&b, r.words, title, opt->about);
         if (errors)
                 error_summary(&r);
         if (opt->notice) {
@@ -836,7 +865,7 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
              "<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
              "value=\"spara\"%s>%s</button>\n</div>\n</form>\n",
              dis, enk_webform_word(r.words, W_SEND), dis, enk_webform_word(r.words, W_SAVE));
-        page_tail(&b, r.words, opt->script_src == NULL);
+        page_tail(&b, r.words, opt->script_src == NULL, opt->about);
         return finish(&b, html, len);
 }
 
@@ -896,6 +925,15 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
                                         const char *typed, const char *action, char **html,
                                         size_t *len)
 {
+        return enk_webform_wave_page_render(page, title, lang_code, message, typed, action, NULL,
+                                            html, len);
+}
+
+enk_status enk_webform_wave_page_render(enk_webform_page page, const char *title,
+                                        const char *lang_code, const char *message,
+                                        const char *typed, const char *action,
+                                        const enk_webform_about *about, char **html, size_t *len)
+{
         if (!html)
                 return ENK_ERR_USAGE;
         enk_lang words = enk_lang_of(lang_code);
@@ -936,7 +974,7 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
         }
         bool is_error = error != NULL || page == ENK_PAGE_ERROR;
         page_head(&b, lc, is_error, t, enk_webform_word(words, heading), NULL);
-        page_header(&b, words, t);
+        page_header(&b, words, t, about);
         if (error) {
                 rawf(&b,
                      "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
@@ -952,6 +990,10 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
                 raw(&b, "<p class=\"lead\">");
                 esc(&b, message);
                 raw(&b, "</p>\n");
+        } else if (page == ENK_PAGE_CODE_USED && about && about->contact) {
+                raw(&b, "<p>");
+                word_with(&b, words, W_USED_TEXT_CONTACT, about->contact);
+                raw(&b, "</p>\n");
         } else {
                 rawf(&b, "<p>%s</p>\n", enk_webform_word(words, text));
                 if (message && !error) {
@@ -966,6 +1008,6 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
                 rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(words, W_SAVED_LINK));
         else if (page == ENK_PAGE_ERROR || page == ENK_PAGE_CODE_USED)
                 rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(words, W_START_LINK));
-        page_tail(&b, words, false);
+        page_tail(&b, words, false, about);
         return finish(&b, html, len);
 }

@@ -81,6 +81,15 @@ size_t enk_webform_nerrors(const enk_webform_input *in);
  * question. Borrowed, valid until enk_webform_input_free. */
 const enk_response *enk_webform_response(const enk_webform_input *in);
 
+/* Who asks, from the wave (survey/store.h, enk_store_wave_details): under
+ * the title of every page the municipality and the last day to answer
+ * ("Svara senast 31 mars 2026"), in the footer whom to ask, and on the
+ * used-code page that contact too. Each may be NULL (left out); deadline
+ * is "YYYY-MM-DD". Borrowed. */
+typedef struct enk_webform_about {
+        const char *municipality, *deadline, *contact;
+} enk_webform_about;
+
 /* What the page around the form says and where it posts. */
 typedef struct enk_webform_options {
         int lang;           /* index into q->languages */
@@ -102,6 +111,8 @@ typedef struct enk_webform_options {
         /* A notice shown above the form (e.g. "Dina sparade svar är ifyllda"),
          * or NULL. Plain text, escaped. */
         const char *notice;
+        /* Who asks (NULL: nothing said). */
+        const enk_webform_about *about;
 } enk_webform_options;
 
 /* Writes the whole HTML page of the questionnaire into a new buffer (*html,
@@ -133,6 +144,13 @@ enk_status enk_webform_code_page_render(enk_webform_page page, const char *title
                                         const char *lang_code, const char *message,
                                         const char *typed, const char *action, char **html,
                                         size_t *len);
+
+/* As enk_webform_code_page_render, and the page says who asks (about may
+ * be NULL): the used-code page then names the contact. */
+enk_status enk_webform_wave_page_render(enk_webform_page page, const char *title,
+                                        const char *lang_code, const char *message,
+                                        const char *typed, const char *action,
+                                        const enk_webform_about *about, char **html, size_t *len);
 
 /* The CSS and script as built in (borrowed, static; for the server to serve
  * /form.js and compute its CSP hashes). */

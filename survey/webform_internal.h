@@ -68,6 +68,9 @@ enum enk_webform_word {
         W_ERROR_TEXT,
         W_START_LINK,
         W_SECTION_SKIPPED,
+        W_ABOUT_DEADLINE,
+        W_ABOUT_CONTACT,
+        W_USED_TEXT_CONTACT,
         NWORDS
 };
 

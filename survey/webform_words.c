@@ -51,10 +51,18 @@ static const enk_lang_pair words[NWORDS] = {
     [W_OPEN_QUOTE] = {"”", "“"},
     [W_FOOTER] = {"Dina svar är anonyma.", "Your answers are anonymous."},
     [W_CODE_TITLE] = {"Skriv in din kod", "Enter your code"},
+    /* Exactly what the municipality can and cannot know (docs/web.md,
+     * "What the municipality can know"). */
     [W_CODE_TEXT] = {"Du hittar koden i brevet med inbjudan till enkäten. Koden kan bara användas "
-                     "av ett hem och gör att ingen kan se vem som har svarat.",
+                     "en gång. Kommunen kan se om koden har använts, så att bara de som inte har "
+                     "svarat får en påminnelse. De svar du skickar sparas utan koppling till "
+                     "koden, ditt namn eller din adress, så kommunen kan inte se vad du har "
+                     "svarat.",
                      "You will find the code in the letter inviting you to the survey. The code "
-                     "can be used by one home only, and nobody can see who has answered."},
+                     "can be used only once. The municipality can see whether the code has been "
+                     "used, so that only those who have not answered get a reminder. The answers "
+                     "you send are stored with no link to the code, your name or your address, so "
+                     "the municipality cannot see what you answered."},
     [W_CODE_LABEL] = {"Kod", "Code"},
     [W_CODE_HINT] = {"12 tecken, till exempel %s. Det spelar ingen roll om du skriver stora eller "
                      "små bokstäver.",
@@ -70,10 +78,12 @@ static const enk_lang_pair words[NWORDS] = {
     [W_SAVED_TITLE] = {"Dina svar är sparade", "Your answers are saved"},
     [W_SAVED_TEXT] = {"Svaren är inte skickade än. Du kan fortsätta när du vill med samma kod, "
                       "så spara brevet med koden. De sparade svaren finns kvar tills du skickar "
-                      "dem, men bara om du skickar dem räknas de med i enkäten.",
+                      "dem, men bara om du skickar dem räknas de med i enkäten. Tills dess är de "
+                      "låsta med koden i brevet.",
                       "Your answers have not been sent yet. You can continue whenever you like "
                       "with the same code, so keep the letter with the code. Your saved answers "
-                      "are kept until you send them, but only answers you send are counted."},
+                      "are kept until you send them, but only answers you send are counted. Until "
+                      "then they are locked with the code in the letter."},
     [W_SAVED_LINK] = {"Fortsätt att svara", "Continue answering"},
     [W_USED_TITLE] = {"Koden har redan använts", "This code has already been used"},
     [W_USED_TEXT] = {"Svaren för den här koden är redan skickade, och varje kod kan bara användas "
@@ -82,6 +92,14 @@ static const enk_lang_pair words[NWORDS] = {
                      "The answers for this code have already been sent, and each code can be used "
                      "only once. If you have not sent any answers, contact whoever sent you the "
                      "letter."},
+    [W_USED_TEXT_CONTACT] = {"Svaren för den här koden är redan skickade, och varje kod kan "
+                             "bara användas en gång. Om du inte har skickat några svar, kontakta "
+                             "%s.",
+                             "The answers for this code have already been sent, and each code "
+                             "can be used only once. If you have not sent any answers, contact "
+                             "%s."},
+    [W_ABOUT_DEADLINE] = {"Svara senast %s", "Please answer by %s"},
+    [W_ABOUT_CONTACT] = {"Frågor om enkäten: %s", "Questions about the survey: %s"},
     [W_ERROR_TITLE] = {"Något gick fel", "Something went wrong"},
     [W_ERROR_TEXT] = {"Sidan kunde inte visas.", "The page could not be shown."},
     [W_START_LINK] = {"Till startsidan", "Go to the start page"},

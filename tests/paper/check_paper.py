@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/paper/check_paper.py - tests of the paper form (`enkat form --format pdf|layout`).
 
-Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry long errors skips
+Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry long errors skips wave
 
   text      pdftotext of the example's PDF (sv and en) shows every text of the
             questionnaire (read from the YAML with PyYAML), "Sida k av N" on page
@@ -36,6 +36,10 @@ Usage: check_paper.py TEST ENKAT        TEST: text golden qr pixels geometry lon
   errors    bad questionnaire: exit 1 and its diagnostic; unknown --format,
             --lang, bad --copies: exit 2; unwritable -o or a write failing
             half-way (a file size limit): exit 1, no file, an old one kept
+  wave      with --db --year --unit the first page names the wave's
+            municipality, deadline and contact (set with enkat codes), clear
+            of the margin and of everything scanned, and the boxes are where
+            the plain layout says
 
 Each test prints every problem it finds and exits 1 when there is one, 0 when
 all is well, 77 (skipped) when poppler-utils or zbar-tools are missing.
@@ -735,8 +739,56 @@ def test_errors(enkat, tmp):
     return f
 
 
+# ---------------------------------------------------------------------------
+# Who asks (the wave's details on the first page)
+
+
+def test_wave(enkat, tmp):
+    """The first page names the wave's municipality, deadline (in words) and
+    contact, as set with `enkat codes`; no other page does; the words keep
+    clear of the margin and of everything scanned; the boxes, marks and QR
+    codes are drawn where the form's own layout says (it is the same with or
+    without a wave)."""
+    f = Failures()
+    db = os.path.join(tmp, "w.db")
+    contact = "Anna Berg, 0383-970 00, anna.berg@vetlanda.se"
+    p = pl.run([enkat, "codes", "--db", db, "--year", "2026", "--unit", "Vetlanda", "--count", "1",
+                "-q", pl.EXAMPLE, "-o", os.path.join(tmp, "k.csv"), "--deadline", "2026-03-31",
+                "--municipality", "Vetlanda kommun", "--contact", contact])
+    if p.returncode != 0:
+        return [f"enkat codes: {p.stderr.strip()}"]
+    want = {"sv": ["Vetlanda kommun", "Svara senast 31 mars 2026", "Frågor om enkäten: " + contact],
+            "en": ["Vetlanda kommun", "Please answer by 31 March 2026",
+                   "Questions about the survey: " + contact]}
+    for lang in ("sv", "en"):
+        pdf = os.path.join(tmp, f"w-{lang}.pdf")
+        p = pl.run([enkat, "form", "--format", "pdf", "--lang", lang, "--db", db, "--year", "2026",
+                    "--unit", "Vetlanda", "-o", pdf, pl.EXAMPLE])
+        if p.returncode != 0:
+            f.append(f"{lang}: enkat form --db: exit {p.returncode}: {p.stderr.strip()}")
+            continue
+        pages = [re.sub(r"\s+", " ", t) for t in pl.pdf_text_pages(pdf)]
+        for w in want[lang]:
+            if w not in pages[0]:
+                f.append(f"{lang}: page 1 does not say {w!r}")
+            for k, t in enumerate(pages[1:], 2):
+                if w in t and w != "Vetlanda kommun":
+                    f.append(f"{lang}: page {k} says {w!r} too")
+        lay = pl.load_layout(pl.form(enkat, "layout", os.path.join(tmp, f"w-{lang}.json"), pl.EXAMPLE, lang))
+        f.add(word_problems(pl.pdf_words(pdf), lay), f"{lang}: ")
+        probs, n = pixel_problems(pdf, lay, pl.load_model(pl.EXAMPLE, lang), tmp, negative=False)
+        f.add(probs, f"{lang}: ")
+        print(f"{lang}: {len(want[lang])} texts on page 1, {n} pixel checks against the plain layout")
+    p = pl.run([enkat, "form", "--format", "layout", "--db", db, "--year", "2026", "--unit", "Vetlanda",
+                "-o", os.path.join(tmp, "x.json"), pl.EXAMPLE])
+    if p.returncode != 2:
+        f.append(f"enkat form --format layout --db: exit {p.returncode}, want 2 (a layout shows no wave)")
+    return f
+
+
 TESTS = {"text": test_text, "golden": test_golden, "qr": test_qr, "pixels": test_pixels,
-         "geometry": test_geometry, "long": test_long, "errors": test_errors, "skips": test_skips}
+         "geometry": test_geometry, "long": test_long, "errors": test_errors, "skips": test_skips,
+         "wave": test_wave}
 
 
 def main():

@@ -263,6 +263,7 @@ def main():
     framing(db, codes[37], tmp)
     slow_clients(db, codes[38], tmp)
     cli_errors(db, tmp)
+    wave_details(tmp)
     print("%d checks, %d failed" % (checks, failures))
 
 
@@ -1012,6 +1013,104 @@ def store_locked(db, code, tmp):
               "lock gone: the same POST is stored once (303)")
     finally:
         check(srv.stop() == 0, "store locked: the server still exits 0")
+
+
+def text_of(body):
+    """The page's text, tags dropped and white space collapsed, entities as
+    characters (so that an escaped contact reads as typed)."""
+    import html as h
+    return re.sub(r"\s+", " ", h.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def wave_details(tmp):
+    """Who asks, on every page (docs/web.md): the wave's municipality and
+    deadline under the title and its contact in the footer, as set with
+    `enkat codes`; the used-code page names the contact; the code page says
+    what the municipality can and cannot know; a test code's answers are
+    checked and never stored; the reminder leaves out a code used on the
+    web; the 429 page says how long to wait (from Retry-After)."""
+    db = os.path.join(tmp, "details.db")
+    letters, tests = os.path.join(tmp, "brev.csv"), os.path.join(tmp, "test.csv")
+    contact = "Anna Berg & Co, 0383-970 00"
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                        "--count", "3", "-q", QUESTIONNAIRE, "-o", letters, "--sent",
+                        "--url", "https://enkat.prov.se", "--deadline", "2026-03-31",
+                        "--municipality", "Provkommunen", "--contact", contact],
+                       capture_output=True, text=True)
+    r2 = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                         "--count", "1", "--test", "-o", tests], capture_output=True, text=True)
+    if not check(r.returncode == 0 and r2.returncode == 0,
+                 "codes with details and a test code (%s%s)" % (r.stderr, r2.stderr)):
+        return
+    with open(letters, newline="") as f:
+        codes = [row[0] for row in list(csv.reader(f))[1:]]
+    with open(tests, newline="") as f:
+        test_code = list(csv.reader(f))[1][0]
+    about = ("Provkommunen", "Svara senast 31 mars 2026", "Frågor om enkäten: " + contact)
+
+    def says_who(body):
+        t = text_of(body)
+        return all(a in t for a in about)
+
+    srv = Server(db, os.path.join(tmp, "details.log"))
+    try:
+        st, _, body = srv.request("GET", "/")
+        check(st == 200 and says_who(body), "code page: municipality, deadline, contact")
+        t = text_of(body)
+        check("Kommunen kan se om koden har använts" in t
+              and "så kommunen kan inte se vad du har svarat" in t
+              and "ingen kan se vem som har svarat" not in t,
+              "code page: what the municipality can know (used or not) and cannot (answers)")
+        st, _, body = srv.request("POST", "/start", enc([("kod", codes[0])]))
+        check(st == 200 and says_who(body), "form: municipality, deadline, contact")
+        for path, want in (("/tack", 200), ("/nope", 404)):
+            st, _, body = srv.request("GET", path)
+            check(st == want and says_who(body), "%s (%d): municipality, deadline, contact"
+                  % (path, want))
+        st, _, body = srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-0000")]))
+        check(st == 400 and says_who(body), "unknown code: municipality, deadline, contact")
+
+        # A real answer and a test answer: the test one is never stored.
+        before = stored(db, codes[1])[2]
+        for c in (codes[1], test_code):
+            st, h, _ = srv.request("POST", "/svar", enc(VALID + [
+                ("kod", c), ("csrf", csrf_for(db, c)), ("action", "skicka")]))
+            check(st == 303, "submission with %s code: 303 (got %s)"
+                  % ("a test" if c == test_code else "a", st))
+        check(stored(db, codes[1])[2] == before + 1,
+              "one response stored for the two submissions: the test one is not")
+        s = sqlite3.connect(db)
+        check(s.execute("SELECT count(*) FROM spent WHERE tag = ? AND test = 1",
+                        (spent_mark(test_code),)).fetchone()[0] == 1,
+              "the test code is used (its spent mark is marked test)")
+        s.close()
+        st, _, body = srv.request("POST", "/start", enc([("kod", test_code)]))
+        t = text_of(body)
+        check(st == 409 and "Om du inte har skickat några svar, kontakta %s." % contact in t,
+              "used-code page names the contact")
+
+        # The reminder: the letters whose codes are unused, the web's used one left out.
+        out = os.path.join(tmp, "paminnelse.csv")
+        r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                            "--unused", letters, "-o", out], capture_output=True, text=True)
+        with open(out, newline="") as f:
+            left = [row[0] for row in list(csv.reader(f))[1:]]
+        check(r.returncode == 0 and left == [codes[0], codes[2]],
+              "reminder: the two unused codes, not the one answered (%s)" % r.stderr)
+
+        for i in range(10):
+            srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-%04d" % i)]))
+        st, h, body = srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-9999")]))
+        minutes = -(-int(h.get("retry-after", "0")) // 60)
+        want = "Vänta en minut" if minutes == 1 else "Vänta %d minuter" % minutes
+        check(st == 429 and minutes > 0 and want in text_of(body) and says_who(body),
+              "too many wrong codes: 429 says how long to wait (%r)" % want)
+    finally:
+        srv.stop()
+    s = sqlite3.connect(db)
+    n, sent = s.execute("SELECT (SELECT count(*) FROM responses), sent FROM waves").fetchone()
+    s.close()
+    check((n, sent) == (1, 3), "the store: one response, 3 sent (test codes not counted)")
 
 
 def extra_codes(db, n):

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "survey/codes.h"
+#include "survey/lang.h"
 #include "tests/unit/check.h"
 
 static void test_alphabet(void)
@@ -257,7 +258,7 @@ static void test_issue(void)
         d = enk_diags_new(0);
         b.questionnaire = "examples/familjehem.yaml";
         b.sent = true;
-        enk_codes_counts c = {-1, -1};
+        enk_codes_counts c = {-1, -1, -1, -1};
         CHECK_INT(enk_codes_issue(&b, &c, d), ENK_OK);
         CHECK_INT(enk_diags_errors(d), 0);
         CHECK_INT(c.issued, 5);
@@ -298,8 +299,59 @@ static void test_issue(void)
                 printf("could not remove %s\n", dir);
 }
 
+/* Dates in words: the month's name in the language, days that do not
+ * exist refused (29 February only in a leap year: divisible by 4, not by
+ * 100 unless by 400). */
+static void test_date(void)
+{
+        char out[32];
+        CHECK(enk_lang_date(ENK_LANG_SV, "2026-03-31", out));
+        CHECK_STR(out, "31 mars 2026");
+        CHECK(enk_lang_date(ENK_LANG_EN, "2026-03-01", out));
+        CHECK_STR(out, "1 March 2026");
+        CHECK(enk_lang_date(ENK_LANG_SV, "2024-02-29", out));
+        CHECK_STR(out, "29 februari 2024");
+        CHECK(enk_lang_date(ENK_LANG_SV, "2000-02-29", out));
+        static const char *const bad[] = {"2026-02-29", "1900-02-29", "2026-04-31",  "2026-13-01",
+                                          "2026-00-10", "2026-3-31",  "2026-03-31x", "31/3",
+                                          "",           "2026-03-3a", "+026-03-31"};
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                CHECK(!enk_lang_date(ENK_LANG_SV, bad[i], out));
+                CHECK_STR(out, "");
+        }
+        CHECK(!enk_lang_date(ENK_LANG_SV, NULL, out));
+}
+
+/* A wave's details: each wrong one named; "" and NULL are fine. */
+static void test_details(void)
+{
+        enk_diags *d = enk_diags_new(0);
+        enk_store_wave_details ok = {"Vetlanda kommun", "2026-03-31", "Anna Berg, 0383-970 00",
+                                     "https://enkat.vetlanda.se"};
+        CHECK_INT(enk_codes_check_details(&ok, d), ENK_OK);
+        CHECK_INT(enk_codes_check_details(&(enk_store_wave_details){"", "", "", ""}, d), ENK_OK);
+        CHECK_INT(enk_codes_check_details(&(enk_store_wave_details){0}, d), ENK_OK);
+        CHECK_INT(enk_diags_count(d), 0);
+        char longer[ENK_CODES_DETAIL_MAX + 2];
+        memset(longer, 'a', sizeof(longer) - 1);
+        longer[sizeof(longer) - 1] = '\0';
+        enk_store_wave_details bad = {longer, "2026-02-29", "Anna\nBerg", "enkat.vetlanda.se"};
+        CHECK_INT(enk_codes_check_details(&bad, d), ENK_ERR_USAGE);
+        CHECK_INT(enk_diags_count(d), 4);
+        static const char *const urls[] = {"ftp://enkat.se", "https://enkat vetlanda.se",
+                                           "https://localhost", "www.enkat.se"};
+        for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+                CHECK_INT(enk_codes_check_details(&(enk_store_wave_details){.url = urls[i]}, d),
+                          ENK_ERR_USAGE);
+        CHECK_INT(enk_codes_check_details(&(enk_store_wave_details){.contact = "Anna \xff"}, d),
+                  ENK_ERR_USAGE);
+        enk_diags_free(d);
+}
+
 int main(void)
 {
+        test_date();
+        test_details();
         test_alphabet();
         test_normalize();
         test_format();

@@ -213,7 +213,7 @@ static void test_open(void)
         /* What makes it an enkat store, read independently. 1701735284 is
          * 0x656e6b74, the bytes of "enkt". */
         CHECK_INT(raw_int(path, "PRAGMA application_id"), 1701735284);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 4);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM units WHERE name = 'Vetlanda'"), 1);
         sqlite3 *db = NULL;
         sqlite3_open(path, &db);
@@ -249,10 +249,10 @@ static void test_refuses(void)
         CHECK_INT(enk_store_open(newer, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
         s = NULL;
-        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 5"), SQLITE_OK);
+        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 6"), SQLITE_OK);
         CHECK_INT(enk_store_open(newer, 0, &s, d), ENK_ERR_STORE);
         CHECK(s == NULL);
-        CHECK(has_diag(d, newer, "schema version 5, newer than this enkat knows (4)"));
+        CHECK(has_diag(d, newer, "schema version 6, newer than this enkat knows (5)"));
         CHECK_INT(enk_store_open(newer, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
         remove_store(newer);
 
@@ -291,7 +291,7 @@ static void test_refuses(void)
         CHECK(has_diag(d, empty, "not an enkat store (the database is empty)"));
         CHECK_INT(enk_store_open(empty, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
-        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 4);
+        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 5);
         remove_store(empty);
 
         /* A directory. */
@@ -2080,12 +2080,12 @@ static void test_migrate_1(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
-        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 4"));
+        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 5"));
         CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
 
         /* Writable: migrated, the data intact. */
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 4);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                 " ('codes', 'drafts', 'drafts_plain', 'secrets', 'codes_wave',"
                                 " 'spent')"),
@@ -2175,7 +2175,7 @@ static void test_migrate_2(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 4);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         int64_t unit = 0, wave = 0;
         CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
         CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
@@ -2220,6 +2220,190 @@ static void test_migrate_2(void)
         CHECK(!copy_holds(path, "PLAIN-DRAFT"));
         enk_diags_free(d);
         remove_store(path);
+}
+
+/* Schemas 3 and 4 as released (migrations[2] and [3]), for a store made
+ * before schema 5. */
+static const char schema3_sql[] = "ALTER TABLE drafts RENAME TO drafts_plain;\n"
+                                  "CREATE TABLE drafts (\n"
+                                  "  tag TEXT PRIMARY KEY CHECK (length(tag) = 64),\n"
+                                  "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
+                                  "  box BLOB NOT NULL\n"
+                                  ") WITHOUT ROWID;\n"
+                                  "CREATE TABLE spent (\n"
+                                  "  tag TEXT PRIMARY KEY CHECK (length(tag) = 64),\n"
+                                  "  wave_id INTEGER NOT NULL REFERENCES waves (id)\n"
+                                  ") WITHOUT ROWID;\n";
+static const char schema4_sql[] =
+    "CREATE TABLE scan_copies (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  wave_id INTEGER NOT NULL REFERENCES waves (id),\n"
+    "  serial TEXT NOT NULL,\n"
+    "  lang TEXT NOT NULL,\n"
+    "  reading BLOB NOT NULL CHECK (length(reading) % 4 = 0),\n"
+    "  response_id INTEGER REFERENCES responses (id),\n"
+    "  UNIQUE (wave_id, serial)\n"
+    ");\n"
+    "CREATE TABLE scan_pages (\n"
+    "  copy_id INTEGER NOT NULL REFERENCES scan_copies (id) ON DELETE CASCADE,\n"
+    "  page INTEGER NOT NULL CHECK (page >= 1),\n"
+    "  file TEXT NOT NULL,\n"
+    "  file_page INTEGER NOT NULL CHECK (file_page >= 1),\n"
+    "  rotated INTEGER NOT NULL CHECK (rotated IN (0, 1)),\n"
+    "  residual REAL,\n"
+    "  PRIMARY KEY (copy_id, page)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE scan_reviews (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  copy_id INTEGER NOT NULL REFERENCES scan_copies (id) ON DELETE CASCADE,\n"
+    "  slot INTEGER NOT NULL CHECK (slot >= 0),\n"
+    "  reason TEXT NOT NULL\n"
+    "    CHECK (reason IN ('uncertain', 'multiple', 'skipped', 'digits')),\n"
+    "  reading INTEGER,\n"
+    "  decision INTEGER,\n"
+    "  page INTEGER NOT NULL CHECK (page >= 1),\n"
+    "  crop_x INTEGER NOT NULL, crop_y INTEGER NOT NULL,\n"
+    "  crop_w INTEGER NOT NULL CHECK (crop_w > 0), crop_h INTEGER NOT NULL CHECK (crop_h > 0),\n"
+    "  UNIQUE (copy_id, slot)\n"
+    ");\n"
+    "CREATE INDEX scan_reviews_waiting ON scan_reviews (copy_id) WHERE decision IS NULL;\n";
+
+/* Schema 4 -> 5: the waves keep their rows and gain details (none yet);
+ * the codes and spent marks made before count as before, none a test. */
+static void test_migrate_4(void)
+{
+        const char *path = path_in_dir("schema4.db");
+        remove_store(path);
+        FILE *f = fopen("tests/unit/fixtures/store-schema1.sql", "rb");
+        CHECK(f != NULL);
+        if (!f)
+                return;
+        char *sql = calloc(1, 1 << 16);
+        size_t n = fread(sql, 1, (1 << 16) - 1, f);
+        fclose(f);
+        (void) n;
+        CHECK_INT(raw_exec(path, sql), SQLITE_OK);
+        CHECK_INT(raw_exec(path, schema2_sql), SQLITE_OK);
+        CHECK_INT(raw_exec(path, schema3_sql), SQLITE_OK);
+        CHECK_INT(raw_exec(path, schema4_sql), SQLITE_OK);
+        CHECK_INT(raw_exec(path, "PRAGMA user_version = 4"), SQLITE_OK);
+        /* Codes 1 and 2 of the wave, code 1 spent under schema 4. */
+        enk_code_keys k;
+        CHECK(enk_codes_keys(code_of(1), &k));
+        snprintf(sql, 1 << 16,
+                 "INSERT INTO codes SELECT '%s', id, 0 FROM waves;"
+                 "INSERT INTO codes SELECT '%s', id, 0 FROM waves;"
+                 "INSERT INTO spent SELECT '%s', id FROM waves;",
+                 code_hash(1), code_hash(2), k.spent);
+        CHECK_INT(raw_exec(path, sql), SQLITE_OK);
+        free(sql);
+        long long responses = raw_int(path, "SELECT count(*) FROM responses");
+
+        enk_diags *d = enk_diags_new(0);
+        enk_store *s = NULL;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
+        int64_t unit = 0, wave = 0;
+        CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
+        CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), responses);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM codes WHERE test = 0"), 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM spent WHERE test = 0"), 1);
+        enk_store_wave_details w = {"x", "x", "x", "x"};
+        CHECK_INT(enk_store_wave_details_get(s, wave, &w, d), ENK_OK);
+        CHECK(!w.municipality && !w.deadline && !w.contact && !w.url);
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.w[0].codes_issued, 2);
+        CHECK_INT(l.w[0].codes_spent, 1);
+        CHECK_INT(l.w[0].tests_issued, 0);
+        CHECK_INT(state_of(s, wave, code_of(1), NULL), ENK_CODE_SPENT);
+        CHECK_INT(state_of(s, wave, code_of(2), NULL), ENK_CODE_OPEN);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_store_free(s);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
+/* A wave's details: set, kept, partly changed, cleared; a date that does
+ * not exist is refused and changes nothing. */
+static void test_wave_details(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        enk_diags *d = enk_diags_new(0);
+        enk_store_wave_details set = {"Vetlanda kommun", "2026-03-31", "Anna Berg, 0383-970 00",
+                                      "https://enkat.vetlanda.se"};
+        CHECK_INT(enk_store_set_wave_details(s, w2020, &set, d), ENK_OK);
+        enk_store_wave_details w;
+        CHECK_INT(enk_store_wave_details_get(s, w2020, &w, d), ENK_OK);
+        CHECK_STR(w.municipality, "Vetlanda kommun");
+        CHECK_STR(w.deadline, "2026-03-31");
+        CHECK_STR(w.contact, "Anna Berg, 0383-970 00");
+        CHECK_STR(w.url, "https://enkat.vetlanda.se");
+        CHECK_INT(
+            enk_store_set_wave_details(
+                s, w2020, &(enk_store_wave_details){.deadline = "2026-04-15", .contact = ""}, d),
+            ENK_OK);
+        CHECK_INT(enk_store_wave_details_get(s, w2020, &w, d), ENK_OK);
+        CHECK_STR(w.deadline, "2026-04-15");
+        CHECK(w.contact == NULL);
+        CHECK_STR(w.municipality, "Vetlanda kommun");
+        CHECK_INT(enk_diags_errors(d), 0);
+        CHECK_INT(enk_store_set_wave_details(
+                      s, w2020, &(enk_store_wave_details){.deadline = "2026-02-30", .url = "y"}, d),
+                  ENK_ERR_USAGE);
+        CHECK(has_diag(d, enk_store_path(s), "deadline '2026-02-30' is not a date YYYY-MM-DD"));
+        CHECK_INT(enk_store_wave_details_get(s, w2020, &w, d), ENK_OK);
+        CHECK_STR(w.deadline, "2026-04-15");
+        CHECK_STR(w.url, "https://enkat.vetlanda.se");
+        /* The other wave has none. */
+        CHECK_INT(enk_store_wave_details_get(s, w2021, &w, d), ENK_OK);
+        CHECK(!w.municipality && !w.deadline);
+        CHECK_INT(enk_store_wave_details_get(s, w2021 + 10, &w, d), ENK_ERR_NOTFOUND);
+        CHECK_INT(enk_store_set_wave_details(s, w2021 + 10, &set, d), ENK_ERR_NOTFOUND);
+        enk_store_free(s);
+        enk_diags_free(d);
+}
+
+/* Test codes: opened, saved under and spent like others, counted apart,
+ * and a submission with one stores no response, no text, no draft. */
+static void test_test_codes(void)
+{
+        int64_t w2020, w2021, unit;
+        enk_store *s = web_store("web.db", &w2020, &w2021, &unit);
+        const char *path = enk_store_path(s);
+        enk_diags *d = enk_diags_new(0);
+        const char *real[2] = {code_hash(1), code_hash(2)};
+        const char *test[2] = {code_hash(3), code_hash(4)};
+        CHECK_INT(enk_store_add_codes(s, w2020, real, 2, d), ENK_OK);
+        CHECK_INT(enk_store_add_test_codes(s, w2020, test, 2, d), ENK_OK);
+        CHECK_INT(state_of(s, w2020, code_of(3), NULL), ENK_CODE_OPEN);
+        CHECK_INT(enk_store_save_draft(s, w2020, code_of(3), "draft", 5, d), ENK_OK);
+        int32_t v[NA_SLOTS] = {ENK_NA, 2, 1, 0, -10, 1};
+        enk_store_text t = {"forslag", "TEST-TEXT"};
+        CHECK_INT(fixture_submit(s, w2020, code_of(3), "2020-05-01", v, NA_SLOTS, &t, 1, d),
+                  ENK_OK);
+        CHECK_INT(fixture_submit(s, w2020, code_of(1), "2020-05-01", v, NA_SLOTS, NULL, 0, d),
+                  ENK_OK);
+        CHECK_INT(enk_diags_errors(d), 0);
+        CHECK_INT(state_of(s, w2020, code_of(3), NULL), ENK_CODE_SPENT);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM texts"), 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM drafts"), 0);
+        CHECK(!copy_holds(path, "TEST-TEXT"));
+        /* Spent once only, as any code. */
+        CHECK_INT(fixture_submit(s, w2020, code_of(3), "2020-05-02", v, NA_SLOTS, NULL, 0, d),
+                  ENK_ERR_EXISTS);
+        struct wave_list l = {0};
+        CHECK_INT(enk_store_waves(s, NULL, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.w[0].codes_issued, 2);
+        CHECK_INT(l.w[0].codes_spent, 1);
+        CHECK_INT(l.w[0].tests_issued, 2);
+        CHECK_INT(l.w[0].tests_spent, 1);
+        CHECK_INT(l.w[0].responses, 1);
+        enk_store_free(s);
+        enk_diags_free(d);
 }
 
 /* Scanned paper (schema 4): a copy without reviews is a response at once; a
@@ -2381,6 +2565,9 @@ int main(void)
         test_secret();
         test_migrate_1();
         test_migrate_2();
+        test_migrate_4();
+        test_wave_details();
+        test_test_codes();
         test_scanned_paper();
         /* Leave nothing behind. */
         static const char *const names[] = {"editions.db", "waves.db", "round.db",   "view.db",

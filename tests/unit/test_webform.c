@@ -709,6 +709,29 @@ static void test_pages(void)
         CHECK(strstr(html, "value=") == NULL);
         free(html);
         html = NULL;
+        /* Who asks: municipality and deadline in words under the title, the
+         * contact at the foot and, on the used-code page, in its text; all
+         * escaped. A deadline that is no date is left out. */
+        enk_webform_about about = {"Kommun <A>", "2026-03-31", "Anna & <b>Berg</b>"};
+        CHECK_INT(enk_webform_wave_page_render(ENK_PAGE_CODE_USED, "T", "sv", NULL, NULL, NULL,
+                                               &about, &html, NULL),
+                  ENK_OK);
+        CHECK(strstr(html, "<p class=\"header-about\">Kommun &lt;A&gt; · Svara senast 31 mars "
+                           "2026</p>") != NULL);
+        CHECK(strstr(html, "<p>Frågor om enkäten: Anna &amp; &lt;b&gt;Berg&lt;/b&gt;</p>") != NULL);
+        CHECK(strstr(html, "kontakta Anna &amp; &lt;b&gt;Berg&lt;/b&gt;.</p>") != NULL);
+        CHECK(strstr(html, "<b>") == NULL);
+        check_structure(html);
+        free(html);
+        html = NULL;
+        about = (enk_webform_about){NULL, "2026-02-30", NULL};
+        CHECK_INT(enk_webform_wave_page_render(ENK_PAGE_CODE_USED, "T", "en", NULL, NULL, NULL,
+                                               &about, &html, NULL),
+                  ENK_OK);
+        CHECK(strstr(html, "class=\"header-about\"") == NULL);
+        CHECK(strstr(html, "contact whoever") != NULL);
+        free(html);
+        html = NULL;
         /* The code page with an error: summary, message by the field, escaped. */
         CHECK_INT(enk_webform_page_render(ENK_PAGE_CODE, "T", "en", "Wrong <code>", "/start", &html,
                                           NULL),
