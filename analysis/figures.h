@@ -83,7 +83,7 @@ typedef struct enk_figure {
         double trend_p;          /* Cochran-Armitage */
         enk_change trend_change; /* a significant trend (p below ENK_STATS_ALPHA), up or down */
 
-        /* beside the weighted total of every unit in the store (figure 12): a
+        /* beside the weighted total of every unit in the store (statistics.md section 7): a
          * unit's row, when the total is shown and other units answered that
          * year; NaN (vs_rest none) otherwise, and on the total's own rows */
         double total_share;         /* the total's share positive (ENK_ALL_UNITS) */

@@ -195,7 +195,7 @@ static void total_cells(enk_report_ctx *c, lxw_worksheet *ws, size_t row, const 
                 enk_report_put_str(
                     c, ws, row, S_TOTAL_MARK,
                     enk_report_word(c, r->vs_rest == ENK_CHANGE_UP ? W_HIGHER : W_LOWER),
-                    c->fmt.note);
+                    c->fmt.mark);
 }
 
 static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t item)
@@ -455,7 +455,7 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             {S_LOW, S_HIGH, 8},
             {S_N, S_N, 6},
             {S_TOTAL, S_TOTAL, 11},
-            {S_TOTAL_MARK, S_TOTAL_MARK, 7},
+            {S_TOTAL_MARK, S_TOTAL_MARK, 8},
             {S_PREV, S_PREV, 11},
             {S_CHANGE, S_CHANGE, 12},
             {S_CHANGE_MARK, S_CHANGE_MARK, 3},
