@@ -24,6 +24,7 @@ typedef struct cell {
 typedef struct acell {
         double sum, sumsq;
         int64_t n;
+        enk_pooled pool; /* the respondents' positive and answered counts, for the tests */
 } acell;
 
 /* An edition met in the scan: its questions mapped to the latest edition. */
@@ -58,6 +59,7 @@ typedef struct ctx {
         acell *acells; /* [(unit * nyears + year) * na + a] */
         double *asum;  /* per-row scratch: sum of indices per area */
         int *acount;
+        int64_t *apos, *aans; /* per-row scratch: positive answers and answers per area */
 
         /* the rows: [(group * nyears + year) * per + slot], groups = units,
          * then the total when there is more than one unit */
@@ -169,6 +171,7 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
         for (size_t a = 0; a < c->na; a++) {
                 c->asum[a] = 0;
                 c->acount[a] = 0;
+                c->apos[a] = c->aans[a] = 0;
         }
         cell *base = &c->cells[((size_t) u * c->nyears + (size_t) y) * c->nq];
         for (size_t i = 0; i < nv; i++) {
@@ -205,6 +208,10 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                         continue; /* not on the scale: the importer rejects these */
                 cl->dist[k]++;
                 int area = c->latest->questions[li].area;
+                if (area >= 0) {
+                        c->aans[area]++;
+                        c->apos[area] += enk_scale_positive(cl->scale, v);
+                }
                 double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
                 if (area >= 0 && hi > lo) {
                         c->asum[area] += (v - lo) / (hi - lo) * 100.0;
@@ -213,6 +220,7 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
         }
         acell *ab = &c->acells[((size_t) u * c->nyears + (size_t) y) * c->na];
         for (size_t a = 0; a < c->na; a++) {
+                enk_stats_pooled_add(&ab[a].pool, c->apos[a], c->aans[a]);
                 if (!c->acount[a])
                         continue;
                 double m = c->asum[a] / c->acount[a];
@@ -263,6 +271,7 @@ static enk_status add_total(ctx *c, size_t nunits_scope)
                                 ta->sum += ua->sum;
                                 ta->sumsq += ua->sumsq;
                                 ta->n += ua->n;
+                                enk_stats_pooled_sum(&ta->pool, &ua->pool, 1);
                         }
                 }
         }
@@ -276,6 +285,8 @@ static void nan_figure(enk_figure *r)
         r->prev_share = r->diff = r->diff_low = r->diff_high = NAN;
         r->diff_p = r->diff_p_adj = r->cohen_h = NAN;
         r->trend_slope_pp = r->trend_p = NAN;
+        r->total_share = r->rest_diff = r->rest_low = r->rest_high = NAN;
+        r->rest_p = r->rest_p_adj = NAN;
 }
 
 /* Positives and answers of a cell. */
@@ -664,36 +675,109 @@ static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
         }
 }
 
-/* Holm over the changes of one unit x year's questions (the hidden and the
- * incomparable left out of m); a change is marked when its interval excludes
- * 0 and its adjusted p is below the level. */
-static void mark_changes(ctx *c, size_t g, size_t y, double *p)
+/* The rows of one family of tests in group g x year y: its questions, or
+ * its areas (a family of their own: their p-values come from another kind
+ * of test). Returns how many; out has room for c->per. */
+static size_t family(const ctx *c, size_t g, size_t y, bool areas, enk_figure **out)
 {
         size_t m = 0;
-        for (size_t qi = 0; qi < c->nq; qi++)
-                if (c->qslot[qi] >= 0)
-                        p[m++] = row_at(c, g, y, (size_t) c->qslot[qi])->diff_p;
-        if (!m || enk_stats_p_adjust(p, m, ENK_ADJUST_HOLM, p) != ENK_OK)
+        size_t n = areas ? c->na : c->nq;
+        const int *slot = areas ? c->aslot : c->qslot;
+        for (size_t i = 0; i < n; i++)
+                if (slot[i] >= 0)
+                        out[m++] = row_at(c, g, y, (size_t) slot[i]);
+        return m;
+}
+
+/* The verdict of a test whose interval is [low, high] and whose adjusted p
+ * is p_adj: marked when the interval excludes 0 and p_adj is below the
+ * level. */
+static enk_change verdict(double diff, double low, double high, double p_adj)
+{
+        bool sig = !isnan(low) && (low > 0 || high < 0);
+        if (!sig || !(p_adj < ENK_STATS_ALPHA))
+                return ENK_CHANGE_NONE;
+        return diff > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
+}
+
+/* Holm over one family's changes since last year and, apart, over its
+ * tests against the other units (the hidden and the incomparable left out
+ * of m). */
+static void mark_family(enk_figure **rows, size_t m, double *p)
+{
+        if (!m)
                 return;
-        m = 0;
-        for (size_t qi = 0; qi < c->nq; qi++) {
-                if (c->qslot[qi] < 0)
-                        continue;
-                enk_figure *r = row_at(c, g, y, (size_t) c->qslot[qi]);
-                r->diff_p_adj = p[m++];
-                bool sig = !isnan(r->diff_low) && (r->diff_low > 0 || r->diff_high < 0);
-                if (sig && r->diff_p_adj < ENK_STATS_ALPHA)
-                        r->change = r->diff > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
+        for (size_t i = 0; i < m; i++)
+                p[i] = rows[i]->diff_p;
+        if (enk_stats_p_adjust(p, m, ENK_ADJUST_HOLM, p) == ENK_OK)
+                for (size_t i = 0; i < m; i++) {
+                        enk_figure *r = rows[i];
+                        r->diff_p_adj = p[i];
+                        r->change = verdict(r->diff, r->diff_low, r->diff_high, p[i]);
+                }
+        for (size_t i = 0; i < m; i++)
+                p[i] = rows[i]->rest_p;
+        if (enk_stats_p_adjust(p, m, ENK_ADJUST_HOLM, p) == ENK_OK)
+                for (size_t i = 0; i < m; i++) {
+                        enk_figure *r = rows[i];
+                        r->rest_p_adj = p[i];
+                        r->vs_rest = verdict(r->rest_diff, r->rest_low, r->rest_high, p[i]);
+                }
+}
+
+/* Unit g's question beside the weighted total of every unit, and tested
+ * against the other units together (the total less this unit), when the
+ * total is shown and other units answered. The other units' figures can be
+ * worked out from the total and this unit, but so they can from the
+ * all-units table, which shows the same total under the same suppression:
+ * the sum of the hidden units is never a small group (secondary suppression,
+ * statistics.md section 11). */
+static void question_rest(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
+{
+        const enk_figure *t = row_at(c, c->nunits, y, (size_t) c->qslot[qi]);
+        const cell *uc = cell_at(c, g, y, qi), *tc = cell_at(c, c->nunits, y, qi);
+        if (t->suppressed || !uc->scale || !same_scale(uc->scale, tc->scale))
+                return;
+        int64_t ux, un, tx, tn;
+        cell_counts(uc, &ux, &un);
+        cell_counts(tc, &tx, &tn);
+        if (tn - un <= 0 || un == 0)
+                return;
+        r->total_share = t->share;
+        enk_diff d;
+        if (enk_stats_diff(ux, un, tx - ux, tn - un, ENK_STATS_LEVEL, &d) == ENK_OK) {
+                r->rest_diff = d.diff;
+                r->rest_low = d.low;
+                r->rest_high = d.high;
+                r->rest_p = d.p;
         }
 }
 
-/* The pooled share of area a in the previous year this unit has, for the
- * report's "last year" column, when that year's area is shown. No difference
- * or test is computed for an area: the answers pooled over its questions
- * come in clusters (one respondent answers several), so a test that treats
- * them as independent would call too many changes significant. Left NaN when
- * a question's scale differs between the two years. */
-static void area_previous(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
+static const acell *acell_at(const ctx *c, size_t g, size_t y, size_t a)
+{
+        return &c->acells[(g * c->nyears + y) * c->na + a];
+}
+
+/* The area's answers in year py can be compared with year y's: no question
+ * of it has another scale in the one than in the other. */
+static bool area_comparable(const ctx *c, size_t g, size_t y, size_t py, size_t a)
+{
+        for (size_t qi = 0; qi < c->nq; qi++) {
+                if (c->latest->questions[qi].area != (int) a)
+                        continue;
+                const cell *now = cell_at(c, g, y, qi), *then = cell_at(c, g, py, qi);
+                if (now->scale && then->scale && !same_scale(now->scale, then->scale))
+                        return false;
+        }
+        return true;
+}
+
+/* The change of area a's pooled share since the previous year this unit has,
+ * when that year's area is shown and its scales are the same. The test takes
+ * the respondent as the unit (enk_stats_pooled_diff): one respondent answers
+ * several of the pooled questions, so a test treating the answers as
+ * independent would call too many changes significant. */
+static void area_change(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
 {
         for (size_t py = y; py-- > 0;) {
                 if (!c->has_wave[g * c->nyears + py])
@@ -704,31 +788,92 @@ static void area_previous(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
                         r->prev_hidden = true;
                         return;
                 }
-                int64_t x = 0, n = 0;
-                for (size_t qi = 0; qi < c->nq; qi++) {
-                        if (c->latest->questions[qi].area != (int) a)
-                                continue;
-                        const cell *now = cell_at(c, g, y, qi), *then = cell_at(c, g, py, qi);
-                        if (now->scale && then->scale && !same_scale(now->scale, then->scale))
-                                return;
-                        int64_t qx, qn;
-                        cell_counts(then, &qx, &qn);
-                        x += qx;
-                        n += qn;
+                const enk_pooled *now = &acell_at(c, g, y, a)->pool;
+                const enk_pooled *then = &acell_at(c, g, py, a)->pool;
+                if (!area_comparable(c, g, y, py, a) || !(then->m > 0))
+                        return;
+                r->prev_share = then->x / then->m;
+                enk_diff d;
+                if (enk_stats_pooled_diff(now, then, ENK_STATS_LEVEL, &d) == ENK_OK) {
+                        r->diff = d.diff;
+                        r->diff_low = d.low;
+                        r->diff_high = d.high;
+                        r->diff_p = d.p;
+                        r->cohen_h = d.cohen_h;
                 }
-                if (n > 0)
-                        r->prev_share = (double) x / (double) n;
                 return;
+        }
+}
+
+/* The trend of area a's pooled share over the shown years up to this one,
+ * back to a change of scale: the slope through the yearly pooled shares as
+ * for a question, its test with the respondent as the unit
+ * (enk_stats_pooled_trend). */
+static void area_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
+{
+        int64_t xs[256], ns[256];
+        double yrs[256];
+        enk_pooled pools[256];
+        size_t k = 0;
+        size_t from = y + 1 > 256 ? y + 1 - 256 : 0;
+        for (size_t py = y + 1; py-- > from;) {
+                if (!area_comparable(c, g, y, py, a))
+                        break;
+                const enk_pooled *pl = &acell_at(c, g, py, a)->pool;
+                if (row_at(c, g, py, (size_t) c->aslot[a])->suppressed || !(pl->m > 0))
+                        continue;
+                xs[k] = (int64_t) pl->x;
+                ns[k] = (int64_t) pl->m;
+                yrs[k] = c->years[py];
+                pools[k++] = *pl;
+        }
+        r->first_year = k ? (int) yrs[k - 1] : c->years[y];
+        enk_slope sl;
+        double slope, p;
+        if (k < 2 || enk_stats_slope(xs, ns, yrs, k, false, &sl) != ENK_OK)
+                return;
+        r->trend_slope_pp = sl.slope_pp;
+        if (enk_stats_pooled_trend(pools, yrs, k, &slope, &p) != ENK_OK)
+                return;
+        r->trend_p = p;
+        if (p < ENK_STATS_ALPHA && sl.slope_pp != 0)
+                r->trend_change = sl.slope_pp > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
+}
+
+/* Unit g's area beside the weighted total, and tested against the other
+ * units together, as question_rest. */
+static void area_rest(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
+{
+        const enk_figure *t = row_at(c, c->nunits, y, (size_t) c->aslot[a]);
+        if (t->suppressed)
+                return;
+        const enk_pooled *unit = &acell_at(c, g, y, a)->pool;
+        enk_pooled rest = acell_at(c, c->nunits, y, a)->pool;
+        enk_stats_pooled_sum(&rest, unit, -1);
+        if (rest.respondents <= 0 || !(rest.m > 0) || !(unit->m > 0))
+                return;
+        r->total_share = t->share;
+        enk_diff d;
+        if (enk_stats_pooled_diff(unit, &rest, ENK_STATS_LEVEL, &d) == ENK_OK) {
+                r->rest_diff = d.diff;
+                r->rest_low = d.low;
+                r->rest_high = d.high;
+                r->rest_p = d.p;
         }
 }
 
 static enk_status derive(ctx *c)
 {
-        double *p = calloc(c->nq ? c->nq : 1, sizeof *p);
-        if (!p)
+        double *p = calloc(c->per ? c->per : 1, sizeof *p);
+        enk_figure **fam = calloc(c->per ? c->per : 1, sizeof *fam);
+        if (!p || !fam) {
+                free(p);
+                free(fam);
                 return ENK_ERR_NOMEM;
+        }
         for (size_t g = 0; g < c->ngroups; g++)
                 for (size_t y = 0; y < c->nyears; y++) {
+                        bool unit = c->with_total && g < c->nunits;
                         for (size_t qi = 0; qi < c->nq; qi++) {
                                 if (c->qslot[qi] < 0)
                                         continue;
@@ -737,17 +882,25 @@ static enk_status derive(ctx *c)
                                         continue;
                                 question_change(c, r, g, y, qi);
                                 question_trend(c, r, g, y, qi);
+                                if (unit)
+                                        question_rest(c, r, g, y, qi);
                         }
-                        mark_changes(c, g, y, p);
+                        mark_family(fam, family(c, g, y, false, fam), p);
                         for (size_t a = 0; a < c->na; a++) {
                                 if (c->aslot[a] < 0)
                                         continue;
                                 enk_figure *r = row_at(c, g, y, (size_t) c->aslot[a]);
-                                if (!r->suppressed)
-                                        area_previous(c, r, g, y, a);
+                                if (r->suppressed)
+                                        continue;
+                                area_change(c, r, g, y, a);
+                                area_trend(c, r, g, y, a);
+                                if (unit)
+                                        area_rest(c, r, g, y, a);
                         }
+                        mark_family(fam, family(c, g, y, true, fam), p);
                 }
         free(p);
+        free(fam);
         return ENK_OK;
 }
 
@@ -771,7 +924,7 @@ static void scrub(ctx *c)
                 nan_figure(r);
                 r->positive = 0;
                 r->exact_ci = r->fisher = r->prev_hidden = false;
-                r->change = r->trend_change = ENK_CHANGE_NONE;
+                r->change = r->trend_change = r->vs_rest = ENK_CHANGE_NONE;
         }
 }
 
@@ -786,6 +939,8 @@ static void free_ctx(ctx *c, wave_list *wl)
         free(c->acells);
         free(c->asum);
         free(c->acount);
+        free(c->apos);
+        free(c->aans);
         free(c->rows);
         free(c->qslot);
         free(c->aslot);
@@ -1013,9 +1168,12 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
         c->acells = calloc(nu * c->nyears * (c->na ? c->na : 1), sizeof *c->acells);
         c->asum = calloc(c->na ? c->na : 1, sizeof *c->asum);
         c->acount = calloc(c->na ? c->na : 1, sizeof *c->acount);
+        c->apos = calloc(c->na ? c->na : 1, sizeof *c->apos);
+        c->aans = calloc(c->na ? c->na : 1, sizeof *c->aans);
         c->has_wave = calloc(c->ngroups * c->nyears, sizeof *c->has_wave);
         c->rows = calloc(c->ngroups * c->nyears * (c->per ? c->per : 1), sizeof *c->rows);
-        if (!c->cells || !c->acells || !c->asum || !c->acount || !c->has_wave || !c->rows)
+        if (!c->cells || !c->acells || !c->asum || !c->acount || !c->apos || !c->aans ||
+            !c->has_wave || !c->rows)
                 return ENK_ERR_NOMEM;
         for (size_t i = 0; i < wl->n; i++) {
                 long u = find_str(c->units, c->nunits, wl->v[i].unit);

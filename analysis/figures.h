@@ -70,7 +70,8 @@ typedef struct enk_figure {
         int prev_year; /* 0 when there is none */
         double prev_share, diff, diff_low, diff_high;
         double diff_p;     /* raw p-value */
-        double diff_p_adj; /* Holm-adjusted over the questions of this unit x year */
+        double diff_p_adj; /* Holm-adjusted over the questions (or the areas) of this
+                              unit x year */
         bool fisher;       /* p from Fisher's exact test */
         enk_change change; /* follows the adjusted p-value */
         double cohen_h;
@@ -81,6 +82,18 @@ typedef struct enk_figure {
         double trend_slope_pp;   /* percentage points per year */
         double trend_p;          /* Cochran-Armitage */
         enk_change trend_change; /* a significant trend (p below ENK_STATS_ALPHA), up or down */
+
+        /* beside the weighted total of every unit in the store (statistics.md section 7): a
+         * unit's row, when the total is shown and other units answered that
+         * year; NaN (vs_rest none) otherwise, and on the total's own rows */
+        double total_share;         /* the total's share positive (ENK_ALL_UNITS) */
+        double rest_diff;           /* this unit's share less the other units' together */
+        double rest_low, rest_high; /* its 95 % interval */
+        double rest_p;              /* raw p of the test against the other units */
+        double rest_p_adj;          /* Holm-adjusted over the questions (or the areas)
+                                       of this unit x year */
+        enk_change vs_rest;         /* significantly above (UP) or below (DOWN) the
+                                       other units, following rest_p_adj */
 
         /* protection and precision (docs/statistics.md, section 11): a hidden
          * row keeps n, na and missing only; its other numbers are NaN, positive
@@ -146,7 +159,7 @@ typedef struct enk_column {
         int digits; /* ENK_COL_NUM: decimals shown */
 } enk_column;
 
-#define ENK_FIGURES_NCOLUMNS 26
+#define ENK_FIGURES_NCOLUMNS 31
 extern const enk_column enk_figures_columns[ENK_FIGURES_NCOLUMNS];
 
 /* One cell of the tidy table. */

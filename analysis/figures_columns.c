@@ -42,6 +42,11 @@ enum {
         COL_LOW_PRECISION,
         COL_CHANGE,
         COL_PREV_YEAR,
+        COL_TOTAL_SHARE,
+        COL_REST_DIFF,
+        COL_REST_P,
+        COL_REST_P_ADJ,
+        COL_VS_REST,
         NCOLUMNS
 };
 
@@ -112,6 +117,31 @@ const enk_column enk_figures_columns[ENK_FIGURES_NCOLUMNS] = {
                     ENK_COL_TEXT,
                     0},
     [COL_PREV_YEAR] = {"prev_year", {"föregående år", "the year before"}, ENK_COL_INT, 0},
+    [COL_TOTAL_SHARE] = {"total_share",
+                         {"andel positiva, alla enheter (vägt)",
+                          "share positive, all units (weighted)"},
+                         ENK_COL_SHARE,
+                         0},
+    [COL_REST_DIFF] = {"rest_diff",
+                       {"skillnad mot övriga enheter (andel)",
+                        "difference from the other units (share)"},
+                       ENK_COL_SHARE,
+                       0},
+    [COL_REST_P] = {"rest_p",
+                    {"p-värde för skillnaden mot övriga enheter",
+                     "p-value of the difference from the other units"},
+                    ENK_COL_P,
+                    0},
+    [COL_REST_P_ADJ] = {"rest_p_adj",
+                        {"p-värde mot övriga enheter, Holm-justerat",
+                         "p-value against the other units, Holm-adjusted"},
+                        ENK_COL_P,
+                        0},
+    [COL_VS_REST] = {"vs_rest",
+                     {"säkerställt över eller under övriga enheter (up, down)",
+                      "significantly above or below the other units (up, down)"},
+                     ENK_COL_TEXT,
+                     0},
 };
 
 void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
@@ -168,6 +198,10 @@ void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
             [COL_TREND] = r->trend_slope_pp,
             [COL_TREND_P] = r->trend_p,
             [COL_DIFF_P_ADJ] = r->diff_p_adj,
+            [COL_TOTAL_SHARE] = r->total_share,
+            [COL_REST_DIFF] = r->rest_diff,
+            [COL_REST_P] = r->rest_p,
+            [COL_REST_P_ADJ] = r->rest_p_adj,
         };
         if (col == COL_SIGNIFICANT) {
                 if (!isnan(r->diff_p_adj))
@@ -176,6 +210,10 @@ void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
                 out->text = r->change == ENK_CHANGE_UP     ? "up"
                             : r->change == ENK_CHANGE_DOWN ? "down"
                                                            : NULL;
+        } else if (col == COL_VS_REST) {
+                out->text = r->vs_rest == ENK_CHANGE_UP     ? "up"
+                            : r->vs_rest == ENK_CHANGE_DOWN ? "down"
+                                                            : NULL;
         } else if (col < NCOLUMNS) {
                 out->num = nums[col];
         }

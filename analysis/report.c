@@ -316,10 +316,29 @@ bool enk_report_item_has_data(const enk_report_ctx *c, size_t unit, size_t item)
 
 /* The summary's questions: the headline ones, or every question with figures
  * when none is marked headline (so the summary is never empty). */
+/* The one scale question of area a, or NULL when it has none or several. */
+static const enk_question *only_question(const enk_questionnaire *q, size_t a)
+{
+        const enk_question *only = NULL;
+        for (size_t i = 0; i < q->nquestions; i++) {
+                const enk_question *qn = &q->questions[i];
+                if (qn->area != (int) a || qn->type != ENK_Q_SCALE)
+                        continue;
+                if (only)
+                        return NULL;
+                only = qn;
+        }
+        return only;
+}
+
 bool enk_report_item_on_summary(const enk_report_ctx *c, size_t item, bool any_headline)
 {
-        if (enk_report_item_is_area(c, item))
-                return true;
+        if (enk_report_item_is_area(c, item)) {
+                /* an area of one question has that question's numbers: it
+                 * stands once, as the question, when the question stands */
+                const enk_question *only = only_question(c->q, item);
+                return !only || (any_headline && !only->headline);
+        }
         const enk_question *qn = enk_report_item_question(c, item);
         return any_headline ? qn->headline : qn->type == ENK_Q_SCALE;
 }

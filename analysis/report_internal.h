@@ -143,6 +143,16 @@ enum enk_report_word {
         W_M_CREATED,
         W_M_YEARS,
         W_M_UNITS,
+        W_AREAS_POOLED,
+        W_N_QUESTIONS,
+        W_ALL_UNITS_YEAR,
+        W_HIGHER,
+        W_LOWER,
+        W_LEGEND_REST,
+        W_M_AREA_H,
+        W_M_AREA,
+        W_M_REST_H,
+        W_M_REST,
         W_COUNT
 };
 
@@ -262,7 +272,9 @@ const char *enk_report_item_label(const enk_report_ctx *c, size_t item);
 /* Whether the unit has any row for item in any year. */
 bool enk_report_item_has_data(const enk_report_ctx *c, size_t unit, size_t item);
 /* Whether item stands on the summary (and gets a chart): every area, and the
- * headline questions, or every scale question when none is marked headline. */
+ * headline questions, or every scale question when none is marked headline.
+ * An area of one scale question stands only when that question does not: it
+ * has the question's numbers, which are shown once. */
 bool enk_report_item_on_summary(const enk_report_ctx *c, size_t item, bool any_headline);
 /* Whether any question is marked headline. */
 bool enk_report_any_headline(const enk_report_ctx *c);

@@ -146,6 +146,8 @@ enum {
         S_LOW,
         S_HIGH,
         S_N,
+        S_TOTAL,
+        S_TOTAL_MARK,
         S_PREV,
         S_CHANGE,
         S_CHANGE_MARK,
@@ -163,12 +165,45 @@ static const char *up_down(enk_change v)
         return v == ENK_CHANGE_UP ? "▲" : "▼";
 }
 
+/* Whether the shown unit's rows stand beside the weighted total of all
+ * units: a unit's report from a store with other units that year. */
+static bool beside_total(const enk_report_ctx *c)
+{
+        for (size_t it = 0; it < c->nitems; it++) {
+                const enk_figure *r = enk_report_cell(c, c->cu, c->yi, it);
+                if (r && isfinite(r->total_share))
+                        return true;
+        }
+        return false;
+}
+
+/* The number of scale questions pooled in area a. */
+static int area_questions(const enk_report_ctx *c, size_t a)
+{
+        int n = 0;
+        for (size_t i = 0; i < c->q->nquestions; i++)
+                n += c->q->questions[i].area == (int) a && c->q->questions[i].type == ENK_Q_SCALE;
+        return n;
+}
+
+/* The weighted total of all units beside the unit's share, and "higher" or
+ * "lower" when the unit differs significantly from the other units. */
+static void total_cells(enk_report_ctx *c, lxw_worksheet *ws, size_t row, const enk_figure *r)
+{
+        enk_report_put_num(c, ws, row, S_TOTAL, r->total_share, c->fmt.pct);
+        if (r->vs_rest != ENK_CHANGE_NONE)
+                enk_report_put_str(
+                    c, ws, row, S_TOTAL_MARK,
+                    enk_report_word(c, r->vs_rest == ENK_CHANGE_UP ? W_HIGHER : W_LOWER),
+                    c->fmt.mark);
+}
+
 static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t item)
 {
         const enk_figure *r = enk_report_cell(c, c->cu, c->yi, item);
         char buf[64], note[128] = "";
-        enk_report_put_str(c, ws, row, S_LABEL, enk_report_item_label(c, item),
-                           enk_report_item_is_area(c, item) ? c->fmt.bold_wrap : c->fmt.wrap);
+        bool area = enk_report_item_is_area(c, item);
+        enk_report_put_str(c, ws, row, S_LABEL, enk_report_item_label(c, item), c->fmt.wrap);
         enk_report_fit_row(c, ws, row,
                            enk_report_text_lines(enk_report_item_label(c, item), SUM_LABEL_W));
         if (!r)
@@ -180,7 +215,9 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
                         enk_report_put_str(c, ws, row, cols[i], "..", c->fmt.dots);
                 return;
         }
-        enk_report_put_num(c, ws, row, S_SHARE, r->share, c->fmt.pct_bold);
+        /* the headline questions' shares in bold: those are the headline */
+        enk_report_put_num(c, ws, row, S_SHARE, r->share, area ? c->fmt.pct : c->fmt.pct_bold);
+        total_cells(c, ws, row, r);
         enk_report_put_num(c, ws, row, S_LOW, r->ci_low, c->fmt.pct);
         enk_report_put_num(c, ws, row, S_HIGH, r->ci_high, c->fmt.pct);
         if (r->prev_hidden) {
@@ -198,6 +235,14 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
 
         if (r->low_precision || enk_stats_low_precision(r->n))
                 strcat(note, "*");
+        if (area) {
+                if (*note)
+                        strcat(note, " ");
+                strncat(
+                    note,
+                    enk_report_word_d(c, buf, sizeof buf, W_N_QUESTIONS, area_questions(c, item)),
+                    sizeof note - strlen(note) - 1);
+        }
         if (r->scale_changed) {
                 if (*note)
                         strcat(note, " ");
@@ -216,12 +261,12 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
 /* Green when the mark in the next column says up, red when down: the mark is
  * the test's verdict (Holm-adjusted), the number alone is not. */
 static void mark_colours(enk_report_ctx *c, lxw_worksheet *ws, size_t first, size_t last,
-                         size_t col, size_t mark_col)
+                         size_t col, size_t mark_col, const char *up_mark, const char *down_mark)
 {
         char up[64], down[64], colname[8];
         lxw_col_to_name(colname, (lxw_col_t) mark_col, 1);
-        enk_report_fmt(up, sizeof up, "=%s%zu=\"▲\"", colname, first + 1);
-        enk_report_fmt(down, sizeof down, "=%s%zu=\"▼\"", colname, first + 1);
+        enk_report_fmt(up, sizeof up, "=%s%zu=\"%s\"", colname, first + 1, up_mark);
+        enk_report_fmt(down, sizeof down, "=%s%zu=\"%s\"", colname, first + 1, down_mark);
         lxw_conditional_format cf = {0};
         cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
         cf.value_string = up;
@@ -273,8 +318,9 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
         const enk_figures *f = c->f;
         int first_year = f->nyears ? f->years[0] : f->year;
         int prev = c->prev_yi >= 0 ? f->years[c->prev_yi] : 0;
-        char share[256], prevs[256], trend[256];
+        char share[256], prevs[256], trend[256], total[256];
         enk_report_word_d(c, share, sizeof share, W_SHARE_YEAR, f->year);
+        enk_report_word_d(c, total, sizeof total, W_ALL_UNITS_YEAR, f->year);
         enk_report_word_d(c, prevs, sizeof prevs, W_PREV_YEAR, prev);
         enk_report_word_d(c, trend, sizeof trend, W_TREND_SINCE, first_year);
         const struct {
@@ -286,6 +332,8 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
             {S_LOW, enk_report_word(c, W_CI_LOW)},
             {S_HIGH, enk_report_word(c, W_CI_HIGH)},
             {S_N, enk_report_word(c, W_N)},
+            {S_TOTAL, beside_total(c) ? total : ""},
+            {S_TOTAL_MARK, ""},
             {S_PREV, prev ? prevs : ""},
             {S_CHANGE, enk_report_word(c, W_CHANGE)},
             {S_CHANGE_MARK, ""},
@@ -299,7 +347,8 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
         const struct {
                 const char *text;
                 double width;
-        } hw[] = {{share, 11}, {prevs, 11}, {enk_report_word(c, W_CHANGE), 12}, {trend, 14}};
+        } hw[] = {
+            {share, 11}, {prevs, 11}, {total, 11}, {enk_report_word(c, W_CHANGE), 12}, {trend, 14}};
         unsigned lines = 3;
         for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++) {
                 unsigned n = enk_report_text_lines(hw[i].text, hw[i].width);
@@ -309,14 +358,15 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
         enk_report_fit_row(c, ws, header, lines);
 }
 
-/* The areas, then the headline questions, each group under a section row;
- * the change and trend columns coloured by their marks. Returns the row
+/* The headline questions, then the areas (their questions pooled), each
+ * group under a section row; the change and trend columns coloured by their
+ * marks, and the mark against the other units by its word. Returns the row
  * after the table. */
 static size_t summary_table(enk_report_ctx *c, lxw_worksheet *ws, size_t row, bool headline)
 {
         size_t first_data = row;
         for (int pass = 0; pass < 2; pass++) {
-                bool areas = pass == 0;
+                bool areas = pass == 1;
                 bool section = false;
                 for (size_t it = 0; it < c->nitems; it++) {
                         if (enk_report_item_is_area(c, it) != areas ||
@@ -326,7 +376,7 @@ static size_t summary_table(enk_report_ctx *c, lxw_worksheet *ws, size_t row, bo
                         if (!section) {
                                 enk_report_put_str(
                                     c, ws, row, 0,
-                                    enk_report_word(c, areas ? W_AREAS : W_HEADLINES),
+                                    enk_report_word(c, areas ? W_AREAS_POOLED : W_HEADLINES),
                                     c->fmt.section);
                                 for (size_t col = 1; col < S_NCOLS; col++)
                                         enk_report_put_str(c, ws, row, col, "", c->fmt.section);
@@ -337,8 +387,10 @@ static size_t summary_table(enk_report_ctx *c, lxw_worksheet *ws, size_t row, bo
                 }
         }
         if (row > first_data) {
-                mark_colours(c, ws, first_data, row - 1, S_CHANGE, S_CHANGE_MARK);
-                mark_colours(c, ws, first_data, row - 1, S_TREND, S_TREND_MARK);
+                mark_colours(c, ws, first_data, row - 1, S_CHANGE, S_CHANGE_MARK, "▲", "▼");
+                mark_colours(c, ws, first_data, row - 1, S_TREND, S_TREND_MARK, "▲", "▼");
+                mark_colours(c, ws, first_data, row - 1, S_TOTAL_MARK, S_TOTAL_MARK,
+                             enk_report_word(c, W_HIGHER), enk_report_word(c, W_LOWER));
         }
         return row;
 }
@@ -389,6 +441,10 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             c, ws, row++, 0,
             enk_report_word_d(c, buf, sizeof buf, W_LEGEND_LOWP, ENK_STATS_LOW_PRECISION_N),
             c->fmt.small);
+        bool beside = beside_total(c);
+        if (beside)
+                enk_report_put_str(c, ws, row++, 0, enk_report_word(c, W_LEGEND_REST),
+                                   c->fmt.small);
 
         const struct {
                 size_t first, last;
@@ -398,6 +454,8 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             {S_SHARE, S_SHARE, 11},
             {S_LOW, S_HIGH, 8},
             {S_N, S_N, 6},
+            {S_TOTAL, S_TOTAL, 11},
+            {S_TOTAL_MARK, S_TOTAL_MARK, 8},
             {S_PREV, S_PREV, 11},
             {S_CHANGE, S_CHANGE, 12},
             {S_CHANGE_MARK, S_CHANGE_MARK, 3},
@@ -407,6 +465,11 @@ void enk_report_sheet_summary(enk_report_ctx *c)
         };
         for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++)
                 enk_report_col_width(c, ws, widths[i].first, widths[i].last, widths[i].width, NULL);
+        if (!beside) { /* no total to stand beside: the two columns take no room */
+                lxw_row_col_options hidden = {.hidden = 1};
+                enk_report_note_err(
+                    c, worksheet_set_column_opt(ws, S_TOTAL, S_TOTAL_MARK, 11, NULL, &hidden));
+        }
         worksheet_freeze_panes(ws, (lxw_row_t) (header + 1), 0);
         enk_report_note_err(c, worksheet_print_area(ws, 0, 0, (lxw_row_t) row, S_NOTE));
         worksheet_activate(ws);

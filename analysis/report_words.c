@@ -197,6 +197,51 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_M_CREATED] = {"Skapad", "Created"},
     [W_M_YEARS] = {"År i underlaget", "Years in the data"},
     [W_M_UNITS] = {"Antal enheter", "Number of units"},
+    [W_AREAS_POOLED] = {"Områden (frågorna i varje område sammanvägda)",
+                        "Areas (the questions of each area pooled)"},
+    [W_N_QUESTIONS] = {"%d frågor", "%d questions"},
+    [W_ALL_UNITS_YEAR] = {"Alla enheter %d", "All units %d"},
+    [W_HIGHER] = {"högre", "higher"},
+    [W_LOWER] = {"lägre", "lower"},
+    [W_LEGEND_REST] = {"högre, lägre  statistiskt säkerställt högre eller lägre än övriga enheter "
+                       "tillsammans (95 %, Holm-justerat över frågorna)",
+                       "higher, lower  significantly higher or lower than the other units "
+                       "together (95%, Holm-adjusted over the questions)"},
+    [W_M_AREA_H] = {"Område", "Area"},
+    [W_M_AREA] = {"Ett områdes andel positiva är de positiva svaren på områdets frågor delat "
+                  "med alla svar på dem: varje svar räknas, så en fråga som fler besvarat "
+                  "väger mer. Områdets n är antalet svarande med minst ett svar i området. "
+                  "Eftersom en svarande besvarar flera av frågorna prövas ett områdes "
+                  "förändring och trend med den svarande som enhet (linjäriserad varians "
+                  "för en kvot, klusterrobust standardfel för trenden), och Holms "
+                  "justering görs över områdena för samma enhet och år. Ett område med en "
+                  "enda fråga har frågans siffror och visas bara som frågan.",
+                  "An area's share positive is the positive answers to its questions "
+                  "divided by all answers to them: every answer counts, so a question more "
+                  "people answered weighs more. The area's n is the number of respondents "
+                  "with at least one answer in the area. Since one respondent answers "
+                  "several of the questions, an area's change and trend are tested with the "
+                  "respondent as the unit (the linearized variance of a ratio, a "
+                  "cluster-robust standard error for the trend), and Holm's adjustment runs "
+                  "over the areas of one unit and year. An area of a single question has "
+                  "that question's numbers and is shown only as the question."},
+    [W_M_REST_H] = {"Jämfört med alla enheter", "Compared with all units"},
+    [W_M_REST] = {"I rapporten för en enhet står varje andel bredvid det vägda totalet för "
+                  "alla enheter i databasen samma år (som Kolada ställer en kommun bredvid "
+                  "riket). ”högre” eller ”lägre” betyder att enheten skiljer sig statistiskt "
+                  "säkerställt från övriga enheter tillsammans: samma test som för "
+                  "förändringen (för ett område med den svarande som enhet), Holm-justerat "
+                  "över enhetens frågor, och för sig över dess områden, samma år. Där "
+                  "enhetens eller totalens siffra är dold av sekretesskäl står ingen "
+                  "jämförelse.",
+                  "In the report of one unit every share stands beside the weighted total "
+                  "of all units in the store that year (as Kolada sets a municipality "
+                  "beside the country). \"higher\" or \"lower\" means that the unit differs "
+                  "significantly from the other units together: the same test as for the "
+                  "change (for an area with the respondent as the unit), Holm-adjusted over "
+                  "the unit's questions, and apart over its areas, that year. Where the "
+                  "unit's or the total's figure is hidden for confidentiality there is no "
+                  "comparison."},
 };
 
 const char *enk_report_word(const enk_report_ctx *c, enum enk_report_word k)

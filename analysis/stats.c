@@ -567,6 +567,122 @@ enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *yea
 }
 
 /* ------------------------------------------------------------------------- */
+/* Figures 5 and 6 for pooled shares                                          */
+
+void enk_stats_pooled_add(enk_pooled *p, int64_t x, int64_t m)
+{
+        if (!p || m <= 0)
+                return;
+        double dx = (double) x, dm = (double) m;
+        p->respondents++;
+        p->x += dx;
+        p->m += dm;
+        p->xx += dx * dx;
+        p->xm += dx * dm;
+        p->mm += dm * dm;
+}
+
+void enk_stats_pooled_sum(enk_pooled *a, const enk_pooled *b, int sign)
+{
+        if (!a || !b)
+                return;
+        double s = sign < 0 ? -1.0 : 1.0;
+        a->respondents += sign < 0 ? -b->respondents : b->respondents;
+        a->x += s * b->x;
+        a->m += s * b->m;
+        a->xx += s * b->xx;
+        a->xm += s * b->xm;
+        a->mm += s * b->mm;
+}
+
+/* Σ (x_i − c·m_i)² from the sums, never below 0 (rounding). */
+static double pooled_ss(const enk_pooled *p, double c)
+{
+        double ss = p->xx - 2.0 * c * p->xm + c * c * p->mm;
+        return ss > 0.0 ? ss : 0.0;
+}
+
+enk_status enk_stats_pooled_var(const enk_pooled *p, double *v)
+{
+        if (!p || !v)
+                return ENK_ERR_USAGE;
+        if (p->respondents < 2 || !(p->m > 0.0))
+                return ENK_ERR_MATH;
+        double n = (double) p->respondents, r = p->x / p->m;
+        *v = n / (n - 1.0) * pooled_ss(p, r) / (p->m * p->m);
+        return ENK_OK;
+}
+
+enk_status enk_stats_pooled_diff(const enk_pooled *a, const enk_pooled *b, double level,
+                                 enk_diff *out)
+{
+        if (!a || !b || !out || !level_ok(level))
+                return ENK_ERR_USAGE;
+        double va, vb;
+        if (enk_stats_pooled_var(a, &va) != ENK_OK || enk_stats_pooled_var(b, &vb) != ENK_OK)
+                return ENK_ERR_MATH;
+        double se = sqrt(va + vb);
+        if (!(se > 0.0))
+                return ENK_ERR_MATH;
+        enk_diff r = {.pa = a->x / a->m, .pb = b->x / b->m};
+        r.diff = r.pa - r.pb;
+        double z = z_of(level);
+        r.low = r.diff - z * se;
+        r.high = r.diff + z * se;
+        r.significant = r.low > 0.0 || r.high < 0.0;
+        r.z = r.diff / se;
+        r.p = 2.0 * gsl_cdf_ugaussian_Q(fabs(r.z));
+        r.cohen_h = enk_stats_cohen_h(r.pa, r.pb);
+        *out = r;
+        return ENK_OK;
+}
+
+enk_status enk_stats_pooled_trend(const enk_pooled *g, const double *year, size_t k,
+                                  double *slope_pp, double *p)
+{
+        if (!g || !year || !slope_pp || !p)
+                return ENK_ERR_USAGE;
+        double x = 0, m = 0, mt = 0, resp = 0;
+        size_t years = 0;
+        for (size_t i = 0; i < k; i++) {
+                if (!isfinite(year[i]))
+                        return ENK_ERR_USAGE;
+                if (g[i].respondents <= 0 || !(g[i].m > 0.0))
+                        continue;
+                years++;
+                x += g[i].x;
+                m += g[i].m;
+                mt += g[i].m * year[i];
+                resp += (double) g[i].respondents;
+        }
+        if (years < 2 || resp < 3)
+                return ENK_ERR_MATH;
+        double tbar = mt / m, s = 0, sxt = 0;
+        for (size_t i = 0; i < k; i++) {
+                if (g[i].respondents <= 0 || !(g[i].m > 0.0))
+                        continue;
+                double d = year[i] - tbar;
+                s += g[i].m * d * d;
+                sxt += g[i].x * d;
+        }
+        if (!(s > 0.0))
+                return ENK_ERR_MATH;
+        double beta = sxt / s, alpha = x / m - beta * tbar, meat = 0;
+        for (size_t i = 0; i < k; i++) {
+                if (g[i].respondents <= 0 || !(g[i].m > 0.0))
+                        continue;
+                double d = year[i] - tbar;
+                meat += d * d * pooled_ss(&g[i], alpha + beta * year[i]);
+        }
+        double se = sqrt(resp / (resp - 1.0) * meat) / s;
+        if (!(se > 0.0))
+                return ENK_ERR_MATH;
+        *slope_pp = 100.0 * beta;
+        *p = 2.0 * gsl_cdf_ugaussian_Q(fabs(beta / se));
+        return ENK_OK;
+}
+
+/* ------------------------------------------------------------------------- */
 /* Figure 7                                                                   */
 
 enk_status enk_stats_prop_test(const int64_t *x, const int64_t *n, size_t k, bool yates,

@@ -284,6 +284,69 @@ enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *yea
                            bool weighted, enk_trend *out);
 
 /* ---------------------------------------------------------------------------
+ * Figures 5 and 6 for a share pooled over several questions (an area)
+ *
+ * One respondent answers several of the pooled questions, so the answers are
+ * not independent: the tests below take the respondent as the unit of
+ * sampling (the answers clustered in respondents), not the answer.
+ * ------------------------------------------------------------------------- */
+
+/* The sums over the respondents of one group (a unit x year) who answered at
+ * least one of the pooled questions: respondent i gave m_i answers on the
+ * scales, x_i of them positive. The pooled share is Σ x_i / Σ m_i. */
+typedef struct enk_pooled {
+        int64_t respondents; /* those with m_i > 0 */
+        double x, m;         /* Σ x_i, Σ m_i */
+        double xx, xm, mm;   /* Σ x_i², Σ x_i·m_i, Σ m_i² */
+} enk_pooled;
+
+/* Adds one respondent's x positive of m answers to p; m = 0 adds nothing. */
+void enk_stats_pooled_add(enk_pooled *p, int64_t x, int64_t m);
+
+/* Adds the sums of b to a (groups of other respondents), or takes them away
+ * when sign is −1 (the other units: the total less one unit). */
+void enk_stats_pooled_sum(enk_pooled *a, const enk_pooled *b, int sign);
+
+/* The variance of the pooled share R = Σx/Σm by linearization, the
+ * respondents a simple random sample, as the square of SE() of R's
+ * survey::svyratio(~x, ~m, svydesign(ids = ~1, data = d)):
+ *   v = n/(n − 1) · Σ (x_i − R·m_i)² / (Σ m_i)²
+ * ENK_ERR_USAGE when p or v is NULL; ENK_ERR_MATH with fewer than 2
+ * respondents. */
+enk_status enk_stats_pooled_var(const enk_pooled *p, double *v);
+
+/* The difference a − b of the pooled shares of two groups of different
+ * respondents (this year and last, one unit and the other units): a z-test
+ * and the Wald interval d ± z·√(va + vb), va and vb from
+ * enk_stats_pooled_var, as R's
+ *   ra <- svyratio(~x, ~m, svydesign(ids = ~1, data = a)); rb <- … b
+ *   d <- coef(ra) - coef(rb); se <- sqrt(SE(ra)^2 + SE(rb)^2); 2 * pnorm(-abs(d / se))
+ * Fills pa, pb, diff, low, high, significant (the interval excludes 0), z, p
+ * (two-sided) and cohen_h of out; fisher is false. ENK_ERR_USAGE when a
+ * pointer is NULL or level is outside (0, 1); ENK_ERR_MATH when a group has
+ * fewer than 2 respondents or both variances are 0 (nothing varies). */
+enk_status enk_stats_pooled_diff(const enk_pooled *a, const enk_pooled *b, double level,
+                                 enk_diff *out);
+
+/* The test of a linear trend in pooled shares over k years (group g[i] in
+ * year[i]): the least-squares line through the answers, y = α + β·year (y 1
+ * for a positive answer, 0 otherwise: the slope Cochran–Armitage tests for a
+ * single question), with a standard error robust to the clustering of the
+ * answers in respondents, as R's
+ *   fit <- lm(y ~ year, answers)
+ *   se <- sqrt(sandwich::vcovCL(fit, cluster = ~id, type = "HC0")[2, 2])
+ *   2 * pnorm(-abs(coef(fit)[2] / se))
+ * that is, with G respondents, t̄ = Σ m_i·t_i / Σ m_i and S = Σ m_i·(t_i − t̄)²:
+ *   β = Σ (t_i − t̄)·x_i / S
+ *   var β = G/(G − 1) · Σ (t_i − t̄)²·(x_i − (α + β·t_i)·m_i)² / S²
+ * *slope_pp is 100·β and *p the two-sided p of z = β / se. Years without
+ * respondents add nothing. ENK_ERR_USAGE when a pointer is NULL or a year is
+ * not finite; ENK_ERR_MATH with fewer than 2 years with respondents, fewer
+ * than 3 respondents, or se = 0 (nothing varies). */
+enk_status enk_stats_pooled_trend(const enk_pooled *g, const double *year, size_t k,
+                                  double *slope_pp, double *p);
+
+/* ---------------------------------------------------------------------------
  * Figure 7: χ² tests between groups
  * ------------------------------------------------------------------------- */
 

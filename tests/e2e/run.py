@@ -18,7 +18,7 @@ its file exists:
   absent  names of files (one per line) that must not exist afterwards
   filter  lines "REGEX<TAB>REPLACEMENT" applied to stdout and stderr before
           comparing (for times and other values that vary from run to run)
-Set ENKAT_UPDATE=1 to rewrite the expected stdout, stderr and status from what
+Set ENKAT_UPDATE=1 to rewrite the expected stdout, stderr, status and expect/ files from what
 the program does; review the diff before committing it.
 """
 import os
@@ -81,6 +81,12 @@ def run_case(enkat, case, update):
                 if text or os.path.exists(os.path.join(case, fname)):
                     with open(os.path.join(case, fname), "w") as f:
                         f.write(text)
+            # the expected files there are, as written now (review the diff)
+            for dirpath, _, files in os.walk(os.path.join(case, "expect")):
+                for fn in files:
+                    rel = os.path.relpath(os.path.join(dirpath, fn), os.path.join(case, "expect"))
+                    if os.path.exists(os.path.join(work, rel)):
+                        shutil.copyfile(os.path.join(work, rel), os.path.join(dirpath, fn))
             return []
         problems = []
         want_status = int(read(os.path.join(case, "status")).strip())

@@ -41,6 +41,7 @@ AREA_OF = {"skola": [0, 1], "stod": [2, 3]}
 YEARS = [2022, 2023, 2024]
 SUPPRESSED = {("Valdemarsvik", 2024, "stod_nojd")}
 SIGNIFICANT = {("Kinda", 2024, "stod_tillganglig")}
+ABOVE_OTHERS = {("Kinda", 2024, "skola_samarbete")}  # vs_rest up, set by hand in fixture.h
 TEXT_SV = {
     "skola_samarbete": "Samarbetet med skolan fungerar bra",
     "skola_info": "Jag får den information jag behöver om barnets skolgång",
@@ -139,8 +140,11 @@ def check_summary_row(ws, label, unit, item, text, pct_fmt):
     if not check(r is not None, f"{label}: summary has no row {text!r}"):
         return None
     n = sum(counts(unit, 2024, item))
+    # columns: 1 label, 2 share, 3-4 interval, 5 n, 6 all units, 7 higher/lower,
+    # 8 last year, 9 change, 10 its mark, 11 trend, 12 its mark, 13 note
     if (unit, 2024, item) in SUPPRESSED:
-        for col in (2, 3, 4, 6, 7, 9):
+        check(ws.cell(r, 6).value is None, f"{label}: {item} a total beside a hidden share")
+        for col in (2, 3, 4, 8, 9, 11):
             check(ws.cell(r, col).value == "..", f"{label}: {item} col {col} is "
                   f"{ws.cell(r, col).value!r}, want '..'")
         check(ws.cell(r, 5).value == n, f"{label}: {item} n {ws.cell(r, 5).value!r}")
@@ -154,13 +158,24 @@ def check_summary_row(ws, label, unit, item, text, pct_fmt):
     check(near(ws.cell(r, 3).value, lo, 1e-6), f"{label}: {item} ci_low {ws.cell(r, 3).value!r}")
     check(near(ws.cell(r, 4).value, hi, 1e-6), f"{label}: {item} ci_high {ws.cell(r, 4).value!r}")
     check(ws.cell(r, 5).value == n, f"{label}: {item} n {ws.cell(r, 5).value!r}, want {n}")
-    check(near(ws.cell(r, 6).value, prev), f"{label}: {item} prev {ws.cell(r, 6).value!r}")
-    check(near(ws.cell(r, 7).value, (s - prev) * 100, 1e-9),
-          f"{label}: {item} change {ws.cell(r, 7).value!r}, want {(s - prev) * 100}")
+    # a unit's share beside the weighted total of all units; the total's
+    # own summary has nothing beside it
+    if unit == "*":
+        check(ws.cell(r, 6).value is None, f"{label}: {item} total beside the total")
+    else:
+        t = share("*", 2024, item)
+        check(near(ws.cell(r, 6).value, t), f"{label}: {item} all units {ws.cell(r, 6).value!r}, want {t}")
+    want_above = ("högre" if pct_fmt == "0 %" else "higher") if (unit, 2024, item) in ABOVE_OTHERS else None
+    check(ws.cell(r, 7).value == want_above, f"{label}: {item} vs others {ws.cell(r, 7).value!r}")
+    check(near(ws.cell(r, 8).value, prev), f"{label}: {item} prev {ws.cell(r, 8).value!r}")
+    check(near(ws.cell(r, 9).value, (s - prev) * 100, 1e-9),
+          f"{label}: {item} change {ws.cell(r, 9).value!r}, want {(s - prev) * 100}")
     want_mark = "▲" if (unit, 2024, item) in SIGNIFICANT else None
-    check(ws.cell(r, 8).value == want_mark, f"{label}: {item} mark {ws.cell(r, 8).value!r}")
+    check(ws.cell(r, 10).value == want_mark, f"{label}: {item} mark {ws.cell(r, 10).value!r}")
+    # the headline questions' shares are bold, the pooled areas' are not
+    check(bool(c.font.b) == (item in QUESTIONS), f"{label}: {item} share bold {c.font.b!r}")
     low_precision = n < 20
-    note = ws.cell(r, 11).value or ""
+    note = ws.cell(r, 13).value or ""
     check(("*" in note) == low_precision, f"{label}: {item} note {note!r} (n = {n})")
     return r
 
@@ -175,6 +190,13 @@ def check_summary(wb, sheet, label, unit, texts, pct_fmt, sentences, facts):
           f"{label}: summary not fitted to the page")
     for item in QUESTIONS[2:] + ["skola_samarbete", "skola", "stod"]:
         check_summary_row(ws, label, unit, item, texts[item], pct_fmt)
+    # the headline questions first, then the areas, under a heading that
+    # says they are pooled
+    heads = [find_row(ws, 1, texts["skola_samarbete"]), find_row(ws, 1, texts["skola"])]
+    check(None not in heads and heads[0] < heads[1], f"{label}: headline rows not above the areas")
+    # the all-units column: hidden on the total's own summary
+    hidden = ws.column_dimensions["F"].hidden
+    check(bool(hidden) == (unit == "*"), f"{label}: all-units column hidden {hidden!r}")
     # skola_info is not a headline question: not on the summary
     check(find_row(ws, 1, texts["skola_info"]) is None, f"{label}: skola_info on the summary")
     col_a = column_texts(ws)

@@ -7,7 +7,8 @@
  * counts in `dists` below by plain arithmetic (share = positive / n, Wilson
  * interval with z = 1.959964, differences of shares); the significance flags
  * are set by hand: one significant rise (Kinda, stod_tillganglig, 2024) and
- * one significant trend (the same cell). Valdemarsvik's stod_nojd 2024 has 3
+ * one significant trend (the same cell), and one unit significantly above the
+ * other (Kinda, skola_samarbete, 2024). Valdemarsvik's stod_nojd 2024 has 3
  * answers and is suppressed. tests/report/check_workbook.py states the same
  * counts again and checks the workbook against them.
  *
@@ -226,6 +227,15 @@ static int fixture_init(fixture *fx)
                                 r->prev_share = r->diff = r->diff_low = r->diff_high = NAN;
                                 r->diff_p = r->diff_p_adj = r->cohen_h = NAN;
                                 r->trend_slope_pp = r->trend_p = NAN;
+                                r->total_share = r->rest_diff = r->rest_low = r->rest_high = NAN;
+                                r->rest_p = r->rest_p_adj = NAN;
+                                if (u < FX_UNITS) { /* beside the total, as figures sets it */
+                                        int64_t t[FX_POINTS];
+                                        fx_counts(FX_UNITS, y, it, t);
+                                        r->total_share = (double) (t[3] + t[4]) / (double) fx_n(t);
+                                        r->rest_p = 0.3;
+                                        r->rest_p_adj = 0.6;
+                                }
                                 if (y > 0) {
                                         const enk_figure *pr = &fx->rows[i - FX_ITEMS];
                                         r->prev_year = fx_years[y - 1];
@@ -268,8 +278,17 @@ static int fixture_init(fixture *fx)
         rise->diff_p_adj = 0.016;
         rise->trend_p = 0.03;
         rise->trend_change = ENK_CHANGE_UP;
-        /* Valdemarsvik's stod_nojd 2024: 3 answers, below min_n. */
-        fx->rows[(1 * FX_YEARS + 2) * FX_ITEMS + 3].suppressed = true;
+        /* Kinda's skola_samarbete 2024 (23/25) is significantly above the
+         * other units (Valdemarsvik, 8/12). */
+        enk_figure *above = &fx->rows[(0 * FX_YEARS + 2) * FX_ITEMS + 0];
+        above->vs_rest = ENK_CHANGE_UP;
+        above->rest_p = 0.002;
+        above->rest_p_adj = 0.008;
+        /* Valdemarsvik's stod_nojd 2024: 3 answers, below min_n (no total
+         * beside a hidden row). */
+        enk_figure *hidden = &fx->rows[(1 * FX_YEARS + 2) * FX_ITEMS + 3];
+        hidden->suppressed = true;
+        hidden->total_share = hidden->rest_p = hidden->rest_p_adj = NAN;
 
         for (int u = 0; u < FX_UNITS; u++) {
                 for (int y = 0; y < FX_YEARS; y++) {

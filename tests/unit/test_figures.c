@@ -343,7 +343,73 @@ static void test_all_units(enk_store *s)
         CHECK(r && r->n == 14 && fabs(r->index - 1025.0 / 14) < 1e-9 && r->positive == 20);
         /* last year's pooled share: gammal_nojd 5 + hjalp 5 positive of 8 + 8 */
         CHECK(r && r->prev_year == 2020 && fabs(r->prev_share - 10.0 / 16) < 1e-12);
-        CHECK(r && isnan(r->diff) && isnan(r->diff_p) && r->change == ENK_CHANGE_NONE);
+        /* the change of the pooled share, the respondent as the unit: A's
+         * respondents answer nojd and hjalp alike (x = m = 2, or x = 0, m = 2).
+         * R 4.2.2, survey 4.1-1:
+         *   resp <- function(pos, neg, m) data.frame(x = c(rep(m, pos), rep(0, neg)), m = m)
+         *   ra <- svyratio(~x, ~m, svydesign(ids = ~1, data = resp(10, 4, 2)))
+         *   rb <- svyratio(~x, ~m, svydesign(ids = ~1, data = resp(5, 3, 2)))
+         *   d <- coef(ra) - coef(rb); se <- sqrt(SE(ra)^2 + SE(rb)^2)
+         *   d ± qnorm(0.975) * se; 2 * pnorm(-abs(d / se)) */
+        CHECK(r != NULL);
+        if (r) {
+                CHECK_NEAR(r->diff, 0.0892857142857143, 1e-12);
+                CHECK_NEAR(r->diff_low, -0.345370182955276, 1e-9);
+                CHECK_NEAR(r->diff_high, 0.523941611526705, 1e-9);
+                CHECK_NEAR(r->diff_p, 0.687235196736695, 1e-9);
+                /* the only area: Holm over one p changes nothing */
+                CHECK_NEAR(r->diff_p_adj, 0.687235196736695, 1e-9);
+                CHECK(r->change == ENK_CHANGE_NONE && !r->fisher);
+                /* two shown years: the trend's slope and its test */
+                CHECK_NEAR(r->trend_slope_pp, 100 * (10.0 / 14 - 10.0 / 16), 1e-9);
+                CHECK(r->first_year == 2020 && isfinite(r->trend_p));
+        }
+        /* B's area in 2021 (B sees nojd only: m = 1), over its two years:
+         *   b <- rbind(cbind(resp(5, 5, 1), year = 2020), cbind(resp(6, 4, 1), year = 2021))
+         *   b$id <- seq_len(nrow(b)); b$y <- b$x
+         *   fit <- lm(y ~ I(year - 2020), b)
+         *   se <- sqrt(sandwich::vcovCL(fit, cluster = ~id, type = "HC0")[2, 2])
+         *   100 * coef(fit)[2]; 2 * pnorm(-abs(coef(fit)[2] / se))
+         * and beside the other units (A, whose answers are pooled over two
+         * questions):
+         *   rb <- svyratio(~x, ~m, svydesign(ids = ~1, data = resp(6, 4, 1)))
+         *   ra <- svyratio(~x, ~m, svydesign(ids = ~1, data = resp(10, 4, 2)))
+         *   d <- coef(rb) - coef(ra); se <- sqrt(SE(ra)^2 + SE(rb)^2)
+         *   d ± qnorm(0.975) * se; 2 * pnorm(-abs(d / se)) */
+        r = enk_figures_find(f, "B", 2021, "stod", true);
+        CHECK(r && !r->suppressed && r->first_year == 2020);
+        if (r) {
+                CHECK_NEAR(r->trend_slope_pp, 10.0, 1e-9);
+                CHECK_NEAR(r->trend_p, 0.659708771099666, 1e-9);
+                CHECK(r->trend_change == ENK_CHANGE_NONE);
+                /* the weighted total: (6 + 20) / (10 + 28) */
+                CHECK_NEAR(r->total_share, 26.0 / 38, 1e-12);
+                CHECK_NEAR(r->rest_diff, -0.114285714285714, 1e-12);
+                CHECK_NEAR(r->rest_low, -0.517701601277334, 1e-9);
+                CHECK_NEAR(r->rest_high, 0.289130172705905, 1e-9);
+                CHECK_NEAR(r->rest_p, 0.578725008117266, 1e-9);
+                CHECK_NEAR(r->rest_p_adj, 0.578725008117266, 1e-9);
+                CHECK(r->vs_rest == ENK_CHANGE_NONE);
+        }
+        /* B's nojd in 2021 beside the total (16 of 24) and tested against A
+         * (10 of 14): an expected count below 5, so Fisher's test,
+         *   fisher.test(matrix(c(6, 4, 10, 4), 2, byrow = TRUE))$p.value;
+         * Holm over B's 2021 questions: nojd, hjalp (no answers: no test)
+         * and trygg (every answer positive in both: p = 1) */
+        r = enk_figures_find(f, "B", 2021, "nojd", false);
+        CHECK(r != NULL);
+        if (r) {
+                CHECK_NEAR(r->total_share, 16.0 / 24, 1e-12);
+                CHECK_NEAR(r->rest_diff, 0.6 - 10.0 / 14, 1e-12);
+                CHECK_NEAR(r->rest_p, 0.673352178399964, 1e-9);
+                CHECK(r->rest_p_adj >= r->rest_p && r->vs_rest == ENK_CHANGE_NONE);
+        }
+        /* the total's own rows are not set beside themselves */
+        r = enk_figures_find(f, ENK_ALL_UNITS, 2021, "nojd", false);
+        CHECK(r && isnan(r->total_share) && isnan(r->rest_p) && r->vs_rest == ENK_CHANGE_NONE);
+        /* a hidden unit (C, 2022) has no total beside it and no test */
+        r = enk_figures_find(f, "C", 2022, "nojd", false);
+        CHECK(r && isnan(r->total_share) && isnan(r->rest_diff) && isnan(r->rest_p));
 
         /* 2022 hjalp is answered in A (24) and C (3) only: C is hidden, and A
          * too, since the total less A would be C. A's area pools hjalp, so it
@@ -371,6 +437,11 @@ static void test_options(enk_store *s)
                 const enk_figure *r = enk_figures_find(f, "A", 2021, "nojd", false);
                 CHECK(r && r->n == 14 && r->positive == 10 && r->prev_year == 2020);
                 CHECK(enk_figures_find(f, ENK_ALL_UNITS, 2021, "nojd", false) == NULL);
+                /* but its rows stand beside the total of every unit (16 of
+                 * 24), tested against B (6 of 10): fisher.test(matrix(c(10,
+                 * 4, 6, 4), 2, byrow = TRUE))$p.value is the p of B against A */
+                CHECK(r && fabs(r->total_share - 16.0 / 24) < 1e-12);
+                CHECK(r && fabs(r->rest_p - 0.673352178399964) < 1e-9);
         }
         enk_figures_free(f);
         f = NULL;
@@ -393,6 +464,8 @@ static void test_options(enk_store *s)
         if (f) {
                 const enk_figure *r = enk_figures_find(f, "C", 2022, "nojd", false);
                 CHECK(r && r->n == 3 && !r->suppressed);
+                /* the total of A (18 of 24), B (4 of 8) and C (3 of 3) */
+                CHECK(r && fabs(r->total_share - 25.0 / 35) < 1e-12);
         }
         enk_figures_free(f);
         f = NULL;

@@ -731,6 +731,93 @@ static void test_trend(void)
         CHECK_INT(enk_stats_trend(badx, tn, ty, 2, false, &t), ENK_ERR_USAGE);
 }
 
+/* ---------------------------------------------------------------------------
+ * Pooled shares (an area): the answers clustered in respondents
+ * ------------------------------------------------------------------------- */
+
+/* Three years of respondents, x positive of m answers each (tests/unit/test_stats.c's
+ * data in R: a, b, cc below). */
+static const int64_t pool_x[3][12] = {{3, 2, 3, 1, 0, 3, 2, 3, 3, 2, 1, 3},
+                                      {2, 1, 3, 0, 1, 2, 2, 1, 3, 2},
+                                      {3, 3, 3, 2, 3, 1, 3, 3, 2}};
+static const int64_t pool_m[3][12] = {{3, 3, 3, 2, 1, 3, 3, 3, 3, 2, 2, 3},
+                                      {3, 3, 3, 2, 2, 3, 3, 2, 3, 3},
+                                      {3, 3, 3, 3, 3, 2, 3, 3, 2}};
+static const size_t pool_n[3] = {12, 10, 9};
+
+static void test_pooled(void)
+{
+        enk_pooled g[3] = {0};
+        for (size_t y = 0; y < 3; y++)
+                for (size_t i = 0; i < pool_n[y]; i++)
+                        enk_stats_pooled_add(&g[y], pool_x[y][i], pool_m[y][i]);
+        enk_stats_pooled_add(&g[0], 0, 0); /* no answers: not a respondent of the area */
+        CHECK_INT(g[0].respondents, 12);
+        /* R 4.2.2, survey 4.1-1:
+         *   a <- data.frame(x = c(3,2,3,1,0,3,2,3,3,2,1,3), m = c(3,3,3,2,1,3,3,3,3,2,2,3))
+         *   b <- data.frame(x = c(2,1,3,0,1,2,2,1,3,2), m = c(3,3,3,2,2,3,3,2,3,3))
+         *   ra <- svyratio(~x, ~m, svydesign(ids = ~1, data = a)); coef(ra); SE(ra)^2 */
+        double v = NAN;
+        CHECK_INT(enk_stats_pooled_var(&g[0], &v), ENK_OK);
+        CHECK_NEAR(v, 0.00415799965566565, 1e-12);
+        /* rb <- svyratio(~x, ~m, svydesign(ids = ~1, data = b)); SE(rb) */
+        CHECK_INT(enk_stats_pooled_var(&g[1], &v), ENK_OK);
+        CHECK_NEAR(sqrt(v), 0.0875482455392492, 1e-12);
+        /* d <- coef(ra) - coef(rb); se <- sqrt(SE(ra)^2 + SE(rb)^2)
+         * d - qnorm(0.975) * se; d + qnorm(0.975) * se; 2 * pnorm(-abs(d / se)) */
+        enk_diff d;
+        CHECK_INT(enk_stats_pooled_diff(&g[0], &g[1], 0.95, &d), ENK_OK);
+        CHECK_NEAR(d.pa, 0.838709677419355, 1e-12);
+        CHECK_NEAR(d.pb, 0.62962962962963, 1e-12);
+        CHECK_NEAR(d.diff, 0.209080047789725, 1e-12);
+        CHECK_NEAR(d.low, -0.00403118093906779, 1e-9);
+        CHECK_NEAR(d.high, 0.422191276518518, 1e-9);
+        CHECK_NEAR(d.z, 1.9228895914972, 1e-9);
+        CHECK_NEAR(d.p, 0.0544939172121624, 1e-9);
+        CHECK(!d.significant && !d.fisher);
+        /* every answer one respondent's answer to one question: the linearized
+         * variance is p(1 − p)/(n − 1) */
+        enk_pooled one = {0};
+        for (int i = 0; i < 10; i++)
+                enk_stats_pooled_add(&one, i < 7, 1);
+        CHECK_INT(enk_stats_pooled_var(&one, &v), ENK_OK);
+        CHECK_NEAR(v, 0.7 * 0.3 / 9.0, 1e-15);
+        /* the total less a group is the other groups */
+        enk_pooled t = g[0];
+        enk_stats_pooled_sum(&t, &g[1], 1);
+        enk_stats_pooled_sum(&t, &g[0], -1);
+        CHECK_INT(t.respondents, g[1].respondents);
+        CHECK_NEAR(t.xm, g[1].xm, 1e-12);
+        /*   all <- rbind(cbind(a, year = 2023), cbind(b, year = 2024), cbind(cc, year = 2025))
+         *   (cc <- data.frame(x = c(3,3,3,2,3,1,3,3,2), m = c(3,3,3,3,3,2,3,3,2)))
+         *   answers: one row per answer, y 1 for each of the x positive ones, id the respondent
+         *   fit <- lm(y ~ I(year - 2024), answers)
+         *   se <- sqrt(sandwich::vcovCL(fit, cluster = ~id, type = "HC0")[2, 2])
+         *   100 * coef(fit)[2]; 2 * pnorm(-abs(coef(fit)[2] / se)) (sandwich 3.0-2)
+         * (the years centred: lm(y ~ year) loses digits to the years' size and
+         * gives p = 0.498731937370927) */
+        double years[3] = {2023, 2024, 2025}, slope = NAN, p = NAN;
+        CHECK_INT(enk_stats_pooled_trend(g, years, 3, &slope, &p), ENK_OK);
+        CHECK_NEAR(slope, 3.18733738074588, 1e-9);
+        CHECK_NEAR(p, 0.498731938179245, 1e-9);
+        /* errors: one respondent has no variance; one year has no trend */
+        enk_pooled lone = {0};
+        enk_stats_pooled_add(&lone, 1, 2);
+        CHECK_INT(enk_stats_pooled_var(&lone, &v), ENK_ERR_MATH);
+        CHECK_INT(enk_stats_pooled_diff(&lone, &g[1], 0.95, &d), ENK_ERR_MATH);
+        CHECK_INT(enk_stats_pooled_diff(&g[0], &g[1], 1.5, &d), ENK_ERR_USAGE);
+        CHECK_INT(enk_stats_pooled_trend(g, years, 1, &slope, &p), ENK_ERR_MATH);
+        double bad[3] = {2023, NAN, 2025};
+        CHECK_INT(enk_stats_pooled_trend(g, bad, 3, &slope, &p), ENK_ERR_USAGE);
+        /* every answer positive in both groups: nothing varies, no test */
+        enk_pooled all1 = {0}, all2 = {0};
+        for (int i = 0; i < 5; i++) {
+                enk_stats_pooled_add(&all1, 2, 2);
+                enk_stats_pooled_add(&all2, 3, 3);
+        }
+        CHECK_INT(enk_stats_pooled_diff(&all1, &all2, 0.95, &d), ENK_ERR_MATH);
+}
+
 static void test_fit_line(void)
 {
         /* NIST StRD linear regression "Norris" (36 points). */
@@ -1254,6 +1341,7 @@ int main(void)
         test_diff();
         test_fisher();
         test_trend();
+        test_pooled();
         test_fit_line();
         test_chisq();
         test_mann_whitney();
