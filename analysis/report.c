@@ -495,7 +495,7 @@ void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report
         char title[512], esc[1024], buf[1200];
         size_t j = 0;
         /* Excel allows 255 characters in a page header, codes included. */
-        enk_report_fmt(title, sizeof title, "%s", enk_report_text(c, &c->q->title));
+        enk_report_fmt(title, sizeof title, "%s", c->title);
         title[enk_utf8_clip(title, strlen(title), 120)] = '\0';
         for (size_t i = 0; title[i] && j + 2 < sizeof esc; i++) {
                 if (title[i] == '&')
@@ -582,6 +582,8 @@ static enk_status set_options(enk_report_ctx *c, const enk_report_options *opts)
                 if (c->q->languages[i] && strcmp(c->q->languages[i], lang) == 0)
                         c->qlang = (int) i;
         c->version = opts && opts->version ? opts->version : ENK_VERSION;
+        enk_title_with_year(enk_report_text(c, &c->q->title), c->f->year, c->title,
+                            sizeof c->title);
         c->created = opts && opts->created ? opts->created : (long long) time(NULL);
         return ENK_OK;
 }
@@ -623,12 +625,11 @@ static void write_sheets(enk_report_ctx *c)
 static enk_status write_workbook(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
-        char title[600], subject[128], comments[160], msg[256];
-        enk_report_fmt(title, sizeof title, "%s", enk_report_text(c, &c->q->title));
+        char subject[128], comments[160], msg[256];
         enk_report_word_d(c, subject, sizeof subject, W_SUBJECT, f->year);
         enk_report_fmt(comments, sizeof comments, "enkat %s", c->version);
         lxw_doc_properties props = {0};
-        props.title = title;
+        props.title = c->title;
         props.subject = subject;
         props.author = "enkat";
         props.comments = comments;

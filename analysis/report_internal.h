@@ -74,6 +74,7 @@ enum enk_report_word {
         W_PREV_YEAR,
         W_CHANGE,
         W_TREND_SINCE,
+        W_TREND,
         W_NOTE,
         W_AREAS,
         W_HEADLINES,
@@ -169,6 +170,9 @@ typedef struct enk_report_ctx {
         lxw_error err; /* the first libxlsxwriter failure */
         const char *version;
         long long created;
+        /* the questionnaire's title with the report year (enk_title_with_year):
+         * the workbook's title, every page header, the summary's heading */
+        char title[ENK_TITLE_YEAR_CAP];
 
         /* the index: grid[(unit * nyears + year) * nitems + item] */
         size_t nitems; /* q->nareas + q->nquestions */
@@ -293,7 +297,7 @@ enum enk_report_fit { ENK_REPORT_FIT_PAGE, ENK_REPORT_FIT_WIDTH, ENK_REPORT_FIT_
 /* Adds the sheet named by the word `name` in the report's language; NULL (and
  * the error noted) when libxlsxwriter could not. */
 lxw_worksheet *enk_report_add_sheet(enk_report_ctx *c, enum enk_report_word name);
-/* A4 landscape, the questionnaire's title in the page header, page numbers. */
+/* A4 landscape, the title with the report year in the page header, page numbers. */
 void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report_fit fit);
 /* The title in A1 and, when sub is not NULL, the subtitle in A2. */
 void enk_report_put_title(enk_report_ctx *c, lxw_worksheet *ws, const char *title, const char *sub);

@@ -276,7 +276,11 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
         char share[256], prevs[256], trend[256];
         enk_report_word_d(c, share, sizeof share, W_SHARE_YEAR, f->year);
         enk_report_word_d(c, prevs, sizeof prevs, W_PREV_YEAR, prev);
-        enk_report_word_d(c, trend, sizeof trend, W_TREND_SINCE, first_year);
+        /* a first year has no trend, and no year to date one from */
+        if (first_year < f->year)
+                enk_report_word_d(c, trend, sizeof trend, W_TREND_SINCE, first_year);
+        else
+                enk_report_fmt(trend, sizeof trend, "%s", enk_report_word(c, W_TREND));
         const struct {
                 size_t col;
                 const char *text;
@@ -373,7 +377,7 @@ void enk_report_sheet_summary(enk_report_ctx *c)
                 return;
         char buf[512];
         enk_report_page_setup(c, ws, ENK_REPORT_FIT_PAGE);
-        enk_report_put_title(c, ws, enk_report_text(c, &c->q->title),
+        enk_report_put_title(c, ws, c->title,
                              enk_report_word_ds(c, buf, sizeof buf, W_REPORT_SUB, f->year,
                                                 enk_report_unit_label(c, c->cu)));
         size_t header = summary_facts(c, ws) + 1;

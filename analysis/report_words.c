@@ -53,6 +53,7 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_CHANGE] = {"Förändring (procent-enheter)", "Change (percentage points)"},
     [W_TREND_SINCE] = {"Trend sedan %d (procent-enheter per år)",
                        "Trend since %d (percentage points a year)"},
+    [W_TREND] = {"Trend (procentenheter per år)", "Trend (percentage points a year)"},
     [W_NOTE] = {"Not", "Note"},
     [W_AREAS] = {"Områden", "Areas"},
     [W_HEADLINES] = {"Huvudfrågor", "Headline questions"},

@@ -13,9 +13,9 @@
 #include "survey/webform.h"
 
 static const char head[] =
-    "usage: enkat form --format pdf [--lang LANG] [--copies N] -o FILE.pdf Q.yaml\n"
-    "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
-    "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
+    "usage: enkat form --format pdf [--lang LANG] [--year YEAR] [--copies N] -o FILE.pdf Q.yaml\n"
+    "       enkat form --format layout [--lang LANG] [--year YEAR] -o FILE.json Q.yaml\n"
+    "       enkat form --format html [--lang LANG] [--year YEAR] -o FILE.html Q.yaml\n"
     "\n"
     "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
     "  pdf     the paper form, A4, made to be scanned back (docs/paper.md)\n"
@@ -28,10 +28,10 @@ static const char foot[] =
 enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML };
 
 /* The paper formats: one layout pass, then the PDF or the JSON from it. */
-static enk_status write_paper(const enk_questionnaire *q, int lang, enum format format,
+static enk_status write_paper(const enk_questionnaire *q, int lang, int year, enum format format,
                               unsigned copies, const char *out, enk_diags *diags)
 {
-        enk_paper_options po = {.lang = lang};
+        enk_paper_options po = {.lang = lang, .year = year};
         enk_paper *paper = NULL;
         enk_status st = enk_paper_layout(q, &po, &paper, diags);
         if (st == ENK_OK)
@@ -43,10 +43,10 @@ static enk_status write_paper(const enk_questionnaire *q, int lang, enum format 
 
 /* The web page: the library renders it into a buffer; the file is written
  * whole or not at all, as every output (survey/outfile.h). */
-static enk_status write_html(const enk_questionnaire *q, int lang, const char *out,
+static enk_status write_html(const enk_questionnaire *q, int lang, int year, const char *out,
                              enk_diags *diags)
 {
-        enk_webform_options wo = {.lang = lang};
+        enk_webform_options wo = {.lang = lang, .year = year};
         char *html = NULL;
         size_t len = 0;
         enk_status st = enk_webform_render(q, &wo, &html, &len);
@@ -70,7 +70,7 @@ static enk_status write_html(const enk_questionnaire *q, int lang, const char *o
 int cmd_form(int argc, char **argv)
 {
         const char *format_name = NULL, *lang_code = NULL, *out = NULL;
-        long copies = 0;
+        long copies = 0, year = 0;
         const struct cli_opt opts[] = {
             CLI_STRING('f', "format", "FORMAT", &format_name, "pdf, layout or html"),
             CLI_STRING('l', "lang", "LANG", &lang_code,
@@ -79,6 +79,9 @@ int cmd_form(int argc, char **argv)
                     "bad number of copies '%s' (expected %ld to %ld)",
                     "N copies (1-10000) in one PDF, each with a copy number\n"
                     "(00001..N) in its QR codes; never linked to an address"),
+            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld",
+                         "the wave's year, shown after the title\n"
+                         "(default: the title as the questionnaire writes it)"),
             CLI_OPT_OUTPUT("FILE", &out, "the file to write"),
             CLI_OPT_HELP,
         };
@@ -131,10 +134,11 @@ int cmd_form(int argc, char **argv)
                 switch (format) {
                 case FORMAT_PDF:
                 case FORMAT_LAYOUT:
-                        st = write_paper(q, lang, format, (unsigned) copies, out, diags);
+                        st =
+                            write_paper(q, lang, (int) year, format, (unsigned) copies, out, diags);
                         break;
                 case FORMAT_HTML:
-                        st = write_html(q, lang, out, diags);
+                        st = write_html(q, lang, (int) year, out, diags);
                         break;
                 case FORMAT_NONE:
                         break;

@@ -87,6 +87,8 @@ typedef struct enk_paper_mark {
 
 typedef struct enk_paper_options {
         int lang; /* index into q->languages; 0 is the default language */
+        int year; /* the wave's year, shown after the title (enk_title_with_year);
+                     0: the title as written */
 } enk_paper_options;
 
 /* Lays out q in language opt->lang (opt may be NULL: the default language).
