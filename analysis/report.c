@@ -114,6 +114,23 @@ void enk_report_put_n(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col
                 enk_report_put_num(c, ws, r, col, (double) f->n, fmt);
 }
 
+/* Not asked: no row, or a row that counts nobody (the question is not in
+ * that year's edition, or no one was shown it). A row whose counts are
+ * hidden counts somebody. */
+bool enk_report_not_asked(const enk_figure *r)
+{
+        return !r || (!r->counts_hidden && r->n == 0 && r->na == 0 && r->missing == 0);
+}
+
+/* The two marks of a number not shown, after SCB's table symbols: "." for
+ * "uppgift kan inte förekomma" (not asked), ".." for "uppgift inte
+ * tillgänglig eller alltför osäker" (hidden). */
+void enk_report_put_unshown(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col,
+                            const enk_figure *f)
+{
+        enk_report_put_str(c, ws, r, col, enk_report_not_asked(f) ? "." : "..", c->fmt.dots);
+}
+
 void enk_report_put_bool(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, bool v)
 {
         enk_report_note_err(c,

@@ -79,8 +79,10 @@ enum enk_report_word {
         W_AREAS,
         W_HEADLINES,
         W_IN_SHORT,
-        W_LEGEND_SIG,
+        W_LEGEND_CHANGE,
+        W_LEGEND_TREND,
         W_LEGEND_SUPP,
+        W_LEGEND_NOT_ASKED,
         W_LEGEND_LOWP,
         W_SCALE_CHANGED,
         W_COMPARED_WITH,
@@ -89,6 +91,13 @@ enum enk_report_word {
         W_SENT_AGREE,
         W_SENT_QUESTION,
         W_SENT_STATEMENT,
+        W_SENT_PREDICATE,
+        W_SENT_UP,
+        W_SENT_DOWN,
+        W_SENT_SAME,
+        W_SENT_UP_IN,
+        W_SENT_DOWN_IN,
+        W_SENT_SAME_IN,
         W_TRENDS_TITLE,
         W_TRENDS_SUB,
         W_SHARE,
@@ -136,6 +145,10 @@ enum enk_report_word {
         W_M_LOWP,
         W_M_TEXT_H,
         W_M_TEXT,
+        W_M_SIGNS_H,
+        W_M_SIGNS,
+        W_M_WORDS_H,
+        W_M_WORDS,
         W_M_FACTS,
         W_M_VERSION,
         W_M_SURVEY,
@@ -236,6 +249,13 @@ void enk_report_put_str(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t c
                         lxw_format *fmt);
 void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,
                         lxw_format *fmt);
+/* Whether row f counts nobody that year (NULL too): the question was not
+ * asked, shown "." rather than the ".." of a hidden figure. */
+bool enk_report_not_asked(const enk_figure *f);
+/* "." when f was not asked (enk_report_not_asked), else ".." (hidden), in
+ * the dots format: SCB's table symbols. */
+void enk_report_put_unshown(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col,
+                            const enk_figure *f);
 void enk_report_put_bool(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, bool v);
 void enk_report_put_n(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col,
                       const enk_figure *f, lxw_format *fmt, lxw_format *dots);

@@ -111,6 +111,9 @@ typedef struct enk_question {
         enk_qtype type;
         enk_text text;
         enk_text help; /* optional */
+        /* optional: what those who answer positively are or do, to end the
+         * report's sentence "Fler än nio av tio (95 %) är nöjda med stödet" */
+        enk_text predicate;
         bool required;
         bool headline;       /* shown on the report's summary */
         int scale;           /* index into scales, -1 unless ENK_Q_SCALE */
