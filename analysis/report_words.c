@@ -3,8 +3,8 @@
  * One table, {sv, en} per key (the keys are enum enk_report_word in
  * analysis/report_internal.h). This is the one place to reword or translate
  * the report: no sheet holds a text of its own. The Data sheet's column names
- * are fixed identifiers, and their descriptions live with the columns
- * (analysis/figures_columns.c); labels, scales and question texts come from
+ * and descriptions live with the columns (analysis/figures_columns.c), beside
+ * the fixed codes `enkat stats` writes; labels, scales and question texts come from
  * the questionnaire.
  *
  * Why a C table and not a file in templates/ (where design.md places the
@@ -117,6 +117,9 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_COL_EDITIONS] = {"Finns i utgåvorna", "In editions"},
     [W_COL_WAS] = {"Tidigare id", "Earlier ids"},
     [W_YES] = {"ja", "yes"},
+    [W_NO] = {"nej", "no"},
+    [W_UP] = {"upp", "up"},
+    [W_DOWN] = {"ned", "down"},
     [W_T_SCALE] = {"skala", "scale"},
     [W_T_SINGLE] = {"enval", "single choice"},
     [W_T_MULTIPLE] = {"flerval", "multiple choice"},
@@ -172,10 +175,10 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_M_TOTAL_H] = {"Totalt för flera enheter", "Total of several units"},
     [W_M_TOTAL] = {"Totalen är ett vägt medel: summan av positiva svar delat med summan "
                    "av svarande (som Koladas ”vägt medel”). I bladet Data heter totalen "
-                   "”*”.",
+                   "”Alla enheter (vägt)”, i utdata från enkat stats ”*”.",
                    "The total is a weighted mean: the sum of positive answers divided by "
                    "the sum of answers (Kolada's \"weighted mean\"). In the Data sheet the "
-                   "total is named \"*\"."},
+                   "total is named \"All units (weighted)\", in the output of enkat stats \"*\"."},
     [W_M_SUPP_H] = {"Sekretess", "Confidentiality"},
     [W_M_SUPP] = {"Resultat som bygger på färre än %d svar visas inte och markeras med "
                   "”..” (Koladas markering). Inget som kan räknas fram ur en dold siffra "
