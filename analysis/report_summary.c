@@ -233,10 +233,10 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
         enk_report_put_num(c, ws, row, S_SHARE, r->share, c->fmt.pct_bold);
         enk_report_put_num(c, ws, row, S_LOW, r->ci_low, c->fmt.pct);
         enk_report_put_num(c, ws, row, S_HIGH, r->ci_high, c->fmt.pct);
-        if (r->prev_hidden) {
-                /* the year compared with: the row's own, else the one before */
-                int pyi = r->prev_year ? enk_report_year_index(c, r->prev_year) : c->prev_yi;
-                const enk_figure *p = enk_report_cell(c, c->cu, pyi, item);
+        /* the year compared with: the row's own, else the one before */
+        int pyi = r->prev_year ? enk_report_year_index(c, r->prev_year) : c->prev_yi;
+        const enk_figure *p = enk_report_cell(c, c->cu, pyi, item);
+        if (r->prev_hidden || (pyi >= 0 && enk_report_not_asked(p))) {
                 enk_report_put_unshown(c, ws, row, S_PREV, p);
                 enk_report_put_unshown(c, ws, row, S_CHANGE, p);
         } else {
