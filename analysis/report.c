@@ -490,6 +490,8 @@ static bool make_formats(enk_report_ctx *c)
         format_set_num_format(c->fmt.total_int, "#,##0");
         format_set_bold(c->fmt.data_head);
         format_set_align(c->fmt.data_head, LXW_ALIGN_RIGHT);
+        format_set_text_wrap(c->fmt.data_head); /* the Data sheet's headings, in words */
+        format_set_align(c->fmt.data_head, LXW_ALIGN_VERTICAL_BOTTOM);
         format_set_num_format(c->fmt.date, "yyyy-mm-dd hh:mm");
         format_set_align(c->fmt.date, LXW_ALIGN_LEFT);
         format_set_font_name(c->fmt.hash, "DejaVu Sans Mono");

@@ -114,9 +114,17 @@ void enk_report_sheet_data(enk_report_ctx *c)
         enk_report_col_width(c, ws, 2, 2, 22, NULL);
         enk_report_row_height(c, ws, 1, 45);
         for (size_t i = 3; i < ncols; i++) {
-                /* a heading wraps in the header's three lines */
+                /* a heading wraps in the header's three lines, its longest
+                 * word whole beside the filter button */
                 const char *h = enk_lang_pick(c->lang, enk_figures_columns[i].heading);
                 double wd = (double) enk_utf8_chars(h, strlen(h)) / 2.0 + 3;
+                for (const char *w = h; *w;) {
+                        size_t len = strcspn(w, " ");
+                        double ww = (double) enk_utf8_chars(w, len) + 4;
+                        if (ww > wd)
+                                wd = ww;
+                        w += len + (w[len] == ' ');
+                }
                 double code = (double) strlen(enk_figures_columns[i].name) + 1;
                 if (wd < code)
                         wd = code;

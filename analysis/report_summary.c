@@ -357,7 +357,7 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
         const struct {
                 const char *text;
                 double width;
-        } hw[] = {{share, 11}, {prevs, 11}, {enk_report_word(c, W_CHANGE), 12}, {trend, 14}};
+        } hw[] = {{share, 11}, {prevs, 11}, {enk_report_word(c, W_CHANGE), 12}, {trend, 16}};
         unsigned lines = 3;
         for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++) {
                 unsigned n = enk_report_text_lines(hw[i].text, hw[i].width);
@@ -463,7 +463,7 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             {S_PREV, S_PREV, 11},
             {S_CHANGE, S_CHANGE, 12},
             {S_CHANGE_MARK, S_CHANGE_MARK, 3},
-            {S_TREND, S_TREND, 14},
+            {S_TREND, S_TREND, 16},
             {S_TREND_MARK, S_TREND_MARK, 3},
             {S_NOTE, S_NOTE, 14},
         };
