@@ -153,8 +153,9 @@ typedef enum enk_column_type {
 } enk_column_type;
 
 typedef struct enk_column {
-        const char *name;    /* the header: stable, for programs */
-        enk_lang_pair label; /* what it is, for people, in Swedish and English */
+        const char *name;      /* the header: stable, for programs */
+        enk_lang_pair heading; /* a short name for people: the Data sheet's header */
+        enk_lang_pair label;   /* what it is, for people, in Swedish and English */
         enk_column_type type;
         int digits; /* ENK_COL_NUM: decimals shown */
 } enk_column;
@@ -171,7 +172,9 @@ typedef struct enk_cell {
 
 /* The value of column col of row r. A hidden row (r->suppressed) has only
  * its names, n, na, missing and flags; a verdict is empty when no test was
- * made. */
+ * made. An area's positive is empty: its n counts respondents, while its
+ * share is pooled over its questions' answers (positive answers / answers),
+ * so a count of positive answers would exceed n. */
 void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out);
 
 /* Computes the figures for opts from store. On success stores a new table in

@@ -115,6 +115,23 @@ void enk_report_put_n(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col
                 enk_report_put_num(c, ws, r, col, (double) f->n, fmt);
 }
 
+/* Not asked: no row, or a row that counts nobody (the question is not in
+ * that year's edition, or no one was shown it). A row whose counts are
+ * hidden counts somebody. */
+bool enk_report_not_asked(const enk_figure *r)
+{
+        return !r || (!r->counts_hidden && r->n == 0 && r->na == 0 && r->missing == 0);
+}
+
+/* The two marks of a number not shown, after SCB's table symbols: "." for
+ * "uppgift kan inte förekomma" (not asked), ".." for "uppgift inte
+ * tillgänglig eller alltför osäker" (hidden). */
+void enk_report_put_unshown(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col,
+                            const enk_figure *f)
+{
+        enk_report_put_str(c, ws, r, col, enk_report_not_asked(f) ? "." : "..", c->fmt.dots);
+}
+
 void enk_report_put_bool(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, bool v)
 {
         enk_report_note_err(c,
@@ -493,6 +510,8 @@ static bool make_formats(enk_report_ctx *c)
         format_set_num_format(c->fmt.total_int, "#,##0");
         format_set_bold(c->fmt.data_head);
         format_set_align(c->fmt.data_head, LXW_ALIGN_RIGHT);
+        format_set_text_wrap(c->fmt.data_head); /* the Data sheet's headings, in words */
+        format_set_align(c->fmt.data_head, LXW_ALIGN_VERTICAL_BOTTOM);
         format_set_num_format(c->fmt.date, "yyyy-mm-dd hh:mm");
         format_set_align(c->fmt.date, LXW_ALIGN_LEFT);
         format_set_font_name(c->fmt.hash, "DejaVu Sans Mono");
@@ -515,7 +534,7 @@ void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report
         char title[512], esc[1024], buf[1200];
         size_t j = 0;
         /* Excel allows 255 characters in a page header, codes included. */
-        enk_report_fmt(title, sizeof title, "%s", enk_report_text(c, &c->q->title));
+        enk_report_fmt(title, sizeof title, "%s", c->title);
         title[enk_utf8_clip(title, strlen(title), 120)] = '\0';
         for (size_t i = 0; title[i] && j + 2 < sizeof esc; i++) {
                 if (title[i] == '&')
@@ -602,6 +621,8 @@ static enk_status set_options(enk_report_ctx *c, const enk_report_options *opts)
                 if (c->q->languages[i] && strcmp(c->q->languages[i], lang) == 0)
                         c->qlang = (int) i;
         c->version = opts && opts->version ? opts->version : ENK_VERSION;
+        enk_title_with_year(enk_report_text(c, &c->q->title), c->f->year, c->title,
+                            sizeof c->title);
         c->created = opts && opts->created ? opts->created : (long long) time(NULL);
         return ENK_OK;
 }
@@ -643,12 +664,11 @@ static void write_sheets(enk_report_ctx *c)
 static enk_status write_workbook(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
-        char title[600], subject[128], comments[160], msg[256];
-        enk_report_fmt(title, sizeof title, "%s", enk_report_text(c, &c->q->title));
+        char subject[128], comments[160], msg[256];
         enk_report_word_d(c, subject, sizeof subject, W_SUBJECT, f->year);
         enk_report_fmt(comments, sizeof comments, "enkat %s", c->version);
         lxw_doc_properties props = {0};
-        props.title = title;
+        props.title = c->title;
         props.subject = subject;
         props.author = "enkat";
         props.comments = comments;

@@ -1,32 +1,40 @@
 /* analysis/report_data.c - sheet 7 of the report: the tidy table behind it all, as an Excel table.
  *
  * Every row of the figures table through the figures' one column list
- * (analysis/figures.h): the same columns and empty cells as `enkat stats
- * --format csv`, each column described in the report's language in a comment
- * on its header. Every column costs about 13 MB for a national table
+ * (analysis/figures.h): the same columns, in the same order and with the same
+ * empty cells as `enkat stats --format csv`. People read the table: its
+ * header names each column in the report's language (enk_column.heading),
+ * with what it holds in a comment on the header (enk_column.label); the row
+ * above the table gives the CSV's column codes, for programs and for anyone
+ * matching the sheet with `enkat stats`. The values are written for people
+ * too: a flag as the word "ja" or "nej" (empty when no test was made), a
+ * direction as "upp" or "ned", and the weighted total under its name rather
+ * than the CSV's "*". Every column costs about 13 MB for a national table
  * (libxlsxwriter keeps each cell in memory, since tables and charts rule out
  * its constant-memory mode).
  */
 #include "analysis/report_internal.h"
+#include "survey/utf8.h"
 
 #include <string.h>
 
-void enk_report_sheet_data(enk_report_ctx *c)
+/* The text of a text cell as people read it. */
+static const char *shown_text(const enk_report_ctx *c, size_t k, const char *text)
+{
+        if (k == 0 && strcmp(text, ENK_ALL_UNITS) == 0)
+                return enk_report_word(c, W_ALL_UNITS);
+        if (strcmp(enk_figures_columns[k].name, "change") == 0)
+                return enk_report_word(c, strcmp(text, "up") == 0 ? W_UP : W_DOWN);
+        if (strcmp(enk_figures_columns[k].name, "vs_rest") == 0)
+                return enk_report_word(c, strcmp(text, "up") == 0 ? W_HIGHER : W_LOWER);
+        return text;
+}
+
+static void data_rows(enk_report_ctx *c, lxw_worksheet *ws, size_t first)
 {
         const enk_figures *f = c->f;
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_DATA);
-        if (!ws)
-                return;
-        if (f->nrows >= LXW_ROW_MAX) {
-                enk_report_note_err(c, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
-                return;
-        }
-        enk_report_page_setup(c, ws, ENK_REPORT_FIT_WIDTH);
-        /* the figures' one column table (analysis/figures.h): the same
-         * columns and empty cells as `enkat stats --format csv` */
-        const size_t ncols = ENK_FIGURES_NCOLUMNS;
         for (size_t i = 0; i < f->nrows; i++) {
-                for (size_t k = 0; k < ncols; k++) {
+                for (size_t k = 0; k < ENK_FIGURES_NCOLUMNS; k++) {
                         const enk_column *col = &enk_figures_columns[k];
                         enk_cell cell;
                         enk_figures_cell(&f->rows[i], k, &cell);
@@ -38,26 +46,61 @@ void enk_report_sheet_data(enk_report_ctx *c)
                         else if (k == 1) /* the year */
                                 fmt = c->fmt.year;
                         if (col->type == ENK_COL_TEXT && cell.text)
-                                enk_report_put_str(c, ws, i + 1, k, cell.text, NULL);
+                                enk_report_put_str(c, ws, first + i, k, shown_text(c, k, cell.text),
+                                                   NULL);
                         else if (col->type == ENK_COL_BOOL && cell.flag >= 0)
-                                enk_report_put_bool(c, ws, i + 1, k, cell.flag);
+                                enk_report_put_str(c, ws, first + i, k,
+                                                   enk_report_word(c, cell.flag ? W_YES : W_NO),
+                                                   NULL);
                         else if (col->type != ENK_COL_TEXT && col->type != ENK_COL_BOOL)
-                                enk_report_put_num(c, ws, i + 1, k, cell.num, fmt);
+                                enk_report_put_num(c, ws, first + i, k, cell.num, fmt);
                 }
         }
+}
+
+/* The unit column wide enough for the longest name (the total's included). */
+static double unit_width(const enk_report_ctx *c)
+{
+        const char *total = enk_report_word(c, W_ALL_UNITS);
+        size_t w = enk_utf8_chars(total, strlen(total));
+        for (size_t i = 0; i < c->f->nunits; i++) {
+                size_t n = enk_utf8_chars(c->f->units[i], strlen(c->f->units[i]));
+                if (n > w)
+                        w = n;
+        }
+        return w + 3.0 > 60.0 ? 60.0 : (double) w + 3.0; /* + the filter button */
+}
+
+void enk_report_sheet_data(enk_report_ctx *c)
+{
+        const enk_figures *f = c->f;
+        const size_t ncols = ENK_FIGURES_NCOLUMNS;
+        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_DATA);
+        if (!ws)
+                return;
+        if (f->nrows + 2 >= LXW_ROW_MAX) {
+                enk_report_note_err(c, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
+                return;
+        }
+        enk_report_page_setup(c, ws, ENK_REPORT_FIT_WIDTH);
+        /* row 0: the CSV's codes; row 1: the table's header; then the rows */
+        for (size_t i = 0; i < ncols; i++)
+                enk_report_put_str(c, ws, 0, i, enk_figures_columns[i].name, c->fmt.small);
+        data_rows(c, ws, 2);
         lxw_table_column cols[ENK_FIGURES_NCOLUMNS];
         lxw_table_column *colp[ENK_FIGURES_NCOLUMNS + 1];
         for (size_t i = 0; i < ncols; i++) {
                 /* numbers stand right: so do their headings */
-                cols[i] = (lxw_table_column){.header = (char *) enk_figures_columns[i].name,
-                                             .header_format = i >= 3 ? c->fmt.data_head : NULL};
+                cols[i] = (lxw_table_column){
+                    .header = (char *) enk_lang_pick(c->lang, enk_figures_columns[i].heading),
+                    .header_format = i >= 3 ? c->fmt.data_head : NULL};
                 colp[i] = &cols[i];
         }
         colp[ncols] = NULL;
         /* what each column holds, in the report's language, on its header */
         for (size_t i = 0; i < ncols; i++)
                 enk_report_note_err(c, worksheet_write_comment(
-                                           ws, 0, (lxw_col_t) i,
+                                           ws, 1, (lxw_col_t) i,
                                            enk_lang_pick(c->lang, enk_figures_columns[i].label)));
         lxw_table_options opt = {0};
         opt.name = "Figures";
@@ -65,16 +108,30 @@ void enk_report_sheet_data(enk_report_ctx *c)
         opt.style_type_number = 9;
         opt.columns = colp;
         /* A table needs a data row, even an empty one. */
-        size_t last = f->nrows ? f->nrows : 1;
+        size_t last = f->nrows ? f->nrows + 1 : 2;
         enk_report_note_err(
-            c, worksheet_add_table(ws, 0, 0, (lxw_row_t) last, (lxw_col_t) (ncols - 1), &opt));
-        enk_report_col_width(c, ws, 0, 0, 14, NULL);
+            c, worksheet_add_table(ws, 1, 0, (lxw_row_t) last, (lxw_col_t) (ncols - 1), &opt));
+        enk_report_col_width(c, ws, 0, 0, unit_width(c), NULL);
         enk_report_col_width(c, ws, 1, 1, 7, NULL);
         enk_report_col_width(c, ws, 2, 2, 22, NULL);
+        enk_report_row_height(c, ws, 1, 45);
         for (size_t i = 3; i < ncols; i++) {
-                double wd = (double) strlen(enk_figures_columns[i].name) + 3; /* + the button */
-                enk_report_col_width(c, ws, i, i, wd < 9 ? 9 : wd, NULL);
+                /* a heading wraps in the header's three lines, its longest
+                 * word whole beside the filter button */
+                const char *h = enk_lang_pick(c->lang, enk_figures_columns[i].heading);
+                double wd = (double) enk_utf8_chars(h, strlen(h)) / 2.0 + 3;
+                for (const char *w = h; *w;) {
+                        size_t len = strcspn(w, " ");
+                        double ww = (double) enk_utf8_chars(w, len) + 4;
+                        if (ww > wd)
+                                wd = ww;
+                        w += len + (w[len] == ' ');
+                }
+                double code = (double) strlen(enk_figures_columns[i].name) + 1;
+                if (wd < code)
+                        wd = code;
+                enk_report_col_width(c, ws, i, i, wd < 10 ? 10 : wd, NULL);
         }
-        worksheet_freeze_panes(ws, 1, 0);
-        enk_report_note_err(c, worksheet_repeat_rows(ws, 0, 0));
+        worksheet_freeze_panes(ws, 2, 0);
+        enk_report_note_err(c, worksheet_repeat_rows(ws, 0, 1));
 }

@@ -74,12 +74,15 @@ enum enk_report_word {
         W_PREV_YEAR,
         W_CHANGE,
         W_TREND_SINCE,
+        W_TREND,
         W_NOTE,
         W_AREAS,
         W_HEADLINES,
         W_IN_SHORT,
-        W_LEGEND_SIG,
+        W_LEGEND_CHANGE,
+        W_LEGEND_TREND,
         W_LEGEND_SUPP,
+        W_LEGEND_NOT_ASKED,
         W_LEGEND_LOWP,
         W_SCALE_CHANGED,
         W_COMPARED_WITH,
@@ -88,6 +91,13 @@ enum enk_report_word {
         W_SENT_AGREE,
         W_SENT_QUESTION,
         W_SENT_STATEMENT,
+        W_SENT_PREDICATE,
+        W_SENT_UP,
+        W_SENT_DOWN,
+        W_SENT_SAME,
+        W_SENT_UP_IN,
+        W_SENT_DOWN_IN,
+        W_SENT_SAME_IN,
         W_TRENDS_TITLE,
         W_TRENDS_SUB,
         W_SHARE,
@@ -108,6 +118,9 @@ enum enk_report_word {
         W_COL_EDITIONS,
         W_COL_WAS,
         W_YES,
+        W_NO,
+        W_UP,
+        W_DOWN,
         W_T_SCALE,
         W_T_SINGLE,
         W_T_MULTIPLE,
@@ -135,6 +148,10 @@ enum enk_report_word {
         W_M_LOWP,
         W_M_TEXT_H,
         W_M_TEXT,
+        W_M_SIGNS_H,
+        W_M_SIGNS,
+        W_M_WORDS_H,
+        W_M_WORDS,
         W_M_FACTS,
         W_M_VERSION,
         W_M_SURVEY,
@@ -179,6 +196,9 @@ typedef struct enk_report_ctx {
         lxw_error err; /* the first libxlsxwriter failure */
         const char *version;
         long long created;
+        /* the questionnaire's title with the report year (enk_title_with_year):
+         * the workbook's title, every page header, the summary's heading */
+        char title[ENK_TITLE_YEAR_CAP];
 
         /* the index: grid[(unit * nyears + year) * nitems + item] */
         size_t nitems; /* q->nareas + q->nquestions */
@@ -242,6 +262,13 @@ void enk_report_put_str(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t c
                         lxw_format *fmt);
 void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,
                         lxw_format *fmt);
+/* Whether row f counts nobody that year (NULL too): the question was not
+ * asked, shown "." rather than the ".." of a hidden figure. */
+bool enk_report_not_asked(const enk_figure *f);
+/* "." when f was not asked (enk_report_not_asked), else ".." (hidden), in
+ * the dots format: SCB's table symbols. */
+void enk_report_put_unshown(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col,
+                            const enk_figure *f);
 void enk_report_put_bool(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, bool v);
 void enk_report_put_n(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col,
                       const enk_figure *f, lxw_format *fmt, lxw_format *dots);
@@ -305,7 +332,7 @@ enum enk_report_fit { ENK_REPORT_FIT_PAGE, ENK_REPORT_FIT_WIDTH, ENK_REPORT_FIT_
 /* Adds the sheet named by the word `name` in the report's language; NULL (and
  * the error noted) when libxlsxwriter could not. */
 lxw_worksheet *enk_report_add_sheet(enk_report_ctx *c, enum enk_report_word name);
-/* A4 landscape, the questionnaire's title in the page header, page numbers. */
+/* A4 landscape, the title with the report year in the page header, page numbers. */
 void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report_fit fit);
 /* The title in A1 and, when sub is not NULL, the subtitle in A2. */
 void enk_report_put_title(enk_report_ctx *c, lxw_worksheet *ws, const char *title, const char *sub);

@@ -24,6 +24,7 @@ void enk_report_sheet_method(enk_report_ctx *c)
             {W_M_HOLM_H, W_M_HOLM},   {W_M_TREND_H, W_M_TREND}, {W_M_INDEX_H, W_M_INDEX},
             {W_M_AREA_H, W_M_AREA},   {W_M_TOTAL_H, W_M_TOTAL}, {W_M_REST_H, W_M_REST},
             {W_M_SUPP_H, W_M_SUPP},   {W_M_LOWP_H, W_M_LOWP},   {W_M_TEXT_H, W_M_TEXT},
+            {W_M_SIGNS_H, W_M_SIGNS}, {W_M_WORDS_H, W_M_WORDS},
         };
         size_t row = 2;
         for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++, row++) {

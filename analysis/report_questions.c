@@ -141,7 +141,7 @@ void enk_report_sheet_questions(enk_report_ctx *c)
         if (!ws)
                 return;
         enk_report_page_setup(c, ws, ENK_REPORT_FIT_WIDTH);
-        enk_report_put_title(c, ws, enk_report_word(c, W_Q_TITLE), enk_report_text(c, &q->title));
+        enk_report_put_title(c, ws, enk_report_word(c, W_Q_TITLE), c->title);
         const enum enk_report_word heads[] = {W_COL_ID,       W_COL_TEXT,     W_COL_TYPE,
                                               W_COL_SCALE,    W_COL_POSITIVE, W_COL_AREA,
                                               W_COL_HEADLINE, W_COL_EDITIONS, W_COL_WAS};

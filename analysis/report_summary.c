@@ -19,12 +19,6 @@
 /* The headline sentence                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* A percentage for sentences, rounded as the cells show it. */
-static int pct_of(double share)
-{
-        return (int) lround(share * 100.0);
-}
-
 static bool is_upper_at(const unsigned char *s)
 {
         if (s[0] < 0x80)
@@ -102,13 +96,18 @@ static bool first_person(const enk_report_ctx *c, const char *text)
 }
 
 /* The share as it starts a sentence: "Fler än nio av tio (92 %)", the words
- * from the statistics module (the same bands everywhere enkat words a share),
- * the percentage as the cells round it. */
-static const char *share_lead(const enk_report_ctx *c, char *buf, size_t cap, double share)
+ * from the statistics module (the same bands everywhere enkat words a share,
+ * chosen from the percentage as the cells round it). plural: the sentence
+ * goes on with a plural predicate, which a singular phrase ("var tredje")
+ * cannot take: then the percentage alone. */
+static const char *share_lead(const enk_report_ctx *c, char *buf, size_t cap, double share,
+                              bool plural)
 {
-        int pct = pct_of(share);
+        int pct = enk_stats_pct(share);
         const char *phrase =
             enk_stats_share_phrase(share, enk_lang_pick(c->lang, (enk_lang_pair){"sv", "en"}));
+        if (plural && enk_stats_share_phrase_singular(share))
+                phrase = NULL;
         if (phrase)
                 enk_report_word_sd(c, buf, cap, W_PCT_PHRASE, phrase, pct);
         else
@@ -117,23 +116,62 @@ static const char *share_lead(const enk_report_ctx *c, char *buf, size_t cap, do
         return buf;
 }
 
-/* "92 % anser att samarbetet med skolan fungerar bra": a statement is turned
- * into a that-clause, a question or a first-person statement is quoted. */
+/* The news after the level: ", upp från 89 % förra året" when the change
+ * since the previous year is significant (enk_figure.change, Holm-adjusted),
+ * ", ungefär som förra året (89 %)" when it is not; nothing when there is no
+ * test: no earlier year, a hidden one (nothing is derived from a hidden
+ * figure), or a changed scale. Appended to buf (cap bytes). */
+static void append_change(const enk_report_ctx *c, char *buf, size_t cap, const enk_figure *r)
+{
+        if (!r->prev_year || r->prev_hidden || r->scale_changed || !isfinite(r->prev_share) ||
+            !isfinite(r->diff_p))
+                return;
+        bool last = r->prev_year == r->year - 1;
+        enum enk_report_word k = r->change == ENK_CHANGE_UP ? (last ? W_SENT_UP : W_SENT_UP_IN)
+                                 : r->change == ENK_CHANGE_DOWN
+                                     ? (last ? W_SENT_DOWN : W_SENT_DOWN_IN)
+                                     : (last ? W_SENT_SAME : W_SENT_SAME_IN);
+        char clause[128];
+        if (last)
+                enk_report_word_d(c, clause, sizeof clause, k, enk_stats_pct(r->prev_share));
+        else
+                enk_report_word_dd(c, clause, sizeof clause, k, enk_stats_pct(r->prev_share),
+                                   r->prev_year);
+        size_t n = strlen(buf);
+        enk_report_fmt(buf + n, cap - n, "%s", clause);
+}
+
+/* "Fler än nio av tio (95 %) är nöjda med stödet, upp från 89 % förra året":
+ * the question's predicate when the questionnaire gives one; else a
+ * statement is turned into a that-clause, a question or a first-person
+ * statement is quoted. Then the change since last year. */
 static const char *headline_sentence(const enk_report_ctx *c, char *buf, size_t cap,
-                                     const enk_figure *r, const char *text)
+                                     const enk_figure *r, size_t item)
 {
         char lead[128], body[1024];
-        share_lead(c, lead, sizeof lead, r->share);
-        enk_report_fmt(body, sizeof body, "%s", text);
+        const enk_question *qn = enk_report_item_question(c, item);
+        const char *predicate = qn ? enk_report_text(c, &qn->predicate) : "";
+        if (*predicate) {
+                share_lead(c, lead, sizeof lead, r->share, true);
+                enk_report_word_ss(c, buf, cap, W_SENT_PREDICATE, lead, predicate);
+                append_change(c, buf, cap, r);
+                return buf;
+        }
+        share_lead(c, lead, sizeof lead, r->share, false);
+        enk_report_fmt(body, sizeof body, "%s", enk_report_item_label(c, item));
         size_t n = strlen(body);
         while (n && (body[n - 1] == ' ' || body[n - 1] == '.'))
                 body[--n] = '\0';
-        if (n && body[n - 1] == '?')
-                return enk_report_word_ss(c, buf, cap, W_SENT_QUESTION, lead, body);
-        if (first_person(c, body))
-                return enk_report_word_ss(c, buf, cap, W_SENT_STATEMENT, lead, body);
-        lower_first(body);
-        return enk_report_word_ss(c, buf, cap, W_SENT_AGREE, lead, body);
+        if (n && body[n - 1] == '?') {
+                enk_report_word_ss(c, buf, cap, W_SENT_QUESTION, lead, body);
+        } else if (first_person(c, body)) {
+                enk_report_word_ss(c, buf, cap, W_SENT_STATEMENT, lead, body);
+        } else {
+                lower_first(body);
+                enk_report_word_ss(c, buf, cap, W_SENT_AGREE, lead, body);
+        }
+        append_change(c, buf, cap, r);
+        return buf;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -159,10 +197,22 @@ enum {
 
 #define SUM_LABEL_W 52
 
-/* The mark of a significant change or trend (figures decides which are). */
-static const char *up_down(enk_change v)
+/* The marks of a significant change since last year and of a significant
+ * trend (figures decides which are): two kinds of news, two kinds of mark,
+ * each with its own legend line. */
+#define MARK_UP         "▲"
+#define MARK_DOWN       "▼"
+#define MARK_TREND_UP   "↑"
+#define MARK_TREND_DOWN "↓"
+
+static const char *change_mark(enk_change v)
 {
-        return v == ENK_CHANGE_UP ? "▲" : "▼";
+        return v == ENK_CHANGE_UP ? MARK_UP : MARK_DOWN;
+}
+
+static const char *trend_mark(enk_change v)
+{
+        return v == ENK_CHANGE_UP ? MARK_TREND_UP : MARK_TREND_DOWN;
 }
 
 /* Whether the shown unit's rows stand beside the weighted total of all
@@ -212,7 +262,7 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
         if (r->suppressed) {
                 size_t cols[] = {S_SHARE, S_LOW, S_HIGH, S_PREV, S_CHANGE, S_TREND};
                 for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-                        enk_report_put_str(c, ws, row, cols[i], "..", c->fmt.dots);
+                        enk_report_put_unshown(c, ws, row, cols[i], r);
                 return;
         }
         /* the headline questions' shares in bold: those are the headline */
@@ -220,18 +270,22 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
         total_cells(c, ws, row, r);
         enk_report_put_num(c, ws, row, S_LOW, r->ci_low, c->fmt.pct);
         enk_report_put_num(c, ws, row, S_HIGH, r->ci_high, c->fmt.pct);
-        if (r->prev_hidden) {
-                enk_report_put_str(c, ws, row, S_PREV, "..", c->fmt.dots);
-                enk_report_put_str(c, ws, row, S_CHANGE, "..", c->fmt.dots);
+        /* the year compared with: the row's own, else the one before */
+        int pyi = r->prev_year ? enk_report_year_index(c, r->prev_year) : c->prev_yi;
+        const enk_figure *p = enk_report_cell(c, c->cu, pyi, item);
+        if (r->prev_hidden || (pyi >= 0 && enk_report_not_asked(p))) {
+                enk_report_put_unshown(c, ws, row, S_PREV, p);
+                enk_report_put_unshown(c, ws, row, S_CHANGE, p);
         } else {
                 enk_report_put_num(c, ws, row, S_PREV, r->prev_share, c->fmt.pct);
                 enk_report_put_num(c, ws, row, S_CHANGE, r->diff * 100.0, c->fmt.pp);
         }
         if (r->change != ENK_CHANGE_NONE)
-                enk_report_put_str(c, ws, row, S_CHANGE_MARK, up_down(r->change), c->fmt.mark);
+                enk_report_put_str(c, ws, row, S_CHANGE_MARK, change_mark(r->change), c->fmt.mark);
         enk_report_put_num(c, ws, row, S_TREND, r->trend_slope_pp, c->fmt.pp);
         if (r->trend_change != ENK_CHANGE_NONE)
-                enk_report_put_str(c, ws, row, S_TREND_MARK, up_down(r->trend_change), c->fmt.mark);
+                enk_report_put_str(c, ws, row, S_TREND_MARK, trend_mark(r->trend_change),
+                                   c->fmt.mark);
 
         if (r->low_precision || enk_stats_low_precision(r->n))
                 strcat(note, "*");
@@ -258,8 +312,8 @@ static void summary_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, size_t
         enk_report_put_str(c, ws, row, S_NOTE, note, c->fmt.note);
 }
 
-/* Green when the mark in the next column says up, red when down: the mark is
- * the test's verdict (Holm-adjusted), the number alone is not. */
+/* Green when the mark in the next column says up (up_mark), red when down:
+ * the mark is the test's verdict, the number alone is not. */
 static void mark_colours(enk_report_ctx *c, lxw_worksheet *ws, size_t first, size_t last,
                          size_t col, size_t mark_col, const char *up_mark, const char *down_mark)
 {
@@ -322,7 +376,11 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
         enk_report_word_d(c, share, sizeof share, W_SHARE_YEAR, f->year);
         enk_report_word_d(c, total, sizeof total, W_ALL_UNITS_YEAR, f->year);
         enk_report_word_d(c, prevs, sizeof prevs, W_PREV_YEAR, prev);
-        enk_report_word_d(c, trend, sizeof trend, W_TREND_SINCE, first_year);
+        /* a first year has no trend, and no year to date one from */
+        if (first_year < f->year)
+                enk_report_word_d(c, trend, sizeof trend, W_TREND_SINCE, first_year);
+        else
+                enk_report_fmt(trend, sizeof trend, "%s", enk_report_word(c, W_TREND));
         const struct {
                 size_t col;
                 const char *text;
@@ -348,7 +406,7 @@ static void summary_header(enk_report_ctx *c, lxw_worksheet *ws, size_t header)
                 const char *text;
                 double width;
         } hw[] = {
-            {share, 11}, {prevs, 11}, {total, 11}, {enk_report_word(c, W_CHANGE), 12}, {trend, 14}};
+            {share, 11}, {prevs, 11}, {total, 11}, {enk_report_word(c, W_CHANGE), 12}, {trend, 16}};
         unsigned lines = 3;
         for (size_t i = 0; i < sizeof hw / sizeof hw[0]; i++) {
                 unsigned n = enk_report_text_lines(hw[i].text, hw[i].width);
@@ -387,8 +445,10 @@ static size_t summary_table(enk_report_ctx *c, lxw_worksheet *ws, size_t row, bo
                 }
         }
         if (row > first_data) {
-                mark_colours(c, ws, first_data, row - 1, S_CHANGE, S_CHANGE_MARK, "▲", "▼");
-                mark_colours(c, ws, first_data, row - 1, S_TREND, S_TREND_MARK, "▲", "▼");
+                mark_colours(c, ws, first_data, row - 1, S_CHANGE, S_CHANGE_MARK, MARK_UP,
+                             MARK_DOWN);
+                mark_colours(c, ws, first_data, row - 1, S_TREND, S_TREND_MARK, MARK_TREND_UP,
+                             MARK_TREND_DOWN);
                 mark_colours(c, ws, first_data, row - 1, S_TOTAL_MARK, S_TOTAL_MARK,
                              enk_report_word(c, W_HIGHER), enk_report_word(c, W_LOWER));
         }
@@ -411,7 +471,7 @@ static size_t summary_sentences(enk_report_ctx *c, lxw_worksheet *ws, size_t row
                         said = true;
                 }
                 char sentence[1400];
-                headline_sentence(c, sentence, sizeof sentence, r, enk_report_item_label(c, it));
+                headline_sentence(c, sentence, sizeof sentence, r, it);
                 enk_report_put_str(c, ws, row++, 0, sentence, NULL);
         }
         return said ? row + 1 : row;
@@ -425,7 +485,7 @@ void enk_report_sheet_summary(enk_report_ctx *c)
                 return;
         char buf[512];
         enk_report_page_setup(c, ws, ENK_REPORT_FIT_PAGE);
-        enk_report_put_title(c, ws, enk_report_text(c, &c->q->title),
+        enk_report_put_title(c, ws, c->title,
                              enk_report_word_ds(c, buf, sizeof buf, W_REPORT_SUB, f->year,
                                                 enk_report_unit_label(c, c->cu)));
         size_t header = summary_facts(c, ws) + 1;
@@ -433,7 +493,8 @@ void enk_report_sheet_summary(enk_report_ctx *c)
         bool headline = enk_report_any_headline(c);
         size_t row = summary_table(c, ws, header + 1, headline);
         row = summary_sentences(c, ws, row + 1, headline);
-        enk_report_put_str(c, ws, row++, 0, enk_report_word(c, W_LEGEND_SIG), c->fmt.small);
+        enk_report_put_str(c, ws, row++, 0, enk_report_word(c, W_LEGEND_CHANGE), c->fmt.small);
+        enk_report_put_str(c, ws, row++, 0, enk_report_word(c, W_LEGEND_TREND), c->fmt.small);
         enk_report_put_str(c, ws, row++, 0,
                            enk_report_word_d(c, buf, sizeof buf, W_LEGEND_SUPP, f->min_n),
                            c->fmt.small);
@@ -441,6 +502,7 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             c, ws, row++, 0,
             enk_report_word_d(c, buf, sizeof buf, W_LEGEND_LOWP, ENK_STATS_LOW_PRECISION_N),
             c->fmt.small);
+        enk_report_put_str(c, ws, row++, 0, enk_report_word(c, W_LEGEND_NOT_ASKED), c->fmt.small);
         bool beside = beside_total(c);
         if (beside)
                 enk_report_put_str(c, ws, row++, 0, enk_report_word(c, W_LEGEND_REST),
@@ -459,7 +521,7 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             {S_PREV, S_PREV, 11},
             {S_CHANGE, S_CHANGE, 12},
             {S_CHANGE_MARK, S_CHANGE_MARK, 3},
-            {S_TREND, S_TREND, 14},
+            {S_TREND, S_TREND, 16},
             {S_TREND_MARK, S_TREND_MARK, 3},
             {S_NOTE, S_NOTE, 14},
         };

@@ -95,7 +95,7 @@ static size_t trend_block(enk_report_ctx *c, lxw_worksheet *ws, const char *shee
                 if (r->suppressed) {
                         /* the numbers stay blank, so the chart leaves a gap
                          * (text would be drawn as 0) */
-                        enk_report_put_str(c, ws, row, 5, "..", c->fmt.dots);
+                        enk_report_put_unshown(c, ws, row, 5, r);
                         continue;
                 }
                 enk_report_put_num(c, ws, row, 1, r->share, c->fmt.pct_bold);

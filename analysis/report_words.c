@@ -3,8 +3,8 @@
  * One table, {sv, en} per key (the keys are enum enk_report_word in
  * analysis/report_internal.h). This is the one place to reword or translate
  * the report: no sheet holds a text of its own. The Data sheet's column names
- * are fixed identifiers, and their descriptions live with the columns
- * (analysis/figures_columns.c); labels, scales and question texts come from
+ * and descriptions live with the columns (analysis/figures_columns.c), beside
+ * the fixed codes `enkat stats` writes; labels, scales and question texts come from
  * the questionnaire.
  *
  * Why a C table and not a file in templates/ (where design.md places the
@@ -53,20 +53,28 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_CHANGE] = {"Förändring (procent-enheter)", "Change (percentage points)"},
     [W_TREND_SINCE] = {"Trend sedan %d (procent-enheter per år)",
                        "Trend since %d (percentage points a year)"},
+    [W_TREND] = {"Trend (procentenheter per år)", "Trend (percentage points a year)"},
     [W_NOTE] = {"Not", "Note"},
     [W_AREAS] = {"Områden", "Areas"},
     [W_HEADLINES] = {"Huvudfrågor", "Headline questions"},
     [W_IN_SHORT] = {"I korthet", "In short"},
-    [W_LEGEND_SIG] = {"▲ ▼  statistiskt säkerställd ökning eller minskning: förändringen mot "
-                      "föregående år (95 %, Holm-justerad) eller trenden (Cochran–Armitage, "
-                      "95 %)",
-                      "▲ ▼  statistically significant rise or fall: the change since the "
-                      "previous year (95%, Holm-adjusted) or the trend (Cochran–Armitage, "
-                      "95%)"},
+    [W_LEGEND_CHANGE] = {"▲ ▼  statistiskt säkerställd ökning eller minskning sedan föregående år "
+                         "(95 %, Holm-justerad)",
+                         "▲ ▼  statistically significant rise or fall since the previous year "
+                         "(95%, Holm-adjusted)"},
+    [W_LEGEND_TREND] = {"↑ ↓  statistiskt säkerställd stigande eller sjunkande trend över åren "
+                        "(Cochran–Armitage, 95 %)",
+                        "↑ ↓  statistically significant rising or falling trend over the years "
+                        "(Cochran–Armitage, 95%)"},
     [W_LEGEND_SUPP] = {"..  visas inte (sekretess): färre än %d svar, eller något som en "
                        "dold siffra skulle kunna räknas fram ur (se Metod)",
                        "..  not shown (confidentiality): fewer than %d answers, or something "
                        "a hidden figure could be worked out from (see Method)"},
+    [W_LEGEND_NOT_ASKED] = {".  frågan ställdes inte det året (SCB:s tecken för ”uppgift kan inte "
+                            "förekomma”); ..  är SCB:s tecken för en uppgift som inte kan visas",
+                            ".  the question was not asked that year (Statistics Sweden's sign "
+                            "for \"not applicable\"); ..  is its sign for a figure that cannot "
+                            "be shown"},
     [W_LEGEND_LOWP] = {"*  färre än %d svar: låg precision, tolka med försiktighet",
                        "*  fewer than %d answers: low precision, read with care"},
     [W_SCALE_CHANGED] = {"skalan ändrad", "scale changed"},
@@ -76,6 +84,13 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_SENT_AGREE] = {"%s anser att %s", "%s agree that %s"},
     [W_SENT_QUESTION] = {"%s svarar positivt på frågan ”%s”", "%s answer positively to “%s”"},
     [W_SENT_STATEMENT] = {"%s instämmer i ”%s”", "%s agree with “%s”"},
+    [W_SENT_PREDICATE] = {"%s %s", "%s %s"},
+    [W_SENT_UP] = {", upp från %d %% förra året", ", up from %d%% last year"},
+    [W_SENT_DOWN] = {", ned från %d %% förra året", ", down from %d%% last year"},
+    [W_SENT_SAME] = {", ungefär som förra året (%d %%)", ", about the same as last year (%d%%)"},
+    [W_SENT_UP_IN] = {", upp från %d %% år %d", ", up from %d%% in %d"},
+    [W_SENT_DOWN_IN] = {", ned från %d %% år %d", ", down from %d%% in %d"},
+    [W_SENT_SAME_IN] = {", ungefär som %d %% år %d", ", about the same as %d%% in %d"},
     [W_TRENDS_TITLE] = {"Trender", "Trends"},
     [W_TRENDS_SUB] = {"Andel positiva per år med 95 %% konfidensintervall – %s",
                       "Share positive by year with 95%% confidence interval – %s"},
@@ -102,6 +117,9 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_COL_EDITIONS] = {"Finns i utgåvorna", "In editions"},
     [W_COL_WAS] = {"Tidigare id", "Earlier ids"},
     [W_YES] = {"ja", "yes"},
+    [W_NO] = {"nej", "no"},
+    [W_UP] = {"upp", "up"},
+    [W_DOWN] = {"ned", "down"},
     [W_T_SCALE] = {"skala", "scale"},
     [W_T_SINGLE] = {"enval", "single choice"},
     [W_T_MULTIPLE] = {"flerval", "multiple choice"},
@@ -157,10 +175,10 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_M_TOTAL_H] = {"Totalt för flera enheter", "Total of several units"},
     [W_M_TOTAL] = {"Totalen är ett vägt medel: summan av positiva svar delat med summan "
                    "av svarande (som Koladas ”vägt medel”). I bladet Data heter totalen "
-                   "”*”.",
+                   "”Alla enheter (vägt)”, i utdata från enkat stats ”*”.",
                    "The total is a weighted mean: the sum of positive answers divided by "
                    "the sum of answers (Kolada's \"weighted mean\"). In the Data sheet the "
-                   "total is named \"*\"."},
+                   "total is named \"All units (weighted)\", in the output of enkat stats \"*\"."},
     [W_M_SUPP_H] = {"Sekretess", "Confidentiality"},
     [W_M_SUPP] = {"Resultat som bygger på färre än %d svar visas inte och markeras med "
                   "”..” (Koladas markering). Inget som kan räknas fram ur en dold siffra "
@@ -189,6 +207,42 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_M_TEXT_H] = {"Fritext", "Free text"},
     [W_M_TEXT] = {"Svar i fritext visas aldrig i rapporten.",
                   "Free-text answers never appear in the report."},
+    [W_M_SIGNS_H] = {"Tecken i tabellerna", "Signs in the tables"},
+    [W_M_SIGNS] = {"Tecknen följer SCB:s teckenförklaring för tabeller i Sveriges officiella "
+                   "statistik: ”..” uppgift som inte kan visas (här: för få svar, eller "
+                   "sekretess), ”.” uppgift som inte kan förekomma (här: frågan ställdes inte "
+                   "det året, eller till ingen). ▲ ▼ markerar en statistiskt säkerställd "
+                   "förändring mot föregående år och ↑ ↓ en statistiskt säkerställd trend: två "
+                   "olika prövningar, med var sina tecken. * markerar låg precision.",
+                   "The signs follow Statistics Sweden's (SCB) table symbols for Swedish "
+                   "official statistics: \"..\" a figure that cannot be shown (here: too few "
+                   "answers, or confidentiality), \".\" a figure that cannot occur (here: the "
+                   "question was not asked that year, or of no one). ▲ ▼ mark a statistically "
+                   "significant change since the previous year and ↑ ↓ a statistically "
+                   "significant trend: two different tests, each with its own signs. * marks "
+                   "low precision."},
+    [W_M_WORDS_H] = {"Orden i sammanfattningen", "The words of the summary"},
+    [W_M_WORDS] = {"Meningarna i korthet beskriver andelen med ord som väljs efter den "
+                   "avrundade procentsats som står bredvid, i den stil SCB rekommenderar för "
+                   "text om statistik: en andel som läsaren känner igen (var tionde, var "
+                   "femte, var fjärde, tre av tio, var tredje, fyra av tio, hälften, sex av "
+                   "tio, två av tre, sju av tio, tre av fyra, åtta av tio, nio av tio), "
+                   "”knappt” 1–2 procentenheter under den, ”drygt” 1–2 över den och ”fler än” "
+                   "längre över; ”färre än var tionde” under 8 %, ”nästan ingen” upp till 2 % "
+                   "och ”nästan alla” från 98 %. Förändringen mot föregående år nämns som ”upp "
+                   "från” eller ”ned från” bara när den är statistiskt säkerställd, annars "
+                   "”ungefär som förra året”, och aldrig mot ett år som inte visas.",
+                   "The sentences in short put the share into words chosen from the rounded "
+                   "percentage printed beside them, in the style Statistics Sweden (SCB) "
+                   "recommends for writing about statistics: a share a reader knows by name "
+                   "(one in ten, one in five, one in four, three in ten, one in three, four "
+                   "in ten, half, six in ten, two in three, seven in ten, three in four, "
+                   "eight in ten, nine in ten), \"just under\" 1–2 percentage points below "
+                   "it, \"just over\" 1–2 above it and \"more than\" further above; \"fewer "
+                   "than one in ten\" below 8%, \"almost none\" up to 2% and \"almost all\" "
+                   "from 98%. The change since the previous year is told as \"up from\" or "
+                   "\"down from\" only when it is statistically significant, else \"about the "
+                   "same as last year\", and never against a year that is not shown."},
     [W_M_FACTS] = {"Underlag", "Source"},
     [W_M_VERSION] = {"Programversion", "Software version"},
     [W_M_SURVEY] = {"Enkät", "Survey"},

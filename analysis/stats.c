@@ -1102,47 +1102,109 @@ enk_status enk_stats_suppress_more(const int64_t *n, size_t k, int min_n, bool *
 /* ------------------------------------------------------------------------- */
 /* Headline wording                                                           */
 
-static const struct band {
-        int from; /* lower bound in units of 0.0001 */
+int enk_stats_pct(double share)
+{
+        /* 0.145 is stored as 0.14499999999999999 and times 100 gives
+         * 14.499999999999998; a spreadsheet shows it as 15 %, since it rounds
+         * the 15 significant digits it keeps. Rounding to a millionth of a
+         * percent first does the same. */
+        return (int) lround(round(share * 1e8) / 1e6);
+}
+
+/* The shares a reader knows by name, in whole percent. */
+static const struct anchor {
+        int pct;
         const char *sv, *en;
-} bands[] = {
-    {1, "nästan ingen", "almost none"},
-    {500, "färre än en av tio", "fewer than one in ten"},
-    {900, "en av tio", "one in ten"},
-    {1100, "fler än en av tio", "more than one in ten"},
-    {1500, "nästan två av tio", "almost two in ten"},
-    {1900, "två av tio", "two in ten"},
-    {2100, "fler än två av tio", "more than two in ten"},
-    {2400, "en av fyra", "one in four"},
-    {2600, "nästan tre av tio", "almost three in ten"},
-    {2900, "tre av tio", "three in ten"},
-    {3100, "fler än tre av tio", "more than three in ten"},
-    {3200, "en av tre", "one in three"},
-    {3500, "nästan fyra av tio", "almost four in ten"},
-    {3900, "fyra av tio", "four in ten"},
-    {4100, "fler än fyra av tio", "more than four in ten"},
-    {4400, "knappt hälften", "just under half"},
-    {4700, "ungefär hälften", "about half"},
-    {5300, "drygt hälften", "just over half"},
-    {5600, "nästan sex av tio", "almost six in ten"},
-    {5900, "sex av tio", "six in ten"},
-    {6100, "fler än sex av tio", "more than six in ten"},
-    {6500, "två av tre", "two in three"},
-    {6900, "sju av tio", "seven in ten"},
-    {7100, "fler än sju av tio", "more than seven in ten"},
-    {7400, "tre av fyra", "three in four"},
-    {7600, "nästan åtta av tio", "almost eight in ten"},
-    {7900, "åtta av tio", "eight in ten"},
-    {8100, "fler än åtta av tio", "more than eight in ten"},
-    {8500, "nästan nio av tio", "almost nine in ten"},
-    {8900, "nio av tio", "nine in ten"},
-    {9100, "fler än nio av tio", "more than nine in ten"},
-    {9500, "nästan alla", "almost all"},
+        bool singular; /* "var tredje är nöjd", "one in three is" */
+} anchors[] = {
+    {10, "var tionde", "one in ten", true},
+    {20, "var femte", "one in five", true},
+    {25, "var fjärde", "one in four", true},
+    {30, "tre av tio", "three in ten", false},
+    {33, "var tredje", "one in three", true},
+    {40, "fyra av tio", "four in ten", false},
+    {50, "hälften", "half", false},
+    {60, "sex av tio", "six in ten", false},
+    {67, "två av tre", "two in three", false},
+    {70, "sju av tio", "seven in ten", false},
+    {75, "tre av fyra", "three in four", false},
+    {80, "åtta av tio", "eight in ten", false},
+    {90, "nio av tio", "nine in ten", false},
 };
+
+/* The phrases, "knappt" (just under) and "drygt" (just over) filled in with
+ * an anchor's name: every form is one whole phrase in the table below. */
+static const struct {
+        const char *sv, *en;
+} forms[][3] = {
+#define F(sv, en)                                                                                  \
+        {                                                                                          \
+                {"knappt " sv, "just under " en}, {"drygt " sv, "just over " en},                  \
+                {                                                                                  \
+                        "fler än " sv, "more than " en                                             \
+                }                                                                                  \
+        }
+    F("var tionde", "one in ten"),
+    F("var femte", "one in five"),
+    F("var fjärde", "one in four"),
+    F("tre av tio", "three in ten"),
+    F("var tredje", "one in three"),
+    F("fyra av tio", "four in ten"),
+    F("hälften", "half"),
+    F("sex av tio", "six in ten"),
+    F("två av tre", "two in three"),
+    F("sju av tio", "seven in ten"),
+    F("tre av fyra", "three in four"),
+    F("åtta av tio", "eight in ten"),
+    F("nio av tio", "nine in ten"),
+#undef F
+};
+
+_Static_assert(sizeof forms / sizeof forms[0] == sizeof anchors / sizeof anchors[0],
+               "one row of forms per anchor");
+
+/* The phrase of a share in [0, 1]: en or sv, and whether it takes a
+ * singular verb ("var tredje är nöjd", "one in three is"). */
+static const char *phrase_of(double share, bool en, bool *singular)
+{
+        *singular = false;
+        if (share == 0.0)
+                return en ? "none" : "ingen";
+        if (share == 1.0)
+                return en ? "all" : "alla";
+        /* the percent the reader sees beside the phrase */
+        int p = enk_stats_pct(share);
+        if (p <= 2)
+                return en ? "almost none" : "nästan ingen";
+        if (p >= 98)
+                return en ? "almost all" : "nästan alla";
+        if (p <= 7)
+                return en ? "fewer than one in ten" : "färre än var tionde";
+        size_t n = sizeof anchors / sizeof anchors[0];
+        size_t hi = 0; /* the first anchor at or above p; p >= 8 and the first is 10 */
+        while (hi < n && anchors[hi].pct < p)
+                hi++;
+        size_t a;
+        int form = -1; /* the anchor's own name */
+        int below = hi < n ? anchors[hi].pct - p : 100;
+        int above = hi > 0 ? p - anchors[hi - 1].pct : 100;
+        if (below == 0)
+                a = hi;
+        else if (below <= 2 && below < above)
+                a = hi, form = 0; /* knappt */
+        else if (above <= 2)
+                a = hi - 1, form = 1; /* drygt */
+        else
+                a = hi - 1, form = 2; /* fler än: a plural */
+        *singular = anchors[a].singular && form != 2;
+        if (form < 0)
+                return en ? anchors[a].en : anchors[a].sv;
+        return en ? forms[a][form].en : forms[a][form].sv;
+}
 
 const char *enk_stats_share_phrase(double share, const char *lang)
 {
-        bool en;
+        bool en, singular;
         if (!lang || strcmp(lang, "sv") == 0)
                 en = false;
         else if (strcmp(lang, "en") == 0)
@@ -1151,19 +1213,13 @@ const char *enk_stats_share_phrase(double share, const char *lang)
                 return NULL;
         if (!(share >= 0.0 && share <= 1.0))
                 return NULL;
-        if (share == 0.0)
-                return en ? "none" : "ingen";
-        if (share == 1.0)
-                return en ? "all" : "alla";
-        /* Round so that 0.91 computed as 91/100 lands where 0.91 is written,
-         * but keep a share that is not 0 or 1 off those two phrases. */
-        long bp = lround(share * 10000.0);
-        if (bp < 1)
-                bp = 1;
-        if (bp > 9999)
-                bp = 9999;
-        size_t i = sizeof bands / sizeof bands[0];
-        while (i > 1 && bands[i - 1].from > bp)
-                i--;
-        return en ? bands[i - 1].en : bands[i - 1].sv;
+        return phrase_of(share, en, &singular);
+}
+
+bool enk_stats_share_phrase_singular(double share)
+{
+        bool singular = false;
+        if (share >= 0.0 && share <= 1.0)
+                phrase_of(share, false, &singular);
+        return singular;
 }

@@ -491,49 +491,36 @@ enk_status enk_stats_suppress_more(const int64_t *n, size_t k, int min_n, bool *
  * Headline wording
  * ------------------------------------------------------------------------- */
 
+/* The share as a whole percent, as the report shows it ("0 %" rounds half
+ * away from zero): the one rounding behind every percent in a sentence. */
+int enk_stats_pct(double share);
+
 /* A phrase for a share in lang "sv" (NULL means "sv") or "en", as a static
  * string; NULL for a NaN share, a share outside [0, 1] or another language.
- * "ingen"/"alla" only for exactly 0 and 1; any other share is rounded to
- * 0.0001 (kept within (0, 1)) and falls in the band [from, to):
- *   from    to      sv                     en
- *   0       0       ingen                  none
- *   0       0.05    nästan ingen           almost none
- *   0.05    0.09    färre än en av tio     fewer than one in ten
- *   0.09    0.11    en av tio              one in ten
- *   0.11    0.15    fler än en av tio      more than one in ten
- *   0.15    0.19    nästan två av tio      almost two in ten
- *   0.19    0.21    två av tio             two in ten
- *   0.21    0.24    fler än två av tio     more than two in ten
- *   0.24    0.26    en av fyra             one in four
- *   0.26    0.29    nästan tre av tio      almost three in ten
- *   0.29    0.31    tre av tio             three in ten
- *   0.31    0.32    fler än tre av tio     more than three in ten
- *   0.32    0.35    en av tre              one in three
- *   0.35    0.39    nästan fyra av tio     almost four in ten
- *   0.39    0.41    fyra av tio            four in ten
- *   0.41    0.44    fler än fyra av tio    more than four in ten
- *   0.44    0.47    knappt hälften         just under half
- *   0.47    0.53    ungefär hälften        about half
- *   0.53    0.56    drygt hälften          just over half
- *   0.56    0.59    nästan sex av tio      almost six in ten
- *   0.59    0.61    sex av tio             six in ten
- *   0.61    0.65    fler än sex av tio     more than six in ten
- *   0.65    0.69    två av tre             two in three
- *   0.69    0.71    sju av tio             seven in ten
- *   0.71    0.74    fler än sju av tio     more than seven in ten
- *   0.74    0.76    tre av fyra            three in four
- *   0.76    0.79    nästan åtta av tio     almost eight in ten
- *   0.79    0.81    åtta av tio            eight in ten
- *   0.81    0.85    fler än åtta av tio    more than eight in ten
- *   0.85    0.89    nästan nio av tio      almost nine in ten
- *   0.89    0.91    nio av tio             nine in ten
- *   0.91    0.95    fler än nio av tio     more than nine in ten
- *   0.95    1       nästan alla            almost all
- *   1       1       alla                   all
- * The pattern: "t av tio" within ±0.01 of t/10, "fler än t" above it,
- * "nästan t+1" in the last 0.04 below the next band, with the common
- * fractions ¼, ⅓, ½, ⅔ and ¾ taking over near them. E.g. 0.92 "fler än nio
- * av tio", 0.87 "nästan nio av tio", 0.66 "två av tre", 0.5 "ungefär hälften". */
+ * The phrase is chosen from the whole percent p = enk_stats_pct(share) that
+ * the reader sees beside it, so one percent always reads the same way, in the
+ * style of Swedish official statistics (SCB's advice on writing about
+ * statistics: a share a reader knows by name, "drygt"/"knappt" for just over
+ * and just under it):
+ *   exactly 0 "ingen", exactly 1 "alla"; p 0-2 "nästan ingen", 98-100
+ *   "nästan alla"; 3-7 "färre än var tionde";
+ *   p on an anchor: its name (10 var tionde, 20 var femte, 25 var fjärde,
+ *   30 tre av tio, 33 var tredje, 40 fyra av tio, 50 hälften, 60 sex av tio,
+ *   67 två av tre, 70 sju av tio, 75 tre av fyra, 80 åtta av tio, 90 nio av
+ *   tio);
+ *   1-2 below the next anchor, and nearer it than the one before: "knappt"
+ *   and its name; 1-2 above an anchor: "drygt" and its name; further above:
+ *   "fler än" and its name.
+ * E.g. 69 % "knappt sju av tio", 95 % "fler än nio av tio", 52 % "drygt
+ * hälften", 32 % "knappt var tredje". English: "just under", "just over",
+ * "more than", "one in ten", ... docs/statistics.md, section 12, lists every
+ * percent. */
 const char *enk_stats_share_phrase(double share, const char *lang);
+
+/* Whether the phrase of share takes a singular verb ("var tredje är nöjd",
+ * "one in three is"): the "var …"/"one in …" names, alone or with "knappt"
+ * or "drygt". A sentence with a plural predicate then gives the percent
+ * alone. */
+bool enk_stats_share_phrase_singular(double share);
 
 #endif

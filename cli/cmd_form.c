@@ -16,10 +16,11 @@
 #include "survey/webform.h"
 
 static const char head[] =
-    ENK_MSGID("usage: enkat form --format pdf [--lang LANG] [--copies N] [--db DB --year YEAR\n"
-              "                  --unit UNIT] -o FILE.pdf Q.yaml\n"
-              "       enkat form --format layout [--lang LANG] -o FILE.json Q.yaml\n"
-              "       enkat form --format html [--lang LANG] -o FILE.html Q.yaml\n"
+    ENK_MSGID("usage: enkat form --format pdf [--lang LANG] [--year YEAR] [--copies N]\n"
+              "                  [--db DB --unit UNIT] -o FILE.pdf Q.yaml\n"
+              "       enkat form --format layout [--lang LANG] [--year YEAR] -o FILE.json Q.yaml\n"
+              "       enkat form --format html [--lang LANG] [--year YEAR] [--db DB --unit UNIT]\n"
+              "                  -o FILE.html Q.yaml\n"
               "       enkat form --format xlsx [--lang LANG] -o FILE.xlsx Q.yaml\n"
               "\n"
               "Writes the form of questionnaire Q.yaml (docs/questionnaire.md):\n"
@@ -28,6 +29,8 @@ static const char head[] =
               "  html    the web form as one self-contained page, to preview it (docs/web.md)\n"
               "  xlsx    a workbook to key paper answers into by hand, read back by\n"
               "          enkat import --source paper (docs/csv.md)\n"
+              "--year puts the wave's year after the title; with --db and --unit the\n"
+              "form also shows the wave's municipality, deadline and contact.\n"
               "\n");
 static const char foot[] =
     ENK_MSGID("exit status: 0 success, 1 bad questionnaire or unwritable file, 2 usage error\n");
@@ -35,11 +38,12 @@ static const char foot[] =
 enum format { FORMAT_NONE, FORMAT_PDF, FORMAT_LAYOUT, FORMAT_HTML, FORMAT_XLSX };
 
 /* The paper formats: one layout pass, then the PDF or the JSON from it. */
-static enk_status write_paper(const enk_questionnaire *q, int lang, enum format format,
+static enk_status write_paper(const enk_questionnaire *q, int lang, int year, enum format format,
                               unsigned copies, const char *out, const enk_store_wave_details *w,
                               enk_diags *diags)
 {
         enk_paper_options po = {.lang = lang,
+                                .year = year,
                                 .municipality = w->municipality,
                                 .deadline = w->deadline,
                                 .contact = w->contact};
@@ -54,11 +58,11 @@ static enk_status write_paper(const enk_questionnaire *q, int lang, enum format 
 
 /* The web page: the library renders it into a buffer; the file is written
  * whole or not at all, as every output (survey/outfile.h). */
-static enk_status write_html(const enk_questionnaire *q, int lang, const char *out,
+static enk_status write_html(const enk_questionnaire *q, int lang, int year, const char *out,
                              const enk_store_wave_details *w, enk_diags *diags)
 {
         enk_webform_about about = {w->municipality, w->deadline, w->contact};
-        enk_webform_options wo = {.lang = lang, .about = &about};
+        enk_webform_options wo = {.lang = lang, .year = year, .about = &about};
         char *html = NULL;
         size_t len = 0;
         enk_status st = enk_webform_render(q, &wo, &html, &len);
@@ -109,7 +113,9 @@ int cmd_form(int argc, char **argv)
             CLI_OPT_DB(&db, "with --year and --unit: the wave whose\n"
                             "municipality, deadline and contact the form\n"
                             "shows (set with enkat codes)"),
-            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld", "the wave's year"),
+            CLI_OPT_YEAR("YEAR", &year, "year '%s' is not in %ld-%ld",
+                         ENK_MSGID("the wave's year, shown after the title\n"
+                                   "(default: the title as the questionnaire writes it)")),
             CLI_OPT_UNIT("UNIT", &unit, "the wave's unit"),
             CLI_OPT_HELP,
         };
@@ -141,10 +147,10 @@ int cmd_form(int argc, char **argv)
         if (argc - optind > 1)
                 return cli_usage_error("form", "too many arguments");
         const char *path = argv[optind];
-        if (db || year || unit) {
+        if (db || unit) {
                 if (format == FORMAT_LAYOUT)
-                        return cli_usage_error("form", "the layout shows no wave: --db, --year "
-                                                       "and --unit are for pdf and html");
+                        return cli_usage_error("form", "the layout shows no wave: --db and "
+                                                       "--unit are for pdf and html");
                 int need = cli_need_wave("form", db, year, unit);
                 if (need != CLI_GO)
                         return need;
@@ -178,10 +184,11 @@ int cmd_form(int argc, char **argv)
                 switch (format) {
                 case FORMAT_PDF:
                 case FORMAT_LAYOUT:
-                        st = write_paper(q, lang, format, (unsigned) copies, out, &w, diags);
+                        st = write_paper(q, lang, (int) year, format, (unsigned) copies, out, &w,
+                                         diags);
                         break;
                 case FORMAT_HTML:
-                        st = write_html(q, lang, out, &w, diags);
+                        st = write_html(q, lang, (int) year, out, &w, diags);
                         break;
                 case FORMAT_XLSX:
                         st = enk_keysheet_write(q, lang, out, q->file, diags);

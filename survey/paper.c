@@ -287,8 +287,7 @@ static void example(struct enk_paper_lay *L, struct enk_paper_oplist *l, double 
 static void title_block(struct enk_paper_lay *L, struct enk_paper_oplist *l)
 {
         const enk_questionnaire *q = L->q;
-        double y =
-            enk_paper_text(L, l, S_TITLE, enk_paper_tr(L, &q->title), X0, 0, X1 - X0, A_LEFT, NULL);
+        double y = enk_paper_text(L, l, S_TITLE, L->p->title, X0, 0, X1 - X0, A_LEFT, NULL);
         y += 4.0;
         if (enk_paper_tr(L, &q->intro)[0])
                 y += enk_paper_text(L, l, S_BODY, enk_paper_tr(L, &q->intro), X0, y, 150.0, A_LEFT,
@@ -417,8 +416,8 @@ static void furnish(struct enk_paper_lay *L)
                 enk_paper_measure(L, S_FOOT, "X", 0, &base, NULL);
                 double mid = QR_Y + QR_SIZE / 2;
                 if (i > 0 || !about(L, l, mid - base + 1.0))
-                        enk_paper_text(L, l, S_FOOT, enk_paper_tr(L, &L->q->title), X0,
-                                       mid - base + 1.0, 110.0, A_LEFT, NULL);
+                        enk_paper_text(L, l, S_FOOT, L->p->title, X0, mid - base + 1.0, 110.0,
+                                       A_LEFT, NULL);
                 char *s = enk_paper_fmt(L, enk_paper_word(L, PW_PAGE), i + 1, p->npages);
                 if (s)
                         enk_paper_text(L, l, S_FOOT, s, QR_X - 4.0 - 40.0, mid - base + 1.0, 40.0,
@@ -561,6 +560,8 @@ enk_status enk_paper_layout(const enk_questionnaire *q, const enk_paper_options 
                 return ENK_ERR_NOMEM;
         p->q = q;
         p->lang = lang;
+        enk_title_with_year(enk_text_get(&q->title, lang), opt ? opt->year : 0, p->title,
+                            sizeof p->title);
         enk_status st = enk_paper_fonts_new(q->languages[lang], &p->fonts, diags);
         if (st != ENK_OK) {
                 enk_paper_free(p);

@@ -93,6 +93,8 @@ typedef struct enk_paper_options {
          * ask. Each may be NULL (left out). Outside the scanned layout: the
          * boxes and the JSON are the same with them or without. Copied. */
         const char *municipality, *deadline, *contact;
+        int year; /* the wave's year, shown after the title (enk_title_with_year);
+                     0: the title as written */
 } enk_paper_options;
 
 /* Lays out q in language opt->lang (opt may be NULL: the default language).

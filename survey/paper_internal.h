@@ -131,7 +131,8 @@ struct enk_paper_oplist {
 struct enk_paper {
         const enk_questionnaire *q;
         int lang;
-        struct enk_paper_fonts *fonts; /* paper_text.c */
+        char title[ENK_TITLE_YEAR_CAP]; /* the title with the wave's year */
+        struct enk_paper_fonts *fonts;  /* paper_text.c */
         struct enk_paper_oplist *pages;
         size_t npages;
         enk_paper_box *boxes;

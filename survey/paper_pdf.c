@@ -176,8 +176,7 @@ enk_status enk_paper_write_pdf(const enk_paper *p, const char *path, unsigned co
         struct sink sink = {enk_outfile_stream(o), 0};
         cairo_surface_t *s =
             cairo_pdf_surface_create_for_stream(write_fn, &sink, PAGE_W * MM_PT, PAGE_H * MM_PT);
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-                                       enk_text_get(&p->q->title, p->lang));
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, p->title);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "enkat " ENK_VERSION);
         cairo_t *cr = cairo_create(s);
         /* Each page is drawn once, into a recording surface, and every copy

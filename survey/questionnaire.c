@@ -21,6 +21,7 @@
  */
 #include "survey/questionnaire.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -721,6 +722,27 @@ void enk_question_number(const enk_questionnaire *q, size_t i, char *buf, size_t
                 snprintf(buf, n, "%d", num);
         else
                 snprintf(buf, n, "%d%c", num, (char) ('a' + (i - q->grids[qn->grid].first)));
+}
+
+const char *enk_title_with_year(const char *title, int year, char *buf, size_t cap)
+{
+        if (!cap)
+                return buf;
+        size_t n = strlen(title ? title : "");
+        while (n && title[n - 1] == ' ')
+                n--;
+        if (year > 0 && n >= 5 && title[n - 5] == ' ' && isdigit((unsigned char) title[n - 4]) &&
+            isdigit((unsigned char) title[n - 3]) && isdigit((unsigned char) title[n - 2]) &&
+            isdigit((unsigned char) title[n - 1])) {
+                int y = atoi(title + n - 4);
+                if (y >= 1900 && y < 2200)
+                        n -= 5;
+        }
+        if (year > 0)
+                snprintf(buf, cap, "%.*s %d", (int) n, title, year);
+        else
+                snprintf(buf, cap, "%.*s", (int) n, title ? title : "");
+        return buf;
 }
 
 const enk_scale *enk_question_scale(const enk_questionnaire *q, const enk_question *qn)

@@ -111,6 +111,9 @@ typedef struct enk_question {
         enk_qtype type;
         enk_text text;
         enk_text help; /* optional */
+        /* optional: what those who answer positively are or do, to end the
+         * report's sentence "Fler än nio av tio (95 %) är nöjda med stödet" */
+        enk_text predicate;
         bool required;
         bool headline;       /* shown on the report's summary */
         int scale;           /* index into scales, -1 unless ENK_Q_SCALE */
@@ -220,6 +223,19 @@ const char *enk_text_get(const enk_text *t, int lang);
  * "1", "2", ... in order, a grid counted once and its items lettered ("5a",
  * "5b"); into buf (n bytes, at least 16). */
 void enk_question_number(const enk_questionnaire *q, size_t i, char *buf, size_t n);
+
+/* The size of a buffer that holds any title with a year (ENK_TEXT_TITLE_MAX
+ * characters of up to 4 bytes, a space, a year and the NUL). */
+#define ENK_TITLE_YEAR_CAP (ENK_TEXT_TITLE_MAX * 4 + 16)
+
+/* The one rule for the title a wave's forms and reports show: the
+ * questionnaire's title followed by the wave's year ("Enkät till familjehem
+ * 2025"), so that a title need not be edited each year. A title that already
+ * ends in a year (1900-2199, after a space: an older questionnaire's "… 2020")
+ * has that year replaced. year <= 0 gives the title as written. Writes into
+ * buf (cap bytes, ENK_TITLE_YEAR_CAP holds any title) and returns buf. */
+const char *enk_title_with_year(const char *title, int year, char *buf, size_t cap);
+
 /* The scale of a scale question, or NULL. */
 const enk_scale *enk_question_scale(const enk_questionnaire *q, const enk_question *qn);
 /* Whether value is a possible answer to qn (ENK_MISSING is not; ENK_NA is when

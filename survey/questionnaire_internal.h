@@ -76,6 +76,7 @@ enum tkind {
         TK_UNIT,
         TK_QUESTION,
         TK_HELP,
+        TK_PREDICATE,
         TK_INTRO,
         TK_CLOSING,
         TK_DESCRIPTION

@@ -339,25 +339,26 @@ enum {
         Q_UNIT,
         Q_ROWS,
         Q_ITEMS,
+        Q_PREDICATE,
         Q_N
 };
 static const char *const question_keys[Q_N] = {
-    "id",  "type",  "text",    "help", "required", "show_if", "area", "headline",
-    "was", "scale", "options", "min",  "max",      "unit",    "rows", "items",
+    "id",    "type",    "text", "help", "required", "show_if", "area",  "headline",  "was",
+    "scale", "options", "min",  "max",  "unit",     "rows",    "items", "predicate",
 };
 
 #define BIT(k) (1u << (k))
 #define COMMON_KEYS                                                                                \
         (BIT(Q_ID) | BIT(Q_TYPE) | BIT(Q_TEXT) | BIT(Q_HELP) | BIT(Q_REQUIRED) | BIT(Q_SHOW_IF) |  \
-         BIT(Q_AREA) | BIT(Q_HEADLINE) | BIT(Q_WAS))
+         BIT(Q_AREA) | BIT(Q_HEADLINE) | BIT(Q_WAS) | BIT(Q_PREDICATE))
 #define ITEM_KEYS                                                                                  \
         (BIT(Q_ID) | BIT(Q_TEXT) | BIT(Q_HELP) | BIT(Q_REQUIRED) | BIT(Q_SHOW_IF) | BIT(Q_AREA) |  \
-         BIT(Q_HEADLINE) | BIT(Q_WAS))
+         BIT(Q_HEADLINE) | BIT(Q_WAS) | BIT(Q_PREDICATE))
 
 enum { TYPE_GRID = ENK_Q_TEXT + 1, NTYPES };
 static const char *const type_names[NTYPES] = {"scale",  "single", "multiple", "yesno",
                                                "number", "text",   "grid"};
-/* The keys each type takes. A grid's help, headline and was belong on its
+/* The keys each type takes. A grid's help, headline, was and predicate belong on its
  * items; its area and required are defaults for them. */
 static const unsigned type_keys[NTYPES] = {
     [ENK_Q_SCALE] = COMMON_KEYS | BIT(Q_SCALE),
@@ -366,8 +367,8 @@ static const unsigned type_keys[NTYPES] = {
     [ENK_Q_YESNO] = COMMON_KEYS,
     [ENK_Q_NUMBER] = COMMON_KEYS | BIT(Q_MIN) | BIT(Q_MAX) | BIT(Q_UNIT),
     [ENK_Q_TEXT] = COMMON_KEYS | BIT(Q_ROWS),
-    [TYPE_GRID] =
-        (COMMON_KEYS & ~(BIT(Q_HELP) | BIT(Q_HEADLINE) | BIT(Q_WAS))) | BIT(Q_SCALE) | BIT(Q_ITEMS),
+    [TYPE_GRID] = (COMMON_KEYS & ~(BIT(Q_HELP) | BIT(Q_HEADLINE) | BIT(Q_WAS) | BIT(Q_PREDICATE))) |
+                  BIT(Q_SCALE) | BIT(Q_ITEMS),
 };
 
 enum { O_VALUE, O_LABEL, O_N };
@@ -473,6 +474,8 @@ static void parse_common(struct qs_ctx *c, const enk_yml_node **v, enk_question 
                 qs_get_text(c, v[Q_TEXT], &qn->text, TK_QUESTION);
         if (v[Q_HELP])
                 qs_get_text(c, v[Q_HELP], &qn->help, TK_HELP);
+        if (v[Q_PREDICATE])
+                qs_get_text(c, v[Q_PREDICATE], &qn->predicate, TK_PREDICATE);
         if (v[Q_REQUIRED])
                 qs_get_bool(c, v[Q_REQUIRED], &qn->required);
         if (v[Q_HEADLINE])

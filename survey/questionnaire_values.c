@@ -369,6 +369,7 @@ static const struct {
     [TK_UNIT] = {"unit", ENK_TEXT_LABEL_MAX},
     [TK_QUESTION] = {"question text", ENK_TEXT_QUESTION_MAX},
     [TK_HELP] = {"help text", ENK_TEXT_HELP_MAX},
+    [TK_PREDICATE] = {"predicate", ENK_TEXT_LABEL_MAX},
     [TK_INTRO] = {"intro", ENK_TEXT_LONG_MAX},
     [TK_CLOSING] = {"closing text", ENK_TEXT_LONG_MAX},
     [TK_DESCRIPTION] = {"description", ENK_TEXT_LONG_MAX},

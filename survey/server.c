@@ -101,7 +101,8 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
         }
         srv->lang_code = srv->q->languages[srv->lang];
         srv->en = !strcmp(srv->lang_code, "en");
-        srv->title = enk_text_get(&srv->q->title, srv->lang);
+        srv->title = enk_title_with_year(enk_text_get(&srv->q->title, srv->lang), srv->year,
+                                         srv->title_buf, sizeof srv->title_buf);
         if ((st = enk_store_secret(srv->writer, "csrf", srv->secret, diags)))
                 return st;
         /* From now on a store locked by another process is waited for by the

@@ -112,8 +112,9 @@ struct enk_server {
         enk_store *ckpt;   /* the checkpointer thread's */
         enk_questionnaire *q;
         int lang;
-        const char *lang_code; /* borrowed from q */
-        const char *title;     /* borrowed from q */
+        const char *lang_code;              /* borrowed from q */
+        const char *title;                  /* title_buf */
+        char title_buf[ENK_TITLE_YEAR_CAP]; /* the title with the wave's year */
         bool en;
         int64_t wave_id;
         /* Who asks, on every page: the wave's details, read at start from

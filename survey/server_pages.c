@@ -118,6 +118,7 @@ static void form_page(enk_server *srv, int status, const char *norm, const char 
         server_csrf(srv, hash, token);
         enk_webform_field hidden[2] = {{"kod", grouped}, {"csrf", token}};
         enk_webform_options o = {.lang = srv->lang,
+                                 .year = srv->year,
                                  .action = "/svar",
                                  .hidden = hidden,
                                  .nhidden = 2,
@@ -408,6 +409,7 @@ static enk_status form_template(enk_server *srv)
         csrf[sizeof(csrf) - 1] = '\0';
         enk_webform_field hidden[2] = {{"kod", kod}, {"csrf", csrf}};
         enk_webform_options o = {.lang = srv->lang,
+                                 .year = srv->year,
                                  .action = "/svar",
                                  .hidden = hidden,
                                  .nhidden = 2,

@@ -774,7 +774,9 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
         enk_strbuf b = {0};
         rctx r = {&b, q, lang, enk_webform_lang(q, lang), opt->input, opt->show_errors};
         bool errors = opt->input && opt->show_errors && enk_webform_nerrors(opt->input) > 0;
-        const char *title = enk_text_get(&q->title, lang);
+        char titlebuf[ENK_TITLE_YEAR_CAP];
+        const char *title = enk_title_with_year(enk_text_get(&q->title, lang), opt->year, titlebuf,
+                                                sizeof titlebuf);
 
         page_head(&b, code, errors, title, NULL, opt->script_src);
         page_header(&b, r.words, title, opt->about);

@@ -93,6 +93,8 @@ typedef struct enk_webform_about {
 /* What the page around the form says and where it posts. */
 typedef struct enk_webform_options {
         int lang;           /* index into q->languages */
+        int year;           /* the wave's year, shown after the title
+                               (enk_title_with_year); 0: the title as written */
         const char *action; /* the form's action URL ("/svar"); NULL: a static file
                              * whose submit button is disabled with a note */
         /* Hidden fields written into the form as given (escaped), e.g. the

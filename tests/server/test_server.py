@@ -439,6 +439,9 @@ def run_checks(srv, db, codes, tmp):
     check(st == 422, "required answers missing: 422 (got %s)" % st)
     check('class="error-summary"' in body and f.title.startswith("Fel: "),
           "the error summary is shown and the title starts with 'Fel: '")
+    # the wave's year after the questionnaire's title, which has none (issue 15)
+    check(f.title == "Fel: Enkät till familjehem och jourhem %d" % YEAR,
+          "the page's title names the wave's year (got %r)" % f.title)
     check(f.checked("hemtyp") == ["3"] and f.value("ar_som_familjehem") == "12" and
           f.textareas.get("forslag") == "Mer <b>stöd</b> & tid",
           "everything typed is kept (radio, number, text)")

@@ -829,6 +829,26 @@ out:
         enk_questionnaire_free(t);
 }
 
+/* The title a wave shows: the year after it, an older title's year replaced. */
+static void test_title_with_year(void)
+{
+        char buf[ENK_TITLE_YEAR_CAP];
+        CHECK_STR(enk_title_with_year("Enkät till familjehem", 2025, buf, sizeof buf),
+                  "Enkät till familjehem 2025");
+        CHECK_STR(enk_title_with_year("Enkät till familjehem och jourhem 2020", 2025, buf,
+                                      sizeof buf),
+                  "Enkät till familjehem och jourhem 2025");
+        CHECK_STR(enk_title_with_year("Enkät 2020 ", 2021, buf, sizeof buf), "Enkät 2021");
+        /* not a year: a number that is part of the title stays */
+        CHECK_STR(enk_title_with_year("Enkät 12345", 2021, buf, sizeof buf), "Enkät 12345 2021");
+        CHECK_STR(enk_title_with_year("Enkät nr 3000", 2021, buf, sizeof buf),
+                  "Enkät nr 3000 2021");
+        CHECK_STR(enk_title_with_year("Enkät 2020", 0, buf, sizeof buf), "Enkät 2020");
+        char small[8];
+        CHECK_STR(enk_title_with_year("Enkät till familjehem", 2025, small, sizeof small),
+                  "Enkät ");
+}
+
 int main(void)
 {
         enk_questionnaire *q = load_full();
@@ -850,5 +870,6 @@ int main(void)
         test_api_edges();
         test_limits();
         test_latest_and_map();
+        test_title_with_year();
         return check_report();
 }

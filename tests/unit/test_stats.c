@@ -1278,41 +1278,63 @@ static void test_suppression_properties(void)
 
 static void test_phrase(void)
 {
-        /* statistics.md: 0.92 → "fler än nio av tio"; the brief: 0.66 → "två av tre". */
-        CHECK_STR(enk_stats_share_phrase(0.92, "sv"), "fler än nio av tio");
-        CHECK_STR(enk_stats_share_phrase(0.92, "en"), "more than nine in ten");
-        CHECK_STR(enk_stats_share_phrase(0.66, "sv"), "två av tre");
-        CHECK_STR(enk_stats_share_phrase(0.66, NULL), "två av tre");
+        /* docs/statistics.md, section 12 (SCB's style: a share a reader knows
+         * by name, "drygt" just over it, "knappt" just under it). The
+         * issue's pair: 0.6851 and 0.694 both show "69 %", so both read
+         * "knappt sju av tio" (the old bands gave "två av tre" and "sju av
+         * tio"). */
+        CHECK_STR(enk_stats_share_phrase(0.6851, "sv"), "knappt sju av tio");
+        CHECK_STR(enk_stats_share_phrase(0.694, "sv"), "knappt sju av tio");
+        CHECK_STR(enk_stats_share_phrase(0.694, "en"), "just under seven in ten");
+        CHECK_STR(enk_stats_share_phrase(0.95, "sv"), "fler än nio av tio");
+        CHECK_STR(enk_stats_share_phrase(0.92, "en"), "just over nine in ten");
+        CHECK_STR(enk_stats_share_phrase(0.66, NULL), "knappt två av tre");
         CHECK_STR(enk_stats_share_phrase(2.0 / 3.0, "en"), "two in three");
-        CHECK_STR(enk_stats_share_phrase(0.87, "sv"), "nästan nio av tio");
+        CHECK_STR(enk_stats_share_phrase(0.87, "sv"), "fler än åtta av tio");
+        CHECK_STR(enk_stats_share_phrase(0.88, "sv"), "knappt nio av tio");
         CHECK_STR(enk_stats_share_phrase(0.9, "sv"), "nio av tio");
-        CHECK_STR(enk_stats_share_phrase(0.5, "sv"), "ungefär hälften");
-        CHECK_STR(enk_stats_share_phrase(0.5, "en"), "about half");
+        CHECK_STR(enk_stats_share_phrase(0.5, "sv"), "hälften");
+        CHECK_STR(enk_stats_share_phrase(0.5, "en"), "half");
+        CHECK_STR(enk_stats_share_phrase(0.52, "sv"), "drygt hälften");
+        CHECK_STR(enk_stats_share_phrase(0.47, "sv"), "fler än fyra av tio");
+        CHECK_STR(enk_stats_share_phrase(0.48, "sv"), "knappt hälften");
         CHECK_STR(enk_stats_share_phrase(0.75, "sv"), "tre av fyra");
-        CHECK_STR(enk_stats_share_phrase(0.25, "sv"), "en av fyra");
-        CHECK_STR(enk_stats_share_phrase(1.0 / 3.0, "sv"), "en av tre");
-        CHECK_STR(enk_stats_share_phrase(0.83, "sv"), "fler än åtta av tio");
-        CHECK_STR(enk_stats_share_phrase(0.97, "sv"), "nästan alla");
+        CHECK_STR(enk_stats_share_phrase(0.25, "sv"), "var fjärde");
+        CHECK_STR(enk_stats_share_phrase(1.0 / 3.0, "sv"), "var tredje");
+        CHECK_STR(enk_stats_share_phrase(0.31, "sv"), "drygt tre av tio");
+        CHECK_STR(enk_stats_share_phrase(0.32, "sv"), "knappt var tredje");
+        CHECK_STR(enk_stats_share_phrase(0.37, "en"), "more than one in three");
+        CHECK_STR(enk_stats_share_phrase(0.15, "sv"), "fler än var tionde");
+        CHECK_STR(enk_stats_share_phrase(0.98, "sv"), "nästan alla");
+        CHECK_STR(enk_stats_share_phrase(0.97, "sv"), "fler än nio av tio");
         CHECK_STR(enk_stats_share_phrase(1.0, "sv"), "alla");
         CHECK_STR(enk_stats_share_phrase(0.99999, "sv"), "nästan alla");
         CHECK_STR(enk_stats_share_phrase(0.0, "en"), "none");
         CHECK_STR(enk_stats_share_phrase(0.00001, "sv"), "nästan ingen");
-        CHECK_STR(enk_stats_share_phrase(0.07, "sv"), "färre än en av tio");
+        CHECK_STR(enk_stats_share_phrase(0.07, "sv"), "färre än var tionde");
+        CHECK_STR(enk_stats_share_phrase(0.08, "sv"), "knappt var tionde");
         CHECK_STR(enk_stats_share_phrase(0.1, "en"), "one in ten");
-        /* Boundaries: the lower bound belongs to the band, computed shares too. */
-        CHECK_STR(enk_stats_share_phrase(91.0 / 100.0, "sv"), "fler än nio av tio");
-        CHECK_STR(enk_stats_share_phrase(0.9099, "sv"), "nio av tio");
-        CHECK_STR(enk_stats_share_phrase(0.95, "sv"), "nästan alla");
-        CHECK_STR(enk_stats_share_phrase(0.949, "sv"), "fler än nio av tio");
-        CHECK_STR(enk_stats_share_phrase(0.65, "sv"), "två av tre");
-        CHECK_STR(enk_stats_share_phrase(0.6499, "sv"), "fler än sex av tio");
+        /* Bounds: the percent as shown, rounded half away from zero. */
+        CHECK_INT(enk_stats_pct(0.685), 69);
+        CHECK_INT(enk_stats_pct(0.6849), 68);
+        CHECK_INT(enk_stats_pct(0.145), 15); /* as a spreadsheet shows it */
+        CHECK_STR(enk_stats_share_phrase(0.6849, "sv"), "drygt två av tre");
+        CHECK_STR(enk_stats_share_phrase(0.925, "sv"), "fler än nio av tio");
+        CHECK_STR(enk_stats_share_phrase(0.9249, "sv"), "drygt nio av tio");
+        /* a singular name takes a singular verb: the sentence with a plural
+         * predicate gives the percent alone */
+        CHECK(enk_stats_share_phrase_singular(1.0 / 3.0));
+        CHECK(enk_stats_share_phrase_singular(0.09));
+        CHECK(!enk_stats_share_phrase_singular(0.15)); /* fler än var tionde */
+        CHECK(!enk_stats_share_phrase_singular(0.69));
+        CHECK(!enk_stats_share_phrase_singular(NAN));
         CHECK(enk_stats_share_phrase(NAN, "sv") == NULL);
         CHECK(enk_stats_share_phrase(1.01, "sv") == NULL);
         CHECK(enk_stats_share_phrase(-0.1, "sv") == NULL);
         CHECK(enk_stats_share_phrase(0.5, "de") == NULL);
-        /* Every share in steps of 0.0001 has a phrase in both languages, and
-         * the phrases change only at the documented bounds (33 of them
-         * between 0 and 1, plus the ends). */
+        /* Every share in steps of 0.0001 has a phrase in both languages, one
+         * percent has one phrase, and the phrases change only at the
+         * documented bounds (48 of them between 0 and 1, plus the ends). */
         int bad = 0, changes = 0;
         const char *prev = NULL;
         for (int i = 0; i <= 10000; i++) {
@@ -1320,12 +1342,16 @@ static void test_phrase(void)
                 const char *en = enk_stats_share_phrase(i / 10000.0, "en");
                 if (!sv || !en)
                         bad++;
-                if (prev && sv && strcmp(prev, sv) != 0)
+                if (prev && sv && strcmp(prev, sv) != 0) {
                         changes++;
+                        /* a change only where the shown percent changes */
+                        if (i % 100 != 50 && i != 1 && i != 10000)
+                                bad++;
+                }
                 prev = sv;
         }
         CHECK_INT(bad, 0);
-        CHECK_INT(changes, 33);
+        CHECK_INT(changes, 50);
 }
 
 int main(void)
