@@ -143,6 +143,21 @@ enum enk_report_word {
         W_M_CREATED,
         W_M_YEARS,
         W_M_UNITS,
+        W_CMP_TEST_ROW,
+        W_CMP_TEST,
+        W_CMP_TEST_SIG,
+        W_CMP_TEST_NS,
+        W_CMP_NO_TEST,
+        W_CMP_H_LABEL,
+        W_CMP_H_BELOW,
+        W_CMP_H_MARK,
+        W_CMP_H_ABOVE,
+        W_CMP_LOWP_SERIES,
+        W_CMP_ORDER_AXIS,
+        W_TRENDS_CHOOSE,
+        W_TRENDS_CHOSEN,
+        W_TRENDS_DATA,
+        W_TRENDS_KEY,
         W_COUNT
 };
 
@@ -185,7 +200,8 @@ typedef struct enk_report_ctx {
                 lxw_format *title, *subtitle, *header, *header_left, *section, *label, *wrap,
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
-                    *fact_text, *total_pct, *total_int, *data_head;
+                    *fact_text, *total_pct, *total_int, *data_head, *pct_lowp, *p_value, *p_sig,
+                    *header_small, *chooser;
         } fmt;
 } enk_report_ctx;
 
