@@ -1,29 +1,30 @@
-/* analysis/report_comparison.c - sheet 4 of the report: the units side by side (only with several).
+/* analysis/report_comparison.c - sheets 4 and 5 of the report: the units side by side (only with
+ * several).
  *
- * Two parts, printed one page wide:
+ * Sheet 4 (Jämförelse) has a section per summary question, each on a printed
+ * page of its own, the sheet one page wide: the question, the test of the
+ * difference between the units, a chart, and under it the units sorted by
+ * share with interval, change since last year, n and marks. The chart draws
+ * each unit's interval as a floating bar with a dark band at the share (a
+ * stacked column: an invisible base up to the interval's low end, then the
+ * interval split at the share), in the order of the table under it; the
+ * total is grey, the unit the report is about orange, a unit of low
+ * precision pale. libxlsxwriter has no error bars from cells and cannot
+ * combine chart types; this draws the same in Excel and LibreOffice. Up to
+ * CMP_LABELLED units every bar is named with its unit, share and mark (a
+ * label column of the table: LibreOffice does not read a data label from a
+ * cell); with more (a national set of 290) the names are left to the table,
+ * and the chart shows how the units spread, where the total stands and
+ * where the report's unit is.
  *
- * The table: units down (the total last), areas and questions across as
- * column pairs share | n, so that 290 municipalities scroll down, not across;
- * under it a row with the test of the difference between the units for each
- * question (the k-sample χ² of enk_stats_prop_test over the units shown this
- * year, Holm-adjusted over the questions).
+ * Sheet 5 (Jämförelsetabell) is the table of every area and question: units
+ * down (the total last), items across as column pairs share | n, so that 290
+ * municipalities scroll down, not across; under it the test of each question.
  *
- * A section per summary question, each on a page of its own: the question,
- * the test, a chart, and under it the units sorted by share with interval,
- * change since last year, n and marks. The chart draws each unit's interval
- * as a floating bar with a dark band at the share (a stacked column: an
- * invisible base up to the interval's low end, then the interval split at
- * the share), sorted as the table under it; the total is grey and the unit
- * the report is about orange. libxlsxwriter has no error bars from cells and
- * cannot combine chart types, and this draws the same in Excel and
- * LibreOffice. Up to CMP_LABELLED units every bar carries its unit's name
- * and share (a label column of the table: LibreOffice does not read a data
- * label from a cell); with more (a national set of 290) the names are left to the
- * table under the chart, and the chart shows where the units lie, where the
- * total stands and where the report's unit is.
- *
- * A suppressed unit's ".." gives it no bar, no test and no change: it stands
- * last in the sorted table with its chart cells empty.
+ * The test is the k-sample χ² of enk_stats_prop_test over the units shown
+ * this year, Holm-adjusted over the questions. A suppressed unit's ".."
+ * gives it no bar, no part in the test and no change: it stands last in the
+ * sorted table with its chart cells empty.
  */
 #include "analysis/report_internal.h"
 #include "analysis/stats.h"
@@ -34,6 +35,7 @@
 #include <string.h>
 
 #define CMP_UNIT_W     24   /* the unit column at least */
+#define CMP_FIT_ITEMS  8    /* more items: the table is printed at full size */
 #define CMP_LABELLED   40   /* more units than this: no names under the bars */
 #define CMP_MARK       0.01 /* the height of the band that marks the share */
 #define CMP_CHART_ROWS 16   /* rows of 15 points the chart takes */
@@ -142,13 +144,13 @@ static bool tests(enk_report_ctx *c, layout *l)
         return true;
 }
 
-/* A p-value as text, "< 0,001" below a thousandth, with the language's decimal sign. */
+/* A p-value with its relation, "= 0,277" or "< 0,001", with the language's decimal sign. */
 static const char *p_text(const enk_report_ctx *c, char *buf, size_t cap, double p)
 {
         if (p < 0.001)
                 enk_report_fmt(buf, cap, "< 0.001");
         else
-                enk_report_fmt(buf, cap, "%.3f", p);
+                enk_report_fmt(buf, cap, "= %.3f", p);
         if (c->lang == ENK_LANG_SV)
                 for (char *s = buf; *s; s++)
                         if (*s == '.')
@@ -168,6 +170,19 @@ static const char *test_text(const enk_report_ctx *c, char *buf, size_t cap, con
         return enk_report_fmt(
             buf, cap, "%s: %s", head,
             enk_report_word(c, l->p_adj[i] < ENK_STATS_ALPHA ? W_CMP_TEST_SIG : W_CMP_TEST_NS));
+}
+
+/* The marks the sheet uses, on two rows from row. */
+static void legend(enk_report_ctx *c, lxw_worksheet *ws, size_t row)
+{
+        char buf[600];
+        enk_report_put_str(
+            c, ws, row, 0,
+            enk_report_word_d(c, buf, sizeof buf, W_LEGEND_LOWP, ENK_STATS_LOW_PRECISION_N),
+            c->fmt.small);
+        enk_report_put_str(c, ws, row + 1, 0,
+                           enk_report_word_d(c, buf, sizeof buf, W_LEGEND_SUPP, c->f->min_n),
+                           c->fmt.small);
 }
 
 static void headings(enk_report_ctx *c, lxw_worksheet *ws, const layout *l)
@@ -478,6 +493,36 @@ static size_t section(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, c
         return head + 1 + m + 1;
 }
 
+/* The table's sheet: every item with figures, the units down. Printed one
+ * page wide while that leaves it readable, else at full size with the
+ * headings and the units repeated on every page (it has no charts that
+ * repeated rows could cover). */
+static void table_sheet(enk_report_ctx *c, layout *l, double unit_w)
+{
+        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_COMPARE_TABLE);
+        if (!ws)
+                return;
+        char buf[600];
+        enk_report_put_title(c, ws, enk_report_word(c, W_CMP_TITLE),
+                             enk_report_word_d(c, buf, sizeof buf, W_CMP_SUB, c->f->year));
+        legend(c, ws, 2);
+        enk_report_page_setup(c, ws,
+                              l->ni > CMP_FIT_ITEMS ? ENK_REPORT_FIT_NONE : ENK_REPORT_FIT_WIDTH);
+        headings(c, ws, l);
+        unit_rows(c, ws, l);
+        enk_report_col_width(c, ws, 0, 0, unit_w, NULL);
+        for (size_t i = 0; i < l->ni; i++) {
+                enk_report_col_width(c, ws, l->cols[i], l->cols[i], 8, NULL);
+                enk_report_col_width(c, ws, l->cols[i] + 1, l->cols[i] + 1, 6, NULL);
+        }
+        worksheet_freeze_panes(ws, (lxw_row_t) (l->h2 + 1), 1);
+        if (l->ni > CMP_FIT_ITEMS) {
+                enk_report_note_err(
+                    c, worksheet_repeat_rows(ws, (lxw_row_t) l->h0, (lxw_row_t) l->h2));
+                enk_report_note_err(c, worksheet_repeat_columns(ws, 0, 0));
+        }
+}
+
 void enk_report_sheet_comparison(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
@@ -488,15 +533,8 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
         char buf[600];
         size_t *order = NULL;
         enk_report_put_title(c, ws, enk_report_word(c, W_CMP_TITLE),
-                             enk_report_word_d(c, buf, sizeof buf, W_CMP_SUB, f->year));
-        /* the marks the tables use, under the subtitle */
-        enk_report_put_str(
-            c, ws, 2, 0,
-            enk_report_word_d(c, buf, sizeof buf, W_LEGEND_LOWP, ENK_STATS_LOW_PRECISION_N),
-            c->fmt.small);
-        enk_report_put_str(c, ws, 3, 0,
-                           enk_report_word_d(c, buf, sizeof buf, W_LEGEND_SUPP, f->min_n),
-                           c->fmt.small);
+                             enk_report_word_d(c, buf, sizeof buf, W_CMP_CHARTS_SUB, f->year));
+        legend(c, ws, 2);
         layout l = {.h0 = 5, .h1 = 6, .h2 = 7};
         if (!find_items(c, &l) || !tests(c, &l) || !(order = malloc(c->nunits * sizeof *order)))
                 goto out;
@@ -504,11 +542,9 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
         l.last = l.first + c->nunits - 1;
         l.test_row = l.last + 1;
 
-        /* One page wide, the sections one page each: a chart is never cut by
-         * a page break, and nothing is repeated over it. */
+        /* One page wide, a section to a page: a chart is never cut by a page
+         * break, and no rows are repeated over it. */
         enk_report_page_setup(c, ws, ENK_REPORT_FIT_WIDTH);
-        headings(c, ws, &l);
-        unit_rows(c, ws, &l);
 
         /* the unit column as wide as the longest name */
         double unit_w = CMP_UNIT_W;
@@ -519,31 +555,26 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
                         unit_w = w;
         }
         enk_report_col_width(c, ws, 0, 0, unit_w, NULL);
-        size_t ncols = 2 * l.ni + 1 > S_NCOLS ? 2 * l.ni + 1 : S_NCOLS;
         double table_px = unit_w * 7 + 5;
-        for (size_t col = 1; col < ncols; col++) {
-                double w = col < 2 * l.ni + 1 ? (col % 2 ? 8 : 6) : 0;
-                if (col < S_NCOLS && sorted_w[col] > w)
-                        w = sorted_w[col];
-                enk_report_col_width(c, ws, col, col, w, NULL);
-                table_px += w * 7 + 5;
+        for (size_t col = 1; col < S_NCOLS; col++) {
+                enk_report_col_width(c, ws, col, col, sorted_w[col], NULL);
+                table_px += sorted_w[col] * 7 + 5;
         }
-        worksheet_freeze_panes(ws, (lxw_row_t) (l.h2 + 1), 1);
-
-        /* a chart as wide as the tables, at least the usual width */
+        /* the chart as wide as the table under it */
         double width = table_px < ENK_REPORT_CHART_W ? ENK_REPORT_CHART_W : table_px;
-        if (width > 1000)
-                width = 1000;
+
         bool headline = enk_report_any_headline(c);
-        size_t row = l.test_row + 2, nbreaks = 0;
+        size_t row = 5, nbreaks = 0;
         for (size_t i = l.nareas; i < l.ni; i++) {
                 if (!enk_report_item_on_summary(c, l.items[i], headline))
                         continue;
-                l.breaks[nbreaks++] = (lxw_row_t) row;
+                if (row > 5)
+                        l.breaks[nbreaks++] = (lxw_row_t) row;
                 row = section(c, ws, name, &l, i, row, order, width);
         }
         if (nbreaks)
                 enk_report_note_err(c, worksheet_set_h_pagebreaks(ws, l.breaks));
+        table_sheet(c, &l, unit_w);
 out:
         free(order);
         free(l.items);

@@ -12,10 +12,10 @@
  *   report_summary.c       sheet 1, with the headline sentences
  *   report_trends.c        sheet 2
  *   report_distribution.c  sheet 3
- *   report_comparison.c    sheet 4 (only with several units)
- *   report_questions.c     sheet 5
- *   report_method.c        sheet 6
- *   report_data.c          sheet 7, the tidy table (analysis/figures.h's columns)
+ *   report_comparison.c    sheets 4 and 5 (only with several units)
+ *   report_questions.c     sheet 6
+ *   report_method.c        sheet 7
+ *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns)
  *
  * A new sheet is one file with one enk_report_sheet_<name>(c), called from
  * write_sheets() in report.c, and its words in report_words.c.
@@ -143,6 +143,8 @@ enum enk_report_word {
         W_M_CREATED,
         W_M_YEARS,
         W_M_UNITS,
+        W_SH_COMPARE_TABLE,
+        W_CMP_CHARTS_SUB,
         W_CMP_TEST_ROW,
         W_CMP_TEST,
         W_CMP_TEST_SIG,

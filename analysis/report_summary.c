@@ -399,9 +399,10 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             {S_LOW, S_HIGH, 8},
             {S_N, S_N, 6},
             {S_PREV, S_PREV, 11},
-            {S_CHANGE, S_CHANGE, 12},
+            /* "(procentenheter)" whole on one line of the heading */
+            {S_CHANGE, S_CHANGE, 17},
             {S_CHANGE_MARK, S_CHANGE_MARK, 3},
-            {S_TREND, S_TREND, 14},
+            {S_TREND, S_TREND, 17},
             {S_TREND_MARK, S_TREND_MARK, 3},
             {S_NOTE, S_NOTE, 14},
         };

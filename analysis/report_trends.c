@@ -289,15 +289,20 @@ void enk_report_sheet_trends(enk_report_ctx *c)
 
         /* The blocks and their rows, known before they are written: the
          * formulas name the data range under them. */
-        size_t nblocks = 0;
-        for (size_t it = 0; it < c->nitems; it++)
+        bool headline = enk_report_any_headline(c);
+        size_t nblocks = 0, ncharts = 0;
+        for (size_t it = 0; it < c->nitems; it++) {
                 nblocks += has_block(c, it);
+                ncharts += has_block(c, it) && enk_report_item_on_summary(c, it, headline);
+        }
         size_t end = T_HEADER + 1 + nblocks * (1 + f->nyears);
+        size_t charts_end = T_HEADER + 1 + (ncharts + 1) / 2 * T_CHART_ROWS;
+        if (charts_end > end)
+                end = charts_end;
         if (ch.on)
                 chooser_data(c, ws, end + 2, &ch);
 
         /* One block per item with figures for the unit, areas first. */
-        bool headline = enk_report_any_headline(c);
         size_t row = T_HEADER + 1, slot = 0;
         for (int pass = 0; pass < 2; pass++)
                 for (size_t it = 0; it < c->nitems; it++)
@@ -320,10 +325,7 @@ void enk_report_sheet_trends(enk_report_ctx *c)
                 breaks[nbreaks++] = (lxw_row_t) (T_HEADER + 1 + k * T_CHART_ROWS);
         if (nbreaks)
                 enk_report_note_err(c, worksheet_set_h_pagebreaks(ws, breaks));
-        size_t last_row = T_HEADER + lines * T_CHART_ROWS;
-        if (row - 1 > last_row)
-                last_row = row - 1;
-        enk_report_note_err(c, worksheet_print_area(ws, 0, 0, (lxw_row_t) last_row,
+        enk_report_note_err(c, worksheet_print_area(ws, 0, 0, (lxw_row_t) (end - 1),
                                                     (lxw_col_t) (ncols + 2 + T_CHART_COLS)));
         free(ch.col_of);
 }

@@ -197,12 +197,19 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_M_CREATED] = {"Skapad", "Created"},
     [W_M_YEARS] = {"År i underlaget", "Years in the data"},
     [W_M_UNITS] = {"Antal enheter", "Number of units"},
+    [W_SH_COMPARE_TABLE] = {"Jämförelsetabell", "Comparison table"},
+    [W_CMP_CHARTS_SUB] = {"Andel positiva %d per enhet, ordnade efter andel, med 95 %% "
+                          "konfidensintervall. Totalen är ett vägt medel: summa positiva / summa "
+                          "svarande.",
+                          "Share positive %d by unit, ordered by share, with 95%% confidence "
+                          "interval. The total is a weighted mean: sum of positive / sum of "
+                          "answers."},
     [W_CMP_TEST_ROW] = {"Skillnad mellan enheterna, p (Holm)",
                         "Difference between units, p (Holm)"},
     [W_CMP_TEST] = {"Skillnad mellan enheterna (χ²-test över %d enheter, Holms korrektion över "
-                    "frågorna): p = %s",
+                    "frågorna): p %s",
                     "Difference between the units (χ² test over %d units, Holm's correction over "
-                    "the questions): p = %s"},
+                    "the questions): p %s"},
     [W_CMP_TEST_SIG] = {"statistiskt säkerställd", "statistically significant"},
     [W_CMP_TEST_NS] = {"inte statistiskt säkerställd", "not statistically significant"},
     [W_CMP_NO_TEST] = {"Skillnad mellan enheterna: inget test, färre än två enheter med svar "
