@@ -558,7 +558,8 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
         double table_px = unit_w * 7 + 5;
         for (size_t col = 1; col < S_NCOLS; col++) {
                 enk_report_col_width(c, ws, col, col, sorted_w[col], NULL);
-                table_px += sorted_w[col] * 7 + 5;
+                if (col != S_EMPTY) /* nothing is written there */
+                        table_px += sorted_w[col] * 7 + 5;
         }
         /* the chart as wide as the table under it */
         double width = table_px < ENK_REPORT_CHART_W ? ENK_REPORT_CHART_W : table_px;
