@@ -439,14 +439,15 @@ static bool make_formats(enk_report_ctx *c)
         format_set_num_format(c->fmt.pct_bold, pct);
         char lowp[32];
         format_set_num_format(c->fmt.pct_lowp, enk_report_fmt(lowp, sizeof lowp, "%s\" *\"", pct));
-        format_set_num_format(c->fmt.p_value, "0.000");
-        format_set_num_format(c->fmt.p_sig, "0.000");
+        format_set_num_format(c->fmt.p_value, "[<0.001]\"< 0.001\";0.000");
+        format_set_num_format(c->fmt.p_sig, "[<0.001]\"< 0.001\";0.000");
         format_set_bold(c->fmt.p_sig);
         /* the cell a reader changes: framed, on the heading's colour */
         format_set_bold(c->fmt.chooser);
         format_set_bg_color(c->fmt.chooser, ENK_REPORT_HEADER);
         format_set_border(c->fmt.chooser, LXW_BORDER_THIN);
         format_set_border_color(c->fmt.chooser, ENK_REPORT_BLUE);
+        format_set_shrink(c->fmt.chooser); /* a long unit name whole */
         format_set_bold(c->fmt.pct_bold);
         format_set_num_format(c->fmt.pp, "+0.0;-0.0;0.0");
         format_set_num_format(c->fmt.dec1, "0.0");

@@ -251,7 +251,7 @@ static void chooser_cell(enk_report_ctx *c, lxw_worksheet *ws, const chooser *ch
         char range[64], formula[80];
         enk_report_put_str(c, ws, T_HEADER - 1, 0, enk_report_word(c, W_TRENDS_CHOOSE),
                            c->fmt.label);
-        enk_report_note_err(c, worksheet_merge_range(ws, T_HEADER - 1, 1, T_HEADER - 1, T_NCOLS - 1,
+        enk_report_note_err(c, worksheet_merge_range(ws, T_HEADER - 1, 1, T_HEADER - 1, T_CHOSEN,
                                                      c->unit_order[0].name, c->fmt.chooser));
         lxw_rowcol_to_range_abs(range, (lxw_row_t) ch->list_first, (lxw_col_t) ch->list_col,
                                 (lxw_row_t) ch->list_last, (lxw_col_t) ch->list_col);
