@@ -264,34 +264,39 @@ static void unit_rows(enk_report_ctx *c, lxw_worksheet *ws, const layout *l)
                                                                          : c->fmt.p_value);
 }
 
-/* The units with a figure for item, the total among them, sorted by share
- * from the highest; the suppressed last, by name. Returns their number. */
-static const enk_report_ctx *sort_ctx;
-static size_t sort_item;
+/* A unit of the sorted table: what the order needs, so that qsort needs no context. */
+typedef struct ranked {
+        double share; /* NaN when suppressed */
+        const char *name;
+        size_t unit;
+} ranked;
 
 static int by_share(const void *a, const void *b)
 {
-        size_t ua = *(const size_t *) a, ub = *(const size_t *) b;
-        const enk_figure *ra = enk_report_cell(sort_ctx, ua, sort_ctx->yi, sort_item);
-        const enk_figure *rb = enk_report_cell(sort_ctx, ub, sort_ctx->yi, sort_item);
-        bool ha = ra->suppressed || isnan(ra->share), hb = rb->suppressed || isnan(rb->share);
+        const ranked *ra = a, *rb = b;
+        bool ha = isnan(ra->share), hb = isnan(rb->share);
         if (ha != hb)
                 return ha ? 1 : -1;
         if (!ha && ra->share != rb->share)
                 return ra->share > rb->share ? -1 : 1;
-        return strcmp(enk_report_unit_label(sort_ctx, ua), enk_report_unit_label(sort_ctx, ub));
+        return strcmp(ra->name, rb->name);
 }
 
-static size_t sorted_units(const enk_report_ctx *c, size_t item, size_t *out)
+/* The units with a figure for item, the total among them, sorted by share
+ * from the highest, the suppressed last by name, into out (room for
+ * c->nunits, rank as scratch of the same size). Returns their number. */
+static size_t sorted_units(const enk_report_ctx *c, size_t item, size_t *out, ranked *rank)
 {
         size_t m = 0;
-        for (size_t u = 0; u < c->nunits; u++)
-                if (enk_report_cell(c, u, c->yi, item))
-                        out[m++] = u;
-        sort_ctx = c;
-        sort_item = item;
-        qsort(out, m, sizeof *out, by_share);
-        sort_ctx = NULL;
+        for (size_t u = 0; u < c->nunits; u++) {
+                const enk_figure *r = enk_report_cell(c, u, c->yi, item);
+                if (r)
+                        rank[m++] = (ranked){r->suppressed ? NAN : r->share,
+                                             enk_report_unit_label(c, u), u};
+        }
+        qsort(rank, m, sizeof *rank, by_share);
+        for (size_t i = 0; i < m; i++)
+                out[i] = rank[i].unit;
         return m;
 }
 
@@ -467,7 +472,7 @@ static void sorted_chart(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet
 /* The section of summary question i at row: a page of its own with the
  * question, the test, the chart and the sorted table. Returns the row after it. */
 static size_t section(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, const layout *l,
-                      size_t i, size_t row, size_t *order, double width)
+                      size_t i, size_t row, size_t *order, ranked *rank, double width)
 {
         char buf[600];
         size_t item = l->items[i];
@@ -484,7 +489,7 @@ static size_t section(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, c
                                    : k >= S_LABEL ? c->fmt.header_small
                                                   : c->fmt.header);
         enk_report_row_height(c, ws, head, 45);
-        size_t m = sorted_units(c, item, order);
+        size_t m = sorted_units(c, item, order, rank);
         for (size_t k = 0; k < m; k++)
                 sorted_row(c, ws, head + 1 + k, order[k],
                            enk_report_cell(c, order[k], c->yi, item));
@@ -532,12 +537,19 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
                 return;
         char buf[600];
         size_t *order = NULL;
+        ranked *rank = NULL;
         enk_report_put_title(c, ws, enk_report_word(c, W_CMP_TITLE),
                              enk_report_word_d(c, buf, sizeof buf, W_CMP_CHARTS_SUB, f->year));
         legend(c, ws, 2);
         layout l = {.h0 = 5, .h1 = 6, .h2 = 7};
-        if (!find_items(c, &l) || !tests(c, &l) || !(order = malloc(c->nunits * sizeof *order)))
+        if (!find_items(c, &l) || !tests(c, &l))
                 goto out;
+        order = malloc(c->nunits * sizeof *order);
+        rank = malloc(c->nunits * sizeof *rank);
+        if (!order || !rank) {
+                enk_report_note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+                goto out;
+        }
         l.first = l.h2 + 1;
         l.last = l.first + c->nunits - 1;
         l.test_row = l.last + 1;
@@ -571,13 +583,14 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
                         continue;
                 if (row > 5)
                         l.breaks[nbreaks++] = (lxw_row_t) row;
-                row = section(c, ws, name, &l, i, row, order, width);
+                row = section(c, ws, name, &l, i, row, order, rank, width);
         }
         if (nbreaks)
                 enk_report_note_err(c, worksheet_set_h_pagebreaks(ws, l.breaks));
         table_sheet(c, &l, unit_w);
 out:
         free(order);
+        free(rank);
         free(l.items);
         free(l.cols);
         free(l.p);
