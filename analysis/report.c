@@ -423,26 +423,31 @@ static bool make_formats(enk_report_ctx *c)
 {
         const char *pct = enk_report_pct_format(c);
         lxw_format **all[] = {
-            &c->fmt.title,     &c->fmt.subtitle,  &c->fmt.header,    &c->fmt.header_left,
-            &c->fmt.section,   &c->fmt.label,     &c->fmt.wrap,      &c->fmt.bold_wrap,
-            &c->fmt.pct,       &c->fmt.pct_bold,  &c->fmt.pp,        &c->fmt.dec1,
-            &c->fmt.dec3,      &c->fmt.integer,   &c->fmt.year,      &c->fmt.dots,
-            &c->fmt.mark,      &c->fmt.note,      &c->fmt.small,     &c->fmt.good,
-            &c->fmt.bad,       &c->fmt.date,      &c->fmt.hash,      &c->fmt.fact_label,
-            &c->fmt.fact_int,  &c->fmt.fact_pct,  &c->fmt.fact_text, &c->fmt.total_pct,
-            &c->fmt.total_int, &c->fmt.data_head,
+            &c->fmt.title,     &c->fmt.subtitle,     &c->fmt.header,    &c->fmt.header_left,
+            &c->fmt.section,   &c->fmt.label,        &c->fmt.wrap,      &c->fmt.bold_wrap,
+            &c->fmt.pct,       &c->fmt.pct_bold,     &c->fmt.pp,        &c->fmt.dec1,
+            &c->fmt.dec3,      &c->fmt.integer,      &c->fmt.year,      &c->fmt.dots,
+            &c->fmt.mark,      &c->fmt.note,         &c->fmt.small,     &c->fmt.good,
+            &c->fmt.bad,       &c->fmt.date,         &c->fmt.hash,      &c->fmt.fact_label,
+            &c->fmt.fact_int,  &c->fmt.fact_pct,     &c->fmt.fact_text, &c->fmt.total_pct,
+            &c->fmt.total_int, &c->fmt.data_head,    &c->fmt.pct_lowp,  &c->fmt.p_value,
+            &c->fmt.p_sig,     &c->fmt.header_small, &c->fmt.chooser,
         };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 if (!(*all[i] = add_fmt(c)))
                         return false;
+        /* A row's cells read from its first line: a wrapped question and its
+         * numbers stand on the same line (the headings stand at the bottom). */
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+                format_set_align(*all[i], LXW_ALIGN_VERTICAL_TOP);
         format_set_bold(c->fmt.title);
         format_set_font_size(c->fmt.title, 16);
         format_set_font_color(c->fmt.title, ENK_REPORT_BLUE);
         format_set_bold(c->fmt.subtitle);
         format_set_font_size(c->fmt.subtitle, 12);
 
-        lxw_format *hdr[] = {c->fmt.header, c->fmt.header_left};
-        for (size_t i = 0; i < 2; i++) {
+        lxw_format *hdr[] = {c->fmt.header, c->fmt.header_left, c->fmt.header_small};
+        for (size_t i = 0; i < 3; i++) {
                 format_set_bold(hdr[i]);
                 format_set_text_wrap(hdr[i]);
                 format_set_align(hdr[i], LXW_ALIGN_VERTICAL_BOTTOM);
@@ -451,6 +456,9 @@ static bool make_formats(enk_report_ctx *c)
                 format_set_bottom_color(hdr[i], ENK_REPORT_BLUE);
         }
         format_set_align(c->fmt.header, LXW_ALIGN_CENTER);
+        format_set_align(c->fmt.header_small, LXW_ALIGN_CENTER);
+        format_set_font_size(c->fmt.header_small, 8);
+        format_set_font_color(c->fmt.header_small, ENK_REPORT_GREY);
 
         format_set_bold(c->fmt.section);
         format_set_bg_color(c->fmt.section, ENK_REPORT_SECTION);
@@ -466,6 +474,17 @@ static bool make_formats(enk_report_ctx *c)
 
         format_set_num_format(c->fmt.pct, pct);
         format_set_num_format(c->fmt.pct_bold, pct);
+        char lowp[32];
+        format_set_num_format(c->fmt.pct_lowp, enk_report_fmt(lowp, sizeof lowp, "%s\" *\"", pct));
+        format_set_num_format(c->fmt.p_value, "[<0.001]\"< 0.001\";0.000");
+        format_set_num_format(c->fmt.p_sig, "[<0.001]\"< 0.001\";0.000");
+        format_set_bold(c->fmt.p_sig);
+        /* the cell a reader changes: framed, on the heading's colour */
+        format_set_bold(c->fmt.chooser);
+        format_set_bg_color(c->fmt.chooser, ENK_REPORT_HEADER);
+        format_set_border(c->fmt.chooser, LXW_BORDER_THIN);
+        format_set_border_color(c->fmt.chooser, ENK_REPORT_BLUE);
+        format_set_shrink(c->fmt.chooser); /* a long unit name whole */
         format_set_bold(c->fmt.pct_bold);
         format_set_num_format(c->fmt.pp, "+0.0;-0.0;0.0");
         format_set_num_format(c->fmt.dec1, "0.0");

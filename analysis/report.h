@@ -2,9 +2,12 @@
  *
  * enk_report_write() turns an enk_figures table (analysis/figures.h) and the
  * questionnaire it points to into one Excel workbook, in Swedish by default or
- * in English. It computes no statistics: every number comes from the table,
- * every label from the questionnaire or from the report's own wording table
- * (report_words.c). The sheets, in order:
+ * in English. It computes no statistics of a unit: every number comes from
+ * the table, every label from the questionnaire or from the report's own
+ * wording table (report_words.c); the one test it runs itself is the test
+ * between the units of the comparison sheet, which belongs to no unit's row
+ * (analysis/stats: enk_stats_prop_test over the table's counts of the units
+ * shown, Holm over the questions). The sheets, in order:
  *
  *   Sammanfattning / Summary     the report year at a glance for one unit: n,
  *                                response rate, and per area and headline
@@ -12,13 +15,22 @@
  *                                last year's share, the change (marked when
  *                                significant), the trend, a plain sentence
  *   Trender / Trends             every year's share with its interval, and a
- *                                line chart per area and headline question
+ *                                line chart per area and headline question;
+ *                                in the all-units report a drop-down cell
+ *                                chooses a unit drawn beside the total
  *   Fördelning / Distribution    per scale question the answers over the
  *                                scale's points, this year and last, as 100 %
  *                                stacked bars
- *   Jämförelse / Comparison      only when the table holds several units: the
- *                                units side by side and the weighted total,
- *                                with a column chart per headline question
+ *   Jämförelse / Comparison      only when the table holds several units: per
+ *                                headline question a page with the test
+ *                                between the units, a chart of every unit's
+ *                                interval sorted by share, and the units
+ *                                sorted with interval, change, n and marks
+ *   Jämförelsetabell /           the units side by side and the weighted
+ *   Comparison table             total, share | n for every area and question
+ *
+ * Charts have their question as title and are never cut by a printed page
+ * (page breaks between them); numbers are top-aligned with their text.
  *   Frågor / Questions           every question, its scale, area and editions
  *   Metod / Method               how every figure is computed, the software
  *                                version, the questionnaire's hash, min_n

@@ -3,12 +3,15 @@
  * Per scale question with figures this year, a block of DIST_BLOCK rows: the
  * question, the scale's points as headings, the share of answers on each
  * point this year and the year compared with, and beside it a 100 % stacked
- * bar chart coloured red through green. A hidden distribution (statistics.md:
- * small groups) shows "..", which the chart draws as nothing.
+ * bar chart coloured red through green, titled with the question. A page
+ * break after every DIST_PER_PAGE blocks keeps each chart on one printed page.
+ * A hidden distribution (statistics.md: small groups) shows "..", which the
+ * chart draws as nothing.
  */
 #include "analysis/report_internal.h"
 
-#define DIST_BLOCK 10 /* rows per question: text, header, years, room for the chart */
+#define DIST_BLOCK    10 /* rows per question: text, header, years, room for the chart */
+#define DIST_PER_PAGE 2  /* blocks per printed page (each 180 points high) */
 
 /* The table of one question at row b: the years in years[0..ny). Returns the
  * number of years whose distribution is shown. */
@@ -47,7 +50,7 @@ static size_t dist_table(enk_report_ctx *c, lxw_worksheet *ws, size_t b, size_t 
 
 /* The stacked bars of the table at row b with ny years, on the sheet named
  * sheet. false when libxlsxwriter failed (the error is noted). */
-static bool dist_chart(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, size_t b,
+static bool dist_chart(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, size_t b, size_t it,
                        const enk_scale *sc, int ny)
 {
         char buf[600];
@@ -74,7 +77,11 @@ static bool dist_chart(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, 
                 chart_series_set_line(s, &edge);
         }
         chart_set_series_gap(ch, 40);
-        chart_title_off(ch);
+        /* titled with the question, so that a copy in a slide keeps it */
+        lxw_chart_font title_font = {.size = 10, .bold = 1};
+        chart_title_set_name(ch,
+                             enk_report_chart_text(buf, sizeof buf, enk_report_item_label(c, it)));
+        chart_title_set_name_font(ch, &title_font);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         chart_legend_set_font(ch, &font);
         /* In a bar chart x is the horizontal (value) axis. The categories are
@@ -85,7 +92,7 @@ static bool dist_chart(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, 
         chart_axis_set_reverse(ch->y_axis);
         lxw_chart_options o = {0};
         o.x_scale = 600.0 / ENK_REPORT_CHART_W;
-        o.y_scale = 185.0 / ENK_REPORT_CHART_H;
+        o.y_scale = 232.0 / ENK_REPORT_CHART_H; /* the block is 240 pixels high */
         enk_report_note_err(c, worksheet_insert_chart_opt(ws, (lxw_row_t) b,
                                                           (lxw_col_t) (sc->npoints + 3), ch, &o));
         return true;
@@ -104,7 +111,8 @@ void enk_report_sheet_distribution(enk_report_ctx *c)
                              enk_report_word_ds(c, buf, sizeof buf, W_DIST_SUB, f->year,
                                                 enk_report_unit_label(c, c->cu)));
         size_t maxpoints = 2;
-        size_t row = 3;
+        size_t row = 3, nblocks = 0, nbreaks = 0;
+        lxw_row_t breaks[1024] = {0};
         for (size_t qi = 0; qi < c->q->nquestions; qi++) {
                 const enk_question *qn = &c->q->questions[qi];
                 size_t it = c->q->nareas + qi;
@@ -123,11 +131,17 @@ void enk_report_sheet_distribution(enk_report_ctx *c)
                 years[ny++] = c->yi;
 
                 size_t b = row;
+                if (nblocks && nblocks % DIST_PER_PAGE == 0 &&
+                    nbreaks + 1 < sizeof breaks / sizeof breaks[0])
+                        breaks[nbreaks++] = (lxw_row_t) b;
+                nblocks++;
                 size_t shown = dist_table(c, ws, b, it, sc, years, ny);
                 row += DIST_BLOCK;
-                if (shown && !dist_chart(c, ws, name, b, sc, ny))
+                if (shown && !dist_chart(c, ws, name, b, it, sc, ny))
                         return;
         }
+        if (nbreaks)
+                enk_report_note_err(c, worksheet_set_h_pagebreaks(ws, breaks));
         enk_report_col_width(c, ws, 0, 0, 10, NULL);
         enk_report_col_width(c, ws, 1, maxpoints, 12, NULL);
         enk_report_col_width(c, ws, maxpoints + 1, maxpoints + 1, 6, NULL);

@@ -12,10 +12,10 @@
  *   report_summary.c       sheet 1, with the headline sentences
  *   report_trends.c        sheet 2
  *   report_distribution.c  sheet 3
- *   report_comparison.c    sheet 4 (only with several units)
- *   report_questions.c     sheet 5
- *   report_method.c        sheet 6
- *   report_data.c          sheet 7, the tidy table (analysis/figures.h's columns)
+ *   report_comparison.c    sheets 4 and 5 (only with several units)
+ *   report_questions.c     sheet 6
+ *   report_method.c        sheet 7
+ *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns)
  *
  * A new sheet is one file with one enk_report_sheet_<name>(c), called from
  * write_sheets() in report.c, and its words in report_words.c.
@@ -170,6 +170,23 @@ enum enk_report_word {
         W_M_AREA,
         W_M_REST_H,
         W_M_REST,
+        W_SH_COMPARE_TABLE,
+        W_CMP_CHARTS_SUB,
+        W_CMP_TEST_ROW,
+        W_CMP_TEST,
+        W_CMP_TEST_SIG,
+        W_CMP_TEST_NS,
+        W_CMP_NO_TEST,
+        W_CMP_H_LABEL,
+        W_CMP_H_BELOW,
+        W_CMP_H_MARK,
+        W_CMP_H_ABOVE,
+        W_CMP_LOWP_SERIES,
+        W_CMP_ORDER_AXIS,
+        W_TRENDS_CHOOSE,
+        W_TRENDS_CHOSEN,
+        W_TRENDS_DATA,
+        W_TRENDS_KEY,
         W_COUNT
 };
 
@@ -215,7 +232,8 @@ typedef struct enk_report_ctx {
                 lxw_format *title, *subtitle, *header, *header_left, *section, *label, *wrap,
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
-                    *fact_text, *total_pct, *total_int, *data_head;
+                    *fact_text, *total_pct, *total_int, *data_head, *pct_lowp, *p_value, *p_sig,
+                    *header_small, *chooser;
         } fmt;
 } enk_report_ctx;
 

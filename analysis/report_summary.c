@@ -519,9 +519,10 @@ void enk_report_sheet_summary(enk_report_ctx *c)
             {S_TOTAL, S_TOTAL, 11},
             {S_TOTAL_MARK, S_TOTAL_MARK, 8},
             {S_PREV, S_PREV, 11},
-            {S_CHANGE, S_CHANGE, 12},
+            /* "(procentenheter)" whole on one line of the heading */
+            {S_CHANGE, S_CHANGE, 17},
             {S_CHANGE_MARK, S_CHANGE_MARK, 3},
-            {S_TREND, S_TREND, 16},
+            {S_TREND, S_TREND, 17},
             {S_TREND_MARK, S_TREND_MARK, 3},
             {S_NOTE, S_NOTE, 14},
         };

@@ -50,8 +50,8 @@ static const enk_lang_pair words[W_COUNT] = {
     [W_CI_HIGH] = {"95 % KI till", "95% CI to"},
     [W_N] = {"n", "n"},
     [W_PREV_YEAR] = {"Andel positiva %d", "Share positive %d"},
-    [W_CHANGE] = {"Förändring (procent-enheter)", "Change (percentage points)"},
-    [W_TREND_SINCE] = {"Trend sedan %d (procent-enheter per år)",
+    [W_CHANGE] = {"Förändring (procentenheter)", "Change (percentage points)"},
+    [W_TREND_SINCE] = {"Trend sedan %d (procentenheter per år)",
                        "Trend since %d (percentage points a year)"},
     [W_TREND] = {"Trend (procentenheter per år)", "Trend (percentage points a year)"},
     [W_NOTE] = {"Not", "Note"},
@@ -296,6 +296,41 @@ static const enk_lang_pair words[W_COUNT] = {
                   "the unit's questions, and apart over its areas, that year. Where the "
                   "unit's or the total's figure is hidden for confidentiality there is no "
                   "comparison."},
+    [W_SH_COMPARE_TABLE] = {"Jämförelsetabell", "Comparison table"},
+    [W_CMP_CHARTS_SUB] = {"Andel positiva %d per enhet, ordnade efter andel, med 95 %% "
+                          "konfidensintervall. Totalen är ett vägt medel: summa positiva / summa "
+                          "svarande.",
+                          "Share positive %d by unit, ordered by share, with 95%% confidence "
+                          "interval. The total is a weighted mean: sum of positive / sum of "
+                          "answers."},
+    [W_CMP_TEST_ROW] = {"Skillnad mellan enheterna, p (Holm)",
+                        "Difference between units, p (Holm)"},
+    [W_CMP_TEST] = {"Skillnad mellan enheterna (χ²-test över %d enheter, Holms korrektion över "
+                    "frågorna): p %s",
+                    "Difference between the units (χ² test over %d units, Holm's correction over "
+                    "the questions): p %s"},
+    [W_CMP_TEST_SIG] = {"statistiskt säkerställd", "statistically significant"},
+    [W_CMP_TEST_NS] = {"inte statistiskt säkerställd", "not statistically significant"},
+    [W_CMP_NO_TEST] = {"Skillnad mellan enheterna: inget test, färre än två enheter med svar "
+                       "som visas",
+                       "Difference between the units: no test, fewer than two units with "
+                       "answers shown"},
+    [W_CMP_H_LABEL] = {"Diagram: etikett", "Chart: label"},
+    [W_CMP_H_BELOW] = {"Diagram: under andelen", "Chart: below the share"},
+    [W_CMP_H_MARK] = {"Diagram: andelen", "Chart: the share"},
+    [W_CMP_H_ABOVE] = {"Diagram: över andelen", "Chart: above the share"},
+    [W_CMP_LOWP_SERIES] = {"låg precision (färre än %d svar)",
+                           "low precision (fewer than %d answers)"},
+    [W_CMP_ORDER_AXIS] = {"enheterna ordnade efter andel positiva (namnen står i tabellen under "
+                          "diagrammet)",
+                          "the units ordered by share positive (their names are in the table "
+                          "under the chart)"},
+    [W_TRENDS_CHOOSE] = {"Välj enhet:", "Choose a unit:"},
+    [W_TRENDS_CHOSEN] = {"Vald enhet", "Chosen unit"},
+    [W_TRENDS_DATA] =
+        {"Andel positiva per enhet och år (underlag för valet av enhet ovan)",
+         "Share positive by unit and year (the data behind the choice of unit above)"},
+    [W_TRENDS_KEY] = {"Nyckel", "Key"},
 };
 
 const char *enk_report_word(const enk_report_ctx *c, enum enk_report_word k)

@@ -8,20 +8,93 @@ report-en.xlsx with `libreoffice --headless --convert-to pdf` (a fresh profile
 directory per run, so parallel runs do not clash), then checks that each
 conversion exits 0, that the PDF exists, and that pdftotext finds every
 sheet's name (printed in each page's header) and the summary's title, and that
-the summary fits on one page. Skips (exit 77) when LibreOffice or pdftotext is
-not installed.
+the summary fits on one page. Then it chooses Valdemarsvik in the Trender
+sheet's drop-down (B3 rewritten in the sheet's XML), has LibreOffice
+recalculate and save the workbook, and checks that the chosen unit's column
+holds Valdemarsvik's shares, with #N/A (a gap in the chart) for its
+suppressed one. Skips (exit 77) when LibreOffice or pdftotext is not
+installed.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
+
+import openpyxl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_workbook as cw  # noqa: E402 (the fixture's counts)
 
 SHEETS = {
-    "sv": ["Sammanfattning", "Trender", "Fördelning", "Jämförelse", "Frågor", "Metod", "Data"],
-    "en": ["Summary", "Trends", "Distribution", "Comparison", "Questions", "Method", "Data"],
+    "sv": ["Sammanfattning", "Trender", "Fördelning", "Jämförelse", "Jämförelsetabell", "Frågor",
+           "Metod", "Data"],
+    "en": ["Summary", "Trends", "Distribution", "Comparison", "Comparison table", "Questions",
+           "Method", "Data"],
 }
 TITLE = {"sv": "Enkät till familjehem", "en": "Survey of foster homes"}
+
+
+# LibreOffice recalculates a workbook it did not write only when told to
+RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
+ oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def choose(office, tmp, xlsx, unit, failures):
+    """The workbook with `unit` in Trender!B3, recalculated and saved by LibreOffice;
+    checks its chosen-unit column against the fixture's shares."""
+    chosen = os.path.join(tmp, "chosen.xlsx")
+    with zipfile.ZipFile(xlsx) as zin, zipfile.ZipFile(chosen, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                text, n = re.subn(r'<c r="B3"([^>]*?) t="s"><v>\d+</v></c>',
+                                  rf'<c r="B3"\1 t="inlineStr"><is><t>{unit}</t></is></c>', data.decode())
+                if n != 1:
+                    failures.append(f"Trender!B3 not found as a text cell ({n})")
+                    return
+                data = text.encode()
+            zout.writestr(item, data)
+    profile = os.path.join(tmp, "profile-recalc")
+    os.makedirs(os.path.join(profile, "user"), exist_ok=True)
+    with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as f:
+        f.write(RECALC)
+    out = os.path.join(tmp, "recalc")
+    cmd = [office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+           "--outdir", out, chosen]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    path = os.path.join(out, "chosen.xlsx")
+    if r.returncode != 0 or not os.path.exists(path):
+        failures.append(f"recalculation failed ({r.returncode}): {r.stderr}")
+        return
+    ws = openpyxl.load_workbook(path, data_only=True)["Trender"]
+    got = {}
+    item = None
+    for row in range(1, ws.max_row + 1):
+        a = ws.cell(row, 1).value
+        if a in cw.TEXT_SV.values():
+            item = next(k for k, v in cw.TEXT_SV.items() if v == a)
+        elif isinstance(a, int) and item:
+            got[(item, a)] = ws.cell(row, 7).value
+        elif a == "Nyckel":
+            break
+    if ws["B3"].value != unit:
+        failures.append(f"B3 is {ws['B3'].value!r} after the choice")
+    for item in cw.TEXT_SV:
+        for year in cw.YEARS:
+            v = got.get((item, year))
+            if (unit, year, item) in cw.SUPPRESSED:
+                if v != "#N/A":
+                    failures.append(f"chosen {unit} {item} {year}: {v!r}, want #N/A (suppressed)")
+            elif not cw.near(v, cw.share(unit, year, item), 1e-9):
+                failures.append(f"chosen {unit} {item} {year}: {v!r}, want {cw.share(unit, year, item)}")
 
 
 def main():
@@ -63,6 +136,7 @@ def main():
             # the summary is one page: the second page is already the trends
             if len(pages) < 2 or SHEETS[lang][1] not in pages[1]:
                 failures.append(f"{lang}: the summary does not fit on one page")
+        choose(office, tmp, os.path.join(tmp, "report-sv.xlsx"), "Valdemarsvik", failures)
     for f in failures:
         print(f"FAIL {f}")
     print(f"{len(failures)} failed")

@@ -61,8 +61,10 @@ TEXT_EN = {
 POINTS_SV = ["Stämmer inte alls", "Stämmer ganska dåligt", "Stämmer delvis", "Stämmer ganska bra",
              "Stämmer helt"]
 POINTS_EN = ["Not at all true", "Mostly not true", "Partly true", "Mostly true", "Completely true"]
-SHEETS_SV = ["Sammanfattning", "Trender", "Fördelning", "Jämförelse", "Frågor", "Metod", "Data"]
-SHEETS_EN = ["Summary", "Trends", "Distribution", "Comparison", "Questions", "Method", "Data"]
+SHEETS_SV = ["Sammanfattning", "Trender", "Fördelning", "Jämförelse", "Jämförelsetabell", "Frågor",
+             "Metod", "Data"]
+SHEETS_EN = ["Summary", "Trends", "Distribution", "Comparison", "Comparison table", "Questions",
+             "Method", "Data"]
 DATA_COLUMNS = ("unit,year,question,n,positive,share,ci_low,ci_high,mean,index,prev_share,"
                 "diff,diff_low,diff_high,diff_p,significant,trend_slope_pp,trend_p,suppressed").split(",")
 CREATED = datetime.datetime(2025, 1, 15, 10, 0, 0)  # 1736935200, pinned in write_fixture.c
@@ -304,9 +306,10 @@ def check_distribution(wb, sheet, label, unit, texts, point_labels):
 
 
 def check_comparison(wb, label):
-    ws = wb["Jämförelse"]
-    header = [ws.cell(5, c).value for c in range(1, ws.max_column + 1)]
-    rows = {ws.cell(r, 1).value: r for r in range(7, 10)}
+    ws = wb["Jämförelsetabell"]
+    head = find_row(ws, 1, "Enhet")
+    header = [ws.cell(head - 1, c).value for c in range(1, ws.max_column + 1)]
+    rows = {ws.cell(r, 1).value: r for r in range(head + 1, head + 4)}
     check(set(rows) == {"Kinda", "Valdemarsvik", "Alla enheter (vägt)"}, f"{label}: comparison rows {rows}")
     col = header.index(TEXT_SV["stod_nojd"]) + 1 if TEXT_SV["stod_nojd"] in header else None
     if not check(col is not None, f"{label}: comparison has no column for stod_nojd: {header}"):
@@ -364,12 +367,13 @@ def charts_by_sheet(path):
     return out
 
 
-def check_charts(path, label, trends, dist, compare, names, point_labels):
+def check_charts(path, label, trends, dist, compare, names, point_labels, trend_series=3):
     charts = charts_by_sheet(path)
     t = charts.get(names[1], [])
     check(len(t) == trends, f"{label}: {len(t)} trend charts, want {trends}")
     for x in t:
-        check("<c:lineChart>" in x and x.count("<c:ser>") == 3, f"{label}: a trend chart is not 3 lines")
+        check("<c:lineChart>" in x and x.count("<c:ser>") == trend_series,
+              f"{label}: a trend chart is not {trend_series} lines")
         check("<c:hiLowLines>" in x, f"{label}: a trend chart without high-low lines")
     for x in t:
         refs = re.findall(r"<c:f>([^<]*)</c:f>", x)
@@ -389,8 +393,290 @@ def check_charts(path, label, trends, dist, compare, names, point_labels):
     c = charts.get(names[3], []) if compare else []
     check(len(c) == compare, f"{label}: {len(c)} comparison charts, want {compare}")
     for x in c:
-        check('<c:barDir val="col"/>' in x, f"{label}: a comparison chart is not a column chart")
+        check('<c:barDir val="col"/>' in x and '<c:grouping val="stacked"/>' in x,
+              f"{label}: a comparison chart is not a stacked column chart (floating intervals)")
+    # every chart carries its own title (a copy in a slide keeps its question)
+    for sheet, xs in charts.items():
+        for x in xs:
+            title = re.search(r"<c:title>.*?</c:title>", x, re.S)
+            text = "".join(re.findall(r"<a:t>([^<]*)</a:t>", title.group(0))) if title else ""
+            check(text.strip() != "", f"{label}: a chart on {sheet} has no title")
     return charts
+
+
+# --- layout, print and the units side by side (issue 15, points 5, 7, 8) -----
+
+PAGE_H = 595.3  # A4 landscape in points
+PAGE_W = 841.9
+
+
+def drawings(path, sheet):
+    """[(chart XML, from (col, row, col offset px), to (col, row, col offset px))] of the
+    sheet's charts."""
+    z = zipfile.ZipFile(path)
+    names = set(z.namelist())
+    wbxml = z.read("xl/workbook.xml").decode()
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    target = {k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+    target.update(dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels)))
+    rid = dict(re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', wbxml))[sheet]
+    part = "xl/" + target[rid]
+    srels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    out = []
+    if srels not in names:
+        return out
+    for d in re.findall(r'Target="\.\./drawings/([^"]+)"', z.read(srels).decode()):
+        dxml = z.read(f"xl/drawings/{d}").decode()
+        drels = z.read(f"xl/drawings/_rels/{d}.rels").decode()
+        chart_of = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="\.\./charts/([^"]+)"', drels))
+        chart_of.update({k: v for v, k in re.findall(r'Target="\.\./charts/([^"]+)"[^>]*Id="(rId\d+)"', drels)})
+        for a in re.findall(r"<xdr:twoCellAnchor.*?</xdr:twoCellAnchor>", dxml, re.S):
+            fr = re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff>"
+                           r"<xdr:row>(\d+)</xdr:row>", a, re.S)
+            to = re.search(r"<xdr:to><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff>"
+                           r"<xdr:row>(\d+)</xdr:row>", a, re.S)
+            ch = re.search(r'r:id="(rId\d+)"', a).group(1)
+            out.append((z.read(f"xl/charts/{chart_of[ch]}").decode(),
+                        (int(fr.group(1)), int(fr.group(3)), int(fr.group(2)) / 9525),
+                        (int(to.group(1)), int(to.group(3)), int(to.group(2)) / 9525)))
+    return out
+
+
+def row_height(ws, r0):
+    """Row r0 (0-based) in points: its own height, else the default 15 (the title row's
+    16-point font is given 22)."""
+    h = ws.row_dimensions[r0 + 1].height
+    return h if h else (22 if r0 == 0 else 15)
+
+
+def col_px(ws, c0):
+    """Column c0 (0-based) in pixels as Excel draws it: width · 7 + 5."""
+    from openpyxl.utils import get_column_letter
+    d = ws.column_dimensions.get(get_column_letter(c0 + 1))
+    w = d.width if d is not None and d.width else 8.43
+    # openpyxl groups equal neighbouring columns into one dimension
+    for k, dim in ws.column_dimensions.items():
+        if dim.min and dim.max and dim.min <= c0 + 1 <= dim.max and dim.width:
+            w = dim.width
+    return int(w * 7 + 5)
+
+
+def check_pages(path, wb, sheet, label):
+    """No chart of the sheet is cut by a page break: each lies between two breaks, and
+    what stands from the page's first row to the chart's last fits a printed page at full
+    size (fitting to the width only shrinks it). No rows or columns are repeated over it."""
+    ws = wb[sheet]
+    charts = drawings(path, sheet)
+    if not charts:
+        return
+    check(not ws.print_title_rows and not ws.print_title_cols,
+          f"{label}: {sheet} repeats {ws.print_title_rows} {ws.print_title_cols} on a sheet with charts")
+    m = ws.page_margins
+    page = PAGE_H - (m.top + m.bottom) * 72
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    for _, fr, to in charts:
+        start = max([b for b in breaks if b <= fr[1]], default=0)
+        end = min([b for b in breaks if b > fr[1]], default=10 ** 9)
+        check(to[1] < end, f"{label}: {sheet}: a chart on rows {fr[1]}-{to[1]} is cut by the break at {end}")
+        used = sum(row_height(ws, r) for r in range(start, to[1] + 1))
+        check(used <= page, f"{label}: {sheet}: the page from row {start} to a chart's end at row "
+              f"{to[1]} is {used:.0f} points, the page holds {page:.0f}: the chart is cut")
+
+
+def check_fits_width(path, wb, sheet, label):
+    """The sheet is printed one page wide and its charts reach no further right than its
+    tables: the charts do not shrink the print."""
+    ws = wb[sheet]
+    ps = ws.page_setup
+    check(ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToWidth in (1, None) and ps.fitToHeight == 0,
+          f"{label}: {sheet} not fitted to the page width ({ps.fitToWidth}, {ps.fitToHeight})")
+    last = max(c.column for row in ws.iter_rows() for c in row if c.value is not None)
+    table = sum(col_px(ws, c) for c in range(last))
+    for _, _, to in drawings(path, sheet):
+        right = sum(col_px(ws, c) for c in range(to[0])) + to[2]
+        check(right <= table + 2, f"{label}: {sheet}: a chart reaches {right:.0f} px, the tables {table} px")
+
+
+def check_alignment(wb, sheet, label, texts):
+    """A question's numbers stand on its text's first line: all top-aligned."""
+    ws = wb[sheet]
+    r = find_row(ws, 1, texts["skola_samarbete"])
+    if not check(r is not None, f"{label}: no summary row for skola_samarbete"):
+        return
+    check(ws.cell(r, 1).alignment.vertical == "top", f"{label}: the question text is not top-aligned")
+    for c in range(2, ws.max_column + 1):
+        cell = ws.cell(r, c)
+        if isinstance(cell.value, (int, float)):
+            check(cell.alignment.vertical == "top",
+                  f"{label}: {cell.coordinate} ({cell.value}) is aligned {cell.alignment.vertical!r}, "
+                  "not with the text's first line")
+
+
+def check_words(wb, label):
+    """"procentenheter" is one word, and its column is wide enough to keep it whole."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "procent-enheter" in cell.value:
+                    check(False, f"{label}: {ws.title}!{cell.coordinate} says 'procent-enheter'")
+    ws = wb["Sammanfattning"]
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "(procentenheter" in cell.value:
+                w = col_px(ws, cell.column - 1)
+                check(w >= len("(procentenheter)") * 7 + 5,
+                      f"{label}: {cell.coordinate} {cell.value!r} in a column of {w} px: the word breaks")
+
+
+def prop_test_p(x, n):
+    """R's prop.test(x, n)$p.value for two groups (Yates' correction), 1 df."""
+    p = sum(x) / sum(n)
+    yates = min(0.5, abs(x[0] - n[0] * p))
+    x2 = 0
+    for xi, ni in zip(x, n):
+        for o, e in ((xi, ni * p), (ni - xi, ni * (1 - p))):
+            x2 += (abs(o - e) - yates) ** 2 / e
+    return math.erfc(math.sqrt(x2 / 2))
+
+
+def holm(ps):
+    order = sorted(range(len(ps)), key=lambda i: ps[i])
+    out, run = [0] * len(ps), 0
+    for k, i in enumerate(order):
+        run = max(run, min(1, ps[i] * (len(ps) - k)))
+        out[i] = run
+    return out
+
+
+def unit_tests():
+    """{question: Holm-adjusted p} of the test between the units shown in 2024."""
+    qs = [q for q in QUESTIONS
+          if sum(1 for u in DISTS if (u, 2024, q) not in SUPPRESSED) >= 2]
+    raw = []
+    for q in qs:
+        units = [u for u in DISTS if (u, 2024, q) not in SUPPRESSED]
+        raw.append(prop_test_p([counts(u, 2024, q)[3] + counts(u, 2024, q)[4] for u in units],
+                               [sum(counts(u, 2024, q)) for u in units]))
+    return dict(zip(qs, holm(raw)))
+
+
+def check_sections(wb, label):
+    """Jämförelse: a section per summary question: its test, and the units sorted by
+    share with interval, change, n and the low-precision mark, the suppressed last with
+    nothing in the chart's columns."""
+    ws = wb["Jämförelse"]
+    tests = unit_tests()
+    table = wb["Jämförelsetabell"]
+    trow = find_row(table, 1, "Skillnad mellan enheterna, p (Holm)")
+    check(trow is not None, f"{label}: Jämförelsetabell has no row of the tests")
+    head = find_row(table, 1, "Enhet")
+    for q in ["skola_samarbete", "stod_tillganglig", "stod_nojd"]:
+        r = find_row(ws, 1, TEXT_SV[q])
+        if not check(r is not None, f"{label}: Jämförelse has no section for {q}"):
+            continue
+        text = ws.cell(r + 1, 1).value or ""
+        if q in tests:
+            want = f"p = {tests[q]:.3f}".replace(".", ",")
+            check(want in text and "Holm" in text, f"{label}: {q} test {text!r}, want {want}")
+            col = [table.cell(head - 1, c).value for c in range(1, table.max_column + 1)].index(TEXT_SV[q]) + 1
+            if trow:
+                check(near(table.cell(trow, col).value, tests[q], 1e-9),
+                      f"{label}: {q} p {table.cell(trow, col).value!r}, want {tests[q]}")
+        else:
+            check("inget test" in text, f"{label}: {q} tested over fewer than two shown units: {text!r}")
+        h = find_row(ws, 1, "Enhet", r)
+        rows = []
+        k = h + 1
+        while ws.cell(k, 1).value:
+            rows.append([ws.cell(k, c).value for c in range(1, 13)])
+            k += 1
+        shown = [x for x in rows if x[1] != ".."]
+        check([x[1] for x in shown] == sorted((x[1] for x in shown), reverse=True),
+              f"{label}: {q} not sorted by share: {[x[1] for x in rows]}")
+        check(all(x[1] != ".." for x in rows[:len(shown)]), f"{label}: {q} a suppressed unit before a shown one")
+        for x in rows:
+            unit = "*" if x[0] == "Alla enheter (vägt)" else x[0]
+            if (unit, 2024, q) in SUPPRESSED:
+                check(x[1:5] == ["..", "..", "..", ".."] and x[8:11] == [None, None, None],
+                      f"{label}: {q} {unit} suppressed but shows {x}")
+                continue
+            c = counts(unit, 2024, q)
+            n = sum(c)
+            lo, hi = wilson(c[3] + c[4], n)
+            check(near(x[1], share(unit, 2024, q)) and near(x[2], lo, 1e-6) and near(x[3], hi, 1e-6),
+                  f"{label}: {q} {unit} share/interval {x[1:4]}")
+            check(near(x[4], (share(unit, 2024, q) - share(unit, 2023, q)) * 100, 1e-9),
+                  f"{label}: {q} {unit} change {x[4]!r}")
+            check(x[5] == n, f"{label}: {q} {unit} n {x[5]!r}")
+            check((x[6] == "*") == (n < 20 and unit != "*"), f"{label}: {q} {unit} n {n}, mark {x[6]!r}")
+            # the chart's three heights reach from the interval's low end to its high end
+            check(near(x[2] + x[8] + x[9] + x[10], hi, 0.011), f"{label}: {q} {unit} bars {x[8:11]}")
+
+
+def check_chooser(path, wb, sheet, label, units, texts):
+    """Trender of the all-units report: a drop-down of the units, formulas that pick the
+    chosen unit's share, a fourth series named by the drop-down; a suppressed share is an
+    empty cell of the data range, not 0; the data range is not printed."""
+    ws = wb[sheet]
+    dvs = [d for d in ws.data_validations.dataValidation if "B3" in str(d.sqref)]
+    if not check(len(dvs) == 1 and dvs[0].type == "list", f"{label}: {sheet} has no drop-down in B3"):
+        return
+    rng = dvs[0].formula1.replace("$", "")
+    first, last = rng.split(":")
+    cells = ws[first:last]
+    listed = [row[0].value for row in cells]
+    check(listed == sorted(units), f"{label}: the drop-down lists {listed}, want {sorted(units)}")
+    check(ws["B3"].value in units, f"{label}: B3 holds {ws['B3'].value!r}")
+    r = find_row(ws, 1, texts["skola"])
+    for k in range(3):
+        f = ws.cell(r + 1 + k, 7).value
+        check(isinstance(f, str) and "INDEX(" in f and "MATCH(" in f and "$B$3" in f,
+              f"{label}: {sheet} G{r + 1 + k} is {f!r}, not a formula picking the chosen unit")
+    for x, *_ in drawings(path, sheet):
+        check(x.count("<c:ser>") == 4, f"{label}: a trend chart without the chosen unit's series")
+        names = re.findall(r"<c:tx><c:strRef><c:f>([^<]*)</c:f>", x)
+        check(any(n.endswith("$B$3") for n in names), f"{label}: the chosen unit's series is not named by B3: {names}")
+    key = find_row(ws, 1, "Nyckel")
+    if not check(key is not None, f"{label}: {sheet} has no data range"):
+        return
+    heads = [ws.cell(key, c).value for c in range(1, ws.max_column + 1)]
+    rows = {ws.cell(k, 1).value: k for k in range(key + 1, ws.max_row + 1) if ws.cell(k, 1).value}
+    for (unit, year, q) in SUPPRESSED:
+        v = ws.cell(rows[f"{unit}|{year}"], heads.index(texts[q]) + 1).value
+        check(v is None, f"{label}: the data range holds {v!r} for suppressed {unit} {year} {q}")
+    v = ws.cell(rows["Kinda|2024"], heads.index(texts["skola"]) + 1).value
+    check(near(v, share("Kinda", 2024, "skola")), f"{label}: Kinda 2024 skola in the data range {v!r}")
+    area = ws.print_area
+    area = area[0] if isinstance(area, (list, tuple)) else area
+    m = re.search(r"\$?[A-Z]+\$?(\d+)$", area or "")
+    check(m is not None and int(m.group(1)) < key, f"{label}: {sheet} prints the data range ({area!r})")
+
+
+def check_no_chooser(wb, sheet, label):
+    check(not wb[sheet].data_validations.dataValidation, f"{label}: {sheet} has a drop-down")
+
+
+def check_layout(path, wb, names, label):
+    for sheet in (names[1], names[2], names[3]):
+        check_pages(path, wb, sheet, label)
+    check_fits_width(path, wb, names[3], label)
+
+
+
+def guard(fn):
+    """A check that meets a workbook without the sheet or cell it reads fails, and the
+    others still run."""
+    def run(*args, **kw):
+        try:
+            return fn(*args, **kw)
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError) as e:
+            check(False, f"{fn.__name__}{tuple(a for a in args if isinstance(a, str))}: {type(e).__name__} {e}")
+    return run
+
+
+for _name in ("check_comparison", "check_sections", "check_chooser", "check_layout", "check_pages",
+              "check_fits_width", "check_alignment", "check_words", "check_no_chooser"):
+    globals()[_name] = guard(globals()[_name])
 
 
 def main():
@@ -420,7 +706,13 @@ def main():
         check_questions(wb, "sv")
         check_method(wb, "sv")
         check_data(wb, "sv")
-        check_charts(sv, "sv", 5, 4, 3, SHEETS_SV, POINTS_SV)
+        # the all-units report: the total, its interval and the chosen unit
+        check_charts(sv, "sv", 5, 4, 3, SHEETS_SV, POINTS_SV, trend_series=4)
+        check_alignment(wb, "Sammanfattning", "sv", TEXT_SV)
+        check_words(wb, "sv")
+        check_layout(sv, wb, SHEETS_SV, "sv")
+        check_sections(wb, "sv")
+        check_chooser(sv, wb, "Trender", "sv", list(DISTS), TEXT_SV)
 
         wb = check_sheets(en, SHEETS_EN, "en")
         check_properties(wb, "en", "Annual report 2024")
@@ -436,8 +728,10 @@ def main():
         check_distribution(wb, "Distribution", "en", "Kinda", TEXT_EN, POINTS_EN)
         check_data(wb, "en")
         check_charts(en, "en", 5, 4, 3, SHEETS_EN, POINTS_EN)
+        check_layout(en, wb, SHEETS_EN, "en")
+        check_no_chooser(wb, "Trends", "en (Kinda)")
 
-        names_one = [s for s in SHEETS_SV if s != "Jämförelse"]
+        names_one = [s for s in SHEETS_SV if not s.startswith("Jämförelse")]
         wb = check_sheets(one, names_one, "one unit")
         check_summary(wb, "Sammanfattning", "one unit", "Kinda", TEXT_SV, "0 %",
                       # 92 % -> "drygt nio av tio" (statistics.md, section 12)
@@ -445,6 +739,9 @@ def main():
                        r"ungefär som förra året \(88 %\)"],
                       {"Enhet": "Kinda", "Antal svar": 25, "Utskickade enkäter": 38})
         check_charts(one, "one unit", 5, 4, 0, names_one + ["", ""], POINTS_SV)
+        check_no_chooser(wb, "Trender", "one unit")
+        for sheet in names_one[1:3]:
+            check_pages(one, wb, sheet, "one unit")
 
         wb = check_sheets(vik, SHEETS_SV, "Valdemarsvik")
         check_summary(wb, "Sammanfattning", "Valdemarsvik", "Valdemarsvik", TEXT_SV, "0 %", [],
