@@ -431,7 +431,7 @@ static bool make_formats(enk_report_ctx *c)
             &c->fmt.bad,       &c->fmt.date,         &c->fmt.hash,      &c->fmt.fact_label,
             &c->fmt.fact_int,  &c->fmt.fact_pct,     &c->fmt.fact_text, &c->fmt.total_pct,
             &c->fmt.total_int, &c->fmt.data_head,    &c->fmt.pct_lowp,  &c->fmt.p_value,
-            &c->fmt.p_sig,     &c->fmt.header_small, &c->fmt.chooser,
+            &c->fmt.p_sig,     &c->fmt.header_small, &c->fmt.chooser,   &c->fmt.gap,
         };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 if (!(*all[i] = add_fmt(c)))
@@ -485,6 +485,8 @@ static bool make_formats(enk_report_ctx *c)
         format_set_border(c->fmt.chooser, LXW_BORDER_THIN);
         format_set_border_color(c->fmt.chooser, ENK_REPORT_BLUE);
         format_set_shrink(c->fmt.chooser); /* a long unit name whole */
+        /* a chosen unit's gap (#N/A, for the chart) is not shown as an error */
+        format_set_font_color(c->fmt.gap, LXW_COLOR_WHITE);
         format_set_bold(c->fmt.pct_bold);
         format_set_num_format(c->fmt.pp, "+0.0;-0.0;0.0");
         format_set_num_format(c->fmt.dec1, "0.0");

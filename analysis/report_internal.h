@@ -233,7 +233,7 @@ typedef struct enk_report_ctx {
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
                     *fact_text, *total_pct, *total_int, *data_head, *pct_lowp, *p_value, *p_sig,
-                    *header_small, *chooser;
+                    *header_small, *chooser, *gap;
         } fmt;
 } enk_report_ctx;
 

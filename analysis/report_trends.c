@@ -185,6 +185,20 @@ static size_t trend_block(enk_report_ctx *c, lxw_worksheet *ws, const char *shee
                                    r->low_precision || r->n < ENK_STATS_LOW_PRECISION_N ? "*" : "",
                                    c->fmt.note);
         }
+        if (ch->on && row > first) {
+                /* the chosen unit's gaps are #N/A for the chart (an error, or its
+                 * text as written for readers that do not recalculate), which would
+                 * read as an error on the page: written white there */
+                char top[16], cond[32];
+                lxw_rowcol_to_cell(top, (lxw_row_t) first, T_CHOSEN);
+                enk_report_fmt(cond, sizeof cond, "=NOT(ISNUMBER(%s))", top);
+                lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA,
+                                             .value_string = cond,
+                                             .format = c->fmt.gap};
+                enk_report_note_err(
+                    c, worksheet_conditional_format_range(ws, (lxw_row_t) first, T_CHOSEN,
+                                                          (lxw_row_t) (row - 1), T_CHOSEN, &cf));
+        }
         if (enk_report_item_on_summary(c, it, headline))
                 trend_chart(c, ws, sheet, first, row - 1, it, (*slot)++, ch->on);
         return row;

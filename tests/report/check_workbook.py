@@ -632,6 +632,12 @@ def check_chooser(path, wb, sheet, label, units, texts):
         f = ws.cell(r + 1 + k, 7).value
         check(isinstance(f, str) and "INDEX(" in f and "MATCH(" in f and "$B$3" in f,
               f"{label}: {sheet} G{r + 1 + k} is {f!r}, not a formula picking the chosen unit")
+    # a gap of the chosen unit (#N/A for the chart) must not print as an error:
+    # the block's cells that are no number are written white
+    cf = [(str(rng.sqref), rule.formula) for rng in ws.conditional_formatting for rule in rng.rules]
+    check(any(f"G{r + 1}:" in sq and any("NOT(ISNUMBER(G%d))" % (r + 1) in x for x in (fs or []))
+              for sq, fs in cf),
+          f"{label}: {sheet}'s chosen unit's #N/A would print (conditional formats {cf[:3]})")
     for x, *_ in drawings(path, sheet):
         check(x.count("<c:ser>") == 4, f"{label}: a trend chart without the chosen unit's series")
         names = re.findall(r"<c:tx><c:strRef><c:f>([^<]*)</c:f>", x)
