@@ -68,6 +68,7 @@ enum enk_webform_word {
         W_ERROR_TEXT,
         W_START_LINK,
         W_SECTION_SKIPPED,
+        W_LANG_NAV,
         NWORDS
 };
 

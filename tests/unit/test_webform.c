@@ -698,7 +698,7 @@ static void test_pages(void)
          * empty. */
         char *html = NULL;
         CHECK_INT(enk_webform_code_page_render(ENK_PAGE_CODE, "T", "sv", "Koden finns inte",
-                                               "K7QM-4XPA-93T\"<", "/start", &html, NULL),
+                                               "K7QM-4XPA-93T\"<", "/start", NULL, &html, NULL),
                   ENK_OK);
         CHECK(strstr(html, " value=\"K7QM-4XPA-93T&quot;&lt;\">") != NULL);
         check_structure(html);
