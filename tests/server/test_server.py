@@ -15,6 +15,7 @@ store's BLOB with the edition's slots (docs/store.md).
 Each check prints a line; the script exits 1 when any check failed.
 """
 import base64
+import collections
 import csv
 import hashlib
 import hmac
@@ -88,11 +89,12 @@ def draft_row(code):
 class Server:
     """One `enkat serve` process; its stderr is read by a thread."""
 
-    def __init__(self, db, log, extra=()):
+    def __init__(self, db, log, extra=(), wave=None):
         self.log = log
+        wave = wave if wave is not None else ["--year", str(YEAR), "--unit", UNIT]
         self.proc = subprocess.Popen(
-            [ENKAT, "serve", "--db", db, "--year", str(YEAR), "--unit", UNIT,
-             "--listen", "127.0.0.1:0", "--access-log", log] + list(extra),
+            [ENKAT, "serve", "--db", db] + wave +
+            ["--listen", "127.0.0.1:0", "--access-log", log] + list(extra),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stderr = []
         self.port = None
@@ -263,6 +265,7 @@ def main():
     framing(db, codes[37], tmp)
     slow_clients(db, codes[38], tmp)
     cli_errors(db, tmp)
+    several_waves(tmp)
     print("%d checks, %d failed" % (checks, failures))
 
 
@@ -1067,6 +1070,120 @@ def cli_errors(db, tmp):
         check(r.returncode == 2, "usage error %s: exit 2 (got %d)" % (args, r.returncode))
     r = run(["--help"])
     check(r.returncode == 0 and "usage: enkat serve" in r.stdout, "--help: exit 0")
+
+
+# ------------------------------------------------- several waves, languages
+
+def html_lang(body):
+    m = re.search(r'<html lang="([^"]*)"', body)
+    return m.group(1) if m else None
+
+
+def wave_of_responses(db):
+    """(unit, year) of every response, as the store files them."""
+    s = sqlite3.connect(db)
+    rows = s.execute("SELECT u.name, w.year FROM responses r JOIN waves w ON w.id = r.wave_id "
+                     "JOIN units u ON u.id = w.unit_id").fetchall()
+    s.close()
+    return rows
+
+
+def several_waves(tmp):
+    """`enkat serve --all-open`: one server for the open waves of a store; a
+    code opens the form of its own wave and its answers are filed there; the
+    pages switch language without a second server."""
+    db = os.path.join(tmp, "waves.db")
+    waves = [("Alby", 2020), ("Borby", 2020), ("Borby", 2021)]
+    codes = {}
+    for unit, year in waves:
+        out = os.path.join(tmp, "codes-%s-%d.csv" % (unit, year))
+        r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(year), "--unit", unit,
+                            "--count", "3", "-q", QUESTIONNAIRE, "-o", out],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "codes for %s %d (%s)" % (unit, year, r.stderr.strip()))
+        with open(out, newline="") as f:
+            codes[(unit, year)] = [row[0] for row in list(csv.reader(f))[1:]]
+    try:
+        srv = Server(db, os.path.join(tmp, "waves.log"), wave=["--all-open"])
+    except RuntimeError as e:
+        check(False, "--all-open: the server starts (%s)" % e)
+        return
+    try:
+        # Each code opens a form, and its submission lands in its own wave,
+        # whichever order the waves are tried in.
+        for unit, year in [waves[2], waves[0], waves[1]]:
+            code = codes[(unit, year)][0]
+            st, h, body = srv.request("POST", "/start", enc([("kod", code)]))
+            check(st == 200 and 'name="csrf"' in body,
+                  "--all-open: a code of %s %d opens the form (%d)" % (unit, year, st))
+            f = Form(body)
+            before = wave_of_responses(db)
+            st, h, body = srv.request("POST", "/svar", enc(
+                VALID + [("kod", code), ("csrf", f.value("csrf")), ("action", "skicka")]))
+            check(st == 303, "--all-open: a submission with a code of %s %d is stored (%d)"
+                  % (unit, year, st))
+            added = collections.Counter(wave_of_responses(db)) - collections.Counter(before)
+            check(added == collections.Counter([(unit, year)]),
+                  "--all-open: the answers are filed under %s %d (%s)" % (unit, year, dict(added)))
+        st, h, body = srv.request("POST", "/start", enc([("kod", codes[("Alby", 2020)][0])]))
+        check(st == 409, "--all-open: a spent code is refused as used (%d)" % st)
+        st, h, body = srv.request("POST", "/start", enc([("kod", "ABCD-EFGH-JKMN")]))
+        check(st == 400, "--all-open: a code of no wave is unknown (%d)" % st)
+
+        # The language: the code page in each, a switch that keeps the form.
+        st, h, body = srv.request("GET", "/")
+        check(html_lang(body) == "sv" and 'href="./?lang=en"' in body,
+              "the code page is Swedish and links to the English one")
+        st, h, body = srv.request("GET", "/?lang=en")
+        check(st == 200 and html_lang(body) == "en" and 'href="./?lang=sv"' in body and
+              'name="lang" value="en"' in body,
+              "GET /?lang=en: the English code page, linking back to Swedish")
+        st, h, body = srv.request("GET", "/?lang=xx")
+        check(st == 200 and html_lang(body) == "sv", "GET /?lang=xx: an unknown language is the default")
+        code = codes[("Borby", 2021)][1]
+        st, h, body = srv.request("POST", "/start", enc([("kod", code), ("lang", "en")]))
+        f = Form(body)
+        check(st == 200 and html_lang(body) == "en" and f.value("lang") == "en" and
+              'value="sprak-sv"' in body,
+              "a code entered on the English page opens the English form, with a switch to Swedish")
+        st, h, body = srv.request("POST", "/svar", enc(
+            [("hemtyp", "2"), ("ar_som_familjehem", "7"), ("kod", code),
+             ("csrf", f.value("csrf")), ("lang", "en"), ("action", "sprak-sv")]))
+        f = Form(body)
+        check(st == 200 and html_lang(body) == "sv" and f.value("lang") == "sv",
+              "the switch to Swedish shows the Swedish form (%d)" % st)
+        check(f.checked("hemtyp") == ["2"] and f.value("ar_som_familjehem") == "7",
+              "the switch keeps what was entered (%s, %s)"
+              % (f.checked("hemtyp"), f.value("ar_som_familjehem")))
+        check(stored(db, code)[:2] == (0, 0), "the switch stores nothing: the code is open, no draft")
+        check("Fel" not in f.title, "the switch shows no errors (%s)" % f.title)
+        st, h, body = srv.request("POST", "/svar", enc(
+            VALID + [("kod", code), ("csrf", f.value("csrf")), ("lang", "en"),
+                     ("action", "skicka")]))
+        check(st == 303 and h.get("location") == "/tack?lang=en",
+              "submitted from the English form: to the English thanks page (%s)"
+              % h.get("location"))
+        st, h, body = srv.request("GET", "/tack?lang=en")
+        check(st == 200 and html_lang(body) == "en", "GET /tack?lang=en is English")
+    finally:
+        rc = srv.stop()
+    check(rc == 0, "--all-open: SIGTERM, exit 0 (got %s)" % rc)
+    r = subprocess.run([ENKAT, "serve", "--db", db, "--all-open", "--unit", "Alby"],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 2 and "--all-open" in r.stderr,
+          "--all-open with --unit: usage error, exit 2 (%s)" % r.stderr.strip())
+    spent = os.path.join(tmp, "spent.db")
+    s = sqlite3.connect(db)
+    s.execute("VACUUM INTO ?", (spent,))
+    s.close()
+    s = sqlite3.connect(spent)
+    s.execute("UPDATE codes SET spent = 1")
+    s.commit()
+    s.close()
+    r = subprocess.run([ENKAT, "serve", "--db", spent, "--all-open", "--listen", "127.0.0.1:0"],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 1 and "--all-open" not in r.stderr and r.stderr.strip(),
+          "--all-open with no code left to use: exit 1 (%s)" % r.stderr.strip())
 
 
 if __name__ == "__main__":
