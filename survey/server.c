@@ -1,8 +1,8 @@
 /* survey/server.c - the collection server's life cycle.
  *
  * The module is split by concern (survey/server_internal.h lists the files):
- * this file loads the wave, starts and stops the parts, and holds the
- * helpers they share.
+ * this file loads the waves (one, or every open one), starts and stops the
+ * parts, and holds the helpers they share.
  *
  * Threads. libmicrohttpd runs a listening thread and one thread per
  * connection (server_http.c); a request's handler runs in its connection's

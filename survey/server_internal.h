@@ -2,7 +2,7 @@
  *
  * The server (survey/server.h) is one module in six files, one concern each:
  *
- *   server.c         the life cycle: enk_server_new (load the wave, start the
+ *   server.c         the life cycle: enk_server_new (load the waves, start the
  *                    parts), enk_server_run, _stop, _free
  *   server_http.c    HTTP on libmicrohttpd, the only file that includes its
  *                    header: the listening socket, the daemon, the

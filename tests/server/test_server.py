@@ -5,7 +5,9 @@ usage: test_server.py ENKAT SOURCE_ROOT
 
 Makes a store with `enkat codes` (examples/familjehem.yaml), starts
 `enkat serve --listen 127.0.0.1:0`, reads the port from its stderr and sends
-requests with http.client or raw sockets. Expected values come from the
+requests with http.client or raw sockets. A second store of three waves is
+served with --all-open: each code's answers must be filed under its own wave,
+and the language switch (?lang=, action=sprak-CODE) must keep the form. Expected values come from the
 protocol (docs/web.md), not from the server's output: the code hash is
 computed here (SHA-256 of the normalised code), the CSRF token is computed
 here from the secret in the store (HMAC-SHA256), the CSP style hash from the
