@@ -117,7 +117,7 @@ static struct server_ask ask_wave(struct server_ask a, const struct server_wave 
 void server_page_code(const enk_server *srv, const char *lang, struct reply *rp)
 {
         struct server_ask a = ask_lang(srv, lang);
-        if (a.lang_code == srv->home.lang_code)
+        if (!strcmp(a.lang_code, srv->home.lang_code))
                 *rp = (struct reply){.status = 200,
                                      .body = srv->code_page,
                                      .len = srv->code_len,
@@ -130,7 +130,7 @@ void server_page_code(const enk_server *srv, const char *lang, struct reply *rp)
 void server_page_thanks(const enk_server *srv, const char *lang, struct reply *rp)
 {
         struct server_ask a = ask_lang(srv, lang);
-        if (a.lang_code == srv->home.lang_code)
+        if (!strcmp(a.lang_code, srv->home.lang_code))
                 *rp = (struct reply){.status = 200,
                                      .body = srv->thanks_page,
                                      .len = srv->thanks_len,
