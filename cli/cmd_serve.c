@@ -1,4 +1,5 @@
-/* cli/cmd_serve.c - `enkat serve`: the web form of one wave, with one-time codes. */
+/* cli/cmd_serve.c - `enkat serve`: the web form of one wave, or of every open wave, with
+ * one-time codes. */
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -15,12 +16,16 @@ static const char head[] =
     ENK_MSGID("usage: enkat serve --db DB --year YEAR --unit UNIT [--listen HOST:PORT]\n"
               "                   [--lang sv|en] [--access-log stderr|-|off|FILE] [--trust-proxy]\n"
               "                   [--store-wait N]\n"
+              "       enkat serve --db DB --all-open [OPTIONS]\n"
               "\n"
               "Publishes the questionnaire of the unit's wave of YEAR on the web: a respondent\n"
               "enters the one-time code from the letter (enkat codes), answers, may save and\n"
               "come back with the same code, and submits once. Each submission is stored\n"
               "durably, with its code spent, before the thank-you page is sent. The store\n"
-              "keeps no link between a code and its response (docs/web.md).\n"
+              "keeps no link between a code and its response (docs/web.md). With --all-open\n"
+              "one server publishes every wave of the store that has codes not yet used (the\n"
+              "municipalities that cooperate): the code a respondent enters finds its own\n"
+              "unit and year. The pages offer every language of the questionnaire.\n"
               "\n"
               "When ready it prints 'enkat serve: listening on http://HOST:PORT/' to stderr\n"
               "(with port 0 the port the system chose). SIGTERM or SIGINT (Ctrl-C) stops it:\n"
@@ -91,12 +96,15 @@ int cmd_serve(int argc, char **argv)
         const char *db = NULL, *unit = NULL, *listen = "127.0.0.1:8080", *lang = NULL;
         const char *log_where = "stderr";
         long year = 0, wait = 0;
-        bool trust = false;
+        bool trust = false, all_open = false;
         const struct cli_opt opts[] = {
             CLI_OPT_DB(&db, "the store (must exist)"),
             CLI_OPT_YEAR("YEAR", &year, "bad year '%s' (want %ld-%ld)",
                          ENK_MSGID("the wave's year")),
             CLI_OPT_UNIT_CHECKED("UNIT", &unit, "the wave's unit (municipality)"),
+            CLI_FLAG('A', "all-open", &all_open,
+                     "every wave of the store with access codes not yet\n"
+                     "used, instead of --year and --unit"),
             CLI_STRING('L', "listen", "HOST:PORT", &listen,
                        "numeric address and port to listen on\n"
                        "(default 127.0.0.1:8080; [::1]:8080 for IPv6)"),
@@ -122,7 +130,12 @@ int cmd_serve(int argc, char **argv)
         int parsed = cli_parse(&cmd, argc, argv);
         if (parsed != CLI_GO)
                 return parsed;
-        int need = cli_need_wave("serve", db, year, unit);
+        if (all_open && (year || unit))
+                return cli_usage_error("serve", "--all-open serves every open wave: give no "
+                                                "--year or --unit with it");
+        int need = !all_open ? cli_need_wave("serve", db, year, unit)
+                   : db      ? CLI_GO
+                             : cli_usage_error("serve", "no store given (--db)");
         if (need != CLI_GO)
                 return need;
         if (optind < argc)
@@ -149,6 +162,7 @@ int cmd_serve(int argc, char **argv)
         enk_server_options o = {.db = db,
                                 .unit = unit,
                                 .year = (int) year,
+                                .all_open = all_open,
                                 .lang = lang,
                                 .host = host,
                                 .port = port,

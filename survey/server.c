@@ -1,8 +1,8 @@
 /* survey/server.c - the collection server's life cycle.
  *
  * The module is split by concern (survey/server_internal.h lists the files):
- * this file loads the wave, starts and stops the parts, and holds the
- * helpers they share.
+ * this file loads the waves (one, or every open one), starts and stops the
+ * parts, and holds the helpers they share.
  *
  * Threads. libmicrohttpd runs a listening thread and one thread per
  * connection (server_http.c); a request's handler runs in its connection's
@@ -47,22 +47,128 @@ void server_report(enk_server *srv, enk_diags *diags)
 
 /* ------------------------------------------------------------- life cycle */
 
-struct codes_count {
-        int64_t wave_id, issued;
+/* The waves to serve, as enk_store_waves lists them. */
+struct wave_list {
+        enk_server *srv;
+        int64_t unit_id; /* one wave: its unit (0: every open wave) */
+        int year;
+        bool all_open;
+        size_t cap;
+        enk_diags *diags;
 };
 
-static enk_status count_codes(void *ctx, const enk_store_wave_info *w)
+static enk_status add_wave(void *ctx, const enk_store_wave_info *wi)
 {
-        struct codes_count *cc = ctx;
-        if (w->wave_id == cc->wave_id)
-                cc->issued = w->codes_issued;
+        struct wave_list *wl = ctx;
+        enk_server *srv = wl->srv;
+        if (wl->all_open ? wi->codes_issued <= wi->codes_spent
+                         : wi->unit_id != wl->unit_id || wi->year != wl->year)
+                return ENK_OK;
+        if (!wl->all_open && wi->codes_issued == 0) {
+                enk_loc at = {enk_store_path(srv->writer), 0, 0};
+                enk_error(wl->diags, at,
+                          "no access codes issued for '%s' %d (make them with 'enkat codes')",
+                          wi->unit, wi->year);
+                return ENK_ERR_DATA;
+        }
+        if (srv->nwaves == wl->cap) {
+                size_t cap = wl->cap ? 2 * wl->cap : 4;
+                struct server_wave *w = realloc(srv->waves, cap * sizeof(*w));
+                if (!w)
+                        return ENK_ERR_NOMEM;
+                srv->waves = w;
+                wl->cap = cap;
+        }
+        struct server_wave *w = &srv->waves[srv->nwaves];
+        *w =
+            (struct server_wave){.id = wi->wave_id, .edition_id = wi->edition_id, .year = wi->year};
+        if (!(w->unit = strdup(wi->unit)))
+                return ENK_ERR_NOMEM;
+        srv->nwaves++;
+        return ENK_OK;
+}
+
+/* A copy of the detail s (NULL stays NULL) into *out; false: out of memory. */
+static bool copy_detail(const char *s, char **out)
+{
+        *out = s ? strdup(s) : NULL;
+        return !s || *out;
+}
+
+/* Reads the details of the wave w (who asks: municipality, deadline,
+ * contact) into copies of its own, for its pages. */
+static enk_status load_details(enk_server *srv, struct server_wave *w, enk_diags *diags)
+{
+        enk_store_wave_details d;
+        enk_status st = enk_store_wave_details_get(srv->writer, w->id, &d, diags);
+        if (st != ENK_OK)
+                return st;
+        if (!copy_detail(d.municipality, &w->municipality) ||
+            !copy_detail(d.deadline, &w->deadline) || !copy_detail(d.contact, &w->contact))
+                return ENK_ERR_NOMEM;
+        w->about = (enk_webform_about){w->municipality, w->deadline, w->contact};
+        return ENK_OK;
+}
+
+/* Loads each wave's edition and details (after the listing, whose callback
+ * may only read) and chooses its default language: lang where the
+ * questionnaire has it. */
+static enk_status load_editions(enk_server *srv, const char *lang, bool all_open, enk_diags *diags)
+{
+        enk_loc at = {enk_store_path(srv->writer), 0, 0};
+        bool found = false;
+        for (size_t i = 0; i < srv->nwaves; i++) {
+                struct server_wave *w = &srv->waves[i];
+                enk_status st = enk_store_load_edition(srv->writer, w->edition_id, &w->q, diags);
+                if (st == ENK_OK)
+                        st = load_details(srv, w, diags);
+                if (st != ENK_OK)
+                        return st;
+                w->lang = lang ? enk_questionnaire_lang(w->q, lang) : 0;
+                found = found || w->lang >= 0;
+                if (w->lang < 0 && all_open)
+                        w->lang = 0;
+                else if (w->lang < 0)
+                        break;
+        }
+        if (!found) {
+                if (all_open)
+                        enk_error(diags, at, "no open wave's questionnaire has the language '%s'",
+                                  lang);
+                else
+                        enk_error(diags, at, "the questionnaire of '%s' %d has no language '%s'",
+                                  srv->waves[0].unit, srv->waves[0].year, lang);
+                return ENK_ERR_NOTFOUND;
+        }
+        return ENK_OK;
+}
+
+/* The languages a respondent may choose, in the order the waves name them. */
+static enk_status collect_langs(enk_server *srv)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < srv->nwaves; i++)
+                n += srv->waves[i].q->nlanguages;
+        if (!(srv->langs = calloc(n + 1, sizeof(*srv->langs))))
+                return ENK_ERR_NOMEM;
+        n = 0;
+        for (size_t i = 0; i < srv->nwaves; i++)
+                for (size_t k = 0; k < srv->waves[i].q->nlanguages; k++) {
+                        const char *code = srv->waves[i].q->languages[k];
+                        size_t j = 0;
+                        while (j < n && strcmp(srv->langs[j], code))
+                                j++;
+                        if (j == n)
+                                srv->langs[n++] = code;
+                }
         return ENK_OK;
 }
 
 static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags *diags)
 {
         enk_loc at = {opt->db, 0, 0};
-        int64_t unit_id, edition_id;
+        struct wave_list wl = {
+            .srv = srv, .year = opt->year, .all_open = opt->all_open, .diags = diags};
         enk_status st = enk_store_open(opt->db, 0, &srv->writer, diags);
         if (st == ENK_OK)
                 st = enk_store_open(opt->db, ENK_STORE_READONLY, &srv->reader, diags);
@@ -74,35 +180,33 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
          * at exit it waits this long for other processes' readers. */
         enk_store_set_autocheckpoint(srv->writer, 0);
         enk_store_set_busy_timeout(srv->ckpt, 2000);
-        if (st == ENK_OK && (st = enk_store_find_unit(srv->writer, opt->unit, &unit_id, diags)))
+        if (!opt->all_open) {
+                int64_t wave_id, edition_id;
+                if ((st = enk_store_find_unit(srv->writer, opt->unit, &wl.unit_id, diags)) ||
+                    (st = enk_store_find_wave(srv->writer, wl.unit_id, opt->year, &wave_id,
+                                              &edition_id, diags)))
+                        return st;
+        }
+        enk_store_filter filter = {.unit_id = wl.unit_id, .year = opt->all_open ? 0 : opt->year};
+        if ((st = enk_store_waves(srv->writer, &filter, add_wave, &wl, diags)))
                 return st;
-        if (st == ENK_OK)
-                st = enk_store_find_wave(srv->writer, unit_id, opt->year, &srv->wave_id,
-                                         &edition_id, diags);
-        if (st == ENK_OK)
-                st = enk_store_load_edition(srv->writer, edition_id, &srv->q, diags);
-        if (st != ENK_OK)
-                return st;
-        struct codes_count cc = {srv->wave_id, 0};
-        enk_store_filter filter = {.unit_id = unit_id, .year = opt->year};
-        if ((st = enk_store_waves(srv->writer, &filter, count_codes, &cc, diags)))
-                return st;
-        if (cc.issued == 0) {
+        if (srv->nwaves == 0) {
                 enk_error(diags, at,
-                          "no access codes issued for '%s' %d (make them with 'enkat codes')",
-                          opt->unit, opt->year);
+                          "no open wave: no wave of the store has access codes not yet used "
+                          "(make them with 'enkat codes')");
                 return ENK_ERR_DATA;
         }
-        srv->lang = 0;
-        if (opt->lang && (srv->lang = enk_questionnaire_lang(srv->q, opt->lang)) < 0) {
-                enk_error(diags, at, "the questionnaire of '%s' %d has no language '%s'", opt->unit,
-                          opt->year, opt->lang);
-                return ENK_ERR_NOTFOUND;
-        }
-        srv->lang_code = srv->q->languages[srv->lang];
-        srv->en = !strcmp(srv->lang_code, "en");
-        srv->title = enk_title_with_year(enk_text_get(&srv->q->title, srv->lang), srv->year,
-                                         srv->title_buf, sizeof srv->title_buf);
+        if ((st = load_editions(srv, opt->lang, opt->all_open, diags)) || (st = collect_langs(srv)))
+                return st;
+        const struct server_wave *w = &srv->waves[0];
+        srv->home = (struct server_ask){.lang = w->lang, .lang_code = w->q->languages[w->lang]};
+        srv->home.en = !strcmp(srv->home.lang_code, "en");
+        int year = w->year;
+        for (size_t i = 1; i < srv->nwaves; i++)
+                if (srv->waves[i].year != year)
+                        year = 0; /* a page before the code: no one year */
+        srv->title = enk_title_with_year(enk_text_get(&w->q->title, w->lang), year, srv->title_buf,
+                                         sizeof srv->title_buf);
         if ((st = enk_store_secret(srv->writer, "csrf", srv->secret, diags)))
                 return st;
         /* From now on a store locked by another process is waited for by the
@@ -113,7 +217,7 @@ static enk_status load(enk_server *srv, const enk_server_options *opt, enk_diags
 
 enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_diags *diags)
 {
-        if (!opt || !out || !opt->db || !opt->unit)
+        if (!opt || !out || !opt->db || (!opt->unit && !opt->all_open))
                 return ENK_ERR_USAGE;
         enk_server *srv = calloc(1, sizeof(*srv));
         if (!srv)
@@ -129,7 +233,6 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         pthread_cond_init(&srv->gate_cond, NULL);
         pthread_mutex_init(&srv->ckpt_lock, NULL);
         pthread_cond_init(&srv->ckpt_cond, NULL);
-        srv->year = opt->year;
         srv->trust_proxy = opt->trust_proxy;
         srv->store_wait = opt->store_wait > 0 ? opt->store_wait : STORE_WAIT;
         srv->log = opt->log;
@@ -137,8 +240,7 @@ enk_status enk_server_new(const enk_server_options *opt, enk_server **out, enk_d
         srv->ctx = opt->ctx;
         enk_loc none = {NULL, 0, 0};
         enk_status st = ENK_ERR_NOMEM;
-        if (!(srv->db = strdup(opt->db)) || !(srv->unit = strdup(opt->unit)) ||
-            (st = server_limit_init(srv)))
+        if (!(srv->db = strdup(opt->db)) || (st = server_limit_init(srv)))
                 goto out;
         if ((st = load(srv, opt, diags)) || (st = server_pages_init(srv)))
                 goto out;
@@ -211,14 +313,21 @@ void enk_server_free(enk_server *srv)
         enk_store_free(srv->reader);
         enk_store_free(srv->writer);
         enk_store_free(srv->ckpt);
-        enk_questionnaire_free(srv->q);
+        for (size_t i = 0; i < srv->nwaves; i++) {
+                enk_questionnaire_free(srv->waves[i].q);
+                free(srv->waves[i].form);
+                free(srv->waves[i].unit);
+                free(srv->waves[i].municipality);
+                free(srv->waves[i].deadline);
+                free(srv->waves[i].contact);
+        }
+        free(srv->waves);
+        free(srv->langs);
         free(srv->csp);
         free(srv->code_page);
-        free(srv->form);
         free(srv->thanks_page);
         server_limit_release(srv);
         free(srv->db);
-        free(srv->unit);
         pthread_mutex_destroy(&srv->read_lock);
         pthread_mutex_destroy(&srv->q_lock);
         pthread_mutex_destroy(&srv->limit_lock);

@@ -1,7 +1,9 @@
 /* survey/server.h - the collection server: the web form over HTTP, submissions into the store.
  *
- * `enkat serve` publishes one wave (a unit's year) of the store on the web:
- * a respondent enters the one-time code from the letter, fills in the form
+ * `enkat serve` publishes one wave (a unit's year) of the store on the web,
+ * or every open wave of it at once (cooperating municipalities, one server):
+ * a respondent enters the one-time code from the letter, which names its
+ * own wave, and chooses the language on the page; fills in the form
  * (survey/webform.h), may save a draft and come back, and submits once. This
  * is the only module that uses libmicrohttpd; docs/web.md describes the HTTP
  * protocol (paths, fields, statuses), the limits and what is and is not
@@ -65,7 +67,14 @@ typedef struct enk_server_options {
         const char *db;   /* the store's path (must exist) */
         const char *unit; /* the unit's name */
         int year;         /* the wave's year */
-        const char *lang; /* "sv", "en", ...: a language of the edition; NULL the default */
+        /* Instead of unit and year: every open wave of the store (one with
+         * access codes not yet used); a code finds its own wave. */
+        bool all_open;
+        /* The pages' default language, "sv", "en", ...: a language of the
+         * edition (with all_open: of at least one; the others use their
+         * first); NULL the first. A respondent may switch to any language
+         * of the questionnaires on the page. */
+        const char *lang;
         const char *host; /* address to listen on, numeric ("127.0.0.1", "::1"); NULL: 127.0.0.1 */
         unsigned port;    /* 0: any free port (enk_server_port says which) */
         /* Behind a reverse proxy on the same machine: take the client address
@@ -81,13 +90,14 @@ typedef struct enk_server_options {
         void *ctx;                 /* passed to log and error */
 } enk_server_options;
 
-/* Opens the store, finds the unit and the wave of year, loads the wave's
- * edition, checks that codes were issued for it, binds the listening socket
- * and starts serving. On success *out is the running server (to be freed with
- * enk_server_free). Fails with
+/* Opens the store, finds the unit and the wave of year (or every open
+ * wave), loads each wave's edition, checks that codes were issued for it,
+ * binds the listening socket and starts serving. On success *out is the
+ * running server (to be freed with enk_server_free). Fails with
  *   ENK_ERR_NOTFOUND  no such store, unit or wave, or the edition has no
  *                     language lang;
- *   ENK_ERR_DATA      no access codes were issued for the wave;
+ *   ENK_ERR_DATA      no access codes were issued for the wave (all_open:
+ *                     no wave has codes not yet used);
  *   ENK_ERR_STORE     the store cannot be opened or read;
  *   ENK_ERR_IO        the address cannot be used (bad address, in use, no
  *                     permission) or the HTTP server cannot start;

@@ -369,9 +369,16 @@ static enum MHD_Result first_call(enk_server *srv, struct MHD_Connection *c, str
                 return send_error(srv, c, r, 405);
         switch (r->route) {
         case R_ROOT:
-                return send_static(srv, c, r, srv->code_page, srv->code_len, HTML_TYPE);
-        case R_TACK:
-                return send_static(srv, c, r, srv->thanks_page, srv->thanks_len, HTML_TYPE);
+        case R_TACK: {
+                /* "?lang=en": the page in another of the server's languages */
+                const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+                struct reply rp;
+                if (r->route == R_ROOT)
+                        server_page_code(srv, lang, &rp);
+                else
+                        server_page_thanks(srv, lang, &rp);
+                return send_reply(srv, c, r, &rp);
+        }
         case R_JS: {
                 const char *js = enk_webform_script();
                 return send_static(srv, c, r, js, strlen(js),

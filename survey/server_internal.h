@@ -2,7 +2,7 @@
  *
  * The server (survey/server.h) is one module in six files, one concern each:
  *
- *   server.c         the life cycle: enk_server_new (load the wave, start the
+ *   server.c         the life cycle: enk_server_new (load the waves, start the
  *                    parts), enk_server_run, _stop, _free
  *   server_http.c    HTTP on libmicrohttpd, the only file that includes its
  *                    header: the listening socket, the daemon, the
@@ -66,6 +66,7 @@ enum job_kind { JOB_SUBMIT, JOB_DRAFT };
 /* One write for the writer thread; lives on the waiting handler's stack. */
 struct job {
         enum job_kind kind;
+        int64_t wave_id;                      /* the code's wave */
         char code[ENK_CODES_NORMALIZED_SIZE]; /* normalised */
         const enk_response *response;         /* JOB_SUBMIT; its date is the writer's */
         const char *data;                     /* JOB_DRAFT */
@@ -89,6 +90,7 @@ struct reply {
         const char *allow;
         int retry_after;
         const char *cache;    /* Cache-Control (the local server); NULL: no-store */
+        char where[48];       /* room for a location made for this reply */
         const char *log_path; /* the path for the access log (the local server) */
 };
 
@@ -97,9 +99,33 @@ struct bucket;     /* an address's allowance of wrong codes (server_limit.c) */
 struct MHD_Daemon; /* libmicrohttpd's, used in server_http.c only */
 struct sockaddr;
 
-struct enk_server {
-        char *db, *unit;
+/* One wave being served: its questionnaire and the empty form in its
+ * default language, rendered at start (server_pages.c). */
+struct server_wave {
+        int64_t id, edition_id;
+        char *unit;
         int year;
+        enk_questionnaire *q;
+        int lang;   /* the default language: an index into q->languages */
+        char *form; /* the empty form with placeholders, or NULL (render each) */
+        size_t form_len, form_kod, form_csrf; /* where the hidden values go */
+        /* Who asks, on the wave's pages: its details, read at start (copies,
+         * owned; about points into them). */
+        char *municipality, *deadline, *contact;
+        enk_webform_about about;
+};
+
+/* What one request is about: the wave its code belongs to (NULL before a
+ * code is known) and the language of its page. */
+struct server_ask {
+        const struct server_wave *w;
+        int lang;              /* index into w->q->languages (with w) */
+        const char *lang_code; /* the page's language ("sv", "en", ...) */
+        bool en;               /* the server's own words in English */
+};
+
+struct enk_server {
+        char *db;
         bool trust_proxy;
         double store_wait; /* seconds a write waits for a locked store */
         enk_server_log_fn log;
@@ -108,23 +134,21 @@ struct enk_server {
 
         enk_store *reader; /* read-only, behind read_lock */
         pthread_mutex_t read_lock;
-        enk_store *writer; /* the writer thread's alone once it runs */
-        enk_store *ckpt;   /* the checkpointer thread's */
-        enk_questionnaire *q;
-        int lang;
-        const char *lang_code;              /* borrowed from q */
-        const char *title;                  /* title_buf */
-        char title_buf[ENK_TITLE_YEAR_CAP]; /* the title with the wave's year */
-        bool en;
-        int64_t wave_id;
-        /* Who asks, on every page: the wave's details, read at start from
-         * reader (the strings are the reader's, valid while it is open). */
-        enk_webform_about about;
+        enk_store *writer;         /* the writer thread's alone once it runs */
+        enk_store *ckpt;           /* the checkpointer thread's */
+        struct server_wave *waves; /* every wave served; a code names its own */
+        size_t nwaves;
+        /* The languages a respondent may choose: every language of the
+         * waves' questionnaires, NULL-terminated, borrowed from them. */
+        const char **langs;
+        struct server_ask home; /* the default: the first wave's default language */
+        const char *title;      /* title_buf */
+        /* the first wave's title in that language, with the waves' year when
+         * they all have one year (enk_title_with_year) */
+        char title_buf[ENK_TITLE_YEAR_CAP];
         unsigned char secret[32];
         char *csp;
         char *code_page, *thanks_page;
-        char *form; /* the empty form with placeholders, or NULL (render each) */
-        size_t form_len, form_kod, form_csrf; /* where the hidden values go */
         size_t code_len, thanks_len;
 
         struct MHD_Daemon *daemon;
@@ -218,6 +242,13 @@ enk_status server_pages_init(enk_server *srv);
 /* An error page of status (400, 403, ..., 500) with its message in the
  * server's language; allow is the Allow header of a 405 (else NULL). */
 void server_page_error(const enk_server *srv, int status, const char *allow, struct reply *rp);
+
+/* GET /: the code page in the language lang asks for (its "lang" query
+ * value; NULL or one not offered: the default). */
+void server_page_code(const enk_server *srv, const char *lang, struct reply *rp);
+
+/* GET /tack: the thanks page in the language lang (as above). */
+void server_page_thanks(const enk_server *srv, const char *lang, struct reply *rp);
 
 /* POST /start: the code typed on the code page (field "kod") from the client
  * whose limiter key is key. */

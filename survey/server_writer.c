@@ -91,9 +91,9 @@ static bool run_batch(enk_server *srv, struct job *batch)
                                 enk_response r = *j->response;
                                 r.date = date;
                                 j->result =
-                                    enk_store_submit(srv->writer, srv->wave_id, j->code, &r, jd);
+                                    enk_store_submit(srv->writer, j->wave_id, j->code, &r, jd);
                         } else {
-                                j->result = enk_store_save_draft(srv->writer, srv->wave_id, j->code,
+                                j->result = enk_store_save_draft(srv->writer, j->wave_id, j->code,
                                                                  j->data, j->len, jd);
                         }
                         if (fatal(j->result)) {

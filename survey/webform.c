@@ -247,12 +247,18 @@ static void word_with(enk_strbuf *b, enk_lang words, enum enk_webform_word k, co
         }
 }
 
+/* The page's header: the title, who asks under it (about: the wave's
+ * municipality and deadline; NULL nothing), and, when langs lists more than
+ * the page's own language current, a link to the start page in each other
+ * one. */
 static void page_header(enk_strbuf *b, enk_lang words, const char *title,
-                        const enk_webform_about *about)
+                        const enk_webform_about *about, const char *const *langs,
+                        const char *current)
 {
         rawf(b, "<a class=\"skip-link\" href=\"#main\">%s</a>\n",
              enk_webform_word(words, W_SKIP_LINK));
-        raw(b, "<header class=\"header\"><div class=\"wrap\"><p class=\"header-title\">");
+        raw(b, "<header class=\"header\"><div class=\"wrap\"><div class=\"header-text\">"
+               "<p class=\"header-title\">");
         esc(b, title);
         raw(b, "</p>");
         char day[32];
@@ -266,6 +272,27 @@ static void page_header(enk_strbuf *b, enk_lang words, const char *title,
                         word_with(b, words, W_ABOUT_DEADLINE, day);
                 raw(b, "</p>");
         }
+        raw(b, "</div>");
+        bool any = false;
+        for (size_t i = 0; langs && langs[i]; i++) {
+                if (current && !strcmp(langs[i], current))
+                        continue;
+                if (!any)
+                        rawf(b, "\n<nav class=\"lang-switch\" aria-label=\"%s\"><ul>",
+                             enk_webform_word(words, W_LANG_NAV));
+                any = true;
+                raw(b, "<li><a href=\"./?lang=");
+                esc(b, langs[i]);
+                raw(b, "\" hreflang=\"");
+                esc(b, langs[i]);
+                raw(b, "\" lang=\"");
+                esc(b, langs[i]);
+                raw(b, "\" dir=\"auto\">");
+                esc(b, enk_webform_lang_name(langs[i]));
+                raw(b, "</a></li>");
+        }
+        if (any)
+                raw(b, "</ul></nav>");
         raw(b, "</div></header>\n<div class=\"wrap\">\n<main class=\"main\" id=\"main\">\n");
 }
 
@@ -649,35 +676,44 @@ static void render_question(const rctx *r, size_t i)
         raw(b, "</fieldset>\n</div>\n");
 }
 
-/* A grid: a table of items (rows) by points (columns). Each radio's label is
- * "point – item", so it is named fully in the table and in the stacked view
- * alike; the point part is shown on narrow screens, where there are no column
- * headers. Returns the index after the grid's last item. */
-static size_t render_grid(const rctx *r, const enk_grid *g)
+/* A table of scale questions (rows) by points (columns): a grid, or a run
+ * of standalone scale questions of one scale (scale_run), drawn as one table
+ * as on paper. Each radio's label is "point – item", so it is named fully in
+ * the table and in the stacked view alike; the point part is shown on narrow
+ * screens, where there are no column headers. id names the wrapper, caption
+ * is the grid's lead text (NULL: a run, whose rows are its questions). */
+static void render_table(const rctx *r, const char *id, const enk_text *caption, int scale,
+                         size_t first, size_t end)
 {
         enk_strbuf *b = r->b;
         const enk_questionnaire *q = r->q;
-        const enk_scale *s =
-            g->scale >= 0 && (size_t) g->scale < q->nscales ? &q->scales[g->scale] : NULL;
-        size_t first = g->first, end = g->first + g->count;
+        const enk_scale *s = scale >= 0 && (size_t) scale < q->nscales ? &q->scales[scale] : NULL;
         /* A grid's own show_if is shared by all its items (one condition); it
-         * then belongs on the whole grid. */
-        const enk_condition *shared = q->questions[first].show_if;
+         * then belongs on the whole grid. A run's rows keep their own. */
+        const enk_condition *shared = caption ? q->questions[first].show_if : NULL;
         for (size_t i = first; i < end; i++)
                 if (q->questions[i].show_if != shared)
                         shared = NULL;
 
         char grid_note[96];
-        snprintf(grid_note, sizeof(grid_note), "grid-%s-cond", g->id);
-        rawf(b, "<div class=\"question grid\" id=\"fraga-%s\"", g->id);
+        snprintf(grid_note, sizeof(grid_note), "grid-%s-cond", id);
+        /* A run's wrapper is not a question: form.js looks for the visible
+         * questions of a part, and those are its rows. */
+        if (caption)
+                rawf(b, "<div class=\"question grid\" id=\"fraga-%s\"", id);
+        else
+                rawf(b, "<div class=\"grid scale-run\" id=\"serie-%s\"", id);
         if (shared)
                 show_if_attrs(r, shared);
-        raw(b, ">\n");
-        raw(b, "<table class=\"grid-table\">\n<caption class=\"grid-caption\">");
-        esc(b, T(r, &g->text));
-        if (shared)
-                show_if_note(r, shared, grid_note);
-        raw(b, "</caption>\n<thead><tr><td class=\"grid-corner\"></td>");
+        raw(b, ">\n<table class=\"grid-table\">\n");
+        if (caption) {
+                raw(b, "<caption class=\"grid-caption\">");
+                esc(b, T(r, caption));
+                if (shared)
+                        show_if_note(r, shared, grid_note);
+                raw(b, "</caption>\n");
+        }
+        raw(b, "<thead><tr><td class=\"grid-corner\"></td>");
         for (size_t k = 0; s && k < s->npoints; k++) {
                 raw(b, "<th scope=\"col\" class=\"grid-point\">");
                 esc(b, T(r, &s->points[k].label));
@@ -734,7 +770,27 @@ static size_t render_grid(const rctx *r, const enk_grid *g)
                 raw(b, "</tr>\n");
         }
         raw(b, "</tbody>\n</table>\n</div>\n");
-        return end;
+}
+
+static size_t render_grid(const rctx *r, const enk_grid *g)
+{
+        render_table(r, g->id, &g->text, g->scale, g->first, g->first + g->count);
+        return g->first + g->count;
+}
+
+/* The end of the run of standalone scale questions of one scale that starts
+ * at i, within the part's questions up to end: i + 1 when question i starts
+ * none (a run is two or more). */
+static size_t scale_run(const enk_questionnaire *q, size_t i, size_t end)
+{
+        const enk_question *a = &q->questions[i];
+        size_t k = i + 1;
+        if (a->type != ENK_Q_SCALE || a->grid >= 0)
+                return k;
+        while (k < end && q->questions[k].type == ENK_Q_SCALE && q->questions[k].grid < 0 &&
+               q->questions[k].scale == a->scale)
+                k++;
+        return k;
 }
 
 static void error_summary(const rctx *r)
@@ -779,7 +835,7 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
                                                 sizeof titlebuf);
 
         page_head(&b, code, errors, title, NULL, opt->script_src);
-        page_header(&b, r.words, title, opt->about);
+        page_header(&b, r.words, title, opt->about, NULL, NULL);
         if (errors)
                 error_summary(&r);
         if (opt->notice) {
@@ -854,19 +910,41 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
                                 i = render_grid(&r, &q->grids[qn->grid]);
                                 continue;
                         }
+                        size_t run = scale_run(q, i, end);
+                        if (run - i >= 2) {
+                                render_table(&r, qn->id, NULL, qn->scale, i, run);
+                                i = run;
+                                continue;
+                        }
                         render_question(&r, i);
                         i++;
                 }
                 raw(&b, "</section>\n");
         }
+        /* "Send" ends the form; "save" and the other languages stay in view
+         * at the foot of the window all the way down (form.css), after
+         * "send" in the page's order so that Enter in a field still sends. */
         const char *dis = opt->action ? "" : " disabled";
         rawf(&b,
              "<div class=\"actions\">\n"
              "<button class=\"button\" type=\"submit\" name=\"action\" value=\"skicka\"%s>%s"
-             "</button>\n"
+             "</button>\n</div>\n<div class=\"save-bar\">\n"
              "<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
-             "value=\"spara\"%s>%s</button>\n</div>\n</form>\n",
+             "value=\"spara\"%s>%s</button>\n",
              dis, enk_webform_word(r.words, W_SEND), dis, enk_webform_word(r.words, W_SAVE));
+        for (size_t k = 0; opt->lang_switch && opt->action && k < q->nlanguages; k++) {
+                if ((int) k == lang)
+                        continue;
+                raw(&b, "<button class=\"button button-lang\" type=\"submit\" name=\"action\" "
+                        "value=\"sprak-");
+                esc(&b, q->languages[k]);
+                raw(&b, "\" lang=\"");
+                esc(&b, q->languages[k]);
+                raw(&b, "\" dir=\"auto\">");
+                esc(&b, enk_webform_lang_name(q->languages[k]));
+                raw(&b, "</button>\n");
+        }
+        raw(&b, "</div>\n</form>\n");
         page_tail(&b, r.words, opt->script_src == NULL, opt->about);
         return finish(&b, html, len);
 }
@@ -874,11 +952,16 @@ enk_status enk_webform_render(const enk_questionnaire *q, const enk_webform_opti
 /* ------------------------------------------------------------------ other pages */
 
 static void code_form(enk_strbuf *b, enk_lang words, const char *error, const char *typed,
-                      const char *action)
+                      const char *action, const char *lang)
 {
         rawf(b, "<form class=\"code-form\" method=\"post\" action=\"");
         esc(b, action ? action : "/start");
         raw(b, "\" accept-charset=\"utf-8\" novalidate>\n");
+        if (lang) {
+                raw(b, "<input type=\"hidden\" name=\"lang\" value=\"");
+                esc(b, lang);
+                raw(b, "\">\n");
+        }
         rawf(b,
              "<div class=\"question%s\">\n<label class=\"label\" for=\"kod\">%s</label>\n"
              "<div class=\"hint\" id=\"kod-hint\"><p>",
@@ -918,23 +1001,24 @@ enk_status enk_webform_page_render(enk_webform_page page, const char *title, con
                                    const char *message, const char *action, char **html,
                                    size_t *len)
 {
-        return enk_webform_code_page_render(page, title, lang_code, message, NULL, action, html,
-                                            len);
+        return enk_webform_code_page_render(page, title, lang_code, message, NULL, action, NULL,
+                                            html, len);
 }
 
 enk_status enk_webform_code_page_render(enk_webform_page page, const char *title,
                                         const char *lang_code, const char *message,
-                                        const char *typed, const char *action, char **html,
-                                        size_t *len)
+                                        const char *typed, const char *action,
+                                        const char *const *langs, char **html, size_t *len)
 {
-        return enk_webform_wave_page_render(page, title, lang_code, message, typed, action, NULL,
-                                            html, len);
+        return enk_webform_wave_page_render(page, title, lang_code, message, typed, action, langs,
+                                            NULL, html, len);
 }
 
 enk_status enk_webform_wave_page_render(enk_webform_page page, const char *title,
                                         const char *lang_code, const char *message,
                                         const char *typed, const char *action,
-                                        const enk_webform_about *about, char **html, size_t *len)
+                                        const char *const *langs, const enk_webform_about *about,
+                                        char **html, size_t *len)
 {
         if (!html)
                 return ENK_ERR_USAGE;
@@ -976,7 +1060,7 @@ enk_status enk_webform_wave_page_render(enk_webform_page page, const char *title
         }
         bool is_error = error != NULL || page == ENK_PAGE_ERROR;
         page_head(&b, lc, is_error, t, enk_webform_word(words, heading), NULL);
-        page_header(&b, words, t, about);
+        page_header(&b, words, t, about, langs, lang_code);
         if (error) {
                 rawf(&b,
                      "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
@@ -1005,7 +1089,7 @@ enk_status enk_webform_wave_page_render(enk_webform_page page, const char *title
                 }
         }
         if (page == ENK_PAGE_CODE || page == ENK_PAGE_CODE_UNKNOWN)
-                code_form(&b, words, error, typed, action);
+                code_form(&b, words, error, typed, action, langs ? lang_code : NULL);
         else if (page == ENK_PAGE_SAVED)
                 rawf(&b, "<p><a href=\"./\">%s</a></p>\n", enk_webform_word(words, W_SAVED_LINK));
         else if (page == ENK_PAGE_ERROR || page == ENK_PAGE_CODE_USED)

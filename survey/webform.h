@@ -115,6 +115,10 @@ typedef struct enk_webform_options {
         const char *notice;
         /* Who asks (NULL: nothing said). */
         const enk_webform_about *about;
+        /* Offer the questionnaire's other languages: a button each beside
+         * "save" (name "action", value "sprak-CODE") that posts the form as
+         * it is, for the server to show again in that language. */
+        bool lang_switch;
 } enk_webform_options;
 
 /* Writes the whole HTML page of the questionnaire into a new buffer (*html,
@@ -141,18 +145,26 @@ enk_status enk_webform_page_render(enk_webform_page page, const char *title, con
 
 /* As enk_webform_page_render, and the code page's field shows typed (the
  * code as the respondent typed it, escaped; NULL or "" for none), so that a
- * mistyped code is corrected rather than typed again. */
+ * mistyped code is corrected rather than typed again. langs (NULL: none) is
+ * a NULL-terminated list of language codes the server offers: the page then
+ * links to "./?lang=CODE" for each but lang_code, and the code form carries
+ * lang_code in a hidden field "lang". */
 enk_status enk_webform_code_page_render(enk_webform_page page, const char *title,
                                         const char *lang_code, const char *message,
-                                        const char *typed, const char *action, char **html,
-                                        size_t *len);
+                                        const char *typed, const char *action,
+                                        const char *const *langs, char **html, size_t *len);
+
+/* The name of language code in that language ("Svenska", "English",
+ * "Suomi"), or code itself when the module knows no name for it. */
+const char *enk_webform_lang_name(const char *code);
 
 /* As enk_webform_code_page_render, and the page says who asks (about may
  * be NULL): the used-code page then names the contact. */
 enk_status enk_webform_wave_page_render(enk_webform_page page, const char *title,
                                         const char *lang_code, const char *message,
                                         const char *typed, const char *action,
-                                        const enk_webform_about *about, char **html, size_t *len);
+                                        const char *const *langs, const enk_webform_about *about,
+                                        char **html, size_t *len);
 
 /* The CSS and script as built in (borrowed, static; for the server to serve
  * /form.js and compute its CSP hashes). */

@@ -71,6 +71,7 @@ enum enk_webform_word {
         W_ABOUT_DEADLINE,
         W_ABOUT_CONTACT,
         W_USED_TEXT_CONTACT,
+        W_LANG_NAV,
         NWORDS
 };
 

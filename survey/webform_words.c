@@ -7,6 +7,8 @@
  */
 #include "survey/webform_internal.h"
 
+#include <string.h>
+
 static const enk_lang_pair words[NWORDS] = {
     [W_REQUIRED] = {"(obligatorisk)", "(required)"},
     [W_REQUIRED_RULE] = {"Frågor som är märkta med (obligatorisk) måste du svara på. Övriga "
@@ -103,6 +105,7 @@ static const enk_lang_pair words[NWORDS] = {
     [W_ERROR_TITLE] = {"Något gick fel", "Something went wrong"},
     [W_ERROR_TEXT] = {"Sidan kunde inte visas.", "The page could not be shown."},
     [W_START_LINK] = {"Till startsidan", "Go to the start page"},
+    [W_LANG_NAV] = {"Språk", "Language"},
     [W_SECTION_SKIPPED] = {"Utifrån dina svar hittills finns det inga frågor för dig i den här "
                            "delen. Gå vidare till nästa del.",
                            "Based on your answers so far, there are no questions for you in this "
@@ -117,4 +120,41 @@ const char *enk_webform_word(enk_lang lang, enum enk_webform_word k)
 enk_lang enk_webform_lang(const enk_questionnaire *q, int lang)
 {
         return enk_lang_of(lang >= 0 && (size_t) lang < q->nlanguages ? q->languages[lang] : NULL);
+}
+
+/* Each language named in itself, as a language switch shows it. */
+static const struct {
+        const char *code, *name;
+} lang_names[] = {
+    {"sv", "Svenska"},
+    {"en", "English"},
+    {"fi", "Suomi"},
+    {"no", "Norsk"},
+    {"nb", "Norsk"},
+    {"nn", "Nynorsk"},
+    {"da", "Dansk"},
+    {"de", "Deutsch"},
+    {"fr", "Français"},
+    {"es", "Español"},
+    {"pl", "Polski"},
+    {"so", "Soomaali"},
+    {"ar", "العربية"},
+    {"fa", "فارسی"},
+    {"ti", "ትግርኛ"},
+    {"uk", "Українська"},
+    {"ru", "Русский"},
+    {"se", "Davvisámegiella"},
+    {"smj", "Julevsámegiella"},
+    {"sma", "Åarjelsaemien"},
+    {"fit", "Meänkieli"},
+    {"rmy", "Romani"},
+    {"yi", "ייִדיש"},
+};
+
+const char *enk_webform_lang_name(const char *code)
+{
+        for (size_t i = 0; code && i < sizeof(lang_names) / sizeof(lang_names[0]); i++)
+                if (!strcmp(lang_names[i].code, code))
+                        return lang_names[i].name;
+        return code ? code : "";
 }

@@ -5,7 +5,8 @@
  * that were skipped. With it:
  *   - a question whose show-if does not hold is hidden and its inputs are
  *     disabled (so they are not sent), and it comes back as answers change;
- *     a part (section) left without questions says so;
+ *     a part (section) left without questions says so, once the answers
+ *     its questions depend on are given (not before anything is answered);
  *   - the error summary takes focus when the page opens, and its links move
  *     focus to the field and bring its question into view.
  * A question carries its condition as data-show-if="QUESTION_ID" and
@@ -68,27 +69,57 @@
     }
   }
 
+  /* Whether the question `name` is settled: answered, or skipped itself
+   * (every input of it disabled), so that what depends on it is decided. */
+  function settled(form, name, have) {
+    if (have.length > 0) {
+      return true;
+    }
+    var els = form.elements;
+    var any = false;
+    for (var i = 0; i < els.length; i++) {
+      if (els[i].name === name) {
+        if (!els[i].disabled) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
   function update(form) {
     var boxes = form.querySelectorAll('[data-show-if]');
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
       var want = (box.getAttribute('data-show-values') || '').split(' ');
-      var have = currentValues(form, box.getAttribute('data-show-if'));
+      var name = box.getAttribute('data-show-if');
+      var have = currentValues(form, name);
       var shown = false;
       for (var j = 0; j < have.length && !shown; j++) {
         shown = want.indexOf(have[j]) >= 0;
       }
       setShown(box, shown);
+      box.setAttribute('data-settled', settled(form, name, have) ? '1' : '0');
     }
-    /* A part whose questions are all skipped says so. */
+    /* A run of scale questions drawn as one table goes with its last
+     * shown row, header and all. */
+    var runs = form.querySelectorAll('.scale-run');
+    for (var r = 0; r < runs.length; r++) {
+      runs[r].hidden = runs[r].querySelectorAll('.grid-row:not([hidden])').length === 0;
+    }
+    /* A part whose questions are all skipped says so, but only once the
+     * answers that skip them are given: before that it is merely waiting. */
     var notes = form.querySelectorAll('.section-skipped');
     for (var k = 0; k < notes.length; k++) {
-      var qs = notes[k].parentNode.querySelectorAll('.question');
+      var part = notes[k].parentNode;
+      var qs = part.querySelectorAll('.question');
       var any = false;
       for (var m = 0; m < qs.length && !any; m++) {
         any = qs[m].getClientRects().length > 0;
       }
-      notes[k].hidden = any;
+      var waiting = part.querySelectorAll('[data-settled="0"]').length > 0;
+      notes[k].hidden = any || waiting;
     }
   }
 

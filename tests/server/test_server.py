@@ -5,7 +5,9 @@ usage: test_server.py ENKAT SOURCE_ROOT
 
 Makes a store with `enkat codes` (examples/familjehem.yaml), starts
 `enkat serve --listen 127.0.0.1:0`, reads the port from its stderr and sends
-requests with http.client or raw sockets. Expected values come from the
+requests with http.client or raw sockets. A second store of three waves is
+served with --all-open: each code's answers must be filed under its own wave,
+and the language switch (?lang=, action=sprak-CODE) must keep the form. Expected values come from the
 protocol (docs/web.md), not from the server's output: the code hash is
 computed here (SHA-256 of the normalised code), the CSRF token is computed
 here from the secret in the store (HMAC-SHA256), the CSP style hash from the
@@ -15,6 +17,7 @@ store's BLOB with the edition's slots (docs/store.md).
 Each check prints a line; the script exits 1 when any check failed.
 """
 import base64
+import collections
 import csv
 import hashlib
 import hmac
@@ -88,11 +91,12 @@ def draft_row(code):
 class Server:
     """One `enkat serve` process; its stderr is read by a thread."""
 
-    def __init__(self, db, log, extra=()):
+    def __init__(self, db, log, extra=(), wave=None):
         self.log = log
+        wave = wave if wave is not None else ["--year", str(YEAR), "--unit", UNIT]
         self.proc = subprocess.Popen(
-            [ENKAT, "serve", "--db", db, "--year", str(YEAR), "--unit", UNIT,
-             "--listen", "127.0.0.1:0", "--access-log", log] + list(extra),
+            [ENKAT, "serve", "--db", db] + wave +
+            ["--listen", "127.0.0.1:0", "--access-log", log] + list(extra),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.stderr = []
         self.port = None
@@ -264,6 +268,8 @@ def main():
     slow_clients(db, codes[38], tmp)
     cli_errors(db, tmp)
     wave_details(tmp)
+    several_waves(tmp)
+    several_waves_details(tmp)
     print("%d checks, %d failed" % (checks, failures))
 
 
@@ -1171,6 +1177,213 @@ def cli_errors(db, tmp):
     check(r.returncode == 0 and "usage: enkat serve" in r.stdout, "--help --lang en: exit 0")
     r = run(["--help"])
     check(r.returncode == 0 and "användning: enkat serve" in r.stdout, "--help in Swedish: exit 0")
+
+
+# ------------------------------------------------- several waves, languages
+
+def html_lang(body):
+    m = re.search(r'<html lang="([^"]*)"', body)
+    return m.group(1) if m else None
+
+
+def wave_of_responses(db):
+    """(unit, year) of every response, as the store files them."""
+    s = sqlite3.connect(db)
+    rows = s.execute("SELECT u.name, w.year FROM responses r JOIN waves w ON w.id = r.wave_id "
+                     "JOIN units u ON u.id = w.unit_id").fetchall()
+    s.close()
+    return rows
+
+
+def several_waves(tmp):
+    """`enkat serve --all-open`: one server for the open waves of a store; a
+    code opens the form of its own wave and its answers are filed there; the
+    pages switch language without a second server."""
+    db = os.path.join(tmp, "waves.db")
+    waves = [("Alby", 2020), ("Borby", 2020), ("Borby", 2021)]
+    codes = {}
+    for unit, year in waves:
+        out = os.path.join(tmp, "codes-%s-%d.csv" % (unit, year))
+        r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(year), "--unit", unit,
+                            "--count", "3", "-q", QUESTIONNAIRE, "-o", out],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "codes for %s %d (%s)" % (unit, year, r.stderr.strip()))
+        with open(out, newline="") as f:
+            codes[(unit, year)] = [row[0] for row in list(csv.reader(f))[1:]]
+    try:
+        srv = Server(db, os.path.join(tmp, "waves.log"), wave=["--all-open"])
+    except RuntimeError as e:
+        check(False, "--all-open: the server starts (%s)" % e)
+        return
+    try:
+        # Each code opens a form, and its submission lands in its own wave,
+        # whichever order the waves are tried in.
+        for unit, year in [waves[2], waves[0], waves[1]]:
+            code = codes[(unit, year)][0]
+            st, h, body = srv.request("POST", "/start", enc([("kod", code)]))
+            check(st == 200 and 'name="csrf"' in body,
+                  "--all-open: a code of %s %d opens the form (%d)" % (unit, year, st))
+            f = Form(body)
+            before = wave_of_responses(db)
+            st, h, body = srv.request("POST", "/svar", enc(
+                VALID + [("kod", code), ("csrf", f.value("csrf")), ("action", "skicka")]))
+            check(st == 303, "--all-open: a submission with a code of %s %d is stored (%d)"
+                  % (unit, year, st))
+            added = collections.Counter(wave_of_responses(db)) - collections.Counter(before)
+            check(added == collections.Counter([(unit, year)]),
+                  "--all-open: the answers are filed under %s %d (%s)" % (unit, year, dict(added)))
+        st, h, body = srv.request("POST", "/start", enc([("kod", codes[("Alby", 2020)][0])]))
+        check(st == 409, "--all-open: a spent code is refused as used (%d)" % st)
+        st, h, body = srv.request("POST", "/start", enc([("kod", "ABCD-EFGH-JKMN")]))
+        check(st == 400, "--all-open: a code of no wave is unknown (%d)" % st)
+
+        # The language: the code page in each, a switch that keeps the form.
+        st, h, body = srv.request("GET", "/")
+        check(html_lang(body) == "sv" and 'href="./?lang=en"' in body,
+              "the code page is Swedish and links to the English one")
+        st, h, body = srv.request("GET", "/?lang=en")
+        check(st == 200 and html_lang(body) == "en" and 'href="./?lang=sv"' in body and
+              'name="lang" value="en"' in body,
+              "GET /?lang=en: the English code page, linking back to Swedish")
+        st, h, body = srv.request("GET", "/?lang=xx")
+        check(st == 200 and html_lang(body) == "sv", "GET /?lang=xx: an unknown language is the default")
+        code = codes[("Borby", 2021)][1]
+        st, h, body = srv.request("POST", "/start", enc([("kod", code), ("lang", "en")]))
+        f = Form(body)
+        check(st == 200 and html_lang(body) == "en" and f.value("lang") == "en" and
+              'value="sprak-sv"' in body,
+              "a code entered on the English page opens the English form, with a switch to Swedish")
+        st, h, body = srv.request("POST", "/svar", enc(
+            [("hemtyp", "2"), ("ar_som_familjehem", "7"), ("kod", code),
+             ("csrf", f.value("csrf")), ("lang", "en"), ("action", "sprak-sv")]))
+        f = Form(body)
+        check(st == 200 and html_lang(body) == "sv" and f.value("lang") == "sv",
+              "the switch to Swedish shows the Swedish form (%d)" % st)
+        check(f.checked("hemtyp") == ["2"] and f.value("ar_som_familjehem") == "7",
+              "the switch keeps what was entered (%s, %s)"
+              % (f.checked("hemtyp"), f.value("ar_som_familjehem")))
+        check(stored(db, code)[:2] == (0, 0), "the switch stores nothing: the code is open, no draft")
+        check("Fel" not in f.title, "the switch shows no errors (%s)" % f.title)
+        st, h, body = srv.request("POST", "/svar", enc(
+            VALID + [("kod", code), ("csrf", f.value("csrf")), ("lang", "en"),
+                     ("action", "skicka")]))
+        check(st == 303 and h.get("location") == "/tack?lang=en",
+              "submitted from the English form: to the English thanks page (%s)"
+              % h.get("location"))
+        st, h, body = srv.request("GET", "/tack?lang=en")
+        check(st == 200 and html_lang(body) == "en", "GET /tack?lang=en is English")
+    finally:
+        rc = srv.stop()
+    check(rc == 0, "--all-open: SIGTERM, exit 0 (got %s)" % rc)
+    r = subprocess.run([ENKAT, "serve", "--db", db, "--all-open", "--unit", "Alby"],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 2 and "--all-open" in r.stderr,
+          "--all-open with --unit: usage error, exit 2 (%s)" % r.stderr.strip())
+    spent = os.path.join(tmp, "spent.db")
+    s = sqlite3.connect(db)
+    s.execute("VACUUM INTO ?", (spent,))
+    s.close()
+    s = sqlite3.connect(spent)
+    s.execute("UPDATE codes SET spent = 1")
+    s.commit()
+    s.close()
+    r = subprocess.run([ENKAT, "serve", "--db", spent, "--all-open", "--listen", "127.0.0.1:0"],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 1 and "--all-open" not in r.stderr and r.stderr.strip(),
+          "--all-open with no code left to use: exit 1 (%s)" % r.stderr.strip())
+
+
+def several_waves_details(tmp):
+    """`enkat serve --all-open` with two waves of different municipalities:
+    each code's pages (the form, the used-code page) say its own wave's
+    municipality, deadline and contact and not the other's; the code page,
+    before a code is known, names no municipality; a test code of the
+    second wave opens its form, its answers are checked and never stored."""
+    db = os.path.join(tmp, "waves-details.db")
+    waves = {
+        ("Alby", 2020): ("Alby kommun", "2020-03-31", "Eva Ek, 0470-100 00",
+                         "Svara senast 31 mars 2020"),
+        ("Borby", 2021): ("Borby kommun", "2021-04-15", "Per Berg & Son, 0380-200 00",
+                          "Svara senast 15 april 2021"),
+    }
+    codes = {}
+    for (unit, year), (muni, deadline, contact, _) in waves.items():
+        out = os.path.join(tmp, "details-%s-%d.csv" % (unit, year))
+        r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(year), "--unit", unit,
+                            "--count", "2", "-q", QUESTIONNAIRE, "-o", out,
+                            "--deadline", deadline, "--municipality", muni, "--contact", contact],
+                           capture_output=True, text=True)
+        if not check(r.returncode == 0, "codes with details for %s %d (%s)"
+                     % (unit, year, r.stderr.strip())):
+            return
+        with open(out, newline="") as f:
+            codes[(unit, year)] = [row[0] for row in list(csv.reader(f))[1:]]
+    tests = os.path.join(tmp, "details-test.csv")
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", "2021", "--unit", "Borby",
+                        "--count", "1", "--test", "-o", tests], capture_output=True, text=True)
+    if not check(r.returncode == 0, "a test code for Borby 2021 (%s)" % r.stderr.strip()):
+        return
+    with open(tests, newline="") as f:
+        test_code = list(csv.reader(f))[1][0]
+
+    def about(key):
+        muni, _, contact, day = waves[key]
+        return (muni, day, "Frågor om enkäten: " + contact)
+
+    def says(body, key):
+        t = text_of(body)
+        other = [k for k in waves if k != key][0]
+        return (all(a in t for a in about(key))
+                and not any(a in t for a in about(other)))
+
+    def responses():
+        s = sqlite3.connect(db)
+        n = s.execute("SELECT count(*) FROM responses").fetchone()[0]
+        s.close()
+        return n
+
+    try:
+        srv = Server(db, os.path.join(tmp, "waves-details.log"), wave=["--all-open"])
+    except RuntimeError as e:
+        check(False, "--all-open with details: the server starts (%s)" % e)
+        return
+    try:
+        st, _, body = srv.request("GET", "/")
+        t = text_of(body)
+        check(st == 200 and not any(m in t for m in ("Alby kommun", "Borby kommun")),
+              "--all-open, two waves: the code page names no municipality")
+        for key in waves:
+            st, _, body = srv.request("POST", "/start", enc([("kod", codes[key][0])]))
+            check(st == 200 and 'name="csrf"' in body and says(body, key),
+                  "--all-open: the form of %s %d says its own municipality, deadline and "
+                  "contact, not the other wave's (%d)" % (key + (st,)))
+        borby = ("Borby", 2021)
+        st, _, body = srv.request("POST", "/start", enc([("kod", test_code)]))
+        check(st == 200 and says(body, borby),
+              "--all-open: a test code of Borby 2021 opens Borby's form (%d)" % st)
+        csrf = Form(body).value("csrf")
+        before = responses()
+        st, h, body = srv.request("POST", "/svar", enc(
+            [("hemtyp", "2"), ("kod", test_code), ("csrf", csrf), ("action", "skicka")]))
+        check(st == 422 and says(body, borby),
+              "--all-open: the test code's answers are checked (422, Borby's page) (%d)" % st)
+        st, h, body = srv.request("POST", "/svar", enc(
+            VALID + [("kod", test_code), ("csrf", csrf), ("action", "skicka")]))
+        check(st == 303, "--all-open: a test code's submission: 303 (%d)" % st)
+        check(responses() == before, "--all-open: the test code's answers are not stored")
+        s = sqlite3.connect(db)
+        n = s.execute("SELECT count(*) FROM spent WHERE tag = ? AND test = 1",
+                      (spent_mark(test_code),)).fetchone()[0]
+        s.close()
+        check(n == 1, "--all-open: the test code is used (its spent mark is marked test)")
+        st, _, body = srv.request("POST", "/start", enc([("kod", test_code)]))
+        check(st == 409 and "kontakta %s." % waves[borby][2] in text_of(body)
+              and says(body, borby),
+              "--all-open: the used test code's page names Borby's contact (%d)" % st)
+    finally:
+        rc = srv.stop()
+    check(rc == 0, "--all-open with details: SIGTERM, exit 0 (got %s)" % rc)
+    check(responses() == 0, "--all-open with details: the store holds no response")
 
 
 if __name__ == "__main__":

@@ -698,7 +698,7 @@ static void test_pages(void)
          * empty. */
         char *html = NULL;
         CHECK_INT(enk_webform_code_page_render(ENK_PAGE_CODE, "T", "sv", "Koden finns inte",
-                                               "K7QM-4XPA-93T\"<", "/start", &html, NULL),
+                                               "K7QM-4XPA-93T\"<", "/start", NULL, &html, NULL),
                   ENK_OK);
         CHECK(strstr(html, " value=\"K7QM-4XPA-93T&quot;&lt;\">") != NULL);
         check_structure(html);
@@ -714,7 +714,7 @@ static void test_pages(void)
          * escaped. A deadline that is no date is left out. */
         enk_webform_about about = {"Kommun <A>", "2026-03-31", "Anna & <b>Berg</b>"};
         CHECK_INT(enk_webform_wave_page_render(ENK_PAGE_CODE_USED, "T", "sv", NULL, NULL, NULL,
-                                               &about, &html, NULL),
+                                               NULL, &about, &html, NULL),
                   ENK_OK);
         CHECK(strstr(html, "<p class=\"header-about\">Kommun &lt;A&gt; · Svara senast 31 mars "
                            "2026</p>") != NULL);
@@ -726,7 +726,7 @@ static void test_pages(void)
         html = NULL;
         about = (enk_webform_about){NULL, "2026-02-30", NULL};
         CHECK_INT(enk_webform_wave_page_render(ENK_PAGE_CODE_USED, "T", "en", NULL, NULL, NULL,
-                                               &about, &html, NULL),
+                                               NULL, &about, &html, NULL),
                   ENK_OK);
         CHECK(strstr(html, "class=\"header-about\"") == NULL);
         CHECK(strstr(html, "contact whoever") != NULL);
@@ -827,6 +827,75 @@ static void dump(const char *dir)
         }
 }
 
+/* Standalone scale questions of one scale in a row are one table, as a grid
+ * is (docs/web.md); a scale question alone, or of another scale, keeps its
+ * fieldset. The server's form offers the other language beside "save". */
+static const char run_yaml[] =
+    "survey: run\n"
+    "edition: 2024\n"
+    "languages: [sv, en]\n"
+    "title: {sv: Serie, en: Run}\n"
+    "scales:\n"
+    "  - id: s\n"
+    "    points:\n"
+    "      - {value: 1, label: {sv: Nej, en: 'No'}}\n"
+    "      - {value: 2, label: {sv: Ja, en: 'Yes'}}\n"
+    "    positive: [2]\n"
+    "  - id: t\n"
+    "    points:\n"
+    "      - {value: 1, label: {sv: Lite, en: Little}}\n"
+    "      - {value: 2, label: {sv: Mycket, en: Much}}\n"
+    "    positive: [2]\n"
+    "sections:\n"
+    "  - id: a\n"
+    "    title: {sv: Del, en: Part}\n"
+    "    questions:\n"
+    "      - {id: r1, type: scale, scale: s, text: {sv: Ett, en: One}}\n"
+    "      - {id: r2, type: scale, scale: s, text: {sv: Två, en: Two}, required: true}\n"
+    "      - {id: r3, type: scale, scale: s, text: {sv: Tre, en: Three}}\n"
+    "      - {id: o1, type: scale, scale: t, text: {sv: Annan, en: Other}}\n"
+    "      - {id: x, type: yesno, text: {sv: Fråga, en: Question}}\n"
+    "      - {id: e1, type: scale, scale: s, text: {sv: Ensam, en: Alone}}\n";
+
+static void test_scale_run(void)
+{
+        enk_diags *d = enk_diags_new(0);
+        enk_questionnaire *q = NULL;
+        CHECK_INT(enk_questionnaire_parse(run_yaml, sizeof(run_yaml) - 1, "run.yaml", &q, d),
+                  ENK_OK);
+        enk_diags_free(d);
+        if (!q)
+                return;
+        char *html = NULL;
+        size_t len = 0;
+        enk_webform_options o = {.lang = 0, .action = "/svar", .lang_switch = true};
+        CHECK_INT(enk_webform_render(q, &o, &html, &len), ENK_OK);
+        if (!html) {
+                enk_questionnaire_free(q);
+                return;
+        }
+        /* r1-r3 one table of three rows; o1 (another scale) after them and
+         * e1 (alone, after a yes/no) each a fieldset, as x is. */
+        CHECK_INT(count(html, "<table"), 1);
+        CHECK(strstr(html, "<div class=\"grid scale-run\" id=\"serie-r1\">") != NULL);
+        CHECK_INT(count(html, "<th scope=\"row\""), 3);
+        CHECK_INT(count(html, "<th scope=\"col\""), 2);
+        CHECK(strstr(html, "<tr class=\"question grid-row\" id=\"fraga-r3\"") != NULL);
+        CHECK_INT(count(html, "<fieldset"), 3);
+        CHECK(strstr(html, "<label for=\"q-r2-2\"><span class=\"grid-point-label\">Ja</span>"
+                           "<span class=\"visually-hidden\"> – Två</span>") != NULL);
+        CHECK_INT(count(html, "(obligatorisk)"), 1 + 1); /* r2, the rule */
+        /* "save" and the switch after "send": Enter in a field still sends */
+        const char *send = strstr(html, "value=\"skicka\"");
+        const char *save = strstr(html, "value=\"spara\"");
+        const char *en = strstr(html, "value=\"sprak-en\" lang=\"en\" dir=\"auto\">English<");
+        CHECK(send && save && en && send < save && save < en);
+        CHECK(strstr(html, "value=\"sprak-sv\"") == NULL);
+        check_structure(html);
+        free(html);
+        enk_questionnaire_free(q);
+}
+
 int main(void)
 {
         enk_diags *d = enk_diags_new(0);
@@ -852,6 +921,7 @@ int main(void)
         test_assets();
         test_pages();
         test_usage();
+        test_scale_run();
         const char *dir = getenv("ENK_WEBFORM_DUMP");
         if (dir)
                 dump(dir);

@@ -189,7 +189,7 @@ async function formState(page) {
     const out = {};
     const form = document.querySelector('form.survey-form') || document.querySelector('form');
     for (const el of form.elements) {
-      if (!el.name || el.disabled || ['kod', 'csrf', 'action'].includes(el.name)) continue;
+      if (!el.name || el.disabled || ['kod', 'csrf', 'action', 'lang'].includes(el.name)) continue;
       if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) continue;
       if (el.type === 'submit' || el.type === 'button') continue;
       if ((el.value || '') === '' && el.type !== 'radio' && el.type !== 'checkbox') continue;
@@ -265,6 +265,47 @@ try {
   await axeCheck(page, 'the empty form');
   cspClean(page, 'the empty form');
 
+  // ------------------------------------------------- layout at 390 and 1280 px
+  // barnsekr_kontakt .. halso_bup are standalone scale questions of one
+  // scale in a row: at 1280 px one table as a grid (each question's answers
+  // side by side on one line, the same columns for all), at 390 px stacked.
+  const radioBoxes = (name) => page.$$eval(`input[name="${name}"]`, (els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: Math.round(r.left), y: Math.round(r.top + window.scrollY) };
+  }));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const runA = await radioBoxes('barnsekr_kontakt');
+  const runB = await radioBoxes('halso_bup');
+  check(runA.length > 2 && new Set(runA.map((p) => p.y)).size === 1,
+        'at 1280 px a scale question of a run has all its answers on one line', JSON.stringify(runA));
+  eq(runB.map((p) => p.x), runA.map((p) => p.x), 'at 1280 px the questions of a run share the columns');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const runC = await radioBoxes('barnsekr_kontakt');
+  check(new Set(runC.map((p) => p.y)).size === runC.length && new Set(runC.map((p) => p.x)).size === 1,
+        'at 390 px the answers of a question of a run are stacked', JSON.stringify(runC));
+  // "Spara och fortsätt senare" is in view, not under anything, half way
+  // down the form and at its first question, without scrolling to the end.
+  const saveInView = async (name) => {
+    await page.locator(`[name="${name}"]`).first().scrollIntoViewIfNeeded();
+    return page.evaluate(() => {
+      const b = document.querySelector('button[name="action"][value="spara"]');
+      const r = b.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return r.top >= 0 && r.bottom <= window.innerHeight && (hit === b || b.contains(hit));
+    });
+  };
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    check(await saveInView('hemtyp'), `at ${width} px the save button is in view at the first question`);
+    check(await saveInView('handledning_far'), `at ${width} px the save button is in view half way down`);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.setViewportSize({ width: 360, height: 800 });
+  // A part whose questions wait for an answer says nothing yet.
+  const skolaSkipped = page.locator('section[aria-labelledby="del-skola"] .section-skipped');
+  check(!(await skolaSkipped.isVisible()),
+        'the school part says "no questions for you" only once har_skolbarn is answered');
+
   // --------------------------------------------------------- 2. skip logic
   check(!(await shown(page, 'skola_samarbete')), 'skip: school questions hidden before har_skolbarn is answered');
   await field(page, 'har_skolbarn', 'ja').check();
@@ -277,6 +318,7 @@ try {
   await field(page, 'har_skolbarn', 'nej').check();
   check(!(await shown(page, 'skola_samarbete')), 'skip: har_skolbarn = nej hides skola_samarbete');
   check(!(await shown(page, 'skola_information')), 'skip: har_skolbarn = nej hides the school grid');
+  check(await skolaSkipped.isVisible(), 'har_skolbarn = nej: the school part says there are no questions for you');
   check(!(await shown(page, 'handledning_hur_ofta')), 'skip: handledning_hur_ofta hidden before handledning_far');
   await field(page, 'handledning_far', 'ja').check();
   check(await shown(page, 'handledning_hur_ofta'), 'skip: handledning_far = ja shows handledning_hur_ofta');
@@ -501,6 +543,55 @@ try {
   eq(await npage.locator('input[name="hemtyp"]:checked').getAttribute('value'), '1',
      'no script: a paused draft keeps the chosen radio');
   await nojs.close();
+
+  // ------------------------------------------- the language switch
+  // One server, both languages: the code page links to English, and the
+  // form switches back to Swedish keeping what was entered.
+  const lpage = await newPage(await browser.newContext(), 390);
+  await lpage.goto(base);
+  await Promise.all([lpage.waitForNavigation(), lpage.locator('a[hreflang="en"]').click()]);
+  eq(await lpage.getAttribute('html', 'lang'), 'en', 'the code page\'s link to English gives the English page');
+  await shot(lpage, 'code-en-390');
+  await axeCheck(lpage, 'the English code page of the Swedish server');
+  await lpage.locator('input[name="kod"]').fill(codes[3]);
+  await Promise.all([lpage.waitForNavigation(), lpage.locator('input[name="kod"]').press('Enter')]);
+  eq(await lpage.getAttribute('html', 'lang'), 'en', 'a code entered on the English page opens the English form');
+  await field(lpage, 'hemtyp', '3').check();
+  await lpage.locator('[name="antal_placerade"]').fill('2');
+  // English labels break between words only, in every column at both widths
+  for (const width of [1280, 660]) {
+    await lpage.setViewportSize({ width, height: 800 });
+    const broken = await lpage.evaluate(() => {
+      const out = [];
+      for (const th of document.querySelectorAll('.grid-table thead th')) {
+        const text = th.firstChild;
+        if (!text || text.nodeType !== 3) continue;
+        const re = /\S+/g;
+        let m;
+        while ((m = re.exec(text.data))) {
+          const r = document.createRange();
+          r.setStart(text, m.index);
+          r.setEnd(text, m.index + m[0].length);
+          if (r.getClientRects().length > 1) out.push(m[0]);
+        }
+      }
+      return out;
+    });
+    eq(broken, [], `English column headers at ${width} px: no word broken across lines`);
+  }
+  await shot(lpage, 'form-en-660');
+  await lpage.setViewportSize({ width: 1280, height: 800 });
+  await shot(lpage, 'form-en-1280');
+  await lpage.setViewportSize({ width: 390, height: 844 });
+  await axeCheck(lpage, 'the English form with a switch to Swedish');
+  const [rSw] = await Promise.all([lpage.waitForNavigation(),
+    lpage.locator('button[name="action"][value="sprak-sv"]').click()]);
+  eq(rSw.status(), 200, 'the switch to Swedish is 200');
+  eq(await lpage.getAttribute('html', 'lang'), 'sv', 'the switch gives the Swedish form');
+  eq(sortedKeys(await formState(lpage)), sortedKeys({ hemtyp: ['3'], antal_placerade: ['2'] }),
+     'the switch keeps what was entered');
+  await shot(lpage, 'form-switched-sv-390');
+  cspClean(lpage, 'the language switch');
 
   // ------------------------------------------------------------- 5. store
   server.kill('SIGTERM');
