@@ -121,6 +121,7 @@ def main():
     crow = collections.defaultdict(collections.Counter)
     arow = collections.defaultdict(collections.Counter)
     brow = collections.defaultdict(collections.Counter)
+    box_diff = collections.Counter()
     blank_false = 0
     wrong_answers = []
     filled_pages = {}
@@ -169,15 +170,28 @@ def main():
                 if ta["state"] == "empty" and not filled_pages.get((serial, ta["page"]), True):
                     blank_false += 1
             arow[row][verdict] += 1
-            # boxes
+            # boxes; a box read otherwise than drawn is wrong unless its
+            # answer waits for a person (flagged) or comes out right anyway
+            # (a stray stroke into an empty box beside the mark)
             sboxes = {str(b.get("value")): b for b in sa.get("boxes", [])}
             for v, tst in ta.get("boxes", {}).items():
                 sb = sboxes.get(v)
-                brow[tst][sb.get("state") if sb else "(none)"] += 1
+                got = sb.get("state") if sb else "(none)"
+                brow[tst][got] += 1
+                if got != tst and not (tst == "ambiguous" and got == "uncertain"):
+                    if st == "review":
+                        box_diff["flagged"] += 1
+                    elif verdict == "correct":
+                        box_diff["answer right"] += 1
+                    else:
+                        box_diff["WRONG"] += 1
     table("copies", crow, ["correct", "other", "not reported"])
     atot = table("answers", dict(sorted(arow.items())),
                  ["correct", "flagged", "WRONG", "not read", "other reason"])
     table("boxes (truth \\ scan)", brow, ["empty", "marked", "filled", "uncertain", "(none)"])
+    print(f"boxes read otherwise than drawn: {box_diff['flagged']} in answers flagged for "
+          f"review, {box_diff['answer right']} in answers read right all the same, "
+          f"{box_diff['WRONG']} in answers read wrong")
 
     # the share of answers the truth calls certain or empty that were flagged
     plain = collections.Counter()
