@@ -451,6 +451,17 @@ static const char *answer_name(const enk_csvin *r, int qi, int32_t v, char *buf,
         return buf;
 }
 
+/* Whether s, a whole number parse_number() read, is spelt as "%d" spells it
+ * (no '+', no leading zero): then it is its own code key, and the lookup of
+ * that key would find the slot s found already. Most cells are so, and
+ * skipping the snprintf() and the second lookup for them saved a tenth of an
+ * import's instructions. */
+static bool canonical_int(const char *s, size_t len)
+{
+        size_t i = s[0] == '-';
+        return i < len && (s[i] != '0' || len == 1);
+}
+
 /* Whether the cell s (f folded) could mean two answers of question qi: it is
  * a key two answers share (see table_put), or the label of one answer and,
  * read as a number, the code of another ("01" as option 2's label, beside
@@ -464,7 +475,7 @@ static bool ambiguous(enk_csvin *r, unsigned col, int qi, const char *s, size_t 
         int32_t a = sl->value, b = sl->other, n;
         if (a == b) {
                 char key[16];
-                if (parse_number(s, len, &n) != NUM_OK)
+                if (parse_number(s, len, &n) != NUM_OK || canonical_int(s, len))
                         return false;
                 int klen = snprintf(key, sizeof(key), "%d", (int) n);
                 const struct lslot *code = table_slot(r, (uint32_t) qi, key, (size_t) klen);
