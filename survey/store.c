@@ -805,6 +805,11 @@ const char *enk_store_path(const enk_store *store)
 
 static void forget_txn(enk_store *s)
 {
+        /* After COMMIT or ROLLBACK: the schema's CHECKs hold again for every
+         * other write (enk_store_add_response turned them off for the
+         * import's rows). */
+        if (s->checks_off && store_exec(s, "PRAGMA ignore_check_constraints = OFF") == SQLITE_OK)
+                s->checks_off = false;
         s->in_txn = false;
         s->aborted = false;
         s->ntxn_imports = 0;
