@@ -265,6 +265,17 @@ static enk_status on_wave_state(void *ctx, const enk_store_wave_info *w)
         return ENK_OK;
 }
 
+/* Whether unit x year has no wave in the store yet: two indexed lookups,
+ * where wave_state() lists the unit's waves with all their counts. */
+static bool wave_is_new(enk_store *store, const char *unit, int year)
+{
+        int64_t unit_id, wave_id;
+        enk_status st = store ? enk_store_find_unit(store, unit, &unit_id, NULL) : ENK_ERR_USAGE;
+        if (st == ENK_OK)
+                st = enk_store_find_wave(store, unit_id, year, &wave_id, NULL, NULL);
+        return st == ENK_ERR_NOTFOUND;
+}
+
 static struct wave_state wave_state(enk_store *store, const char *unit, int year)
 {
         struct wave_state ws = {0, -1};
@@ -645,11 +656,17 @@ static enk_status import_file(struct run *r, size_t i, enk_diags *fd)
                             .scratch = r->scratch,
                             .unit = j->unit,
                             .year = j->year};
+        /* A wave this file creates has no responses and sends out only what
+         * the file's job says; asking the store (wave_state, which lists the
+         * unit's waves with all their counts) cost an import of 2,900 new
+         * waves a tenth of its time. */
+        bool new_wave = st == ENK_OK && r->writing && wave_is_new(r->store, j->unit, j->year);
         if (st == ENK_OK)
                 st = register_import(r, j, k, hash, &sink, fd);
         /* the wave as it is before this file (after replace took the file's
          * earlier import out) */
-        struct wave_state before = wave_state(r->store, j->unit, j->year);
+        struct wave_state before =
+            new_wave ? (struct wave_state){0, j->sent} : wave_state(r->store, j->unit, j->year);
         if (st == ENK_OK) {
                 /* After the first error nothing will be kept, so the
                  * remaining files are only checked. */
