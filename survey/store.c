@@ -658,13 +658,13 @@ pragmas:
                                 " PRAGMA secure_delete = ON")) != SQLITE_OK)
                 return store_db_fail(s, d, rc, "opening");
         /* temp_store = MEMORY on a connection that writes: the sub-journal
-         * of a savepoint or of a statement inside a transaction (SQLite keeps
-         * one for every response written in an import, for its foreign keys)
-         * stays in memory. Once one had grown past 64 KiB, SQLite moved it to
-         * a file in /var/tmp for the rest of the transaction, and an import
-         * of the national set made 225,000 write calls to that file (two a
-         * page) besides its 14,000 to the log: a second of system time. It
-         * is emptied at every release, so it holds a few pages at a time. */
+         * of a savepoint (enk_store_add_response opens one for every response
+         * with free-text answers) stays in memory. Once one had grown past
+         * 64 KiB, SQLite moved it to a file in /var/tmp for the rest of the
+         * transaction, and an import of the national set made 225,000 write
+         * calls to that file (two a page) besides its 14,000 to the log: a
+         * second of system time. It is emptied at every release, so it holds
+         * a few pages at a time. */
         if (!s->readonly && (rc = store_exec(s, "PRAGMA temp_store = MEMORY")) != SQLITE_OK)
                 return store_db_fail(s, d, rc, "opening");
         if (!s->readonly) {
