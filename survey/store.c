@@ -684,6 +684,16 @@ pragmas:
         if ((rc = store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
                                 " PRAGMA secure_delete = ON")) != SQLITE_OK)
                 return store_db_fail(s, d, rc, "opening");
+        /* temp_store = MEMORY on a connection that writes: the sub-journal
+         * of a savepoint (enk_store_add_response opens one for every response
+         * with free-text answers) stays in memory. Once one had grown past
+         * 64 KiB, SQLite moved it to a file in /var/tmp for the rest of the
+         * transaction, and an import of the national set made 225,000 write
+         * calls to that file (two a page) besides its 14,000 to the log: a
+         * second of system time. It is emptied at every release, so it holds
+         * a few pages at a time. */
+        if (!s->readonly && (rc = store_exec(s, "PRAGMA temp_store = MEMORY")) != SQLITE_OK)
+                return store_db_fail(s, d, rc, "opening");
         if (!s->readonly) {
                 sqlite3_stmt *st = NULL;
                 rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
@@ -834,6 +844,11 @@ const char *enk_store_path(const enk_store *store)
 
 static void forget_txn(enk_store *s)
 {
+        /* After COMMIT or ROLLBACK: the schema's CHECKs hold again for every
+         * other write (enk_store_add_response turned them off for the
+         * import's rows). */
+        if (s->checks_off && store_exec(s, "PRAGMA ignore_check_constraints = OFF") == SQLITE_OK)
+                s->checks_off = false;
         s->in_txn = false;
         s->aborted = false;
         s->ntxn_imports = 0;

@@ -32,6 +32,11 @@ static void on_diags(void *ctx, const enk_diags *d)
                 size_t len = strlen(shown);
                 snprintf(shown + len, sizeof(shown) - len, "%s|%s\n",
                          g->severity == ENK_SEV_ERROR ? "error" : "other", g->message);
+                /* and where each error is, on a line of its own */
+                len = strlen(shown);
+                if (g->severity == ENK_SEV_ERROR && g->file)
+                        snprintf(shown + len, sizeof(shown) - len, "at|%s:%u:%u:\n", g->file,
+                                 g->line, g->column);
         }
 }
 
@@ -265,6 +270,55 @@ static void test_same_content(void)
         enk_import_result_release(&res);
 }
 
+/* Many files in one transaction, the last with one bad cell: nothing of the
+ * files before it is stored, and the error names its file, row and column. */
+static void test_many_last_fails(void)
+{
+        const char *db = path_in("many.db");
+        const char *man = path_in("many.csv");
+        const char *bad = path_in("bad.csv");
+        const char *pwd = getenv("PWD") ? getenv("PWD") : ".";
+        /* the required columns, and "7x" as hemtyp (column 3) on line 3 */
+        write_file(bad, "respondent,date,hemtyp,har_skolbarn,stod_nojd,helhet_nojd\n"
+                        "R0001,2020-09-16,1,0,4,5\n"
+                        "R0002,2020-09-17,7x,0,4,5\n");
+        static char text[65536];
+        size_t len = (size_t) snprintf(text, sizeof(text), "unit,year,file\n");
+        enum { NGOOD = 60 };
+        for (int i = 1; i <= NGOOD; i++)
+                len +=
+                    (size_t) snprintf(text + len, sizeof(text) - len,
+                                      "Enhet %02d,2020,%s/examples/data/norra-2020.csv\n", i, pwd);
+        snprintf(text + len, sizeof(text) - len, "Enhet 99,2020,%s\n", bad);
+        write_file(man, text);
+        enk_import_result res;
+        enk_import_opts o = {.db = db,
+                             .questionnaires = q2020,
+                             .nquestionnaires = 1,
+                             .manifest = man,
+                             .sent = -1,
+                             .source = ENK_SOURCE_IMPORT,
+                             .en = true};
+        CHECK_INT(run(&o, &res), ENK_ERR_DATA);
+        CHECK_INT(res.errors, 1);
+        CHECK(strstr(shown, "error|unknown option '7x' (expected 1..3 or a label)") != NULL);
+        char at[600];
+        snprintf(at, sizeof(at), "at|%s:3:3:\n", bad);
+        CHECK(strstr(shown, at) != NULL);
+        enk_import_result_release(&res);
+        CHECK_INT(responses(db, "Enhet 01", 2020), -1);
+        CHECK_INT(responses(db, "Enhet 60", 2020), -1);
+
+        /* the same store then takes the good files whole */
+        snprintf(text + len, sizeof(text) - len, "%s", "");
+        write_file(man, text);
+        CHECK_INT(run(&o, &res), ENK_OK);
+        CHECK_INT(res.responses, NGOOD * 131);
+        enk_import_result_release(&res);
+        CHECK_INT(responses(db, "Enhet 01", 2020), 131);
+        CHECK_INT(responses(db, "Enhet 60", 2020), 131);
+}
+
 int main(void)
 {
         if (!mkdtemp(dir)) {
@@ -276,6 +330,7 @@ int main(void)
         test_sent_below_responses();
         test_manifest();
         test_same_content();
+        test_many_last_fails();
         char cmd[600];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
         if (system(cmd) != 0)
