@@ -1097,9 +1097,12 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
                 return ENK_ERR_NOTFOUND;
         }
         /* units in Swedish order: Å, Ä, Ö after Z (survey/collate.h) */
-        qsort(c->units, c->nunits, sizeof *c->units, enk_collate_sv_ptr);
-        qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
-        qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
+        if (c->nunits > 1)
+                qsort(c->units, c->nunits, sizeof *c->units, enk_collate_sv_ptr);
+        if (c->nyears > 1)
+                qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
+        if (c->neds > 1)
+                qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
         /* The latest edition of the whole store, also for one unit: the
          * questions of every table from one store map the same way, so a
          * unit's table and the all-units table cannot be subtracted. */

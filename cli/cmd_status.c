@@ -281,7 +281,7 @@ int cmd_status(int argc, char **argv)
                 enk_store_filter all = {0};
                 st = enk_store_waves(store, &all, collect, &ws, diags);
         }
-        if (st == ENK_OK)
+        if (st == ENK_OK && ws.n > 1) /* an empty store has no array (qsort wants one) */
                 qsort(ws.v, ws.n, sizeof(*ws.v), by_unit_year);
         cli_print_diags(diags);
         int rc = EXIT_OK;

@@ -203,7 +203,8 @@ enk_status cli_unit_known(struct enk_store *store, const char *db, const char *u
         for (size_t i = 0; st == ENK_OK && i < u.n && !found; i++)
                 found = !strcmp(u.v[i], unit);
         if (st == ENK_OK && !found) {
-                qsort(u.v, u.n, sizeof(*u.v), enk_collate_sv_ptr);
+                if (u.n > 1)
+                        qsort(u.v, u.n, sizeof(*u.v), enk_collate_sv_ptr);
                 enum { SHOWN = 30 };
                 enk_strbuf list = {0};
                 for (size_t i = 0; i < u.n && i < SHOWN; i++)

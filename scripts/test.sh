@@ -25,6 +25,7 @@ if [ ! -f build-asan/build.ninja ]; then
         meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || status=1
 fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 run ninja -C build-asan >/dev/null
 run meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 --no-suite simulate
 

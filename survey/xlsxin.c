@@ -331,7 +331,8 @@ static int by_place(const void *a, const void *b)
 static enk_status produce(void *ctx, enk_csv_record_fn record, void *rctx)
 {
         struct book *b = ctx;
-        qsort(b->cells, b->ncells, sizeof *b->cells, by_place);
+        if (b->ncells > 1) /* an empty sheet has no array (qsort wants one) */
+                qsort(b->cells, b->ncells, sizeof *b->cells, by_place);
         size_t width = 0;
         enk_status st = ENK_OK;
         for (size_t i = 0; i < b->ncells && st == ENK_OK;) {
