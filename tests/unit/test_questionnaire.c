@@ -835,9 +835,9 @@ static void test_title_with_year(void)
         char buf[ENK_TITLE_YEAR_CAP];
         CHECK_STR(enk_title_with_year("Enkät till familjehem", 2025, buf, sizeof buf),
                   "Enkät till familjehem 2025");
-        CHECK_STR(enk_title_with_year("Enkät till familjehem och jourhem 2020", 2025, buf,
-                                      sizeof buf),
-                  "Enkät till familjehem och jourhem 2025");
+        CHECK_STR(
+            enk_title_with_year("Enkät till familjehem och jourhem 2020", 2025, buf, sizeof buf),
+            "Enkät till familjehem och jourhem 2025");
         CHECK_STR(enk_title_with_year("Enkät 2020 ", 2021, buf, sizeof buf), "Enkät 2021");
         /* not a year: a number that is part of the title stays */
         CHECK_STR(enk_title_with_year("Enkät 12345", 2021, buf, sizeof buf), "Enkät 12345 2021");
