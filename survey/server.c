@@ -57,14 +57,24 @@ struct wave_list {
         enk_diags *diags;
 };
 
+/* A wave can be served when it has codes (test codes count: a wave may be
+ * tried out before its letters are made); with --all-open, when one of
+ * them is still unused. */
+static bool wave_has_codes(const enk_store_wave_info *wi, bool unused)
+{
+        if (unused)
+                return wi->codes_issued > wi->codes_spent || wi->tests_issued > wi->tests_spent;
+        return wi->codes_issued > 0 || wi->tests_issued > 0;
+}
+
 static enk_status add_wave(void *ctx, const enk_store_wave_info *wi)
 {
         struct wave_list *wl = ctx;
         enk_server *srv = wl->srv;
-        if (wl->all_open ? wi->codes_issued <= wi->codes_spent
+        if (wl->all_open ? !wave_has_codes(wi, true)
                          : wi->unit_id != wl->unit_id || wi->year != wl->year)
                 return ENK_OK;
-        if (!wl->all_open && wi->codes_issued == 0) {
+        if (!wl->all_open && !wave_has_codes(wi, false)) {
                 enk_loc at = {enk_store_path(srv->writer), 0, 0};
                 enk_error(wl->diags, at,
                           "no access codes issued for '%s' %d (make them with 'enkat codes')",

@@ -270,6 +270,7 @@ def main():
     wave_details(tmp)
     several_waves(tmp)
     several_waves_details(tmp)
+    test_codes_only(tmp)
     print("%d checks, %d failed" % (checks, failures))
 
 
@@ -1291,6 +1292,39 @@ def several_waves(tmp):
                        capture_output=True, text=True, timeout=20)
     check(r.returncode == 1 and "--all-open" not in r.stderr and r.stderr.strip(),
           "--all-open with no code left to use: exit 1 (%s)" % r.stderr.strip())
+
+
+def test_codes_only(tmp):
+    """A wave with test codes only (tried out before the letters are made,
+    as `enkat codes --test` suggests) is served: alone and with --all-open;
+    its test code opens the form and nothing is stored."""
+    db = os.path.join(tmp, "tests-only.db")
+    out = os.path.join(tmp, "tests-only.csv")
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                        "--count", "2", "--test", "-q", QUESTIONNAIRE, "-o", out],
+                       capture_output=True, text=True)
+    if not check(r.returncode == 0, "test codes only: made (%s)" % r.stderr.strip()):
+        return
+    with open(out, newline="") as f:
+        code = list(csv.reader(f))[1][0]
+    for wave in (None, ["--all-open"]):
+        name = "--all-open" if wave else "one wave"
+        try:
+            srv = Server(db, os.path.join(tmp, "tests-only.log"), wave=wave)
+        except RuntimeError as e:
+            check(False, "test codes only, %s: the server starts (%s)" % (name, e))
+            continue
+        try:
+            st, _, body = srv.request("POST", "/start", enc([("kod", code)]))
+            check(st == 200 and "<form" in body,
+                  "test codes only, %s: the test code opens the form (%d)" % (name, st))
+        finally:
+            rc = srv.stop()
+        check(rc == 0, "test codes only, %s: SIGTERM, exit 0 (got %s)" % (name, rc))
+    s = sqlite3.connect(db)
+    n = s.execute("SELECT count(*) FROM responses").fetchone()[0]
+    s.close()
+    check(n == 0, "test codes only: no response stored (%d)" % n)
 
 
 def several_waves_details(tmp):
