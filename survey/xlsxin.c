@@ -93,6 +93,9 @@ struct book {
         size_t ncells, cells_cap;
         unsigned row, col; /* of the cell being read (1-based) */
         char type[12];
+        /* the first cell that points to a shared string there is not */
+        unsigned bad_row, bad_col;
+        char bad_ref[24];
 };
 
 struct cell {
@@ -248,6 +251,11 @@ static void end_sheet(void *ctx, const char *el)
         } else if (!strcmp(n, "c") && b->in_c) {
                 b->in_c = false;
                 const char *s = cell_text(b);
+                if (!s && !b->bad_row) {
+                        b->bad_row = b->row;
+                        b->bad_col = b->col;
+                        snprintf(b->bad_ref, sizeof b->bad_ref, "%s", b->text.s ? b->text.s : "");
+                }
                 if (!s || !*s || b->col > COL_MAX)
                         return;
                 if (b->ncells == b->cells_cap) {
@@ -400,6 +408,13 @@ static enk_status read_book(struct book *b, zip_t *z)
                 st = parse_part(b, z, "xl/sharedStrings.xml", false, start_strings, end_strings);
         if (st == ENK_OK)
                 st = parse_part(b, z, b->sheet_part, true, start_sheet, end_sheet);
+        if (st == ENK_OK && b->bad_row) {
+                enk_error(b->diags, ((enk_loc){b->name, b->bad_row, b->bad_col}),
+                          "not a readable workbook: the cell points to shared text '%s', "
+                          "which xl/sharedStrings.xml does not hold (%zu texts)",
+                          b->bad_ref, b->nstrings);
+                return ENK_ERR_SYNTAX;
+        }
         return st;
 }
 

@@ -112,6 +112,16 @@ static void test_bad(void)
         CHECK(e && strstr(e->message, "no sheet of responses"));
         enk_diags_free(d);
 
+        /* a cell pointing past the shared strings: an error at its place,
+         * not a blank (make_xlsxin.py: C3 points to string 7 of 3) */
+        d = enk_diags_new(0);
+        CHECK_INT(read("xlsxin-badref.xlsx", d), ENK_ERR_SYNTAX);
+        e = enk_diags_get(d, 0);
+        CHECK(e && e->line == 3 && e->column == 3 && strstr(e->message, "'7'") &&
+              strstr(e->message, "sharedStrings"));
+        CHECK_INT(nrows, 0);
+        enk_diags_free(d);
+
         /* a CSV file named like a workbook */
         d = enk_diags_new(0);
         enk_csvin *r = enk_csvin_new(Q);
