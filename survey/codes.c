@@ -293,10 +293,8 @@ static bool write_row(FILE *fp, const char *const *field, size_t n, char sep, co
 
 /* The line of the letter: where to go, which code, by when. Each part is
  * left out when the wave does not know it. A new malloc'ed string. */
-static char *letter_line(const enk_codes_batch *o, const enk_store_wave_details *w,
-                         const char *code)
+static char *letter_line(enk_lang lang, int year, const enk_store_wave_details *w, const char *code)
 {
-        enk_lang lang = o->en ? ENK_LANG_EN : ENK_LANG_SV;
         char *where = NULL, *line = NULL, day[32];
         int n = w->url
                     ? asprintf(
@@ -309,7 +307,7 @@ static char *letter_line(const enk_codes_batch *o, const enk_store_wave_details 
                                    lang, (enk_lang_pair){"Din personliga kod till enkäten %d: %s.",
                                                          "Your personal code for the %d survey: "
                                                          "%s."}),
-                               o->year, code);
+                               year, code);
         if (n < 0)
                 return NULL;
         if (enk_lang_date(lang, w->deadline, day))
@@ -323,6 +321,29 @@ static char *letter_line(const enk_codes_batch *o, const enk_store_wave_details 
         return n < 0 ? NULL : line;
 }
 
+/* The letters' columns, in both languages; the last five say what the wave
+ * says about itself (COL_LINE on), and a reminder writes them anew. */
+enum { COL_CODE, COL_UNIT, COL_YEAR, COL_LINE, COL_URL, COL_DEADLINE, COL_CONTACT, COL_MUNI };
+static const char *const head_sv[NCOLS] = {"kod",        "enhet",        "år",      "rad",
+                                           "webbadress", "svara_senast", "kontakt", "kommun"};
+static const char *const head_en[NCOLS] = {"code", "unit",     "year",    "line",
+                                           "url",  "deadline", "contact", "municipality"};
+
+/* The wave's columns of one letter (COL_LINE to COL_MUNI) into row; the line
+ * is malloc'ed into *line (NULL: out of memory), day is its deadline's buffer. */
+static void wave_columns(enk_lang lang, int year, const enk_store_wave_details *w, const char *code,
+                         const char **row, char **line, char day[32])
+{
+        if (!enk_lang_date(lang, w->deadline, day))
+                day[0] = '\0';
+        *line = letter_line(lang, year, w, code);
+        row[COL_LINE] = *line;
+        row[COL_URL] = w->url;
+        row[COL_DEADLINE] = w->deadline && *w->deadline ? day : "";
+        row[COL_CONTACT] = w->contact;
+        row[COL_MUNI] = w->municipality;
+}
+
 /* Writes the CSV of the batch to fp and syncs it to disk; w is what the
  * wave says about itself. */
 static bool write_csv(FILE *fp, const enk_codes_batch *o, const enk_store_wave_details *w,
@@ -330,19 +351,15 @@ static bool write_csv(FILE *fp, const enk_codes_batch *o, const enk_store_wave_d
 {
         char sep = o->excel ? ';' : ',';
         const char *eol = o->excel ? "\r\n" : "\n";
-        static const char *const head[NCOLS] = {"kod",        "enhet",        "år",      "rad",
-                                                "webbadress", "svara_senast", "kontakt", "kommun"};
-        static const char *const head_en[NCOLS] = {"code", "unit",     "year",    "line",
-                                                   "url",  "deadline", "contact", "municipality"};
+        enk_lang lang = o->en ? ENK_LANG_EN : ENK_LANG_SV;
         bool ok = (!o->excel || fputs("\xef\xbb\xbf", fp) >= 0) &&
-                  write_row(fp, o->en ? head_en : head, NCOLS, sep, eol);
+                  write_row(fp, o->en ? head_en : head_sv, NCOLS, sep, eol);
         char year[16], day[32];
         snprintf(year, sizeof(year), "%d", o->year);
-        enk_lang_date(o->en ? ENK_LANG_EN : ENK_LANG_SV, w->deadline, day);
         for (size_t i = 0; i < m->n && ok; i++) {
-                char *line = letter_line(o, w, m->codes[i]);
-                const char *row[NCOLS] = {m->codes[i], o->unit, year,       line,
-                                          w->url,      day,     w->contact, w->municipality};
+                char *line = NULL;
+                const char *row[NCOLS] = {m->codes[i], o->unit, year};
+                wave_columns(lang, o->year, w, m->codes[i], row, &line, day);
                 ok = line && write_row(fp, row, NCOLS, sep, eol);
                 free(line);
         }
@@ -581,6 +598,11 @@ struct reminder {
         char sep;
         const char *eol;
         size_t code_col; /* SIZE_MAX until the header is read */
+        /* the letters' columns of the wave's details (SIZE_MAX: not there),
+         * written anew from what the wave says now, in the header's language */
+        size_t wave_col[NCOLS];
+        enk_lang lang;
+        enk_store_wave_details details;
         int64_t kept, rows;
         size_t errors;
         enk_diags *diags;
@@ -609,6 +631,29 @@ static void row_error(struct reminder *m, unsigned line, const char *fmt, const 
                           fmt, field);
 }
 
+/* Writes a kept row: as it was, but for the wave's columns (the line of the
+ * letter, deadline, ...), which say what the wave says now: a deadline moved
+ * since the letters were made reaches the reminder. */
+static enk_status reminder_write(struct reminder *m, const char *const *f, size_t n)
+{
+        const char **row = malloc((n ? n : 1) * sizeof *row);
+        if (!row)
+                return ENK_ERR_NOMEM;
+        memcpy(row, f, n * sizeof *row);
+        const char *now[NCOLS] = {0};
+        char *line = NULL, day[32];
+        wave_columns(m->lang, m->r->year, &m->details, f[m->code_col], now, &line, day);
+        for (size_t k = COL_LINE; k < NCOLS; k++)
+                if (m->wave_col[k] < n)
+                        row[m->wave_col[k]] = now[k] ? now[k] : "";
+        enk_status st = !line                                      ? ENK_ERR_NOMEM
+                        : write_row(m->fp, row, n, m->sep, m->eol) ? ENK_OK
+                                                                   : ENK_ERR_IO;
+        free(line);
+        free(row);
+        return st;
+}
+
 static enk_status reminder_row(void *ctx, unsigned line, const char *const *f, size_t n)
 {
         struct reminder *m = ctx;
@@ -621,6 +666,14 @@ static enk_status reminder_row(void *ctx, unsigned line, const char *const *f, s
                                   "no column 'kod' or 'code' in the first row: not the CSV "
                                   "of the letters (enkat codes -o)?");
                         return ENK_ERR_SYNTAX;
+                }
+                m->lang = !strcasecmp(f[m->code_col], "code") ? ENK_LANG_EN : ENK_LANG_SV;
+                const char *const *head = m->lang == ENK_LANG_EN ? head_en : head_sv;
+                for (size_t k = COL_LINE; k < NCOLS; k++) {
+                        m->wave_col[k] = SIZE_MAX;
+                        for (size_t c = 0; c < n && m->wave_col[k] == SIZE_MAX; c++)
+                                if (!strcasecmp(f[c], head[k]))
+                                        m->wave_col[k] = c;
                 }
                 return write_row(m->fp, f, n, m->sep, m->eol) ? ENK_OK : ENK_ERR_IO;
         }
@@ -643,7 +696,7 @@ static enk_status reminder_row(void *ctx, unsigned line, const char *const *f, s
         if (state == ENK_CODE_SPENT || m->errors)
                 return ENK_OK;
         m->kept++;
-        return write_row(m->fp, f, n, m->sep, m->eol) ? ENK_OK : ENK_ERR_IO;
+        return reminder_write(m, f, n);
 }
 
 enk_status enk_codes_unused(const enk_codes_reminder *r, int64_t *kept, int64_t *rows,
@@ -663,6 +716,7 @@ enk_status enk_codes_unused(const enk_codes_reminder *r, int64_t *kept, int64_t 
         if ((st = enk_store_open(r->db, ENK_STORE_READONLY, &m.store, diags)) != ENK_OK ||
             (st = enk_store_find_unit(m.store, r->unit, &unit_id, diags)) != ENK_OK ||
             (st = enk_store_find_wave(m.store, unit_id, r->year, &m.wave, NULL, diags)) != ENK_OK ||
+            (st = enk_store_wave_details_get(m.store, m.wave, &m.details, diags)) != ENK_OK ||
             (st = open_tmp(r->output, tmp, &m.fp, diags)) != ENK_OK)
                 goto out;
         tmp_ours = true;

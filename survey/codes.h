@@ -194,8 +194,11 @@ typedef struct enk_codes_reminder {
 
 /* Writes to r->output the header and every row of r->letters whose code is
  * issued for the wave and not yet used (a code with saved, unsent answers
- * is unused: only what is sent counts), field for field as they were, with
- * the letters' separator (and byte-order mark and CRLF when they had ';').
+ * is unused: only what is sent counts), field for field as they were but
+ * for the columns of the wave's details (rad/line, webbadress/url,
+ * svara_senast/deadline, kontakt/contact, kommun/municipality), written
+ * anew from what the wave says now; with the letters' separator (and
+ * byte-order mark and CRLF when they had ';').
  * What the store is asked is only that, used or not, which is all it knows
  * of a code: nothing about any answer. A row whose code is not a code, or
  * not one of the wave's, is an error at LETTERS:LINE:COLUMN, and then

@@ -1107,6 +1107,28 @@ def wave_details(tmp):
             left = [row[0] for row in list(csv.reader(f))[1:]]
         check(r.returncode == 0 and left == [codes[0], codes[2]],
               "reminder: the two unused codes, not the one answered (%s)" % r.stderr)
+        # The deadline moved after the letters: the reminder's line and
+        # deadline say the new day; what the letters had besides stays.
+        r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                            "--deadline", "2026-04-15"], capture_output=True, text=True)
+        out2 = os.path.join(tmp, "paminnelse-2.csv")
+        r2 = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                             "--unused", letters, "-o", out2], capture_output=True, text=True)
+        with open(letters, newline="") as f:
+            before = {d["kod"]: d for d in csv.DictReader(f)}
+        with open(out2, newline="") as f:
+            now = list(csv.DictReader(f))
+        check(r.returncode == 0 and r2.returncode == 0 and len(now) == 2
+              and all(d["svara_senast"] == "15 april 2026"
+                      and d["rad"].endswith("Svara senast 15 april 2026.")
+                      and d["kod"] in d["rad"]
+                      and {k: v for k, v in d.items() if k not in ("rad", "svara_senast")}
+                      == {k: v for k, v in before[d["kod"]].items()
+                          if k not in ("rad", "svara_senast")}
+                      and before[d["kod"]]["svara_senast"] == "31 mars 2026"
+                      for d in now),
+              "reminder after a moved deadline: the new day in rad and svara_senast (%s%s)"
+              % (r.stderr, r2.stderr))
 
         for i in range(10):
             srv.request("POST", "/start", enc([("kod", "ZZZZ-ZZZZ-%04d" % i)]))
