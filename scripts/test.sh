@@ -19,15 +19,20 @@ run meson test -C build --print-errorlogs --num-processes 2
 run meson test -C build --suite unit --print-errorlogs --logbase unit-valgrind --timeout-multiplier 10 \
         --wrap='valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect'
 
-# 3. Sanitizers (address, undefined) on every test but the scan simulator's
-# self-check (Python only, no enkat code under test; slower: three times the timeouts).
+# 3. Sanitizers (address, undefined) on every test (three times the timeouts)
+# but three whose time is not enkat's: the scan simulator's self-check
+# (suite simulate: Python only), the degraded scans (suite degraded: mostly
+# Python drawing 300 pages; enkat scan's code runs under the sanitizers in
+# the scan, scan-store and e2e-scan tests) and the workbook rendered by
+# LibreOffice (suite slow; the report's code runs in the report tests).
 if [ ! -f build-asan/build.ninja ]; then
         meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || status=1
 fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 run ninja -C build-asan >/dev/null
-run meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 --no-suite simulate
+run meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 --no-suite simulate \
+        --no-suite degraded --no-suite slow
 
 # 4. Fuzz targets (clang, libFuzzer), bounded in time.
 if [ ! -f build-fuzz/build.ninja ]; then
