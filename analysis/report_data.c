@@ -1,17 +1,26 @@
-/* analysis/report_data.c - sheet 7 of the report: the tidy table behind it all, as an Excel table.
+/* analysis/report_data.c - the last sheet of the report: the tidy table behind it all.
  *
  * Every row of the figures table through the figures' one column list
  * (analysis/figures.h): the same columns, in the same order and with the same
- * empty cells as `enkat stats --format csv`. People read the table: its
- * header names each column in the report's language (enk_column.heading),
- * with what it holds in a comment on the header (enk_column.label); the row
- * above the table gives the CSV's column codes, for programs and for anyone
- * matching the sheet with `enkat stats`. The values are written for people
- * too: a flag as the word "ja" or "nej" (empty when no test was made), a
- * direction as "upp" or "ned", and the weighted total under its name rather
- * than the CSV's "*". Every column costs about 13 MB for a national table
- * (libxlsxwriter keeps each cell in memory, since tables and charts rule out
- * its constant-memory mode).
+ * empty cells as `enkat stats --format csv`, every number at the CSV's
+ * precision (enk_report_round). People read the table: its header names each
+ * column in the report's language (enk_column.heading), with what it holds in
+ * a comment on the header (enk_column.label); the row above the header gives
+ * the CSV's column codes, for programs and for anyone matching the sheet with
+ * `enkat stats`. The values are written for people too: a flag as the word
+ * "ja" or "nej" (empty when no test was made), a direction as "upp" or "ned",
+ * and the weighted total under its name rather than the CSV's "*".
+ *
+ * Memory: a national table is 84,000 rows of 31 cells, which libxlsxwriter
+ * would keep in memory to the end (340 MB). So this sheet is streamed
+ * (enk_report_add_streamed_sheet, constant_memory): each row goes to a
+ * temporary file when the next is started, and the cells must come in row
+ * order; what belongs to no row (widths, freeze, filter) is set first, row
+ * 1's height and comments before row 2. A streamed sheet cannot hold an
+ * Excel table, so the header is a plain row with a filter button on each
+ * heading (worksheet_autofilter over the header and every row), frozen, in
+ * the look the table style gave it (fmt.data_head: white bold on the theme's
+ * accent blue). Its strings are written inline (no shared strings).
  */
 #include "analysis/report_internal.h"
 #include "survey/utf8.h"

@@ -15,7 +15,8 @@
  *   report_comparison.c    sheets 4 and 5 (only with several units)
  *   report_questions.c     sheet 6
  *   report_method.c        sheet 7
- *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns)
+ *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns),
+ *                          streamed to a temporary file row by row
  *
  * A new sheet is one file with one enk_report_sheet_<name>(c), called from
  * write_sheets() in report.c, and its words in report_words.c.
