@@ -285,6 +285,10 @@ def check_data(wb, label):
     check(seen == want, f"{label}: Data rows {sorted(seen ^ want)} differ")
     # number formats: share as a percentage, year and n plain
     check("%" in ws.cell(3, col["share"] + 1).number_format, f"{label}: Data share format")
+    # every number at the CSV's precision: 10 significant digits, no more
+    long = [v for row in rows for v in row
+            if isinstance(v, float) and v != float("%.10g" % v)]
+    check(not long, f"{label}: Data numbers with more than 10 digits: {long[:3]}")
 
 
 def check_trends(wb, sheet, label, unit, texts):
