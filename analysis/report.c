@@ -88,6 +88,39 @@ void enk_report_put_str(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t c
         enk_report_note_err(c, worksheet_write_string(ws, (lxw_row_t) r, (lxw_col_t) col, s, fmt));
 }
 
+/* The exact powers of ten a double holds (10^0 .. 10^22). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* v to ENK_REPORT_DIGITS significant digits: the double nearest to what
+ * `enkat stats --format csv` prints ("%.10g"), so that a cell holds the
+ * CSV's number and its XML the short form of it (0.6543209877 rather than
+ * 0.654320987654321). The one rounding of every number the report writes.
+ * Fast for the usual magnitudes: the digits as a whole number m, then
+ * m / 10^p, both exact, so the one division rounds correctly; snprintf and
+ * strtod for the rest (tiny p-values). */
+double enk_report_round(double v)
+{
+        double a = fabs(v);
+        if (!isfinite(v) || a == 0 || (a < 1e9 && a == floor(a)))
+                return v;              /* a whole number of up to 9 digits is already exact */
+        int k = (int) floor(log10(a)); /* a = d.ddd x 10^k */
+        int p = ENK_REPORT_DIGITS - 1 - k;
+        if (p >= 0 && p <= 22) {
+                double m = nearbyint(a * pow10_exact[p]);
+                if (m >= 1e9 && m <= 1e10) /* log10 can miss by one near 10^k */
+                        return copysign(m / pow10_exact[p], v);
+        } else if (p < 0 && p >= -22) {
+                double m = nearbyint(a / pow10_exact[-p]);
+                if (m >= 1e9 && m <= 1e10)
+                        return copysign(m * pow10_exact[-p], v);
+        }
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.*g", ENK_REPORT_DIGITS, v);
+        return strtod(buf, NULL);
+}
+
 void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,
                         lxw_format *fmt)
 {
@@ -101,7 +134,8 @@ void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t c
                             c, worksheet_write_blank(ws, (lxw_row_t) r, (lxw_col_t) col, fmt));
                 return;
         }
-        enk_report_note_err(c, worksheet_write_number(ws, (lxw_row_t) r, (lxw_col_t) col, v, fmt));
+        enk_report_note_err(c, worksheet_write_number(ws, (lxw_row_t) r, (lxw_col_t) col,
+                                                      enk_report_round(v), fmt));
 }
 
 /* A figure's number of answers, or ".." when even that is hidden
@@ -423,15 +457,19 @@ static bool make_formats(enk_report_ctx *c)
 {
         const char *pct = enk_report_pct_format(c);
         lxw_format **all[] = {
-            &c->fmt.title,     &c->fmt.subtitle,     &c->fmt.header,    &c->fmt.header_left,
-            &c->fmt.section,   &c->fmt.label,        &c->fmt.wrap,      &c->fmt.bold_wrap,
-            &c->fmt.pct,       &c->fmt.pct_bold,     &c->fmt.pp,        &c->fmt.dec1,
-            &c->fmt.dec3,      &c->fmt.integer,      &c->fmt.year,      &c->fmt.dots,
-            &c->fmt.mark,      &c->fmt.note,         &c->fmt.small,     &c->fmt.good,
-            &c->fmt.bad,       &c->fmt.date,         &c->fmt.hash,      &c->fmt.fact_label,
-            &c->fmt.fact_int,  &c->fmt.fact_pct,     &c->fmt.fact_text, &c->fmt.total_pct,
-            &c->fmt.total_int, &c->fmt.data_head,    &c->fmt.pct_lowp,  &c->fmt.p_value,
-            &c->fmt.p_sig,     &c->fmt.header_small, &c->fmt.chooser,   &c->fmt.gap,
+            &c->fmt.title,          &c->fmt.subtitle,  &c->fmt.header,
+            &c->fmt.header_left,    &c->fmt.section,   &c->fmt.label,
+            &c->fmt.wrap,           &c->fmt.bold_wrap, &c->fmt.pct,
+            &c->fmt.pct_bold,       &c->fmt.pp,        &c->fmt.dec1,
+            &c->fmt.dec3,           &c->fmt.integer,   &c->fmt.year,
+            &c->fmt.dots,           &c->fmt.mark,      &c->fmt.note,
+            &c->fmt.small,          &c->fmt.good,      &c->fmt.bad,
+            &c->fmt.date,           &c->fmt.hash,      &c->fmt.fact_label,
+            &c->fmt.fact_int,       &c->fmt.fact_pct,  &c->fmt.fact_text,
+            &c->fmt.total_pct,      &c->fmt.total_int, &c->fmt.data_head,
+            &c->fmt.pct_lowp,       &c->fmt.p_value,   &c->fmt.p_sig,
+            &c->fmt.header_small,   &c->fmt.chooser,   &c->fmt.gap,
+            &c->fmt.data_head_left,
         };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 if (!(*all[i] = add_fmt(c)))
@@ -529,10 +567,17 @@ static bool make_formats(enk_report_ctx *c)
         }
         format_set_num_format(c->fmt.total_pct, pct);
         format_set_num_format(c->fmt.total_int, "#,##0");
-        format_set_bold(c->fmt.data_head);
-        format_set_align(c->fmt.data_head, LXW_ALIGN_RIGHT);
-        format_set_text_wrap(c->fmt.data_head); /* the Data sheet's headings, in words */
-        format_set_align(c->fmt.data_head, LXW_ALIGN_VERTICAL_BOTTOM);
+        /* The Data sheet's headings, in words: the look of the Excel table
+         * style they had (Light 9: white bold on the theme's accent blue). */
+        lxw_format *dh[] = {c->fmt.data_head, c->fmt.data_head_left};
+        for (size_t i = 0; i < 2; i++) {
+                format_set_bold(dh[i]);
+                format_set_font_color(dh[i], LXW_COLOR_WHITE);
+                format_set_bg_color(dh[i], ENK_REPORT_DATA_HEAD);
+                format_set_text_wrap(dh[i]);
+                format_set_align(dh[i], LXW_ALIGN_VERTICAL_BOTTOM);
+        }
+        format_set_align(c->fmt.data_head, LXW_ALIGN_RIGHT); /* above numbers */
         format_set_num_format(c->fmt.date, "yyyy-mm-dd hh:mm");
         format_set_align(c->fmt.date, LXW_ALIGN_LEFT);
         format_set_font_name(c->fmt.hash, "DejaVu Sans Mono");
@@ -547,6 +592,21 @@ lxw_worksheet *enk_report_add_sheet(enk_report_ctx *c, enum enk_report_word name
         lxw_worksheet *ws = workbook_add_worksheet(c->wb, enk_report_word(c, name));
         if (!ws)
                 enk_report_note_err(c, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return ws;
+}
+
+lxw_worksheet *enk_report_add_streamed_sheet(enk_report_ctx *c, enum enk_report_word name)
+{
+        /* libxlsxwriter reads the mode from the workbook's options when a
+         * sheet is added (workbook_add_worksheet), and each sheet keeps its
+         * own: so one sheet is streamed while the others stay in memory,
+         * their charts' values cached. */
+        uint8_t was = c->wb->options.constant_memory;
+        c->wb->options.constant_memory = LXW_TRUE;
+        lxw_worksheet *ws = workbook_add_worksheet(c->wb, enk_report_word(c, name));
+        c->wb->options.constant_memory = was;
+        if (!ws) /* out of memory, or no temporary file */
+                enk_report_note_err(c, LXW_ERROR_CREATING_TMPFILE);
         return ws;
 }
 

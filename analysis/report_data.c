@@ -1,17 +1,26 @@
-/* analysis/report_data.c - sheet 7 of the report: the tidy table behind it all, as an Excel table.
+/* analysis/report_data.c - the last sheet of the report: the tidy table behind it all.
  *
  * Every row of the figures table through the figures' one column list
  * (analysis/figures.h): the same columns, in the same order and with the same
- * empty cells as `enkat stats --format csv`. People read the table: its
- * header names each column in the report's language (enk_column.heading),
- * with what it holds in a comment on the header (enk_column.label); the row
- * above the table gives the CSV's column codes, for programs and for anyone
- * matching the sheet with `enkat stats`. The values are written for people
- * too: a flag as the word "ja" or "nej" (empty when no test was made), a
- * direction as "upp" or "ned", and the weighted total under its name rather
- * than the CSV's "*". Every column costs about 13 MB for a national table
- * (libxlsxwriter keeps each cell in memory, since tables and charts rule out
- * its constant-memory mode).
+ * empty cells as `enkat stats --format csv`, every number at the CSV's
+ * precision (enk_report_round). People read the table: its header names each
+ * column in the report's language (enk_column.heading), with what it holds in
+ * a comment on the header (enk_column.label); the row above the header gives
+ * the CSV's column codes, for programs and for anyone matching the sheet with
+ * `enkat stats`. The values are written for people too: a flag as the word
+ * "ja" or "nej" (empty when no test was made), a direction as "upp" or "ned",
+ * and the weighted total under its name rather than the CSV's "*".
+ *
+ * Memory: a national table is 84,000 rows of 31 cells, which libxlsxwriter
+ * would keep in memory to the end (340 MB). So this sheet is streamed
+ * (enk_report_add_streamed_sheet, constant_memory): each row goes to a
+ * temporary file when the next is started, and the cells must come in row
+ * order; what belongs to no row (widths, freeze, filter) is set first, row
+ * 1's height and comments before row 2. A streamed sheet cannot hold an
+ * Excel table, so the header is a plain row with a filter button on each
+ * heading (worksheet_autofilter over the header and every row), frozen, in
+ * the look the table style gave it (fmt.data_head: white bold on the theme's
+ * accent blue). Its strings are written inline (no shared strings).
  */
 #include "analysis/report_internal.h"
 #include "survey/utf8.h"
@@ -71,67 +80,63 @@ static double unit_width(const enk_report_ctx *c)
         return w + 3.0 > 60.0 ? 60.0 : (double) w + 3.0; /* + the filter button */
 }
 
+/* The width of column i (3 and on): its heading wraps in the header's three
+ * lines, its longest word whole beside the filter button, and its code fits. */
+static double heading_width(const enk_report_ctx *c, size_t i)
+{
+        const char *h = enk_lang_pick(c->lang, enk_figures_columns[i].heading);
+        double wd = (double) enk_utf8_chars(h, strlen(h)) / 2.0 + 3;
+        for (const char *w = h; *w;) {
+                size_t len = strcspn(w, " ");
+                double ww = (double) enk_utf8_chars(w, len) + 4;
+                if (ww > wd)
+                        wd = ww;
+                w += len + (w[len] == ' ');
+        }
+        double code = (double) strlen(enk_figures_columns[i].name) + 1;
+        if (wd < code)
+                wd = code;
+        return wd < 10 ? 10 : wd;
+}
+
 void enk_report_sheet_data(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
         const size_t ncols = ENK_FIGURES_NCOLUMNS;
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_DATA);
+        lxw_worksheet *ws = enk_report_add_streamed_sheet(c, W_SH_DATA);
         if (!ws)
                 return;
         if (f->nrows + 2 >= LXW_ROW_MAX) {
                 enk_report_note_err(c, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
                 return;
         }
+        /* What belongs to no row first; then the rows in order. */
         enk_report_page_setup(c, ws, ENK_REPORT_FIT_WIDTH);
-        /* row 0: the CSV's codes; row 1: the table's header; then the rows */
-        for (size_t i = 0; i < ncols; i++)
-                enk_report_put_str(c, ws, 0, i, enk_figures_columns[i].name, c->fmt.small);
-        data_rows(c, ws, 2);
-        lxw_table_column cols[ENK_FIGURES_NCOLUMNS];
-        lxw_table_column *colp[ENK_FIGURES_NCOLUMNS + 1];
-        for (size_t i = 0; i < ncols; i++) {
-                /* numbers stand right: so do their headings */
-                cols[i] = (lxw_table_column){
-                    .header = (char *) enk_lang_pick(c->lang, enk_figures_columns[i].heading),
-                    .header_format = i >= 3 ? c->fmt.data_head : NULL};
-                colp[i] = &cols[i];
-        }
-        colp[ncols] = NULL;
-        /* what each column holds, in the report's language, on its header */
-        for (size_t i = 0; i < ncols; i++)
-                enk_report_note_err(c, worksheet_write_comment(
-                                           ws, 1, (lxw_col_t) i,
-                                           enk_lang_pick(c->lang, enk_figures_columns[i].label)));
-        lxw_table_options opt = {0};
-        opt.name = "Figures";
-        opt.style_type = LXW_TABLE_STYLE_TYPE_LIGHT;
-        opt.style_type_number = 9;
-        opt.columns = colp;
-        /* A table needs a data row, even an empty one. */
-        size_t last = f->nrows ? f->nrows + 1 : 2;
-        enk_report_note_err(
-            c, worksheet_add_table(ws, 1, 0, (lxw_row_t) last, (lxw_col_t) (ncols - 1), &opt));
         enk_report_col_width(c, ws, 0, 0, unit_width(c), NULL);
         enk_report_col_width(c, ws, 1, 1, 7, NULL);
         enk_report_col_width(c, ws, 2, 2, 22, NULL);
-        enk_report_row_height(c, ws, 1, 45);
-        for (size_t i = 3; i < ncols; i++) {
-                /* a heading wraps in the header's three lines, its longest
-                 * word whole beside the filter button */
-                const char *h = enk_lang_pick(c->lang, enk_figures_columns[i].heading);
-                double wd = (double) enk_utf8_chars(h, strlen(h)) / 2.0 + 3;
-                for (const char *w = h; *w;) {
-                        size_t len = strcspn(w, " ");
-                        double ww = (double) enk_utf8_chars(w, len) + 4;
-                        if (ww > wd)
-                                wd = ww;
-                        w += len + (w[len] == ' ');
-                }
-                double code = (double) strlen(enk_figures_columns[i].name) + 1;
-                if (wd < code)
-                        wd = code;
-                enk_report_col_width(c, ws, i, i, wd < 10 ? 10 : wd, NULL);
-        }
+        for (size_t i = 3; i < ncols; i++)
+                enk_report_col_width(c, ws, i, i, heading_width(c, i), NULL);
         worksheet_freeze_panes(ws, 2, 0);
         enk_report_note_err(c, worksheet_repeat_rows(ws, 0, 1));
+        /* the header and every row, with a filter button on each heading
+         * (and one empty row when there are none, as the table had) */
+        size_t last = f->nrows ? f->nrows + 1 : 2;
+        enk_report_note_err(
+            c, worksheet_autofilter(ws, 1, 0, (lxw_row_t) last, (lxw_col_t) (ncols - 1)));
+        /* row 0: the CSV's codes */
+        for (size_t i = 0; i < ncols; i++)
+                enk_report_put_str(c, ws, 0, i, enk_figures_columns[i].name, c->fmt.small);
+        /* row 1: the header in the report's language, what each column holds
+         * in a comment on it; numbers stand right, so do their headings */
+        enk_report_row_height(c, ws, 1, 45);
+        for (size_t i = 0; i < ncols; i++) {
+                enk_report_put_str(c, ws, 1, i,
+                                   enk_lang_pick(c->lang, enk_figures_columns[i].heading),
+                                   i >= 3 ? c->fmt.data_head : c->fmt.data_head_left);
+                enk_report_note_err(c, worksheet_write_comment(
+                                           ws, 1, (lxw_col_t) i,
+                                           enk_lang_pick(c->lang, enk_figures_columns[i].label)));
+        }
+        data_rows(c, ws, 2);
 }

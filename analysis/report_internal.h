@@ -15,7 +15,8 @@
  *   report_comparison.c    sheets 4 and 5 (only with several units)
  *   report_questions.c     sheet 6
  *   report_method.c        sheet 7
- *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns)
+ *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns),
+ *                          streamed to a temporary file row by row
  *
  * A new sheet is one file with one enk_report_sheet_<name>(c), called from
  * write_sheets() in report.c, and its words in report_words.c.
@@ -232,8 +233,8 @@ typedef struct enk_report_ctx {
                 lxw_format *title, *subtitle, *header, *header_left, *section, *label, *wrap,
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
-                    *fact_text, *total_pct, *total_int, *data_head, *pct_lowp, *p_value, *p_sig,
-                    *header_small, *chooser, *gap;
+                    *fact_text, *total_pct, *total_int, *data_head, *data_head_left, *pct_lowp,
+                    *p_value, *p_sig, *header_small, *chooser, *gap;
         } fmt;
 } enk_report_ctx;
 
@@ -274,8 +275,16 @@ const char *enk_report_fmt(char *buf, size_t cap, const char *fmt, ...)
 /* Keeps e when it is the first failure. */
 void enk_report_note_err(enk_report_ctx *c, lxw_error e);
 
+/* The significant digits of every number the report writes: those of
+ * `enkat stats --format csv` ("%.10g"). */
+#define ENK_REPORT_DIGITS 10
+/* v rounded to ENK_REPORT_DIGITS significant digits (the double nearest to
+ * its "%.10g"); not finite, zero and whole numbers as they are. */
+double enk_report_round(double v);
+
 /* Cell writers: an empty or NULL text, or a number that is not finite, gives
- * a blank cell when fmt is given and nothing otherwise. */
+ * a blank cell when fmt is given and nothing otherwise. Numbers are written
+ * rounded (enk_report_round). */
 void enk_report_put_str(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, const char *s,
                         lxw_format *fmt);
 void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,
@@ -333,15 +342,16 @@ enk_wave_info enk_report_wave_of(const enk_report_ctx *c, size_t unit, int year)
 /* Sheets and page setup (report.c)                                          */
 /* ------------------------------------------------------------------------ */
 
-#define ENK_REPORT_BLUE    0x1F4E79
-#define ENK_REPORT_HEADER  0xDDEBF7
-#define ENK_REPORT_SECTION 0xF2F2F2
-#define ENK_REPORT_GREY    0x7F7F7F
-#define ENK_REPORT_RULE    0xA6A6A6
-#define ENK_REPORT_GOOD_FG 0x006100
-#define ENK_REPORT_GOOD_BG 0xC6EFCE
-#define ENK_REPORT_BAD_FG  0x9C0006
-#define ENK_REPORT_BAD_BG  0xFFC7CE
+#define ENK_REPORT_BLUE      0x1F4E79
+#define ENK_REPORT_HEADER    0xDDEBF7
+#define ENK_REPORT_SECTION   0xF2F2F2
+#define ENK_REPORT_GREY      0x7F7F7F
+#define ENK_REPORT_RULE      0xA6A6A6
+#define ENK_REPORT_GOOD_FG   0x006100
+#define ENK_REPORT_GOOD_BG   0xC6EFCE
+#define ENK_REPORT_BAD_FG    0x9C0006
+#define ENK_REPORT_BAD_BG    0xFFC7CE
+#define ENK_REPORT_DATA_HEAD 0x4F81BD /* accent 1 of the workbook theme */
 
 /* How a sheet is printed: on one page (the summary), one page wide (most),
  * or at full size over as many pages as it takes (a wide comparison). */
@@ -350,6 +360,14 @@ enum enk_report_fit { ENK_REPORT_FIT_PAGE, ENK_REPORT_FIT_WIDTH, ENK_REPORT_FIT_
 /* Adds the sheet named by the word `name` in the report's language; NULL (and
  * the error noted) when libxlsxwriter could not. */
 lxw_worksheet *enk_report_add_sheet(enk_report_ctx *c, enum enk_report_word name);
+/* The same for a sheet that is streamed to a temporary file as it is written
+ * (libxlsxwriter's constant_memory mode), so that its cells take no memory:
+ * the Data sheet. Its cells must be written row by row, top to bottom (a row
+ * is flushed when a later one is started; a write to an earlier row, a
+ * comment, a merge or a row height included, fails and is noted). Charts
+ * cannot cache the values of such a sheet, and Excel tables cannot be put on
+ * it. */
+lxw_worksheet *enk_report_add_streamed_sheet(enk_report_ctx *c, enum enk_report_word name);
 /* A4 landscape, the title with the report year in the page header, page numbers. */
 void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report_fit fit);
 /* The title in A1 and, when sub is not NULL, the subtitle in A2. */

@@ -5,7 +5,7 @@ Usage: check_workbook.py WRITE_FIXTURE
 
 Runs WRITE_FIXTURE (tests/report/write_fixture.c) into a temporary directory
 and checks the workbooks it writes with independent readers: openpyxl for
-cells, number formats, tables and document properties; zipfile and the XML
+cells, number formats, the Data sheet's filter and header, and document properties; zipfile and the XML
 parts for the charts (openpyxl does not load charts). The expected values are
 computed here from the fixture's answer counts, restated below from
 tests/report/fixture.h (share = positive / n with positive = points 4 and 5;
@@ -81,7 +81,11 @@ def check(cond, what):
 
 
 def near(a, b, tol=1e-9):
-    return isinstance(a, (int, float)) and not isinstance(a, bool) and abs(a - b) <= tol
+    """a, read from the workbook, is b as the report writes every number: to
+    10 significant digits, the precision of `enkat stats --format csv`
+    (Python's own "%.10g" of b, then within tol)."""
+    return (isinstance(a, (int, float)) and not isinstance(a, bool)
+            and abs(a - float("%.10g" % b)) <= tol)
 
 
 def counts(unit, year, item):
@@ -221,14 +225,20 @@ def check_data(wb, label):
     check(header[:len(DATA_COLUMNS)] == DATA_COLUMNS, f"{label}: Data codes {header}")
     names = [c.value for c in ws[2]]
     check(names[0] == ("Enhet" if label == "sv" else "Unit"), f"{label}: Data header {names}")
-    tables = ws.tables
-    check(len(tables) == 1, f"{label}: Data has {len(tables)} tables")
-    for name in tables:
-        t = tables[name]
-        ref = t.ref if hasattr(t, "ref") else t
-        check(re.fullmatch(r"A2:[A-Z]+56", ref) is not None, f"{label}: table ref {ref}")
-        if hasattr(t, "autoFilter"):
-            check(t.autoFilter is not None, f"{label}: table without autofilter")
+    # a plain range, not an Excel table (a table cannot be streamed, issue
+    # 17): a filter button on every heading over all the rows, the header
+    # frozen, in the look the table style gave it, what each column holds in
+    # a comment on its heading
+    check(len(ws.tables) == 0, f"{label}: Data has {len(ws.tables)} tables")
+    check(re.fullmatch(r"A2:AE56", ws.auto_filter.ref or "") is not None,
+          f"{label}: Data autofilter {ws.auto_filter.ref!r}")
+    check(ws.freeze_panes == "A3", f"{label}: Data frozen at {ws.freeze_panes!r}")
+    for c in ws[2]:
+        check(c.font.b and c.fill.fgColor.rgb == "FF4F81BD" and c.font.color.rgb == "FFFFFFFF",
+              f"{label}: Data heading {c.coordinate} looks {c.font.b} {c.fill.fgColor.rgb}")
+        check(c.comment is not None and c.comment.text, f"{label}: Data heading {c.coordinate} has no comment")
+    check(ws["D2"].alignment.horizontal == "right" and ws["A2"].alignment.horizontal != "right",
+          f"{label}: Data headings of numbers stand right")
     yes, no = ("ja", "nej") if label == "sv" else ("yes", "no")
     total = "Alla enheter (vägt)" if label == "sv" else "All units (weighted)"
     col = {name: i for i, name in enumerate(header)}
@@ -275,6 +285,10 @@ def check_data(wb, label):
     check(seen == want, f"{label}: Data rows {sorted(seen ^ want)} differ")
     # number formats: share as a percentage, year and n plain
     check("%" in ws.cell(3, col["share"] + 1).number_format, f"{label}: Data share format")
+    # every number at the CSV's precision: 10 significant digits, no more
+    long = [v for row in rows for v in row
+            if isinstance(v, float) and v != float("%.10g" % v)]
+    check(not long, f"{label}: Data numbers with more than 10 digits: {long[:3]}")
 
 
 def check_trends(wb, sheet, label, unit, texts):
