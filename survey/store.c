@@ -262,20 +262,8 @@ static const char schema_5[] =
     "ALTER TABLE codes ADD COLUMN test INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1));\n"
     "ALTER TABLE spent ADD COLUMN test INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1));\n";
 
-/* Schema 6: one index fewer to keep up per response. responses_wave
- * (wave_id) was the prefix of responses_key (wave_id, respondent_key), which
- * being partial (only the rows with a key) could not stand in for it. A full
- * unique index keeps the rule (SQLite's unique indexes let NULLs repeat: any
- * number of responses without a key) and serves both; an import of the
- * national set spent an eighth of its storing on the index dropped. */
-static const char schema_6[] =
-    "DROP INDEX responses_wave;\n"
-    "DROP INDEX responses_key;\n"
-    "CREATE UNIQUE INDEX responses_key ON responses (wave_id, respondent_key);\n";
-
 /* migrations[i] takes a store from schema version i to i + 1. */
-static const char *const migrations[] = {schema_1, schema_2, schema_3,
-                                         schema_4, schema_5, schema_6};
+static const char *const migrations[] = {schema_1, schema_2, schema_3, schema_4, schema_5};
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ENK_STORE_SCHEMA,
                "one migration per schema version");
 

@@ -56,7 +56,7 @@
 
 /* The schema version this enkat writes (PRAGMA user_version). Older stores are
  * migrated when opened writable; newer ones are refused. */
-#define ENK_STORE_SCHEMA 6
+#define ENK_STORE_SCHEMA 5
 
 typedef struct enk_store enk_store;
 

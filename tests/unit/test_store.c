@@ -213,7 +213,7 @@ static void test_open(void)
         /* What makes it an enkat store, read independently. 1701735284 is
          * 0x656e6b74, the bytes of "enkt". */
         CHECK_INT(raw_int(path, "PRAGMA application_id"), 1701735284);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 6);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM units WHERE name = 'Vetlanda'"), 1);
         sqlite3 *db = NULL;
         sqlite3_open(path, &db);
@@ -249,10 +249,10 @@ static void test_refuses(void)
         CHECK_INT(enk_store_open(newer, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
         s = NULL;
-        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 7"), SQLITE_OK);
+        CHECK_INT(raw_exec(newer, "PRAGMA user_version = 6"), SQLITE_OK);
         CHECK_INT(enk_store_open(newer, 0, &s, d), ENK_ERR_STORE);
         CHECK(s == NULL);
-        CHECK(has_diag(d, newer, "schema version 7, newer than this enkat knows (6)"));
+        CHECK(has_diag(d, newer, "schema version 6, newer than this enkat knows (5)"));
         CHECK_INT(enk_store_open(newer, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
         remove_store(newer);
 
@@ -291,7 +291,7 @@ static void test_refuses(void)
         CHECK(has_diag(d, empty, "not an enkat store (the database is empty)"));
         CHECK_INT(enk_store_open(empty, ENK_STORE_CREATE, &s, d), ENK_OK);
         enk_store_free(s);
-        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 6);
+        CHECK_INT(raw_int(empty, "PRAGMA user_version"), 5);
         remove_store(empty);
 
         /* A directory. */
@@ -2080,12 +2080,12 @@ static void test_migrate_1(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_ERR_STORE);
-        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 6"));
+        CHECK(has_diag(d, path, "store has schema version 1 and needs upgrading to 5"));
         CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
 
         /* Writable: migrated, the data intact. */
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 6);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                 " ('codes', 'drafts', 'drafts_plain', 'secrets', 'codes_wave',"
                                 " 'spent')"),
@@ -2175,7 +2175,7 @@ static void test_migrate_2(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 6);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         int64_t unit = 0, wave = 0;
         CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
         CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
@@ -2302,7 +2302,7 @@ static void test_migrate_4(void)
         enk_diags *d = enk_diags_new(0);
         enk_store *s = NULL;
         CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 6);
+        CHECK_INT(raw_int(path, "PRAGMA user_version"), 5);
         int64_t unit = 0, wave = 0;
         CHECK_INT(enk_store_find_unit(s, "Vetlanda", &unit, d), ENK_OK);
         CHECK_INT(enk_store_find_wave(s, unit, 2020, &wave, NULL, d), ENK_OK);
@@ -2322,82 +2322,6 @@ static void test_migrate_4(void)
         CHECK_INT(enk_diags_errors(d), 0);
         enk_store_free(s);
         enk_diags_free(d);
-        remove_store(path);
-}
-
-/* Schema 5 as released (migrations[4]), for a store made before schema 6. */
-static const char schema5_sql[] =
-    "ALTER TABLE waves ADD COLUMN municipality TEXT;\n"
-    "ALTER TABLE waves ADD COLUMN deadline TEXT CHECK (deadline = date(deadline, '+0 days'));\n"
-    "ALTER TABLE waves ADD COLUMN contact TEXT;\n"
-    "ALTER TABLE waves ADD COLUMN url TEXT;\n"
-    "ALTER TABLE codes ADD COLUMN test INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1));\n"
-    "ALTER TABLE spent ADD COLUMN test INTEGER NOT NULL DEFAULT 0 CHECK (test IN (0, 1));\n";
-
-/* Whether the plan SQLite makes for sql names an index `name`. */
-static bool plan_uses(const char *path, const char *sql, const char *name)
-{
-        sqlite3 *db = NULL;
-        sqlite3_stmt *st = NULL;
-        char q[512];
-        snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
-        bool found = false;
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK)
-                while (sqlite3_step(st) == SQLITE_ROW)
-                        found |= strstr((const char *) sqlite3_column_text(st, 3), name) != NULL;
-        sqlite3_finalize(st);
-        sqlite3_close(db);
-        return found;
-}
-
-/* Schema 5 -> 6: responses_wave goes, responses_key covers every row and
- * serves a wave's responses; its rule holds (a key once per wave, any
- * number of responses without a key); the responses stay. */
-static void test_migrate_5(void)
-{
-        const char *path = path_in_dir("schema5.db");
-        remove_store(path);
-        FILE *f = fopen("tests/unit/fixtures/store-schema1.sql", "rb");
-        CHECK(f != NULL);
-        if (!f)
-                return;
-        char *sql = calloc(1, 1 << 16);
-        size_t n = fread(sql, 1, (1 << 16) - 1, f);
-        fclose(f);
-        (void) n;
-        CHECK_INT(raw_exec(path, sql), SQLITE_OK);
-        free(sql);
-        CHECK_INT(raw_exec(path, schema2_sql), SQLITE_OK);
-        CHECK_INT(raw_exec(path, schema3_sql), SQLITE_OK);
-        CHECK_INT(raw_exec(path, schema4_sql), SQLITE_OK);
-        CHECK_INT(raw_exec(path, schema5_sql), SQLITE_OK);
-        CHECK_INT(raw_exec(path, "PRAGMA user_version = 5"), SQLITE_OK);
-        /* the fixture's three responses, keys R1..R3, in wave 1 */
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses WHERE wave_id = 1"), 3);
-        CHECK(plan_uses(path, "SELECT id FROM responses WHERE wave_id = 1", "responses_wave"));
-
-        enk_diags *d = enk_diags_new(0);
-        enk_store *s = NULL;
-        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
-        enk_store_free(s);
-        CHECK_INT(enk_diags_errors(d), 0);
-        enk_diags_free(d);
-        CHECK_INT(raw_int(path, "PRAGMA user_version"), 6);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses WHERE wave_id = 1"), 3);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'responses_wave'"),
-                  0);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'responses_key'"
-                                " AND sql NOT LIKE '%WHERE%'"),
-                  1);
-        CHECK(plan_uses(path, "SELECT id FROM responses WHERE wave_id = 1", "responses_key"));
-        CHECK_INT(raw_exec(path, "INSERT INTO responses (wave_id, source, respondent_key, answers)"
-                                 " VALUES (1, 'import', 'R2', X'00000001')"),
-                  SQLITE_CONSTRAINT);
-        CHECK_INT(raw_exec(path, "INSERT INTO responses (wave_id, source, answers)"
-                                 " VALUES (1, 'import', X'00000001'), (1, 'import', X'00000002')"),
-                  SQLITE_OK);
-        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses WHERE wave_id = 1"), 5);
         remove_store(path);
 }
 
@@ -2642,7 +2566,6 @@ int main(void)
         test_migrate_1();
         test_migrate_2();
         test_migrate_4();
-        test_migrate_5();
         test_wave_details();
         test_test_codes();
         test_scanned_paper();
