@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "survey/csv.h"
@@ -956,7 +955,6 @@ static void *read_jobs(void *arg)
         enk_status st = ENK_OK;
         for (size_t i = 0; i < r->js.n && st == ENK_OK; i++)
                 st = read_job(r, i);
-        {struct timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); if (getenv("ENKAT_DEBUG_TIMES")) fprintf(stderr, "reader cpu %.3f\n", ts.tv_sec + ts.tv_nsec / 1e9);}
         pthread_mutex_lock(&r->mu);
         r->read_done = true;
         r->read_st = st;
@@ -1206,7 +1204,6 @@ static enk_status import_files(struct run *r)
         r->stop = true;
         pthread_cond_signal(&r->can_put);
         pthread_mutex_unlock(&r->mu);
-        {struct timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); if (getenv("ENKAT_DEBUG_TIMES")) fprintf(stderr, "writer cpu %.3f\n", ts.tv_sec + ts.tv_nsec / 1e9);}
         pthread_join(reader_thread, NULL);
         while (r->queued) {
                 chunk_free(r->queue[r->head]);
