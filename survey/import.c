@@ -11,6 +11,7 @@
 #include "survey/import.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -510,6 +511,44 @@ static enk_status read_named(enk_csvin *r, const char *path, const char *name, e
 
 /* ------------------------------------------------ the run */
 
+/* The pipeline's unit: up to CHUNK_ROWS rows of one file, read and checked
+ * on the reading thread, stored on the writing one. The first chunk of a
+ * file says how its reader, copy and hash went; the last one hands over the
+ * file's diagnostics and how its read ended. */
+enum { CHUNK_ROWS = 256, QUEUE_CAP = 16 };
+
+/* One valid row, its parts in the chunk's bytes (NONE: not there). */
+#define NONE SIZE_MAX
+struct row_rec {
+        unsigned line;
+        size_t row;
+        size_t mark; /* the file's diagnostics before this row was delivered */
+        size_t values, key, date, texts;
+};
+
+struct chunk {
+        struct chunk *next; /* in the list of spare chunks */
+        size_t file;
+        bool first, last;
+        /* first */
+        bool made_reader; /* this file's questionnaire needed its reader first */
+        enk_status st_reader, st_pre;
+        size_t mark_map, mark_pre; /* the file's diagnostics after the map, after the hash */
+        char hash[ENK_HASH_HEX_SIZE];
+        /* the rows */
+        struct row_rec *rows;
+        size_t nrows, caprows;
+        char *bytes;
+        size_t used, cap;
+        bool progressed;
+        uint64_t done, total;
+        /* last */
+        bool read; /* the file was read (everything before went well) */
+        enk_status st_read;
+        size_t rows_valid, cells_ignored;
+        enk_diags *pd; /* the file's diagnostics from the reading thread */
+};
+
 /* Everything one run holds. */
 struct run {
         const enk_import_opts *o;
@@ -524,6 +563,17 @@ struct run {
         bool map_shown; /* the map's problems are shown once */
         struct checks checks;
         enk_diags *scratch; /* the store's messages, before they are placed */
+        /* The queue from the reading thread to the writing one (this one),
+         * and what the two tell each other; all under mu. */
+        pthread_mutex_t mu;
+        pthread_cond_t can_put, can_get;
+        struct chunk *queue[QUEUE_CAP];
+        size_t head, queued;
+        struct chunk *spare;
+        bool read_done;     /* the reading thread has put its last chunk */
+        enk_status read_st; /* why it stopped early (out of memory) */
+        bool stop;          /* the writer gave up: stop reading */
+        bool errors_seen;   /* nothing more will be stored: rows need not be kept */
 };
 
 /* Hands a non-empty list to the caller to show. */
@@ -531,19 +581,6 @@ static void show(const struct run *r, const enk_diags *d)
 {
         if (r->h && r->h->diags && enk_diags_count(d))
                 r->h->diags(r->h->ctx, d);
-}
-
-/* The csvin progress of the file being read, handed on with its place. */
-struct progress {
-        const struct run *r;
-        size_t i;
-        const char *path;
-};
-
-static void on_progress(void *ctx, uint64_t done, uint64_t total)
-{
-        struct progress *p = ctx;
-        p->r->h->progress(p->r->h->ctx, p->i, p->r->js.n, p->path, done, total);
 }
 
 /* The questionnaires, the jobs and each job's edition. On failure the
@@ -608,9 +645,9 @@ static enk_status open_store(struct run *r, enk_diags *diags)
         return ENK_OK;
 }
 
-/* The reader of questionnaire k, made (with the map, and the edition in the
- * store) when first needed. */
-static enk_status reader(struct run *r, size_t k, enk_diags *fd)
+/* The reader of questionnaire k, made (with the map) when first needed; on
+ * the reading thread. The writer adds the edition to the store. */
+static enk_status make_reader(struct run *r, size_t k, enk_diags *fd)
 {
         if (r->readers[k])
                 return ENK_OK;
@@ -624,8 +661,6 @@ static enk_status reader(struct run *r, size_t k, enk_diags *fd)
                 st = enk_csvin_load_map(r->readers[k], r->o->map, r->map_shown ? NULL : fd);
                 r->map_shown = true;
         }
-        if (st == ENK_OK && r->writing)
-                st = enk_store_add_edition(r->store, r->qs[k], &r->edition_ids[k], fd);
         return st;
 }
 
@@ -672,81 +707,519 @@ static enk_status register_import(struct run *r, const struct job *j, size_t k, 
         return st;
 }
 
-/* Imports (or checks) job i; its problems go to fd. */
-static enk_status import_file(struct run *r, size_t i, enk_diags *fd)
+/* ------------------------------------------------ the queue between the threads */
+
+/* A spare chunk or a new one; NULL when out of memory. Reading thread. */
+static struct chunk *chunk_take(struct run *r, size_t file)
+{
+        pthread_mutex_lock(&r->mu);
+        struct chunk *c = r->spare;
+        if (c)
+                r->spare = c->next;
+        pthread_mutex_unlock(&r->mu);
+        if (!c)
+                c = calloc(1, sizeof(*c));
+        if (c)
+                c->file = file;
+        return c;
+}
+
+/* Queues c for the writer, waiting while the queue is full; false (c is
+ * then freed by the caller) when the writer has given up. */
+static bool chunk_put(struct run *r, struct chunk *c)
+{
+        pthread_mutex_lock(&r->mu);
+        while (r->queued == QUEUE_CAP && !r->stop)
+                pthread_cond_wait(&r->can_put, &r->mu);
+        bool ok = !r->stop;
+        if (ok) {
+                r->queue[(r->head + r->queued) % QUEUE_CAP] = c;
+                r->queued++;
+                pthread_cond_signal(&r->can_get);
+        }
+        pthread_mutex_unlock(&r->mu);
+        return ok;
+}
+
+/* The next chunk, or NULL when the reading thread has finished. Writer. */
+static struct chunk *chunk_get(struct run *r)
+{
+        pthread_mutex_lock(&r->mu);
+        while (r->queued == 0 && !r->read_done)
+                pthread_cond_wait(&r->can_get, &r->mu);
+        struct chunk *c = NULL;
+        if (r->queued) {
+                c = r->queue[r->head];
+                r->head = (r->head + 1) % QUEUE_CAP;
+                r->queued--;
+                pthread_cond_signal(&r->can_put);
+        }
+        pthread_mutex_unlock(&r->mu);
+        return c;
+}
+
+static void chunk_free(struct chunk *c)
+{
+        if (!c)
+                return;
+        enk_diags_free(c->pd);
+        free(c->rows);
+        free(c->bytes);
+        free(c);
+}
+
+/* Empties c (keeping its buffers) and keeps it for the reading thread. */
+static void chunk_recycle(struct run *r, struct chunk *c)
+{
+        struct row_rec *rows = c->rows;
+        char *bytes = c->bytes;
+        size_t caprows = c->caprows, cap = c->cap;
+        enk_diags_free(c->pd);
+        *c = (struct chunk){.rows = rows, .caprows = caprows, .bytes = bytes, .cap = cap};
+        pthread_mutex_lock(&r->mu);
+        c->next = r->spare;
+        r->spare = c;
+        pthread_mutex_unlock(&r->mu);
+}
+
+/* ------------------------------------------------ the reading thread */
+
+/* The reading thread's state for the file it reads. */
+struct reading {
+        struct run *r;
+        struct chunk *c; /* being filled */
+        enk_diags *pd;
+        enk_status st; /* out of memory while keeping rows */
+};
+
+/* Room for len bytes at the end of c's bytes, aligned for any of the
+ * row's parts; their offset, or NONE when out of memory. */
+static size_t reserve(struct chunk *c, size_t len)
+{
+        size_t off = (c->used + 7) & ~(size_t) 7;
+        if (off + len > c->cap) {
+                size_t cap = c->cap ? c->cap : 16384;
+                while (off + len > cap)
+                        cap *= 2;
+                char *b = realloc(c->bytes, cap);
+                if (!b)
+                        return NONE;
+                c->bytes = b;
+                c->cap = cap;
+        }
+        c->used = off + len;
+        return off;
+}
+
+static size_t put_str(struct chunk *c, const char *s)
+{
+        if (!s)
+                return NONE;
+        size_t len = strlen(s) + 1, off = reserve(c, len);
+        if (off != NONE)
+                memcpy(c->bytes + off, s, len);
+        return off;
+}
+
+/* Keeps a valid row for the writer, in the chunk being filled (queued when
+ * full). */
+static enk_status keep_row(void *ctx, const enk_csvin_row *row)
+{
+        struct reading *rd = ctx;
+        struct chunk *c = rd->c;
+        if (c->nrows == CHUNK_ROWS) {
+                struct chunk *next = chunk_take(rd->r, c->file);
+                if (!next)
+                        return rd->st = ENK_ERR_NOMEM;
+                if (!chunk_put(rd->r, c)) {
+                        chunk_free(c);
+                        rd->c = next;
+                        return rd->st = ENK_ERR_NOMEM; /* the writer has given up */
+                }
+                rd->c = c = next;
+        }
+        if (c->nrows == c->caprows) {
+                size_t cap = c->caprows ? 2 * c->caprows : CHUNK_ROWS;
+                struct row_rec *v = realloc(c->rows, cap * sizeof(*v));
+                if (!v)
+                        return rd->st = ENK_ERR_NOMEM;
+                c->rows = v;
+                c->caprows = cap;
+        }
+        const enk_response *resp = &row->response;
+        size_t nq = resp->q->nquestions;
+        struct row_rec rec = {.line = resp->origin.line,
+                              .row = resp->origin.row,
+                              .mark = enk_diags_count(rd->pd),
+                              .texts = NONE};
+        rec.values = reserve(c, nq * sizeof(int32_t));
+        if (rec.values == NONE)
+                return rd->st = ENK_ERR_NOMEM;
+        memcpy(c->bytes + rec.values, resp->values, nq * sizeof(int32_t));
+        rec.key = put_str(c, resp->respondent_key);
+        rec.date = put_str(c, resp->date);
+        if ((resp->respondent_key && rec.key == NONE) || (resp->date && rec.date == NONE))
+                return rd->st = ENK_ERR_NOMEM;
+        bool texts = false;
+        for (size_t i = 0; resp->texts && i < nq && !texts; i++)
+                texts = resp->texts[i] != NULL;
+        if (texts) {
+                rec.texts = reserve(c, nq * sizeof(size_t));
+                if (rec.texts == NONE)
+                        return rd->st = ENK_ERR_NOMEM;
+                for (size_t i = 0; i < nq; i++) {
+                        size_t off = put_str(c, resp->texts[i]);
+                        if (resp->texts[i] && off == NONE)
+                                return rd->st = ENK_ERR_NOMEM;
+                        memcpy(c->bytes + rec.texts + i * sizeof(size_t), &off, sizeof(off));
+                }
+        }
+        c->rows[c->nrows++] = rec;
+        return ENK_OK;
+}
+
+static void on_read_progress(void *ctx, uint64_t done, uint64_t total)
+{
+        struct reading *rd = ctx;
+        rd->c->progressed = true;
+        rd->c->done = done;
+        rd->c->total = total;
+}
+
+/* Reads job i: its reader, the copy of a pipe, the content hash and the
+ * rows, into chunks for the writer. Fails only when out of memory or when
+ * the writer has given up. */
+static enk_status read_job(struct run *r, size_t i)
 {
         struct job *j = &r->js.v[i];
         size_t k = 0;
         while (r->qs[k] != j->q)
                 k++;
-        enk_status st = reader(r, k, fd);
+        struct reading rd = {.r = r, .pd = enk_diags_new(0), .c = chunk_take(r, i)};
+        if (!rd.pd || !rd.c) {
+                enk_diags_free(rd.pd);
+                chunk_free(rd.c);
+                return ENK_ERR_NOMEM;
+        }
+        struct chunk *c = rd.c;
+        c->first = true;
+        c->made_reader = !r->readers[k];
+        enk_status st = c->st_reader = make_reader(r, k, rd.pd);
+        c->mark_map = enk_diags_count(rd.pd);
         /* What is hashed and read: the file, or the copy of a pipe. */
         char *copy = NULL;
         if (st == ENK_OK && !rereadable(j->path) && !enk_xlsxin_is_workbook(j->path))
-                st = spool(r->readers[k], j->path, &copy, fd);
-        const char *src = copy ? copy : j->path;
-        char hash[ENK_HASH_HEX_SIZE];
+                st = spool(r->readers[k], j->path, &copy, rd.pd);
         if (st == ENK_OK)
-                st = enk_hash_file_sha256_hex(src, hash, fd);
+                st = enk_hash_file_sha256_hex(copy ? copy : j->path, c->hash, rd.pd);
+        c->st_pre = st;
+        c->mark_pre = enk_diags_count(rd.pd);
+        if (st == ENK_OK) {
+                enk_csvin *rdr = r->readers[k];
+                pthread_mutex_lock(&r->mu);
+                bool keep = r->writing && !r->errors_seen;
+                pthread_mutex_unlock(&r->mu);
+                enk_csvin_set_row_fn(rdr, keep ? keep_row : NULL, &rd);
+                enk_csvin_set_progress_fn(rdr, r->h && r->h->progress ? on_read_progress : NULL,
+                                          &rd);
+                st = read_named(rdr, copy ? copy : j->path, j->path, rd.pd);
+                enk_csvin_set_progress_fn(rdr, NULL, NULL);
+                enk_csvin_set_row_fn(rdr, NULL, NULL);
+                c = rd.c;
+                c->read = true;
+                c->st_read = st;
+                c->rows_valid = enk_csvin_stats_get(rdr)->rows_valid;
+                c->cells_ignored = enk_csvin_stats_get(rdr)->cells_ignored;
+        }
+        if (copy) {
+                unlink(copy);
+                free(copy);
+        }
+        if (rd.st != ENK_OK) {
+                enk_diags_free(rd.pd);
+                chunk_free(rd.c);
+                return rd.st;
+        }
+        c->last = true;
+        c->pd = rd.pd;
+        if (!chunk_put(r, c)) {
+                chunk_free(c);
+                return ENK_ERR_NOMEM;
+        }
+        return ENK_OK;
+}
+
+static void *read_jobs(void *arg)
+{
+        struct run *r = arg;
+        enk_status st = ENK_OK;
+        for (size_t i = 0; i < r->js.n && st == ENK_OK; i++)
+                st = read_job(r, i);
+        pthread_mutex_lock(&r->mu);
+        r->read_done = true;
+        r->read_st = st;
+        pthread_cond_signal(&r->can_get);
+        pthread_mutex_unlock(&r->mu);
+        return NULL;
+}
+
+/* ------------------------------------------------ the writing thread */
+
+/* The writer's state for the file it stores. Its own diagnostics go into
+ * three lists, merged with the reading thread's at the file's end in the
+ * order of a read and store one after the other: the edition's, those of
+ * the checks before the rows, and the rows' (each after the reader's
+ * diagnostics that came before its row: marks). */
+struct writing {
+        enk_diags *wa, *wb, *wr;
+        size_t *marks; /* of wr's kept diagnostics */
+        size_t nmarks, capmarks;
+        const char **texts; /* a row's texts, for the largest questionnaire */
+        bool include_pre, read_ok, store_rows, fatal;
+        size_t fatal_mark;
+        enk_status st, fatal_st;
+        struct sink sink;
+        struct wave_state before;
+};
+
+static void writing_release(struct writing *w)
+{
+        enk_diags_free(w->wa);
+        enk_diags_free(w->wb);
+        enk_diags_free(w->wr);
+        w->wa = w->wb = w->wr = NULL;
+}
+
+/* The checks before the rows of a file: its edition in the store, the same
+ * content before, its wave and import. */
+static enk_status begin_file(struct run *r, struct writing *w, const struct chunk *c)
+{
+        const struct job *j = &r->js.v[c->file];
+        size_t k = 0;
+        while (r->qs[k] != j->q)
+                k++;
+        writing_release(w);
+        w->wa = enk_diags_new(0);
+        w->wb = enk_diags_new(0);
+        w->wr = enk_diags_new(0);
+        if (!w->wa || !w->wb || !w->wr)
+                return ENK_ERR_NOMEM;
+        w->nmarks = 0;
+        w->fatal = false;
+        enk_status st = c->st_reader;
+        if (st == ENK_OK && c->made_reader && r->writing)
+                st = enk_store_add_edition(r->store, r->qs[k], &r->edition_ids[k], w->wa);
+        w->include_pre = st == ENK_OK;
         if (st == ENK_OK)
-                same_content(&r->checks, r->store, j, hash, fd);
-        struct sink sink = {.store = r->store,
-                            .source = r->o->source,
-                            .diags = fd,
-                            .scratch = r->scratch,
-                            .unit = j->unit,
-                            .year = j->year};
+                st = c->st_pre;
+        if (st == ENK_OK)
+                same_content(&r->checks, r->store, j, c->hash, w->wb);
+        w->sink = (struct sink){.store = r->store,
+                                .source = r->o->source,
+                                .diags = w->wr,
+                                .scratch = r->scratch,
+                                .unit = j->unit,
+                                .year = j->year};
         /* A wave this file creates has no responses and sends out only what
          * the file's job says; asking the store (wave_state, which lists the
          * unit's waves with all their counts) cost an import of 2,900 new
          * waves a tenth of its time. */
         bool new_wave = st == ENK_OK && r->writing && wave_is_new(r->store, j->unit, j->year);
         if (st == ENK_OK)
-                st = register_import(r, j, k, hash, &sink, fd);
+                st = register_import(r, j, k, c->hash, &w->sink, w->wb);
         /* the wave as it is before this file (after replace took the file's
          * earlier import out) */
-        struct wave_state before =
+        w->before =
             new_wave ? (struct wave_state){0, j->sent} : wave_state(r->store, j->unit, j->year);
-        if (st == ENK_OK) {
-                /* After the first error nothing will be kept, so the
-                 * remaining files are only checked. */
-                bool store_rows = r->writing && r->res->errors == 0;
-                enk_csvin *rd = r->readers[k];
-                enk_csvin_set_row_fn(rd, store_rows ? store_row : NULL, &sink);
-                struct progress pr = {r, i, j->path};
-                bool progress = r->h && r->h->progress;
-                enk_csvin_set_progress_fn(rd, progress ? on_progress : NULL, &pr);
-                st = read_named(rd, src, j->path, fd);
-                enk_csvin_set_progress_fn(rd, NULL, NULL);
-                int64_t added = (int64_t) enk_csvin_stats_get(rd)->rows_valid;
-                r->res->cells_ignored += enk_csvin_stats_get(rd)->cells_ignored;
-                r->res->responses += (size_t) added;
-                if (st == ENK_OK && !enk_diags_errors(fd))
-                        st = wave_checks(&r->checks, &r->js, j, before, before.responses + added,
-                                         fd);
+        w->read_ok = st == ENK_OK;
+        /* After the first error nothing will be kept, so the remaining
+         * files are only checked. */
+        w->store_rows = r->writing && r->res->errors == 0 && w->read_ok;
+        w->st = st;
+        return ENK_OK;
+}
+
+static enk_status store_rows(struct run *r, struct writing *w, const struct chunk *c)
+{
+        const struct job *j = &r->js.v[c->file];
+        size_t nq = j->q->nquestions;
+        for (size_t n = 0; n < c->nrows && !w->fatal; n++) {
+                const struct row_rec *rec = &c->rows[n];
+                if (rec->texts != NONE)
+                        for (size_t i = 0; i < nq; i++) {
+                                size_t off;
+                                memcpy(&off, c->bytes + rec->texts + i * sizeof(off), sizeof(off));
+                                w->texts[i] = off == NONE ? NULL : c->bytes + off;
+                        }
+                enk_csvin_row row = {
+                    .response = {.q = j->q,
+                                 .values = (int32_t *) (void *) (c->bytes + rec->values),
+                                 .texts = rec->texts == NONE ? NULL : w->texts,
+                                 .respondent_key = rec->key == NONE ? NULL : c->bytes + rec->key,
+                                 .date = rec->date == NONE ? NULL : c->bytes + rec->date,
+                                 .source = r->o->source,
+                                 .origin = {.file = j->path, .line = rec->line, .row = rec->row}}};
+                size_t before = enk_diags_count(w->wr);
+                enk_status st = store_row(&w->sink, &row);
+                size_t after = enk_diags_count(w->wr);
+                if (after - before > w->capmarks - w->nmarks) {
+                        size_t cap = w->capmarks ? 2 * w->capmarks : 64;
+                        while (cap - w->nmarks < after - before)
+                                cap *= 2;
+                        size_t *v = realloc(w->marks, cap * sizeof(*v));
+                        if (!v)
+                                return ENK_ERR_NOMEM;
+                        w->marks = v;
+                        w->capmarks = cap;
+                }
+                for (size_t m = before; m < after; m++)
+                        w->marks[w->nmarks++] = rec->mark;
+                if (st != ENK_OK) {
+                        /* the read stopped here: what it found after
+                         * this row was never found */
+                        w->fatal = true;
+                        w->fatal_mark = rec->mark;
+                        w->fatal_st = st;
+                }
         }
-        if (copy) {
-                unlink(copy);
-                free(copy);
+        return ENK_OK;
+}
+
+/* Appends from[a, b) to to. */
+static void copy_diags(enk_diags *to, const enk_diags *from, size_t a, size_t b)
+{
+        for (size_t i = a; i < b; i++) {
+                const enk_diag *d = enk_diags_get(from, i);
+                enk_diags_add(to, d->severity, (enk_loc){d->file, d->line, d->column}, d->subject,
+                              "%s", d->message);
         }
+}
+
+/* The errors and warnings a list counted but did not keep (it was full). */
+static void add_dropped(const enk_diags *d, size_t *errors, size_t *warnings)
+{
+        size_t e = 0, w = 0;
+        for (size_t i = 0; i < enk_diags_count(d); i++) {
+                e += enk_diags_get(d, i)->severity == ENK_SEV_ERROR;
+                w += enk_diags_get(d, i)->severity == ENK_SEV_WARNING;
+        }
+        *errors += enk_diags_errors(d) - e;
+        *warnings += enk_diags_warnings(d) - w;
+}
+
+/* The file's end: its diagnostics in one list, the checks after its rows,
+ * the list shown and counted. */
+static enk_status end_file(struct run *r, struct writing *w, const struct chunk *c)
+{
+        const struct job *j = &r->js.v[c->file];
+        enk_diags *fd = enk_diags_new(0);
+        if (!fd)
+                return ENK_ERR_NOMEM;
+        const enk_diags *pd = c->pd;
+        size_t errors = 0, warnings = 0;
+        copy_diags(fd, pd, 0, c->mark_map);
+        copy_diags(fd, w->wa, 0, enk_diags_count(w->wa));
+        if (w->include_pre)
+                copy_diags(fd, pd, c->mark_map, c->mark_pre);
+        copy_diags(fd, w->wb, 0, enk_diags_count(w->wb));
+        add_dropped(w->wa, &errors, &warnings);
+        add_dropped(w->wb, &errors, &warnings);
+        enk_status st = w->st;
+        if (w->read_ok) {
+                size_t end = w->fatal ? w->fatal_mark : enk_diags_count(pd), at = c->mark_pre;
+                for (size_t m = 0; m < w->nmarks; m++) {
+                        size_t upto = w->marks[m] < end ? w->marks[m] : end;
+                        if (upto > at)
+                                copy_diags(fd, pd, at, upto);
+                        at = upto > at ? upto : at;
+                        copy_diags(fd, w->wr, m, m + 1);
+                }
+                if (end > at)
+                        copy_diags(fd, pd, at, end);
+                add_dropped(pd, &errors, &warnings);
+                add_dropped(w->wr, &errors, &warnings);
+                st = w->fatal ? w->fatal_st : c->st_read;
+                r->res->cells_ignored += c->cells_ignored;
+                r->res->responses += c->rows_valid;
+                if (st == ENK_OK && !enk_diags_errors(fd) && !errors)
+                        st = wave_checks(&r->checks, &r->js, j, w->before,
+                                         w->before.responses + (int64_t) c->rows_valid, fd);
+        }
+        enk_diags_sort(fd);
+        show(r, fd);
+        errors += enk_diags_errors(fd);
+        r->res->errors += errors + (st != ENK_OK && !errors);
+        r->res->warnings += warnings + enk_diags_warnings(fd);
+        enk_diags_free(fd);
+        if (r->res->errors) {
+                pthread_mutex_lock(&r->mu);
+                r->errors_seen = true;
+                pthread_mutex_unlock(&r->mu);
+        }
+        return ENK_OK;
+}
+
+static enk_status write_chunk(struct run *r, struct writing *w, const struct chunk *c)
+{
+        enk_status st = c->first ? begin_file(r, w, c) : ENK_OK;
+        if (st == ENK_OK && w->store_rows)
+                st = store_rows(r, w, c);
+        if (st == ENK_OK && c->progressed && r->h && r->h->progress)
+                r->h->progress(r->h->ctx, c->file, r->js.n, r->js.v[c->file].path, c->done,
+                               c->total);
+        if (st == ENK_OK && c->last)
+                st = end_file(r, w, c);
         return st;
 }
 
-/* Runs every job, counting errors and warnings into r->res. */
+/* Runs every job, counting errors and warnings into r->res: one thread
+ * reads, hashes and checks the files while this one, the store's only
+ * user, stores their rows. The diagnostics come out per file, in the order
+ * of the jobs, as one thread would show them. */
 static enk_status import_files(struct run *r)
 {
-        for (size_t i = 0; i < r->js.n; i++) {
-                enk_diags *fd = enk_diags_new(0);
-                if (!fd)
-                        return ENK_ERR_NOMEM;
-                enk_status st = import_file(r, i, fd);
-                enk_diags_sort(fd);
-                show(r, fd);
-                r->res->errors += enk_diags_errors(fd) + (st != ENK_OK && !enk_diags_errors(fd));
-                r->res->warnings += enk_diags_warnings(fd);
-                enk_diags_free(fd);
+        size_t maxq = 1;
+        for (size_t k = 0; k < r->o->nquestionnaires; k++)
+                if (r->qs[k]->nquestions > maxq)
+                        maxq = r->qs[k]->nquestions;
+        struct writing w = {.texts = calloc(maxq, sizeof(*w.texts))};
+        if (!w.texts)
+                return ENK_ERR_NOMEM;
+        pthread_t reader_thread;
+        if (pthread_create(&reader_thread, NULL, read_jobs, r) != 0) {
+                free(w.texts);
+                return ENK_ERR_NOMEM;
         }
-        return ENK_OK;
+        enk_status st = ENK_OK;
+        size_t files = 0;
+        struct chunk *c;
+        while ((c = chunk_get(r)) != NULL) {
+                st = write_chunk(r, &w, c);
+                files += c->last;
+                chunk_recycle(r, c);
+                if (st != ENK_OK)
+                        break;
+        }
+        pthread_mutex_lock(&r->mu);
+        r->stop = true;
+        pthread_cond_signal(&r->can_put);
+        pthread_mutex_unlock(&r->mu);
+        pthread_join(reader_thread, NULL);
+        while (r->queued) {
+                chunk_free(r->queue[r->head]);
+                r->head = (r->head + 1) % QUEUE_CAP;
+                r->queued--;
+        }
+        while ((c = r->spare) != NULL) {
+                r->spare = c->next;
+                chunk_free(c);
+        }
+        if (st == ENK_OK && files < r->js.n)
+                st = r->read_st != ENK_OK ? r->read_st : ENK_ERR_NOMEM;
+        writing_release(&w);
+        free(w.marks);
+        free(w.texts);
+        return st;
 }
 
 static void run_release(struct run *r)
@@ -786,8 +1259,13 @@ enk_status enk_import_run(const enk_import_opts *opts, const enk_import_handlers
         r.readers = calloc(nq ? nq : 1, sizeof(*r.readers));
         r.edition_ids = calloc(nq ? nq : 1, sizeof(*r.edition_ids));
         enk_status st = ENK_ERR_NOMEM;
+        bool synced = false;
         if (!diags || !r.scratch || !r.qs || !r.readers || !r.edition_ids)
                 goto out;
+        synced = true;
+        pthread_mutex_init(&r.mu, NULL);
+        pthread_cond_init(&r.can_put, NULL);
+        pthread_cond_init(&r.can_get, NULL);
         st = prepare(&r, diags);
         show(&r, diags);
         if (st != ENK_OK)
@@ -824,6 +1302,11 @@ enk_status enk_import_run(const enk_import_opts *opts, const enk_import_handlers
         r.checks.notes = NULL;
         r.checks.nnotes = 0;
 out:
+        if (synced) {
+                pthread_cond_destroy(&r.can_get);
+                pthread_cond_destroy(&r.can_put);
+                pthread_mutex_destroy(&r.mu);
+        }
         run_release(&r);
         enk_diags_free(diags);
         return st;

@@ -25,6 +25,7 @@
  */
 #include "survey/store_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -720,8 +721,17 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
         return SQLITE_OK;
 }
 
+/* SQLite's statistics of its memory take a mutex on every allocation, and
+ * nothing here reads them: off, once, before SQLite initializes itself. */
+static void configure(void)
+{
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diags *diags)
 {
+        static pthread_once_t once = PTHREAD_ONCE_INIT;
+        pthread_once(&once, configure);
         enk_loc loc = {path, 0, 0};
         struct stat sb;
         bool existed = stat(path, &sb) == 0;
@@ -742,7 +752,10 @@ enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diag
                 return ENK_ERR_NOMEM;
         }
         s->readonly = readonly;
-        int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        /* One enk_store is for one thread at a time (store.h): the
+         * connection needs no mutex of its own. */
+        int oflags = SQLITE_OPEN_NOMUTEX |
+                     (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
         if (rc != SQLITE_OK) {
                 enk_error(diags, loc, "cannot open store: %s",

@@ -302,7 +302,11 @@ int enk_store_source_parse(const char *name);
  * does not otherwise validate values: that is the producer's job, against the
  * questionnaire (enk_response_validate). r->origin is not kept here: an import
  * is recorded by import_id, a scanned page by the scan's own record. On
- * success *response_id (may be NULL) is the new response's id.
+ * success *response_id (may be NULL) is the new response's id. On failure
+ * nothing of the response is kept, except in an import's transaction
+ * (import_id not 0, between enk_store_begin and enk_store_commit): there a
+ * failure in its free texts may leave the response's row, and the caller
+ * must roll the transaction back (as an import does after any error).
  * Fast: statements are prepared once per store. */
 enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
                                   const enk_response *r, int64_t *response_id, enk_diags *diags);

@@ -673,7 +673,12 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         if (import_id && store->in_txn && !store->checks_off &&
             store_exec(store, "PRAGMA ignore_check_constraints = ON") == SQLITE_OK)
                 store->checks_off = true;
-        bool with_texts = store_has_texts(r);
+        /* A response with free texts is two or more rows, kept or dropped
+         * together by a savepoint; except in an import, which rolls its
+         * whole transaction back after any error (import.c), so a response
+         * half stored is never kept. The savepoint copied every page the
+         * response touched into its sub-journal. */
+        bool with_texts = store_has_texts(r) && !(import_id && store->in_txn);
         if (with_texts && (status = store_savepoint(store, diags)) != ENK_OK)
                 return status;
         sqlite3_stmt *st = store_stmt(store, ST_RESPONSE_INSERT, diags);
@@ -697,6 +702,8 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
                 if (with_texts)
                         status = store_release(store, diags,
                                                store_add_texts(store, id, edition_id, r, diags));
+                else if (import_id && store->in_txn)
+                        status = store_add_texts(store, id, edition_id, r, diags);
                 if (status == ENK_OK && response_id)
                         *response_id = id;
                 return status;
