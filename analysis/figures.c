@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/stats.h"
+#include "survey/arena.h"
 #include "survey/collate.h"
 #include "survey/hash.h"
 #include "survey/store.h"
@@ -27,12 +28,29 @@ typedef struct acell {
         enk_pooled pool; /* the respondents' positive and answered counts, for the tests */
 } acell;
 
+/* One answer slot of an edition that feeds a figure, with what each point
+ * of its scale counts as, worked out once per edition so that the tally of a
+ * response is a walk over its answers with no lookup by name or value list. */
+typedef struct fslot {
+        size_t slot;              /* index into the response's answers */
+        int li;                   /* the latest edition's question */
+        int area;                 /* the latest edition's area of it, or -1 */
+        const enk_scale *s;       /* the edition's scale (npoints > 0) */
+        const unsigned char *pos; /* per point: counts as positive */
+        const double *idx;        /* per point: (value - lowest) / range * 100;
+                                     NULL when the scale has no range */
+} fslot;
+
 /* An edition met in the scan: its questions mapped to the latest edition. */
 typedef struct edition {
         int64_t id;
         enk_questionnaire *q; /* owned until moved into the result */
         int *map;             /* slot -> latest question index, or -1 */
-        bool shown;           /* answered by a unit the result shows */
+        fslot *fs;            /* the slots that feed figures, in slot order */
+        size_t nfs;
+        unsigned char *pos; /* the fslots' pos, one block */
+        double *idx;        /* the fslots' idx, one block */
+        bool shown;         /* answered by a unit the result shows */
 } edition;
 
 typedef struct wave {
@@ -40,7 +58,14 @@ typedef struct wave {
         int year;
         int64_t edition_id;
         int64_t responses, sent;
+        long u, y; /* the unit's index in ctx.units and the year's in ctx.years, or -1 */
 } wave;
+
+/* A unit's name and its index in ctx.units. */
+typedef struct named {
+        const char *name;
+        size_t i;
+} named;
 
 typedef struct ctx {
         enk_diags *diags;
@@ -54,10 +79,18 @@ typedef struct ctx {
         const char *shown_unit; /* the one unit the result shows, or NULL for all */
         int report_year;
         int min_n;
-        size_t nq, na; /* latest questions and areas */
-        cell *cells;   /* [(unit * nyears + year) * nq + q], units then the total */
-        acell *acells; /* [(unit * nyears + year) * na + a] */
-        double *asum;  /* per-row scratch: sum of indices per area */
+        size_t nq, na;   /* latest questions and areas */
+        cell *cells;     /* [(unit * nyears + year) * nq + q], units then the total */
+        acell *acells;   /* [(unit * nyears + year) * na + a] */
+        named *byname;   /* the units in strcmp order of their names, for lookups */
+        enk_arena dists; /* the cells' distributions */
+        /* the wave of the response last tallied (responses come wave by wave) */
+        int64_t cur_wave;
+        bool cur_set, cur_skip;
+        const edition *cur_ed;
+        cell *cur_cells;
+        acell *cur_acells;
+        double *asum; /* per-row scratch: sum of indices per area */
         int *acount;
         int64_t *apos, *aans; /* per-row scratch: positive answers and answers per area */
 
@@ -155,17 +188,66 @@ static edition *find_edition(ctx *c, int64_t id)
         return NULL;
 }
 
+static int cmp_named(const void *a, const void *b)
+{
+        return strcmp(((const named *) a)->name, ((const named *) b)->name);
+}
+
+/* The index of unit name in c->units, or -1: a binary search over byname. */
+static long unit_index(const ctx *c, const char *name)
+{
+        named key = {.name = name};
+        const named *hit = bsearch(&key, c->byname, c->nunits, sizeof key, cmp_named);
+        return hit ? (long) hit->i : -1;
+}
+
+/* Where the responses of row's wave go: looked up once per wave. */
+static void enter_wave(ctx *c, const enk_store_row *row)
+{
+        c->cur_set = true;
+        c->cur_wave = row->wave_id;
+        c->cur_skip = true;
+        if (row->year > c->report_year)
+                return;
+        long u = unit_index(c, row->unit);
+        long y = find_int(c->years, c->nyears, row->year);
+        const edition *ed = find_edition(c, row->edition_id);
+        if (u < 0 || y < 0 || !ed)
+                return;
+        size_t at = (size_t) u * c->nyears + (size_t) y;
+        c->cur_ed = ed;
+        c->cur_cells = &c->cells[at * c->nq];
+        c->cur_acells = &c->acells[at * c->na];
+        c->cur_skip = false;
+}
+
+/* Value v's index 0-100 on scale s (which has a range). */
+static double point_index(const enk_scale *s, int32_t v)
+{
+        double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
+        return (v - lo) / (hi - lo) * 100.0;
+}
+
+/* The cell's distribution, from the first answer on: on scale s, the
+ * edition's. */
+static bool touch(ctx *c, cell *cl, const enk_scale *s)
+{
+        if (cl->scale)
+                return true;
+        cl->dist = enk_arena_array(&c->dists, s->npoints, sizeof *cl->dist);
+        cl->scale = cl->dist ? s : NULL;
+        return cl->dist != NULL;
+}
+
 /* Streams one response into the cells of its unit x year. */
 static enk_status on_row(void *vctx, const enk_store_row *row)
 {
         ctx *c = vctx;
-        if (row->year > c->report_year)
+        if (!c->cur_set || row->wave_id != c->cur_wave)
+                enter_wave(c, row);
+        if (c->cur_skip)
                 return ENK_OK;
-        long u = find_str(c->units, c->nunits, row->unit);
-        long y = find_int(c->years, c->nyears, row->year);
-        edition *ed = find_edition(c, row->edition_id);
-        if (u < 0 || y < 0 || !ed)
-                return ENK_OK;
+        const edition *ed = c->cur_ed;
         const enk_questionnaire *q = ed->q;
         size_t nv = row->nvalues < q->nquestions ? row->nvalues : q->nquestions;
         for (size_t a = 0; a < c->na; a++) {
@@ -173,52 +255,46 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                 c->acount[a] = 0;
                 c->apos[a] = c->aans[a] = 0;
         }
-        cell *base = &c->cells[((size_t) u * c->nyears + (size_t) y) * c->nq];
-        for (size_t i = 0; i < nv; i++) {
-                int li = ed->map[i];
-                if (li < 0)
-                        continue;
-                const enk_question *qn = &q->questions[i];
-                const enk_scale *s = enk_question_scale(q, qn);
-                if (!s || s->npoints == 0)
-                        continue;
-                cell *cl = &base[li];
-                if (!cl->scale) {
-                        cl->dist = calloc(s->npoints, sizeof *cl->dist);
-                        if (!cl->dist)
-                                return ENK_ERR_NOMEM;
-                        cl->scale = s;
-                }
-                int32_t v = row->values[i];
+        cell *base = c->cur_cells;
+        for (size_t j = 0; j < ed->nfs; j++) {
+                const fslot *f = &ed->fs[j];
+                if (f->slot >= nv)
+                        break; /* slots ascend */
+                const enk_scale *s = f->s;
+                cell *cl = &base[f->li];
+                if (!touch(c, cl, s))
+                        return ENK_ERR_NOMEM;
+                int32_t v = row->values[f->slot];
                 if (v == ENK_NA) {
                         cl->na++;
                         continue;
                 }
                 if (v == ENK_MISSING) {
                         /* only a question that was asked can be missing */
-                        if (enk_question_shown(q, qn, row->values))
+                        if (enk_question_shown(q, &q->questions[f->slot], row->values))
                                 cl->missing++;
                         continue;
                 }
+                /* a wave has one edition, so the cell's scale is s */
+                const enk_scale *cs = cl->scale;
                 size_t k;
-                for (k = 0; k < cl->scale->npoints; k++)
-                        if (cl->scale->points[k].value == v)
+                for (k = 0; k < cs->npoints; k++)
+                        if (cs->points[k].value == v)
                                 break;
-                if (k == cl->scale->npoints)
+                if (k == cs->npoints)
                         continue; /* not on the scale: the importer rejects these */
                 cl->dist[k]++;
-                int area = c->latest->questions[li].area;
-                if (area >= 0) {
-                        c->aans[area]++;
-                        c->apos[area] += enk_scale_positive(cl->scale, v);
-                }
-                double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
-                if (area >= 0 && hi > lo) {
-                        c->asum[area] += (v - lo) / (hi - lo) * 100.0;
+                int area = f->area;
+                if (area < 0)
+                        continue;
+                c->aans[area]++;
+                c->apos[area] += cs == s ? f->pos[k] : enk_scale_positive(cs, v);
+                if (f->idx) {
+                        c->asum[area] += cs == s ? f->idx[k] : point_index(s, v);
                         c->acount[area]++;
                 }
         }
-        acell *ab = &c->acells[((size_t) u * c->nyears + (size_t) y) * c->na];
+        acell *ab = c->cur_acells;
         for (size_t a = 0; a < c->na; a++) {
                 enk_stats_pooled_add(&ab[a].pool, c->apos[a], c->aans[a]);
                 if (!c->acount[a])
@@ -253,12 +329,8 @@ static enk_status add_total(ctx *c, size_t nunits_scope)
                                 cell *uc = &c->cells[(u * c->nyears + y) * c->nq + qi];
                                 if (!uc->scale)
                                         continue;
-                                if (!tc->scale) {
-                                        tc->dist = calloc(uc->scale->npoints, sizeof *tc->dist);
-                                        if (!tc->dist)
-                                                return ENK_ERR_NOMEM;
-                                        tc->scale = uc->scale;
-                                }
+                                if (!touch(c, tc, uc->scale))
+                                        return ENK_ERR_NOMEM;
                                 tc->na += uc->na;
                                 tc->missing += uc->missing;
                                 add_dist(uc, tc->dist, tc->scale);
@@ -930,11 +1002,6 @@ static void scrub(ctx *c)
 
 static void free_ctx(ctx *c, wave_list *wl)
 {
-        if (c->cells) {
-                size_t ncells = (c->nunits + 1) * c->nyears * c->nq;
-                for (size_t i = 0; i < ncells; i++)
-                        free(c->cells[i].dist);
-        }
         free(c->cells);
         free(c->acells);
         free(c->asum);
@@ -948,8 +1015,13 @@ static void free_ctx(ctx *c, wave_list *wl)
         for (size_t i = 0; i < c->neds; i++) {
                 enk_questionnaire_free(c->eds[i].q);
                 free(c->eds[i].map);
+                free(c->eds[i].fs);
+                free(c->eds[i].pos);
+                free(c->eds[i].idx);
         }
         free(c->eds);
+        enk_arena_release(&c->dists); /* unless moved into the result */
+        free(c->byname);
         free(c->units); /* the names themselves belong to wl */
         free(c->years);
         for (size_t i = 0; i < wl->n; i++)
@@ -965,8 +1037,7 @@ typedef struct figures_impl {
         enk_figure *rows;
         enk_wave_info *waves;
         enk_questionnaire **editions;
-        int64_t **dists; /* the cells' distributions, moved here */
-        size_t ndists;
+        enk_arena dists; /* the cells' distributions, moved here */
         char hash[ENK_HASH_HEX_SIZE];
 } figures_impl;
 
@@ -986,9 +1057,7 @@ void enk_figures_free(enk_figures *f)
         for (size_t i = 0; i < f->neditions; i++)
                 enk_questionnaire_free(fi->editions[i]);
         free(fi->editions);
-        for (size_t i = 0; i < fi->ndists; i++)
-                free(fi->dists[i]);
-        free(fi->dists);
+        enk_arena_release(&fi->dists);
         free(fi);
 }
 
@@ -1041,7 +1110,10 @@ static enk_status use_edition(ctx *c, struct enk_store *store, int64_t id, bool 
 
 static enk_status add_unit_year(ctx *c, char *unit, int year)
 {
-        if (find_str(c->units, c->nunits, unit) < 0) {
+        /* the store lists a unit's waves together: the last unit added is
+         * the likely one, which spares the walk over every unit */
+        bool known = c->nunits && strcmp(c->units[c->nunits - 1], unit) == 0;
+        if (!known && find_str(c->units, c->nunits, unit) < 0) {
                 char **u = realloc(c->units, (c->nunits + 1) * sizeof *u);
                 if (!u)
                         return ENK_ERR_NOMEM;
@@ -1103,6 +1175,12 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
                 qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
         if (c->neds > 1)
                 qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
+        c->byname = malloc((c->nunits ? c->nunits : 1) * sizeof *c->byname);
+        if (!c->byname)
+                return ENK_ERR_NOMEM;
+        for (size_t u = 0; u < c->nunits; u++)
+                c->byname[u] = (named){c->units[u], u};
+        qsort(c->byname, c->nunits, sizeof *c->byname, cmp_named);
         /* The latest edition of the whole store, also for one unit: the
          * questions of every table from one store map the same way, so a
          * unit's table and the all-units table cannot be subtracted. */
@@ -1125,6 +1203,47 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
         return ENK_OK;
 }
 
+/* The slots of edition ed that feed figures (mapped, with a scale of
+ * points), with each point's positive flag and index. */
+static enk_status plan_slots(ctx *c, edition *ed)
+{
+        const enk_questionnaire *q = ed->q;
+        size_t nfs = 0, npts = 0;
+        for (size_t i = 0; i < q->nquestions; i++) {
+                const enk_scale *s = enk_question_scale(q, &q->questions[i]);
+                if (ed->map[i] >= 0 && s && s->npoints > 0) {
+                        nfs++;
+                        npts += s->npoints;
+                }
+        }
+        ed->fs = malloc((nfs ? nfs : 1) * sizeof *ed->fs);
+        ed->pos = malloc(npts ? npts : 1);
+        ed->idx = malloc((npts ? npts : 1) * sizeof *ed->idx);
+        if (!ed->fs || !ed->pos || !ed->idx)
+                return ENK_ERR_NOMEM;
+        size_t at = 0;
+        for (size_t i = 0; i < q->nquestions; i++) {
+                const enk_scale *s = enk_question_scale(q, &q->questions[i]);
+                if (ed->map[i] < 0 || !s || s->npoints == 0)
+                        continue;
+                double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
+                for (size_t k = 0; k < s->npoints; k++) {
+                        ed->pos[at + k] = enk_scale_positive(s, s->points[k].value);
+                        ed->idx[at + k] = hi > lo ? point_index(s, s->points[k].value) : NAN;
+                }
+                ed->fs[ed->nfs++] = (fslot){
+                    .slot = i,
+                    .li = ed->map[i],
+                    .area = c->latest->questions[ed->map[i]].area,
+                    .s = s,
+                    .pos = &ed->pos[at],
+                    .idx = hi > lo ? &ed->idx[at] : NULL,
+                };
+                at += s->npoints;
+        }
+        return ENK_OK;
+}
+
 /* Maps every edition's questions onto the latest edition's (only scale
  * questions get figures), and gives each figure of a unit x year its slot. */
 static enk_status map_questions(ctx *c)
@@ -1140,6 +1259,9 @@ static enk_status map_questions(ctx *c)
                         int li = enk_questionnaire_map(c->latest, q, i);
                         c->eds[e].map[i] = li >= 0 && q->questions[i].type == ENK_Q_SCALE ? li : -1;
                 }
+                enk_status st = plan_slots(c, &c->eds[e]);
+                if (st != ENK_OK)
+                        return st;
         }
         c->qslot = malloc((c->nq ? c->nq : 1) * sizeof *c->qslot);
         c->aslot = malloc((c->na ? c->na : 1) * sizeof *c->aslot);
@@ -1179,8 +1301,12 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
             !c->has_wave || !c->rows)
                 return ENK_ERR_NOMEM;
         for (size_t i = 0; i < wl->n; i++) {
-                long u = find_str(c->units, c->nunits, wl->v[i].unit);
-                long y = find_int(c->years, c->nyears, wl->v[i].year);
+                wave *w = &wl->v[i];
+                w->u = unit_index(c, w->unit);
+                w->y = find_int(c->years, c->nyears, w->year);
+        }
+        for (size_t i = 0; i < wl->n; i++) {
+                long u = wl->v[i].u, y = wl->v[i].y;
                 if (u < 0 || y < 0 || wl->v[i].responses == 0)
                         continue;
                 c->has_wave[(size_t) u * c->nyears + (size_t) y] = true;
@@ -1194,20 +1320,65 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
         return st;
 }
 
+static int cmp_wave_at(const void *a, const void *b)
+{
+        const wave *x = *(wave *const *) a, *y = *(wave *const *) b;
+        if (x->u != y->u)
+                return (x->u > y->u) - (x->u < y->u);
+        if (x->y != y->y)
+                return (x->y > y->y) - (x->y < y->y);
+        return (x > y) - (x < y); /* the store's order */
+}
+
+/* The result's waves: those of its units and years, by unit, then year,
+ * then the store's order. */
+static enk_status result_waves(ctx *c, const wave_list *wl, figures_impl *fi)
+{
+        enk_figures *f = &fi->pub;
+        wave **order = malloc((wl->n ? wl->n : 1) * sizeof *order);
+        if (!order)
+                return ENK_ERR_NOMEM;
+        size_t m = 0;
+        for (size_t i = 0; i < wl->n; i++) {
+                const wave *w = &wl->v[i];
+                if (w->u < 0 || w->y < 0 ||
+                    (c->shown_unit && strcmp(c->units[w->u], c->shown_unit) != 0) ||
+                    find_int(fi->years, f->nyears, w->year) < 0)
+                        continue;
+                order[m++] = &wl->v[i];
+        }
+        qsort(order, m, sizeof *order, cmp_wave_at);
+        for (size_t i = 0; i < m; i++) {
+                const wave *w = order[i];
+                enk_wave_info *wi = &fi->waves[f->nwaves];
+                wi->unit = strdup(w->unit);
+                if (!wi->unit) {
+                        free(order);
+                        return ENK_ERR_NOMEM;
+                }
+                f->nwaves++;
+                wi->year = w->year;
+                const edition *ed = find_edition(c, w->edition_id);
+                wi->edition = ed ? ed->q->edition : 0;
+                wi->responses = w->responses;
+                wi->sent = w->sent;
+                wi->response_rate = enk_stats_response_rate(w->responses, w->sent);
+        }
+        free(order);
+        return ENK_OK;
+}
+
 /* The result: the rows, units and years of the shown unit (or of every unit
  * and the total), their waves, and the editions the shown units answered. */
 static enk_status result(ctx *c, const wave_list *wl, figures_impl *fi)
 {
         enk_figures *f = &fi->pub;
         size_t nrows = c->ngroups * c->nyears * c->per;
-        fi->rows = calloc(nrows ? nrows : 1, sizeof *fi->rows);
         fi->units = calloc(c->nunits, sizeof *fi->units);
         fi->years = malloc(c->nyears * sizeof *fi->years);
-        size_t ncells = (c->nunits + 1) * c->nyears * c->nq;
-        fi->dists = calloc(ncells ? ncells : 1, sizeof *fi->dists);
         fi->editions = calloc(c->neds, sizeof *fi->editions);
         fi->waves = calloc(wl->n ? wl->n : 1, sizeof *fi->waves);
-        if (!fi->rows || !fi->units || !fi->years || !fi->dists || !fi->editions || !fi->waves)
+        if (!fi->units || !fi->years || !fi->editions || !fi->waves)
                 return ENK_ERR_NOMEM;
         for (size_t u = 0; u < c->nunits; u++) {
                 if (c->shown_unit && strcmp(c->units[u], c->shown_unit) != 0)
@@ -1226,45 +1397,42 @@ static enk_status result(ctx *c, const wave_list *wl, figures_impl *fi)
                 if (keep)
                         fi->years[f->nyears++] = c->years[y];
         }
-        for (size_t g = 0; g < c->ngroups; g++) {
-                const char *name = g == c->nunits ? ENK_ALL_UNITS : c->units[g];
-                if (c->shown_unit && strcmp(name, c->shown_unit) != 0)
-                        continue;
-                for (size_t y = 0; y < c->nyears; y++) {
-                        if (find_int(fi->years, f->nyears, c->years[y]) < 0)
+        if (!c->shown_unit) {
+                /* every group and year: the rows are the result's as they are */
+                fi->rows = c->rows;
+                c->rows = NULL;
+                f->nrows = nrows;
+                for (size_t i = 0; i < nrows; i++) {
+                        size_t g = i / (c->nyears * c->per);
+                        if (g < c->nunits) /* the result's own copy of the name */
+                                fi->rows[i].unit = fi->units[g];
+                }
+        } else {
+                fi->rows = calloc(nrows ? nrows : 1, sizeof *fi->rows);
+                if (!fi->rows)
+                        return ENK_ERR_NOMEM;
+                for (size_t g = 0; g < c->ngroups; g++) {
+                        const char *name = g == c->nunits ? ENK_ALL_UNITS : c->units[g];
+                        if (strcmp(name, c->shown_unit) != 0)
                                 continue;
-                        for (size_t k = 0; k < c->per; k++) {
-                                enk_figure *r = &fi->rows[f->nrows++];
-                                *r = *row_at(c, g, y, k);
-                                if (g < c->nunits) /* the result's own copy of the name */
-                                        r->unit = fi->units[c->shown_unit ? 0 : g];
+                        for (size_t y = 0; y < c->nyears; y++) {
+                                if (find_int(fi->years, f->nyears, c->years[y]) < 0)
+                                        continue;
+                                for (size_t k = 0; k < c->per; k++) {
+                                        enk_figure *r = &fi->rows[f->nrows++];
+                                        *r = *row_at(c, g, y, k);
+                                        if (g < c->nunits) /* the result's own copy */
+                                                r->unit = fi->units[0];
+                                }
                         }
                 }
         }
-        for (size_t u = 0; u < f->nunits; u++)
-                for (size_t y = 0; y < f->nyears; y++)
-                        for (size_t i = 0; i < wl->n; i++) {
-                                const wave *w = &wl->v[i];
-                                if (w->year != fi->years[y] || strcmp(w->unit, fi->units[u]) != 0)
-                                        continue;
-                                enk_wave_info *wi = &fi->waves[f->nwaves];
-                                wi->unit = strdup(w->unit);
-                                if (!wi->unit)
-                                        return ENK_ERR_NOMEM;
-                                f->nwaves++;
-                                wi->year = w->year;
-                                const edition *ed = find_edition(c, w->edition_id);
-                                wi->edition = ed ? ed->q->edition : 0;
-                                wi->responses = w->responses;
-                                wi->sent = w->sent;
-                                wi->response_rate = enk_stats_response_rate(w->responses, w->sent);
-                        }
+        enk_status st = result_waves(c, wl, fi);
+        if (st != ENK_OK)
+                return st;
         /* move the distributions and the shown editions into the result */
-        for (size_t i = 0; i < ncells; i++)
-                if (c->cells[i].dist) {
-                        fi->dists[fi->ndists++] = c->cells[i].dist;
-                        c->cells[i].dist = NULL;
-                }
+        fi->dists = c->dists;
+        c->dists = (enk_arena){0};
         for (size_t e = 0; e < c->neds; e++)
                 if (c->eds[e].shown) {
                         fi->editions[f->neditions++] = c->eds[e].q;
