@@ -17,8 +17,10 @@
  * the cell arrives, with that scale's number of points. */
 typedef struct cell {
         const enk_scale *scale; /* the edition's scale, NULL while untouched */
+        int cls;                /* the scale's class (ctx.classes), 0 while untouched */
         int64_t *dist;
         int64_t na, missing;
+        int64_t x, n; /* positive answers and answers, once the tally is done */
 } cell;
 
 /* The per-respondent area accumulator of one unit x year x area. */
@@ -36,6 +38,7 @@ typedef struct fslot {
         int li;                   /* the latest edition's question */
         int area;                 /* the latest edition's area of it, or -1 */
         const enk_scale *s;       /* the edition's scale (npoints > 0) */
+        int cls;                  /* its class (ctx.classes) */
         const unsigned char *pos; /* per point: counts as positive */
         const double *idx;        /* per point: (value - lowest) / range * 100;
                                      NULL when the scale has no range */
@@ -79,11 +82,16 @@ typedef struct ctx {
         const char *shown_unit; /* the one unit the result shows, or NULL for all */
         int report_year;
         int min_n;
-        size_t nq, na;   /* latest questions and areas */
-        cell *cells;     /* [(unit * nyears + year) * nq + q], units then the total */
-        acell *acells;   /* [(unit * nyears + year) * na + a] */
-        named *byname;   /* the units in strcmp order of their names, for lookups */
-        enk_arena dists; /* the cells' distributions */
+        size_t nq, na; /* latest questions and areas */
+        cell *cells;   /* [(unit * nyears + year) * nq + q], units then the total */
+        acell *acells; /* [(unit * nyears + year) * na + a] */
+        named *byname; /* the units in strcmp order of their names, for lookups */
+        /* the scales met, one of each class of same_scale(): two cells'
+         * scales compare as their classes (index + 1) do */
+        const enk_scale **classes;
+        size_t nclasses;
+        size_t *aq, *aq_at; /* the questions of area a: aq[aq_at[a]] to aq[aq_at[a + 1]] */
+        enk_arena dists;    /* the cells' distributions */
         /* the wave of the response last tallied (responses come wave by wave) */
         int64_t cur_wave;
         bool cur_set, cur_skip;
@@ -230,12 +238,13 @@ static double point_index(const enk_scale *s, int32_t v)
 
 /* The cell's distribution, from the first answer on: on scale s, the
  * edition's. */
-static bool touch(ctx *c, cell *cl, const enk_scale *s)
+static bool touch(ctx *c, cell *cl, const enk_scale *s, int cls)
 {
         if (cl->scale)
                 return true;
         cl->dist = enk_arena_array(&c->dists, s->npoints, sizeof *cl->dist);
         cl->scale = cl->dist ? s : NULL;
+        cl->cls = cl->dist ? cls : 0;
         return cl->dist != NULL;
 }
 
@@ -262,7 +271,7 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                         break; /* slots ascend */
                 const enk_scale *s = f->s;
                 cell *cl = &base[f->li];
-                if (!touch(c, cl, s))
+                if (!touch(c, cl, s, f->cls))
                         return ENK_ERR_NOMEM;
                 int32_t v = row->values[f->slot];
                 if (v == ENK_NA) {
@@ -329,7 +338,7 @@ static enk_status add_total(ctx *c, size_t nunits_scope)
                                 cell *uc = &c->cells[(u * c->nyears + y) * c->nq + qi];
                                 if (!uc->scale)
                                         continue;
-                                if (!touch(c, tc, uc->scale))
+                                if (!touch(c, tc, uc->scale, uc->cls))
                                         return ENK_ERR_NOMEM;
                                 tc->na += uc->na;
                                 tc->missing += uc->missing;
@@ -362,16 +371,29 @@ static void nan_figure(enk_figure *r)
 }
 
 /* Positives and answers of a cell. */
-static void cell_counts(const cell *cl, int64_t *x, int64_t *n)
+static void count_cell(cell *cl)
 {
-        *x = *n = 0;
+        cl->x = cl->n = 0;
         if (!cl->scale)
                 return;
         for (size_t k = 0; k < cl->scale->npoints; k++) {
-                *n += cl->dist[k];
+                cl->n += cl->dist[k];
                 if (enk_scale_positive(cl->scale, cl->scale->points[k].value))
-                        *x += cl->dist[k];
+                        cl->x += cl->dist[k];
         }
+}
+
+/* Positives and answers of a cell (counted by count_cell after the tally). */
+static void cell_counts(const cell *cl, int64_t *x, int64_t *n)
+{
+        *x = cl->x;
+        *n = cl->n;
+}
+
+/* same_scale() of the scales of two cells. */
+static bool same_cell_scale(const cell *a, const cell *b)
+{
+        return a->cls == b->cls;
 }
 
 static enk_figure *row_at(const ctx *c, size_t g, size_t y, size_t slot)
@@ -439,11 +461,9 @@ static void area_basic(ctx *c, enk_figure *r, const acell *ac, size_t g, size_t 
         nan_figure(r);
         r->n = ac->n;
         int64_t x = 0, n = 0;
-        for (size_t qi = 0; qi < c->nq; qi++) {
-                if (c->latest->questions[qi].area != (int) a)
-                        continue;
+        for (size_t j = c->aq_at[a]; j < c->aq_at[a + 1]; j++) {
                 int64_t qx, qn;
-                cell_counts(cell_at(c, g, y, qi), &qx, &qn);
+                cell_counts(cell_at(c, g, y, c->aq[j]), &qx, &qn);
                 x += qx;
                 n += qn;
         }
@@ -697,7 +717,7 @@ static void question_change(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi
                 int64_t px, pn;
                 cell_counts(pc, &px, &pn);
                 enk_diff d;
-                if (pn > 0 && same_scale(pc->scale, cl->scale) &&
+                if (pn > 0 && same_cell_scale(pc, cl) &&
                     enk_stats_diff(r->positive, r->n, px, pn, ENK_STATS_LEVEL, &d) == ENK_OK) {
                         r->prev_share = d.pb;
                         r->diff = d.diff;
@@ -724,7 +744,7 @@ static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
                 const cell *pc = cell_at(c, g, py, qi);
                 if (!pc->scale)
                         continue;
-                if (!same_scale(pc->scale, cl->scale))
+                if (!same_cell_scale(pc, cl))
                         break;
                 if (row_at(c, g, py, (size_t) c->qslot[qi])->suppressed)
                         continue;
@@ -808,7 +828,7 @@ static void question_rest(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
 {
         const enk_figure *t = row_at(c, c->nunits, y, (size_t) c->qslot[qi]);
         const cell *uc = cell_at(c, g, y, qi), *tc = cell_at(c, c->nunits, y, qi);
-        if (t->suppressed || !uc->scale || !same_scale(uc->scale, tc->scale))
+        if (t->suppressed || !uc->scale || !same_cell_scale(uc, tc))
                 return;
         int64_t ux, un, tx, tn;
         cell_counts(uc, &ux, &un);
@@ -834,11 +854,9 @@ static const acell *acell_at(const ctx *c, size_t g, size_t y, size_t a)
  * of it has another scale in the one than in the other. */
 static bool area_comparable(const ctx *c, size_t g, size_t y, size_t py, size_t a)
 {
-        for (size_t qi = 0; qi < c->nq; qi++) {
-                if (c->latest->questions[qi].area != (int) a)
-                        continue;
-                const cell *now = cell_at(c, g, y, qi), *then = cell_at(c, g, py, qi);
-                if (now->scale && then->scale && !same_scale(now->scale, then->scale))
+        for (size_t j = c->aq_at[a]; j < c->aq_at[a + 1]; j++) {
+                const cell *now = cell_at(c, g, y, c->aq[j]), *then = cell_at(c, g, py, c->aq[j]);
+                if (now->scale && then->scale && !same_cell_scale(now, then))
                         return false;
         }
         return true;
@@ -1022,6 +1040,9 @@ static void free_ctx(ctx *c, wave_list *wl)
         free(c->eds);
         enk_arena_release(&c->dists); /* unless moved into the result */
         free(c->byname);
+        free(c->classes);
+        free(c->aq);
+        free(c->aq_at);
         free(c->units); /* the names themselves belong to wl */
         free(c->years);
         for (size_t i = 0; i < wl->n; i++)
@@ -1203,6 +1224,22 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
         return ENK_OK;
 }
 
+/* The class of scale s: 1 + the index of the first scale met that is
+ * same_scale() as s (an equivalence: the same points and positive points).
+ * -1 when memory runs out. */
+static int scale_class(ctx *c, const enk_scale *s)
+{
+        for (size_t i = 0; i < c->nclasses; i++)
+                if (same_scale(c->classes[i], s))
+                        return (int) i + 1;
+        const enk_scale **v = realloc(c->classes, (c->nclasses + 1) * sizeof *v);
+        if (!v)
+                return -1;
+        c->classes = v;
+        c->classes[c->nclasses++] = s;
+        return (int) c->nclasses;
+}
+
 /* The slots of edition ed that feed figures (mapped, with a scale of
  * points), with each point's positive flag and index. */
 static enk_status plan_slots(ctx *c, edition *ed)
@@ -1236,9 +1273,12 @@ static enk_status plan_slots(ctx *c, edition *ed)
                     .li = ed->map[i],
                     .area = c->latest->questions[ed->map[i]].area,
                     .s = s,
+                    .cls = scale_class(c, s),
                     .pos = &ed->pos[at],
                     .idx = hi > lo ? &ed->idx[at] : NULL,
                 };
+                if (ed->fs[ed->nfs - 1].cls < 0)
+                        return ENK_ERR_NOMEM;
                 at += s->npoints;
         }
         return ENK_OK;
@@ -1280,6 +1320,19 @@ static enk_status map_questions(ctx *c)
         for (size_t a = 0; a < c->na; a++)
                 if (c->aslot[a] == 0)
                         c->aslot[a] = (int) c->per++;
+        /* each area's questions, in question order */
+        c->aq = malloc((c->nq ? c->nq : 1) * sizeof *c->aq);
+        c->aq_at = calloc(c->na + 1, sizeof *c->aq_at);
+        if (!c->aq || !c->aq_at)
+                return ENK_ERR_NOMEM;
+        size_t m = 0;
+        for (size_t a = 0; a < c->na; a++) {
+                c->aq_at[a] = m;
+                for (size_t qi = 0; qi < c->nq; qi++)
+                        if (c->latest->questions[qi].area == (int) a)
+                                c->aq[m++] = qi;
+        }
+        c->aq_at[c->na] = m;
         return ENK_OK;
 }
 
@@ -1317,6 +1370,8 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
         enk_status st = enk_store_scan(store, &filter, on_row, c, diags);
         if (st == ENK_OK && c->with_total)
                 st = add_total(c, c->nunits);
+        for (size_t i = 0; st == ENK_OK && i < nu * c->nyears * c->nq; i++)
+                count_cell(&c->cells[i]);
         return st;
 }
 
