@@ -36,10 +36,37 @@ static bool counts_ok(int64_t x, int64_t n)
         return x >= 0 && n >= 0 && x <= n;
 }
 
-/* z such that the central interval holds level of the standard normal. */
+/* z such that the central interval holds level of the standard normal.
+ * Every figure asks for the same level, so the last answer is kept (per
+ * thread): the same number, without the work. */
 static double z_of(double level)
 {
-        return gsl_cdf_ugaussian_Pinv((1.0 + level) / 2.0);
+        static _Thread_local double last_level = NAN, last_z;
+        if (level != last_level) {
+                last_z = gsl_cdf_ugaussian_Pinv((1.0 + level) / 2.0);
+                last_level = level;
+        }
+        return last_z;
+}
+
+/* gsl_cdf_tdist_Pinv(p, df), kept per thread by df: a table of figures asks
+ * for the same few hundred degrees of freedom at one p thousands of times. */
+static double t_quantile(double p, double df)
+{
+        static _Thread_local struct {
+                bool set;
+                double p, df, t;
+        } memo[512];
+        if (!(df >= 0.0 && df < 1e15))
+                return gsl_cdf_tdist_Pinv(p, df);
+        size_t at = (size_t) fmod(df, 512.0);
+        if (!memo[at].set || memo[at].p != p || memo[at].df != df) {
+                memo[at].t = gsl_cdf_tdist_Pinv(p, df);
+                memo[at].p = p;
+                memo[at].df = df;
+                memo[at].set = true;
+        }
+        return memo[at].t;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -146,7 +173,7 @@ static void finish_mean(enk_mean *m, double level)
                 m->sd = m->low = m->high = m->index_low = m->index_high = NAN;
                 return;
         }
-        double t = gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, (double) (m->n - 1));
+        double t = t_quantile((1.0 + level) / 2.0, (double) (m->n - 1));
         double half = t * m->sd / sqrt((double) m->n);
         m->low = m->mean - half;
         m->high = m->mean + half;
@@ -523,7 +550,8 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
                         m++;
         if (m < 2)
                 return ENK_ERR_MATH;
-        double *buf = malloc(3 * m * sizeof *buf);
+        double small[3 * 64];
+        double *buf = m <= 64 ? small : malloc(3 * m * sizeof *buf);
         if (!buf)
                 return ENK_ERR_NOMEM;
         double *xs = buf, *ys = buf + m, *ws = buf + 2 * m;
@@ -537,7 +565,8 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
         }
         enk_line line;
         enk_status st = enk_stats_fit_line(xs, ys, weighted ? ws : NULL, m, &line);
-        free(buf);
+        if (buf != small)
+                free(buf);
         if (st != ENK_OK)
                 return st;
         *out = (enk_slope){.years = m,
