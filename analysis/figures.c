@@ -759,7 +759,7 @@ static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
         }
         r->first_year = k ? (int) yrs[k - 1] : c->years[y]; /* collected newest first */
         enk_trend tr;
-        if (k >= 2 && enk_stats_trend(xs, ns, yrs, k, false, &tr) == ENK_OK) {
+        if (k >= 2 && enk_stats_trend_pp(xs, ns, yrs, k, &tr) == ENK_OK) {
                 r->trend_slope_pp = tr.slope.slope_pp;
                 r->trend_p = tr.p;
                 if (isfinite(tr.p) && tr.p < ENK_STATS_ALPHA && tr.slope.slope_pp != 0)
@@ -918,16 +918,15 @@ static void area_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
                 pools[k++] = *pl;
         }
         r->first_year = k ? (int) yrs[k - 1] : c->years[y];
-        enk_slope sl;
-        double slope, p;
-        if (k < 2 || enk_stats_slope(xs, ns, yrs, k, false, &sl) != ENK_OK)
+        double slope_pp, slope, p;
+        if (k < 2 || enk_stats_slope_pp(xs, ns, yrs, k, &slope_pp) != ENK_OK)
                 return;
-        r->trend_slope_pp = sl.slope_pp;
+        r->trend_slope_pp = slope_pp;
         if (enk_stats_pooled_trend(pools, yrs, k, &slope, &p) != ENK_OK)
                 return;
         r->trend_p = p;
-        if (p < ENK_STATS_ALPHA && sl.slope_pp != 0)
-                r->trend_change = sl.slope_pp > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
+        if (p < ENK_STATS_ALPHA && slope_pp != 0)
+                r->trend_change = slope_pp > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
 }
 
 /* Unit g's area beside the weighted total, and tested against the other
@@ -1366,7 +1365,7 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
                 if (c->with_total)
                         c->has_wave[c->nunits * c->nyears + (size_t) y] = true;
         }
-        enk_store_filter filter = {0};
+        enk_store_filter filter = {.answers_only = true};
         enk_status st = enk_store_scan(store, &filter, on_row, c, diags);
         if (st == ENK_OK && c->with_total)
                 st = add_total(c, c->nunits);

@@ -489,8 +489,10 @@ enk_status enk_stats_trend_test(const int64_t *x, const int64_t *n, const double
         return ENK_OK;
 }
 
-enk_status enk_stats_fit_line(const double *x, const double *y, const double *w, size_t n,
-                              enk_line *out)
+/* enk_stats_fit_line; without full only n, the intercept and the slope
+ * (the standard errors and p NaN), which spares the t distribution. */
+static enk_status fit_line(const double *x, const double *y, const double *w, size_t n, bool full,
+                           enk_line *out)
 {
         if (!x || !y || !out)
                 return ENK_ERR_USAGE;
@@ -520,7 +522,7 @@ enk_status enk_stats_fit_line(const double *x, const double *y, const double *w,
         enk_line r = {
             .n = n, .intercept = c0, .slope = c1, .se_intercept = NAN, .se_slope = NAN, .p = NAN};
         size_t df = (w ? used : n) - 2;
-        if (df > 0) {
+        if (full && df > 0) {
                 /* gsl_fit_linear scales the covariance by the residual variance
                  * already; gsl_fit_wlinear takes weights as 1/σ² and does not,
                  * so scale it as lm() does for weights that are only relative. */
@@ -536,8 +538,15 @@ enk_status enk_stats_fit_line(const double *x, const double *y, const double *w,
         return ENK_OK;
 }
 
-enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
-                           bool weighted, enk_slope *out)
+enk_status enk_stats_fit_line(const double *x, const double *y, const double *w, size_t n,
+                              enk_line *out)
+{
+        return fit_line(x, y, w, n, true, out);
+}
+
+/* enk_stats_slope; without full, se_pp and p are NaN (fit_line). */
+static enk_status slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                        bool weighted, bool full, enk_slope *out)
 {
         if (!x || !n || !year || !out || !tallies_ok(x, n, k))
                 return ENK_ERR_USAGE;
@@ -564,7 +573,7 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
                 j++;
         }
         enk_line line;
-        enk_status st = enk_stats_fit_line(xs, ys, weighted ? ws : NULL, m, &line);
+        enk_status st = fit_line(xs, ys, weighted ? ws : NULL, m, full, &line);
         if (buf != small)
                 free(buf);
         if (st != ENK_OK)
@@ -577,13 +586,32 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
         return ENK_OK;
 }
 
-enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
-                           bool weighted, enk_trend *out)
+enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                           bool weighted, enk_slope *out)
+{
+        return slope(x, n, year, k, weighted, true, out);
+}
+
+enk_status enk_stats_slope_pp(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                              double *slope_pp)
+{
+        if (!slope_pp)
+                return ENK_ERR_USAGE;
+        enk_slope s;
+        enk_status st = slope(x, n, year, k, false, false, &s);
+        if (st == ENK_OK)
+                *slope_pp = s.slope_pp;
+        return st;
+}
+
+/* enk_stats_trend; without full, the slope's se_pp and p are NaN. */
+static enk_status trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                        bool weighted, bool full, enk_trend *out)
 {
         if (!out)
                 return ENK_ERR_USAGE;
         enk_trend t;
-        enk_status st = enk_stats_slope(x, n, year, k, weighted, &t.slope);
+        enk_status st = slope(x, n, year, k, weighted, full, &t.slope);
         if (st != ENK_OK)
                 return st;
         st = enk_stats_trend_test(x, n, year, k, &t.chisq, &t.p);
@@ -593,6 +621,18 @@ enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *yea
                 return st;
         *out = t;
         return ENK_OK;
+}
+
+enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                           bool weighted, enk_trend *out)
+{
+        return trend(x, n, year, k, weighted, true, out);
+}
+
+enk_status enk_stats_trend_pp(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                              enk_trend *out)
+{
+        return trend(x, n, year, k, false, false, out);
 }
 
 /* ------------------------------------------------------------------------- */
