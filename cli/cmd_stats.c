@@ -1,5 +1,7 @@
 /* cli/cmd_stats.c - `enkat stats`: prints the figures table as a table, CSV or JSON. */
 #include <math.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +176,121 @@ static void print_record(out *w, const enk_figure *r, enum format fmt, bool firs
                 }
         }
         out_char(w, json ? '}' : '\n');
+}
+
+/* ---- the rows on two cores ----
+ * Formatting the numbers (glibc's exact %.10g) is most of the cost of the
+ * CSV and JSON, so the rows are formatted in chunks: this thread formats the
+ * even chunks straight to the stream, a helper thread the odd ones, each
+ * into memory, which this thread writes in its turn. Two slots take turns
+ * for the helper's chunks, so memory stays a few chunks. Without the helper
+ * (one chunk, or no thread or memory to be had) this thread formats all. */
+
+#define CHUNK_ROWS 1024
+
+typedef struct rows_job {
+        const enk_figures *f;
+        enum format fmt;
+        bool only_year;
+        size_t first; /* the first row printed (SIZE_MAX: none) */
+        size_t nchunks;
+        out *w;       /* the helper's writer */
+        char *buf[2]; /* a chunk the helper formatted, or NULL: format it here */
+        size_t len[2];
+        sem_t full[2];  /* slot k holds a chunk for this thread */
+        sem_t empty[2]; /* slot k is free for the helper */
+} rows_job;
+
+static void print_chunk(out *w, const rows_job *j, size_t chunk)
+{
+        size_t from = chunk * CHUNK_ROWS, to = from + CHUNK_ROWS;
+        if (to > j->f->nrows)
+                to = j->f->nrows;
+        for (size_t i = from; i < to; i++) {
+                const enk_figure *r = &j->f->rows[i];
+                if (j->only_year && r->year != j->f->year)
+                        continue;
+                print_record(w, r, j->fmt, i == j->first);
+        }
+        out_flush(w);
+}
+
+static void *format_odd_chunks(void *arg)
+{
+        rows_job *j = arg;
+        for (size_t c = 1, k = 0; c < j->nchunks; c += 2, k ^= 1) {
+                sem_wait(&j->empty[k]);
+                char *buf = NULL;
+                size_t len = 0;
+                FILE *m = open_memstream(&buf, &len);
+                if (m) {
+                        j->w->o = m;
+                        print_chunk(j->w, j, c);
+                        bool bad = ferror(m) != 0;
+                        if (fclose(m) != 0 || bad) {
+                                free(buf);
+                                buf = NULL;
+                        }
+                }
+                j->buf[k] = buf;
+                j->len[k] = len;
+                sem_post(&j->full[k]);
+        }
+        return NULL;
+}
+
+/* Prints the rows (every row, or those of the report year) as CSV or JSON
+ * records. Returns whether it printed any; false also when out of memory
+ * (*nomem set). */
+static bool print_records(FILE *o, const enk_figures *f, enum format fmt, bool only_year,
+                          bool *nomem)
+{
+        rows_job j = {.f = f, .fmt = fmt, .only_year = only_year, .first = SIZE_MAX};
+        for (size_t i = 0; i < f->nrows && j.first == SIZE_MAX; i++)
+                if (!only_year || f->rows[i].year == f->year)
+                        j.first = i;
+        j.nchunks = (f->nrows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        out *w = calloc(1, sizeof *w);
+        if (!w) {
+                *nomem = true;
+                return false;
+        }
+        w->o = o;
+        bool threaded = false;
+        pthread_t helper;
+        if (j.nchunks > 1 && (j.w = calloc(1, sizeof *j.w)) != NULL) {
+                sem_init(&j.full[0], 0, 0);
+                sem_init(&j.full[1], 0, 0);
+                sem_init(&j.empty[0], 0, 1);
+                sem_init(&j.empty[1], 0, 1);
+                threaded = pthread_create(&helper, NULL, format_odd_chunks, &j) == 0;
+        }
+        for (size_t c = 0; c < j.nchunks; c++) {
+                if (!threaded || c % 2 == 0) {
+                        print_chunk(w, &j, c);
+                        continue;
+                }
+                size_t k = (c / 2) % 2; /* the helper's turns: chunk 1 in slot 0, 3 in 1, ... */
+                sem_wait(&j.full[k]);
+                if (j.buf[k])
+                        fwrite(j.buf[k], 1, j.len[k], o);
+                else
+                        print_chunk(w, &j, c);
+                free(j.buf[k]);
+                j.buf[k] = NULL;
+                sem_post(&j.empty[k]);
+        }
+        if (threaded)
+                pthread_join(helper, NULL);
+        if (j.w) {
+                for (int k = 0; k < 2; k++) {
+                        sem_destroy(&j.full[k]);
+                        sem_destroy(&j.empty[k]);
+                }
+        }
+        free(j.w);
+        free(w);
+        return j.first != SIZE_MAX;
 }
 
 /* The table's words, in the run's language (cli_lang). */
@@ -386,7 +503,6 @@ int cmd_stats(int argc, char **argv)
         if (fmt == FMT_TABLE) {
                 print_table(stdout, f, only_year, cli_lang());
         } else {
-                bool first = true;
                 if (fmt == FMT_CSV) {
                         for (size_t i = 0; i < ENK_FIGURES_NCOLUMNS; i++)
                                 printf("%s%s", i ? "," : "", enk_figures_columns[i].name);
@@ -394,23 +510,15 @@ int cmd_stats(int argc, char **argv)
                 } else {
                         putchar('[');
                 }
-                out *w = calloc(1, sizeof *w);
-                if (!w) {
+                bool nomem = false;
+                bool any = print_records(stdout, f, fmt, only_year, &nomem);
+                if (nomem) {
                         enk_figures_free(f);
                         enk_store_free(store);
                         return cli_error("out of memory");
                 }
-                w->o = stdout;
-                for (size_t i = 0; i < f->nrows; i++) {
-                        if (only_year && f->rows[i].year != f->year)
-                                continue;
-                        print_record(w, &f->rows[i], fmt, first);
-                        first = false;
-                }
-                out_flush(w);
-                free(w);
                 if (fmt == FMT_JSON)
-                        fputs(first ? "]\n" : "\n]\n", stdout);
+                        fputs(any ? "\n]\n" : "]\n", stdout);
         }
         enk_figures_free(f);
         enk_store_free(store);
