@@ -2,6 +2,7 @@
 #include "analysis/figures.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,10 +509,51 @@ static void area_basic(ctx *c, enk_figure *r, const acell *ac, size_t g, size_t 
         r->low_precision = enk_stats_low_precision(r->n);
 }
 
-/* Every group x year x item with the figures of its own cell. */
-static enk_status build_rows(ctx *c)
+/* ---- two cores: the groups (units, the total) split in two halves ----
+ * The phases that work group by group (the rows' own figures, the figures
+ * across years) write only the rows of their group and read what earlier
+ * phases left, so the groups can be shared out: this thread takes the first
+ * half, a helper the second. The statistics keep their small caches per
+ * thread (analysis/stats.c). */
+
+typedef enk_status (*groups_fn)(ctx *c, size_t from, size_t to);
+
+typedef struct groups_job {
+        groups_fn fn;
+        ctx *c;
+        size_t from, to;
+        enk_status st;
+} groups_job;
+
+static void *run_groups(void *arg)
 {
-        for (size_t g = 0; g < c->ngroups; g++) {
+        groups_job *j = arg;
+        j->st = j->fn(j->c, j->from, j->to);
+        return NULL;
+}
+
+/* fn over every group, on two threads when there are two groups or more
+ * (on one when no thread can be had). */
+static enk_status on_two_threads(ctx *c, groups_fn fn)
+{
+        size_t half = c->ngroups / 2;
+        if (half == 0)
+                return fn(c, 0, c->ngroups);
+        groups_job j = {.fn = fn, .c = c, .from = half, .to = c->ngroups};
+        pthread_t helper;
+        bool threaded = pthread_create(&helper, NULL, run_groups, &j) == 0;
+        enk_status st = fn(c, 0, half);
+        if (threaded)
+                pthread_join(helper, NULL);
+        else
+                run_groups(&j);
+        return st != ENK_OK ? st : j.st;
+}
+
+/* Every group x year x item with the figures of its own cell. */
+static enk_status build_groups(ctx *c, size_t from, size_t to)
+{
+        for (size_t g = from; g < to; g++) {
                 bool is_total = g == c->nunits;
                 const char *uname = is_total ? ENK_ALL_UNITS : c->units[g];
                 for (size_t y = 0; y < c->nyears; y++) {
@@ -542,6 +584,11 @@ static enk_status build_rows(ctx *c)
                 }
         }
         return ENK_OK;
+}
+
+static enk_status build_rows(ctx *c)
+{
+        return on_two_threads(c, build_groups);
 }
 
 /* ---- phase 2: what must be hidden because of what else is shown ---- */
@@ -951,7 +998,7 @@ static void area_rest(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
         }
 }
 
-static enk_status derive(ctx *c)
+static enk_status derive_groups(ctx *c, size_t from, size_t to)
 {
         double *p = calloc(c->per ? c->per : 1, sizeof *p);
         enk_figure **fam = calloc(c->per ? c->per : 1, sizeof *fam);
@@ -960,7 +1007,7 @@ static enk_status derive(ctx *c)
                 free(fam);
                 return ENK_ERR_NOMEM;
         }
-        for (size_t g = 0; g < c->ngroups; g++)
+        for (size_t g = from; g < to; g++)
                 for (size_t y = 0; y < c->nyears; y++) {
                         bool unit = c->with_total && g < c->nunits;
                         for (size_t qi = 0; qi < c->nq; qi++) {
@@ -991,6 +1038,14 @@ static enk_status derive(ctx *c)
         free(p);
         free(fam);
         return ENK_OK;
+}
+
+/* A unit's row against the total reads only what phases 1 and 2 wrote in
+ * the total's row (suppressed, share), so the total may be derived at the
+ * same time. */
+static enk_status derive(ctx *c)
+{
+        return on_two_threads(c, derive_groups);
 }
 
 /* ---- phase 4: nothing hidden leaves the table ---- */
