@@ -125,10 +125,28 @@ static double beta_quantile(double tail, bool upper, double a, double b)
 
 static void clopper_pearson(int64_t x, int64_t n, double level, double *lo, double *hi)
 {
+        /* A table of figures asks for the same small groups again and again
+         * (the exact interval is for n < 30, or x = 0 or n): the bounds are
+         * kept per thread by x and n, the same numbers without the work. */
+        static _Thread_local struct {
+                int64_t x, n; /* n = 0: empty */
+                double level, lo, hi;
+        } memo[1024];
+        size_t at = (size_t) (((uint64_t) n * 31u + (uint64_t) x) % 1024u);
+        if (memo[at].n == n && memo[at].x == x && memo[at].level == level && n > 0) {
+                *lo = memo[at].lo;
+                *hi = memo[at].hi;
+                return;
+        }
         double a2 = (1.0 - level) / 2.0;
         /* x > 0 and x < n keep both beta parameters >= 1, as GSL needs. */
         *lo = x == 0 ? 0.0 : beta_quantile(a2, false, (double) x, (double) (n - x + 1));
         *hi = x == n ? 1.0 : beta_quantile(a2, true, (double) (x + 1), (double) (n - x));
+        memo[at].x = x;
+        memo[at].n = n;
+        memo[at].level = level;
+        memo[at].lo = *lo;
+        memo[at].hi = *hi;
 }
 
 enk_status enk_stats_share(int64_t x, int64_t n, enk_ci_method method, double level, enk_share *out)
