@@ -43,6 +43,9 @@ typedef struct fslot {
         const unsigned char *pos; /* per point: counts as positive */
         const double *idx;        /* per point: (value - lowest) / range * 100;
                                      NULL when the scale has no range */
+        int32_t vmin;             /* the lowest point's value */
+        int nk;                   /* kof's length: 0 when the values spread too far */
+        signed char kof[24];      /* value - vmin -> the point's index, or -1 */
 } fslot;
 
 /* An edition met in the scan: its questions mapped to the latest edition. */
@@ -288,11 +291,18 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                 /* a wave has one edition, so the cell's scale is s */
                 const enk_scale *cs = cl->scale;
                 size_t k;
-                for (k = 0; k < cs->npoints; k++)
-                        if (cs->points[k].value == v)
-                                break;
-                if (k == cs->npoints)
-                        continue; /* not on the scale: the importer rejects these */
+                int64_t d = (int64_t) v - f->vmin;
+                if (cs == s && f->nk) {
+                        if (d < 0 || d >= f->nk || f->kof[d] < 0)
+                                continue; /* not on the scale: the importer rejects these */
+                        k = (size_t) f->kof[d];
+                } else {
+                        for (k = 0; k < cs->npoints; k++)
+                                if (cs->points[k].value == v)
+                                        break;
+                        if (k == cs->npoints)
+                                continue;
+                }
                 cl->dist[k]++;
                 int area = f->area;
                 if (area < 0)
@@ -1331,8 +1341,18 @@ static enk_status plan_slots(ctx *c, edition *ed)
                     .pos = &ed->pos[at],
                     .idx = hi > lo ? &ed->idx[at] : NULL,
                 };
-                if (ed->fs[ed->nfs - 1].cls < 0)
+                fslot *f = &ed->fs[ed->nfs - 1];
+                if (f->cls < 0)
                         return ENK_ERR_NOMEM;
+                /* points ascend: a short spread of values indexes a table */
+                f->vmin = s->points[0].value;
+                int64_t spread = (int64_t) s->points[s->npoints - 1].value - f->vmin + 1;
+                if (spread <= (int64_t) sizeof f->kof) {
+                        f->nk = (int) spread;
+                        memset(f->kof, -1, sizeof f->kof);
+                        for (size_t k = s->npoints; k-- > 0;) /* the first of equal values */
+                                f->kof[s->points[k].value - f->vmin] = (signed char) k;
+                }
                 at += s->npoints;
         }
         return ENK_OK;
