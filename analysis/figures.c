@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,23 +253,18 @@ static bool touch(ctx *c, cell *cl, const enk_scale *s, int cls)
         return cl->dist != NULL;
 }
 
-/* Streams one response into the cells of its unit x year. */
-static enk_status on_row(void *vctx, const enk_store_row *row)
+/* Tallies one response of edition ed, answers values[0..nvalues), into the
+ * cells and area cells of its unit x year. */
+static enk_status tally_row(ctx *c, const edition *ed, cell *base, acell *ab, const int32_t *values,
+                            size_t nvalues)
 {
-        ctx *c = vctx;
-        if (!c->cur_set || row->wave_id != c->cur_wave)
-                enter_wave(c, row);
-        if (c->cur_skip)
-                return ENK_OK;
-        const edition *ed = c->cur_ed;
         const enk_questionnaire *q = ed->q;
-        size_t nv = row->nvalues < q->nquestions ? row->nvalues : q->nquestions;
+        size_t nv = nvalues < q->nquestions ? nvalues : q->nquestions;
         for (size_t a = 0; a < c->na; a++) {
                 c->asum[a] = 0;
                 c->acount[a] = 0;
                 c->apos[a] = c->aans[a] = 0;
         }
-        cell *base = c->cur_cells;
         for (size_t j = 0; j < ed->nfs; j++) {
                 const fslot *f = &ed->fs[j];
                 if (f->slot >= nv)
@@ -277,14 +273,14 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                 cell *cl = &base[f->li];
                 if (!touch(c, cl, s, f->cls))
                         return ENK_ERR_NOMEM;
-                int32_t v = row->values[f->slot];
+                int32_t v = values[f->slot];
                 if (v == ENK_NA) {
                         cl->na++;
                         continue;
                 }
                 if (v == ENK_MISSING) {
                         /* only a question that was asked can be missing */
-                        if (enk_question_shown(q, &q->questions[f->slot], row->values))
+                        if (enk_question_shown(q, &q->questions[f->slot], values))
                                 cl->missing++;
                         continue;
                 }
@@ -314,7 +310,6 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                         c->acount[area]++;
                 }
         }
-        acell *ab = c->cur_acells;
         for (size_t a = 0; a < c->na; a++) {
                 enk_stats_pooled_add(&ab[a].pool, c->apos[a], c->aans[a]);
                 if (!c->acount[a])
@@ -325,6 +320,131 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                 ab[a].n++;
         }
         return ENK_OK;
+}
+
+/* ---- the tally on two threads ----
+ * Reading the store (SQLite, unpacking the answers) and counting the answers
+ * cost about the same, so this thread reads and a helper counts: the
+ * responses go over in batches, two taking turns, and are counted in the
+ * order read, so every sum is added in the same order as on one thread. */
+
+#define BATCH_ROWS 2048
+
+typedef struct batch_row {
+        const edition *ed;
+        cell *cells;
+        acell *acells;
+        size_t off, nvalues; /* its answers: vals[off..off + nvalues) */
+} batch_row;
+
+typedef struct batch {
+        batch_row rows[BATCH_ROWS];
+        size_t n;
+        int32_t *vals;
+        size_t nvals, cap;
+        bool last; /* no more after this one */
+} batch;
+
+typedef struct pipe {
+        ctx *c;
+        bool threaded;
+        batch b[2];
+        size_t k;      /* the batch this thread fills */
+        sem_t full[2]; /* batch k is ready to be counted */
+        sem_t empty[2];
+        enk_status st; /* the helper's: read after it has ended */
+} pipe;
+
+static void *count_batches(void *arg)
+{
+        pipe *p = arg;
+        for (size_t k = 0;; k ^= 1) {
+                sem_wait(&p->full[k]);
+                batch *b = &p->b[k];
+                for (size_t i = 0; i < b->n && p->st == ENK_OK; i++) {
+                        const batch_row *r = &b->rows[i];
+                        p->st = tally_row(p->c, r->ed, r->cells, r->acells, &b->vals[r->off],
+                                          r->nvalues);
+                }
+                bool last = b->last;
+                sem_post(&p->empty[k]);
+                if (last)
+                        return NULL;
+        }
+}
+
+/* Hands batch p->k to the helper and takes the other one when it is free. */
+static void pass_batch(pipe *p, bool last)
+{
+        p->b[p->k].last = last;
+        sem_post(&p->full[p->k]);
+        p->k ^= 1;
+        sem_wait(&p->empty[p->k]);
+        p->b[p->k].n = p->b[p->k].nvals = 0;
+}
+
+/* Streams one response into the cells of its unit x year: counted here, or
+ * queued for the helper. */
+static enk_status on_row(void *vpipe, const enk_store_row *row)
+{
+        pipe *p = vpipe;
+        ctx *c = p->c;
+        if (!c->cur_set || row->wave_id != c->cur_wave)
+                enter_wave(c, row);
+        if (c->cur_skip)
+                return ENK_OK;
+        if (!p->threaded)
+                return tally_row(c, c->cur_ed, c->cur_cells, c->cur_acells, row->values,
+                                 row->nvalues);
+        batch *b = &p->b[p->k];
+        if (b->cap - b->nvals < row->nvalues) {
+                size_t cap = b->cap ? b->cap * 2 : 4096;
+                while (cap - b->nvals < row->nvalues)
+                        cap *= 2;
+                int32_t *v = realloc(b->vals, cap * sizeof *v);
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                b->vals = v;
+                b->cap = cap;
+        }
+        memcpy(&b->vals[b->nvals], row->values, row->nvalues * sizeof *row->values);
+        b->rows[b->n++] =
+            (batch_row){c->cur_ed, c->cur_cells, c->cur_acells, b->nvals, row->nvalues};
+        b->nvals += row->nvalues;
+        if (b->n == BATCH_ROWS)
+                pass_batch(p, false);
+        return ENK_OK;
+}
+
+/* Scans the store into the cells, the counting on a helper thread when one
+ * can be had. */
+static enk_status scan_into_cells(ctx *c, struct enk_store *store, enk_diags *diags)
+{
+        pipe *p = calloc(1, sizeof *p);
+        if (!p)
+                return ENK_ERR_NOMEM;
+        p->c = c;
+        for (int k = 0; k < 2; k++) {
+                sem_init(&p->full[k], 0, 0);
+                sem_init(&p->empty[k], 0, k == 0 ? 0 : 1); /* this thread holds batch 0 */
+        }
+        pthread_t helper;
+        p->threaded = pthread_create(&helper, NULL, count_batches, p) == 0;
+        enk_store_filter filter = {.answers_only = true};
+        enk_status st = enk_store_scan(store, &filter, on_row, p, diags);
+        if (p->threaded) {
+                pass_batch(p, true); /* also after a failure: the helper must end */
+                pthread_join(helper, NULL);
+                if (st == ENK_OK)
+                        st = p->st;
+        }
+        for (int k = 0; k < 2; k++) {
+                sem_destroy(&p->full[k]);
+                sem_destroy(&p->empty[k]);
+                free(p->b[k].vals);
+        }
+        free(p);
+        return st;
 }
 
 /* Adds the counts of cell `from` to the counts `to` of a cell on scale
@@ -1440,8 +1560,7 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
                 if (c->with_total)
                         c->has_wave[c->nunits * c->nyears + (size_t) y] = true;
         }
-        enk_store_filter filter = {.answers_only = true};
-        enk_status st = enk_store_scan(store, &filter, on_row, c, diags);
+        enk_status st = scan_into_cells(c, store, diags);
         if (st == ENK_OK && c->with_total)
                 st = add_total(c, c->nunits);
         for (size_t i = 0; st == ENK_OK && i < nu * c->nyears * c->nq; i++)
