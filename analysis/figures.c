@@ -2,11 +2,14 @@
 #include "analysis/figures.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/stats.h"
+#include "survey/arena.h"
 #include "survey/collate.h"
 #include "survey/hash.h"
 #include "survey/store.h"
@@ -16,8 +19,10 @@
  * the cell arrives, with that scale's number of points. */
 typedef struct cell {
         const enk_scale *scale; /* the edition's scale, NULL while untouched */
+        int cls;                /* the scale's class (ctx.classes), 0 while untouched */
         int64_t *dist;
         int64_t na, missing;
+        int64_t x, n; /* positive answers and answers, once the tally is done */
 } cell;
 
 /* The per-respondent area accumulator of one unit x year x area. */
@@ -27,12 +32,33 @@ typedef struct acell {
         enk_pooled pool; /* the respondents' positive and answered counts, for the tests */
 } acell;
 
+/* One answer slot of an edition that feeds a figure, with what each point
+ * of its scale counts as, worked out once per edition so that the tally of a
+ * response is a walk over its answers with no lookup by name or value list. */
+typedef struct fslot {
+        size_t slot;              /* index into the response's answers */
+        int li;                   /* the latest edition's question */
+        int area;                 /* the latest edition's area of it, or -1 */
+        const enk_scale *s;       /* the edition's scale (npoints > 0) */
+        int cls;                  /* its class (ctx.classes) */
+        const unsigned char *pos; /* per point: counts as positive */
+        const double *idx;        /* per point: (value - lowest) / range * 100;
+                                     NULL when the scale has no range */
+        int32_t vmin;             /* the lowest point's value */
+        int nk;                   /* kof's length: 0 when the values spread too far */
+        signed char kof[24];      /* value - vmin -> the point's index, or -1 */
+} fslot;
+
 /* An edition met in the scan: its questions mapped to the latest edition. */
 typedef struct edition {
         int64_t id;
         enk_questionnaire *q; /* owned until moved into the result */
         int *map;             /* slot -> latest question index, or -1 */
-        bool shown;           /* answered by a unit the result shows */
+        fslot *fs;            /* the slots that feed figures, in slot order */
+        size_t nfs;
+        unsigned char *pos; /* the fslots' pos, one block */
+        double *idx;        /* the fslots' idx, one block */
+        bool shown;         /* answered by a unit the result shows */
 } edition;
 
 typedef struct wave {
@@ -40,7 +66,14 @@ typedef struct wave {
         int year;
         int64_t edition_id;
         int64_t responses, sent;
+        long u, y; /* the unit's index in ctx.units and the year's in ctx.years, or -1 */
 } wave;
+
+/* A unit's name and its index in ctx.units. */
+typedef struct named {
+        const char *name;
+        size_t i;
+} named;
 
 typedef struct ctx {
         enk_diags *diags;
@@ -57,7 +90,20 @@ typedef struct ctx {
         size_t nq, na; /* latest questions and areas */
         cell *cells;   /* [(unit * nyears + year) * nq + q], units then the total */
         acell *acells; /* [(unit * nyears + year) * na + a] */
-        double *asum;  /* per-row scratch: sum of indices per area */
+        named *byname; /* the units in strcmp order of their names, for lookups */
+        /* the scales met, one of each class of same_scale(): two cells'
+         * scales compare as their classes (index + 1) do */
+        const enk_scale **classes;
+        size_t nclasses;
+        size_t *aq, *aq_at; /* the questions of area a: aq[aq_at[a]] to aq[aq_at[a + 1]] */
+        enk_arena dists;    /* the cells' distributions */
+        /* the wave of the response last tallied (responses come wave by wave) */
+        int64_t cur_wave;
+        bool cur_set, cur_skip;
+        const edition *cur_ed;
+        cell *cur_cells;
+        acell *cur_acells;
+        double *asum; /* per-row scratch: sum of indices per area */
         int *acount;
         int64_t *apos, *aans; /* per-row scratch: positive answers and answers per area */
 
@@ -155,70 +201,115 @@ static edition *find_edition(ctx *c, int64_t id)
         return NULL;
 }
 
-/* Streams one response into the cells of its unit x year. */
-static enk_status on_row(void *vctx, const enk_store_row *row)
+static int cmp_named(const void *a, const void *b)
 {
-        ctx *c = vctx;
+        return strcmp(((const named *) a)->name, ((const named *) b)->name);
+}
+
+/* The index of unit name in c->units, or -1: a binary search over byname. */
+static long unit_index(const ctx *c, const char *name)
+{
+        named key = {.name = name};
+        const named *hit = bsearch(&key, c->byname, c->nunits, sizeof key, cmp_named);
+        return hit ? (long) hit->i : -1;
+}
+
+/* Where the responses of row's wave go: looked up once per wave. */
+static void enter_wave(ctx *c, const enk_store_row *row)
+{
+        c->cur_set = true;
+        c->cur_wave = row->wave_id;
+        c->cur_skip = true;
         if (row->year > c->report_year)
-                return ENK_OK;
-        long u = find_str(c->units, c->nunits, row->unit);
+                return;
+        long u = unit_index(c, row->unit);
         long y = find_int(c->years, c->nyears, row->year);
-        edition *ed = find_edition(c, row->edition_id);
+        const edition *ed = find_edition(c, row->edition_id);
         if (u < 0 || y < 0 || !ed)
-                return ENK_OK;
+                return;
+        size_t at = (size_t) u * c->nyears + (size_t) y;
+        c->cur_ed = ed;
+        c->cur_cells = &c->cells[at * c->nq];
+        c->cur_acells = &c->acells[at * c->na];
+        c->cur_skip = false;
+}
+
+/* Value v's index 0-100 on scale s (which has a range). */
+static double point_index(const enk_scale *s, int32_t v)
+{
+        double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
+        return (v - lo) / (hi - lo) * 100.0;
+}
+
+/* The cell's distribution, from the first answer on: on scale s, the
+ * edition's. */
+static bool touch(ctx *c, cell *cl, const enk_scale *s, int cls)
+{
+        if (cl->scale)
+                return true;
+        cl->dist = enk_arena_array(&c->dists, s->npoints, sizeof *cl->dist);
+        cl->scale = cl->dist ? s : NULL;
+        cl->cls = cl->dist ? cls : 0;
+        return cl->dist != NULL;
+}
+
+/* Tallies one response of edition ed, answers values[0..nvalues), into the
+ * cells and area cells of its unit x year. */
+static enk_status tally_row(ctx *c, const edition *ed, cell *base, acell *ab, const int32_t *values,
+                            size_t nvalues)
+{
         const enk_questionnaire *q = ed->q;
-        size_t nv = row->nvalues < q->nquestions ? row->nvalues : q->nquestions;
+        size_t nv = nvalues < q->nquestions ? nvalues : q->nquestions;
         for (size_t a = 0; a < c->na; a++) {
                 c->asum[a] = 0;
                 c->acount[a] = 0;
                 c->apos[a] = c->aans[a] = 0;
         }
-        cell *base = &c->cells[((size_t) u * c->nyears + (size_t) y) * c->nq];
-        for (size_t i = 0; i < nv; i++) {
-                int li = ed->map[i];
-                if (li < 0)
-                        continue;
-                const enk_question *qn = &q->questions[i];
-                const enk_scale *s = enk_question_scale(q, qn);
-                if (!s || s->npoints == 0)
-                        continue;
-                cell *cl = &base[li];
-                if (!cl->scale) {
-                        cl->dist = calloc(s->npoints, sizeof *cl->dist);
-                        if (!cl->dist)
-                                return ENK_ERR_NOMEM;
-                        cl->scale = s;
-                }
-                int32_t v = row->values[i];
+        for (size_t j = 0; j < ed->nfs; j++) {
+                const fslot *f = &ed->fs[j];
+                if (f->slot >= nv)
+                        break; /* slots ascend */
+                const enk_scale *s = f->s;
+                cell *cl = &base[f->li];
+                if (!touch(c, cl, s, f->cls))
+                        return ENK_ERR_NOMEM;
+                int32_t v = values[f->slot];
                 if (v == ENK_NA) {
                         cl->na++;
                         continue;
                 }
                 if (v == ENK_MISSING) {
                         /* only a question that was asked can be missing */
-                        if (enk_question_shown(q, qn, row->values))
+                        if (enk_question_shown(q, &q->questions[f->slot], values))
                                 cl->missing++;
                         continue;
                 }
+                /* a wave has one edition, so the cell's scale is s */
+                const enk_scale *cs = cl->scale;
                 size_t k;
-                for (k = 0; k < cl->scale->npoints; k++)
-                        if (cl->scale->points[k].value == v)
-                                break;
-                if (k == cl->scale->npoints)
-                        continue; /* not on the scale: the importer rejects these */
-                cl->dist[k]++;
-                int area = c->latest->questions[li].area;
-                if (area >= 0) {
-                        c->aans[area]++;
-                        c->apos[area] += enk_scale_positive(cl->scale, v);
+                int64_t d = (int64_t) v - f->vmin;
+                if (cs == s && f->nk) {
+                        if (d < 0 || d >= f->nk || f->kof[d] < 0)
+                                continue; /* not on the scale: the importer rejects these */
+                        k = (size_t) f->kof[d];
+                } else {
+                        for (k = 0; k < cs->npoints; k++)
+                                if (cs->points[k].value == v)
+                                        break;
+                        if (k == cs->npoints)
+                                continue;
                 }
-                double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
-                if (area >= 0 && hi > lo) {
-                        c->asum[area] += (v - lo) / (hi - lo) * 100.0;
+                cl->dist[k]++;
+                int area = f->area;
+                if (area < 0)
+                        continue;
+                c->aans[area]++;
+                c->apos[area] += cs == s ? f->pos[k] : enk_scale_positive(cs, v);
+                if (f->idx) {
+                        c->asum[area] += cs == s ? f->idx[k] : point_index(s, v);
                         c->acount[area]++;
                 }
         }
-        acell *ab = &c->acells[((size_t) u * c->nyears + (size_t) y) * c->na];
         for (size_t a = 0; a < c->na; a++) {
                 enk_stats_pooled_add(&ab[a].pool, c->apos[a], c->aans[a]);
                 if (!c->acount[a])
@@ -229,6 +320,131 @@ static enk_status on_row(void *vctx, const enk_store_row *row)
                 ab[a].n++;
         }
         return ENK_OK;
+}
+
+/* ---- the tally on two threads ----
+ * Reading the store (SQLite, unpacking the answers) and counting the answers
+ * cost about the same, so this thread reads and a helper counts: the
+ * responses go over in batches, two taking turns, and are counted in the
+ * order read, so every sum is added in the same order as on one thread. */
+
+#define BATCH_ROWS 2048
+
+typedef struct batch_row {
+        const edition *ed;
+        cell *cells;
+        acell *acells;
+        size_t off, nvalues; /* its answers: vals[off..off + nvalues) */
+} batch_row;
+
+typedef struct batch {
+        batch_row rows[BATCH_ROWS];
+        size_t n;
+        int32_t *vals;
+        size_t nvals, cap;
+        bool last; /* no more after this one */
+} batch;
+
+typedef struct pipe {
+        ctx *c;
+        bool threaded;
+        batch b[2];
+        size_t k;      /* the batch this thread fills */
+        sem_t full[2]; /* batch k is ready to be counted */
+        sem_t empty[2];
+        enk_status st; /* the helper's: read after it has ended */
+} pipe;
+
+static void *count_batches(void *arg)
+{
+        pipe *p = arg;
+        for (size_t k = 0;; k ^= 1) {
+                sem_wait(&p->full[k]);
+                batch *b = &p->b[k];
+                for (size_t i = 0; i < b->n && p->st == ENK_OK; i++) {
+                        const batch_row *r = &b->rows[i];
+                        p->st = tally_row(p->c, r->ed, r->cells, r->acells, &b->vals[r->off],
+                                          r->nvalues);
+                }
+                bool last = b->last;
+                sem_post(&p->empty[k]);
+                if (last)
+                        return NULL;
+        }
+}
+
+/* Hands batch p->k to the helper and takes the other one when it is free. */
+static void pass_batch(pipe *p, bool last)
+{
+        p->b[p->k].last = last;
+        sem_post(&p->full[p->k]);
+        p->k ^= 1;
+        sem_wait(&p->empty[p->k]);
+        p->b[p->k].n = p->b[p->k].nvals = 0;
+}
+
+/* Streams one response into the cells of its unit x year: counted here, or
+ * queued for the helper. */
+static enk_status on_row(void *vpipe, const enk_store_row *row)
+{
+        pipe *p = vpipe;
+        ctx *c = p->c;
+        if (!c->cur_set || row->wave_id != c->cur_wave)
+                enter_wave(c, row);
+        if (c->cur_skip)
+                return ENK_OK;
+        if (!p->threaded)
+                return tally_row(c, c->cur_ed, c->cur_cells, c->cur_acells, row->values,
+                                 row->nvalues);
+        batch *b = &p->b[p->k];
+        if (b->cap - b->nvals < row->nvalues) {
+                size_t cap = b->cap ? b->cap * 2 : 4096;
+                while (cap - b->nvals < row->nvalues)
+                        cap *= 2;
+                int32_t *v = realloc(b->vals, cap * sizeof *v);
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                b->vals = v;
+                b->cap = cap;
+        }
+        memcpy(&b->vals[b->nvals], row->values, row->nvalues * sizeof *row->values);
+        b->rows[b->n++] =
+            (batch_row){c->cur_ed, c->cur_cells, c->cur_acells, b->nvals, row->nvalues};
+        b->nvals += row->nvalues;
+        if (b->n == BATCH_ROWS)
+                pass_batch(p, false);
+        return ENK_OK;
+}
+
+/* Scans the store into the cells, the counting on a helper thread when one
+ * can be had. */
+static enk_status scan_into_cells(ctx *c, struct enk_store *store, enk_diags *diags)
+{
+        pipe *p = calloc(1, sizeof *p);
+        if (!p)
+                return ENK_ERR_NOMEM;
+        p->c = c;
+        for (int k = 0; k < 2; k++) {
+                sem_init(&p->full[k], 0, 0);
+                sem_init(&p->empty[k], 0, k == 0 ? 0 : 1); /* this thread holds batch 0 */
+        }
+        pthread_t helper;
+        p->threaded = pthread_create(&helper, NULL, count_batches, p) == 0;
+        enk_store_filter filter = {.answers_only = true};
+        enk_status st = enk_store_scan(store, &filter, on_row, p, diags);
+        if (p->threaded) {
+                pass_batch(p, true); /* also after a failure: the helper must end */
+                pthread_join(helper, NULL);
+                if (st == ENK_OK)
+                        st = p->st;
+        }
+        for (int k = 0; k < 2; k++) {
+                sem_destroy(&p->full[k]);
+                sem_destroy(&p->empty[k]);
+                free(p->b[k].vals);
+        }
+        free(p);
+        return st;
 }
 
 /* Adds the counts of cell `from` to the counts `to` of a cell on scale
@@ -253,12 +469,8 @@ static enk_status add_total(ctx *c, size_t nunits_scope)
                                 cell *uc = &c->cells[(u * c->nyears + y) * c->nq + qi];
                                 if (!uc->scale)
                                         continue;
-                                if (!tc->scale) {
-                                        tc->dist = calloc(uc->scale->npoints, sizeof *tc->dist);
-                                        if (!tc->dist)
-                                                return ENK_ERR_NOMEM;
-                                        tc->scale = uc->scale;
-                                }
+                                if (!touch(c, tc, uc->scale, uc->cls))
+                                        return ENK_ERR_NOMEM;
                                 tc->na += uc->na;
                                 tc->missing += uc->missing;
                                 add_dist(uc, tc->dist, tc->scale);
@@ -290,16 +502,29 @@ static void nan_figure(enk_figure *r)
 }
 
 /* Positives and answers of a cell. */
-static void cell_counts(const cell *cl, int64_t *x, int64_t *n)
+static void count_cell(cell *cl)
 {
-        *x = *n = 0;
+        cl->x = cl->n = 0;
         if (!cl->scale)
                 return;
         for (size_t k = 0; k < cl->scale->npoints; k++) {
-                *n += cl->dist[k];
+                cl->n += cl->dist[k];
                 if (enk_scale_positive(cl->scale, cl->scale->points[k].value))
-                        *x += cl->dist[k];
+                        cl->x += cl->dist[k];
         }
+}
+
+/* Positives and answers of a cell (counted by count_cell after the tally). */
+static void cell_counts(const cell *cl, int64_t *x, int64_t *n)
+{
+        *x = cl->x;
+        *n = cl->n;
+}
+
+/* same_scale() of the scales of two cells. */
+static bool same_cell_scale(const cell *a, const cell *b)
+{
+        return a->cls == b->cls;
 }
 
 static enk_figure *row_at(const ctx *c, size_t g, size_t y, size_t slot)
@@ -367,11 +592,9 @@ static void area_basic(ctx *c, enk_figure *r, const acell *ac, size_t g, size_t 
         nan_figure(r);
         r->n = ac->n;
         int64_t x = 0, n = 0;
-        for (size_t qi = 0; qi < c->nq; qi++) {
-                if (c->latest->questions[qi].area != (int) a)
-                        continue;
+        for (size_t j = c->aq_at[a]; j < c->aq_at[a + 1]; j++) {
                 int64_t qx, qn;
-                cell_counts(cell_at(c, g, y, qi), &qx, &qn);
+                cell_counts(cell_at(c, g, y, c->aq[j]), &qx, &qn);
                 x += qx;
                 n += qn;
         }
@@ -416,10 +639,51 @@ static void area_basic(ctx *c, enk_figure *r, const acell *ac, size_t g, size_t 
         r->low_precision = enk_stats_low_precision(r->n);
 }
 
-/* Every group x year x item with the figures of its own cell. */
-static enk_status build_rows(ctx *c)
+/* ---- two cores: the groups (units, the total) split in two halves ----
+ * The phases that work group by group (the rows' own figures, the figures
+ * across years) write only the rows of their group and read what earlier
+ * phases left, so the groups can be shared out: this thread takes the first
+ * half, a helper the second. The statistics keep their small caches per
+ * thread (analysis/stats.c). */
+
+typedef enk_status (*groups_fn)(ctx *c, size_t from, size_t to);
+
+typedef struct groups_job {
+        groups_fn fn;
+        ctx *c;
+        size_t from, to;
+        enk_status st;
+} groups_job;
+
+static void *run_groups(void *arg)
 {
-        for (size_t g = 0; g < c->ngroups; g++) {
+        groups_job *j = arg;
+        j->st = j->fn(j->c, j->from, j->to);
+        return NULL;
+}
+
+/* fn over every group, on two threads when there are two groups or more
+ * (on one when no thread can be had). */
+static enk_status on_two_threads(ctx *c, groups_fn fn)
+{
+        size_t half = c->ngroups / 2;
+        if (half == 0)
+                return fn(c, 0, c->ngroups);
+        groups_job j = {.fn = fn, .c = c, .from = half, .to = c->ngroups};
+        pthread_t helper;
+        bool threaded = pthread_create(&helper, NULL, run_groups, &j) == 0;
+        enk_status st = fn(c, 0, half);
+        if (threaded)
+                pthread_join(helper, NULL);
+        else
+                run_groups(&j);
+        return st != ENK_OK ? st : j.st;
+}
+
+/* Every group x year x item with the figures of its own cell. */
+static enk_status build_groups(ctx *c, size_t from, size_t to)
+{
+        for (size_t g = from; g < to; g++) {
                 bool is_total = g == c->nunits;
                 const char *uname = is_total ? ENK_ALL_UNITS : c->units[g];
                 for (size_t y = 0; y < c->nyears; y++) {
@@ -450,6 +714,11 @@ static enk_status build_rows(ctx *c)
                 }
         }
         return ENK_OK;
+}
+
+static enk_status build_rows(ctx *c)
+{
+        return on_two_threads(c, build_groups);
 }
 
 /* ---- phase 2: what must be hidden because of what else is shown ---- */
@@ -625,7 +894,7 @@ static void question_change(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi
                 int64_t px, pn;
                 cell_counts(pc, &px, &pn);
                 enk_diff d;
-                if (pn > 0 && same_scale(pc->scale, cl->scale) &&
+                if (pn > 0 && same_cell_scale(pc, cl) &&
                     enk_stats_diff(r->positive, r->n, px, pn, ENK_STATS_LEVEL, &d) == ENK_OK) {
                         r->prev_share = d.pb;
                         r->diff = d.diff;
@@ -652,7 +921,7 @@ static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
                 const cell *pc = cell_at(c, g, py, qi);
                 if (!pc->scale)
                         continue;
-                if (!same_scale(pc->scale, cl->scale))
+                if (!same_cell_scale(pc, cl))
                         break;
                 if (row_at(c, g, py, (size_t) c->qslot[qi])->suppressed)
                         continue;
@@ -667,7 +936,7 @@ static void question_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
         }
         r->first_year = k ? (int) yrs[k - 1] : c->years[y]; /* collected newest first */
         enk_trend tr;
-        if (k >= 2 && enk_stats_trend(xs, ns, yrs, k, false, &tr) == ENK_OK) {
+        if (k >= 2 && enk_stats_trend_pp(xs, ns, yrs, k, &tr) == ENK_OK) {
                 r->trend_slope_pp = tr.slope.slope_pp;
                 r->trend_p = tr.p;
                 if (isfinite(tr.p) && tr.p < ENK_STATS_ALPHA && tr.slope.slope_pp != 0)
@@ -736,7 +1005,7 @@ static void question_rest(ctx *c, enk_figure *r, size_t g, size_t y, size_t qi)
 {
         const enk_figure *t = row_at(c, c->nunits, y, (size_t) c->qslot[qi]);
         const cell *uc = cell_at(c, g, y, qi), *tc = cell_at(c, c->nunits, y, qi);
-        if (t->suppressed || !uc->scale || !same_scale(uc->scale, tc->scale))
+        if (t->suppressed || !uc->scale || !same_cell_scale(uc, tc))
                 return;
         int64_t ux, un, tx, tn;
         cell_counts(uc, &ux, &un);
@@ -762,11 +1031,9 @@ static const acell *acell_at(const ctx *c, size_t g, size_t y, size_t a)
  * of it has another scale in the one than in the other. */
 static bool area_comparable(const ctx *c, size_t g, size_t y, size_t py, size_t a)
 {
-        for (size_t qi = 0; qi < c->nq; qi++) {
-                if (c->latest->questions[qi].area != (int) a)
-                        continue;
-                const cell *now = cell_at(c, g, y, qi), *then = cell_at(c, g, py, qi);
-                if (now->scale && then->scale && !same_scale(now->scale, then->scale))
+        for (size_t j = c->aq_at[a]; j < c->aq_at[a + 1]; j++) {
+                const cell *now = cell_at(c, g, y, c->aq[j]), *then = cell_at(c, g, py, c->aq[j]);
+                if (now->scale && then->scale && !same_cell_scale(now, then))
                         return false;
         }
         return true;
@@ -828,16 +1095,15 @@ static void area_trend(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
                 pools[k++] = *pl;
         }
         r->first_year = k ? (int) yrs[k - 1] : c->years[y];
-        enk_slope sl;
-        double slope, p;
-        if (k < 2 || enk_stats_slope(xs, ns, yrs, k, false, &sl) != ENK_OK)
+        double slope_pp, slope, p;
+        if (k < 2 || enk_stats_slope_pp(xs, ns, yrs, k, &slope_pp) != ENK_OK)
                 return;
-        r->trend_slope_pp = sl.slope_pp;
+        r->trend_slope_pp = slope_pp;
         if (enk_stats_pooled_trend(pools, yrs, k, &slope, &p) != ENK_OK)
                 return;
         r->trend_p = p;
-        if (p < ENK_STATS_ALPHA && sl.slope_pp != 0)
-                r->trend_change = sl.slope_pp > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
+        if (p < ENK_STATS_ALPHA && slope_pp != 0)
+                r->trend_change = slope_pp > 0 ? ENK_CHANGE_UP : ENK_CHANGE_DOWN;
 }
 
 /* Unit g's area beside the weighted total, and tested against the other
@@ -862,7 +1128,7 @@ static void area_rest(ctx *c, enk_figure *r, size_t g, size_t y, size_t a)
         }
 }
 
-static enk_status derive(ctx *c)
+static enk_status derive_groups(ctx *c, size_t from, size_t to)
 {
         double *p = calloc(c->per ? c->per : 1, sizeof *p);
         enk_figure **fam = calloc(c->per ? c->per : 1, sizeof *fam);
@@ -871,7 +1137,7 @@ static enk_status derive(ctx *c)
                 free(fam);
                 return ENK_ERR_NOMEM;
         }
-        for (size_t g = 0; g < c->ngroups; g++)
+        for (size_t g = from; g < to; g++)
                 for (size_t y = 0; y < c->nyears; y++) {
                         bool unit = c->with_total && g < c->nunits;
                         for (size_t qi = 0; qi < c->nq; qi++) {
@@ -904,6 +1170,14 @@ static enk_status derive(ctx *c)
         return ENK_OK;
 }
 
+/* A unit's row against the total reads only what phases 1 and 2 wrote in
+ * the total's row (suppressed, share), so the total may be derived at the
+ * same time. */
+static enk_status derive(ctx *c)
+{
+        return on_two_threads(c, derive_groups);
+}
+
 /* ---- phase 4: nothing hidden leaves the table ---- */
 
 static void scrub(ctx *c)
@@ -930,11 +1204,6 @@ static void scrub(ctx *c)
 
 static void free_ctx(ctx *c, wave_list *wl)
 {
-        if (c->cells) {
-                size_t ncells = (c->nunits + 1) * c->nyears * c->nq;
-                for (size_t i = 0; i < ncells; i++)
-                        free(c->cells[i].dist);
-        }
         free(c->cells);
         free(c->acells);
         free(c->asum);
@@ -948,8 +1217,16 @@ static void free_ctx(ctx *c, wave_list *wl)
         for (size_t i = 0; i < c->neds; i++) {
                 enk_questionnaire_free(c->eds[i].q);
                 free(c->eds[i].map);
+                free(c->eds[i].fs);
+                free(c->eds[i].pos);
+                free(c->eds[i].idx);
         }
         free(c->eds);
+        enk_arena_release(&c->dists); /* unless moved into the result */
+        free(c->byname);
+        free(c->classes);
+        free(c->aq);
+        free(c->aq_at);
         free(c->units); /* the names themselves belong to wl */
         free(c->years);
         for (size_t i = 0; i < wl->n; i++)
@@ -965,8 +1242,7 @@ typedef struct figures_impl {
         enk_figure *rows;
         enk_wave_info *waves;
         enk_questionnaire **editions;
-        int64_t **dists; /* the cells' distributions, moved here */
-        size_t ndists;
+        enk_arena dists; /* the cells' distributions, moved here */
         char hash[ENK_HASH_HEX_SIZE];
 } figures_impl;
 
@@ -986,9 +1262,7 @@ void enk_figures_free(enk_figures *f)
         for (size_t i = 0; i < f->neditions; i++)
                 enk_questionnaire_free(fi->editions[i]);
         free(fi->editions);
-        for (size_t i = 0; i < fi->ndists; i++)
-                free(fi->dists[i]);
-        free(fi->dists);
+        enk_arena_release(&fi->dists);
         free(fi);
 }
 
@@ -1041,7 +1315,10 @@ static enk_status use_edition(ctx *c, struct enk_store *store, int64_t id, bool 
 
 static enk_status add_unit_year(ctx *c, char *unit, int year)
 {
-        if (find_str(c->units, c->nunits, unit) < 0) {
+        /* the store lists a unit's waves together: the last unit added is
+         * the likely one, which spares the walk over every unit */
+        bool known = c->nunits && strcmp(c->units[c->nunits - 1], unit) == 0;
+        if (!known && find_str(c->units, c->nunits, unit) < 0) {
                 char **u = realloc(c->units, (c->nunits + 1) * sizeof *u);
                 if (!u)
                         return ENK_ERR_NOMEM;
@@ -1103,6 +1380,12 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
                 qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
         if (c->neds > 1)
                 qsort(c->eds, c->neds, sizeof *c->eds, cmp_edition);
+        c->byname = malloc((c->nunits ? c->nunits : 1) * sizeof *c->byname);
+        if (!c->byname)
+                return ENK_ERR_NOMEM;
+        for (size_t u = 0; u < c->nunits; u++)
+                c->byname[u] = (named){c->units[u], u};
+        qsort(c->byname, c->nunits, sizeof *c->byname, cmp_named);
         /* The latest edition of the whole store, also for one unit: the
          * questions of every table from one store map the same way, so a
          * unit's table and the all-units table cannot be subtracted. */
@@ -1125,6 +1408,76 @@ static enk_status scope(ctx *c, const wave_list *wl, int year, struct enk_store 
         return ENK_OK;
 }
 
+/* The class of scale s: 1 + the index of the first scale met that is
+ * same_scale() as s (an equivalence: the same points and positive points).
+ * -1 when memory runs out. */
+static int scale_class(ctx *c, const enk_scale *s)
+{
+        for (size_t i = 0; i < c->nclasses; i++)
+                if (same_scale(c->classes[i], s))
+                        return (int) i + 1;
+        const enk_scale **v = realloc(c->classes, (c->nclasses + 1) * sizeof *v);
+        if (!v)
+                return -1;
+        c->classes = v;
+        c->classes[c->nclasses++] = s;
+        return (int) c->nclasses;
+}
+
+/* The slots of edition ed that feed figures (mapped, with a scale of
+ * points), with each point's positive flag and index. */
+static enk_status plan_slots(ctx *c, edition *ed)
+{
+        const enk_questionnaire *q = ed->q;
+        size_t nfs = 0, npts = 0;
+        for (size_t i = 0; i < q->nquestions; i++) {
+                const enk_scale *s = enk_question_scale(q, &q->questions[i]);
+                if (ed->map[i] >= 0 && s && s->npoints > 0) {
+                        nfs++;
+                        npts += s->npoints;
+                }
+        }
+        ed->fs = malloc((nfs ? nfs : 1) * sizeof *ed->fs);
+        ed->pos = malloc(npts ? npts : 1);
+        ed->idx = malloc((npts ? npts : 1) * sizeof *ed->idx);
+        if (!ed->fs || !ed->pos || !ed->idx)
+                return ENK_ERR_NOMEM;
+        size_t at = 0;
+        for (size_t i = 0; i < q->nquestions; i++) {
+                const enk_scale *s = enk_question_scale(q, &q->questions[i]);
+                if (ed->map[i] < 0 || !s || s->npoints == 0)
+                        continue;
+                double lo = s->points[0].value, hi = s->points[s->npoints - 1].value;
+                for (size_t k = 0; k < s->npoints; k++) {
+                        ed->pos[at + k] = enk_scale_positive(s, s->points[k].value);
+                        ed->idx[at + k] = hi > lo ? point_index(s, s->points[k].value) : NAN;
+                }
+                ed->fs[ed->nfs++] = (fslot){
+                    .slot = i,
+                    .li = ed->map[i],
+                    .area = c->latest->questions[ed->map[i]].area,
+                    .s = s,
+                    .cls = scale_class(c, s),
+                    .pos = &ed->pos[at],
+                    .idx = hi > lo ? &ed->idx[at] : NULL,
+                };
+                fslot *f = &ed->fs[ed->nfs - 1];
+                if (f->cls < 0)
+                        return ENK_ERR_NOMEM;
+                /* points ascend: a short spread of values indexes a table */
+                f->vmin = s->points[0].value;
+                int64_t spread = (int64_t) s->points[s->npoints - 1].value - f->vmin + 1;
+                if (spread <= (int64_t) sizeof f->kof) {
+                        f->nk = (int) spread;
+                        memset(f->kof, -1, sizeof f->kof);
+                        for (size_t k = s->npoints; k-- > 0;) /* the first of equal values */
+                                f->kof[s->points[k].value - f->vmin] = (signed char) k;
+                }
+                at += s->npoints;
+        }
+        return ENK_OK;
+}
+
 /* Maps every edition's questions onto the latest edition's (only scale
  * questions get figures), and gives each figure of a unit x year its slot. */
 static enk_status map_questions(ctx *c)
@@ -1140,6 +1493,9 @@ static enk_status map_questions(ctx *c)
                         int li = enk_questionnaire_map(c->latest, q, i);
                         c->eds[e].map[i] = li >= 0 && q->questions[i].type == ENK_Q_SCALE ? li : -1;
                 }
+                enk_status st = plan_slots(c, &c->eds[e]);
+                if (st != ENK_OK)
+                        return st;
         }
         c->qslot = malloc((c->nq ? c->nq : 1) * sizeof *c->qslot);
         c->aslot = malloc((c->na ? c->na : 1) * sizeof *c->aslot);
@@ -1158,6 +1514,19 @@ static enk_status map_questions(ctx *c)
         for (size_t a = 0; a < c->na; a++)
                 if (c->aslot[a] == 0)
                         c->aslot[a] = (int) c->per++;
+        /* each area's questions, in question order */
+        c->aq = malloc((c->nq ? c->nq : 1) * sizeof *c->aq);
+        c->aq_at = calloc(c->na + 1, sizeof *c->aq_at);
+        if (!c->aq || !c->aq_at)
+                return ENK_ERR_NOMEM;
+        size_t m = 0;
+        for (size_t a = 0; a < c->na; a++) {
+                c->aq_at[a] = m;
+                for (size_t qi = 0; qi < c->nq; qi++)
+                        if (c->latest->questions[qi].area == (int) a)
+                                c->aq[m++] = qi;
+        }
+        c->aq_at[c->na] = m;
         return ENK_OK;
 }
 
@@ -1179,19 +1548,72 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
             !c->has_wave || !c->rows)
                 return ENK_ERR_NOMEM;
         for (size_t i = 0; i < wl->n; i++) {
-                long u = find_str(c->units, c->nunits, wl->v[i].unit);
-                long y = find_int(c->years, c->nyears, wl->v[i].year);
+                wave *w = &wl->v[i];
+                w->u = unit_index(c, w->unit);
+                w->y = find_int(c->years, c->nyears, w->year);
+        }
+        for (size_t i = 0; i < wl->n; i++) {
+                long u = wl->v[i].u, y = wl->v[i].y;
                 if (u < 0 || y < 0 || wl->v[i].responses == 0)
                         continue;
                 c->has_wave[(size_t) u * c->nyears + (size_t) y] = true;
                 if (c->with_total)
                         c->has_wave[c->nunits * c->nyears + (size_t) y] = true;
         }
-        enk_store_filter filter = {0};
-        enk_status st = enk_store_scan(store, &filter, on_row, c, diags);
+        enk_status st = scan_into_cells(c, store, diags);
         if (st == ENK_OK && c->with_total)
                 st = add_total(c, c->nunits);
+        for (size_t i = 0; st == ENK_OK && i < nu * c->nyears * c->nq; i++)
+                count_cell(&c->cells[i]);
         return st;
+}
+
+static int cmp_wave_at(const void *a, const void *b)
+{
+        const wave *x = *(wave *const *) a, *y = *(wave *const *) b;
+        if (x->u != y->u)
+                return (x->u > y->u) - (x->u < y->u);
+        if (x->y != y->y)
+                return (x->y > y->y) - (x->y < y->y);
+        return (x > y) - (x < y); /* the store's order */
+}
+
+/* The result's waves: those of its units and years, by unit, then year,
+ * then the store's order. */
+static enk_status result_waves(ctx *c, const wave_list *wl, figures_impl *fi)
+{
+        enk_figures *f = &fi->pub;
+        wave **order = malloc((wl->n ? wl->n : 1) * sizeof *order);
+        if (!order)
+                return ENK_ERR_NOMEM;
+        size_t m = 0;
+        for (size_t i = 0; i < wl->n; i++) {
+                const wave *w = &wl->v[i];
+                if (w->u < 0 || w->y < 0 ||
+                    (c->shown_unit && strcmp(c->units[w->u], c->shown_unit) != 0) ||
+                    find_int(fi->years, f->nyears, w->year) < 0)
+                        continue;
+                order[m++] = &wl->v[i];
+        }
+        qsort(order, m, sizeof *order, cmp_wave_at);
+        for (size_t i = 0; i < m; i++) {
+                const wave *w = order[i];
+                enk_wave_info *wi = &fi->waves[f->nwaves];
+                wi->unit = strdup(w->unit);
+                if (!wi->unit) {
+                        free(order);
+                        return ENK_ERR_NOMEM;
+                }
+                f->nwaves++;
+                wi->year = w->year;
+                const edition *ed = find_edition(c, w->edition_id);
+                wi->edition = ed ? ed->q->edition : 0;
+                wi->responses = w->responses;
+                wi->sent = w->sent;
+                wi->response_rate = enk_stats_response_rate(w->responses, w->sent);
+        }
+        free(order);
+        return ENK_OK;
 }
 
 /* The result: the rows, units and years of the shown unit (or of every unit
@@ -1200,14 +1622,11 @@ static enk_status result(ctx *c, const wave_list *wl, figures_impl *fi)
 {
         enk_figures *f = &fi->pub;
         size_t nrows = c->ngroups * c->nyears * c->per;
-        fi->rows = calloc(nrows ? nrows : 1, sizeof *fi->rows);
         fi->units = calloc(c->nunits, sizeof *fi->units);
         fi->years = malloc(c->nyears * sizeof *fi->years);
-        size_t ncells = (c->nunits + 1) * c->nyears * c->nq;
-        fi->dists = calloc(ncells ? ncells : 1, sizeof *fi->dists);
         fi->editions = calloc(c->neds, sizeof *fi->editions);
         fi->waves = calloc(wl->n ? wl->n : 1, sizeof *fi->waves);
-        if (!fi->rows || !fi->units || !fi->years || !fi->dists || !fi->editions || !fi->waves)
+        if (!fi->units || !fi->years || !fi->editions || !fi->waves)
                 return ENK_ERR_NOMEM;
         for (size_t u = 0; u < c->nunits; u++) {
                 if (c->shown_unit && strcmp(c->units[u], c->shown_unit) != 0)
@@ -1226,45 +1645,42 @@ static enk_status result(ctx *c, const wave_list *wl, figures_impl *fi)
                 if (keep)
                         fi->years[f->nyears++] = c->years[y];
         }
-        for (size_t g = 0; g < c->ngroups; g++) {
-                const char *name = g == c->nunits ? ENK_ALL_UNITS : c->units[g];
-                if (c->shown_unit && strcmp(name, c->shown_unit) != 0)
-                        continue;
-                for (size_t y = 0; y < c->nyears; y++) {
-                        if (find_int(fi->years, f->nyears, c->years[y]) < 0)
+        if (!c->shown_unit) {
+                /* every group and year: the rows are the result's as they are */
+                fi->rows = c->rows;
+                c->rows = NULL;
+                f->nrows = nrows;
+                for (size_t i = 0; i < nrows; i++) {
+                        size_t g = i / (c->nyears * c->per);
+                        if (g < c->nunits) /* the result's own copy of the name */
+                                fi->rows[i].unit = fi->units[g];
+                }
+        } else {
+                fi->rows = calloc(nrows ? nrows : 1, sizeof *fi->rows);
+                if (!fi->rows)
+                        return ENK_ERR_NOMEM;
+                for (size_t g = 0; g < c->ngroups; g++) {
+                        const char *name = g == c->nunits ? ENK_ALL_UNITS : c->units[g];
+                        if (strcmp(name, c->shown_unit) != 0)
                                 continue;
-                        for (size_t k = 0; k < c->per; k++) {
-                                enk_figure *r = &fi->rows[f->nrows++];
-                                *r = *row_at(c, g, y, k);
-                                if (g < c->nunits) /* the result's own copy of the name */
-                                        r->unit = fi->units[c->shown_unit ? 0 : g];
+                        for (size_t y = 0; y < c->nyears; y++) {
+                                if (find_int(fi->years, f->nyears, c->years[y]) < 0)
+                                        continue;
+                                for (size_t k = 0; k < c->per; k++) {
+                                        enk_figure *r = &fi->rows[f->nrows++];
+                                        *r = *row_at(c, g, y, k);
+                                        if (g < c->nunits) /* the result's own copy */
+                                                r->unit = fi->units[0];
+                                }
                         }
                 }
         }
-        for (size_t u = 0; u < f->nunits; u++)
-                for (size_t y = 0; y < f->nyears; y++)
-                        for (size_t i = 0; i < wl->n; i++) {
-                                const wave *w = &wl->v[i];
-                                if (w->year != fi->years[y] || strcmp(w->unit, fi->units[u]) != 0)
-                                        continue;
-                                enk_wave_info *wi = &fi->waves[f->nwaves];
-                                wi->unit = strdup(w->unit);
-                                if (!wi->unit)
-                                        return ENK_ERR_NOMEM;
-                                f->nwaves++;
-                                wi->year = w->year;
-                                const edition *ed = find_edition(c, w->edition_id);
-                                wi->edition = ed ? ed->q->edition : 0;
-                                wi->responses = w->responses;
-                                wi->sent = w->sent;
-                                wi->response_rate = enk_stats_response_rate(w->responses, w->sent);
-                        }
+        enk_status st = result_waves(c, wl, fi);
+        if (st != ENK_OK)
+                return st;
         /* move the distributions and the shown editions into the result */
-        for (size_t i = 0; i < ncells; i++)
-                if (c->cells[i].dist) {
-                        fi->dists[fi->ndists++] = c->cells[i].dist;
-                        c->cells[i].dist = NULL;
-                }
+        fi->dists = c->dists;
+        c->dists = (enk_arena){0};
         for (size_t e = 0; e < c->neds; e++)
                 if (c->eds[e].shown) {
                         fi->editions[f->neditions++] = c->eds[e].q;

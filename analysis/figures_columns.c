@@ -205,6 +205,51 @@ const enk_column enk_figures_columns[ENK_FIGURES_NCOLUMNS] = {
                      0},
 };
 
+/* The number of a shown row in column col (0 for a column that has none). */
+static double number(const enk_figure *r, size_t col)
+{
+        switch (col) {
+        case COL_POSITIVE:
+                return (double) r->positive;
+        case COL_SHARE:
+                return r->share;
+        case COL_CI_LOW:
+                return r->ci_low;
+        case COL_CI_HIGH:
+                return r->ci_high;
+        case COL_MEAN:
+                return r->mean;
+        case COL_INDEX:
+                return r->index;
+        case COL_PREV_SHARE:
+                return r->prev_share;
+        case COL_DIFF:
+                return r->diff;
+        case COL_DIFF_LOW:
+                return r->diff_low;
+        case COL_DIFF_HIGH:
+                return r->diff_high;
+        case COL_DIFF_P:
+                return r->diff_p;
+        case COL_TREND:
+                return r->trend_slope_pp;
+        case COL_TREND_P:
+                return r->trend_p;
+        case COL_DIFF_P_ADJ:
+                return r->diff_p_adj;
+        case COL_TOTAL_SHARE:
+                return r->total_share;
+        case COL_REST_DIFF:
+                return r->rest_diff;
+        case COL_REST_P:
+                return r->rest_p;
+        case COL_REST_P_ADJ:
+                return r->rest_p_adj;
+        default:
+                return 0;
+        }
+}
+
 void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
 {
         *out = (enk_cell){.num = NAN, .flag = -1};
@@ -244,26 +289,6 @@ void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
         }
         if (s)
                 return;
-        const double nums[NCOLUMNS] = {
-            [COL_POSITIVE] = (double) r->positive,
-            [COL_SHARE] = r->share,
-            [COL_CI_LOW] = r->ci_low,
-            [COL_CI_HIGH] = r->ci_high,
-            [COL_MEAN] = r->mean,
-            [COL_INDEX] = r->index,
-            [COL_PREV_SHARE] = r->prev_share,
-            [COL_DIFF] = r->diff,
-            [COL_DIFF_LOW] = r->diff_low,
-            [COL_DIFF_HIGH] = r->diff_high,
-            [COL_DIFF_P] = r->diff_p,
-            [COL_TREND] = r->trend_slope_pp,
-            [COL_TREND_P] = r->trend_p,
-            [COL_DIFF_P_ADJ] = r->diff_p_adj,
-            [COL_TOTAL_SHARE] = r->total_share,
-            [COL_REST_DIFF] = r->rest_diff,
-            [COL_REST_P] = r->rest_p,
-            [COL_REST_P_ADJ] = r->rest_p_adj,
-        };
         if (col == COL_POSITIVE && r->is_area) {
                 return; /* not a count of respondents: see figures.h */
         } else if (col == COL_SIGNIFICANT) {
@@ -278,6 +303,6 @@ void enk_figures_cell(const enk_figure *r, size_t col, enk_cell *out)
                             : r->vs_rest == ENK_CHANGE_DOWN ? "down"
                                                             : NULL;
         } else if (col < NCOLUMNS) {
-                out->num = nums[col];
+                out->num = number(r, col);
         }
 }

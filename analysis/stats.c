@@ -36,10 +36,37 @@ static bool counts_ok(int64_t x, int64_t n)
         return x >= 0 && n >= 0 && x <= n;
 }
 
-/* z such that the central interval holds level of the standard normal. */
+/* z such that the central interval holds level of the standard normal.
+ * Every figure asks for the same level, so the last answer is kept (per
+ * thread): the same number, without the work. */
 static double z_of(double level)
 {
-        return gsl_cdf_ugaussian_Pinv((1.0 + level) / 2.0);
+        static _Thread_local double last_level = NAN, last_z;
+        if (level != last_level) {
+                last_z = gsl_cdf_ugaussian_Pinv((1.0 + level) / 2.0);
+                last_level = level;
+        }
+        return last_z;
+}
+
+/* gsl_cdf_tdist_Pinv(p, df), kept per thread by df: a table of figures asks
+ * for the same few hundred degrees of freedom at one p thousands of times. */
+static double t_quantile(double p, double df)
+{
+        static _Thread_local struct {
+                bool set;
+                double p, df, t;
+        } memo[512];
+        if (!(df >= 0.0 && df < 1e15))
+                return gsl_cdf_tdist_Pinv(p, df);
+        size_t at = (size_t) fmod(df, 512.0);
+        if (!memo[at].set || memo[at].p != p || memo[at].df != df) {
+                memo[at].t = gsl_cdf_tdist_Pinv(p, df);
+                memo[at].p = p;
+                memo[at].df = df;
+                memo[at].set = true;
+        }
+        return memo[at].t;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -98,10 +125,28 @@ static double beta_quantile(double tail, bool upper, double a, double b)
 
 static void clopper_pearson(int64_t x, int64_t n, double level, double *lo, double *hi)
 {
+        /* A table of figures asks for the same small groups again and again
+         * (the exact interval is for n < 30, or x = 0 or n): the bounds are
+         * kept per thread by x and n, the same numbers without the work. */
+        static _Thread_local struct {
+                int64_t x, n; /* n = 0: empty */
+                double level, lo, hi;
+        } memo[1024];
+        size_t at = (size_t) (((uint64_t) n * 31u + (uint64_t) x) % 1024u);
+        if (memo[at].n == n && memo[at].x == x && memo[at].level == level && n > 0) {
+                *lo = memo[at].lo;
+                *hi = memo[at].hi;
+                return;
+        }
         double a2 = (1.0 - level) / 2.0;
         /* x > 0 and x < n keep both beta parameters >= 1, as GSL needs. */
         *lo = x == 0 ? 0.0 : beta_quantile(a2, false, (double) x, (double) (n - x + 1));
         *hi = x == n ? 1.0 : beta_quantile(a2, true, (double) (x + 1), (double) (n - x));
+        memo[at].x = x;
+        memo[at].n = n;
+        memo[at].level = level;
+        memo[at].lo = *lo;
+        memo[at].hi = *hi;
 }
 
 enk_status enk_stats_share(int64_t x, int64_t n, enk_ci_method method, double level, enk_share *out)
@@ -146,7 +191,7 @@ static void finish_mean(enk_mean *m, double level)
                 m->sd = m->low = m->high = m->index_low = m->index_high = NAN;
                 return;
         }
-        double t = gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, (double) (m->n - 1));
+        double t = t_quantile((1.0 + level) / 2.0, (double) (m->n - 1));
         double half = t * m->sd / sqrt((double) m->n);
         m->low = m->mean - half;
         m->high = m->mean + half;
@@ -462,8 +507,10 @@ enk_status enk_stats_trend_test(const int64_t *x, const int64_t *n, const double
         return ENK_OK;
 }
 
-enk_status enk_stats_fit_line(const double *x, const double *y, const double *w, size_t n,
-                              enk_line *out)
+/* enk_stats_fit_line; without full only n, the intercept and the slope
+ * (the standard errors and p NaN), which spares the t distribution. */
+static enk_status fit_line(const double *x, const double *y, const double *w, size_t n, bool full,
+                           enk_line *out)
 {
         if (!x || !y || !out)
                 return ENK_ERR_USAGE;
@@ -493,7 +540,7 @@ enk_status enk_stats_fit_line(const double *x, const double *y, const double *w,
         enk_line r = {
             .n = n, .intercept = c0, .slope = c1, .se_intercept = NAN, .se_slope = NAN, .p = NAN};
         size_t df = (w ? used : n) - 2;
-        if (df > 0) {
+        if (full && df > 0) {
                 /* gsl_fit_linear scales the covariance by the residual variance
                  * already; gsl_fit_wlinear takes weights as 1/σ² and does not,
                  * so scale it as lm() does for weights that are only relative. */
@@ -509,8 +556,15 @@ enk_status enk_stats_fit_line(const double *x, const double *y, const double *w,
         return ENK_OK;
 }
 
-enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
-                           bool weighted, enk_slope *out)
+enk_status enk_stats_fit_line(const double *x, const double *y, const double *w, size_t n,
+                              enk_line *out)
+{
+        return fit_line(x, y, w, n, true, out);
+}
+
+/* enk_stats_slope; without full, se_pp and p are NaN (fit_line). */
+static enk_status slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                        bool weighted, bool full, enk_slope *out)
 {
         if (!x || !n || !year || !out || !tallies_ok(x, n, k))
                 return ENK_ERR_USAGE;
@@ -523,7 +577,8 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
                         m++;
         if (m < 2)
                 return ENK_ERR_MATH;
-        double *buf = malloc(3 * m * sizeof *buf);
+        double small[3 * 64];
+        double *buf = m <= 64 ? small : malloc(3 * m * sizeof *buf);
         if (!buf)
                 return ENK_ERR_NOMEM;
         double *xs = buf, *ys = buf + m, *ws = buf + 2 * m;
@@ -536,8 +591,9 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
                 j++;
         }
         enk_line line;
-        enk_status st = enk_stats_fit_line(xs, ys, weighted ? ws : NULL, m, &line);
-        free(buf);
+        enk_status st = fit_line(xs, ys, weighted ? ws : NULL, m, full, &line);
+        if (buf != small)
+                free(buf);
         if (st != ENK_OK)
                 return st;
         *out = (enk_slope){.years = m,
@@ -548,13 +604,32 @@ enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *yea
         return ENK_OK;
 }
 
-enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
-                           bool weighted, enk_trend *out)
+enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                           bool weighted, enk_slope *out)
+{
+        return slope(x, n, year, k, weighted, true, out);
+}
+
+enk_status enk_stats_slope_pp(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                              double *slope_pp)
+{
+        if (!slope_pp)
+                return ENK_ERR_USAGE;
+        enk_slope s;
+        enk_status st = slope(x, n, year, k, false, false, &s);
+        if (st == ENK_OK)
+                *slope_pp = s.slope_pp;
+        return st;
+}
+
+/* enk_stats_trend; without full, the slope's se_pp and p are NaN. */
+static enk_status trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                        bool weighted, bool full, enk_trend *out)
 {
         if (!out)
                 return ENK_ERR_USAGE;
         enk_trend t;
-        enk_status st = enk_stats_slope(x, n, year, k, weighted, &t.slope);
+        enk_status st = slope(x, n, year, k, weighted, full, &t.slope);
         if (st != ENK_OK)
                 return st;
         st = enk_stats_trend_test(x, n, year, k, &t.chisq, &t.p);
@@ -564,6 +639,18 @@ enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *yea
                 return st;
         *out = t;
         return ENK_OK;
+}
+
+enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                           bool weighted, enk_trend *out)
+{
+        return trend(x, n, year, k, weighted, true, out);
+}
+
+enk_status enk_stats_trend_pp(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                              enk_trend *out)
+{
+        return trend(x, n, year, k, false, false, out);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -270,6 +270,11 @@ typedef struct enk_slope {
  * their years are all equal. */
 enk_status enk_stats_slope(const int64_t *x, const int64_t *n, const double *year, size_t k,
                            bool weighted, enk_slope *out);
+/* The unweighted slope of enk_stats_slope alone, the same number, without
+ * its standard error and t test (the figures table shows only the slope).
+ * The same errors; *slope_pp is written only on success. */
+enk_status enk_stats_slope_pp(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                              double *slope_pp);
 
 typedef struct enk_trend {
         enk_slope slope; /* as enk_stats_slope */
@@ -282,6 +287,11 @@ typedef struct enk_trend {
  * (fewer than 2 years with answers: a single year has no trend). */
 enk_status enk_stats_trend(const int64_t *x, const int64_t *n, const double *year, size_t k,
                            bool weighted, enk_trend *out);
+/* enk_stats_trend unweighted, with the same numbers, but slope.se_pp and
+ * slope.p left NaN: the slope's own t test is not made (the figures table
+ * tests the trend by Cochran-Armitage alone). */
+enk_status enk_stats_trend_pp(const int64_t *x, const int64_t *n, const double *year, size_t k,
+                              enk_trend *out);
 
 /* ---------------------------------------------------------------------------
  * Figures 5 and 6 for a share pooled over several questions (an area)

@@ -319,6 +319,8 @@ typedef struct enk_store_filter {
         int year;           /* 0: every year */
         const char *survey; /* NULL: every survey (the edition's survey id) */
         bool texts;         /* scan: also read the free texts (slower) */
+        bool answers_only;  /* scan: read only the answers (faster); the row's
+                               source is ENK_SOURCE_IMPORT, date and key NULL */
 } enk_store_filter;
 
 /* A stored free-text answer, as a scan reads it back: the id of its question

@@ -318,8 +318,14 @@ static enk_response_source source_of(const unsigned char *name)
         }
 }
 
+/* The scan of a wave's answers alone (enk_store_filter.answers_only). */
+static const char answers_sql[] =
+    "SELECT id, answers FROM responses WHERE wave_id = ?1 ORDER BY id";
+
+/* Scans wave w's responses; lean is the statement of answers_sql, or NULL
+ * for the whole rows (ST_SCAN_RESPONSES). */
 static enk_status scan_wave(enk_store *s, const struct scan_wave *w, const enk_store_filter *f,
-                            enk_store_row_fn fn, void *ctx, enk_diags *d)
+                            sqlite3_stmt *lean, enk_store_row_fn fn, void *ctx, enk_diags *d)
 {
         if (w->slots > s->values_cap) {
                 int32_t *v = realloc(s->values, w->slots * sizeof(*v));
@@ -330,9 +336,10 @@ static enk_status scan_wave(enk_store *s, const struct scan_wave *w, const enk_s
                 s->values = v;
                 s->values_cap = w->slots;
         }
-        sqlite3_stmt *st = store_stmt(s, ST_SCAN_RESPONSES, d);
+        sqlite3_stmt *st = lean ? lean : store_stmt(s, ST_SCAN_RESPONSES, d);
         if (!st)
                 return ENK_ERR_STORE;
+        int answers = lean ? 1 : 4; /* the answers' column */
         sqlite3_bind_int64(st, 1, w->id);
         enk_store_text *texts = NULL;
         size_t ntexts = 0, texts_cap = 0;
@@ -340,8 +347,8 @@ static enk_status scan_wave(enk_store *s, const struct scan_wave *w, const enk_s
         int rc;
         while (status == ENK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
                 int64_t id = sqlite3_column_int64(st, 0);
-                const unsigned char *blob = sqlite3_column_blob(st, 4);
-                size_t bytes = (size_t) sqlite3_column_bytes(st, 4);
+                const unsigned char *blob = sqlite3_column_blob(st, answers);
+                size_t bytes = (size_t) sqlite3_column_bytes(st, answers);
                 if (bytes != 4 * w->slots) {
                         enk_error(d, store_where(s),
                                   "store is damaged: response %lld holds %zu bytes of answers, "
@@ -362,9 +369,9 @@ static enk_status scan_wave(enk_store *s, const struct scan_wave *w, const enk_s
                     .unit = w->unit,
                     .year = w->year,
                     .edition_id = w->edition_id,
-                    .source = source_of(sqlite3_column_text(st, 1)),
-                    .date = (const char *) sqlite3_column_text(st, 2),
-                    .respondent_key = (const char *) sqlite3_column_text(st, 3),
+                    .source = lean ? ENK_SOURCE_IMPORT : source_of(sqlite3_column_text(st, 1)),
+                    .date = lean ? NULL : (const char *) sqlite3_column_text(st, 2),
+                    .respondent_key = lean ? NULL : (const char *) sqlite3_column_text(st, 3),
                     .values = s->values,
                     .nvalues = w->slots,
                     .texts = ntexts ? texts : NULL,
@@ -395,8 +402,15 @@ enk_status enk_store_scan(enk_store *store, const enk_store_filter *filter, enk_
                         return store_db_fail(store, diags, rc, "reading");
         }
         enk_status status = scan_waves(store, filter, &waves, &n, diags);
+        sqlite3_stmt *lean = NULL;
+        if (status == ENK_OK && filter && filter->answers_only) {
+                int rc = sqlite3_prepare_v2(store->db, answers_sql, -1, &lean, NULL);
+                if (rc != SQLITE_OK)
+                        status = store_db_fail(store, diags, rc, "reading responses");
+        }
         for (size_t i = 0; status == ENK_OK && i < n; i++)
-                status = scan_wave(store, &waves[i], filter, fn, ctx, diags);
+                status = scan_wave(store, &waves[i], filter, lean, fn, ctx, diags);
+        sqlite3_finalize(lean);
         free_waves(waves, n);
         if (own)
                 store_exec(store, "COMMIT");

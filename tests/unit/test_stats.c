@@ -729,6 +729,32 @@ static void test_trend(void)
         CHECK_INT(enk_stats_trend_test(tx, tn, same, 2, &chisq, &p), ENK_ERR_MATH);
         static const int64_t badx[] = {11, 5};
         CHECK_INT(enk_stats_trend(badx, tn, ty, 2, false, &t), ENK_ERR_USAGE);
+
+        /* The slope alone, and the trend without the slope's t test, give the
+         * same numbers (the figures table's calls). */
+        double spp = -1;
+        /* R 4.2.2: coef(lm(100 * c(40, 35, 30, 28, 20) / c(50, 48, 52, 47, 41) ~
+         * c(2016, 2017, 2019, 2020, 2023)))[2] */
+        CHECK_INT(enk_stats_slope_pp(cx, cn, cy, 5, &spp), ENK_OK);
+        CHECK_NEAR(spp, -4.3712304676236124, TOL);
+        CHECK_INT(enk_stats_slope(cx, cn, cy, 5, false, &sl), ENK_OK);
+        CHECK(spp == sl.slope_pp);
+        spp = -1;
+        CHECK_INT(enk_stats_slope_pp(tx, tn, ty, 1, &spp), ENK_ERR_MATH);
+        CHECK_INT(enk_stats_slope_pp(badx, tn, ty, 2, &spp), ENK_ERR_USAGE);
+        CHECK_INT(enk_stats_slope_pp(tx, tn, ty, 2, NULL), ENK_ERR_USAGE);
+        CHECK(spp == -1); /* written only on success */
+        enk_trend tp;
+        CHECK_INT(enk_stats_trend_pp(gx, gn, gy, 4, &tp), ENK_OK);
+        CHECK_INT(enk_stats_trend(gx, gn, gy, 4, false, &t), ENK_OK);
+        CHECK_NEAR(tp.slope.slope_pp, 4.9404761904763355, TOL); /* R 4.2.2: as above */
+        /* R 4.2.2: prop.trend.test(c(3, 5, 9), c(10, 12, 15), c(2019, 2021, 2025)) */
+        CHECK_NEAR(tp.chisq, 2.2969715283373864, TOL);
+        CHECK(tp.slope.slope_pp == t.slope.slope_pp && tp.chisq == t.chisq && tp.p == t.p);
+        CHECK(isnan(tp.slope.p) && isnan(tp.slope.se_pp));
+        CHECK_INT(enk_stats_trend_pp(zx, zn, ay, 3, &tp), ENK_OK);
+        CHECK(isnan(tp.chisq) && isnan(tp.p));
+        CHECK_INT(enk_stats_trend_pp(tx, tn, ty, 1, &tp), ENK_ERR_MATH);
 }
 
 /* ---------------------------------------------------------------------------

@@ -572,6 +572,21 @@ static enk_status collect(void *ctx, const enk_store_row *row)
         return ENK_OK;
 }
 
+/* A scan of the answers alone: the same responses in the same order, with
+ * their values, and neither source, date nor key. */
+static enk_status collect_answers(void *ctx, const enk_store_row *row)
+{
+        struct collected *c = ctx;
+        int i = find_response(row);
+        if (c->n < NRESP + 2)
+                c->order[c->n] = i;
+        c->n++;
+        if (i < 0 || row->source != ENK_SOURCE_IMPORT || row->date || row->respondent_key ||
+            row->texts || row->ntexts)
+                c->bad++;
+        return ENK_OK;
+}
+
 static enk_status stop_at_two(void *ctx, const enk_store_row *row)
 {
         (void) row;
@@ -646,6 +661,20 @@ static void test_round_trip(void)
         CHECK_INT(enk_store_scan(s, NULL, collect, &c3, d), ENK_OK);
         CHECK_INT(c3.n, NRESP);
         CHECK_INT(c3.bad, 2);
+
+        struct collected c4 = {.store = s};
+        enk_store_filter lean = {.answers_only = true};
+        CHECK_INT(enk_store_scan(s, &lean, collect_answers, &c4, d), ENK_OK);
+        CHECK_INT(c4.n, NRESP);
+        CHECK_INT(c4.bad, 0);
+        for (int i = 0; i < NRESP; i++)
+                CHECK_INT(c4.order[i], scan_order[i]);
+        c4 = (struct collected){.store = s};
+        lean = (enk_store_filter){.unit_id = vetlanda, .year = 2020, .answers_only = true};
+        CHECK_INT(enk_store_scan(s, &lean, collect_answers, &c4, d), ENK_OK);
+        CHECK_INT(c4.n, 2);
+        CHECK_INT(c4.order[0], 0);
+        CHECK_INT(c4.order[1], 1);
 
         /* A callback's status stops the scan and is returned. */
         int calls = 0;
