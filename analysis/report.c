@@ -93,13 +93,25 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* Whether a remainder r of rounding to a whole number (|r| <= 0.5 + a
+ * little) lies so near one half that the rounded product may have crossed
+ * it: then the exact decimal decides (snprintf). */
+static bool near_half(double r)
+{
+        return fabs(fabs(r) - 0.5) < 1e-6;
+}
+
 /* v to ENK_REPORT_DIGITS significant digits: the double nearest to what
  * `enkat stats --format csv` prints ("%.10g"), so that a cell holds the
- * CSV's number and its XML the short form of it (0.6543209877 rather than
- * 0.654320987654321). The one rounding of every number the report writes.
- * Fast for the usual magnitudes: the digits as a whole number m, then
- * m / 10^p, both exact, so the one division rounds correctly; snprintf and
- * strtod for the rest (tiny p-values). */
+ * CSV's number (libxlsxwriter writes it with up to 16 digits, 0.6543209877
+ * or 0.7985074626999999, which read back as that number). The one rounding
+ * of every statistic the report writes. Fast for the usual magnitudes: the
+ * digits as a whole number m = nearbyint(|v| x 10^p), the remainder of that
+ * rounding computed exactly (fma), and m / 10^p, both exact, so the one
+ * division rounds correctly; snprintf and strtod when the remainder is
+ * within 10^-6 of one half (the product's own rounding may have crossed it)
+ * and for the rest (tiny p-values). tests/unit/test_report.c compares it
+ * with strtod("%.10g") on values at and around every half. */
 double enk_report_round(double v)
 {
         double a = fabs(v);
@@ -109,11 +121,13 @@ double enk_report_round(double v)
         int p = ENK_REPORT_DIGITS - 1 - k;
         if (p >= 0 && p <= 22) {
                 double m = nearbyint(a * pow10_exact[p]);
-                if (m >= 1e9 && m <= 1e10) /* log10 can miss by one near 10^k */
+                /* log10 can miss by one near 10^k */
+                if (m >= 1e9 && m <= 1e10 && !near_half(fma(a, pow10_exact[p], -m)))
                         return copysign(m / pow10_exact[p], v);
         } else if (p < 0 && p >= -22) {
                 double m = nearbyint(a / pow10_exact[-p]);
-                if (m >= 1e9 && m <= 1e10)
+                if (m >= 1e9 && m <= 1e10 &&
+                    !near_half(fma(-m, pow10_exact[-p], a) / pow10_exact[-p]))
                         return copysign(m * pow10_exact[-p], v);
         }
         char buf[32];
@@ -805,7 +819,11 @@ enk_status enk_report_write(const enk_figures *f, const enk_report_options *opts
         st = enk_outfile_open(path, &oo, &outf, diags);
         if (st != ENK_OK)
                 goto out;
-        lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+        /* the streamed Data sheet's temporary file: in $TMPDIR, as the
+         * import's; libxlsxwriter's own order (tmpfile()) without it */
+        const char *tmpdir = getenv("TMPDIR");
+        lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
+                                   .tmpdir = tmpdir && *tmpdir ? (char *) tmpdir : NULL};
         c.wb = workbook_new_opt(enk_outfile_name(outf), &wo);
         if (!c.wb) {
                 st = fail(&c, ENK_ERR_NOMEM, "cannot start the workbook: out of memory");

@@ -35,7 +35,7 @@
  *   Metod / Method               how every figure is computed, the software
  *                                version, the questionnaire's hash, min_n
  *   Data                         the tidy table behind it all (every row of
- *                                the figures table) as a filterable Excel table
+ *                                the figures table), a filter on every heading
  *
  * Suppressed cells show Kolada's mark ".." and never a number; results from
  * fewer than 20 answers carry a low-precision note. The same figures and

@@ -59,8 +59,12 @@ void enk_report_sheet_method(enk_report_ctx *c)
         enk_report_put_str(c, ws, row, 0, enk_report_word(c, W_M_UNITS), c->fmt.label);
         enk_report_put_num(c, ws, row++, 1, (double) f->nunits, c->fmt.year);
         enk_report_put_str(c, ws, row, 0, enk_report_word(c, W_M_CREATED), c->fmt.label);
-        /* Excel's serial date: days since 1899-12-30, UTC as written. */
-        enk_report_put_num(c, ws, row++, 1, (double) c->created / 86400.0 + 25569.0, c->fmt.date);
+        /* Excel's serial date: days since 1899-12-30, UTC as written; not
+         * rounded to a statistic's 10 digits, which would leave 0.86 s and
+         * show a time on the minute as the minute before. */
+        enk_report_note_err(c, worksheet_write_number(ws, (lxw_row_t) row++, 1,
+                                                      (double) c->created / 86400.0 + 25569.0,
+                                                      c->fmt.date));
         enk_report_col_width(c, ws, 0, 0, 34, NULL);
         enk_report_col_width(c, ws, 1, 1, M_TEXT_W, NULL);
 }
