@@ -345,7 +345,7 @@ typedef struct batch {
         bool last; /* no more after this one */
 } batch;
 
-typedef struct pipe {
+typedef struct tally_pipe {
         ctx *c;
         bool threaded;
         batch b[2];
@@ -353,11 +353,11 @@ typedef struct pipe {
         sem_t full[2]; /* batch k is ready to be counted */
         sem_t empty[2];
         enk_status st; /* the helper's: read after it has ended */
-} pipe;
+} tally_pipe;
 
 static void *count_batches(void *arg)
 {
-        pipe *p = arg;
+        tally_pipe *p = arg;
         for (size_t k = 0;; k ^= 1) {
                 sem_wait(&p->full[k]);
                 batch *b = &p->b[k];
@@ -374,7 +374,7 @@ static void *count_batches(void *arg)
 }
 
 /* Hands batch p->k to the helper and takes the other one when it is free. */
-static void pass_batch(pipe *p, bool last)
+static void pass_batch(tally_pipe *p, bool last)
 {
         p->b[p->k].last = last;
         sem_post(&p->full[p->k]);
@@ -387,7 +387,7 @@ static void pass_batch(pipe *p, bool last)
  * queued for the helper. */
 static enk_status on_row(void *vpipe, const enk_store_row *row)
 {
-        pipe *p = vpipe;
+        tally_pipe *p = vpipe;
         ctx *c = p->c;
         if (!c->cur_set || row->wave_id != c->cur_wave)
                 enter_wave(c, row);
@@ -420,7 +420,7 @@ static enk_status on_row(void *vpipe, const enk_store_row *row)
  * can be had. */
 static enk_status scan_into_cells(ctx *c, struct enk_store *store, enk_diags *diags)
 {
-        pipe *p = calloc(1, sizeof *p);
+        tally_pipe *p = calloc(1, sizeof *p);
         if (!p)
                 return ENK_ERR_NOMEM;
         p->c = c;

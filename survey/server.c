@@ -58,13 +58,16 @@ struct wave_list {
 };
 
 /* A wave can be served when it has codes (test codes count: a wave may be
- * tried out before its letters are made); with --all-open, when one of
- * them is still unused. */
+ * tried out before its letters are made); with --all-open, when a real code
+ * is still unused, or, before the letters, a test code: a wave whose real
+ * codes are all used is closed, whatever test codes are left. */
 static bool wave_has_codes(const enk_store_wave_info *wi, bool unused)
 {
-        if (unused)
-                return wi->codes_issued > wi->codes_spent || wi->tests_issued > wi->tests_spent;
-        return wi->codes_issued > 0 || wi->tests_issued > 0;
+        if (!unused)
+                return wi->codes_issued > 0 || wi->tests_issued > 0;
+        if (wi->codes_issued > 0)
+                return wi->codes_issued > wi->codes_spent;
+        return wi->tests_issued > wi->tests_spent;
 }
 
 static enk_status add_wave(void *ctx, const enk_store_wave_info *wi)

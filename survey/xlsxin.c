@@ -251,6 +251,9 @@ static void end_sheet(void *ctx, const char *el)
         } else if (!strcmp(n, "c") && b->in_c) {
                 b->in_c = false;
                 const char *s = cell_text(b);
+                /* a shared-string cell with no index is blank, as it was */
+                if (!s && !strcmp(b->type, "s") && !(b->text.s && *b->text.s))
+                        return;
                 if (!s && !b->bad_row) {
                         b->bad_row = b->row;
                         b->bad_col = b->col;

@@ -1347,6 +1347,21 @@ def test_codes_only(tmp):
     n = s.execute("SELECT count(*) FROM responses").fetchone()[0]
     s.close()
     check(n == 0, "test codes only: no response stored (%d)" % n)
+    # The letters' codes made and all used: the wave is closed for
+    # --all-open, whatever test code is left.
+    r = subprocess.run([ENKAT, "codes", "--db", db, "--year", str(YEAR), "--unit", UNIT,
+                        "--count", "1", "-o", os.path.join(tmp, "tests-then-real.csv")],
+                       capture_output=True, text=True)
+    s = sqlite3.connect(db)
+    s.execute("UPDATE codes SET spent = 1 WHERE test = 0")
+    s.commit()
+    left = s.execute("SELECT count(*) FROM codes WHERE test = 1 AND spent = 0").fetchone()[0]
+    s.close()
+    r2 = subprocess.run([ENKAT, "serve", "--db", db, "--all-open", "--listen", "127.0.0.1:0"],
+                        capture_output=True, text=True, timeout=20)
+    check(r.returncode == 0 and left > 0 and r2.returncode == 1,
+          "letters' codes all used, a test code left: --all-open has no open wave, exit 1 (%s%s)"
+          % (r.stderr.strip(), r2.stderr.strip()))
 
 
 def several_waves_details(tmp):
