@@ -578,9 +578,9 @@ static enk_status stop_at_two(void *ctx, const enk_store_row *row)
         return ++*(int *) ctx == 2 ? ENK_ERR_DATA : ENK_OK;
 }
 
-static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_t *edition)
+/* Fills s with the responses, one wave each; returns s. */
+static enk_store *fill(enk_store *s, int64_t wave_ids[NRESP], int64_t *edition)
 {
-        enk_store *s = open_new(name);
         enk_diags *d = enk_diags_new(0);
         enk_questionnaire *a = parse(yaml_a);
         CHECK_INT(enk_store_add_edition(s, a, edition, d), ENK_OK);
@@ -602,6 +602,11 @@ static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_
         enk_questionnaire_free(a);
         enk_diags_free(d);
         return s;
+}
+
+static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_t *edition)
+{
+        return fill(open_new(name), wave_ids, edition);
 }
 
 static void test_round_trip(void)
@@ -1319,31 +1324,53 @@ static enk_status write_during_scan(void *ctx, const enk_store_row *row)
         return ENK_OK;
 }
 
-static void test_checkpoint(void)
+/* The checkpoints of a store with pages of page bytes: a new store has 16 KiB
+ * pages; one made by an older enkat has 4 KiB pages, made here by giving the
+ * empty file that size first (a table created and dropped fixes it). The log
+ * is counted in bytes, so both behave the same. */
+static void test_checkpoint(int page)
 {
         int64_t waves[NRESP], edition;
-        enk_store *s = filled_store("ckpt.db", waves, &edition);
-        const char *path = enk_store_path(s);
-        char wal[300];
+        char path[300];
+        snprintf(path, sizeof(path), "%s", path_in_dir(page == 4096 ? "ckpt4k.db" : "ckpt.db"));
+        remove_store(path);
+        if (page == 4096)
+                CHECK_INT(raw_exec(path, "PRAGMA page_size = 4096; CREATE TABLE x (a);"
+                                         " DROP TABLE x"),
+                          SQLITE_OK);
+        enk_store *s = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_CREATE, &s, NULL), ENK_OK);
+        if (!s)
+                return;
+        fill(s, waves, &edition);
+        CHECK_INT(raw_int(path, "PRAGMA page_size"), page);
+        char wal[310];
         snprintf(wal, sizeof(wal), "%s-wal", path);
         enk_diags *d = enk_diags_new(0);
         int64_t total = NRESP;
-        const int per = 200; /* responses per commit: over 200 pages */
+        /* Responses per commit: each has 3,000 bytes of text, so a commit
+         * adds over 600 KB to the log, and eight of them more than the
+         * automatic checkpoint's 4 MB. */
+        const int per = 200;
 
-        /* By default a commit that leaves 1000 pages or more in the log
-         * checkpoints, and the next commit starts the log again. */
-        int64_t prev = enk_store_wal_pages(s), most = prev, drops = 0;
-        CHECK(prev > 0);
+        /* By default a commit that leaves ENK_STORE_AUTOCHECKPOINT bytes or
+         * more in the log checkpoints, and the next commit starts the log
+         * again: the log never grows past that plus one commit. */
+        int64_t prev = enk_store_wal_bytes(s), most = prev, drops = 0, commit = 0;
+        CHECK(prev > 0 && prev % page == 0);
         for (int i = 0; i < 8; i++) {
                 commit_pages(s, waves[0], per);
                 total += per;
-                int64_t now = enk_store_wal_pages(s);
+                int64_t now = enk_store_wal_bytes(s);
+                int64_t added = now > prev ? now - prev : now;
+                CHECK(added >= per * 3000);
+                commit = added > commit ? added : commit;
                 drops += now < prev;
                 most = now > most ? now : most;
                 prev = now;
         }
         CHECK(drops >= 1);
-        CHECK(most < 1000 + 2 * per + 100);
+        CHECK(most < ENK_STORE_AUTOCHECKPOINT + commit);
 
         /* Off: the log only grows, the pages go nowhere else. */
         enk_store_set_autocheckpoint(s, 0);
@@ -1351,21 +1378,21 @@ static void test_checkpoint(void)
          * automatic checkpoint.) */
         commit_pages(s, waves[0], per);
         total += per;
-        int64_t grew = 0, first = enk_store_wal_pages(s);
+        int64_t grew = 0, first = enk_store_wal_bytes(s);
         prev = first;
         for (int i = 0; i < 8; i++) {
                 commit_pages(s, waves[0], per);
                 total += per;
-                int64_t now = enk_store_wal_pages(s);
+                int64_t now = enk_store_wal_bytes(s);
                 grew += now > prev;
                 prev = now;
         }
         CHECK_INT(grew, 8);
-        CHECK(prev - first >= 8 * per);
+        CHECK(prev - first >= 8 * per * 3000);
+        CHECK(prev > 2 * ENK_STORE_AUTOCHECKPOINT);
         /* The WAL file format (sqlite.org/fileformat.html): a 32-byte header,
          * then one frame per page, a 24-byte frame header and the page. */
-        long long page = raw_int(path, "PRAGMA page_size");
-        CHECK_INT(file_size(wal), 32 + prev * (24 + page));
+        CHECK_INT(file_size(wal), 32 + prev / page * (24 + page));
         /* Every commit is visible (through the log) ... */
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
         /* ... but the main file alone lacks the last 1,600 responses. */
@@ -1382,8 +1409,8 @@ static void test_checkpoint(void)
          * keeps its size. */
         commit_pages(s, waves[0], 10);
         total += 10;
-        CHECK(enk_store_wal_pages(s) > 0 && enk_store_wal_pages(s) < 100);
-        CHECK_INT(file_size(wal), 32 + prev * (24 + page));
+        CHECK(enk_store_wal_bytes(s) >= 10 * 3000 && enk_store_wal_bytes(s) < 100 * page);
+        CHECK_INT(file_size(wal), 32 + prev / page * (24 + page));
 
         /* A reader's older snapshot holds the checkpoint back: the pages
          * committed after the reader began stay in the log ... */
@@ -1394,7 +1421,7 @@ static void test_checkpoint(void)
                 CHECK_INT(enk_store_scan(r, NULL, write_during_scan, &c, d), ENK_OK);
         total += 50;
         CHECK_INT(c.rows, total - 50); /* the scan saw its snapshot only */
-        CHECK(c.log >= 50);
+        CHECK(c.log >= 50 * 3000);
         CHECK(c.copied >= 0 && c.copied < c.log);
         /* ... until the reader is done. */
         CHECK_INT(enk_store_checkpoint(s, false, &log, &copied, d), ENK_OK);
@@ -1420,7 +1447,7 @@ static void test_checkpoint(void)
         CHECK_INT(enk_store_checkpoint(s, true, &log, &copied, d), ENK_OK);
         CHECK_INT(log, 0);
         CHECK_INT(copied, 0);
-        CHECK_INT(enk_store_wal_pages(s), 0);
+        CHECK_INT(enk_store_wal_bytes(s), 0);
         CHECK_INT(file_size(wal), 0);
         CHECK_INT(responses_in_main_file(path), total);
 
@@ -2555,7 +2582,8 @@ int main(void)
         test_disk_full();
         test_locked();
         test_readonly();
-        test_checkpoint();
+        test_checkpoint(16384);
+        test_checkpoint(4096);
         test_find_wave();
         test_add_codes();
         test_drafts();
