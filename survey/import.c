@@ -641,7 +641,7 @@ static enk_status open_store(struct run *r, enk_diags *diags)
         }
         r->writing = r->store && !o->dry_run;
         if (r->writing)
-                return enk_store_begin(r->store, diags);
+                return enk_store_begin_bulk(r->store, diags);
         return ENK_OK;
 }
 

@@ -25,11 +25,13 @@
  */
 #include "survey/store_internal.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* 'enkt' in ASCII: what PRAGMA application_id says in every enkat store. */
 #define APPLICATION_ID 0x656e6b74
@@ -747,6 +749,30 @@ static void configure(void)
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* A bulk transaction killed before its end leaves its journal behind (hot),
+ * and the file then holds some of its pages: the next connection that reads
+ * the file rolls them back, but SQLite refuses a read-only connection
+ * (SQLITE_READONLY_ROLLBACK). So before opening read-only, a journal is
+ * rolled back by a short read through a writable connection, as any writer
+ * would, when the file may be written. A journal of a bulk transaction still
+ * running is not hot, and the read then only waits (or fails) like any
+ * other. Nothing to report: if this fails, the read-only open says why. */
+static void roll_back_hot_journal(const char *path)
+{
+        char journal[PATH_MAX];
+        struct stat sb;
+        if (snprintf(journal, sizeof(journal), "%s-journal", path) >= (int) sizeof(journal) ||
+            stat(journal, &sb) != 0 || access(path, W_OK) != 0)
+                return;
+        sqlite3 *db = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+            SQLITE_OK) {
+                sqlite3_busy_timeout(db, 5000);
+                sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+        }
+        sqlite3_close(db);
+}
+
 enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diags *diags)
 {
         static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -763,6 +789,9 @@ enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diag
                 enk_error(diags, loc, "not an enkat store (a directory)");
                 return ENK_ERR_STORE;
         }
+
+        if (readonly)
+                roll_back_hot_journal(path);
 
         enk_store *s = calloc(1, sizeof(*s));
         if (!s || !(s->path = strdup(path))) {
@@ -806,9 +835,11 @@ void enk_store_free(enk_store *store)
 {
         if (!store)
                 return;
+        /* Rolled back here, not by closing, so that a bulk transaction
+         * leaves the file in WAL mode. */
+        enk_store_rollback(store);
         for (size_t i = 0; i < ST_COUNT_; i++)
                 sqlite3_finalize(store->stmts[i]);
-        /* Closing with a transaction open rolls it back. */
         sqlite3_close(store->db);
         for (size_t i = 0; i < store->neditions; i++)
                 enk_questionnaire_free(store->editions[i].q);
@@ -875,6 +906,19 @@ const char *enk_store_path(const enk_store *store)
 
 /* ----------------------------------------------------------- transactions */
 
+/* Sets the file's journal mode; true when it is now mode. */
+static bool journal_mode(enk_store *s, const char *mode)
+{
+        char sql[40];
+        snprintf(sql, sizeof(sql), "PRAGMA journal_mode = %s", mode);
+        sqlite3_stmt *st = NULL;
+        bool ok = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+                  sqlite3_step(st) == SQLITE_ROW &&
+                  strcmp((const char *) sqlite3_column_text(st, 0), mode) == 0;
+        sqlite3_finalize(st);
+        return ok;
+}
+
 static void forget_txn(enk_store *s)
 {
         /* After COMMIT or ROLLBACK: the schema's CHECKs hold again for every
@@ -886,6 +930,15 @@ static void forget_txn(enk_store *s)
         s->aborted = false;
         s->ntxn_imports = 0;
         s->slots_wave = 0;
+        /* After a bulk transaction, back to WAL mode. That needs the file
+         * to itself for a moment: it waits (up to the busy timeout) for
+         * connections that opened it meanwhile to finish reading. Should it
+         * still fail, the file stays in rollback mode, which is as safe, and
+         * the next handle that opens it writable switches it back. */
+        if (s->bulk) {
+                s->bulk = false;
+                journal_mode(s, "wal");
+        }
 }
 
 enk_status enk_store_begin(enk_store *store, enk_diags *diags)
@@ -910,6 +963,32 @@ enk_status enk_store_begin(enk_store *store, enk_diags *diags)
         store->ntxn_imports = 0;
         store->slots_wave = 0;
         return ENK_OK;
+}
+
+enk_status enk_store_begin_bulk(enk_store *store, enk_diags *diags)
+{
+        /* In WAL mode a commit writes its pages to the log and a checkpoint
+         * writes them again into the file, each write synced: an import of
+         * the national set wrote and synced 66 MB twice. With a rollback
+         * journal (DELETE, SQLite's default) the new pages go once into the
+         * file; only the pages the transaction changes that existed before
+         * go first into the journal (for a new store or an import that only
+         * appends, a few), and synchronous = FULL syncs the journal before
+         * the file is touched, so a crash still rolls the whole transaction
+         * back (on the next open). Leaving WAL mode needs an exclusive lock,
+         * which SQLite refuses at once (no busy wait) while any other
+         * connection has the file open, each holding a shared lock in WAL
+         * mode: then the transaction stays in WAL mode and nothing changes
+         * for the others (a running server goes on reading, and its writes
+         * wait for ours). */
+        if (!store->in_txn && !store->readonly && !store->bulk)
+                store->bulk = journal_mode(store, "delete");
+        enk_status st = enk_store_begin(store, diags);
+        if (st != ENK_OK && store->bulk) {
+                store->bulk = false;
+                journal_mode(store, "wal");
+        }
+        return st;
 }
 
 bool enk_store_begin_busy(const enk_store *store)

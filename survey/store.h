@@ -156,6 +156,21 @@ enk_status enk_store_checkpoint(enk_store *store, bool truncate, int64_t *log_by
  * beginning while one is open is ENK_ERR_USAGE. */
 enk_status enk_store_begin(enk_store *store, enk_diags *diags);
 
+/* Begins a write transaction for a bulk write (an import), as
+ * enk_store_begin() does, writing its pages once: when no other connection
+ * has the file open, the transaction runs with a rollback journal instead of
+ * the write-ahead log, so its new pages go straight into the store file
+ * rather than into the log and again into the file at the checkpoint. It is
+ * as durable and as atomic (a crash or a kill rolls it back, on the next
+ * open), and enk_store_commit() or enk_store_rollback() put the store back
+ * into WAL mode. While it runs, a connection that opens the file meanwhile
+ * cannot read it once the transaction has written to the file (it waits up
+ * to its busy timeout, then fails as locked), where in WAL mode it would read
+ * the store as it was. When another connection has the file open (a running
+ * server, a report), the transaction stays in WAL mode, exactly
+ * enk_store_begin(). */
+enk_status enk_store_begin_bulk(enk_store *store, enk_diags *diags);
+
 /* Whether the last enk_store_begin() failed only because another connection
  * (another process's import, say) held the write lock past the busy timeout,
  * so that trying again later may succeed. false after a begin that succeeded

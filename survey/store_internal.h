@@ -88,6 +88,7 @@ struct enk_store {
         bool in_txn;
         bool aborted;      /* SQLite rolled the open transaction back after an error */
         bool busy;         /* enk_store_begin failed: another connection held the lock */
+        bool bulk;         /* the open transaction left WAL mode (enk_store_begin_bulk) */
         bool checks_off;   /* ignore_check_constraints is on for the open transaction's
                             * imported rows (see enk_store_add_response) */
         int64_t autockpt;  /* log bytes at which a commit checkpoints; 0: never */

@@ -1269,17 +1269,23 @@ static void test_readonly(void)
 
 /* Commits n responses to wave, each with a free text of 3000 bytes (about a
  * page of the file apiece), in one transaction. */
-static void commit_pages(enk_store *s, int64_t wave, int n)
+/* Adds n responses of 3,000 bytes of text each in the open transaction. */
+static void add_texts(enk_store *s, int64_t wave, int n)
 {
         static char text[3001];
         memset(text, 'x', sizeof(text) - 1);
         enk_store_text t = {"forslag", text};
         int32_t v[NA_SLOTS] = {3, 1, 2, 0, 7, 1};
-        CHECK_INT(enk_store_begin(s, NULL), ENK_OK);
         for (int i = 0; i < n; i++)
                 CHECK_INT(fixture_add(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, &t, 1,
                                       NULL, NULL),
                           ENK_OK);
+}
+
+static void commit_pages(enk_store *s, int64_t wave, int n)
+{
+        CHECK_INT(enk_store_begin(s, NULL), ENK_OK);
+        add_texts(s, wave, n);
         CHECK_INT(enk_store_commit(s, NULL), ENK_OK);
 }
 
@@ -1479,6 +1485,145 @@ static void test_checkpoint(int page)
                   1);
         enk_diags_free(d);
         remove_store(kpath);
+}
+
+/* A bulk transaction (an import) writes its pages once when it has the file
+ * to itself: with a rollback journal (STORE-journal while it runs), not
+ * through the log; and back in WAL mode after it. */
+static void test_bulk(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("bulk.db", waves, &edition);
+        char path[300], wal[310], journal[310];
+        snprintf(path, sizeof(path), "%s", enk_store_path(s));
+        snprintf(wal, sizeof(wal), "%s-wal", path);
+        snprintf(journal, sizeof(journal), "%s-journal", path);
+        enk_diags *d = enk_diags_new(0);
+        CHECK_INT(enk_store_checkpoint(s, true, NULL, NULL, d), ENK_OK);
+        long long before = file_size(path);
+        int64_t total = NRESP;
+
+        /* Alone: 3,000 responses of 3,000 bytes, far more than the page
+         * cache (2 MB), so pages go to the file before the commit. */
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        CHECK(enk_store_in_transaction(s));
+        add_texts(s, waves[0], 3000);
+        total += 3000;
+        CHECK(file_size(journal) > 0); /* a rollback journal ... */
+        CHECK(file_size(wal) <= 0);    /* ... and no log */
+        CHECK(file_size(path) > before);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK(!enk_store_in_transaction(s));
+        CHECK(file_size(journal) < 0);
+        CHECK(file_size(path) >= before + 3000 * 3000);
+        /* Back in WAL mode, with (almost) nothing in the log: the pages were
+         * written once, into the file. */
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+        CHECK(file_size(wal) < 100 * 1024);
+        CHECK_INT(responses_in_main_file(path), total);
+        commit_pages(s, waves[0], 10); /* an ordinary commit: to the log */
+        total += 10;
+        CHECK(file_size(wal) > 10 * 3000);
+        CHECK(file_size(journal) < 0);
+
+        /* Rolled back: as before, and in WAL mode. */
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        add_texts(s, waves[0], 1000);
+        enk_store_rollback(s);
+        CHECK(file_size(journal) < 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+
+        /* Not alone (a reader has the file open): the transaction stays in
+         * WAL mode, and the reader goes on reading the store as it was. */
+        enk_store *r = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &r, d), ENK_OK);
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        add_texts(s, waves[0], 3000);
+        CHECK(file_size(journal) < 0);
+        int64_t n = -1;
+        if (r)
+                CHECK_INT(enk_store_count(r, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, total);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        total += 3000;
+        CHECK(file_size(wal) > 3000 * 3000);
+        if (r)
+                CHECK_INT(enk_store_count(r, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, total);
+        enk_store_free(r);
+
+        /* Closed with the transaction open: rolled back, back in WAL mode. */
+        CHECK_INT(enk_store_checkpoint(s, true, NULL, NULL, d), ENK_OK);
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        add_texts(s, waves[0], 1000);
+        CHECK(file_size(journal) > 0);
+        enk_store_free(s);
+        CHECK(file_size(journal) < 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_integrity_check"
+                                " WHERE integrity_check = 'ok'"),
+                  1);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
+/* Killed in the middle of a bulk transaction, after some of its pages went
+ * into the store file: the journal left behind rolls it back, for a reader
+ * as for a writer, and the store is as it was. */
+static void test_bulk_crash(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("bulkcrash.db", waves, &edition);
+        static char path[300], journal[310]; /* static: the killed child frees nothing */
+        snprintf(path, sizeof(path), "%s", enk_store_path(s));
+        snprintf(journal, sizeof(journal), "%s-journal", path);
+        enk_store_free(s);
+        long long before = file_size(path);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+                enk_store *c = NULL;
+                if (enk_store_open(path, 0, &c, NULL) != ENK_OK ||
+                    enk_store_begin_bulk(c, NULL) != ENK_OK)
+                        _exit(2);
+                add_texts(c, waves[1], 2000);
+                raise(SIGKILL); /* killed mid-import: no commit, no close */
+                _exit(4);
+        }
+        int wstatus = -1;
+        waitpid(pid, &wstatus, 0);
+        CHECK(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+        /* The child did write into the file, and left its journal. */
+        CHECK(file_size(path) > before);
+        CHECK(file_size(journal) > 0);
+        /* A read-only handle (enkat stats) sees the store as it was ... */
+        enk_diags *d = enk_diags_new(0);
+        s = NULL;
+        int64_t n = -1;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_OK);
+        if (s)
+                CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+        enk_store_free(s);
+        /* ... and so does a writable one, which puts it back in WAL mode. */
+        s = NULL;
+        n = -1;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        if (s)
+                CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+        CHECK(file_size(journal) < 0);
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+        enk_store_free(s);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_integrity_check"
+                                " WHERE integrity_check = 'ok'"),
+                  1);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_diags_free(d);
+        remove_store(path);
 }
 
 /* ------------------------------------------------- web collection (schema 2) */
@@ -2584,6 +2729,8 @@ int main(void)
         test_readonly();
         test_checkpoint(16384);
         test_checkpoint(4096);
+        test_bulk();
+        test_bulk_crash();
         test_find_wave();
         test_add_codes();
         test_drafts();
