@@ -1048,6 +1048,11 @@ void enk_store_rollback(enk_store *store)
         forget_txn(store);
 }
 
+bool enk_store_aborted(const enk_store *store)
+{
+        return store->in_txn && store->aborted;
+}
+
 bool enk_store_in_transaction(const enk_store *store)
 {
         return store->in_txn;

@@ -183,6 +183,11 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags);
 /* Rolls the open transaction back; the store is as it was at enk_store_begin().
  * No transaction open is a no-op. Never fails visibly. */
 void enk_store_rollback(enk_store *store);
+/* Whether SQLite gave the open transaction up after an error (a full disk,
+ * an I/O error, out of memory): it is rolled back already, and every write
+ * fails ("the transaction was rolled back after an earlier error") until
+ * enk_store_rollback(). false when no transaction is open. */
+bool enk_store_aborted(const enk_store *store);
 /* Whether a transaction is open. */
 bool enk_store_in_transaction(const enk_store *store);
 

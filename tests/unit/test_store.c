@@ -1151,7 +1151,13 @@ static void test_disk_full(void)
                     fixture_add(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL, 0,
                                 NULL, d) != ENK_ERR_STORE)
                         code = 6;
+                /* ... and the handle says so, until the rollback. */
+                if (st == ENK_ERR_STORE && enk_diags_count(d) >= 2 &&
+                    enk_diags_get(d, 1)->severity == ENK_SEV_NOTE && !enk_store_aborted(c))
+                        code = 7;
                 enk_store_rollback(c);
+                if (enk_store_aborted(c))
+                        code = 8;
                 enk_store_free(c);
                 enk_diags_free(d);
                 _exit(code);
