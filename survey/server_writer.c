@@ -18,20 +18,20 @@
  * does not checkpoint: a checkpointer thread with a handle of its own runs a
  * passive checkpoint alongside the writer's commits, once the log has grown
  * by CKPT_BYTES (16 MB, counted in bytes: a store made by this enkat has
- * pages of 16 KiB, older ones of 4 KiB; submissions change the same pages
+ * pages of 8 KiB, older ones of 4 KiB; submissions change the same pages
  * again and again, and a checkpoint copies each page once however often it
- * changed) or CKPT_IDLE_MS after a commit. The log starts again from its beginning only at a
- * transaction that begins with everything in it copied; under load the writer
- * has always begun its next batch before a passive checkpoint ends, so the
- * log would grow without end (over 300 MB in one bench run). Hence, when the
- * log is that long, the checkpointer follows its passive checkpoint with a
- * second one while it holds the writer back between two batches (the gate):
- * that one copies only what was committed during the first (a commit or two),
- * and the writer's next batch starts the log again. The log then stays at
- * about twice CKPT_BYTES (34 MB at most in bench runs) however long the load
- * lasts, unless another process keeps an old snapshot open. On the way out,
- * after the writer's last commit, a truncating checkpoint leaves the log file
- * empty.
+ * changed) or CKPT_IDLE_MS after a commit. The log starts again from its
+ * beginning only at a transaction that begins with everything in it copied;
+ * under load the writer has always begun its next batch before a passive
+ * checkpoint ends, so the log would grow without end (over 300 MB in one
+ * bench run). Hence, when the log is that long, the checkpointer follows
+ * its passive checkpoint with a second one while it holds the writer back
+ * between two batches (the gate): that one copies only what was committed
+ * during the first (a commit or two), and the writer's next batch starts the
+ * log again. The log then stays at about twice CKPT_BYTES (34 MB at most in
+ * bench runs) however long the load lasts, unless another process keeps an
+ * old snapshot open. On the way out, after the writer's last commit, a
+ * truncating checkpoint leaves the log file empty.
  */
 #include <stdio.h>
 #include <time.h>

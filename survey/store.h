@@ -104,7 +104,7 @@ const char *enk_store_path(const enk_store *store);
  * thread, with another handle of the same file (enk_store_checkpoint).
  * Durability is the same either way: a commit is durable once the log is
  * synced. The log is counted in bytes, the same for every store: a store
- * made by this enkat has pages of 16 KiB, older ones keep their 4 KiB. */
+ * made by this enkat has pages of 8 KiB, older ones keep their 4 KiB. */
 
 /* The default of enk_store_set_autocheckpoint(): SQLite's own, 1000 pages
  * of 4 KiB. */

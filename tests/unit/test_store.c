@@ -1336,7 +1336,7 @@ static enk_status write_during_scan(void *ctx, const enk_store_row *row)
         return ENK_OK;
 }
 
-/* The checkpoints of a store with pages of page bytes: a new store has 16 KiB
+/* The checkpoints of a store with pages of page bytes: a new store has 8 KiB
  * pages; one made by an older enkat has 4 KiB pages, made here by giving the
  * empty file that size first (a table created and dropped fixes it). The log
  * is counted in bytes, so both behave the same. */
@@ -2733,7 +2733,7 @@ int main(void)
         test_disk_full();
         test_locked();
         test_readonly();
-        test_checkpoint(16384);
+        test_checkpoint(8192);
         test_checkpoint(4096);
         test_bulk();
         test_bulk_crash();
