@@ -641,7 +641,7 @@ static enk_status open_store(struct run *r, enk_diags *diags)
         }
         r->writing = r->store && !o->dry_run;
         if (r->writing)
-                return enk_store_begin(r->store, diags);
+                return enk_store_begin_bulk(r->store, diags);
         return ENK_OK;
 }
 
@@ -665,15 +665,15 @@ static enk_status make_reader(struct run *r, size_t k, enk_diags *fd)
 }
 
 /* The wave of job j and a new import of its file in it, after taking out the
- * file's earlier import (replace) or refusing it. A dry run cannot create
- * the wave, so it looks for the file in any wave and compares the wave's
- * name. */
-static enk_status register_import(struct run *r, const struct job *j, size_t k, const char *hash,
-                                  struct sink *sink, enk_diags *fd)
+ * file's earlier import (replace) or refusing it. Without write (a dry run,
+ * or a store that failed) it cannot create the wave, so it looks for the
+ * file in any wave and compares the wave's name. */
+static enk_status register_import(struct run *r, bool write, const struct job *j, size_t k,
+                                  const char *hash, struct sink *sink, enk_diags *fd)
 {
         enk_store_import prev;
         enk_loc at = {j->path, 0, 0};
-        if (!r->writing) {
+        if (!write) {
                 if (r->store && !r->o->replace &&
                     enk_store_find_import(r->store, hash, 0, &prev, fd) == ENK_OK &&
                     !strcmp(prev.unit, j->unit) && prev.year == j->year) {
@@ -1006,8 +1006,13 @@ static enk_status begin_file(struct run *r, struct writing *w, const struct chun
                 return ENK_ERR_NOMEM;
         w->nmarks = 0;
         w->fatal = false;
+        /* Once the store has failed (SQLite gave the transaction up: a
+         * full disk, an I/O error), every write would fail the same way,
+         * each with an error of its own: the remaining files are only read
+         * and checked, as in a dry run. */
+        bool write = r->writing && !enk_store_aborted(r->store);
         enk_status st = c->st_reader;
-        if (st == ENK_OK && c->made_reader && r->writing)
+        if (st == ENK_OK && c->made_reader && write)
                 st = enk_store_add_edition(r->store, r->qs[k], &r->edition_ids[k], w->wa);
         w->include_pre = st == ENK_OK;
         if (st == ENK_OK)
@@ -1024,9 +1029,9 @@ static enk_status begin_file(struct run *r, struct writing *w, const struct chun
          * the file's job says; asking the store (wave_state, which lists the
          * unit's waves with all their counts) cost an import of 2,900 new
          * waves a tenth of its time. */
-        bool new_wave = st == ENK_OK && r->writing && wave_is_new(r->store, j->unit, j->year);
+        bool new_wave = st == ENK_OK && write && wave_is_new(r->store, j->unit, j->year);
         if (st == ENK_OK)
-                st = register_import(r, j, k, c->hash, &w->sink, w->wb);
+                st = register_import(r, write, j, k, c->hash, &w->sink, w->wb);
         /* the wave as it is before this file (after replace took the file's
          * earlier import out) */
         w->before =
@@ -1034,7 +1039,7 @@ static enk_status begin_file(struct run *r, struct writing *w, const struct chun
         w->read_ok = st == ENK_OK;
         /* After the first error nothing will be kept, so the remaining
          * files are only checked. */
-        w->store_rows = r->writing && r->res->errors == 0 && w->read_ok;
+        w->store_rows = write && r->res->errors == 0 && w->read_ok;
         w->st = st;
         return ENK_OK;
 }

@@ -54,7 +54,7 @@
 #define PER_ADDR_LIMIT   64            /* ... and from one address */
 #define REQUEST_DEADLINE 20            /* seconds to send a whole request */
 #define SHUTDOWN_WAIT_MS 10000         /* in-flight requests get this long */
-#define CKPT_PAGES       4000          /* checkpoint after this many pages of log ... */
+#define CKPT_BYTES       (16L << 20)   /* checkpoint after this many bytes of log ... */
 #define CKPT_IDLE_MS     100           /* ... or this long after a commit */
 
 #define HTML_TYPE "text/html; charset=utf-8"
@@ -177,9 +177,9 @@ struct enk_server {
         pthread_t ckpt_thread;
         bool ckpt_started;
         pthread_mutex_t ckpt_lock;
-        pthread_cond_t ckpt_cond; /* the checkpointer waits for pages */
-        int64_t wal_pages;        /* the log after the writer's last commit */
-        int64_t pages_since;      /* pages written since the last checkpoint */
+        pthread_cond_t ckpt_cond; /* the checkpointer waits for the log to grow */
+        int64_t wal_bytes;        /* the log after the writer's last commit */
+        int64_t bytes_since;      /* log bytes written since the last checkpoint */
         bool ckpt_quit;
         bool ckpt_failing; /* the last checkpoint failed (reported once) */
 

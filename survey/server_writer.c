@@ -12,25 +12,26 @@
  *
  * Checkpoints. SQLite copies the write-ahead log back into the store file in
  * a checkpoint, which syncs the store file; by default it does so inside the
- * commit that makes the log reach 1000 pages, and under load that commit, and
+ * commit that makes the log reach 4 MB, and under load that commit, and
  * every submission waiting on it, then pays for copying and syncing the file
  * (a source of the slow tail in bench/bench_serve.sh). So the writer's handle
  * does not checkpoint: a checkpointer thread with a handle of its own runs a
  * passive checkpoint alongside the writer's commits, once the log has grown
- * by CKPT_PAGES pages (16 MB; submissions change the same pages again and
- * again, and a checkpoint copies each page once however often it changed) or
- * CKPT_IDLE_MS after a commit. The log starts again from its beginning only at a
- * transaction that begins with everything in it copied; under load the writer
- * has always begun its next batch before a passive checkpoint ends, so the
- * log would grow without end (over 300 MB in one bench run). Hence, when the
- * log is that long, the checkpointer follows its passive checkpoint with a
- * second one while it holds the writer back between two batches (the gate):
- * that one copies only what was committed during the first (a commit or two),
- * and the writer's next batch starts the log again. The log then stays at
- * about twice CKPT_PAGES (34 MB at most in bench runs) however long the load
- * lasts, unless another process keeps an old snapshot open. On the way out,
- * after the writer's last commit, a truncating checkpoint leaves the log file
- * empty.
+ * by CKPT_BYTES (16 MB, counted in bytes: a store made by this enkat has
+ * pages of 8 KiB, older ones of 4 KiB; submissions change the same pages
+ * again and again, and a checkpoint copies each page once however often it
+ * changed) or CKPT_IDLE_MS after a commit. The log starts again from its
+ * beginning only at a transaction that begins with everything in it copied;
+ * under load the writer has always begun its next batch before a passive
+ * checkpoint ends, so the log would grow without end (over 300 MB in one
+ * bench run). Hence, when the log is that long, the checkpointer follows
+ * its passive checkpoint with a second one while it holds the writer back
+ * between two batches (the gate): that one copies only what was committed
+ * during the first (a commit or two), and the writer's next batch starts the
+ * log again. The log then stays at about twice CKPT_BYTES (34 MB at most in
+ * bench runs) however long the load lasts, unless another process keeps an
+ * old snapshot open. On the way out, after the writer's last commit, a
+ * truncating checkpoint leaves the log file empty.
  */
 #include <stdio.h>
 #include <time.h>
@@ -149,12 +150,12 @@ static void gate_release(enk_server *srv)
 /* Tells the checkpointer how far the log has grown. */
 static void wrote(enk_server *srv)
 {
-        int64_t pages = enk_store_wal_pages(srv->writer);
+        int64_t bytes = enk_store_wal_bytes(srv->writer);
         pthread_mutex_lock(&srv->ckpt_lock);
         /* A log that got shorter was started again from its beginning. */
-        int64_t added = pages >= srv->wal_pages ? pages - srv->wal_pages : pages;
-        srv->wal_pages = pages;
-        srv->pages_since += added;
+        int64_t added = bytes >= srv->wal_bytes ? bytes - srv->wal_bytes : bytes;
+        srv->wal_bytes = bytes;
+        srv->bytes_since += added;
         if (added > 0)
                 pthread_cond_signal(&srv->ckpt_cond);
         pthread_mutex_unlock(&srv->ckpt_lock);
@@ -264,30 +265,30 @@ static void *checkpointer_main(void *arg)
         enk_server *srv = arg;
         pthread_mutex_lock(&srv->ckpt_lock);
         for (;;) {
-                /* Wait for CKPT_PAGES pages, or CKPT_IDLE_MS after the first
-                 * commit since the last checkpoint. */
-                if (srv->pages_since == 0 && !srv->ckpt_quit)
+                /* Wait for CKPT_BYTES of log, or CKPT_IDLE_MS after the
+                 * first commit since the last checkpoint. */
+                if (srv->bytes_since == 0 && !srv->ckpt_quit)
                         pthread_cond_wait(&srv->ckpt_cond, &srv->ckpt_lock);
                 if (srv->ckpt_quit)
                         break;
-                if (srv->pages_since == 0)
+                if (srv->bytes_since == 0)
                         continue;
                 struct timespec until;
                 clock_gettime(CLOCK_REALTIME, &until);
                 until.tv_nsec += CKPT_IDLE_MS * 1000000L;
                 until.tv_sec += until.tv_nsec / 1000000000L;
                 until.tv_nsec %= 1000000000L;
-                while (srv->pages_since < CKPT_PAGES && !srv->ckpt_quit &&
+                while (srv->bytes_since < CKPT_BYTES && !srv->ckpt_quit &&
                        pthread_cond_timedwait(&srv->ckpt_cond, &srv->ckpt_lock, &until) == 0)
                         ;
                 if (srv->ckpt_quit)
                         break;
-                srv->pages_since = 0;
+                srv->bytes_since = 0;
                 pthread_mutex_unlock(&srv->ckpt_lock);
 
                 int64_t log, copied;
                 checkpoint(srv, false, &log, &copied);
-                if (copied >= 0 && log >= CKPT_PAGES) {
+                if (copied >= 0 && log >= CKPT_BYTES) {
                         /* The writer committed while we copied, so its next
                          * commit appends again: copy what it added with the
                          * writer paused, and that commit starts the log

@@ -97,23 +97,31 @@ const char *enk_store_path(const enk_store *store);
  * checkpoint copies them back into the store file and syncs it, after which
  * the next write starts the log again from its beginning (the file keeps its
  * size; only a truncating checkpoint shrinks it). By default a writable handle
- * checkpoints by itself, inside the commit that makes the log reach 1000
- * pages, so that commit also pays for copying and syncing the store file. A
- * program that needs every commit fast (the web server) turns that off on its
- * writing handle and checkpoints from another thread, with another handle of
- * the same file (enk_store_checkpoint). Durability is the same either way: a
- * commit is durable once the log is synced. */
+ * checkpoints by itself, inside the commit that makes the log reach
+ * ENK_STORE_AUTOCHECKPOINT bytes, so that commit also pays for copying and
+ * syncing the store file. A program that needs every commit fast (the web
+ * server) turns that off on its writing handle and checkpoints from another
+ * thread, with another handle of the same file (enk_store_checkpoint).
+ * Durability is the same either way: a commit is durable once the log is
+ * synced. The log is counted in bytes, the same for every store: a store
+ * made by this enkat has pages of 8 KiB, older ones keep their 4 KiB. */
+
+/* The default of enk_store_set_autocheckpoint(): SQLite's own, 1000 pages
+ * of 4 KiB. */
+#define ENK_STORE_AUTOCHECKPOINT (1000 * 4096)
 
 /* Checkpoint automatically when a commit of this handle leaves the log at
- * pages pages or more (1000 by default); 0 or less turns it off for this
- * handle, and the log then grows until some handle runs enk_store_checkpoint()
- * or the last handle of the file closes (which checkpoints and removes the
- * log). Without effect on a read-only handle, which never commits. */
-void enk_store_set_autocheckpoint(enk_store *store, int pages);
+ * bytes bytes or more (ENK_STORE_AUTOCHECKPOINT by default); 0 or less turns
+ * it off for this handle, and the log then grows until some handle runs
+ * enk_store_checkpoint() or the last handle of the file closes (which
+ * checkpoints and removes the log). Without effect on a read-only handle,
+ * which never commits. */
+void enk_store_set_autocheckpoint(enk_store *store, int64_t bytes);
 
-/* The length of the log, in pages, right after this handle's last commit
- * (0 before it first committed). Cheap: no disk access, nothing locked. */
-int64_t enk_store_wal_pages(const enk_store *store);
+/* The length of the log's pages, in bytes (a multiple of the page size,
+ * without the log's headers), right after this handle's last commit (0
+ * before it first committed). Cheap: no disk access, nothing locked. */
+int64_t enk_store_wal_bytes(const enk_store *store);
 
 /* Copies what the log holds back into the store file and syncs it.
  * truncate false: a passive checkpoint. It never waits and never blocks
@@ -130,14 +138,15 @@ int64_t enk_store_wal_pages(const enk_store *store);
  * the busy timeout) for writers and readers to finish, keeps new writers out
  * while it runs, copies everything and empties the log file. When the wait
  * times out it does what a passive checkpoint would and still returns ENK_OK.
- * On ENK_OK, *log_pages is the length of the log (0 after a truncate that
- * finished) and *copied how many of its pages are now in the store file
- * (*copied == *log_pages: all); both are -1 when another handle's checkpoint
- * was running (nothing done). Either pointer may be NULL.
+ * On ENK_OK, *log_bytes is the length of the log's pages (as
+ * enk_store_wal_bytes; 0 after a truncate that finished) and *copied how many
+ * of those bytes are now in the store file (*copied == *log_bytes: all); both
+ * are -1 when another handle's checkpoint was running (nothing done). Either
+ * pointer may be NULL.
  * Fails with ENK_ERR_USAGE inside a transaction of this handle, ENK_ERR_STORE
  * for a read-only handle or when the store file cannot be written or synced
  * (disk full, I/O error); no data is lost then, it stays in the log. */
-enk_status enk_store_checkpoint(enk_store *store, bool truncate, int64_t *log_pages,
+enk_status enk_store_checkpoint(enk_store *store, bool truncate, int64_t *log_bytes,
                                 int64_t *copied, enk_diags *diags);
 
 /* ----------------------------------------------------------- transactions */
@@ -146,6 +155,21 @@ enk_status enk_store_checkpoint(enk_store *store, bool truncate, int64_t *log_pa
  * fails here rather than halfway through an import. Transactions do not nest:
  * beginning while one is open is ENK_ERR_USAGE. */
 enk_status enk_store_begin(enk_store *store, enk_diags *diags);
+
+/* Begins a write transaction for a bulk write (an import), as
+ * enk_store_begin() does, writing its pages once: when no other connection
+ * has the file open, the transaction runs with a rollback journal instead of
+ * the write-ahead log, so its new pages go straight into the store file
+ * rather than into the log and again into the file at the checkpoint. It is
+ * as durable and as atomic (a crash or a kill rolls it back, on the next
+ * open), and enk_store_commit() or enk_store_rollback() put the store back
+ * into WAL mode. While it runs, a connection that opens the file meanwhile
+ * cannot read it once the transaction has written to the file (it waits up
+ * to its busy timeout, then fails as locked), where in WAL mode it would read
+ * the store as it was. When another connection has the file open (a running
+ * server, a report), the transaction stays in WAL mode, exactly
+ * enk_store_begin(). */
+enk_status enk_store_begin_bulk(enk_store *store, enk_diags *diags);
 
 /* Whether the last enk_store_begin() failed only because another connection
  * (another process's import, say) held the write lock past the busy timeout,
@@ -159,6 +183,11 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags);
 /* Rolls the open transaction back; the store is as it was at enk_store_begin().
  * No transaction open is a no-op. Never fails visibly. */
 void enk_store_rollback(enk_store *store);
+/* Whether SQLite gave the open transaction up after an error (a full disk,
+ * an I/O error, out of memory): it is rolled back already, and every write
+ * fails ("the transaction was rolled back after an earlier error") until
+ * enk_store_rollback(). false when no transaction is open. */
+bool enk_store_aborted(const enk_store *store);
 /* Whether a transaction is open. */
 bool enk_store_in_transaction(const enk_store *store);
 

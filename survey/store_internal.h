@@ -88,10 +88,12 @@ struct enk_store {
         bool in_txn;
         bool aborted;      /* SQLite rolled the open transaction back after an error */
         bool busy;         /* enk_store_begin failed: another connection held the lock */
+        bool bulk;         /* the open transaction left WAL mode (enk_store_begin_bulk) */
         bool checks_off;   /* ignore_check_constraints is on for the open transaction's
                             * imported rows (see enk_store_add_response) */
-        int autockpt;      /* pages at which a commit checkpoints; 0: never */
-        int64_t wal_pages; /* the log's length after our last commit */
+        int64_t autockpt;  /* log bytes at which a commit checkpoints; 0: never */
+        int64_t wal_bytes; /* the log's length after our last commit */
+        int64_t page_size; /* the file's pages, in bytes */
         sqlite3_stmt *stmts[ST_COUNT_];
 
         /* The slots of the last wave written to; valid only inside a

@@ -593,9 +593,9 @@ static enk_status stop_at_two(void *ctx, const enk_store_row *row)
         return ++*(int *) ctx == 2 ? ENK_ERR_DATA : ENK_OK;
 }
 
-static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_t *edition)
+/* Fills s with the responses, one wave each; returns s. */
+static enk_store *fill(enk_store *s, int64_t wave_ids[NRESP], int64_t *edition)
 {
-        enk_store *s = open_new(name);
         enk_diags *d = enk_diags_new(0);
         enk_questionnaire *a = parse(yaml_a);
         CHECK_INT(enk_store_add_edition(s, a, edition, d), ENK_OK);
@@ -617,6 +617,11 @@ static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_
         enk_questionnaire_free(a);
         enk_diags_free(d);
         return s;
+}
+
+static enk_store *filled_store(const char *name, int64_t wave_ids[NRESP], int64_t *edition)
+{
+        return fill(open_new(name), wave_ids, edition);
 }
 
 static void test_round_trip(void)
@@ -1175,7 +1180,13 @@ static void test_disk_full(void)
                     fixture_add(c, waves[1], 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, NULL, 0,
                                 NULL, d) != ENK_ERR_STORE)
                         code = 6;
+                /* ... and the handle says so, until the rollback. */
+                if (st == ENK_ERR_STORE && enk_diags_count(d) >= 2 &&
+                    enk_diags_get(d, 1)->severity == ENK_SEV_NOTE && !enk_store_aborted(c))
+                        code = 7;
                 enk_store_rollback(c);
+                if (enk_store_aborted(c))
+                        code = 8;
                 enk_store_free(c);
                 enk_diags_free(d);
                 _exit(code);
@@ -1293,17 +1304,23 @@ static void test_readonly(void)
 
 /* Commits n responses to wave, each with a free text of 3000 bytes (about a
  * page of the file apiece), in one transaction. */
-static void commit_pages(enk_store *s, int64_t wave, int n)
+/* Adds n responses of 3,000 bytes of text each in the open transaction. */
+static void add_texts(enk_store *s, int64_t wave, int n)
 {
         static char text[3001];
         memset(text, 'x', sizeof(text) - 1);
         enk_store_text t = {"forslag", text};
         int32_t v[NA_SLOTS] = {3, 1, 2, 0, 7, 1};
-        CHECK_INT(enk_store_begin(s, NULL), ENK_OK);
         for (int i = 0; i < n; i++)
                 CHECK_INT(fixture_add(s, wave, 0, ENK_SOURCE_WEB, NULL, NULL, v, NA_SLOTS, &t, 1,
                                       NULL, NULL),
                           ENK_OK);
+}
+
+static void commit_pages(enk_store *s, int64_t wave, int n)
+{
+        CHECK_INT(enk_store_begin(s, NULL), ENK_OK);
+        add_texts(s, wave, n);
         CHECK_INT(enk_store_commit(s, NULL), ENK_OK);
 }
 
@@ -1348,31 +1365,53 @@ static enk_status write_during_scan(void *ctx, const enk_store_row *row)
         return ENK_OK;
 }
 
-static void test_checkpoint(void)
+/* The checkpoints of a store with pages of page bytes: a new store has 8 KiB
+ * pages; one made by an older enkat has 4 KiB pages, made here by giving the
+ * empty file that size first (a table created and dropped fixes it). The log
+ * is counted in bytes, so both behave the same. */
+static void test_checkpoint(int page)
 {
         int64_t waves[NRESP], edition;
-        enk_store *s = filled_store("ckpt.db", waves, &edition);
-        const char *path = enk_store_path(s);
-        char wal[300];
+        char path[300];
+        snprintf(path, sizeof(path), "%s", path_in_dir(page == 4096 ? "ckpt4k.db" : "ckpt.db"));
+        remove_store(path);
+        if (page == 4096)
+                CHECK_INT(raw_exec(path, "PRAGMA page_size = 4096; CREATE TABLE x (a);"
+                                         " DROP TABLE x"),
+                          SQLITE_OK);
+        enk_store *s = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_CREATE, &s, NULL), ENK_OK);
+        if (!s)
+                return;
+        fill(s, waves, &edition);
+        CHECK_INT(raw_int(path, "PRAGMA page_size"), page);
+        char wal[310];
         snprintf(wal, sizeof(wal), "%s-wal", path);
         enk_diags *d = enk_diags_new(0);
         int64_t total = NRESP;
-        const int per = 200; /* responses per commit: over 200 pages */
+        /* Responses per commit: each has 3,000 bytes of text, so a commit
+         * adds over 600 KB to the log, and eight of them more than the
+         * automatic checkpoint's 4 MB. */
+        const int per = 200;
 
-        /* By default a commit that leaves 1000 pages or more in the log
-         * checkpoints, and the next commit starts the log again. */
-        int64_t prev = enk_store_wal_pages(s), most = prev, drops = 0;
-        CHECK(prev > 0);
+        /* By default a commit that leaves ENK_STORE_AUTOCHECKPOINT bytes or
+         * more in the log checkpoints, and the next commit starts the log
+         * again: the log never grows past that plus one commit. */
+        int64_t prev = enk_store_wal_bytes(s), most = prev, drops = 0, commit = 0;
+        CHECK(prev > 0 && prev % page == 0);
         for (int i = 0; i < 8; i++) {
                 commit_pages(s, waves[0], per);
                 total += per;
-                int64_t now = enk_store_wal_pages(s);
+                int64_t now = enk_store_wal_bytes(s);
+                int64_t added = now > prev ? now - prev : now;
+                CHECK(added >= per * 3000);
+                commit = added > commit ? added : commit;
                 drops += now < prev;
                 most = now > most ? now : most;
                 prev = now;
         }
         CHECK(drops >= 1);
-        CHECK(most < 1000 + 2 * per + 100);
+        CHECK(most < ENK_STORE_AUTOCHECKPOINT + commit);
 
         /* Off: the log only grows, the pages go nowhere else. */
         enk_store_set_autocheckpoint(s, 0);
@@ -1380,21 +1419,21 @@ static void test_checkpoint(void)
          * automatic checkpoint.) */
         commit_pages(s, waves[0], per);
         total += per;
-        int64_t grew = 0, first = enk_store_wal_pages(s);
+        int64_t grew = 0, first = enk_store_wal_bytes(s);
         prev = first;
         for (int i = 0; i < 8; i++) {
                 commit_pages(s, waves[0], per);
                 total += per;
-                int64_t now = enk_store_wal_pages(s);
+                int64_t now = enk_store_wal_bytes(s);
                 grew += now > prev;
                 prev = now;
         }
         CHECK_INT(grew, 8);
-        CHECK(prev - first >= 8 * per);
+        CHECK(prev - first >= 8 * per * 3000);
+        CHECK(prev > 2 * ENK_STORE_AUTOCHECKPOINT);
         /* The WAL file format (sqlite.org/fileformat.html): a 32-byte header,
          * then one frame per page, a 24-byte frame header and the page. */
-        long long page = raw_int(path, "PRAGMA page_size");
-        CHECK_INT(file_size(wal), 32 + prev * (24 + page));
+        CHECK_INT(file_size(wal), 32 + prev / page * (24 + page));
         /* Every commit is visible (through the log) ... */
         CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
         /* ... but the main file alone lacks the last 1,600 responses. */
@@ -1411,8 +1450,8 @@ static void test_checkpoint(void)
          * keeps its size. */
         commit_pages(s, waves[0], 10);
         total += 10;
-        CHECK(enk_store_wal_pages(s) > 0 && enk_store_wal_pages(s) < 100);
-        CHECK_INT(file_size(wal), 32 + prev * (24 + page));
+        CHECK(enk_store_wal_bytes(s) >= 10 * 3000 && enk_store_wal_bytes(s) < 100 * page);
+        CHECK_INT(file_size(wal), 32 + prev / page * (24 + page));
 
         /* A reader's older snapshot holds the checkpoint back: the pages
          * committed after the reader began stay in the log ... */
@@ -1423,7 +1462,7 @@ static void test_checkpoint(void)
                 CHECK_INT(enk_store_scan(r, NULL, write_during_scan, &c, d), ENK_OK);
         total += 50;
         CHECK_INT(c.rows, total - 50); /* the scan saw its snapshot only */
-        CHECK(c.log >= 50);
+        CHECK(c.log >= 50 * 3000);
         CHECK(c.copied >= 0 && c.copied < c.log);
         /* ... until the reader is done. */
         CHECK_INT(enk_store_checkpoint(s, false, &log, &copied, d), ENK_OK);
@@ -1449,7 +1488,7 @@ static void test_checkpoint(void)
         CHECK_INT(enk_store_checkpoint(s, true, &log, &copied, d), ENK_OK);
         CHECK_INT(log, 0);
         CHECK_INT(copied, 0);
-        CHECK_INT(enk_store_wal_pages(s), 0);
+        CHECK_INT(enk_store_wal_bytes(s), 0);
         CHECK_INT(file_size(wal), 0);
         CHECK_INT(responses_in_main_file(path), total);
 
@@ -1481,6 +1520,145 @@ static void test_checkpoint(void)
                   1);
         enk_diags_free(d);
         remove_store(kpath);
+}
+
+/* A bulk transaction (an import) writes its pages once when it has the file
+ * to itself: with a rollback journal (STORE-journal while it runs), not
+ * through the log; and back in WAL mode after it. */
+static void test_bulk(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("bulk.db", waves, &edition);
+        char path[300], wal[310], journal[310];
+        snprintf(path, sizeof(path), "%s", enk_store_path(s));
+        snprintf(wal, sizeof(wal), "%s-wal", path);
+        snprintf(journal, sizeof(journal), "%s-journal", path);
+        enk_diags *d = enk_diags_new(0);
+        CHECK_INT(enk_store_checkpoint(s, true, NULL, NULL, d), ENK_OK);
+        long long before = file_size(path);
+        int64_t total = NRESP;
+
+        /* Alone: 3,000 responses of 3,000 bytes, far more than the page
+         * cache (2 MB), so pages go to the file before the commit. */
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        CHECK(enk_store_in_transaction(s));
+        add_texts(s, waves[0], 3000);
+        total += 3000;
+        CHECK(file_size(journal) > 0); /* a rollback journal ... */
+        CHECK(file_size(wal) <= 0);    /* ... and no log */
+        CHECK(file_size(path) > before);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        CHECK(!enk_store_in_transaction(s));
+        CHECK(file_size(journal) < 0);
+        CHECK(file_size(path) >= before + 3000 * 3000);
+        /* Back in WAL mode, with (almost) nothing in the log: the pages were
+         * written once, into the file. */
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+        CHECK(file_size(wal) < 100 * 1024);
+        CHECK_INT(responses_in_main_file(path), total);
+        commit_pages(s, waves[0], 10); /* an ordinary commit: to the log */
+        total += 10;
+        CHECK(file_size(wal) > 10 * 3000);
+        CHECK(file_size(journal) < 0);
+
+        /* Rolled back: as before, and in WAL mode. */
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        add_texts(s, waves[0], 1000);
+        enk_store_rollback(s);
+        CHECK(file_size(journal) < 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+
+        /* Not alone (a reader has the file open): the transaction stays in
+         * WAL mode, and the reader goes on reading the store as it was. */
+        enk_store *r = NULL;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &r, d), ENK_OK);
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        add_texts(s, waves[0], 3000);
+        CHECK(file_size(journal) < 0);
+        int64_t n = -1;
+        if (r)
+                CHECK_INT(enk_store_count(r, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, total);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        total += 3000;
+        CHECK(file_size(wal) > 3000 * 3000);
+        if (r)
+                CHECK_INT(enk_store_count(r, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, total);
+        enk_store_free(r);
+
+        /* Closed with the transaction open: rolled back, back in WAL mode. */
+        CHECK_INT(enk_store_checkpoint(s, true, NULL, NULL, d), ENK_OK);
+        CHECK_INT(enk_store_begin_bulk(s, d), ENK_OK);
+        add_texts(s, waves[0], 1000);
+        CHECK(file_size(journal) > 0);
+        enk_store_free(s);
+        CHECK(file_size(journal) < 0);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), total);
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_integrity_check"
+                                " WHERE integrity_check = 'ok'"),
+                  1);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_diags_free(d);
+        remove_store(path);
+}
+
+/* Killed in the middle of a bulk transaction, after some of its pages went
+ * into the store file: the journal left behind rolls it back, for a reader
+ * as for a writer, and the store is as it was. */
+static void test_bulk_crash(void)
+{
+        int64_t waves[NRESP], edition;
+        enk_store *s = filled_store("bulkcrash.db", waves, &edition);
+        static char path[300], journal[310]; /* static: the killed child frees nothing */
+        snprintf(path, sizeof(path), "%s", enk_store_path(s));
+        snprintf(journal, sizeof(journal), "%s-journal", path);
+        enk_store_free(s);
+        long long before = file_size(path);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+                enk_store *c = NULL;
+                if (enk_store_open(path, 0, &c, NULL) != ENK_OK ||
+                    enk_store_begin_bulk(c, NULL) != ENK_OK)
+                        _exit(2);
+                add_texts(c, waves[1], 2000);
+                raise(SIGKILL); /* killed mid-import: no commit, no close */
+                _exit(4);
+        }
+        int wstatus = -1;
+        waitpid(pid, &wstatus, 0);
+        CHECK(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+        /* The child did write into the file, and left its journal. */
+        CHECK(file_size(path) > before);
+        CHECK(file_size(journal) > 0);
+        /* A read-only handle (enkat stats) sees the store as it was ... */
+        enk_diags *d = enk_diags_new(0);
+        s = NULL;
+        int64_t n = -1;
+        CHECK_INT(enk_store_open(path, ENK_STORE_READONLY, &s, d), ENK_OK);
+        if (s)
+                CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+        enk_store_free(s);
+        /* ... and so does a writable one, which puts it back in WAL mode. */
+        s = NULL;
+        n = -1;
+        CHECK_INT(enk_store_open(path, 0, &s, d), ENK_OK);
+        if (s)
+                CHECK_INT(enk_store_count(s, NULL, &n, d), ENK_OK);
+        CHECK_INT(n, NRESP);
+        CHECK(file_size(journal) < 0);
+        CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+        enk_store_free(s);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_integrity_check"
+                                " WHERE integrity_check = 'ok'"),
+                  1);
+        CHECK_INT(enk_diags_errors(d), 0);
+        enk_diags_free(d);
+        remove_store(path);
 }
 
 /* ------------------------------------------------- web collection (schema 2) */
@@ -2584,7 +2762,10 @@ int main(void)
         test_disk_full();
         test_locked();
         test_readonly();
-        test_checkpoint();
+        test_checkpoint(8192);
+        test_checkpoint(4096);
+        test_bulk();
+        test_bulk_crash();
         test_find_wave();
         test_add_codes();
         test_drafts();
