@@ -144,6 +144,12 @@ size_t enk_diags_dropped(const enk_diags *diags)
         return diags ? diags->dropped : 0;
 }
 
+void enk_diags_add_dropped(enk_diags *diags, size_t n)
+{
+        if (diags)
+                diags->dropped += n;
+}
+
 static int cmp_diag(const enk_diag *a, const enk_diag *b)
 {
         int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");

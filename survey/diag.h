@@ -111,6 +111,9 @@ size_t enk_diags_errors(const enk_diags *diags);
 size_t enk_diags_warnings(const enk_diags *diags);
 /* Number of diagnostics added but not kept because the list was full. */
 size_t enk_diags_dropped(const enk_diags *diags);
+/* Counts n more as dropped: those another list dropped, when its kept ones
+ * are copied into this one (one count of what is not shown). */
+void enk_diags_add_dropped(enk_diags *diags, size_t n);
 /* Sorts the kept diagnostics by file, line and column (stable). */
 void enk_diags_sort(enk_diags *diags);
 

@@ -1150,6 +1150,11 @@ static enk_status end_file(struct run *r, struct writing *w, const struct chunk 
                         st = wave_checks(&r->checks, &r->js, j, w->before,
                                          w->before.responses + (int64_t) c->rows_valid, fd);
         }
+        /* what the reader's and the writer's lists dropped, counted with
+         * what fd dropped in the one "more problems not shown" */
+        enk_diags_add_dropped(fd, enk_diags_dropped(w->wa) + enk_diags_dropped(w->wb));
+        if (w->read_ok)
+                enk_diags_add_dropped(fd, enk_diags_dropped(pd) + enk_diags_dropped(w->wr));
         enk_diags_sort(fd);
         show(r, fd);
         errors += enk_diags_errors(fd);
