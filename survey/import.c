@@ -790,6 +790,7 @@ struct reading {
         struct chunk *c; /* being filled */
         enk_diags *pd;
         enk_status st; /* out of memory while keeping rows */
+        bool keep;     /* the rows go to the writer */
 };
 
 /* Room for len bytes at the end of c's bytes, aligned for any of the
@@ -881,9 +882,21 @@ static enk_status keep_row(void *ctx, const enk_csvin_row *row)
 static void on_read_progress(void *ctx, uint64_t done, uint64_t total)
 {
         struct reading *rd = ctx;
-        rd->c->progressed = true;
-        rd->c->done = done;
-        rd->c->total = total;
+        struct chunk *c = rd->c;
+        if (!rd->keep && c->progressed && c->nrows == 0 && c->total && total &&
+            c->done * 100 / c->total != done * 100 / total) {
+                /* No rows go to the writer (a dry run, or after an error):
+                 * the progress goes alone, so that the bar moves as the
+                 * file is read, not once at its end. */
+                struct chunk *next = chunk_take(rd->r, c->file);
+                if (next && chunk_put(rd->r, c))
+                        rd->c = c = next;
+                else
+                        chunk_free(next); /* the bar waits for the file's end */
+        }
+        c->progressed = true;
+        c->done = done;
+        c->total = total;
 }
 
 /* Reads job i: its reader, the copy of a pipe, the content hash and the
@@ -905,7 +918,7 @@ static enk_status read_job(struct run *r, size_t i)
         c->first = true;
         c->made_reader = !r->readers[k];
         enk_status st = c->st_reader = make_reader(r, k, rd.pd);
-        c->mark_map = enk_diags_count(rd.pd);
+        size_t mark_map = c->mark_map = enk_diags_count(rd.pd);
         /* What is hashed and read: the file, or the copy of a pipe. */
         char *copy = NULL;
         if (st == ENK_OK && !rereadable(j->path) && !enk_xlsxin_is_workbook(j->path))
@@ -913,11 +926,11 @@ static enk_status read_job(struct run *r, size_t i)
         if (st == ENK_OK)
                 st = enk_hash_file_sha256_hex(copy ? copy : j->path, c->hash, rd.pd);
         c->st_pre = st;
-        c->mark_pre = enk_diags_count(rd.pd);
+        size_t mark_pre = c->mark_pre = enk_diags_count(rd.pd);
         if (st == ENK_OK) {
                 enk_csvin *rdr = r->readers[k];
                 pthread_mutex_lock(&r->mu);
-                bool keep = r->writing && !r->errors_seen;
+                bool keep = rd.keep = r->writing && !r->errors_seen;
                 pthread_mutex_unlock(&r->mu);
                 enk_csvin_set_row_fn(rdr, keep ? keep_row : NULL, &rd);
                 enk_csvin_set_progress_fn(rdr, r->h && r->h->progress ? on_read_progress : NULL,
@@ -942,6 +955,10 @@ static enk_status read_job(struct run *r, size_t i)
         }
         c->last = true;
         c->pd = rd.pd;
+        /* end_file reads the file's marks from its last chunk, which is not
+         * the first when the rows filled chunks on the way */
+        c->mark_map = mark_map;
+        c->mark_pre = mark_pre;
         if (!chunk_put(r, c)) {
                 chunk_free(c);
                 return ENK_ERR_NOMEM;

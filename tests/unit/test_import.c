@@ -167,6 +167,29 @@ static void test_dry_run(void)
         enk_import_result_release(&res);
         struct stat sb;
         CHECK(stat(db, &sb) != 0); /* a dry run creates no store */
+
+        /* A large file: the progress moves as it is read (no rows go to the
+         * store's thread, so the progress goes on its own), not only at its
+         * end: 30,000 rows are about 1 MB, read in pieces of 64 KiB. */
+        const char *big = path_in("big.csv");
+        FILE *fp = fopen(big, "w");
+        CHECK(fp != NULL);
+        if (!fp)
+                return;
+        fputs("respondent,date,hemtyp,ar_som_familjehem,antal_placerade,har_skolbarn,"
+              "stod_nojd,helhet_nojd\n",
+              fp);
+        for (int i = 0; i < 30000; i++)
+                fprintf(fp, "R%05d,2020-05-01,1,3,1,0,4,5\n", i);
+        fclose(fp);
+        o = single(db, big, "Norra", 2020);
+        o.dry_run = true;
+        progress_calls = 0;
+        CHECK_INT(run(&o, &res), ENK_OK);
+        CHECK_INT(res.responses, 30000);
+        enk_import_result_release(&res);
+        CHECK(progress_calls >= 10);
+        unlink(big);
 }
 
 static void test_sent_below_responses(void)
