@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "survey/diag.h"
 #include "survey/lang.h"
@@ -189,5 +190,15 @@ void enk_figures_free(enk_figures *f);
 /* The row for unit x year x question (or area), or NULL. */
 const enk_figure *enk_figures_find(const enk_figures *f, const char *unit, int year,
                                    const char *question, bool is_area);
+
+/* The table as `enkat stats` writes it (analysis/figures_write.c). */
+typedef enum { ENK_FIGURES_CSV, ENK_FIGURES_JSON } enk_figures_format;
+
+/* Writes f to o: CSV (a header row of the column codes, then one line a
+ * row) or JSON (an array of objects keyed by the codes), every row through
+ * the column list above, numbers as "%.10g" and empty cells empty (CSV) or
+ * null (JSON); only_year: the rows of f->year alone. ENK_ERR_NOMEM, or
+ * ENK_ERR_IO when o has an error; ENK_OK otherwise. */
+enk_status enk_figures_write(FILE *o, const enk_figures *f, enk_figures_format fmt, bool only_year);
 
 #endif
