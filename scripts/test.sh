@@ -34,12 +34,13 @@ run ninja -C build-asan >/dev/null
 run meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 --no-suite simulate \
         --no-suite degraded --no-suite slow
 
-# 4. Fuzz targets (clang, libFuzzer), bounded in time.
+# 4. Fuzz targets (clang, libFuzzer), each for a bounded time (60 s), two at a
+# time: one a core.
 if [ ! -f build-fuzz/build.ninja ]; then
         CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false >/dev/null || status=1
 fi
 run ninja -C build-fuzz >/dev/null
-run meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 1
+run meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2
 
 # meson names a wrapped run's log after the wrapper too (unit-valgrind-valgrind.json).
 /usr/bin/python3 - <<'PY' || status=1
