@@ -804,10 +804,19 @@ enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diag
         }
         s->readonly = readonly;
         /* One enk_store is for one thread at a time (store.h): the
-         * connection needs no mutex of its own. */
-        int oflags = SQLITE_OPEN_NOMUTEX |
-                     (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+         * connection needs no mutex of its own. A read-only open still
+         * connects read-write when the file may be written, with every
+         * write refused (query_only): a read-only connection can neither
+         * checkpoint nor remove the log files when it is the last to close,
+         * so each `enkat status` left STORE-wal and STORE-shm behind. */
+        bool query_only = readonly && access(path, W_OK) == 0;
+        int oflags =
+            SQLITE_OPEN_NOMUTEX | (readonly && !query_only ? SQLITE_OPEN_READONLY
+                                   : readonly              ? SQLITE_OPEN_READWRITE
+                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+        if (rc == SQLITE_OK && query_only)
+                rc = sqlite3_exec(s->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
         if (rc != SQLITE_OK) {
                 enk_error(diags, loc, "cannot open store: %s",
                           s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
