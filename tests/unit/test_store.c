@@ -535,13 +535,21 @@ static int find_response(const enk_store_row *row)
         return -1;
 }
 
-static enk_status collect(void *ctx, const enk_store_row *row)
+/* The response row is (its index in responses[], -1 for none), noted in
+ * the order the scan gave it. */
+static int note_order(struct collected *c, const enk_store_row *row)
 {
-        struct collected *c = ctx;
         int i = find_response(row);
         if (c->n < NRESP + 2)
                 c->order[c->n] = i;
         c->n++;
+        return i;
+}
+
+static enk_status collect(void *ctx, const enk_store_row *row)
+{
+        struct collected *c = ctx;
+        int i = note_order(c, row);
         if (row->wave_id != c->last_wave)
                 c->waves_seen++;
         c->last_wave = row->wave_id;
@@ -577,10 +585,7 @@ static enk_status collect(void *ctx, const enk_store_row *row)
 static enk_status collect_answers(void *ctx, const enk_store_row *row)
 {
         struct collected *c = ctx;
-        int i = find_response(row);
-        if (c->n < NRESP + 2)
-                c->order[c->n] = i;
-        c->n++;
+        int i = note_order(c, row);
         if (i < 0 || row->source != ENK_SOURCE_IMPORT || row->date || row->respondent_key ||
             row->texts || row->ntexts)
                 c->bad++;
