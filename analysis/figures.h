@@ -194,6 +194,12 @@ const enk_figure *enk_figures_find(const enk_figures *f, const char *unit, int y
 /* The table as `enkat stats` writes it (analysis/figures_write.c). */
 typedef enum { ENK_FIGURES_CSV, ENK_FIGURES_JSON } enk_figures_format;
 
+/* The significant digits of every number written (CSV, JSON, and the
+ * report's cells, analysis/report.c): ENK_FIGURES_DIGITS, spelt as the
+ * format ENK_FIGURES_NUMBER (strfromd takes no '*'). */
+#define ENK_FIGURES_DIGITS 10
+#define ENK_FIGURES_NUMBER "%.10g"
+
 /* Writes f to o: CSV (a header row of the column codes, then one line a
  * row) or JSON (an array of objects keyed by the codes), every row through
  * the column list above, numbers as "%.10g" and empty cells empty (CSV) or

@@ -16,6 +16,9 @@
 #include "survey/csv.h"
 #include "survey/strbuf.h"
 
+/* the two spellings of one precision change together */
+_Static_assert(ENK_FIGURES_DIGITS == 10, "ENK_FIGURES_NUMBER is \"%.10g\": change both");
+
 /* The CSV and JSON are written through one buffer: numbers and flags are
  * put into it directly, and it goes to the stream in large pieces; text
  * (unit, question, change) goes through the one CSV field rule and the one
@@ -93,12 +96,12 @@ static void out_num(out *w, double v, enk_figures_format fmt)
         memcpy(&bits, &v, sizeof bits);
         struct memo *m = &w->memo[(bits ^ bits >> 29 ^ bits >> 45) % 4096];
         if (m->len == 0 || m->bits != bits) {
-                int len = strfromd(m->s, sizeof m->s, "%.10g", v);
+                int len = strfromd(m->s, sizeof m->s, ENK_FIGURES_NUMBER, v);
                 m->bits = bits;
                 m->len = (unsigned char) (len > 0 && (size_t) len < sizeof m->s ? len : 0);
                 if (!m->len) { /* cannot happen with 10 digits; print it plainly */
                         out_flush(w);
-                        fprintf(w->o, "%.10g", v);
+                        fprintf(w->o, ENK_FIGURES_NUMBER, v);
                         return;
                 }
         }

@@ -276,8 +276,8 @@ const char *enk_report_fmt(char *buf, size_t cap, const char *fmt, ...)
 void enk_report_note_err(enk_report_ctx *c, lxw_error e);
 
 /* The significant digits of every number the report writes: those of
- * `enkat stats --format csv` ("%.10g"). */
-#define ENK_REPORT_DIGITS 10
+ * `enkat stats --format csv` (analysis/figures.h). */
+#define ENK_REPORT_DIGITS ENK_FIGURES_DIGITS
 /* v rounded to ENK_REPORT_DIGITS significant digits (the double nearest to
  * its "%.10g"); not finite, zero and whole numbers as they are. */
 double enk_report_round(double v);
