@@ -483,7 +483,7 @@ static bool make_formats(enk_report_ctx *c)
             &c->fmt.total_pct,      &c->fmt.total_int, &c->fmt.data_head,
             &c->fmt.pct_lowp,       &c->fmt.p_value,   &c->fmt.p_sig,
             &c->fmt.header_small,   &c->fmt.chooser,   &c->fmt.gap,
-            &c->fmt.data_head_left,
+            &c->fmt.data_head_left, &c->fmt.flag,
         };
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 if (!(*all[i] = add_fmt(c)))
@@ -546,6 +546,13 @@ static bool make_formats(enk_report_ctx *c)
         format_set_num_format(c->fmt.integer, "#,##0");
         format_set_num_format(c->fmt.year, "0");
         format_set_align(c->fmt.year, LXW_ALIGN_LEFT);
+        /* a flag, 1 or 0 as in the CSV, shown as the word "ja" or "nej" */
+        char flag[64];
+        format_set_num_format(c->fmt.flag,
+                              enk_report_fmt(flag, sizeof flag, "\"%s\";\"%s\";\"%s\"",
+                                             enk_report_word(c, W_YES), enk_report_word(c, W_YES),
+                                             enk_report_word(c, W_NO)));
+        format_set_align(c->fmt.flag, LXW_ALIGN_LEFT);
 
         format_set_align(c->fmt.dots, LXW_ALIGN_RIGHT);
         format_set_font_color(c->fmt.dots, ENK_REPORT_GREY);
@@ -778,7 +785,9 @@ static enk_status write_workbook(enk_report_ctx *c)
                 return fail(c, lxw_status(c->err), "cannot build the report workbook: %s",
                             lxw_message(msg, sizeof msg, c->err));
         }
+        enk_report_zip_fast(true);
         lxw_error e = workbook_close(c->wb);
+        enk_report_zip_fast(false);
         c->wb = NULL;
         if (e != LXW_NO_ERROR)
                 return fail(c, lxw_status(e), "cannot write the report workbook: %s",

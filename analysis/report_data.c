@@ -7,9 +7,11 @@
  * column in the report's language (enk_column.heading), with what it holds in
  * a comment on the header (enk_column.label); the row above the header gives
  * the CSV's column codes, for programs and for anyone matching the sheet with
- * `enkat stats`. The values are written for people too: a flag as the word
- * "ja" or "nej" (empty when no test was made), a direction as "upp" or "ned",
- * and the weighted total under its name rather than the CSV's "*".
+ * `enkat stats`. The values are written for people too: a flag as the CSV's
+ * 1 or 0 (empty when no test was made) that its number format shows as the
+ * word "ja" or "nej" (fmt.flag: a third of the XML of a word), a direction
+ * as "upp" or "ned", and the weighted total under its name rather than the
+ * CSV's "*".
  *
  * Memory: a national table is 84,000 rows of 31 cells, which libxlsxwriter
  * would keep in memory to the end (340 MB). So this sheet is streamed
@@ -58,9 +60,8 @@ static void data_rows(enk_report_ctx *c, lxw_worksheet *ws, size_t first)
                                 enk_report_put_str(c, ws, first + i, k, shown_text(c, k, cell.text),
                                                    NULL);
                         else if (col->type == ENK_COL_BOOL && cell.flag >= 0)
-                                enk_report_put_str(c, ws, first + i, k,
-                                                   enk_report_word(c, cell.flag ? W_YES : W_NO),
-                                                   NULL);
+                                enk_report_put_num(c, ws, first + i, k, cell.flag ? 1 : 0,
+                                                   c->fmt.flag);
                         else if (col->type != ENK_COL_TEXT && col->type != ENK_COL_BOOL)
                                 enk_report_put_num(c, ws, first + i, k, cell.num, fmt);
                 }

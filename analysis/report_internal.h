@@ -17,6 +17,8 @@
  *   report_method.c        sheet 7
  *   report_data.c          sheet 8, the tidy table (analysis/figures.h's columns),
  *                          streamed to a temporary file row by row
+ *   report_zip.c           the workbook's parts deflated at zlib's fastest
+ *                          level (libxlsxwriter has no option for it)
  *
  * A new sheet is one file with one enk_report_sheet_<name>(c), called from
  * write_sheets() in report.c, and its words in report_words.c.
@@ -211,7 +213,7 @@ typedef struct enk_report_ctx {
         const char *path;
         enk_diags *diags;
         lxw_workbook *wb;
-        lxw_error err; /* the first libxlsxwriter failure */
+        lxw_error err;    /* the first libxlsxwriter failure */
         const char *version;
         long long created;
         /* the questionnaire's title with the report year (enk_title_with_year):
@@ -234,7 +236,7 @@ typedef struct enk_report_ctx {
                     *bold_wrap, *pct, *pct_bold, *pp, *dec1, *dec3, *integer, *year, *dots, *mark,
                     *note, *small, *good, *bad, *date, *hash, *fact_label, *fact_int, *fact_pct,
                     *fact_text, *total_pct, *total_int, *data_head, *data_head_left, *pct_lowp,
-                    *p_value, *p_sig, *header_small, *chooser, *gap;
+                    *p_value, *p_sig, *header_small, *chooser, *gap, *flag;
         } fmt;
 } enk_report_ctx;
 
@@ -401,5 +403,9 @@ void enk_report_sheet_comparison(enk_report_ctx *c);
 void enk_report_sheet_questions(enk_report_ctx *c);
 void enk_report_sheet_method(enk_report_ctx *c);
 void enk_report_sheet_data(enk_report_ctx *c);
+
+/* While on (on the calling thread), the parts of the workbook being closed
+ * are deflated at zlib's fastest level (report_zip.c says how and why). */
+void enk_report_zip_fast(bool on);
 
 #endif

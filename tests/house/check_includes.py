@@ -71,6 +71,9 @@ LIBRARIES = {
     # GNU gettext (glibc's libintl): the diagnostics translate their formats,
     # the CLI chooses the run's language (survey/diag.h).
     "gettext": (["libintl.h"], ["survey/diag.c", "cli/util.c"]),
+    # the dynamic linker: the report passes libxlsxwriter's zip call on to
+    # minizip at another level (analysis/report_zip.c says why)
+    "dlfcn": (["dlfcn.h"], ["analysis/report_zip.c"]),
 }
 
 # The C library and POSIX: anyone may include these.

@@ -21,7 +21,7 @@ ENKAT, writes the reports and reads them back with openpyxl. Checks:
    lines of their own; a year a question was not asked shows "." (SCB's
    "uppgift kan inte förekomma"), a hidden figure "..".
 4. The Data sheet: the CSV's codes in the row above the table, a header in
-   the report's language, flags as "ja"/"nej", the total under its name, an
+   the report's language, flags as 1/0 shown as "ja"/"nej", the total under its name, an
    area's positive never above its n.
 Prints one line per failed check and the number of checks; exits 1 on any
 failure.
@@ -33,6 +33,7 @@ import sys
 import tempfile
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 ENKAT = os.path.abspath(sys.argv[1])
 
@@ -280,9 +281,12 @@ def main():
         rows = list(d.iter_rows(min_row=3, values_only=True))
         for name in ("significant", "suppressed", "is_area", "low_precision"):
             vals = {r[col[name]] for r in rows}
-            check(vals <= {"ja", "nej", None}, f"{label}: Data {name} written as {vals}")
+            check(vals <= {0, 1, None}, f"{label}: Data {name} written as {vals}")
+            shown = {c.number_format for c in d[get_column_letter(col[name] + 1)][2:]
+                     if c.value is not None}
+            check(shown == {'"ja";"ja";"nej"'}, f"{label}: Data {name} shown as {shown}")
         for r in rows:
-            if r[col["is_area"]] == "ja" and r[col["positive"]] is not None:
+            if r[col["is_area"]] == 1 and r[col["positive"]] is not None:
                 check(r[col["positive"]] <= r[col["n"]],
                       f"{label}: area {r[:3]} positive {r[col['positive']]} > n {r[col['n']]}")
         units = {r[0] for r in rows}

@@ -244,6 +244,14 @@ def check_data(wb, label):
     col = {name: i for i, name in enumerate(header)}
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     check(len(rows) == 3 * 3 * 6, f"{label}: {len(rows)} data rows, want 54")
+    # every flag reads as the word: 1 (or any other number) yes, 0 no
+    flag_format = f'"{yes}";"{yes}";"{no}"'
+    for name in ("significant", "suppressed", "is_area", "low_precision"):
+        for c in ws.iter_cols(min_col=col[name] + 1, max_col=col[name] + 1, min_row=3):
+            for cell in c:
+                if cell.value is not None:
+                    check(cell.number_format == flag_format,
+                          f"{label}: Data {cell.coordinate} ({name}) format {cell.number_format!r}")
     seen = set()
     for row in rows:
         unit, year, item = row[col["unit"]], row[col["year"]], row[col["question"]]
@@ -254,11 +262,13 @@ def check_data(wb, label):
         n = sum(d)
         check(row[col["n"]] == n, f"{label}: Data {key} n {row[col['n']]!r}, want {n}")
         supp = key in SUPPRESSED
-        check(row[col["suppressed"]] == (yes if supp else no),
+        # a flag is the CSV's 1 or 0 (issue 17: a number is a third of the
+        # XML of a word), shown as the word by its number format (below)
+        check(row[col["suppressed"]] == (1 if supp else 0),
               f"{label}: Data {key} suppressed {row[col['suppressed']]!r}")
         # a verdict only where a change was tested (not the first year, not
         # a hidden row): empty otherwise, as in `enkat stats --format csv`
-        want_sig = None if supp or year == 2022 else (yes if key in SIGNIFICANT else no)
+        want_sig = None if supp or year == 2022 else (1 if key in SIGNIFICANT else 0)
         check(row[col["significant"]] == want_sig,
               f"{label}: Data {key} significant {row[col['significant']]!r}, want {want_sig}")
         if supp:
