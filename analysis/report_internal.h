@@ -214,6 +214,7 @@ typedef struct enk_report_ctx {
         enk_diags *diags;
         lxw_workbook *wb;
         lxw_error err;    /* the first libxlsxwriter failure */
+        char *stream_buf; /* the streamed sheet file's buffer (enk_report_add_streamed_sheet) */
         const char *version;
         long long created;
         /* the questionnaire's title with the report year (enk_title_with_year):
