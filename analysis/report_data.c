@@ -27,6 +27,7 @@
 #include "analysis/report_internal.h"
 #include "survey/utf8.h"
 
+#include <math.h>
 #include <string.h>
 
 /* The text of a text cell as people read it. */
@@ -62,7 +63,8 @@ static void data_rows(enk_report_ctx *c, lxw_worksheet *ws, size_t first)
                         else if (col->type == ENK_COL_BOOL && cell.flag >= 0)
                                 enk_report_put_num(c, ws, first + i, k, cell.flag ? 1 : 0,
                                                    c->fmt.flag);
-                        else if (col->type != ENK_COL_TEXT && col->type != ENK_COL_BOOL)
+                        else if (col->type != ENK_COL_TEXT && col->type != ENK_COL_BOOL &&
+                                 isfinite(cell.num)) /* an empty cell needs no format */
                                 enk_report_put_num(c, ws, first + i, k, cell.num, fmt);
                 }
         }
