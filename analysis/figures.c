@@ -4,9 +4,11 @@
 #include <math.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "analysis/stats.h"
 #include "survey/arena.h"
@@ -122,6 +124,23 @@ static void fail(enk_diags *d, const char *store_file, const char *msg, const ch
 {
         enk_loc loc = {.file = store_file};
         enk_error(d, loc, msg, arg);
+}
+
+/* calloc for the large tables (the rows, the cells): they are asked to
+ * lie in transparent huge pages where the system gives those on request
+ * (Linux's "madvise" mode), so that the national table's 27 MB cost 14
+ * page faults, not 6,600. Freed with free(). */
+static void *table_calloc(size_t n, size_t size)
+{
+        void *p = calloc(n, size);
+        const uintptr_t huge = (uintptr_t) 2 << 20;
+        if (p && n * size >= 2 * huge) {
+                uintptr_t from = ((uintptr_t) p + huge - 1) & ~(huge - 1);
+                uintptr_t to = ((uintptr_t) p + n * size) & ~(huge - 1);
+                if (to > from)
+                        madvise((void *) from, to - from, MADV_HUGEPAGE);
+        }
+        return p;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -1536,14 +1555,14 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
         c->with_total = c->nunits > 1;
         c->ngroups = c->nunits + (c->with_total ? 1 : 0);
         size_t nu = c->nunits + 1; /* room for the total */
-        c->cells = calloc(nu * c->nyears * (c->nq ? c->nq : 1), sizeof *c->cells);
-        c->acells = calloc(nu * c->nyears * (c->na ? c->na : 1), sizeof *c->acells);
+        c->cells = table_calloc(nu * c->nyears * (c->nq ? c->nq : 1), sizeof *c->cells);
+        c->acells = table_calloc(nu * c->nyears * (c->na ? c->na : 1), sizeof *c->acells);
         c->asum = calloc(c->na ? c->na : 1, sizeof *c->asum);
         c->acount = calloc(c->na ? c->na : 1, sizeof *c->acount);
         c->apos = calloc(c->na ? c->na : 1, sizeof *c->apos);
         c->aans = calloc(c->na ? c->na : 1, sizeof *c->aans);
         c->has_wave = calloc(c->ngroups * c->nyears, sizeof *c->has_wave);
-        c->rows = calloc(c->ngroups * c->nyears * (c->per ? c->per : 1), sizeof *c->rows);
+        c->rows = table_calloc(c->ngroups * c->nyears * (c->per ? c->per : 1), sizeof *c->rows);
         if (!c->cells || !c->acells || !c->asum || !c->acount || !c->apos || !c->aans ||
             !c->has_wave || !c->rows)
                 return ENK_ERR_NOMEM;
