@@ -64,10 +64,12 @@ typedef struct edition {
 } edition;
 
 typedef struct wave {
+        int64_t id;
         char *unit;
         int year;
         int64_t edition_id;
-        int64_t responses, sent;
+        int64_t responses, sent; /* responses: counted by the tally (the listing
+                                    says only whether there are any) */
         long u, y; /* the unit's index in ctx.units and the year's in ctx.years, or -1 */
 } wave;
 
@@ -99,9 +101,14 @@ typedef struct ctx {
         size_t nclasses;
         size_t *aq, *aq_at; /* the questions of area a: aq[aq_at[a]] to aq[aq_at[a + 1]] */
         enk_arena dists;    /* the cells' distributions */
-        /* the wave of the response last tallied (responses come wave by wave) */
+        /* the wave of the response last tallied (responses come wave by wave),
+         * and its entry in the waves listed (NULL: not listed), whose
+         * responses are counted here */
         int64_t cur_wave;
         bool cur_set, cur_skip;
+        wave *cur_listed;
+        wave *waves; /* the waves listed, in the scan's order */
+        size_t nwaves, next_wave;
         const edition *cur_ed;
         cell *cur_cells;
         acell *cur_acells;
@@ -201,6 +208,7 @@ static enk_status on_wave(void *vctx, const enk_store_wave_info *w)
                 l->cap = cap;
         }
         wave *x = &l->v[l->n];
+        x->id = w->wave_id;
         x->unit = strdup(w->unit);
         if (!x->unit)
                 return ENK_ERR_NOMEM;
@@ -239,6 +247,16 @@ static void enter_wave(ctx *c, const enk_store_row *row)
         c->cur_set = true;
         c->cur_wave = row->wave_id;
         c->cur_skip = true;
+        /* the listing's order is the scan's: the next wave listed with
+         * responses, unless the store changed in between */
+        c->cur_listed = NULL;
+        for (size_t k = 0; k < c->nwaves && !c->cur_listed; k++) {
+                wave *w = &c->waves[(c->next_wave + k) % c->nwaves];
+                if (w->id == row->wave_id)
+                        c->cur_listed = w;
+        }
+        if (c->cur_listed)
+                c->next_wave = (size_t) (c->cur_listed - c->waves) + 1;
         if (row->year > c->report_year)
                 return;
         long u = unit_index(c, row->unit);
@@ -410,6 +428,8 @@ static enk_status on_row(void *vpipe, const enk_store_row *row)
         ctx *c = p->c;
         if (!c->cur_set || row->wave_id != c->cur_wave)
                 enter_wave(c, row);
+        if (c->cur_listed)
+                c->cur_listed->responses++;
         if (c->cur_skip)
                 return ENK_OK;
         if (!p->threaded)
@@ -1579,6 +1599,11 @@ static enk_status tally(ctx *c, const wave_list *wl, struct enk_store *store, en
                 if (c->with_total)
                         c->has_wave[c->nunits * c->nyears + (size_t) y] = true;
         }
+        /* the listing said whether each wave has responses; the scan counts them */
+        for (size_t i = 0; i < wl->n; i++)
+                wl->v[i].responses = 0;
+        c->waves = wl->v;
+        c->nwaves = wl->n;
         enk_status st = scan_into_cells(c, store, diags);
         if (st == ENK_OK && c->with_total)
                 st = add_total(c, c->nunits);
@@ -1732,7 +1757,7 @@ enk_status enk_figures_compute(struct enk_store *store, const enk_figures_option
         wave_list wl = {0};
         figures_impl *fi = NULL;
 
-        enk_store_filter all = {0};
+        enk_store_filter all = {.any_response = true};
         enk_status st = enk_store_waves(store, &all, on_wave, &wl, diags);
         if (st != ENK_OK)
                 goto done;

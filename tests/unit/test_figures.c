@@ -221,6 +221,19 @@ static void test_all_units(enk_store *s)
         CHECK_INT(f->neditions, 2);
         CHECK_INT(f->questionnaire->edition, 2021);
         CHECK_INT(f->nwaves, 7);
+        /* each wave's responses, counted by the tally: every answer, "vet
+         * ej" and blank of the fixture */
+        for (size_t i = 0; i < f->nwaves && i < sizeof waves / sizeof waves[0]; i++) {
+                const wave_fixture *w = &waves[i];
+                int want = w->na + w->blank;
+                for (int k = 0; k < 5; k++)
+                        want += w->counts[k];
+                CHECK_STR(f->waves[i].unit, w->unit);
+                CHECK_INT(f->waves[i].year, w->year);
+                CHECK_INT(f->waves[i].responses, want);
+                CHECK_INT(f->waves[i].sent, 40);
+                CHECK(f->waves[i].response_rate == want / 40.0);
+        }
         /* 4 groups (A, B, C, total) x 3 years x (3 scale questions + 1 area);
          * C has only 2022 but every group gets every year */
         CHECK_INT(f->nrows, 4 * 3 * 4);
