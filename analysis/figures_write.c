@@ -228,7 +228,10 @@ static void print_record(out *w, const enk_figure *r, enk_figures_format fmt, bo
                 }
                 switch (col->type) {
                 case ENK_COL_TEXT:
-                        if (cell.text) {
+                        if (cell.text && !json &&
+                            enk_csv_field_plain(cell.text, strlen(cell.text), ',')) {
+                                out_str(w, cell.text, strlen(cell.text));
+                        } else if (cell.text) {
                                 out_flush(w);
                                 if (json)
                                         enk_strbuf_write_json(w->o, cell.text);
