@@ -200,9 +200,19 @@ typedef enum { ENK_FIGURES_CSV, ENK_FIGURES_JSON } enk_figures_format;
 #define ENK_FIGURES_DIGITS 10
 #define ENK_FIGURES_NUMBER "%.10g"
 
+/* Writes v as snprintf(buf, 32, ENK_FIGURES_NUMBER, v) does with glibc
+ * ("%.10g", exactly rounded), byte for byte, and returns its length; buf
+ * has room for 32 bytes. Fast for the magnitudes statistics have (1e-13 to
+ * 1e32): the ten digits as a whole number, the remainder of its rounding
+ * computed exactly (fma), snprintf itself when that remainder is within
+ * 1e-6 of one half (the rounding may go either way), for the rest and for
+ * NaN and infinities. tests/unit/test_figures.c compares it with snprintf
+ * on millions of values. */
+size_t enk_figures_number(char *buf, double v);
+
 /* Writes f to o: CSV (a header row of the column codes, then one line a
  * row) or JSON (an array of objects keyed by the codes), every row through
- * the column list above, numbers as "%.10g" and empty cells empty (CSV) or
+ * the column list above, numbers as "%.10g" (enk_figures_number) and empty cells empty (CSV) or
  * null (JSON); only_year: the rows of f->year alone. ENK_ERR_NOMEM, or
  * ENK_ERR_IO when o has an error; ENK_OK otherwise. */
 enk_status enk_figures_write(FILE *o, const enk_figures *f, enk_figures_format fmt, bool only_year);

@@ -98,6 +98,13 @@ const char *cli_number(enk_lang lang, long long n, char *buf, size_t size);
 /* Whether stderr is a terminal (progress bars are shown only then). */
 bool cli_stderr_is_tty(void);
 
+/* Runs enkat-full, the program with every command (cli/main.c says why
+ * there are two), in place of this one with the same arguments argv:
+ * the one beside this program (a build tree), else the one meson install
+ * put in ENK_LIBEXECDIR. Returns only when neither can be run: then prints
+ * why and returns EXIT_INPUT. */
+int cli_run_full(char **argv);
+
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -9,9 +9,21 @@
 
 struct enk_cmd {
         const char *name;
-        int (*fn)(int argc, char **argv);
+        int (*fn)(int argc, char **argv); /* NULL: the command runs in enkat-full */
         const char *summary;
 };
+
+/* The commands of the paper form, the scanner and the web server link
+ * cairo, Pango, Poppler, Leptonica, zbar, qpdf and libmicrohttpd, which
+ * bring about 75 more shared libraries: loading them is most of a run's
+ * start (40 ms of 50). So this program is built twice: enkat without
+ * those commands, which hands them to enkat-full (cli_run_full), and
+ * enkat-full with every command (ENK_FULL). */
+#ifdef ENK_FULL
+#define FULL(fn) fn
+#else
+#define FULL(fn) NULL
+#endif
 
 static const struct enk_cmd commands[] = {
     {"check", cmd_check, ENK_MSGID("validate a questionnaire")},
@@ -21,10 +33,11 @@ static const struct enk_cmd commands[] = {
     {"report", cmd_report, ENK_MSGID("write the report workbook")},
     {"export", cmd_export, ENK_MSGID("write the responses as CSV, SPSS or Stata files")},
     {"codes", cmd_codes, ENK_MSGID("make one-time access codes for the web form")},
-    {"form", cmd_form, ENK_MSGID("write the paper form (PDF), its layout, or the web form (HTML)")},
-    {"serve", cmd_serve, ENK_MSGID("serve the web form with one-time codes")},
-    {"scan", cmd_scan, ENK_MSGID("read scanned paper forms into a wave")},
-    {"review", cmd_review, ENK_MSGID("decide the scanned answers that wait for a person")},
+    {"form", FULL(cmd_form),
+     ENK_MSGID("write the paper form (PDF), its layout, or the web form (HTML)")},
+    {"serve", FULL(cmd_serve), ENK_MSGID("serve the web form with one-time codes")},
+    {"scan", FULL(cmd_scan), ENK_MSGID("read scanned paper forms into a wave")},
+    {"review", FULL(cmd_review), ENK_MSGID("decide the scanned answers that wait for a person")},
 };
 
 static void usage(FILE *f)
@@ -111,6 +124,8 @@ int main(int argc, char **argv)
                                         argv[2]);
                                 return EXIT_USAGE;
                         }
+                        if (!c->fn)
+                                return cli_run_full(argv);
                         char *args[] = {(char *) c->name, "--help", NULL};
                         return c->fn(2, args);
                 }
@@ -123,5 +138,7 @@ int main(int argc, char **argv)
                         name);
                 return EXIT_USAGE;
         }
+        if (!c->fn)
+                return cli_run_full(argv);
         return c->fn(argc - 1, argv + 1);
 }

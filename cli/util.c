@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 
+#include <errno.h>
 #include <libintl.h>
 #include <limits.h>
 #include <locale.h>
@@ -267,6 +268,23 @@ int cli_exit_status(enk_status st)
 bool cli_stderr_is_tty(void)
 {
         return isatty(STDERR_FILENO);
+}
+
+int cli_run_full(char **argv)
+{
+        char exe[PATH_MAX], beside[PATH_MAX + 16];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n > 0) {
+                exe[n] = '\0';
+                char *slash = strrchr(exe, '/');
+                if (slash) {
+                        *slash = '\0';
+                        snprintf(beside, sizeof(beside), "%s/enkat-full", exe);
+                        execv(beside, argv);
+                }
+        }
+        execv(ENK_LIBEXECDIR "/enkat-full", argv);
+        return cli_error("cannot run '%s': %s", ENK_LIBEXECDIR "/enkat-full", strerror(errno));
 }
 
 const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w)

@@ -1143,17 +1143,22 @@ enk_status enk_csv_read_table(const char *path, enk_csv_table_fn fn, void *ctx, 
 
 /* ---------------------------------------------------------------- writing */
 
-enk_status enk_csv_write_field(FILE *fp, const char *s, char sep)
+bool enk_csv_field_plain(const char *s, size_t len, char sep)
 {
-        if (!s)
-                s = "";
-        size_t len = strlen(s);
         /* Quote only when needed, so plain codes stay plain for every reader. */
         bool quote =
             len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
         for (size_t i = 0; i < len && !quote; i++)
                 quote = s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-        if (!quote)
+        return !quote;
+}
+
+enk_status enk_csv_write_field(FILE *fp, const char *s, char sep)
+{
+        if (!s)
+                s = "";
+        size_t len = strlen(s);
+        if (enk_csv_field_plain(s, len, sep))
                 return fwrite(s, 1, len, fp) == len ? ENK_OK : ENK_ERR_IO;
         return csv_fwrite2(fp, s, len, '"') == 0 ? ENK_OK : ENK_ERR_IO;
 }

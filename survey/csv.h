@@ -159,4 +159,8 @@ enk_status enk_csv_read_table(const char *path, enk_csv_table_fn fn, void *ctx, 
  * ENK_ERR_IO when the write failed. */
 enk_status enk_csv_write_field(FILE *fp, const char *s, char sep);
 
+/* Whether enk_csv_write_field() writes s (of len bytes) as it is, unquoted,
+ * for separator sep: a writer that buffers may then copy it itself. */
+bool enk_csv_field_plain(const char *s, size_t len, char sep);
+
 #endif

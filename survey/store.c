@@ -343,6 +343,13 @@ static const char *const stmt_sql[ST_COUNT_] = {
                       " LEFT JOIN (SELECT wave_id, count(*) AS n FROM spent WHERE test = 0"
                       "  GROUP BY wave_id) m"
                       " ON m.wave_id = w.id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
+    /* enk_store_filter.any_response: whether a wave has responses, not how
+     * many (one look into the index, not a count of its entries) */
+    [ST_LIST_WAVES_LEAN] =
+        "SELECT w.id, w.unit_id, u.name, w.year, w.edition_id, e.survey, e.year,"
+        " EXISTS (SELECT 1 FROM responses r WHERE r.wave_id = w.id), w.sent"
+        " FROM waves w JOIN units u ON u.id = w.unit_id"
+        " JOIN editions e ON e.id = w.edition_id" FILTER_SQL " ORDER BY u.name, w.year, w.id",
     [ST_COUNT] = "SELECT count(*) FROM responses r JOIN waves w ON w.id = r.wave_id"
                  " JOIN editions e ON e.id = w.edition_id" FILTER_SQL,
     [ST_SAVEPOINT] = "SAVEPOINT enk",

@@ -350,6 +350,9 @@ typedef struct enk_store_filter {
         bool texts;         /* scan: also read the free texts (slower) */
         bool answers_only;  /* scan: read only the answers (faster); the row's
                                source is ENK_SOURCE_IMPORT, date and key NULL */
+        bool any_response;  /* listing: responses is 1 for a wave with any, 0
+                               for one without (faster); imports, codes and
+                               scans are 0 */
 } enk_store_filter;
 
 /* A stored free-text answer, as a scan reads it back: the id of its question

@@ -52,6 +52,7 @@ enum stmt_id {
         ST_SCAN_RESPONSES,
         ST_SCAN_TEXTS,
         ST_LIST_WAVES,
+        ST_LIST_WAVES_LEAN,
         ST_COUNT,
         ST_SAVEPOINT,
         ST_RELEASE,

@@ -420,13 +420,31 @@ enk_status enk_store_scan(enk_store *store, const enk_store_filter *filter, enk_
 enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk_store_wave_fn fn,
                            void *ctx, enk_diags *diags)
 {
-        sqlite3_stmt *st = store_stmt(store, ST_LIST_WAVES, diags);
+        bool lean = filter && filter->any_response;
+        sqlite3_stmt *st = store_stmt(store, lean ? ST_LIST_WAVES_LEAN : ST_LIST_WAVES, diags);
         if (!st)
                 return ENK_ERR_STORE;
         bind_filter(st, filter);
         enk_status status = ENK_OK;
         int rc;
         while (status == ENK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                if (lean) {
+                        enk_store_wave_info w = {
+                            .wave_id = sqlite3_column_int64(st, 0),
+                            .unit_id = sqlite3_column_int64(st, 1),
+                            .unit = (const char *) sqlite3_column_text(st, 2),
+                            .year = sqlite3_column_int(st, 3),
+                            .edition_id = sqlite3_column_int64(st, 4),
+                            .survey = (const char *) sqlite3_column_text(st, 5),
+                            .edition_year = sqlite3_column_int(st, 6),
+                            .responses = sqlite3_column_int64(st, 7),
+                            .sent = sqlite3_column_type(st, 8) == SQLITE_NULL
+                                        ? -1
+                                        : sqlite3_column_int64(st, 8),
+                        };
+                        status = fn(ctx, &w);
+                        continue;
+                }
                 enk_store_wave_info w = {
                     .wave_id = sqlite3_column_int64(st, 0),
                     .unit_id = sqlite3_column_int64(st, 1),

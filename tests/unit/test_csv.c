@@ -160,6 +160,38 @@ static void test_write_field(void)
         fclose(fp);
         CHECK_STR(buf, "plain|\"a;b \"\"c\"\"\"|");
         free(buf);
+
+        /* enk_csv_field_plain says what enk_csv_write_field does: as it is,
+         * or quoted */
+        static const struct {
+                const char *s;
+                char sep;
+                bool plain;
+        } cases[] = {
+            {"Exempelkommun Södra", ',', true},
+            {"", ',', true},
+            {"a;b", ',', true},
+            {"a,b", ',', false},
+            {"a;b", ';', false},
+            {"a\"b", ',', false},
+            {"a\nb", ',', false},
+            {"a\rb", ',', false},
+            {" a", ',', false},
+            {"a ", ',', false},
+            {"\ta", ',', false},
+            {"a\t", ',', false},
+            {"a b", ',', true},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                CHECK_INT(enk_csv_field_plain(cases[i].s, strlen(cases[i].s), cases[i].sep),
+                          cases[i].plain);
+                buf = NULL;
+                fp = open_memstream(&buf, &len);
+                CHECK_INT(enk_csv_write_field(fp, cases[i].s, cases[i].sep), ENK_OK);
+                fclose(fp);
+                CHECK_INT(strcmp(buf, cases[i].s) == 0, cases[i].plain);
+                free(buf);
+        }
 }
 
 int main(void)

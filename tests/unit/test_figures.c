@@ -1,7 +1,10 @@
 /* tests/unit/test_figures.c - the figures table from a hand-countable store. */
 #include "analysis/figures.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -218,6 +221,19 @@ static void test_all_units(enk_store *s)
         CHECK_INT(f->neditions, 2);
         CHECK_INT(f->questionnaire->edition, 2021);
         CHECK_INT(f->nwaves, 7);
+        /* each wave's responses, counted by the tally: every answer, "vet
+         * ej" and blank of the fixture */
+        for (size_t i = 0; i < f->nwaves && i < sizeof waves / sizeof waves[0]; i++) {
+                const wave_fixture *w = &waves[i];
+                int want = w->na + w->blank;
+                for (int k = 0; k < 5; k++)
+                        want += w->counts[k];
+                CHECK_STR(f->waves[i].unit, w->unit);
+                CHECK_INT(f->waves[i].year, w->year);
+                CHECK_INT(f->waves[i].responses, want);
+                CHECK_INT(f->waves[i].sent, 40);
+                CHECK(f->waves[i].response_rate == want / 40.0);
+        }
         /* 4 groups (A, B, C, total) x 3 years x (3 scale questions + 1 area);
          * C has only 2022 but every group gets every year */
         CHECK_INT(f->nrows, 4 * 3 * 4);
@@ -507,8 +523,102 @@ static void test_empty(void)
         unlink(buf);
 }
 
+/* The next of a sequence of 53-bit pseudo-random numbers. */
+static unsigned long lcg(unsigned long *x)
+{
+        *x = *x * 6364136223846793005UL + 1442695040888963407UL;
+        return *x >> 11;
+}
+
+/* One value: enk_figures_number against glibc's snprintf("%.10g"), the
+ * reference (exact decimal rounding, half to even). Prints the first few
+ * that differ. */
+static size_t number_differs(double v)
+{
+        static int shown;
+        char want[64], got[64];
+        snprintf(want, sizeof want, "%.10g", v);
+        size_t len = enk_figures_number(got, v);
+        if (len == strlen(want) && strcmp(got, want) == 0)
+                return 0;
+        if (shown++ < 10)
+                printf("enk_figures_number(%a) == \"%s\", want \"%s\"\n", v, got, want);
+        return 1;
+}
+
+/* v and the doubles one and two steps either side of it, and their
+ * negatives. */
+static size_t number_around_differs(double v)
+{
+        double lo = v, hi = v;
+        size_t wrong = number_differs(v) + number_differs(-v);
+        for (int i = 0; i < 2; i++) {
+                lo = nextafter(lo, 0);
+                hi = nextafter(hi, INFINITY);
+                wrong += number_differs(lo) + number_differs(hi) + number_differs(-lo) +
+                         number_differs(-hi);
+        }
+        return wrong;
+}
+
+/* enk_figures_number writes what snprintf("%.10g") writes, byte for byte:
+ * on 2.7 million values of every kind, among them the decimal halves at
+ * every magnitude the fast path takes (x.xxxxxxxxx5e-14 .. e+32, from
+ * decimal strings, and the doubles next to them, where a sloppy rounding
+ * goes wrong), the powers of ten and the numbers that round up to one
+ * (9.9999999995e-5 is 0.0001 in fixed notation), shares k/n, whole numbers,
+ * random bit patterns of every exponent, zeros, NaN and infinities. */
+static void test_number(void)
+{
+        size_t wrong = 0, tried = 0;
+        static const double known[] = {
+            0.0, -0.0, NAN, INFINITY, -INFINITY,     DBL_MIN,      DBL_MAX, 4.9e-324, 1e-13, 1e32,
+            0.5, 1.5,  2.5, 100.0,    12345678905.0, 1234567890.5, 1e-5,    1e-4,     1e9,   1e10};
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++, tried += 2)
+                wrong += number_differs(known[i]) + number_differs(-known[i]);
+        unsigned long x = 20261207;
+        for (int e = -15; e <= 33; e++) {
+                char s[64];
+                for (int i = 0; i < 4000; i++, tried += 10) {
+                        /* ten digits, then a 5: a decimal half */
+                        unsigned long lead = 1 + lcg(&x) % 9;
+                        snprintf(s, sizeof s, "%lu.%09lu5e%d", lead, lcg(&x) % 1000000000UL, e);
+                        wrong += number_around_differs(strtod(s, NULL));
+                }
+                static const char *edges[] = {"1e%d",
+                                              "9.9999999995e%d",
+                                              "9.999999999e%d",
+                                              "9.9999999997e%d",
+                                              "9.99999999949999e%d",
+                                              "1.0000000005e%d",
+                                              "1.00000000049999e%d",
+                                              "1.0000000002e%d",
+                                              "9.99999999999e%d"};
+                for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++, tried += 10) {
+                        snprintf(s, sizeof s, edges[i], e);
+                        wrong += number_around_differs(strtod(s, NULL));
+                }
+        }
+        for (int n = 1; n <= 3000; n += 7)
+                for (int k = 0; k <= n; k += 3, tried += 2)
+                        wrong += number_differs((double) k / n) + number_differs(100.0 * k / n);
+        for (int i = 0; i < 300000; i++, tried += 3) {
+                uint64_t bits = (uint64_t) lcg(&x) << 11;
+                bits ^= lcg(&x);
+                double v;
+                memcpy(&v, &bits, sizeof v);
+                wrong += number_differs(v);
+                /* log-uniform over the magnitudes statistics have, and whole numbers */
+                wrong += number_differs(pow(10, -16 + 50.0 * (double) lcg(&x) / 0x1p53));
+                wrong += number_differs((double) (lcg(&x) % 100000000000UL));
+        }
+        printf("enk_figures_number: %zu of %zu values differ from %%.10g\n", wrong, tried);
+        CHECK_INT(wrong, 0);
+}
+
 int main(void)
 {
+        test_number();
         int fd = mkstemp(path);
         CHECK(fd >= 0);
         close(fd);

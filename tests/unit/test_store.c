@@ -1080,6 +1080,33 @@ static void test_imports(void)
         CHECK_INT(l.w[0].codes_issued, 0); /* no codes: 0, not unknown */
         CHECK_INT(l.w[0].codes_spent, 0);
 
+        /* The lean listing: whether a wave has responses, not how many. */
+        int64_t aneby, empty;
+        CHECK_INT(enk_store_begin(s, d), ENK_OK);
+        CHECK_INT(enk_store_unit(s, "Aneby", &aneby, d), ENK_OK);
+        CHECK_INT(enk_store_wave(s, aneby, 2021, eb, -1, &empty, d), ENK_OK);
+        CHECK_INT(enk_store_commit(s, d), ENK_OK);
+        enk_store_filter any = {.any_response = true};
+        l = (struct wave_list){0};
+        CHECK_INT(enk_store_waves(s, &any, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.n, 2);
+        CHECK_STR(l.units[0], "Aneby");
+        CHECK_INT(l.w[0].wave_id, empty);
+        CHECK_INT(l.w[0].responses, 0);
+        CHECK_INT(l.w[0].sent, -1);
+        CHECK_STR(l.units[1], "Kinda");
+        CHECK_INT(l.w[1].wave_id, wave);
+        CHECK_INT(l.w[1].responses, 1);
+        CHECK_INT(l.w[1].sent, 50);
+        CHECK_INT(l.w[1].imports, 0);
+        CHECK_INT(l.w[1].year, 2021);
+        CHECK_INT(l.w[1].edition_year, 2021);
+        any.unit_id = unit; /* the filter holds */
+        l = (struct wave_list){0};
+        CHECK_INT(enk_store_waves(s, &any, list_wave, &l, d), ENK_OK);
+        CHECK_INT(l.n, 1);
+        CHECK_STR(l.units[0], "Kinda");
+
         /* Replace: delete the first import and add it again, in one transaction. */
         CHECK_INT(enk_store_begin(s, d), ENK_OK);
         CHECK_INT(enk_store_delete_import(s, imp1, d), ENK_OK);
