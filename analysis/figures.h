@@ -210,6 +210,12 @@ typedef enum { ENK_FIGURES_CSV, ENK_FIGURES_JSON } enk_figures_format;
  * on millions of values. */
 size_t enk_figures_number(char *buf, double v);
 
+/* The double nearest to v's ENK_FIGURES_NUMBER text (what strtod reads back
+ * from enk_figures_number), by the same proven digits, so that the report's
+ * cells hold the CSV's numbers; not finite, zero and whole numbers of up to
+ * nine digits as they are. */
+double enk_figures_round(double v);
+
 /* Writes f to o: CSV (a header row of the column codes, then one line a
  * row) or JSON (an array of objects keyed by the codes), every row through
  * the column list above, numbers as "%.10g" (enk_figures_number) and empty cells empty (CSV) or

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,19 +52,13 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "62636465666768697071727374757677787980818283848586878889909192"
                                   "93949596979899";
 
-size_t enk_figures_number(char *buf, double v)
+/* The ten digits of a = |v| > 0 as "%.10g" rounds them, when they can be
+ * proven (above): the whole number *m in [10^9, 10^10) and the power *k,
+ * a = m x 10^(k - 9) rounded. False for the cases left to snprintf. */
+static bool ten_digits(double a, double *m_out, int *k_out)
 {
-        double a = fabs(v);
-        if (a == 0) { /* "0", or "-0" for minus zero, as printf */
-                size_t n = 0;
-                if (signbit(v))
-                        buf[n++] = '-';
-                buf[n++] = '0';
-                buf[n] = '\0';
-                return n;
-        }
         if (!(a >= 1e-13 && a < 1e32)) /* also NaN */
-                goto slow;
+                return false;
         /* k: floor(log10(2^e)) (1233 / 4096 is log10(2) to 5e-6), one more
          * when |v| is past the next power of ten */
         uint64_t bits;
@@ -81,14 +76,53 @@ size_t enk_figures_number(char *buf, double v)
                 m = (double) (int64_t) (a / pow10_exact[-p] + 0.5);
                 r = fma(-m, pow10_exact[-p], a) / pow10_exact[-p];
         } else {
-                goto slow;
+                return false;
         }
         if (!(fabs(r) < 0.5 - 1e-6 && (m > 1e9 || (m == 1e9 && r >= 0)) && m <= 1e10))
-                goto slow;
+                return false;
         if (m == 1e10) {
                 m = 1e9;
                 k++;
         }
+        *m_out = m;
+        *k_out = k;
+        return true;
+}
+
+double enk_figures_round(double v)
+{
+        double a = fabs(v), m;
+        int k;
+        if (!isfinite(v) || a == 0 || (a < 1e9 && a == floor(a)))
+                return v; /* a whole number of up to 9 digits is already exact */
+        if (ten_digits(a, &m, &k)) {
+                /* m and 10^|p| are exact, so one division or multiplication
+                 * gives the double nearest to m x 10^-p */
+                int p = ENK_FIGURES_DIGITS - 1 - k;
+                if (p >= 0 && p <= 22)
+                        return copysign(m / pow10_exact[p], v);
+                if (p < 0 && p >= -22)
+                        return copysign(m * pow10_exact[-p], v);
+        }
+        char buf[32];
+        snprintf(buf, sizeof buf, ENK_FIGURES_NUMBER, v);
+        return strtod(buf, NULL);
+}
+
+size_t enk_figures_number(char *buf, double v)
+{
+        double a = fabs(v), m;
+        int k;
+        if (a == 0) { /* "0", or "-0" for minus zero, as printf */
+                size_t n = 0;
+                if (signbit(v))
+                        buf[n++] = '-';
+                buf[n++] = '0';
+                buf[n] = '\0';
+                return n;
+        }
+        if (!ten_digits(a, &m, &k))
+                goto slow;
 
         char d[2 * ENK_FIGURES_DIGITS]; /* the digits, then zeros to copy whole */
         uint64_t u = (uint64_t) m;

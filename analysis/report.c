@@ -88,53 +88,6 @@ void enk_report_put_str(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t c
         enk_report_note_err(c, worksheet_write_string(ws, (lxw_row_t) r, (lxw_col_t) col, s, fmt));
 }
 
-/* The exact powers of ten a double holds (10^0 .. 10^22). */
-static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* Whether a remainder r of rounding to a whole number (|r| <= 0.5 + a
- * little) lies so near one half that the rounded product may have crossed
- * it: then the exact decimal decides (snprintf). */
-static bool near_half(double r)
-{
-        return fabs(fabs(r) - 0.5) < 1e-6;
-}
-
-/* v to ENK_REPORT_DIGITS significant digits: the double nearest to what
- * `enkat stats --format csv` prints ("%.10g"), so that a cell holds the
- * CSV's number (libxlsxwriter writes it with up to 16 digits, 0.6543209877
- * or 0.7985074626999999, which read back as that number). The one rounding
- * of every statistic the report writes. Fast for the usual magnitudes: the
- * digits as a whole number m = nearbyint(|v| x 10^p), the remainder of that
- * rounding computed exactly (fma), and m / 10^p, both exact, so the one
- * division rounds correctly; snprintf and strtod when the remainder is
- * within 10^-6 of one half (the product's own rounding may have crossed it)
- * and for the rest (tiny p-values). tests/unit/test_report.c compares it
- * with strtod("%.10g") on values at and around every half. */
-double enk_report_round(double v)
-{
-        double a = fabs(v);
-        if (!isfinite(v) || a == 0 || (a < 1e9 && a == floor(a)))
-                return v;              /* a whole number of up to 9 digits is already exact */
-        int k = (int) floor(log10(a)); /* a = d.ddd x 10^k */
-        int p = ENK_REPORT_DIGITS - 1 - k;
-        if (p >= 0 && p <= 22) {
-                double m = nearbyint(a * pow10_exact[p]);
-                /* log10 can miss by one near 10^k */
-                if (m >= 1e9 && m <= 1e10 && !near_half(fma(a, pow10_exact[p], -m)))
-                        return copysign(m / pow10_exact[p], v);
-        } else if (p < 0 && p >= -22) {
-                double m = nearbyint(a / pow10_exact[-p]);
-                if (m >= 1e9 && m <= 1e10 &&
-                    !near_half(fma(-m, pow10_exact[-p], a) / pow10_exact[-p]))
-                        return copysign(m * pow10_exact[-p], v);
-        }
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.*g", ENK_REPORT_DIGITS, v);
-        return strtod(buf, NULL);
-}
-
 void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,
                         lxw_format *fmt)
 {
@@ -149,7 +102,7 @@ void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t c
                 return;
         }
         enk_report_note_err(c, worksheet_write_number(ws, (lxw_row_t) r, (lxw_col_t) col,
-                                                      enk_report_round(v), fmt));
+                                                      enk_figures_round(v), fmt));
 }
 
 /* A figure's number of answers, or ".." when even that is hidden

@@ -3,7 +3,7 @@
  * Every row of the figures table through the figures' one column list
  * (analysis/figures.h): the same columns, in the same order and with the same
  * empty cells as `enkat stats --format csv`, every number at the CSV's
- * precision (enk_report_round). People read the table: its header names each
+ * precision (enk_figures_round). People read the table: its header names each
  * column in the report's language (enk_column.heading), with what it holds in
  * a comment on the header (enk_column.label); the row above the header gives
  * the CSV's column codes, for programs and for anyone matching the sheet with

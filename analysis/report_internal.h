@@ -278,16 +278,9 @@ const char *enk_report_fmt(char *buf, size_t cap, const char *fmt, ...)
 /* Keeps e when it is the first failure. */
 void enk_report_note_err(enk_report_ctx *c, lxw_error e);
 
-/* The significant digits of every number the report writes: those of
- * `enkat stats --format csv` (analysis/figures.h). */
-#define ENK_REPORT_DIGITS ENK_FIGURES_DIGITS
-/* v rounded to ENK_REPORT_DIGITS significant digits (the double nearest to
- * its "%.10g"); not finite, zero and whole numbers as they are. */
-double enk_report_round(double v);
-
 /* Cell writers: an empty or NULL text, or a number that is not finite, gives
  * a blank cell when fmt is given and nothing otherwise. Numbers are written
- * rounded (enk_report_round). */
+ * rounded to the CSV's digits (enk_figures_round, analysis/figures.h). */
 void enk_report_put_str(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, const char *s,
                         lxw_format *fmt);
 void enk_report_put_num(enk_report_ctx *c, lxw_worksheet *ws, size_t r, size_t col, double v,

@@ -260,53 +260,8 @@ static void test_shapes(fixture *fx, const char *dir)
         enk_diags_free(d);
 }
 
-/* The double strtod reads from v's "%.10g": what enkat stats prints, read
- * by glibc (the reference: exact decimal rounding, half to even). */
-static double csv_number(double v)
-{
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.10g", v);
-        return strtod(buf, NULL);
-}
-
-/* enk_report_round gives the CSV's number: on values at, just below and just
- * above every kind of half (x.xxxxxxxxx5 at each magnitude, built from
- * decimal strings, and the doubles next to them), on shares x/n, and on the
- * cases a review found the first version wrong on. */
-static void test_round(void)
-{
-        size_t wrong = 0, tried = 0;
-        static const double known[] = {
-            12345.678905000001,  9.9999999995, 9.8326145334999993, 0.99999999995,
-            -0.5000000000500001, 1e-300,       123456789012345.0,  2.5e-7};
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++, tried++)
-                wrong += enk_report_round(known[i]) != csv_number(known[i]);
-        unsigned long x = 12345;
-        for (int e = -12; e <= 14; e++)
-                for (int i = 0; i < 1000; i++) {
-                        x = x * 6364136223846793005UL + 1442695040888963407UL;
-                        char s[64]; /* ten digits, then a 5: a decimal half */
-                        snprintf(s, sizeof s, "%lu.%09lu5e%d", 1 + (x >> 33) % 9,
-                                 (x >> 8) % 1000000000UL, e);
-                        double h = strtod(s, NULL);
-                        double around[] = {h, nextafter(h, 0), nextafter(h, INFINITY), -h};
-                        for (size_t j = 0; j < 4; j++, tried++)
-                                wrong += enk_report_round(around[j]) != csv_number(around[j]);
-                }
-        for (int n = 1; n <= 3000; n += 97)
-                for (int k = 0; k <= n; k++, tried++) {
-                        double share = (double) k / n;
-                        wrong += enk_report_round(share) != csv_number(share);
-                }
-        printf("enk_report_round: %zu of %zu values differ from %%.10g\n", wrong, tried);
-        CHECK_INT(wrong, 0);
-        CHECK(isnan(enk_report_round(NAN)) && enk_report_round(-0.0) == 0 &&
-              enk_report_round(3.0) == 3.0);
-}
-
 int main(void)
 {
-        test_round();
         fixture fx;
         if (fixture_init(&fx) != 0) {
                 printf("fixture: cannot build the questionnaire\n");
