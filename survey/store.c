@@ -315,6 +315,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
                        " (SELECT count(*) FROM responses WHERE import_id = ?1) WHERE id = ?1",
     [ST_RESPONSE_INSERT] = "INSERT INTO responses (wave_id, import_id, source, date,"
                            " respondent_key, answers) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_RESPONSE_MAX] = "SELECT max(id) FROM responses",
     [ST_TEXT_QUESTION] = "SELECT type FROM edition_questions"
                          " WHERE edition_id = ?1 AND question_id = ?2",
     [ST_TEXT_INSERT] = "INSERT INTO texts (response_id, question_id, text) VALUES (?1, ?2, ?3)",
@@ -460,6 +461,24 @@ enk_status store_txn_ok(enk_store *s, enk_diags *d)
 }
 
 /* The cached statement id, reset and unbound, prepared on first use. */
+/* The SQL of ST_RESPONSE_INSERT_n: n rows of ST_RESPONSE_INSERT's values in
+ * one statement, the wave and import shared (?1, ?2), each row's source,
+ * date, key and answers its own (?3 + 4i to ?6 + 4i). Freed by the caller. */
+static char *batch_sql(size_t n)
+{
+        const char *head = "INSERT INTO responses (wave_id, import_id, source, date,"
+                           " respondent_key, answers) VALUES ";
+        size_t cap = strlen(head) + n * 48 + 1, len = strlen(head);
+        char *sql = malloc(cap);
+        if (!sql)
+                return NULL;
+        memcpy(sql, head, len + 1);
+        for (size_t i = 0; i < n; i++)
+                len += (size_t) snprintf(sql + len, cap - len, "%s(?1, ?2, ?%zu, ?%zu, ?%zu, ?%zu)",
+                                         i ? ", " : "", 3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i);
+        return sql;
+}
+
 sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d)
 {
         sqlite3_stmt *st = s->stmts[id];
@@ -468,7 +487,20 @@ sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d)
                 sqlite3_clear_bindings(st);
                 return st;
         }
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        char *built = NULL;
+        if (id == ST_RESPONSE_INSERT_4 || id == ST_RESPONSE_INSERT_16 ||
+            id == ST_RESPONSE_INSERT_64) {
+                built = batch_sql(id == ST_RESPONSE_INSERT_4    ? 4
+                                  : id == ST_RESPONSE_INSERT_16 ? 16
+                                                                : 64);
+                if (!built) {
+                        enk_error(d, store_where(s), "out of memory");
+                        return NULL;
+                }
+        }
+        int rc = sqlite3_prepare_v3(s->db, built ? built : stmt_sql[id], -1,
+                                    SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        free(built);
         if (rc != SQLITE_OK) {
                 store_db_fail(s, d, rc, "preparing a query");
                 return NULL;
@@ -862,6 +894,7 @@ void enk_store_free(enk_store *store)
         }
         free(store->txn_imports);
         free(store->blob);
+        free(store->batch);
         free(store->values);
         free(store->path);
         free(store);

@@ -46,6 +46,12 @@ enum stmt_id {
         ST_IMPORT_DELETE,
         ST_IMPORT_ROWS,
         ST_RESPONSE_INSERT,
+        /* the same, 4, 16 and 64 responses at a time (SQL built by
+         * store_stmt: see enk_store_add_responses) */
+        ST_RESPONSE_INSERT_4,
+        ST_RESPONSE_INSERT_16,
+        ST_RESPONSE_INSERT_64,
+        ST_RESPONSE_MAX,
         ST_TEXT_QUESTION,
         ST_TEXT_INSERT,
         ST_SCAN_WAVES,
@@ -104,6 +110,8 @@ struct enk_store {
 
         unsigned char *blob; /* packing buffer for add_response */
         size_t blob_cap;
+        unsigned char *batch; /* packing buffer for add_responses */
+        size_t batch_cap;
         int32_t *values; /* decoding buffer for scan */
         size_t values_cap;
 
