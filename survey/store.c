@@ -895,6 +895,7 @@ void enk_store_free(enk_store *store)
         free(store->txn_imports);
         free(store->blob);
         free(store->batch);
+        store_forget_texts(store);
         free(store->values);
         free(store->path);
         free(store);
@@ -964,8 +965,17 @@ static bool journal_mode(enk_store *s, const char *mode)
         return ok;
 }
 
+void store_forget_texts(enk_store *s)
+{
+        for (size_t i = 0; i < s->ntextq; i++)
+                free(s->textq[i]);
+        s->ntextq = 0;
+        s->textq_edition = 0;
+}
+
 static void forget_txn(enk_store *s)
 {
+        store_forget_texts(s);
         /* After COMMIT or ROLLBACK: the schema's CHECKs hold again for every
          * other write (enk_store_add_response turned them off for the
          * import's rows). */

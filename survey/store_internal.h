@@ -81,6 +81,8 @@ enum stmt_id {
         ST_COUNT_
 };
 
+#define STORE_TEXTQ_MAX 16
+
 /* An edition parsed once by enk_store_edition() and kept. */
 struct cached_edition {
         int64_t id;
@@ -110,6 +112,12 @@ struct enk_store {
 
         unsigned char *blob; /* packing buffer for add_response */
         size_t blob_cap;
+        /* The free-text questions of edition textq_edition the open
+         * transaction has stored texts to (store_write.c, text_known). */
+        int64_t textq_edition;
+        char *textq[STORE_TEXTQ_MAX];
+        size_t ntextq;
+
         unsigned char *batch; /* packing buffer for add_responses */
         size_t batch_cap;
         int32_t *values; /* decoding buffer for scan */
@@ -142,6 +150,9 @@ enk_status store_txn_ok(enk_store *s, enk_diags *d);
 /* The cached statement id, reset and unbound, prepared on first use; NULL
  * (with a diagnostic) when it cannot be prepared. */
 sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d);
+
+/* Forgets the free-text questions the open transaction knows of. */
+void store_forget_texts(enk_store *s);
 
 /* Runs sql (one or more statements, no results); an SQLite result code. */
 int store_exec(enk_store *s, const char *sql);

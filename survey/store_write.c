@@ -529,36 +529,70 @@ bool store_has_texts(const enk_response *r)
         return false;
 }
 
+/* Whether question qid of edition_id is known to be a free-text question:
+ * one the open transaction has asked about already. An import asked the
+ * edition once for every text it stored (51,251 times for the national
+ * set: a tenth of the storing thread's instructions); inside a transaction
+ * the edition cannot change, and the list is forgotten at its end (the
+ * edition's id may be another edition's after a rollback). */
+static bool text_known(const enk_store *s, int64_t edition_id, const char *qid)
+{
+        if (!s->in_txn || s->textq_edition != edition_id)
+                return false;
+        for (size_t i = 0; i < s->ntextq; i++)
+                if (!strcmp(s->textq[i], qid))
+                        return true;
+        return false;
+}
+
+/* Remembers that question qid of edition_id is a free-text question (when
+ * there is room and memory: the list is only a shortcut). */
+static void text_remember(enk_store *s, int64_t edition_id, const char *qid)
+{
+        if (!s->in_txn)
+                return;
+        if (s->textq_edition != edition_id) {
+                store_forget_texts(s);
+                s->textq_edition = edition_id;
+        }
+        char *copy = s->ntextq < STORE_TEXTQ_MAX ? strdup(qid) : NULL;
+        if (copy)
+                s->textq[s->ntextq++] = copy;
+}
+
 /* Adds the text of question qid of edition_id as an answer of response_id. */
 static enk_status add_text(enk_store *s, int64_t response_id, int64_t edition_id, const char *qid,
                            const char *text, enk_diags *d)
 {
-        sqlite3_stmt *st = store_stmt(s, ST_TEXT_QUESTION, d);
-        if (!st)
-                return ENK_ERR_STORE;
-        sqlite3_bind_int64(st, 1, edition_id);
-        sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        bool is_text =
-            rc == SQLITE_ROW && !strcmp((const char *) sqlite3_column_text(st, 0), "text");
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return store_db_fail(s, d, rc, "reading questions");
-        if (!is_text) {
-                enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
-                              rc == SQLITE_ROW
-                                  ? ENK_MSGID("question '%s' is not a free-text question")
-                                  : ENK_MSGID("question '%s' is not in the wave's edition"),
-                              qid);
-                return ENK_ERR_USAGE;
+        if (!text_known(s, edition_id, qid)) {
+                sqlite3_stmt *st = store_stmt(s, ST_TEXT_QUESTION, d);
+                if (!st)
+                        return ENK_ERR_STORE;
+                sqlite3_bind_int64(st, 1, edition_id);
+                sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
+                int rc = sqlite3_step(st);
+                bool is_text =
+                    rc == SQLITE_ROW && !strcmp((const char *) sqlite3_column_text(st, 0), "text");
+                sqlite3_reset(st);
+                if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                        return store_db_fail(s, d, rc, "reading questions");
+                if (!is_text) {
+                        enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
+                                      rc == SQLITE_ROW
+                                          ? ENK_MSGID("question '%s' is not a free-text question")
+                                          : ENK_MSGID("question '%s' is not in the wave's edition"),
+                                      qid);
+                        return ENK_ERR_USAGE;
+                }
+                text_remember(s, edition_id, qid);
         }
-        st = store_stmt(s, ST_TEXT_INSERT, d);
+        sqlite3_stmt *st = store_stmt(s, ST_TEXT_INSERT, d);
         if (!st)
                 return ENK_ERR_STORE;
         sqlite3_bind_int64(st, 1, response_id);
         sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
+        int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if ((rc & 0xff) == SQLITE_CONSTRAINT) {
                 enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,

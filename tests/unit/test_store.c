@@ -1165,6 +1165,18 @@ static void test_add_responses(void)
         CHECK(strlen(got[0]) > 1000);
         CHECK_STR(got[0], got[1]);
         CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        /* A transaction remembers the text questions it stored texts to, and
+         * still refuses a text to a question that is none. */
+        CHECK_INT(enk_store_begin(s[0], d), ENK_OK);
+        enk_response r = rs[0]; /* with a text, and no key */
+        r.respondent_key = NULL;
+        CHECK_INT(enk_store_add_response(s[0], 1, 0, &r, NULL, d), ENK_OK);
+        CHECK_INT(enk_store_add_response(s[0], 1, 0, &r, NULL, d), ENK_OK);
+        const char *wrong[2] = {"a text to a yes/no", NULL};
+        r.texts = wrong;
+        CHECK_INT(enk_store_add_response(s[0], 1, 0, &r, NULL, d), ENK_ERR_USAGE);
+        CHECK(has_diag(d, enk_store_path(s[0]), "question 'skolbarn' is not a free-text question"));
+        enk_store_rollback(s[0]);
         enk_questionnaire_free(b);
         enk_store_free(s[0]);
         enk_store_free(s[1]);
