@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -784,6 +785,8 @@ static void configure(void)
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+#define WRITE_BACK_BYTES (4 << 20)
+
 /* A bulk transaction killed before its end leaves its journal behind (hot),
  * and the file then holds some of its pages: the next connection that reads
  * the file rolls them back, but SQLite refuses a read-only connection
@@ -829,6 +832,8 @@ enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diag
                 roll_back_hot_journal(path);
 
         enk_store *s = calloc(1, sizeof(*s));
+        if (s)
+                s->bulk_fd = -1;
         if (!s || !(s->path = strdup(path))) {
                 free(s);
                 enk_error(diags, loc, "out of memory");
@@ -965,6 +970,30 @@ static bool journal_mode(enk_store *s, const char *mode)
         return ok;
 }
 
+/* A bulk transaction writes its pages into the file as SQLite's page cache
+ * spills them, and the system keeps them in memory until the commit's sync
+ * writes them all: 66 MB for the national set, 80-130 ms of the commit
+ * spent waiting for the disk after the work was done. Asking the system
+ * every 4 MB written to start writing what is there (sync_file_range,
+ * Linux; it does not wait for the disk and promises nothing) lets the disk
+ * work while the import goes on: the commit's sync then takes 15-45 ms.
+ * Durability is SQLite's syncs', as before; this only makes them shorter. */
+void store_write_back(enk_store *s)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+        int pages = 0, high = 0;
+        if (!s->bulk || s->bulk_fd < 0 ||
+            sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &high, 0) != SQLITE_OK)
+                return;
+        if ((int64_t) (pages - s->bulk_pages) * s->page_size < WRITE_BACK_BYTES)
+                return;
+        s->bulk_pages = pages;
+        sync_file_range(s->bulk_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+        (void) s;
+#endif
+}
+
 void store_forget_texts(enk_store *s)
 {
         for (size_t i = 0; i < s->ntextq; i++)
@@ -990,6 +1019,9 @@ static void forget_txn(enk_store *s)
          * connections that opened it meanwhile to finish reading. Should it
          * still fail, the file stays in rollback mode, which is as safe, and
          * the next handle that opens it writable switches it back. */
+        if (s->bulk_fd >= 0)
+                close(s->bulk_fd);
+        s->bulk_fd = -1;
         if (s->bulk) {
                 s->bulk = false;
                 journal_mode(s, "wal");
@@ -1039,6 +1071,12 @@ enk_status enk_store_begin_bulk(enk_store *store, enk_diags *diags)
         if (!store->in_txn && !store->readonly && !store->bulk)
                 store->bulk = journal_mode(store, "delete");
         enk_status st = enk_store_begin(store, diags);
+        if (st == ENK_OK && store->bulk) {
+                int pages = 0, high = 0;
+                sqlite3_db_status(store->db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &high, 0);
+                store->bulk_pages = pages;
+                store->bulk_fd = open(store->path, O_RDONLY | O_CLOEXEC);
+        }
         if (st != ENK_OK && store->bulk) {
                 store->bulk = false;
                 journal_mode(store, "wal");

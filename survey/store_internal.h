@@ -97,6 +97,8 @@ struct enk_store {
         bool aborted;      /* SQLite rolled the open transaction back after an error */
         bool busy;         /* enk_store_begin failed: another connection held the lock */
         bool bulk;         /* the open transaction left WAL mode (enk_store_begin_bulk) */
+        int bulk_fd;       /* the file, read-only, to start its writeback (store_write_back); -1 */
+        int bulk_pages;    /* SQLite's pages written when it last did */
         bool checks_off;   /* ignore_check_constraints is on for the open transaction's
                             * imported rows (see enk_store_add_response) */
         int64_t autockpt;  /* log bytes at which a commit checkpoints; 0: never */
@@ -150,6 +152,10 @@ enk_status store_txn_ok(enk_store *s, enk_diags *d);
 /* The cached statement id, reset and unbound, prepared on first use; NULL
  * (with a diagnostic) when it cannot be prepared. */
 sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d);
+
+/* In a bulk transaction, now and then: starts writing the pages SQLite has
+ * written into the file so far to the disk. */
+void store_write_back(enk_store *s);
 
 /* Forgets the free-text questions the open transaction knows of. */
 void store_forget_texts(enk_store *s);

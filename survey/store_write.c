@@ -892,6 +892,7 @@ enk_status enk_store_add_responses(enk_store *store, int64_t wave_id, int64_t im
                 i += k;
         }
         *stored = i;
+        store_write_back(store);
         return status;
 }
 

@@ -1807,6 +1807,25 @@ static void test_bulk_crash(void)
                     enk_store_begin_bulk(c, NULL) != ENK_OK)
                         _exit(2);
                 add_texts(c, waves[1], 2000);
+                /* and an import's rows, many to a statement, over 4 MB: the
+                 * file's writeback started (store_write_back) */
+                static const char *texts[NA_SLOTS];
+                static char text[3001];
+                memset(text, 'y', sizeof(text) - 1);
+                enk_store_text t = {"forslag", text};
+                int32_t v[NA_SLOTS] = {3, 1, 2, 0, 7, 1};
+                enk_response rs[64];
+                for (int i = 0; i < 64; i++)
+                        rs[i] = fixture_response(ENK_SOURCE_IMPORT, NULL, NULL, v, NA_SLOTS, &t, 1,
+                                                 texts);
+                int64_t imp = 0;
+                size_t stored = 0;
+                if (enk_store_add_import(c, waves[1], "x.csv", "cafe", &imp, NULL) != ENK_OK)
+                        _exit(3);
+                for (int i = 0; i < 40; i++)
+                        if (enk_store_add_responses(c, waves[1], imp, rs, 64, &stored, NULL) !=
+                            ENK_OK)
+                                _exit(3);
                 raise(SIGKILL); /* killed mid-import: no commit, no close */
                 _exit(4);
         }
