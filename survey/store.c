@@ -489,11 +489,8 @@ sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d)
                 return st;
         }
         char *built = NULL;
-        if (id == ST_RESPONSE_INSERT_4 || id == ST_RESPONSE_INSERT_16 ||
-            id == ST_RESPONSE_INSERT_64) {
-                built = batch_sql(id == ST_RESPONSE_INSERT_4    ? 4
-                                  : id == ST_RESPONSE_INSERT_16 ? 16
-                                                                : 64);
+        if (id >= ST_RESPONSE_INSERT_2 && id <= ST_RESPONSE_INSERT_128) {
+                built = batch_sql((size_t) 2 << (id - ST_RESPONSE_INSERT_2));
                 if (!built) {
                         enk_error(d, store_where(s), "out of memory");
                         return NULL;

@@ -342,7 +342,7 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
 
 /* Adds the n responses rs to wave_id one after the other, as n calls of
  * enk_store_add_response() would, with the same ids, rows and messages; but
- * inside an import's transaction (import_id not 0) up to 64 rows go in as one
+ * inside an import's transaction (import_id not 0) up to 128 rows go in as one
  * statement, which costs SQLite half as much per row. Stops at the first
  * response that fails: returns its status and its diagnostics and sets
  * *stored to its index (the responses before it are stored); on success

@@ -46,11 +46,15 @@ enum stmt_id {
         ST_IMPORT_DELETE,
         ST_IMPORT_ROWS,
         ST_RESPONSE_INSERT,
-        /* the same, 4, 16 and 64 responses at a time (SQL built by
-         * store_stmt: see enk_store_add_responses) */
+        /* the same, 2, 4, ... 128 responses at a time, in this order (SQL
+         * built by store_stmt: see enk_store_add_responses) */
+        ST_RESPONSE_INSERT_2,
         ST_RESPONSE_INSERT_4,
+        ST_RESPONSE_INSERT_8,
         ST_RESPONSE_INSERT_16,
+        ST_RESPONSE_INSERT_32,
         ST_RESPONSE_INSERT_64,
+        ST_RESPONSE_INSERT_128,
         ST_RESPONSE_MAX,
         ST_TEXT_QUESTION,
         ST_TEXT_INSERT,

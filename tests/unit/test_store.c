@@ -1031,9 +1031,9 @@ static void store_rows_text(const char *path, char *out, size_t size)
         sqlite3_close(db);
 }
 
-/* enk_store_add_responses: an import's rows many to a statement (64, 16, 4,
- * then one by one), the same rows, ids and texts as one call per response
- * (the reference: enk_store_add_response into a second store), and at a row
+/* enk_store_add_responses: an import's rows many to a statement (a power
+ * of two at a time: 90 rows as 64 + 16 + 8 + 2, 37 as 32 + 4 + 1), the same rows, ids and texts as
+ * one call per response (the reference: enk_store_add_response into a second store), and at a row
  * the store refuses it stops there, as one call per row would: the status,
  * the message, the rows before it stored. */
 static void test_add_responses(void)
