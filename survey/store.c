@@ -312,8 +312,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_IMPORT_EXISTS] = "SELECT 1 FROM imports WHERE id = ?1",
     [ST_IMPORT_DEL_RESPONSES] = "DELETE FROM responses WHERE import_id = ?1",
     [ST_IMPORT_DELETE] = "DELETE FROM imports WHERE id = ?1",
-    [ST_IMPORT_ROWS] = "UPDATE imports SET rows ="
-                       " (SELECT count(*) FROM responses WHERE import_id = ?1) WHERE id = ?1",
+    [ST_IMPORT_ROWS] = "UPDATE imports SET rows = ?2 WHERE id = ?1",
     [ST_RESPONSE_INSERT] = "INSERT INTO responses (wave_id, import_id, source, date,"
                            " respondent_key, answers) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_RESPONSE_MAX] = "SELECT max(id) FROM responses",
@@ -895,6 +894,7 @@ void enk_store_free(enk_store *store)
                 free(store->details[i]);
         }
         free(store->txn_imports);
+        free(store->txn_rows);
         free(store->blob);
         free(store->batch);
         store_forget_texts(store);
@@ -989,6 +989,18 @@ void store_write_back(enk_store *s)
 #else
         (void) s;
 #endif
+}
+
+void store_count_rows(enk_store *s, int64_t import_id, int64_t n)
+{
+        if (!s->in_txn || !import_id)
+                return;
+        /* the last import added, almost always: a file's rows come together */
+        for (size_t i = s->ntxn_imports; i-- > 0;)
+                if (s->txn_imports[i] == import_id) {
+                        s->txn_rows[i] += n;
+                        return;
+                }
 }
 
 void store_forget_texts(enk_store *s)
@@ -1097,8 +1109,10 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags)
                 forget_txn(store);
                 return status;
         }
-        /* Counting an import's rows once here is cheaper than updating a
-         * counter on every response. */
+        /* An import added in this transaction has the responses stored
+         * with it in this transaction (store_count_rows): counting them
+         * with SQL (count(*) by the import's index, 2,900 times for the
+         * national set) was 3 % of an import's storing, after its rows. */
         for (size_t i = 0; i < store->ntxn_imports; i++) {
                 sqlite3_stmt *st = store_stmt(store, ST_IMPORT_ROWS, diags);
                 if (!st) {
@@ -1106,6 +1120,7 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags)
                         return ENK_ERR_STORE;
                 }
                 sqlite3_bind_int64(st, 1, store->txn_imports[i]);
+                sqlite3_bind_int64(st, 2, store->txn_rows[i]);
                 int rc = sqlite3_step(st);
                 sqlite3_reset(st);
                 if (rc != SQLITE_DONE) {

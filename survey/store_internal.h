@@ -130,6 +130,7 @@ struct enk_store {
         size_t values_cap;
 
         int64_t *txn_imports; /* imports added in the open transaction */
+        int64_t *txn_rows;    /* the responses stored with each of them */
         size_t ntxn_imports, txn_imports_cap;
 
         struct cached_edition *editions;
@@ -160,6 +161,10 @@ sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d);
 /* In a bulk transaction, now and then: starts writing the pages SQLite has
  * written into the file so far to the disk. */
 void store_write_back(enk_store *s);
+
+/* Counts n responses stored with import_id in the open transaction (for
+ * the import's rows, written at the commit). */
+void store_count_rows(enk_store *s, int64_t import_id, int64_t n);
 
 /* Forgets the free-text questions the open transaction knows of. */
 void store_forget_texts(enk_store *s);

@@ -381,11 +381,15 @@ enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *f
         if (store->in_txn && store->ntxn_imports == store->txn_imports_cap) {
                 size_t cap = store->txn_imports_cap ? store->txn_imports_cap * 2 : 16;
                 int64_t *p = realloc(store->txn_imports, cap * sizeof(*p));
-                if (!p) {
+                if (p)
+                        store->txn_imports = p;
+                int64_t *q = p ? realloc(store->txn_rows, cap * sizeof(*q)) : NULL;
+                if (q)
+                        store->txn_rows = q;
+                if (!p || !q) {
                         enk_error(diags, store_where(store), "out of memory");
                         return ENK_ERR_NOMEM;
                 }
-                store->txn_imports = p;
                 store->txn_imports_cap = cap;
         }
         sqlite3_stmt *st = store_stmt(store, ST_IMPORT_INSERT, diags);
@@ -404,8 +408,10 @@ enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *f
         if (rc != SQLITE_DONE)
                 return store_db_fail(store, diags, rc, "recording an import");
         int64_t id = sqlite3_last_insert_rowid(store->db);
-        if (store->in_txn)
+        if (store->in_txn) {
+                store->txn_rows[store->ntxn_imports] = 0;
                 store->txn_imports[store->ntxn_imports++] = id;
+        }
         *import_id = id;
         return ENK_OK;
 }
@@ -441,8 +447,12 @@ enk_status enk_store_delete_import(enk_store *store, int64_t import_id, enk_diag
         status = store_release(store, diags, status);
         if (status == ENK_OK)
                 for (size_t i = 0; i < store->ntxn_imports; i++)
-                        if (store->txn_imports[i] == import_id)
-                                store->txn_imports[i] = store->txn_imports[--store->ntxn_imports];
+                        if (store->txn_imports[i] == import_id) {
+                                --store->ntxn_imports;
+                                store->txn_imports[i] = store->txn_imports[store->ntxn_imports];
+                                store->txn_rows[i] = store->txn_rows[store->ntxn_imports];
+                                break;
+                        }
         return status;
 }
 
@@ -739,6 +749,7 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         sqlite3_reset(st);
         if (rc == SQLITE_DONE) {
                 int64_t id = sqlite3_last_insert_rowid(store->db);
+                store_count_rows(store, import_id, 1);
                 if (with_texts)
                         status = store_release(store, diags,
                                                store_add_texts(store, id, edition_id, r, diags));
@@ -857,6 +868,7 @@ static enum batch_result try_batch(enk_store *s, int64_t wave_id, int64_t import
                 *status = store_db_fail(s, diags, rc, "storing a response");
                 return BATCH_FAILED;
         }
+        store_count_rows(s, import_id, (int64_t) k);
         for (size_t j = 0; j < k && texts; j++) {
                 *status = store_add_texts(s, first + (int64_t) j, edition_id, &rs[j], diags);
                 if (*status != ENK_OK) {
