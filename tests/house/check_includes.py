@@ -71,6 +71,9 @@ LIBRARIES = {
     # GNU gettext (glibc's libintl): the diagnostics translate their formats,
     # the CLI chooses the run's language (survey/diag.h).
     "gettext": (["libintl.h"], ["survey/diag.c", "cli/util.c"]),
+    # The compiler's x86 intrinsics (GCC, Clang; no library): a file's
+    # SHA-256 with the processor's SHA extensions.
+    "x86 intrinsics": (["cpuid.h", "immintrin.h"], ["survey/hash.c"]),
 }
 
 # The C library and POSIX: anyone may include these.
