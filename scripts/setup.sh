@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential meson ninja-build pkg-config
-      libyaml-dev libgsl-dev libxlsxwriter-dev libsqlite3-dev libcsv-dev libutf8proc-dev libsodium-dev libicu-dev
+      libyaml-dev libgsl-dev libxlsxwriter-dev libsqlite3-dev libcsv-dev libutf8proc-dev libsodium-dev nettle-dev libicu-dev
       libreadstat-dev libmicrohttpd-dev libcairo2-dev libpango1.0-dev libqrencode-dev
       libleptonica-dev libzbar-dev libpoppler-glib-dev libqpdf-dev libtiff-dev
       libzip-dev libexpat1-dev

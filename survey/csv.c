@@ -308,9 +308,22 @@ const char *enk_csv_bad_encoding(const enk_csv *r, const char *s, size_t len)
  * separators as a whole row; or a last line that starts with as many fields as came before the
  * field on its first line (the closing quote is then in the same column, so the record even has the
  * right number of fields). */
+/* Whether s[0..len) holds a line break. Most fields are a few bytes: a
+ * plain loop beats two calls of memchr (which were 4 % of an import's
+ * reading thread). */
+static bool has_break(const char *s, size_t len)
+{
+        if (len > 32)
+                return memchr(s, '\n', len) || memchr(s, '\r', len);
+        for (size_t i = 0; i < len; i++)
+                if (s[i] == '\n' || s[i] == '\r')
+                        return true;
+        return false;
+}
+
 static void check_swallowed(enk_csv *r, const char *s, size_t len)
 {
-        if (r->columns < 3 || !len || (!memchr(s, '\n', len) && !memchr(s, '\r', len)))
+        if (r->columns < 3 || !len || !has_break(s, len))
                 return;
         /* The field ends on the line being fed (r->line); count back. */
         unsigned breaks = 0, found = 0;

@@ -78,6 +78,7 @@ void enk_csvin_free(enk_csvin *r)
         free(r->pool);
         free(r->qtext);
         free(r->gtext);
+        free(r->digits);
         free(r->values);
         free(r->texts);
         free(r->qerr);

@@ -58,6 +58,14 @@ struct lslot {
         int32_t other; /* a second value given for this key, or value */
 };
 
+/* How a coded question reads a cell of one digit "0" to "9", the commonest
+ * cell there is: bit d of fast set when it reads as value[d] without a
+ * diagnostic (read_coded's answer, worked out once by csvin_build_tables). */
+struct digits {
+        int32_t value[10];
+        unsigned short fast;
+};
+
 struct dupslot {
         uint64_t hash;
         unsigned line; /* 0 when free */
@@ -76,6 +84,7 @@ struct enk_csvin {
          * as offsets into pool (len 0 when absent). */
         uint32_t (*qtext)[ENK_LANG_MAX][2];
         uint32_t (*gtext)[ENK_LANG_MAX][2];
+        struct digits *digits; /* per question */
 
         struct mapping *maps;
         size_t nmaps, maps_cap;

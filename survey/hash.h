@@ -1,4 +1,5 @@
-/* survey/hash.h - SHA-256 digests and cryptographic random bytes (libsodium).
+/* survey/hash.h - SHA-256 digests and cryptographic random bytes (libsodium;
+ * a file's SHA-256 with Nettle, which uses the processor's SHA extensions).
  *
  * The store identifies a questionnaire edition and an imported file by the
  * SHA-256 of its bytes, written as 64 lower-case hex digits; the collection

@@ -230,20 +230,17 @@ struct sink {
         int year;
 };
 
-static enk_status store_row(void *ctx, const enk_csvin_row *row)
+/* What the store said of response r (status st, its messages in s->scratch
+ * from before on), placed at r's row: the status the row leaves. */
+static enk_status row_stored(struct sink *s, const enk_response *r, enk_status st, size_t before)
 {
-        struct sink *s = ctx;
-        enk_response r = row->response; /* its source the reader's (r->o->source) */
-        size_t before = enk_diags_count(s->scratch);
-        enk_status st =
-            enk_store_add_response(s->store, s->wave_id, s->import_id, &r, NULL, s->scratch);
-        enk_loc loc = {r.origin.file, r.origin.line, 0};
+        enk_loc loc = {r->origin.file, r->origin.line, 0};
         if (st == ENK_ERR_EXISTS) {
                 /* a key the store has already: named at its row, and the read
                  * goes on so that every such key is listed (nothing is kept) */
                 enk_diags_add(s->diags, ENK_SEV_ERROR, loc, "respondent",
                               "respondent key '%s' already has a response in %s %d in the store",
-                              r.respondent_key ? r.respondent_key : "", s->unit, s->year);
+                              r->respondent_key ? r->respondent_key : "", s->unit, s->year);
                 return ENK_OK;
         }
         for (size_t i = before; i < enk_diags_count(s->scratch); i++) {
@@ -991,7 +988,9 @@ struct writing {
         enk_diags *wa, *wb, *wr;
         size_t *marks; /* of wr's kept diagnostics */
         size_t nmarks, capmarks;
-        const char **texts; /* a row's texts, for the largest questionnaire */
+        enk_response *resp; /* a chunk's rows, for the store */
+        const char **texts; /* their texts, maxq for each row */
+        size_t capresp, maxq;
         bool include_pre, read_ok, store_rows, fatal;
         size_t fatal_mark;
         enk_status st, fatal_st;
@@ -1061,48 +1060,84 @@ static enk_status begin_file(struct run *r, struct writing *w, const struct chun
         return ENK_OK;
 }
 
+/* Row n's diagnostics, added to wr since before, marked as coming after
+ * the reader's that came before the row; a failure stops the file. */
+static enk_status mark_row(struct writing *w, const struct row_rec *rec, size_t before,
+                           enk_status st)
+{
+        size_t after = enk_diags_count(w->wr);
+        if (after - before > w->capmarks - w->nmarks) {
+                size_t cap = w->capmarks ? 2 * w->capmarks : 64;
+                while (cap - w->nmarks < after - before)
+                        cap *= 2;
+                size_t *v = realloc(w->marks, cap * sizeof(*v));
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                w->marks = v;
+                w->capmarks = cap;
+        }
+        for (size_t m = before; m < after; m++)
+                w->marks[w->nmarks++] = rec->mark;
+        if (st != ENK_OK) {
+                /* the read stopped here: what it found after this row was
+                 * never found */
+                w->fatal = true;
+                w->fatal_mark = rec->mark;
+                w->fatal_st = st;
+        }
+        return ENK_OK;
+}
+
+/* The chunk's rows into the store, many at a time (enk_store_add_responses);
+ * a row the store refuses gets its messages and the rest go on from the
+ * next, as one row at a time would. */
 static enk_status store_rows(struct run *r, struct writing *w, const struct chunk *c)
 {
         const struct job *j = &r->js.v[c->file];
         size_t nq = j->q->nquestions;
-        for (size_t n = 0; n < c->nrows && !w->fatal; n++) {
+        if (c->nrows > w->capresp) {
+                enk_response *v = realloc(w->resp, c->nrows * sizeof(*v));
+                if (!v)
+                        return ENK_ERR_NOMEM;
+                w->resp = v;
+                const char **t = realloc(w->texts, c->nrows * w->maxq * sizeof(*t));
+                if (!t)
+                        return ENK_ERR_NOMEM;
+                w->texts = t;
+                w->capresp = c->nrows;
+        }
+        for (size_t n = 0; n < c->nrows; n++) {
                 const struct row_rec *rec = &c->rows[n];
+                const char **texts = w->texts + n * w->maxq;
                 if (rec->texts != NONE)
                         for (size_t i = 0; i < nq; i++) {
                                 size_t off;
                                 memcpy(&off, c->bytes + rec->texts + i * sizeof(off), sizeof(off));
-                                w->texts[i] = off == NONE ? NULL : c->bytes + off;
+                                texts[i] = off == NONE ? NULL : c->bytes + off;
                         }
-                enk_csvin_row row = {
-                    .response = {.q = j->q,
-                                 .values = (int32_t *) (void *) (c->bytes + rec->values),
-                                 .texts = rec->texts == NONE ? NULL : w->texts,
-                                 .respondent_key = rec->key == NONE ? NULL : c->bytes + rec->key,
-                                 .date = rec->date == NONE ? NULL : c->bytes + rec->date,
-                                 .source = r->o->source,
-                                 .origin = {.file = j->path, .line = rec->line, .row = rec->row}}};
-                size_t before = enk_diags_count(w->wr);
-                enk_status st = store_row(&w->sink, &row);
-                size_t after = enk_diags_count(w->wr);
-                if (after - before > w->capmarks - w->nmarks) {
-                        size_t cap = w->capmarks ? 2 * w->capmarks : 64;
-                        while (cap - w->nmarks < after - before)
-                                cap *= 2;
-                        size_t *v = realloc(w->marks, cap * sizeof(*v));
-                        if (!v)
-                                return ENK_ERR_NOMEM;
-                        w->marks = v;
-                        w->capmarks = cap;
-                }
-                for (size_t m = before; m < after; m++)
-                        w->marks[w->nmarks++] = rec->mark;
-                if (st != ENK_OK) {
-                        /* the read stopped here: what it found after
-                         * this row was never found */
-                        w->fatal = true;
-                        w->fatal_mark = rec->mark;
-                        w->fatal_st = st;
-                }
+                w->resp[n] =
+                    (enk_response){.q = j->q,
+                                   .values = (int32_t *) (void *) (c->bytes + rec->values),
+                                   .texts = rec->texts == NONE ? NULL : texts,
+                                   .respondent_key = rec->key == NONE ? NULL : c->bytes + rec->key,
+                                   .date = rec->date == NONE ? NULL : c->bytes + rec->date,
+                                   .source = r->o->source,
+                                   .origin = {.file = j->path, .line = rec->line, .row = rec->row}};
+        }
+        struct sink *s = &w->sink;
+        for (size_t n = 0; n < c->nrows && !w->fatal;) {
+                size_t before = enk_diags_count(w->wr), from = enk_diags_count(s->scratch);
+                size_t stored = 0;
+                enk_status st =
+                    enk_store_add_responses(s->store, s->wave_id, s->import_id, w->resp + n,
+                                            c->nrows - n, &stored, s->scratch);
+                n += stored;
+                if (st == ENK_OK)
+                        break;
+                st = row_stored(s, &w->resp[n], st, from);
+                if (mark_row(w, &c->rows[n], before, st) != ENK_OK)
+                        return ENK_ERR_NOMEM;
+                n++;
         }
         return ENK_OK;
 }
@@ -1209,14 +1244,10 @@ static enk_status import_files(struct run *r)
         for (size_t k = 0; k < r->o->nquestionnaires; k++)
                 if (r->qs[k]->nquestions > maxq)
                         maxq = r->qs[k]->nquestions;
-        struct writing w = {.texts = calloc(maxq, sizeof(*w.texts))};
-        if (!w.texts)
-                return ENK_ERR_NOMEM;
+        struct writing w = {.maxq = maxq};
         pthread_t reader_thread;
-        if (pthread_create(&reader_thread, NULL, read_jobs, r) != 0) {
-                free(w.texts);
+        if (pthread_create(&reader_thread, NULL, read_jobs, r) != 0)
                 return ENK_ERR_NOMEM;
-        }
         enk_status st = ENK_OK;
         size_t files = 0;
         struct chunk *c;
@@ -1245,6 +1276,7 @@ static enk_status import_files(struct run *r)
                 st = r->read_st != ENK_OK ? r->read_st : ENK_ERR_NOMEM;
         writing_release(&w);
         free(w.marks);
+        free(w.resp);
         free(w.texts);
         return st;
 }

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -311,10 +312,10 @@ static const char *const stmt_sql[ST_COUNT_] = {
     [ST_IMPORT_EXISTS] = "SELECT 1 FROM imports WHERE id = ?1",
     [ST_IMPORT_DEL_RESPONSES] = "DELETE FROM responses WHERE import_id = ?1",
     [ST_IMPORT_DELETE] = "DELETE FROM imports WHERE id = ?1",
-    [ST_IMPORT_ROWS] = "UPDATE imports SET rows ="
-                       " (SELECT count(*) FROM responses WHERE import_id = ?1) WHERE id = ?1",
+    [ST_IMPORT_ROWS] = "UPDATE imports SET rows = ?2 WHERE id = ?1",
     [ST_RESPONSE_INSERT] = "INSERT INTO responses (wave_id, import_id, source, date,"
                            " respondent_key, answers) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_RESPONSE_MAX] = "SELECT max(id) FROM responses",
     [ST_TEXT_QUESTION] = "SELECT type FROM edition_questions"
                          " WHERE edition_id = ?1 AND question_id = ?2",
     [ST_TEXT_INSERT] = "INSERT INTO texts (response_id, question_id, text) VALUES (?1, ?2, ?3)",
@@ -467,6 +468,24 @@ enk_status store_txn_ok(enk_store *s, enk_diags *d)
 }
 
 /* The cached statement id, reset and unbound, prepared on first use. */
+/* The SQL of ST_RESPONSE_INSERT_n: n rows of ST_RESPONSE_INSERT's values in
+ * one statement, the wave and import shared (?1, ?2), each row's source,
+ * date, key and answers its own (?3 + 4i to ?6 + 4i). Freed by the caller. */
+static char *batch_sql(size_t n)
+{
+        const char *head = "INSERT INTO responses (wave_id, import_id, source, date,"
+                           " respondent_key, answers) VALUES ";
+        size_t cap = strlen(head) + n * 48 + 1, len = strlen(head);
+        char *sql = malloc(cap);
+        if (!sql)
+                return NULL;
+        memcpy(sql, head, len + 1);
+        for (size_t i = 0; i < n; i++)
+                len += (size_t) snprintf(sql + len, cap - len, "%s(?1, ?2, ?%zu, ?%zu, ?%zu, ?%zu)",
+                                         i ? ", " : "", 3 + 4 * i, 4 + 4 * i, 5 + 4 * i, 6 + 4 * i);
+        return sql;
+}
+
 sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d)
 {
         sqlite3_stmt *st = s->stmts[id];
@@ -475,7 +494,17 @@ sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d)
                 sqlite3_clear_bindings(st);
                 return st;
         }
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        char *built = NULL;
+        if (id >= ST_RESPONSE_INSERT_2 && id <= ST_RESPONSE_INSERT_128) {
+                built = batch_sql((size_t) 2 << (id - ST_RESPONSE_INSERT_2));
+                if (!built) {
+                        enk_error(d, store_where(s), "out of memory");
+                        return NULL;
+                }
+        }
+        int rc = sqlite3_prepare_v3(s->db, built ? built : stmt_sql[id], -1,
+                                    SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        free(built);
         if (rc != SQLITE_OK) {
                 store_db_fail(s, d, rc, "preparing a query");
                 return NULL;
@@ -759,6 +788,8 @@ static void configure(void)
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+#define WRITE_BACK_BYTES (4 << 20)
+
 /* A bulk transaction killed before its end leaves its journal behind (hot),
  * and the file then holds some of its pages: the next connection that reads
  * the file rolls them back, but SQLite refuses a read-only connection
@@ -804,6 +835,8 @@ enk_status enk_store_open(const char *path, int flags, enk_store **out, enk_diag
                 roll_back_hot_journal(path);
 
         enk_store *s = calloc(1, sizeof(*s));
+        if (s)
+                s->bulk_fd = -1;
         if (!s || !(s->path = strdup(path))) {
                 free(s);
                 enk_error(diags, loc, "out of memory");
@@ -868,7 +901,10 @@ void enk_store_free(enk_store *store)
                 free(store->details[i]);
         }
         free(store->txn_imports);
+        free(store->txn_rows);
         free(store->blob);
+        free(store->batch);
+        store_forget_texts(store);
         free(store->values);
         free(store->path);
         free(store);
@@ -938,8 +974,53 @@ static bool journal_mode(enk_store *s, const char *mode)
         return ok;
 }
 
+/* A bulk transaction writes its pages into the file as SQLite's page cache
+ * spills them, and the system keeps them in memory until the commit's sync
+ * writes them all: 66 MB for the national set, 80-130 ms of the commit
+ * spent waiting for the disk after the work was done. Asking the system
+ * every 4 MB written to start writing what is there (sync_file_range,
+ * Linux; it does not wait for the disk and promises nothing) lets the disk
+ * work while the import goes on: the commit's sync then takes 15-45 ms.
+ * Durability is SQLite's syncs', as before; this only makes them shorter. */
+void store_write_back(enk_store *s)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+        int pages = 0, high = 0;
+        if (!s->bulk || s->bulk_fd < 0 ||
+            sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &high, 0) != SQLITE_OK)
+                return;
+        if ((int64_t) (pages - s->bulk_pages) * s->page_size < WRITE_BACK_BYTES)
+                return;
+        s->bulk_pages = pages;
+        sync_file_range(s->bulk_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+        (void) s;
+#endif
+}
+
+void store_count_rows(enk_store *s, int64_t import_id, int64_t n)
+{
+        if (!s->in_txn || !import_id)
+                return;
+        /* the last import added, almost always: a file's rows come together */
+        for (size_t i = s->ntxn_imports; i-- > 0;)
+                if (s->txn_imports[i] == import_id) {
+                        s->txn_rows[i] += n;
+                        return;
+                }
+}
+
+void store_forget_texts(enk_store *s)
+{
+        for (size_t i = 0; i < s->ntextq; i++)
+                free(s->textq[i]);
+        s->ntextq = 0;
+        s->textq_edition = 0;
+}
+
 static void forget_txn(enk_store *s)
 {
+        store_forget_texts(s);
         /* After COMMIT or ROLLBACK: the schema's CHECKs hold again for every
          * other write (enk_store_add_response turned them off for the
          * import's rows). */
@@ -954,6 +1035,9 @@ static void forget_txn(enk_store *s)
          * connections that opened it meanwhile to finish reading. Should it
          * still fail, the file stays in rollback mode, which is as safe, and
          * the next handle that opens it writable switches it back. */
+        if (s->bulk_fd >= 0)
+                close(s->bulk_fd);
+        s->bulk_fd = -1;
         if (s->bulk) {
                 s->bulk = false;
                 journal_mode(s, "wal");
@@ -1003,6 +1087,12 @@ enk_status enk_store_begin_bulk(enk_store *store, enk_diags *diags)
         if (!store->in_txn && !store->readonly && !store->bulk)
                 store->bulk = journal_mode(store, "delete");
         enk_status st = enk_store_begin(store, diags);
+        if (st == ENK_OK && store->bulk) {
+                int pages = 0, high = 0;
+                sqlite3_db_status(store->db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &high, 0);
+                store->bulk_pages = pages;
+                store->bulk_fd = open(store->path, O_RDONLY | O_CLOEXEC);
+        }
         if (st != ENK_OK && store->bulk) {
                 store->bulk = false;
                 journal_mode(store, "wal");
@@ -1026,8 +1116,10 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags)
                 forget_txn(store);
                 return status;
         }
-        /* Counting an import's rows once here is cheaper than updating a
-         * counter on every response. */
+        /* An import added in this transaction has the responses stored
+         * with it in this transaction (store_count_rows): counting them
+         * with SQL (count(*) by the import's index, 2,900 times for the
+         * national set) was 3 % of an import's storing, after its rows. */
         for (size_t i = 0; i < store->ntxn_imports; i++) {
                 sqlite3_stmt *st = store_stmt(store, ST_IMPORT_ROWS, diags);
                 if (!st) {
@@ -1035,6 +1127,7 @@ enk_status enk_store_commit(enk_store *store, enk_diags *diags)
                         return ENK_ERR_STORE;
                 }
                 sqlite3_bind_int64(st, 1, store->txn_imports[i]);
+                sqlite3_bind_int64(st, 2, store->txn_rows[i]);
                 int rc = sqlite3_step(st);
                 sqlite3_reset(st);
                 if (rc != SQLITE_DONE) {

@@ -340,6 +340,19 @@ int enk_store_source_parse(const char *name);
 enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
                                   const enk_response *r, int64_t *response_id, enk_diags *diags);
 
+/* Adds the n responses rs to wave_id one after the other, as n calls of
+ * enk_store_add_response() would, with the same ids, rows and messages; but
+ * inside an import's transaction (import_id not 0) up to 128 rows go in as one
+ * statement, which costs SQLite half as much per row. Stops at the first
+ * response that fails: returns its status and its diagnostics and sets
+ * *stored to its index (the responses before it are stored); on success
+ * *stored is n. In an import's transaction a failure may leave responses
+ * after it stored too, and the caller must roll back (as an import does
+ * after any error). */
+enk_status enk_store_add_responses(enk_store *store, int64_t wave_id, int64_t import_id,
+                                   const enk_response *rs, size_t n, size_t *stored,
+                                   enk_diags *diags);
+
 /* ---------------------------------------------------------------- reading */
 
 /* Which responses a scan or listing covers; zero fields match everything. */

@@ -46,6 +46,16 @@ enum stmt_id {
         ST_IMPORT_DELETE,
         ST_IMPORT_ROWS,
         ST_RESPONSE_INSERT,
+        /* the same, 2, 4, ... 128 responses at a time, in this order (SQL
+         * built by store_stmt: see enk_store_add_responses) */
+        ST_RESPONSE_INSERT_2,
+        ST_RESPONSE_INSERT_4,
+        ST_RESPONSE_INSERT_8,
+        ST_RESPONSE_INSERT_16,
+        ST_RESPONSE_INSERT_32,
+        ST_RESPONSE_INSERT_64,
+        ST_RESPONSE_INSERT_128,
+        ST_RESPONSE_MAX,
         ST_TEXT_QUESTION,
         ST_TEXT_INSERT,
         ST_SCAN_WAVES,
@@ -76,6 +86,8 @@ enum stmt_id {
         ST_COUNT_
 };
 
+#define STORE_TEXTQ_MAX 16
+
 /* An edition parsed once by enk_store_edition() and kept. */
 struct cached_edition {
         int64_t id;
@@ -90,6 +102,8 @@ struct enk_store {
         bool aborted;      /* SQLite rolled the open transaction back after an error */
         bool busy;         /* enk_store_begin failed: another connection held the lock */
         bool bulk;         /* the open transaction left WAL mode (enk_store_begin_bulk) */
+        int bulk_fd;       /* the file, read-only, to start its writeback (store_write_back); -1 */
+        int bulk_pages;    /* SQLite's pages written when it last did */
         bool checks_off;   /* ignore_check_constraints is on for the open transaction's
                             * imported rows (see enk_store_add_response) */
         int64_t autockpt;  /* log bytes at which a commit checkpoints; 0: never */
@@ -105,10 +119,19 @@ struct enk_store {
 
         unsigned char *blob; /* packing buffer for add_response */
         size_t blob_cap;
+        /* The free-text questions of edition textq_edition the open
+         * transaction has stored texts to (store_write.c, text_known). */
+        int64_t textq_edition;
+        char *textq[STORE_TEXTQ_MAX];
+        size_t ntextq;
+
+        unsigned char *batch; /* packing buffer for add_responses */
+        size_t batch_cap;
         int32_t *values; /* decoding buffer for scan */
         size_t values_cap;
 
         int64_t *txn_imports; /* imports added in the open transaction */
+        int64_t *txn_rows;    /* the responses stored with each of them */
         size_t ntxn_imports, txn_imports_cap;
 
         struct cached_edition *editions;
@@ -135,6 +158,17 @@ enk_status store_txn_ok(enk_store *s, enk_diags *d);
 /* The cached statement id, reset and unbound, prepared on first use; NULL
  * (with a diagnostic) when it cannot be prepared. */
 sqlite3_stmt *store_stmt(enk_store *s, enum stmt_id id, enk_diags *d);
+
+/* In a bulk transaction, now and then: starts writing the pages SQLite has
+ * written into the file so far to the disk. */
+void store_write_back(enk_store *s);
+
+/* Counts n responses stored with import_id in the open transaction (for
+ * the import's rows, written at the commit). */
+void store_count_rows(enk_store *s, int64_t import_id, int64_t n);
+
+/* Forgets the free-text questions the open transaction knows of. */
+void store_forget_texts(enk_store *s);
 
 /* Runs sql (one or more statements, no results); an SQLite result code. */
 int store_exec(enk_store *s, const char *sql);

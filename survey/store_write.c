@@ -381,11 +381,15 @@ enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *f
         if (store->in_txn && store->ntxn_imports == store->txn_imports_cap) {
                 size_t cap = store->txn_imports_cap ? store->txn_imports_cap * 2 : 16;
                 int64_t *p = realloc(store->txn_imports, cap * sizeof(*p));
-                if (!p) {
+                if (p)
+                        store->txn_imports = p;
+                int64_t *q = p ? realloc(store->txn_rows, cap * sizeof(*q)) : NULL;
+                if (q)
+                        store->txn_rows = q;
+                if (!p || !q) {
                         enk_error(diags, store_where(store), "out of memory");
                         return ENK_ERR_NOMEM;
                 }
-                store->txn_imports = p;
                 store->txn_imports_cap = cap;
         }
         sqlite3_stmt *st = store_stmt(store, ST_IMPORT_INSERT, diags);
@@ -404,8 +408,10 @@ enk_status enk_store_add_import(enk_store *store, int64_t wave_id, const char *f
         if (rc != SQLITE_DONE)
                 return store_db_fail(store, diags, rc, "recording an import");
         int64_t id = sqlite3_last_insert_rowid(store->db);
-        if (store->in_txn)
+        if (store->in_txn) {
+                store->txn_rows[store->ntxn_imports] = 0;
                 store->txn_imports[store->ntxn_imports++] = id;
+        }
         *import_id = id;
         return ENK_OK;
 }
@@ -441,8 +447,12 @@ enk_status enk_store_delete_import(enk_store *store, int64_t import_id, enk_diag
         status = store_release(store, diags, status);
         if (status == ENK_OK)
                 for (size_t i = 0; i < store->ntxn_imports; i++)
-                        if (store->txn_imports[i] == import_id)
-                                store->txn_imports[i] = store->txn_imports[--store->ntxn_imports];
+                        if (store->txn_imports[i] == import_id) {
+                                --store->ntxn_imports;
+                                store->txn_imports[i] = store->txn_imports[store->ntxn_imports];
+                                store->txn_rows[i] = store->txn_rows[store->ntxn_imports];
+                                break;
+                        }
         return status;
 }
 
@@ -529,36 +539,70 @@ bool store_has_texts(const enk_response *r)
         return false;
 }
 
+/* Whether question qid of edition_id is known to be a free-text question:
+ * one the open transaction has asked about already. An import asked the
+ * edition once for every text it stored (51,251 times for the national
+ * set: a tenth of the storing thread's instructions); inside a transaction
+ * the edition cannot change, and the list is forgotten at its end (the
+ * edition's id may be another edition's after a rollback). */
+static bool text_known(const enk_store *s, int64_t edition_id, const char *qid)
+{
+        if (!s->in_txn || s->textq_edition != edition_id)
+                return false;
+        for (size_t i = 0; i < s->ntextq; i++)
+                if (!strcmp(s->textq[i], qid))
+                        return true;
+        return false;
+}
+
+/* Remembers that question qid of edition_id is a free-text question (when
+ * there is room and memory: the list is only a shortcut). */
+static void text_remember(enk_store *s, int64_t edition_id, const char *qid)
+{
+        if (!s->in_txn)
+                return;
+        if (s->textq_edition != edition_id) {
+                store_forget_texts(s);
+                s->textq_edition = edition_id;
+        }
+        char *copy = s->ntextq < STORE_TEXTQ_MAX ? strdup(qid) : NULL;
+        if (copy)
+                s->textq[s->ntextq++] = copy;
+}
+
 /* Adds the text of question qid of edition_id as an answer of response_id. */
 static enk_status add_text(enk_store *s, int64_t response_id, int64_t edition_id, const char *qid,
                            const char *text, enk_diags *d)
 {
-        sqlite3_stmt *st = store_stmt(s, ST_TEXT_QUESTION, d);
-        if (!st)
-                return ENK_ERR_STORE;
-        sqlite3_bind_int64(st, 1, edition_id);
-        sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        bool is_text =
-            rc == SQLITE_ROW && !strcmp((const char *) sqlite3_column_text(st, 0), "text");
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return store_db_fail(s, d, rc, "reading questions");
-        if (!is_text) {
-                enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
-                              rc == SQLITE_ROW
-                                  ? ENK_MSGID("question '%s' is not a free-text question")
-                                  : ENK_MSGID("question '%s' is not in the wave's edition"),
-                              qid);
-                return ENK_ERR_USAGE;
+        if (!text_known(s, edition_id, qid)) {
+                sqlite3_stmt *st = store_stmt(s, ST_TEXT_QUESTION, d);
+                if (!st)
+                        return ENK_ERR_STORE;
+                sqlite3_bind_int64(st, 1, edition_id);
+                sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
+                int rc = sqlite3_step(st);
+                bool is_text =
+                    rc == SQLITE_ROW && !strcmp((const char *) sqlite3_column_text(st, 0), "text");
+                sqlite3_reset(st);
+                if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                        return store_db_fail(s, d, rc, "reading questions");
+                if (!is_text) {
+                        enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
+                                      rc == SQLITE_ROW
+                                          ? ENK_MSGID("question '%s' is not a free-text question")
+                                          : ENK_MSGID("question '%s' is not in the wave's edition"),
+                                      qid);
+                        return ENK_ERR_USAGE;
+                }
+                text_remember(s, edition_id, qid);
         }
-        st = store_stmt(s, ST_TEXT_INSERT, d);
+        sqlite3_stmt *st = store_stmt(s, ST_TEXT_INSERT, d);
         if (!st)
                 return ENK_ERR_STORE;
         sqlite3_bind_int64(st, 1, response_id);
         sqlite3_bind_text(st, 2, qid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
+        int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if ((rc & 0xff) == SQLITE_CONSTRAINT) {
                 enk_diags_add(d, ENK_SEV_ERROR, store_where(s), qid,
@@ -619,6 +663,21 @@ void store_unpack(const unsigned char *b, int32_t *values, size_t n)
         }
 }
 
+/* Packs n answers into dst (4 * n bytes). Big-endian, so that the bytes
+ * read in the natural order in hex() and the answers_long view can decode
+ * them digit by digit. */
+static void pack_into(unsigned char *dst, const int32_t *values, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                uint32_t u = (uint32_t) values[i];
+                unsigned char *p = dst + 4 * i;
+                p[0] = (unsigned char) (u >> 24);
+                p[1] = (unsigned char) (u >> 16);
+                p[2] = (unsigned char) (u >> 8);
+                p[3] = (unsigned char) u;
+        }
+}
+
 /* Packs the answers into store->blob (4 * n bytes). */
 enk_status store_pack(enk_store *store, const int32_t *values, size_t n, enk_diags *d)
 {
@@ -632,16 +691,7 @@ enk_status store_pack(enk_store *store, const int32_t *values, size_t n, enk_dia
                 store->blob = b;
                 store->blob_cap = bytes;
         }
-        /* Big-endian, so that the bytes read in the natural order in hex() and
-         * the answers_long view can decode them digit by digit. */
-        for (size_t i = 0; i < n; i++) {
-                uint32_t u = (uint32_t) values[i];
-                unsigned char *p = store->blob + 4 * i;
-                p[0] = (unsigned char) (u >> 24);
-                p[1] = (unsigned char) (u >> 16);
-                p[2] = (unsigned char) (u >> 8);
-                p[3] = (unsigned char) u;
-        }
+        pack_into(store->blob, values, n);
         return ENK_OK;
 }
 
@@ -699,6 +749,7 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         sqlite3_reset(st);
         if (rc == SQLITE_DONE) {
                 int64_t id = sqlite3_last_insert_rowid(store->db);
+                store_count_rows(store, import_id, 1);
                 if (with_texts)
                         status = store_release(store, diags,
                                                store_add_texts(store, id, edition_id, r, diags));
@@ -723,6 +774,145 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
                 status = store_db_fail(store, diags, rc, "storing a response");
         }
         return with_texts ? store_release(store, diags, status) : status;
+}
+
+/* ------------------------------------------------ many responses at once */
+
+/* The most rows to a statement: a power of two (ST_RESPONSE_INSERT_2 ...
+ * _128). A file of 104 rows (the national set's average) goes in as 64 + 32
+ * + 8, three statements. */
+#define BATCH_MAX 128
+
+/* What try_batch did with its rows. */
+enum batch_result { BATCH_STORED, BATCH_SINGLY, BATCH_FAILED };
+
+/* Stores the k responses rs (k a power of two, 2 to BATCH_MAX) as one statement when they
+ * are rows of an import in its transaction and each would pass
+ * enk_store_add_response's checks; BATCH_SINGLY, with nothing stored, when
+ * not, or when a row breaks a constraint (the statement is then undone as a
+ * whole: which row it was, and its message, are for the one-by-one path).
+ * BATCH_FAILED when the store failed (*status, the diagnostic, *failed the
+ * row that fails, as the one-by-one path would say: the rows' own checks
+ * come before the wave's slots). */
+static enum batch_result try_batch(enk_store *s, int64_t wave_id, int64_t import_id,
+                                   const enk_response *rs, size_t k, size_t *failed,
+                                   enk_status *status, enk_diags *diags)
+{
+        if (!import_id || !s->in_txn || s->aborted)
+                return BATCH_SINGLY;
+        bool texts = false;
+        for (size_t j = 0; j < k; j++) {
+                const enk_response *r = &rs[j];
+                if ((unsigned) r->source >= 4 || !r->q || (!r->values && r->q->nquestions) ||
+                    !store_date_ok(r->date))
+                        return BATCH_SINGLY;
+                texts = texts || store_has_texts(r);
+        }
+        size_t slots = 0;
+        int64_t edition_id = 0;
+        *failed = 0;
+        if ((*status = store_wave_slots(s, wave_id, &slots, &edition_id, diags)) != ENK_OK)
+                return BATCH_FAILED;
+        for (size_t j = 0; j < k; j++)
+                if (rs[j].q->nquestions != slots)
+                        return BATCH_SINGLY;
+        size_t bytes = slots * 4;
+        if (bytes * k > s->batch_cap) {
+                unsigned char *b = realloc(s->batch, bytes * k);
+                if (!b)
+                        return BATCH_SINGLY;
+                s->batch = b;
+                s->batch_cap = bytes * k;
+        }
+        /* The rows get the ids after the largest in the table, one by one
+         * (SQLite gives max + 1 while max + 1 is a valid id), so the first
+         * of them is max + 1: their texts need them. */
+        sqlite3_stmt *st;
+        int64_t first = 0;
+        if (texts) {
+                if (!(st = store_stmt(s, ST_RESPONSE_MAX, NULL)) || sqlite3_step(st) != SQLITE_ROW)
+                        return BATCH_SINGLY;
+                int64_t max = sqlite3_column_int64(st, 0);
+                sqlite3_reset(st);
+                if (max < 0 || max > INT64_MAX - (int64_t) k)
+                        return BATCH_SINGLY;
+                first = max + 1;
+        }
+        if (!s->checks_off && store_exec(s, "PRAGMA ignore_check_constraints = ON") == SQLITE_OK)
+                s->checks_off = true;
+        enum stmt_id id = ST_RESPONSE_INSERT_2;
+        for (size_t m = 2; m < k; m *= 2)
+                id++;
+        if (!(st = store_stmt(s, id, NULL)))
+                return BATCH_SINGLY;
+        sqlite3_bind_int64(st, 1, wave_id);
+        sqlite3_bind_int64(st, 2, import_id);
+        for (size_t j = 0; j < k; j++) {
+                const enk_response *r = &rs[j];
+                int p = 3 + 4 * (int) j;
+                unsigned char *b = s->batch + j * bytes;
+                pack_into(b, r->values, slots);
+                sqlite3_bind_text(st, p, source_names[r->source], -1, SQLITE_STATIC);
+                if (r->date)
+                        sqlite3_bind_text(st, p + 1, r->date, -1, SQLITE_STATIC);
+                if (r->respondent_key)
+                        sqlite3_bind_text(st, p + 2, r->respondent_key, -1, SQLITE_STATIC);
+                sqlite3_bind_blob(st, p + 3, bytes ? b : (const void *) "", (int) bytes,
+                                  SQLITE_STATIC);
+        }
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+                return BATCH_SINGLY;
+        if (rc != SQLITE_DONE) {
+                *status = store_db_fail(s, diags, rc, "storing a response");
+                return BATCH_FAILED;
+        }
+        store_count_rows(s, import_id, (int64_t) k);
+        for (size_t j = 0; j < k && texts; j++) {
+                *status = store_add_texts(s, first + (int64_t) j, edition_id, &rs[j], diags);
+                if (*status != ENK_OK) {
+                        *failed = j;
+                        return BATCH_FAILED;
+                }
+        }
+        return BATCH_STORED;
+}
+
+enk_status enk_store_add_responses(enk_store *store, int64_t wave_id, int64_t import_id,
+                                   const enk_response *rs, size_t n, size_t *stored,
+                                   enk_diags *diags)
+{
+        size_t i = 0;
+        enk_status status = ENK_OK;
+        while (i < n) {
+                size_t k = 1;
+                while (k < BATCH_MAX && 2 * k <= n - i)
+                        k *= 2;
+                size_t failed = 0;
+                enum batch_result b =
+                    k > 1 ? try_batch(store, wave_id, import_id, rs + i, k, &failed, &status, diags)
+                          : BATCH_SINGLY;
+                if (b == BATCH_FAILED) {
+                        i += failed;
+                        break;
+                }
+                if (b == BATCH_SINGLY) {
+                        size_t j = 0;
+                        while (j < k &&
+                               (status = enk_store_add_response(store, wave_id, import_id,
+                                                                &rs[i + j], NULL, diags)) == ENK_OK)
+                                j++;
+                        if (status != ENK_OK) {
+                                i += j;
+                                break;
+                        }
+                }
+                i += k;
+        }
+        *stored = i;
+        store_write_back(store);
+        return status;
 }
 
 /* ----------------------------------------------------- a wave's details */

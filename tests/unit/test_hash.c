@@ -1,4 +1,6 @@
 /* tests/unit/test_hash.c - SHA-256 of buffers and files, and random bytes. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,6 +81,64 @@ static void test_file(void)
         CHECK(e && e->file && !strcmp(e->file, path));
         CHECK(e && strstr(e->message, "cannot read file") != NULL);
         enk_diags_free(d);
+}
+
+/* Writes len bytes of buf to a new temporary file, its path in path. */
+static bool temp_file(char path[32], const void *buf, size_t len)
+{
+        strcpy(path, "/tmp/enk_test_hash_XXXXXX");
+        int fd = mkstemp(path);
+        if (fd < 0)
+                return false;
+        bool ok = write(fd, buf, len) == (ssize_t) len;
+        close(fd);
+        return ok;
+}
+
+/* Files are hashed with Nettle (the processor's SHA extensions where it
+ * has them), buffers with libsodium: the two must agree on every length, above
+ * all around the padding's edges (55, 56, 63, 64 bytes and each block on),
+ * and on a length that is no multiple of the file reader's 64 KiB. The
+ * FIPS 180-2 vectors check the file path on its own. */
+static void test_file_lengths(void)
+{
+        size_t big = 65536 * 2 + 77;
+        unsigned char *b = malloc(big);
+        CHECK(b != NULL);
+        if (!b)
+                return;
+        uint32_t x = 12345;
+        for (size_t i = 0; i < big; i++) {
+                x = x * 1103515245u + 12345u;
+                b[i] = (unsigned char) (x >> 16);
+        }
+        enk_diags *d = enk_diags_new(0);
+        char path[32], want[ENK_HASH_HEX_SIZE], got[ENK_HASH_HEX_SIZE];
+        size_t lens[302];
+        for (size_t n = 0; n <= 300; n++)
+                lens[n] = n;
+        lens[301] = big;
+        for (size_t t = 0; t < 302; t++) {
+                CHECK(temp_file(path, b, lens[t]));
+                enk_hash_sha256_hex(b, lens[t], want);
+                strcpy(got, "unset");
+                CHECK_INT(enk_hash_file_sha256_hex(path, got, d), ENK_OK);
+                if (strcmp(got, want))
+                        fprintf(stderr, "length %zu:\n", lens[t]);
+                CHECK_STR(got, want);
+                unlink(path);
+        }
+        const char *vec[] = {"", "abc", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"};
+        const char *sha[] = {SHA_EMPTY, SHA_ABC, SHA_448};
+        for (int t = 0; t < 3; t++) {
+                CHECK(temp_file(path, vec[t], strlen(vec[t])));
+                CHECK_INT(enk_hash_file_sha256_hex(path, got, d), ENK_OK);
+                CHECK_STR(got, sha[t]);
+                unlink(path);
+        }
+        CHECK_INT(enk_diags_count(d), 0);
+        enk_diags_free(d);
+        free(b);
 }
 
 static void test_random(void)
@@ -173,6 +233,7 @@ int main(void)
         test_buffer();
         test_base64_hmac();
         test_file();
+        test_file_lengths();
         test_random();
         test_derive();
         test_seal();

@@ -1006,6 +1006,183 @@ static void test_duplicate_keys(void)
         enk_diags_free(d);
 }
 
+/* A digest of what a store holds of its responses and texts, through
+ * SQLite directly: every column of every row, ids included. */
+static void store_rows_text(const char *path, char *out, size_t size)
+{
+        sqlite3 *db = NULL;
+        size_t len = 0;
+        out[0] = '\0';
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+                sqlite3_close(db);
+                return;
+        }
+        const char *sql = "SELECT id || '|' || wave_id || '|' || import_id || '|' || source || '|'"
+                          " || coalesce(date, '-') || '|' || coalesce(respondent_key, '-') || '|'"
+                          " || hex(answers) FROM responses"
+                          " UNION ALL SELECT 'text ' || response_id || '|' || question_id || '|'"
+                          " || text FROM texts";
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
+                while (sqlite3_step(st) == SQLITE_ROW && len + 200 < size)
+                        len += (size_t) snprintf(out + len, size - len, "%s\n",
+                                                 (const char *) sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+}
+
+/* enk_store_add_responses: an import's rows many to a statement (a power
+ * of two at a time: 90 rows as 64 + 16 + 8 + 2, 37 as 32 + 4 + 1), the same rows, ids and texts as
+ * one call per response (the reference: enk_store_add_response into a second store), and at a row
+ * the store refuses it stops there, as one call per row would: the status,
+ * the message, the rows before it stored. */
+static void test_add_responses(void)
+{
+        enum { N = 90, M = 70 };
+        enk_questionnaire *b = parse(yaml_b);
+        enk_store *s[2] = {open_new("batch.db"), open_new("single.db")};
+        enk_diags *d = enk_diags_new(0);
+        static enk_response rs[N + M];
+        static int32_t v[N + M][2];
+        static const char *tx[N + M][2];
+        static char keys[N + M][8], texts[N + M][16];
+        for (int i = 0; i < N + M; i++) {
+                /* the second file reuses the keys of rows 5 and 6 of the first at 37 and 50 */
+                int k = i == N + 37 ? 5 : i == N + 50 ? 6 : i;
+                snprintf(keys[i], sizeof(keys[i]), "k%03d", k);
+                snprintf(texts[i], sizeof(texts[i]), "text %d", i);
+                v[i][0] = i % 2;
+                v[i][1] = i % 3 ? ENK_MISSING : 1;
+                tx[i][0] = NULL;
+                tx[i][1] = i % 3 ? NULL : texts[i];
+                rs[i] = (enk_response){.q = b,
+                                       .values = v[i],
+                                       .texts = tx[i],
+                                       .respondent_key = i % 7 == 3 ? NULL : keys[i],
+                                       .date = i % 4 ? "2021-03-04" : NULL,
+                                       .source = ENK_SOURCE_IMPORT};
+        }
+        int64_t imp[2][2] = {{0}};
+        for (int t = 0; t < 2; t++) {
+                int64_t e, unit, wave;
+                CHECK_INT(enk_store_add_edition(s[t], b, &e, d), ENK_OK);
+                CHECK_INT(enk_store_begin(s[t], d), ENK_OK);
+                CHECK_INT(enk_store_unit(s[t], "Kinda", &unit, d), ENK_OK);
+                CHECK_INT(enk_store_wave(s[t], unit, 2021, e, 200, &wave, d), ENK_OK);
+                CHECK_INT(enk_store_add_import(s[t], wave, "a.csv", "aaaa", &imp[t][0], d), ENK_OK);
+                CHECK_INT(enk_store_add_import(s[t], wave, "b.csv", "bbbb", &imp[t][1], d), ENK_OK);
+                if (t == 1) {
+                        for (int i = 0; i < N + M; i++) {
+                                enk_status st = enk_store_add_response(s[1], wave, imp[1][i >= N],
+                                                                       &rs[i], NULL, d);
+                                CHECK_INT(st, i == N + 37 || i == N + 50 ? ENK_ERR_EXISTS : ENK_OK);
+                        }
+                        break;
+                }
+                size_t stored = 0;
+                CHECK_INT(enk_store_add_responses(s[0], wave, imp[0][0], rs, N, &stored, d),
+                          ENK_OK);
+                CHECK_INT(stored, N);
+                CHECK_INT(enk_diags_count(d), 0);
+                /* the second file: refused at its row 37, then 50 - 38 = 12 */
+                CHECK_INT(enk_store_add_responses(s[0], wave, imp[0][1], rs + N, M, &stored, d),
+                          ENK_ERR_EXISTS);
+                CHECK_INT(stored, 37);
+                CHECK_INT(enk_diags_count(d), 1);
+                const enk_diag *g = enk_diags_get(d, 0);
+                CHECK(g && g->subject && !strcmp(g->subject, "k005"));
+                CHECK(has_diag(d, enk_store_path(s[0]),
+                               "respondent key 'k005' already has a response"));
+                CHECK_INT(
+                    enk_store_add_responses(s[0], wave, imp[0][1], rs + N + 38, M - 38, &stored, d),
+                    ENK_ERR_EXISTS);
+                CHECK_INT(stored, 12);
+                CHECK(has_diag(d, enk_store_path(s[0]),
+                               "respondent key 'k006' already has a response"));
+                CHECK_INT(
+                    enk_store_add_responses(s[0], wave, imp[0][1], rs + N + 51, M - 51, &stored, d),
+                    ENK_OK);
+                CHECK_INT(stored, M - 51);
+                CHECK_INT(enk_diags_count(d), 2);
+        }
+        /* a date that is no date: refused at its row, in the middle of a batch */
+        enk_response bad[20];
+        static char bkeys[20][8];
+        for (int i = 0; i < 20; i++) {
+                bad[i] = rs[0];
+                snprintf(bkeys[i], sizeof(bkeys[i]), "x%02d", i);
+                bad[i].respondent_key = bkeys[i];
+        }
+        bad[9].date = "2021-13-01";
+        size_t stored = 0;
+        CHECK_INT(enk_store_add_responses(s[0], 1, imp[0][1], bad, 20, &stored, d), ENK_ERR_USAGE);
+        CHECK_INT(stored, 9);
+        CHECK(has_diag(d, enk_store_path(s[0]), "date '2021-13-01' is not a date YYYY-MM-DD"));
+        enk_store_rollback(s[0]);
+        enk_store_rollback(s[1]);
+        for (int t = 0; t < 2; t++) {
+                CHECK_INT(enk_store_begin(s[t], d), ENK_OK);
+                int64_t unit, wave;
+                CHECK_INT(enk_store_unit(s[t], "Kinda", &unit, d), ENK_OK);
+                CHECK_INT(enk_store_wave(s[t], unit, 2021, 1, 200, &wave, d), ENK_OK);
+                CHECK_INT(enk_store_add_import(s[t], wave, "a.csv", "aaaa", &imp[t][0], d), ENK_OK);
+                CHECK_INT(enk_store_add_import(s[t], wave, "b.csv", "bbbb", &imp[t][1], d), ENK_OK);
+                if (t == 0) {
+                        CHECK_INT(enk_store_add_responses(s[0], wave, imp[0][0], rs, N, &stored, d),
+                                  ENK_OK);
+                        CHECK_INT(
+                            enk_store_add_responses(s[0], wave, imp[0][1], rs + N, 37, &stored, d),
+                            ENK_OK);
+                        CHECK_INT(enk_store_add_responses(s[0], wave, imp[0][1], rs + N + 38, 12,
+                                                          &stored, d),
+                                  ENK_OK);
+                        CHECK_INT(enk_store_add_responses(s[0], wave, imp[0][1], rs + N + 51,
+                                                          M - 51, &stored, d),
+                                  ENK_OK);
+                } else {
+                        for (int i = 0; i < N + M; i++)
+                                if (i != N + 37 && i != N + 50)
+                                        CHECK_INT(enk_store_add_response(s[1], wave, imp[1][i >= N],
+                                                                         &rs[i], NULL, d),
+                                                  ENK_OK);
+                }
+                CHECK_INT(enk_store_commit(s[t], d), ENK_OK);
+        }
+        const char *path = enk_store_path(s[0]);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM responses"), N + M - 2);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM texts"),
+                  (N + M + 2) / 3); /* rows 127 and 140 had none */
+        /* each text on its own row: "text i" on the row of key k<i> */
+        CHECK_INT(raw_int(path,
+                          "SELECT count(*) FROM texts t JOIN responses r ON r.id = t.response_id"
+                          " WHERE r.respondent_key IS NOT NULL AND r.respondent_key <>"
+                          " printf('k%03d', substr(t.text, 6))"),
+                  0);
+        CHECK_INT(raw_int(path, "SELECT rows FROM imports WHERE file_name = 'b.csv'"), M - 2);
+        static char got[2][65536];
+        store_rows_text(path, got[0], sizeof(got[0]));
+        store_rows_text(enk_store_path(s[1]), got[1], sizeof(got[1]));
+        CHECK(strlen(got[0]) > 1000);
+        CHECK_STR(got[0], got[1]);
+        CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        /* A transaction remembers the text questions it stored texts to, and
+         * still refuses a text to a question that is none. */
+        CHECK_INT(enk_store_begin(s[0], d), ENK_OK);
+        enk_response r = rs[0]; /* with a text, and no key */
+        r.respondent_key = NULL;
+        CHECK_INT(enk_store_add_response(s[0], 1, 0, &r, NULL, d), ENK_OK);
+        CHECK_INT(enk_store_add_response(s[0], 1, 0, &r, NULL, d), ENK_OK);
+        const char *wrong[2] = {"a text to a yes/no", NULL};
+        r.texts = wrong;
+        CHECK_INT(enk_store_add_response(s[0], 1, 0, &r, NULL, d), ENK_ERR_USAGE);
+        CHECK(has_diag(d, enk_store_path(s[0]), "question 'skolbarn' is not a free-text question"));
+        enk_store_rollback(s[0]);
+        enk_questionnaire_free(b);
+        enk_store_free(s[0]);
+        enk_store_free(s[1]);
+        enk_diags_free(d);
+}
+
 /* ------------------------------------------------------------------ imports */
 
 struct wave_list {
@@ -1657,6 +1834,25 @@ static void test_bulk_crash(void)
                     enk_store_begin_bulk(c, NULL) != ENK_OK)
                         _exit(2);
                 add_texts(c, waves[1], 2000);
+                /* and an import's rows, many to a statement, over 4 MB: the
+                 * file's writeback started (store_write_back) */
+                static const char *texts[NA_SLOTS];
+                static char text[3001];
+                memset(text, 'y', sizeof(text) - 1);
+                enk_store_text t = {"forslag", text};
+                int32_t v[NA_SLOTS] = {3, 1, 2, 0, 7, 1};
+                enk_response rs[64];
+                for (int i = 0; i < 64; i++)
+                        rs[i] = fixture_response(ENK_SOURCE_IMPORT, NULL, NULL, v, NA_SLOTS, &t, 1,
+                                                 texts);
+                int64_t imp = 0;
+                size_t stored = 0;
+                if (enk_store_add_import(c, waves[1], "x.csv", "cafe", &imp, NULL) != ENK_OK)
+                        _exit(3);
+                for (int i = 0; i < 40; i++)
+                        if (enk_store_add_responses(c, waves[1], imp, rs, 64, &stored, NULL) !=
+                            ENK_OK)
+                                _exit(3);
                 raise(SIGKILL); /* killed mid-import: no commit, no close */
                 _exit(4);
         }
@@ -2789,6 +2985,7 @@ int main(void)
         test_view_agrees();
         test_rollback();
         test_duplicate_keys();
+        test_add_responses();
         test_imports();
         test_crash();
         test_disk_full();
