@@ -504,7 +504,7 @@ static size_t section(enk_report_ctx *c, lxw_worksheet *ws, const char *sheet, c
  * repeated rows could cover). */
 static void table_sheet(enk_report_ctx *c, layout *l, double unit_w)
 {
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_COMPARE_TABLE);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_COMPARE_TABLE);
         if (!ws)
                 return;
         char buf[600];
@@ -532,7 +532,7 @@ void enk_report_sheet_comparison(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
         const char *name = enk_report_word(c, W_SH_COMPARE);
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_COMPARE);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_COMPARE);
         if (!ws)
                 return;
         char buf[600];

@@ -15,7 +15,7 @@
  *
  * Memory: a national table is 84,000 rows of 31 cells, which libxlsxwriter
  * would keep in memory to the end (340 MB). So this sheet is streamed
- * (enk_report_add_streamed_sheet, constant_memory): each row goes to a
+ * (add_streamed_sheet in report.c, constant_memory): each row goes to a
  * temporary file when the next is started, and the cells must come in row
  * order; what belongs to no row (widths, freeze, filter) is set first, row
  * 1's height and comments before row 2. A streamed sheet cannot hold an
@@ -106,7 +106,7 @@ void enk_report_sheet_data(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
         const size_t ncols = ENK_FIGURES_NCOLUMNS;
-        lxw_worksheet *ws = enk_report_add_streamed_sheet(c, W_SH_DATA);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_DATA);
         if (!ws)
                 return;
         if (f->nrows + 2 >= LXW_ROW_MAX) {

@@ -102,7 +102,7 @@ void enk_report_sheet_distribution(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
         const char *name = enk_report_word(c, W_SH_DIST);
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_DIST);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_DIST);
         if (!ws)
                 return;
         char buf[600];

@@ -21,7 +21,10 @@
  *                          level (libxlsxwriter has no option for it)
  *
  * A new sheet is one file with one enk_report_sheet_<name>(c), called from
- * write_sheets() in report.c, and its words in report_words.c.
+ * write_sheets() in report.c, which adds the sheet in its place before any
+ * is written (the function takes it with enk_report_sheet), and its words
+ * in report_words.c. The Data sheet is written on a thread of its own
+ * while the others are (write_sheets says what keeps that safe).
  *
  * Only these files include this header, and only they use libxlsxwriter. Every
  * writer notes the first libxlsxwriter failure in c->err and carries on
@@ -205,6 +208,8 @@ struct enk_report_unit_ref {
         size_t index; /* into f->units */
 };
 
+enum { ENK_REPORT_MAX_SHEETS = 8 };
+
 typedef struct enk_report_ctx {
         const enk_figures *f;
         const enk_questionnaire *q;
@@ -214,7 +219,13 @@ typedef struct enk_report_ctx {
         enk_diags *diags;
         lxw_workbook *wb;
         lxw_error err;    /* the first libxlsxwriter failure */
-        char *stream_buf; /* the streamed sheet file's buffer (enk_report_add_streamed_sheet) */
+        char *stream_buf; /* the streamed sheet file's buffer (add_streamed_sheet) */
+        /* the sheets, added before any is written (write_sheets) */
+        struct enk_report_sheet_ref {
+                enum enk_report_word name;
+                lxw_worksheet *ws;
+        } sheets[ENK_REPORT_MAX_SHEETS];
+        size_t nsheets;
         const char *version;
         long long created;
         /* the questionnaire's title with the report year (enk_title_with_year):
@@ -353,17 +364,16 @@ enk_wave_info enk_report_wave_of(const enk_report_ctx *c, size_t unit, int year)
  * or at full size over as many pages as it takes (a wide comparison). */
 enum enk_report_fit { ENK_REPORT_FIT_PAGE, ENK_REPORT_FIT_WIDTH, ENK_REPORT_FIT_NONE };
 
-/* Adds the sheet named by the word `name` in the report's language; NULL (and
- * the error noted) when libxlsxwriter could not. */
-lxw_worksheet *enk_report_add_sheet(enk_report_ctx *c, enum enk_report_word name);
-/* The same for a sheet that is streamed to a temporary file as it is written
+/* The sheet named by the word `name` in the report's language, added with
+ * the others, in their order, before any is written (write_sheets in
+ * report.c); NULL (and the error noted) when libxlsxwriter could not add it.
+ * The Data sheet is streamed to a temporary file as it is written
  * (libxlsxwriter's constant_memory mode), so that its cells take no memory:
- * the Data sheet. Its cells must be written row by row, top to bottom (a row
- * is flushed when a later one is started; a write to an earlier row, a
- * comment, a merge or a row height included, fails and is noted). Charts
- * cannot cache the values of such a sheet, and Excel tables cannot be put on
- * it. */
-lxw_worksheet *enk_report_add_streamed_sheet(enk_report_ctx *c, enum enk_report_word name);
+ * its cells must be written row by row, top to bottom (a row is flushed when
+ * a later one is started; a write to an earlier row, a comment, a merge or a
+ * row height included, fails and is noted); charts cannot cache its values,
+ * and Excel tables cannot be put on it. */
+lxw_worksheet *enk_report_sheet(enk_report_ctx *c, enum enk_report_word name);
 /* A4 landscape, the title with the report year in the page header, page numbers. */
 void enk_report_page_setup(enk_report_ctx *c, lxw_worksheet *ws, enum enk_report_fit fit);
 /* The title in A1 and, when sub is not NULL, the subtitle in A2. */

@@ -13,7 +13,7 @@
 void enk_report_sheet_method(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_METHOD);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_METHOD);
         if (!ws)
                 return;
         char buf[1200];

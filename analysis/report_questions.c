@@ -137,7 +137,7 @@ static void question_row(enk_report_ctx *c, lxw_worksheet *ws, size_t row, const
 void enk_report_sheet_questions(enk_report_ctx *c)
 {
         const enk_questionnaire *q = c->q;
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_QUESTIONS);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_QUESTIONS);
         if (!ws)
                 return;
         enk_report_page_setup(c, ws, ENK_REPORT_FIT_WIDTH);

@@ -480,7 +480,7 @@ static size_t summary_sentences(enk_report_ctx *c, lxw_worksheet *ws, size_t row
 void enk_report_sheet_summary(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_SUMMARY);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_SUMMARY);
         if (!ws)
                 return;
         char buf[512];

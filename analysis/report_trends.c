@@ -279,7 +279,7 @@ void enk_report_sheet_trends(enk_report_ctx *c)
 {
         const enk_figures *f = c->f;
         const char *name = enk_report_word(c, W_SH_TRENDS);
-        lxw_worksheet *ws = enk_report_add_sheet(c, W_SH_TRENDS);
+        lxw_worksheet *ws = enk_report_sheet(c, W_SH_TRENDS);
         if (!ws)
                 return;
         char buf[512];
