@@ -600,9 +600,10 @@ static lxw_worksheet *add_streamed_sheet(enk_report_ctx *c, enum enk_report_word
          * sheet's part. A buffer of STREAM_BUF takes 100 of each. Set before
          * the first write, as setvbuf must be, and only on a real file (a
          * libxlsxwriter built with memory streams makes it have none). The
-         * file is closed in workbook_close(); after a failure libxlsxwriter
-         * 1.1.4 leaves it open to the end, and the buffer with it
-         * (write_workbook). */
+         * file is closed in workbook_close(), or by close_streamed() when
+         * the workbook is freed unclosed; the buffer is freed after
+         * (enk_report_write), or kept when the close failed
+         * (abandon_stream_buf). */
         FILE *tmp = ws ? ws->optimize_tmpfile : NULL;
         if (tmp && fileno(tmp) >= 0 && !c->stream_buf && (c->stream_buf = malloc(STREAM_BUF)))
                 setvbuf(tmp, c->stream_buf, _IOFBF, STREAM_BUF);
@@ -784,6 +785,36 @@ static void write_sheets(enk_report_ctx *c)
         enk_report_note_err(c, dc.err);
 }
 
+/* Before a workbook is freed unclosed: libxlsxwriter (1.1.4, and 1.2.3)
+ * closes a streamed sheet's temporary file only when the workbook is
+ * closed, so it would stay open to the end, writing from the buffer
+ * add_streamed_sheet gave it (freed by then) when the program exits. It is
+ * closed here, and the sheet told so (its file pointers NULL; freeing a
+ * sheet does not touch them). */
+static void close_streamed(enk_report_ctx *c)
+{
+        for (size_t i = 0; i < c->nsheets; i++) {
+                lxw_worksheet *ws = c->sheets[i].ws;
+                if (ws && ws->optimize_tmpfile) {
+                        fclose(ws->optimize_tmpfile);
+                        ws->optimize_tmpfile = NULL;
+                        ws->file = NULL;
+                }
+        }
+}
+
+/* After workbook_close() failed, the streamed sheet's file may still be
+ * open (the close stopped before that sheet), and the workbook is gone:
+ * its buffer is kept to the end (one, the last; a run reports once). */
+static char *abandoned_buf;
+
+static void abandon_stream_buf(enk_report_ctx *c)
+{
+        if (c->stream_buf)
+                abandoned_buf = c->stream_buf;
+        c->stream_buf = NULL;
+}
+
 /* Fills the open workbook c->wb (its properties, every sheet) and closes it;
  * c->wb is NULL afterwards, also on failure. */
 static enk_status write_workbook(enk_report_ctx *c)
@@ -803,9 +834,9 @@ static enk_status write_workbook(enk_report_ctx *c)
 
         write_sheets(c);
         if (c->err != LXW_NO_ERROR) {
+                close_streamed(c);
                 lxw_workbook_free(c->wb);
                 c->wb = NULL;
-                c->stream_buf = NULL; /* still the open file's (add_streamed_sheet) */
                 return fail(c, lxw_status(c->err), "cannot build the report workbook: %s",
                             lxw_message(msg, sizeof msg, c->err));
         }
@@ -814,7 +845,7 @@ static enk_status write_workbook(enk_report_ctx *c)
         enk_report_zip_fast(false);
         c->wb = NULL;
         if (e != LXW_NO_ERROR) {
-                c->stream_buf = NULL; /* the file may still be open, as above */
+                abandon_stream_buf(c);
                 return fail(c, lxw_status(e), "cannot write the report workbook: %s",
                             lxw_message(msg, sizeof msg, e));
         }

@@ -893,6 +893,8 @@ void enk_store_free(enk_store *store)
         for (size_t i = 0; i < ST_COUNT_; i++)
                 sqlite3_finalize(store->stmts[i]);
         sqlite3_close(store->db);
+        if (store->bulk_fd >= 0) /* after the connection, which held its locks */
+                close(store->bulk_fd);
         for (size_t i = 0; i < store->neditions; i++)
                 enk_questionnaire_free(store->editions[i].q);
         free(store->editions);
@@ -1035,9 +1037,6 @@ static void forget_txn(enk_store *s)
          * connections that opened it meanwhile to finish reading. Should it
          * still fail, the file stays in rollback mode, which is as safe, and
          * the next handle that opens it writable switches it back. */
-        if (s->bulk_fd >= 0)
-                close(s->bulk_fd);
-        s->bulk_fd = -1;
         if (s->bulk) {
                 s->bulk = false;
                 journal_mode(s, "wal");
@@ -1091,7 +1090,11 @@ enk_status enk_store_begin_bulk(enk_store *store, enk_diags *diags)
                 int pages = 0, high = 0;
                 sqlite3_db_status(store->db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &high, 0);
                 store->bulk_pages = pages;
-                store->bulk_fd = open(store->path, O_RDONLY | O_CLOEXEC);
+                /* Closed only after the connection (enk_store_free): closing
+                 * any descriptor of a file drops every POSIX lock the process
+                 * holds on it, SQLite's included. */
+                if (store->bulk_fd < 0)
+                        store->bulk_fd = open(store->path, O_RDONLY | O_CLOEXEC);
         }
         if (st != ENK_OK && store->bulk) {
                 store->bulk = false;

@@ -102,7 +102,8 @@ struct enk_store {
         bool aborted;      /* SQLite rolled the open transaction back after an error */
         bool busy;         /* enk_store_begin failed: another connection held the lock */
         bool bulk;         /* the open transaction left WAL mode (enk_store_begin_bulk) */
-        int bulk_fd;       /* the file, read-only, to start its writeback (store_write_back); -1 */
+        int bulk_fd;       /* the file, read-only, to start its writeback (store_write_back); -1;
+                              closed after the connection (enk_store_free) */
         int bulk_pages;    /* SQLite's pages written when it last did */
         bool checks_off;   /* ignore_check_constraints is on for the open transaction's
                             * imported rows (see enk_store_add_response) */

@@ -630,17 +630,38 @@ enk_status store_add_texts(enk_store *s, int64_t response_id, int64_t edition_id
         return ENK_OK;
 }
 
+/* What is wrong with a response before its wave is looked at: the one
+ * rule, which store_response_ok tells with a message and the batches of an
+ * import (try_batch) ask silently. */
+enum response_fault { RESPONSE_OK, RESPONSE_SOURCE, RESPONSE_SHAPE, RESPONSE_DATE };
+
+static enum response_fault response_fault(const enk_response *r)
+{
+        if (r && (size_t) r->source >= sizeof source_names / sizeof source_names[0])
+                return RESPONSE_SOURCE;
+        if (!r || !r->q || (!r->values && r->q->nquestions))
+                return RESPONSE_SHAPE;
+        if (!store_date_ok(r->date))
+                return RESPONSE_DATE;
+        return RESPONSE_OK;
+}
+
 enk_status store_response_ok(enk_store *s, int64_t wave_id, const enk_response *r, int64_t *edition,
                              enk_diags *d)
 {
         enk_loc loc = store_where(s);
-        if (!r || !r->q || (!r->values && r->q->nquestions)) {
+        switch (response_fault(r)) {
+        case RESPONSE_SOURCE:
+                enk_error(d, loc, "unknown response source %d", (int) r->source);
+                return ENK_ERR_USAGE;
+        case RESPONSE_SHAPE:
                 enk_error(d, loc, "a response needs its questionnaire and answers");
                 return ENK_ERR_USAGE;
-        }
-        if (!store_date_ok(r->date)) {
+        case RESPONSE_DATE:
                 enk_error(d, loc, "date '%s' is not a date YYYY-MM-DD", r->date);
                 return ENK_ERR_USAGE;
+        case RESPONSE_OK:
+                break;
         }
         size_t slots = 0;
         enk_status status = store_wave_slots(s, wave_id, &slots, edition, d);
@@ -701,10 +722,6 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
         enk_loc loc = store_where(store);
         if (store->aborted)
                 return store_txn_ok(store, diags);
-        if (r && (unsigned) r->source >= 4) {
-                enk_error(diags, loc, "unknown response source %d", (int) r->source);
-                return ENK_ERR_USAGE;
-        }
         int64_t edition_id = 0;
         enk_status status = store_response_ok(store, wave_id, r, &edition_id, diags);
         if (status != ENK_OK)
@@ -802,11 +819,9 @@ static enum batch_result try_batch(enk_store *s, int64_t wave_id, int64_t import
                 return BATCH_SINGLY;
         bool texts = false;
         for (size_t j = 0; j < k; j++) {
-                const enk_response *r = &rs[j];
-                if ((unsigned) r->source >= 4 || !r->q || (!r->values && r->q->nquestions) ||
-                    !store_date_ok(r->date))
+                if (response_fault(&rs[j]) != RESPONSE_OK)
                         return BATCH_SINGLY;
-                texts = texts || store_has_texts(r);
+                texts = texts || store_has_texts(&rs[j]);
         }
         size_t slots = 0;
         int64_t edition_id = 0;
@@ -866,6 +881,13 @@ static enum batch_result try_batch(enk_store *s, int64_t wave_id, int64_t import
                 return BATCH_SINGLY;
         if (rc != SQLITE_DONE) {
                 *status = store_db_fail(s, diags, rc, "storing a response");
+                return BATCH_FAILED;
+        }
+        /* The ids were foreseen (first): should SQLite ever have given
+         * others, the texts would go to other responses, so the import
+         * fails instead (and is rolled back whole). */
+        if (texts && sqlite3_last_insert_rowid(s->db) != first + (int64_t) k - 1) {
+                *status = store_db_fail(s, diags, SQLITE_INTERNAL, "storing a response");
                 return BATCH_FAILED;
         }
         store_count_rows(s, import_id, (int64_t) k);
