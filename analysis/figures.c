@@ -140,6 +140,7 @@ static void fail(enk_diags *d, const char *store_file, const char *msg, const ch
 static void *table_calloc(size_t n, size_t size)
 {
         void *p = calloc(n, size);
+#ifdef MADV_HUGEPAGE
         const uintptr_t huge = (uintptr_t) 2 << 20;
         if (p && n * size >= 2 * huge) {
                 uintptr_t from = ((uintptr_t) p + huge - 1) & ~(huge - 1);
@@ -147,6 +148,7 @@ static void *table_calloc(size_t n, size_t size)
                 if (to > from)
                         madvise((void *) from, to - from, MADV_HUGEPAGE);
         }
+#endif
         return p;
 }
 

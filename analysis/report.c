@@ -754,6 +754,8 @@ static void write_sheets(enk_report_ctx *c)
         static const enum enk_report_word order[] = {
             W_SH_SUMMARY,       W_SH_TRENDS,    W_SH_DIST,  W_SH_COMPARE,
             W_SH_COMPARE_TABLE, W_SH_QUESTIONS, W_SH_METHOD};
+        _Static_assert(sizeof order / sizeof order[0] + 1 <= ENK_REPORT_MAX_SHEETS,
+                       "a sheet more than c->sheets holds (report_internal.h)");
         for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
                 if (c->f->nunits > 1 ||
                     (order[i] != W_SH_COMPARE && order[i] != W_SH_COMPARE_TABLE))

@@ -3,9 +3,10 @@
  * libxlsxwriter packs the workbook with minizip and asks for zlib's default
  * level (6) for every part; it has no option for another (1.1.4 in Debian
  * 12, and still 1.2.3 upstream: packager.c passes Z_DEFAULT_COMPRESSION).
- * A national report's Data sheet is 100 MB of XML, and deflating it took 2.1
- * of the report's 3.4 s (bench/README.md, "The report's zip level"); at
- * level 1 it takes 0.8 s, and the file grows by a quarter (19 to 24 MB).
+ * A national report's Data sheet is 100 MB of XML, and closing the
+ * workbook, mostly deflating it, took 2.1 of the report's 3.4 s
+ * (bench/README.md, the report's second round); at level 1 it takes 0.8 s,
+ * and the file grows by a quarter (19 to 24 MB).
  * Level 1 is deflate as every reader knows it: only the search for repeats
  * is shorter.
  *

@@ -23,25 +23,35 @@
 #include "survey/strbuf.h"
 #include "survey/utf8.h"
 
-/* The catalogues: beside the program when it runs from a meson build tree
- * (build/cli/enkat finds build/po/sv/LC_MESSAGES/enkat.mo, built by ninja),
- * else where meson install put them (ENK_LOCALEDIR). */
+/* The running program's directory, in dir, when it runs from a meson build
+ * tree (build/cli/enkat: build/build.ninja beside its parent); false when
+ * it runs installed. What it finds beside itself then (its catalogues,
+ * enkat-full) is the build's, else meson install's (ENK_LOCALEDIR,
+ * ENK_LIBEXECDIR). */
+static bool build_tree_dir(char dir[PATH_MAX])
+{
+        ssize_t n = readlink("/proc/self/exe", dir, PATH_MAX - 1);
+        if (n <= 0)
+                return false;
+        dir[n] = '\0';
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+                return false;
+        *slash = '\0';
+        char ninja[PATH_MAX + 16];
+        snprintf(ninja, sizeof(ninja), "%s/../build.ninja", dir);
+        return access(ninja, F_OK) == 0;
+}
+
+/* The catalogues: the build's (build/po/sv/LC_MESSAGES/enkat.mo, built by
+ * ninja) in a build tree, else where meson install put them. */
 static void bind_catalogue(void)
 {
         char exe[PATH_MAX], dir[PATH_MAX + 32];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
         const char *where = ENK_LOCALEDIR;
-        if (n > 0) {
-                exe[n] = '\0';
-                char *slash = strrchr(exe, '/');
-                if (slash) {
-                        *slash = '\0';
-                        snprintf(dir, sizeof(dir), "%s/../build.ninja", exe);
-                        if (access(dir, F_OK) == 0) {
-                                snprintf(dir, sizeof(dir), "%s/../po", exe);
-                                where = dir;
-                        }
-                }
+        if (build_tree_dir(exe)) {
+                snprintf(dir, sizeof(dir), "%s/../po", exe);
+                where = dir;
         }
         bindtextdomain(ENK_TEXTDOMAIN, where);
         bind_textdomain_codeset(ENK_TEXTDOMAIN, "UTF-8");
@@ -272,19 +282,12 @@ bool cli_stderr_is_tty(void)
 
 int cli_run_full(char **argv)
 {
-        char exe[PATH_MAX], beside[PATH_MAX + 16];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-        if (n > 0) {
-                exe[n] = '\0';
-                char *slash = strrchr(exe, '/');
-                if (slash) {
-                        *slash = '\0';
-                        snprintf(beside, sizeof(beside), "%s/enkat-full", exe);
-                        execv(beside, argv);
-                }
-        }
-        execv(ENK_LIBEXECDIR "/enkat-full", argv);
-        return cli_error("cannot run '%s': %s", ENK_LIBEXECDIR "/enkat-full", strerror(errno));
+        char dir[PATH_MAX], path[PATH_MAX + 16];
+        snprintf(path, sizeof(path), "%s", ENK_LIBEXECDIR "/enkat-full");
+        if (build_tree_dir(dir))
+                snprintf(path, sizeof(path), "%s/enkat-full", dir);
+        execv(path, argv);
+        return cli_error("cannot run '%s': %s", path, strerror(errno));
 }
 
 const char *cli_noun(enk_lang lang, long long n, const struct cli_noun *w)

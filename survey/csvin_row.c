@@ -297,9 +297,11 @@ static bool build_digits(enk_csvin *r)
                         char c = (char) ('0' + d), f[FOLD_MAX];
                         size_t flen = csvin_fold(&c, 1, f, sizeof(f));
                         const struct lslot *sl = table_slot(r, ns, f, flen);
-                        if (sl && sl->other != sl->value && t != ENK_Q_YESNO)
+                        int32_t v;
+                        bool one = slot_value(sl, &v);
+                        if (sl && !one && t != ENK_Q_YESNO)
                                 continue; /* ambiguous: the slow path reports it */
-                        dg->value[d] = sl && sl->other == sl->value ? sl->value : d;
+                        dg->value[d] = one ? v : d;
                         dg->fast |= (unsigned short) (1u << d);
                 }
         }

@@ -1100,7 +1100,8 @@ static enk_status store_rows(struct run *r, struct writing *w, const struct chun
                 if (!v)
                         return ENK_ERR_NOMEM;
                 w->resp = v;
-                const char **t = realloc(w->texts, c->nrows * w->maxq * sizeof(*t));
+                /* (never 0 bytes: realloc would free) */
+                const char **t = realloc(w->texts, c->nrows * (w->maxq ? w->maxq : 1) * sizeof(*t));
                 if (!t)
                         return ENK_ERR_NOMEM;
                 w->texts = t;
