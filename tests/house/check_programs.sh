@@ -31,14 +31,17 @@ LANG=en "$ENKAT" form --no-such-option 2>/dev/null
 [ $? = 2 ] || bad "enkat form --no-such-option: exit status not 2"
 
 # enkat alone: its own commands run, the others fail with a clear message.
+# In a build tree of its own (TMP/build.ninja beside TMP/cli), so that it
+# looks for enkat-full beside itself only, whatever is installed.
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-cp "$ENKAT" "$TMP/enkat"
-LANG=en "$TMP/enkat" stats --help >/dev/null || bad "enkat stats --help failed without enkat-full"
-LANG=en "$TMP/enkat" form --help >"$TMP/out" 2>"$TMP/err"
+mkdir "$TMP/cli" && : >"$TMP/build.ninja"
+cp "$ENKAT" "$TMP/cli/enkat"
+LANG=en "$TMP/cli/enkat" stats --help >/dev/null || bad "enkat stats --help failed without enkat-full"
+LANG=en "$TMP/cli/enkat" form --help >"$TMP/out" 2>"$TMP/err"
 status=$?
 [ $status = 1 ] || bad "enkat form without enkat-full: exit status $status, want 1"
-grep -q "^enkat: error: cannot run '.*/enkat-full': No such file or directory\$" "$TMP/err" ||
+grep -q "^enkat: error: cannot run '$TMP/cli/enkat-full': No such file or directory\$" "$TMP/err" ||
         bad "enkat form without enkat-full: $(cat "$TMP/err")"
 [ -s "$TMP/out" ] && bad "enkat form without enkat-full wrote to stdout"
 exit $fail
