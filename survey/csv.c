@@ -301,13 +301,6 @@ const char *enk_csv_bad_encoding(const enk_csv *r, const char *s, size_t len)
 
 /* ------------------------------------------------------------ libcsv glue */
 
-/* Free text may run over lines inside quotes, but a quote never closed that
- * a later quote happens to close swallows whole rows, which libcsv's strict
- * mode cannot see. Two signs of it, noted here and handed on with the record
- * (for survey/csvin.c to report with the row): a line inside the field that holds as many
- * separators as a whole row; or a last line that starts with as many fields as came before the
- * field on its first line (the closing quote is then in the same column, so the record even has the
- * right number of fields). */
 /* Whether s[0..len) holds a line break. Most fields are a few bytes: a
  * plain loop beats two calls of memchr (which were 4 % of an import's
  * reading thread). */
@@ -321,6 +314,13 @@ static bool has_break(const char *s, size_t len)
         return false;
 }
 
+/* Free text may run over lines inside quotes, but a quote never closed that
+ * a later quote happens to close swallows whole rows, which libcsv's strict
+ * mode cannot see. Two signs of it, noted here and handed on with the record
+ * (for survey/csvin.c to report with the row): a line inside the field that holds as many
+ * separators as a whole row; or a last line that starts with as many fields as came before the
+ * field on its first line (the closing quote is then in the same column, so the record even has the
+ * right number of fields). */
 static void check_swallowed(enk_csv *r, const char *s, size_t len)
 {
         if (r->columns < 3 || !len || !has_break(s, len))

@@ -428,23 +428,6 @@ enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk
         enk_status status = ENK_OK;
         int rc;
         while (status == ENK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-                if (lean) {
-                        enk_store_wave_info w = {
-                            .wave_id = sqlite3_column_int64(st, 0),
-                            .unit_id = sqlite3_column_int64(st, 1),
-                            .unit = (const char *) sqlite3_column_text(st, 2),
-                            .year = sqlite3_column_int(st, 3),
-                            .edition_id = sqlite3_column_int64(st, 4),
-                            .survey = (const char *) sqlite3_column_text(st, 5),
-                            .edition_year = sqlite3_column_int(st, 6),
-                            .responses = sqlite3_column_int64(st, 7),
-                            .sent = sqlite3_column_type(st, 8) == SQLITE_NULL
-                                        ? -1
-                                        : sqlite3_column_int64(st, 8),
-                        };
-                        status = fn(ctx, &w);
-                        continue;
-                }
                 enk_store_wave_info w = {
                     .wave_id = sqlite3_column_int64(st, 0),
                     .unit_id = sqlite3_column_int64(st, 1),
@@ -456,15 +439,17 @@ enk_status enk_store_waves(enk_store *store, const enk_store_filter *filter, enk
                     .responses = sqlite3_column_int64(st, 7),
                     .sent = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1
                                                                       : sqlite3_column_int64(st, 8),
-                    .imports = sqlite3_column_int64(st, 9),
-                    .codes_issued = sqlite3_column_int64(st, 10),
-                    .codes_spent = sqlite3_column_int64(st, 11),
-                    .scanned = sqlite3_column_int64(st, 12),
-                    .scan_waiting = sqlite3_column_int64(st, 13),
-                    .scan_reviews = sqlite3_column_int64(st, 14),
-                    .tests_issued = sqlite3_column_int64(st, 15),
-                    .tests_spent = sqlite3_column_int64(st, 16),
                 };
+                if (!lean) { /* the lean listing has the first nine columns only */
+                        w.imports = sqlite3_column_int64(st, 9);
+                        w.codes_issued = sqlite3_column_int64(st, 10);
+                        w.codes_spent = sqlite3_column_int64(st, 11);
+                        w.scanned = sqlite3_column_int64(st, 12);
+                        w.scan_waiting = sqlite3_column_int64(st, 13);
+                        w.scan_reviews = sqlite3_column_int64(st, 14);
+                        w.tests_issued = sqlite3_column_int64(st, 15);
+                        w.tests_spent = sqlite3_column_int64(st, 16);
+                }
                 status = fn(ctx, &w);
         }
         if (status == ENK_OK && rc != SQLITE_DONE)

@@ -716,6 +716,14 @@ enk_status store_pack(enk_store *store, const int32_t *values, size_t n, enk_dia
         return ENK_OK;
 }
 
+/* The schema's CHECKs off for the rest of an import's transaction (why:
+ * enk_store_add_response; forget_txn in store.c turns them on again). */
+static void import_checks_off(enk_store *s)
+{
+        if (!s->checks_off && store_exec(s, "PRAGMA ignore_check_constraints = ON") == SQLITE_OK)
+                s->checks_off = true;
+}
+
 enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t import_id,
                                   const enk_response *r, int64_t *response_id, enk_diags *diags)
 {
@@ -737,9 +745,8 @@ enk_status enk_store_add_response(enk_store *store, int64_t wave_id, int64_t imp
          * store.c turns them on again). Turning them on or off re-prepares
          * the cached statements once, which an import of many rows repays
          * many times over. A response without an import keeps them. */
-        if (import_id && store->in_txn && !store->checks_off &&
-            store_exec(store, "PRAGMA ignore_check_constraints = ON") == SQLITE_OK)
-                store->checks_off = true;
+        if (import_id && store->in_txn)
+                import_checks_off(store);
         /* A response with free texts is two or more rows, kept or dropped
          * together by a savepoint; except in an import, which rolls its
          * whole transaction back after any error (import.c), so a response
@@ -853,8 +860,7 @@ static enum batch_result try_batch(enk_store *s, int64_t wave_id, int64_t import
                         return BATCH_SINGLY;
                 first = max + 1;
         }
-        if (!s->checks_off && store_exec(s, "PRAGMA ignore_check_constraints = ON") == SQLITE_OK)
-                s->checks_off = true;
+        import_checks_off(s);
         enum stmt_id id = ST_RESPONSE_INSERT_2;
         for (size_t m = 2; m < k; m *= 2)
                 id++;
